@@ -1,0 +1,272 @@
+//===- binary.cpp - .tsb writer and validating loader ----------------------------===//
+#include "isa/binary.h"
+
+#include <cstring>
+#include <map>
+
+#include "runtime/support/file_io.h"
+#include "runtime/support/hash.h"
+
+namespace tessera::isa {
+namespace {
+
+using nlohmann::json;
+
+void putU32(std::vector<uint8_t> &out, size_t at, uint32_t value) {
+  for (int i = 0; i < 4; ++i) out[at + i] = uint8_t(value >> (8 * i));
+}
+void putU64(std::vector<uint8_t> &out, size_t at, uint64_t value) {
+  for (int i = 0; i < 8; ++i) out[at + i] = uint8_t(value >> (8 * i));
+}
+uint32_t getU32(const std::vector<uint8_t> &in, size_t at) {
+  uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) value |= uint32_t(in[at + i]) << (8 * i);
+  return value;
+}
+uint64_t getU64(const std::vector<uint8_t> &in, size_t at) {
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value |= uint64_t(in[at + i]) << (8 * i);
+  return value;
+}
+
+json tensorToJson(const TensorInfo &tensor, uint64_t dataOffset) {
+  json object = {{"name", tensor.name},        {"kind", tensorKindName(tensor.kind)},
+                 {"dtype", dtypeName(tensor.dtype)}, {"shape", tensor.shape},
+                 {"dram_offset", tensor.dramOffset}, {"zero_point", tensor.zeroPoint}};
+  if (tensor.scale) object["scale"] = *tensor.scale;
+  if (tensor.kind == TensorKind::constant) {
+    object["data_offset"] = dataOffset;
+    object["data_bytes"] = tensor.data.size();
+  }
+  return object;
+}
+
+json metadataJson(const Program &program, const HardwareConfig &config) {
+  json tensors = json::array();
+  uint64_t dataOffset = 0;
+  for (const TensorInfo &tensor : program.tensors) {
+    tensors.push_back(tensorToJson(tensor, dataOffset));
+    dataOffset += tensor.data.size();
+  }
+  json segments = json::array();
+  for (const Segment &segment : program.segments)
+    segments.push_back({{"name", segment.name}, {"op", segment.op},
+                        {"first_instruction", segment.firstInstruction},
+                        {"instruction_count", segment.instructionCount}});
+  return {{"config", config.toJson()},          {"dram_bytes", program.dramBytes},
+          {"instruction_offset", program.instructionOffset}, {"uop_offset", program.uopOffset},
+          {"tensors", tensors},                   {"segments", segments}};
+}
+
+struct SectionView {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+  bool present = false;
+};
+
+StatusOr<std::map<SectionKind, SectionView>> readSectionTable(const std::vector<uint8_t> &bytes) {
+  uint32_t count = getU32(bytes, 24);
+  if (count > 64) return invalidInput("section count %d is implausible (corrupt header)", count);
+  uint64_t tableEnd = kBinaryHeaderBytes + uint64_t(count) * kSectionEntryBytes;
+  if (tableEnd > bytes.size())
+    return invalidInput("truncated: the section table ends at byte %d but the file has %d", tableEnd, bytes.size());
+  std::map<SectionKind, SectionView> sections;
+  for (uint32_t i = 0; i < count; ++i) {
+    size_t at = kBinaryHeaderBytes + size_t(i) * kSectionEntryBytes;
+    uint32_t kind = getU32(bytes, at);
+    SectionView view{getU64(bytes, at + 8), getU64(bytes, at + 16), true};
+    if (kind < 1 || kind > 4) return invalidInput("section %d has unknown kind %d", i, kind);
+    if (view.offset < tableEnd || view.size > bytes.size() || view.offset > bytes.size() - view.size)
+      return invalidInput("section %d (kind %d) at byte %d, %d bytes, lies outside the file (%d bytes)", i,
+                          kind, view.offset, view.size, bytes.size());
+    if (sections.count(SectionKind(kind))) return invalidInput("section kind %d appears twice", kind);
+    sections[SectionKind(kind)] = view;
+  }
+  for (uint32_t kind = 1; kind <= 4; ++kind) {
+    if (!sections.count(SectionKind(kind))) return invalidInput("section kind %d is missing", kind);
+  }
+  return sections;
+}
+
+Status checkHeader(const std::vector<uint8_t> &bytes) {
+  if (bytes.size() < kBinaryHeaderBytes)
+    return invalidInput("truncated: %d bytes, shorter than the %d-byte header", bytes.size(), kBinaryHeaderBytes);
+  if (std::memcmp(bytes.data(), kBinaryMagic, sizeof(kBinaryMagic)) != 0)
+    return invalidInput("not a tessera binary (bad magic at byte 0)");
+  uint32_t version = getU32(bytes, 8);
+  if (version != kBinaryFormatVersion)
+    return invalidInput("format version %d is not supported (this tool reads version %d)", version,
+                        kBinaryFormatVersion);
+  if (getU32(bytes, 12) != kBinaryHeaderBytes) return invalidInput("header size field (byte 12) is %d, expected 64", getU32(bytes, 12));
+  uint64_t fileBytes = getU64(bytes, 32);
+  if (fileBytes != bytes.size())
+    return invalidInput("truncated or padded: the header says %d bytes, the file has %d", fileBytes, bytes.size());
+  return absl::OkStatus();
+}
+
+/// Reads `key` of `object` as T, with an error naming the key.
+template <typename T> StatusOr<T> field(const json &object, const char *key, const char *where) {
+  if (!object.is_object() || !object.contains(key)) return invalidInput("metadata: %s has no '%s'", where, key);
+  try {
+    return object.at(key).get<T>();
+  } catch (const json::exception &) {
+    return invalidInput("metadata: %s field '%s' has the wrong type", where, key);
+  }
+}
+
+StatusOr<TensorInfo> tensorFromJson(const json &object, const std::vector<uint8_t> &bytes, SectionView data) {
+  TensorInfo tensor;
+  TS_ASSIGN_OR_RETURN(tensor.name, field<std::string>(object, "name", "tensor"));
+  std::string where = strCat("tensor '", tensor.name, "'");
+  TS_ASSIGN_OR_RETURN(std::string kind, field<std::string>(object, "kind", where.c_str()));
+  TS_ASSIGN_OR_RETURN(std::string dtype, field<std::string>(object, "dtype", where.c_str()));
+  TS_ASSIGN_OR_RETURN(tensor.shape, field<Shape>(object, "shape", where.c_str()));
+  TS_ASSIGN_OR_RETURN(tensor.dramOffset, field<uint64_t>(object, "dram_offset", where.c_str()));
+  TS_ASSIGN_OR_RETURN(tensor.zeroPoint, field<int32_t>(object, "zero_point", where.c_str()));
+  auto tensorKind = tensorKindFromName(kind);
+  if (!tensorKind) return invalidInput("metadata: %s has unknown kind '%s'", where, kind);
+  tensor.kind = *tensorKind;
+  TS_ASSIGN_OR_RETURN(tensor.dtype, parseDType(dtype));
+  for (int64_t dim : tensor.shape) {
+    if (dim < 0 || dim > (int64_t(1) << 40)) return invalidInput("metadata: %s has a bad dimension %d", where, dim);
+  }
+  if (object.contains("scale")) {
+    TS_ASSIGN_OR_RETURN(tensor.scale, field<float>(object, "scale", where.c_str()));
+  }
+  if (tensor.kind != TensorKind::constant) return tensor;
+  TS_ASSIGN_OR_RETURN(uint64_t offset, field<uint64_t>(object, "data_offset", where.c_str()));
+  TS_ASSIGN_OR_RETURN(uint64_t size, field<uint64_t>(object, "data_bytes", where.c_str()));
+  if (size > data.size || offset > data.size - size)
+    return invalidInput("metadata: %s data [%d, +%d) lies outside the DATA section (%d bytes)", where, offset,
+                        size, data.size);
+  tensor.data.assign(bytes.begin() + long(data.offset + offset), bytes.begin() + long(data.offset + offset + size));
+  return tensor;
+}
+
+StatusOr<Segment> segmentFromJson(const json &object) {
+  Segment segment;
+  TS_ASSIGN_OR_RETURN(segment.name, field<std::string>(object, "name", "segment"));
+  TS_ASSIGN_OR_RETURN(segment.op, field<std::string>(object, "op", "segment"));
+  TS_ASSIGN_OR_RETURN(segment.firstInstruction, field<uint32_t>(object, "first_instruction", "segment"));
+  TS_ASSIGN_OR_RETURN(segment.instructionCount, field<uint32_t>(object, "instruction_count", "segment"));
+  return segment;
+}
+
+Status readInstructions(const std::vector<uint8_t> &bytes, SectionView view, const IsaLayout &layout, Program &program) {
+  if (view.size % kInstructionBytes != 0)
+    return invalidInput("INSTRUCTIONS section is %d bytes, not a multiple of %d", view.size, kInstructionBytes);
+  for (uint64_t at = 0; at < view.size; at += kInstructionBytes) {
+    auto inst = decode(layout, loadWord(bytes.data() + view.offset + at));
+    if (!inst.ok())
+      return invalidInput("instruction %d (file byte %d): %s", at / kInstructionBytes, view.offset + at,
+                          inst.status().message());
+    program.instructions.push_back(*inst);
+  }
+  return absl::OkStatus();
+}
+
+Status readUops(const std::vector<uint8_t> &bytes, SectionView view, const IsaLayout &layout, Program &program) {
+  if (view.size % kUopBytes != 0) return invalidInput("UOPS section is %d bytes, not a multiple of 4", view.size);
+  for (uint64_t at = 0; at < view.size; at += kUopBytes)
+    program.uops.push_back(decodeUop(layout, getU32(bytes, view.offset + at)));
+  return absl::OkStatus();
+}
+
+StatusOr<json> parseMetadata(const std::vector<uint8_t> &bytes, SectionView view) {
+  std::string_view text(reinterpret_cast<const char *>(bytes.data()) + view.offset, view.size);
+  json metadata = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (metadata.is_discarded() || !metadata.is_object()) return invalidInput("METADATA section is not a JSON object");
+  return metadata;
+}
+
+Status readMemoryMap(const json &metadata, const std::vector<uint8_t> &bytes, SectionView data, Program &program) {
+  TS_ASSIGN_OR_RETURN(program.dramBytes, field<uint64_t>(metadata, "dram_bytes", "the program"));
+  TS_ASSIGN_OR_RETURN(program.instructionOffset, field<uint64_t>(metadata, "instruction_offset", "the program"));
+  TS_ASSIGN_OR_RETURN(program.uopOffset, field<uint64_t>(metadata, "uop_offset", "the program"));
+  if (!metadata.contains("tensors") || !metadata["tensors"].is_array()) return invalidInput("metadata: no tensors array");
+  if (!metadata.contains("segments") || !metadata["segments"].is_array()) return invalidInput("metadata: no segments array");
+  for (const json &tensor : metadata["tensors"]) {
+    TS_ASSIGN_OR_RETURN(TensorInfo info, tensorFromJson(tensor, bytes, data));
+    program.tensors.push_back(std::move(info));
+  }
+  for (const json &segment : metadata["segments"]) {
+    TS_ASSIGN_OR_RETURN(Segment info, segmentFromJson(segment));
+    program.segments.push_back(std::move(info));
+  }
+  return absl::OkStatus();
+}
+
+} // namespace
+
+StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const HardwareConfig &config) {
+  TS_ASSIGN_OR_RETURN(IsaLayout layout, IsaLayout::build(config));
+  std::string metadata = metadataJson(program, config).dump();
+  std::vector<uint8_t> instructions(program.instructions.size() * kInstructionBytes);
+  for (size_t i = 0; i < program.instructions.size(); ++i) {
+    TS_ASSIGN_OR_RETURN(Word128 word, encode(layout, program.instructions[i]));
+    storeWord(word, instructions.data() + i * kInstructionBytes);
+  }
+  std::vector<uint8_t> uops(program.uops.size() * kUopBytes);
+  for (size_t i = 0; i < program.uops.size(); ++i) {
+    TS_ASSIGN_OR_RETURN(uint32_t word, encodeUop(layout, program.uops[i]));
+    putU32(uops, i * kUopBytes, word);
+  }
+  std::vector<uint8_t> data;
+  for (const TensorInfo &tensor : program.tensors) data.insert(data.end(), tensor.data.begin(), tensor.data.end());
+
+  const std::vector<uint8_t> *sections[] = {nullptr, &instructions, &uops, &data};
+  std::vector<uint8_t> metadataBytes(metadata.begin(), metadata.end());
+  sections[0] = &metadataBytes;
+  std::vector<uint8_t> out(kBinaryHeaderBytes + 4 * kSectionEntryBytes, 0);
+  std::memcpy(out.data(), kBinaryMagic, sizeof(kBinaryMagic));
+  putU32(out, 8, kBinaryFormatVersion);
+  putU32(out, 12, kBinaryHeaderBytes);
+  putU64(out, 16, config.hash());
+  putU32(out, 24, 4);
+  for (uint32_t i = 0; i < 4; ++i) {
+    while (out.size() % 16) out.push_back(0);
+    size_t entry = kBinaryHeaderBytes + i * kSectionEntryBytes;
+    putU32(out, entry, i + 1);
+    putU64(out, entry + 8, out.size());
+    putU64(out, entry + 16, sections[i]->size());
+    out.insert(out.end(), sections[i]->begin(), sections[i]->end());
+  }
+  putU64(out, 32, out.size());
+  return out;
+}
+
+StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes) {
+  TS_RETURN_IF_ERROR(checkHeader(bytes));
+  TS_ASSIGN_OR_RETURN(auto sections, readSectionTable(bytes));
+  TS_ASSIGN_OR_RETURN(json metadata, parseMetadata(bytes, sections[SectionKind::metadata]));
+  if (!metadata.contains("config")) return invalidInput("metadata: no config");
+  auto config = parseConfig(metadata["config"]);
+  if (!config.ok()) return annotate(config.status(), "embedded config");
+  uint64_t headerHash = getU64(bytes, 16);
+  if (config->hash() != headerHash)
+    return invalidInput("the embedded config hashes to %s but the header says %s (corrupt file)",
+                        hashToHex(config->hash()), hashToHex(headerHash));
+  TS_ASSIGN_OR_RETURN(IsaLayout layout, IsaLayout::build(*config));
+  LoadedBinary binary{Program{}, *config};
+  TS_RETURN_IF_ERROR(readMemoryMap(metadata, bytes, sections[SectionKind::data], binary.program));
+  TS_RETURN_IF_ERROR(readInstructions(bytes, sections[SectionKind::instructions], layout, binary.program));
+  TS_RETURN_IF_ERROR(readUops(bytes, sections[SectionKind::uops], layout, binary.program));
+  TS_RETURN_IF_ERROR(verifyProgram(binary.program, binary.config));
+  return binary;
+}
+
+StatusOr<LoadedBinary> loadBinaryFile(const std::string &path) {
+  TS_ASSIGN_OR_RETURN(auto bytes, readBinaryFile(path));
+  auto binary = readBinary(bytes);
+  if (!binary.ok()) return annotate(binary.status(), path);
+  return binary;
+}
+
+Status checkBinaryMatchesConfig(const LoadedBinary &binary, const HardwareConfig &device) {
+  if (binary.config.hash() == device.hash()) return absl::OkStatus();
+  return invalidInput("the binary was built for config '%s' (hash %s) but the device has config '%s' "
+                      "(hash %s)",
+                      binary.config.name, hashToHex(binary.config.hash()), device.name, hashToHex(device.hash()));
+}
+
+} // namespace tessera::isa

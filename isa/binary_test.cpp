@@ -1,0 +1,101 @@
+//===- binary_test.cpp - .tsb writing, loading and corruption handling ----------------===//
+#include "isa/binary.h"
+
+#include "isa/assembler.h"
+#include "isa/test_util.h"
+
+namespace tessera::isa {
+namespace {
+
+using testing::loadTestConfig;
+
+constexpr const char *kProgram = R"(
+.tensor A input i8 4x16 @0x0 scale=0.5
+.tensor B const i32 16 @0x40
+.data B fill -3
+.tensor C output i8 4x16 @0x80
+.uop dst=1 src=2 wgt=3
+.segment first op=load
+load buffer=inp sram_base=0 dram_base=A y_size=4 x_size=1 x_stride=1 push_next
+.segment second
+gemm pop_prev uop_bgn=0 uop_end=1 iter_out=4 iter_in=1 dst_factor_out=1 src_factor_out=1
+.endsegment
+finish
+)";
+
+std::vector<uint8_t> validBinary(const HardwareConfig &config) {
+  auto program = assemble(kProgram, config);
+  EXPECT_TRUE(program.ok()) << program.status();
+  auto bytes = writeBinary(*program, config);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  return *bytes;
+}
+
+TEST(Binary, RoundTripsEverySection) {
+  HardwareConfig config = loadTestConfig("default");
+  auto program = assemble(kProgram, config);
+  ASSERT_TRUE(program.ok());
+  auto loaded = readBinary(validBinary(config));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->config.hash(), config.hash());
+  EXPECT_EQ(loaded->program.instructions, program->instructions);
+  EXPECT_EQ(loaded->program.uops, program->uops);
+  EXPECT_EQ(printAssembly(loaded->program, config), printAssembly(*program, config));
+  const TensorInfo *a = loaded->program.findTensor("A");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->scale, 0.5f);
+  EXPECT_EQ(loaded->program.findTensor("B")->data, program->findTensor("B")->data);
+  ASSERT_EQ(loaded->program.segments.size(), 2u);
+  EXPECT_EQ(loaded->program.segments[1].name, "second");
+}
+
+TEST(Binary, RejectsEveryTruncation) {
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  for (size_t size = 0; size < bytes.size(); ++size) {
+    std::vector<uint8_t> truncated(bytes.begin(), bytes.begin() + long(size));
+    EXPECT_FALSE(readBinary(truncated).ok()) << "accepted a file truncated to " << size << " bytes";
+  }
+}
+
+TEST(Binary, SurvivesEverySingleByteCorruption) {
+  // Flipping any byte must give a clean error or a valid program, never a crash.
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  size_t rejected = 0;
+  for (size_t at = 0; at < bytes.size(); ++at) {
+    std::vector<uint8_t> corrupt = bytes;
+    corrupt[at] ^= 0xA5;
+    rejected += !readBinary(corrupt).ok();
+  }
+  EXPECT_GT(rejected, bytes.size() / 4);
+}
+
+TEST(Binary, HeaderErrorsAreSpecific) {
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  std::vector<uint8_t> badMagic = bytes;
+  badMagic[0] = 'X';
+  EXPECT_ERROR_CONTAINS(readBinary(badMagic), "bad magic");
+  std::vector<uint8_t> badVersion = bytes;
+  badVersion[8] = 9;
+  EXPECT_ERROR_CONTAINS(readBinary(badVersion), "format version 9 is not supported");
+  std::vector<uint8_t> badHash = bytes;
+  badHash[16] ^= 1;
+  EXPECT_ERROR_CONTAINS(readBinary(badHash), "the embedded config hashes to");
+  std::vector<uint8_t> padded = bytes;
+  padded.push_back(0);
+  EXPECT_ERROR_CONTAINS(readBinary(padded), "the header says");
+}
+
+TEST(Binary, ConfigMismatchNamesBothConfigs) {
+  HardwareConfig config = loadTestConfig("default");
+  auto loaded = readBinary(validBinary(config));
+  ASSERT_TRUE(loaded.ok());
+  HardwareConfig other = loadTestConfig("large");
+  EXPECT_ERROR_CONTAINS(checkBinaryMatchesConfig(*loaded, other), "built for config 'default'");
+  EXPECT_TRUE(checkBinaryMatchesConfig(*loaded, config).ok());
+}
+
+} // namespace
+} // namespace tessera::isa

@@ -1,0 +1,114 @@
+//===- config_test.cpp - Hardware config parsing and validation -------------------===//
+#include "isa/config.h"
+
+#include "isa/layout.h"
+#include "isa/test_util.h"
+
+namespace tessera::isa {
+namespace {
+
+using testing::loadTestConfig;
+
+nlohmann::json defaultJson() { return loadTestConfig("default").toJson(); }
+
+TEST(Config, DefaultIsVtaSized) {
+  HardwareConfig config = loadTestConfig("default");
+  EXPECT_EQ(config.batch, 1);
+  EXPECT_EQ(config.block_in, 16);
+  EXPECT_EQ(config.block_out, 16);
+  EXPECT_EQ(config.depth(Buffer::uop), 8192);
+  EXPECT_EQ(config.depth(Buffer::inp), 2048);
+  EXPECT_EQ(config.depth(Buffer::wgt), 1024);
+  EXPECT_EQ(config.depth(Buffer::acc), 2048);
+  EXPECT_EQ(config.depth(Buffer::out), 2048);
+  EXPECT_EQ(config.entryBytes(Buffer::acc), 64);
+  EXPECT_EQ(config.macsPerCycle(), 256);
+}
+
+TEST(Config, AllShippedConfigsValidate) {
+  for (const char *name : {"default", "small", "large"}) {
+    HardwareConfig config = loadTestConfig(name);
+    EXPECT_EQ(config.name, name);
+    EXPECT_TRUE(IsaLayout::build(config).ok()) << name;
+  }
+}
+
+TEST(Config, HashIsStableAndSensitive) {
+  HardwareConfig a = loadTestConfig("default");
+  HardwareConfig b = a;
+  EXPECT_EQ(a.hash(), b.hash());
+  b.dram_latency_cycles += 1;
+  EXPECT_NE(a.hash(), b.hash());
+  auto reparsed = parseConfig(a.toJson());
+  ASSERT_TRUE(reparsed.ok());
+  EXPECT_EQ(reparsed->hash(), a.hash());
+}
+
+TEST(Config, RejectsUnknownKey) {
+  nlohmann::json json = defaultJson();
+  json["block_inn"] = 16;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "unknown config key 'block_inn'");
+}
+
+TEST(Config, RejectsMissingKey) {
+  nlohmann::json json = defaultJson();
+  json.erase("token_queue_depth");
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'token_queue_depth' is missing");
+}
+
+TEST(Config, RejectsWrongType) {
+  nlohmann::json json = defaultJson();
+  json["batch"] = "one";
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'batch' must be an integer");
+}
+
+TEST(Config, RejectsZeroAndNonPowerOfTwo) {
+  nlohmann::json json = defaultJson();
+  json["block_in"] = 0;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'block_in' must be a positive power of two");
+  json = defaultJson();
+  json["block_out"] = 12;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'block_out' must be a positive power of two");
+  json = defaultJson();
+  json["input_buffer_bytes"] = 48 * 1024;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'input_buffer_bytes' gives 3072 inp entries");
+  json = defaultJson();
+  json["acc_buffer_bytes"] = 100;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'acc_buffer_bytes' (100) must be a positive multiple");
+}
+
+TEST(Config, RejectsUnsupportedWidths) {
+  nlohmann::json json = defaultJson();
+  json["input_bits"] = 4;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'input_bits' must be 8");
+  json = defaultJson();
+  json["acc_bits"] = 16;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'acc_bits' must be 32");
+}
+
+TEST(Config, RejectsOutputDepthMismatch) {
+  nlohmann::json json = defaultJson();
+  json["output_buffer_bytes"] = 16384;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'output_buffer_bytes' gives 1024 out entries");
+}
+
+TEST(Config, RejectsBuffersWhoseIndicesOverflowTheEncoding) {
+  nlohmann::json json = defaultJson();
+  json["uop_buffer_bytes"] = 1 << 20; // 2^18 micro-ops: GEMM needs 137 bits
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "the gemm instruction needs");
+  json = defaultJson();
+  json["uop_buffer_bytes"] = 4096;       // keeps gemm within 128 bits
+  json["weight_buffer_bytes"] = 512 * 1024; // 2^11 entries: dst 11 + src 11 + wgt 11 > 32
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "a micro-op needs");
+}
+
+TEST(Config, ReportsJsonSyntaxErrorsWithOffset) {
+  EXPECT_ERROR_CONTAINS(parseConfigText("{\"batch\": 1,,}"), "not valid JSON: byte");
+}
+
+TEST(Config, FileErrorsNameThePath) {
+  EXPECT_ERROR_CONTAINS(loadConfigFile("/nonexistent/cfg.json"), "/nonexistent/cfg.json");
+}
+
+} // namespace
+} // namespace tessera::isa

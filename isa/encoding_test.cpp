@@ -1,0 +1,120 @@
+//===- encoding_test.cpp - Expected bytes of every instruction ----------------------===//
+//
+// In the spirit of LLVM's MC tests: each case is one line of assembly and the 128-bit
+// word it must encode to, computed by hand from the bit tables in docs/isa.md for the
+// default config. Each is also decoded and printed back to the same text.
+//
+//===----------------------------------------------------------------------===//
+#include "isa/assembler.h"
+#include "isa/instruction.h"
+#include "isa/test_util.h"
+
+namespace tessera::isa {
+namespace {
+
+using testing::loadTestConfig;
+
+struct EncodingCase {
+  const char *text;
+  uint64_t lo;
+  uint64_t hi;
+};
+
+// Default config bit positions: header opcode[2:0] pop_prev[3] pop_next[4] push_prev[5]
+// push_next[6]. load: buffer[9:7] sram_base[22:10] dram_base[54:23] y_size[70:55]
+// x_size[86:71] x_stride[102:87] pads[106:103][110:107][114:111][118:115].
+// store: sram_base[19:7] dram_base[51:20] y_size[67:52] x_size[83:68] x_stride[99:84].
+// gemm: reset[7] uop_bgn[20:8] uop_end[34:21] iter_out[48:35] iter_in[62:49]
+// dst_factor_out[73:63] dst_factor_in[84:74] src_factor_out[95:85] src_factor_in[106:96]
+// wgt_factor_out[116:107] wgt_factor_in[126:117].
+// alu: alu_op[10:7] uop_bgn[23:11] uop_end[37:24] iter_out[51:38] iter_in[65:52]
+// dst_factor_out[76:66] dst_factor_in[87:77] src_factor_out[98:88] src_factor_in[109:99]
+// use_imm[110] imm[126:111].
+const EncodingCase kDefaultCases[] = {
+    {"load buffer=inp sram_base=1 dram_base=2 y_size=3 x_size=4 x_stride=5 y_pad_0=1 y_pad_1=2 x_pad_0=3 "
+     "x_pad_1=4 push_next",
+     0x01800000010004C0ull, 0x0021908002800200ull},
+    {"store sram_base=3 dram_base=16 y_size=2 x_size=16 x_stride=32 pop_prev push_prev",
+     0x00200000010001A9ull, 0x0000000002000100ull},
+    {"gemm reset pop_prev push_prev uop_bgn=1 uop_end=2 iter_out=3 iter_in=4 dst_factor_out=5 dst_factor_in=6 "
+     "src_factor_out=7 src_factor_in=8 wgt_factor_out=9 wgt_factor_in=10",
+     0x80080018004001AAull, 0x0140480800E01802ull},
+    {"finish", 0x3ull, 0x0ull},
+    {"alu alu_op=requant uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm imm=-2",
+     0x0010004001000384ull, 0x7FFF400000000000ull},
+};
+
+Instruction assembleOne(const std::string &text, const HardwareConfig &config) {
+  auto program = assemble(text + (text == "finish" ? "\n" : "\nfinish\n"), config);
+  EXPECT_TRUE(program.ok()) << program.status();
+  return program.ok() ? program->instructions.front() : Instruction{};
+}
+
+TEST(Encoding, EveryOpcodeMatchesHandComputedBits) {
+  HardwareConfig config = loadTestConfig("default");
+  auto layout = IsaLayout::build(config);
+  ASSERT_TRUE(layout.ok());
+  for (const EncodingCase &c : kDefaultCases) {
+    Instruction inst = assembleOne(c.text, config);
+    auto word = encode(*layout, inst);
+    ASSERT_TRUE(word.ok()) << word.status();
+    EXPECT_EQ(word->lo, c.lo) << c.text << std::hex << "\n got lo 0x" << word->lo;
+    EXPECT_EQ(word->hi, c.hi) << c.text << std::hex << "\n got hi 0x" << word->hi;
+    auto decoded = decode(*layout, *word);
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    EXPECT_EQ(*decoded, inst);
+    // Text -> binary -> text is the identity on canonical text.
+    Instruction again = assembleOne(printInstruction(*decoded, *layout), config);
+    EXPECT_EQ(again, inst) << printInstruction(*decoded, *layout);
+  }
+}
+
+TEST(Encoding, FieldWidthsFollowTheConfig) {
+  HardwareConfig small = loadTestConfig("small");
+  HardwareConfig large = loadTestConfig("large");
+  auto smallLayout = IsaLayout::build(small);
+  auto largeLayout = IsaLayout::build(large);
+  ASSERT_TRUE(smallLayout.ok() && largeLayout.ok());
+  // small: acc depth 256 -> 8-bit dst factors; large: acc depth 2048 -> 11 bits.
+  EXPECT_EQ(smallLayout->format(Opcode::gemm).find(Field::dst_factor_out)->width, 8);
+  EXPECT_EQ(largeLayout->format(Opcode::gemm).find(Field::dst_factor_out)->width, 11);
+  EXPECT_EQ(largeLayout->format(Opcode::gemm).find(Field::wgt_factor_in)->width, 9);
+  EXPECT_EQ(smallLayout->format(Opcode::gemm).find(Field::uop_end)->width, 9);
+}
+
+TEST(Encoding, UopBitsMatchHandComputedWord) {
+  HardwareConfig config = loadTestConfig("default");
+  auto layout = IsaLayout::build(config);
+  ASSERT_TRUE(layout.ok());
+  // dst[10:0] src[21:11] wgt[31:22]
+  auto word = encodeUop(*layout, Uop{1, 2, 3});
+  ASSERT_TRUE(word.ok());
+  EXPECT_EQ(*word, 0x00C01001u);
+  EXPECT_EQ(decodeUop(*layout, *word), (Uop{1, 2, 3}));
+  EXPECT_ERROR_CONTAINS(encodeUop(*layout, Uop{2048, 0, 0}), "micro-op field dst = 2048 does not fit in 11 bits");
+}
+
+TEST(Encoding, RejectsValuesThatDoNotFit) {
+  HardwareConfig config = loadTestConfig("default");
+  auto layout = IsaLayout::build(config);
+  ASSERT_TRUE(layout.ok());
+  Instruction inst = makeInstruction(Opcode::alu);
+  inst[Field::imm] = 40000;
+  EXPECT_ERROR_CONTAINS(encode(*layout, inst), "alu: field imm = 40000 does not fit in 16 signed bits");
+  inst = makeInstruction(Opcode::gemm);
+  inst[Field::iter_out] = 1 << 14;
+  EXPECT_ERROR_CONTAINS(encode(*layout, inst), "gemm: field iter_out = 16384 does not fit in 14 bits");
+}
+
+TEST(Encoding, DecodeRejectsCorruptWords) {
+  HardwareConfig config = loadTestConfig("default");
+  auto layout = IsaLayout::build(config);
+  ASSERT_TRUE(layout.ok());
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{7, 0}), "unknown opcode 7");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{3, 1ull << 60}), "finish: reserved bits [7, 127] are not zero");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{uint64_t(7) << 7, 0}), "load: unknown buffer id 7");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{4 | (uint64_t(15) << 7), 0}), "alu: unknown alu_op 15");
+}
+
+} // namespace
+} // namespace tessera::isa

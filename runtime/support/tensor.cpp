@@ -1,0 +1,39 @@
+//===- tensor.cpp - Dense host tensor ----------------------------------------===//
+#include "runtime/support/tensor.h"
+
+#include <charconv>
+
+#include "runtime/support/strings.h"
+
+namespace tessera {
+
+int64_t shapeElementCount(const Shape &shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape) count *= dim;
+  return count;
+}
+
+std::string shapeToString(const Shape &shape) {
+  if (shape.empty()) return "scalar";
+  return joinStrings(shape, "x");
+}
+
+StatusOr<Shape> parseShape(std::string_view text) {
+  if (text == "scalar") return Shape{};
+  Shape shape;
+  for (std::string_view part : splitString(text, 'x')) {
+    int64_t dim = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), dim);
+    if (part.empty() || ec != std::errc() || end != part.data() + part.size() || dim < 0)
+      return invalidInput("bad shape '%s': '%s' is not a non-negative integer", std::string(text),
+                          std::string(part));
+    shape.push_back(dim);
+  }
+  return shape;
+}
+
+Tensor::Tensor(DType dtype, Shape shape)
+    : dtype_(dtype), shape_(std::move(shape)),
+      bytes_(static_cast<size_t>(shapeElementCount(shape_)) * dtypeSize(dtype)) {}
+
+} // namespace tessera

@@ -1,0 +1,55 @@
+//===- tensor.h - A dense host tensor: dtype, shape, bytes --------------------===//
+//
+// The value type that crosses every boundary of the tool: .npy/.pb files, runtime
+// inputs and outputs, graph constants. Data is row-major and owned.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "runtime/support/dtype.h"
+
+namespace tessera {
+
+using Shape = std::vector<int64_t>;
+
+/// Number of elements of a shape (1 for a scalar).
+int64_t shapeElementCount(const Shape &shape);
+/// "1x3x224x224" (or "scalar").
+std::string shapeToString(const Shape &shape);
+/// Parses "1x3x224x224"; the error names the text.
+StatusOr<Shape> parseShape(std::string_view text);
+
+class Tensor {
+public:
+  Tensor() = default;
+  /// A zero-filled tensor.
+  Tensor(DType dtype, Shape shape);
+
+  DType dtype() const { return dtype_; }
+  const Shape &shape() const { return shape_; }
+  int64_t elementCount() const { return shapeElementCount(shape_); }
+  size_t byteSize() const { return bytes_.size(); }
+
+  uint8_t *bytes() { return bytes_.data(); }
+  const uint8_t *bytes() const { return bytes_.data(); }
+  std::vector<uint8_t> &storage() { return bytes_; }
+  const std::vector<uint8_t> &storage() const { return bytes_; }
+
+  /// Typed views; the caller asserts the dtype matches T.
+  template <typename T> T *data() { return reinterpret_cast<T *>(bytes_.data()); }
+  template <typename T> const T *data() const { return reinterpret_cast<const T *>(bytes_.data()); }
+
+  bool operator==(const Tensor &other) const = default;
+
+private:
+  DType dtype_ = DType::F32;
+  Shape shape_;
+  std::vector<uint8_t> bytes_;
+};
+
+} // namespace tessera
