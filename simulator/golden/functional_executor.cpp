@@ -1,0 +1,147 @@
+//===- functional_executor.cpp - Token-ordered functional execution ---------------===//
+#include "simulator/golden/functional_executor.h"
+
+#include <array>
+#include <cstring>
+#include <deque>
+
+#include "simulator/golden/machine.h"
+#include "simulator/golden/token_queues.h"
+
+namespace tessera::sim {
+namespace {
+
+using isa::Instruction;
+using isa::Unit;
+
+struct UnitState {
+  std::deque<size_t> pending; ///< program indices, in order
+};
+
+class FunctionalRun {
+public:
+  FunctionalRun(const isa::Program &program, const isa::HardwareConfig &config, const isa::IsaLayout &layout,
+                std::vector<uint8_t> &dram)
+      : program_(program), machine_(config, layout, dram), tokens_(config.token_queue_depth) {
+    for (size_t i = 0; i < program.instructions.size(); ++i)
+      units_[size_t(isa::unitOf(program.instructions[i]))].pending.push_back(i);
+  }
+
+  StatusOr<Counters> run();
+
+private:
+  /// Runs unit `unit` while its head instruction is ready; sets `finished` at FINISH.
+  StatusOr<bool> advance(Unit unit, bool &finished);
+  Status checkFinish(size_t index) const;
+  Status deadlock() const;
+
+  const isa::Program &program_;
+  Machine machine_;
+  TokenQueues tokens_;
+  std::array<UnitState, isa::kUnitCount> units_;
+};
+
+StatusOr<Counters> FunctionalRun::run() {
+  bool finished = false;
+  while (!finished) {
+    bool progress = false;
+    for (Unit unit : {Unit::load, Unit::compute, Unit::store}) {
+      TS_ASSIGN_OR_RETURN(bool advanced, advance(unit, finished));
+      progress |= advanced;
+      if (finished) break;
+    }
+    if (!finished && !progress) return deadlock();
+  }
+  return machine_.counters();
+}
+
+StatusOr<bool> FunctionalRun::advance(Unit unit, bool &finished) {
+  UnitState &state = units_[size_t(unit)];
+  bool advanced = false;
+  while (!state.pending.empty()) {
+    size_t index = state.pending.front();
+    const Instruction &inst = program_.instructions[index];
+    TokenUse use = tokenUse(inst);
+    if (!tokens_.ready(use)) break;
+    tokens_.pop(use);
+    if (inst.opcode == isa::Opcode::finish) {
+      TS_RETURN_IF_ERROR(checkFinish(index));
+      finished = true;
+      return true;
+    }
+    TS_RETURN_IF_ERROR(machine_.execute(inst, index));
+    tokens_.push(use);
+    state.pending.pop_front();
+    advanced = true;
+  }
+  return advanced;
+}
+
+Status FunctionalRun::checkFinish(size_t index) const {
+  for (Unit unit : {Unit::load, Unit::store}) {
+    const UnitState &state = units_[size_t(unit)];
+    if (!state.pending.empty())
+      return invalidInput("protocol error: finish (instruction %d) executed while the %s unit still has %d "
+                          "instruction(s) from instruction %d on; make finish wait for them with tokens",
+                          index, isa::unitName(unit), state.pending.size(), state.pending.front());
+  }
+  std::string leftovers = tokens_.leftovers();
+  if (!leftovers.empty())
+    return invalidInput("protocol error: tokens left over at finish (instruction %d): %s; every push needs a "
+                        "matching pop",
+                        index, leftovers);
+  return absl::OkStatus();
+}
+
+Status FunctionalRun::deadlock() const {
+  std::string detail;
+  for (Unit unit : {Unit::load, Unit::compute, Unit::store}) {
+    const UnitState &state = units_[size_t(unit)];
+    if (state.pending.empty()) {
+      strAppend(&detail, "\n  ", isa::unitName(unit), ": done");
+      continue;
+    }
+    size_t index = state.pending.front();
+    const Instruction &inst = program_.instructions[index];
+    strAppend(&detail, "\n  ", isa::unitName(unit), ": instruction ", index, " (", isa::opcodeName(inst.opcode), ") ",
+              tokens_.blockedReason(tokenUse(inst)));
+  }
+  return invalidInput("protocol error: deadlock, no unit can proceed (a pop with no matching push, or a full "
+                      "token queue):%s",
+                      detail);
+}
+
+void putU32(std::vector<uint8_t> &dram, uint64_t at, uint32_t value) {
+  for (int i = 0; i < 4; ++i) dram[at + uint64_t(i)] = uint8_t(value >> (8 * i));
+}
+
+} // namespace
+
+StatusOr<std::vector<uint8_t>> buildDramImage(const isa::Program &program, const isa::HardwareConfig &config) {
+  TS_RETURN_IF_ERROR(isa::verifyProgram(program, config));
+  TS_ASSIGN_OR_RETURN(isa::IsaLayout layout, isa::IsaLayout::build(config));
+  std::vector<uint8_t> dram(program.dramBytes, 0);
+  for (const isa::TensorInfo &tensor : program.tensors)
+    if (!tensor.data.empty()) std::memcpy(dram.data() + tensor.dramOffset, tensor.data.data(), tensor.data.size());
+  for (size_t i = 0; i < program.uops.size(); ++i) {
+    TS_ASSIGN_OR_RETURN(uint32_t word, isa::encodeUop(layout, program.uops[i]));
+    putU32(dram, program.uopOffset + i * isa::kUopBytes, word);
+  }
+  for (size_t i = 0; i < program.instructions.size(); ++i) {
+    TS_ASSIGN_OR_RETURN(isa::Word128 word, isa::encode(layout, program.instructions[i]));
+    isa::storeWord(word, dram.data() + program.instructionOffset + i * isa::kInstructionBytes);
+  }
+  return dram;
+}
+
+StatusOr<Counters> runFunctional(const isa::Program &program, const isa::HardwareConfig &config,
+                                 std::vector<uint8_t> &dram) {
+  TS_RETURN_IF_ERROR(isa::verifyProgram(program, config));
+  if (dram.size() < program.dramBytes)
+    return invalidInput("DRAM holds %d bytes but the program needs %d", dram.size(), program.dramBytes);
+  TS_ASSIGN_OR_RETURN(isa::IsaLayout layout, isa::IsaLayout::build(config));
+  FunctionalRun run(program, config, layout, dram);
+  return run.run();
+}
+
+} // namespace tessera::sim

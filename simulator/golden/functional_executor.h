@@ -1,0 +1,28 @@
+//===- functional_executor.h - Runs a program in a valid order, checking tokens ----===//
+//
+// The three units run in program order each, interleaved as the token protocol allows
+// (round-robin, each unit as far as it can go). A program that cannot make progress is
+// reported as a deadlock naming each unit's blocked instruction and why (a pop with no
+// matching push, or a full queue). At FINISH every other unit must have drained and
+// every token queue must be empty; otherwise the leftover is reported.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <vector>
+
+#include "isa/program.h"
+#include "simulator/golden/counters.h"
+
+namespace tessera::sim {
+
+/// Builds the initial DRAM image of `program`: zeros, constants at their offsets, the
+/// encoded micro-op table and instruction stream.
+StatusOr<std::vector<uint8_t>> buildDramImage(const isa::Program &program, const isa::HardwareConfig &config);
+
+/// Runs `program` over `dram` (from buildDramImage, with inputs written); returns the
+/// counters. Errors name the instruction index.
+StatusOr<Counters> runFunctional(const isa::Program &program, const isa::HardwareConfig &config,
+                                 std::vector<uint8_t> &dram);
+
+} // namespace tessera::sim
