@@ -1,0 +1,162 @@
+//===- cmd_run.cpp - tessera run: run a binary on a backend ---------------------------===//
+//
+// tessera run prog.(tsb|s) --backend functional [--config cfg.json] [--input n=f.npy ...]
+//   [--random-inputs SEED] [--output-dir dir] [--report r.json] [--report-csv r.csv]
+//   [--trace t.json] [--vcd w.vcd] [--max-cycles N]
+//
+//===----------------------------------------------------------------------===//
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include <unistd.h>
+
+#include "runtime/device.h"
+#include "runtime/support/file_io.h"
+#include "runtime/support/npy.h"
+#include "tools/command.h"
+#include "tools/program_input.h"
+
+namespace po = boost::program_options;
+
+namespace tessera::cli {
+namespace {
+
+struct RunArgs {
+  std::string program, backend = "functional", outputDir, reportPath, csvPath;
+  std::optional<std::string> configPath;
+  std::vector<std::string> inputs;
+  std::optional<uint64_t> randomSeed;
+  runtime::RunOptions options;
+};
+
+StatusOr<std::map<std::string, std::string>> parseInputs(const std::vector<std::string> &inputs) {
+  std::map<std::string, std::string> files;
+  for (const std::string &input : inputs) {
+    auto [name, path] = splitOnce(input, '=');
+    if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
+    files[std::string(name)] = std::string(path);
+  }
+  return files;
+}
+
+Status writeInputs(runtime::Device &device, const RunArgs &args) {
+  TS_ASSIGN_OR_RETURN(auto files, parseInputs(args.inputs));
+  std::vector<std::string> missing;
+  uint64_t index = 0;
+  for (const isa::TensorInfo &tensor : device.program().tensors) {
+    if (tensor.kind != isa::TensorKind::input) continue;
+    ++index;
+    auto file = files.find(tensor.name);
+    if (file != files.end()) {
+      TS_ASSIGN_OR_RETURN(Tensor value, readTensorFile(file->second));
+      TS_RETURN_IF_ERROR(annotate(device.writeTensor(tensor.name, value), file->second));
+      files.erase(file);
+    } else if (args.randomSeed) {
+      TS_RETURN_IF_ERROR(device.writeTensor(tensor.name, randomTensor(tensor.dtype, tensor.shape, *args.randomSeed + index)));
+    } else {
+      missing.push_back(strCat(tensor.name, " (", dtypeName(tensor.dtype), " ", shapeToString(tensor.shape), ")"));
+    }
+  }
+  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the program", files.begin()->first);
+  if (!missing.empty())
+    return invalidInput("no value for input(s) %s: give --input NAME=FILE.npy or --random-inputs SEED", joinStrings(missing, ", "));
+  return absl::OkStatus();
+}
+
+Status writeOutputs(const runtime::Device &device, const std::string &dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return invalidInput("cannot create output directory '%s': %s", dir, error.message());
+  for (const isa::TensorInfo &tensor : device.program().tensors) {
+    if (tensor.kind != isa::TensorKind::output) continue;
+    TS_ASSIGN_OR_RETURN(Tensor value, device.readTensor(tensor.name));
+    TS_RETURN_IF_ERROR(writeNpyFile(dir + "/" + tensor.name + ".npy", value));
+  }
+  return absl::OkStatus();
+}
+
+std::string csvCell(const nlohmann::json &value) {
+  if (value.is_string()) return "\"" + value.get<std::string>() + "\"";
+  return value.dump();
+}
+
+Status writeSegmentsCsv(const nlohmann::json &report, const std::string &path) {
+  if (!report.contains("segments") || !report["segments"].is_array())
+    return invalidInput("--report-csv: backend '%s' reports no per-segment rows", report["backend"].get<std::string>());
+  std::string csv;
+  const nlohmann::json &rows = report["segments"];
+  std::vector<std::string> columns;
+  if (!rows.empty())
+    for (const auto &item : rows[0].items())
+      if (!item.value().is_object() && !item.value().is_array()) columns.push_back(item.key());
+  csv += joinStrings(columns, ",") + "\n";
+  for (const nlohmann::json &row : rows) {
+    std::vector<std::string> cells;
+    for (const std::string &column : columns) cells.push_back(row.contains(column) ? csvCell(row[column]) : "");
+    csv += joinStrings(cells, ",") + "\n";
+  }
+  return writeTextFile(path, csv);
+}
+
+void printSummary(const nlohmann::json &report) {
+  const nlohmann::json &counters = report["counters"];
+  std::cout << "backend: " << report["backend"].get<std::string>() << "  config: " << report["config"]["name"].get<std::string>()
+            << " (" << report["config_hash"].get<std::string>() << ")\n";
+  if (report.contains("total_cycles"))
+    std::cout << "total_cycles: " << report["total_cycles"] << "  time_us: " << report["time_us"] << "\n";
+  std::cout << "instructions: " << counters["instructions"].dump() << "\n"
+            << "gemm_uops: " << counters["gemm_uops"] << "  gemm_macs: " << counters["gemm_macs"]
+            << "  alu_uops: " << counters["alu_uops"] << "\n"
+            << "bytes_loaded: " << counters["bytes_loaded"].dump() << "  bytes_stored: " << counters["bytes_stored"] << "\n";
+}
+
+Status runProgram(const RunArgs &args) {
+  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath));
+  TS_ASSIGN_OR_RETURN(auto device, runtime::Device::open(args.backend, binary.config));
+  TS_RETURN_IF_ERROR(device->load(std::move(binary.program)));
+  TS_RETURN_IF_ERROR(writeInputs(*device, args));
+  TS_ASSIGN_OR_RETURN(runtime::RunResult result, device->run(args.options));
+  nlohmann::json report = device->report(result);
+  report["program"] = args.program;
+  printSummary(report);
+  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputs(*device, args.outputDir));
+  if (!args.reportPath.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.reportPath, report.dump(2) + "\n"));
+  if (!args.csvPath.empty()) TS_RETURN_IF_ERROR(writeSegmentsCsv(report, args.csvPath));
+  return absl::OkStatus();
+}
+
+} // namespace
+
+int runRunCommand(const std::vector<std::string> &args) {
+  RunArgs run;
+  std::string config;
+  uint64_t seed = 0, maxCycles = 0;
+  po::options_description options("options");
+  options.add_options()("program", po::value(&run.program)->required(), "binary (.tsb) or assembly (.s)")(
+      "backend,b", po::value(&run.backend)->default_value("functional"), "functional | systemc | rtl")(
+      "config,c", po::value(&config), "hardware config (required for .s; checked against a .tsb)")(
+      "input,i", po::value(&run.inputs)->composing(), "NAME=FILE.npy, once per input tensor")(
+      "random-inputs", po::value(&seed), "fill inputs not given with --input from this seed")(
+      "output-dir,d", po::value(&run.outputDir), "write each output tensor as DIR/<name>.npy")(
+      "report,r", po::value(&run.reportPath), "write the JSON report here")(
+      "report-csv", po::value(&run.csvPath), "write the per-segment rows as CSV here")(
+      "trace", po::value(&run.options.tracePath), "Chrome Trace Event JSON (cycle-level backends)")(
+      "vcd", po::value(&run.options.vcdPath), "waveform (cycle-level backends)")(
+      "max-cycles", po::value(&maxCycles), "stop with an error after this many cycles");
+  po::positional_options_description positional;
+  positional.add("program", 1);
+  po::variables_map vm;
+  int exitCode = 0;
+  if (!parseCommandLine("run", "prog.tsb [--backend NAME] [--input NAME=FILE.npy ...] [options]", args, options,
+                        positional, vm, exitCode))
+    return exitCode;
+  if (vm.count("config")) run.configPath = config;
+  if (vm.count("random-inputs")) run.randomSeed = seed;
+  run.options.maxCycles = maxCycles;
+  run.options.progress = isatty(2);
+  Status status = runProgram(run);
+  return status.ok() ? 0 : reportError("run", status);
+}
+
+} // namespace tessera::cli
