@@ -1,6 +1,7 @@
 //===- binary.cpp - .tsb writer and validating loader ----------------------------===//
 #include "isa/binary.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -89,10 +90,11 @@ StatusOr<std::map<SectionKind, SectionView>> readSectionTable(const std::vector<
 }
 
 Status checkHeader(const std::vector<uint8_t> &bytes) {
+  if (bytes.empty()) return invalidInput("empty file: not a tessera binary");
+  if (std::memcmp(bytes.data(), kBinaryMagic, std::min(bytes.size(), sizeof(kBinaryMagic))) != 0)
+    return invalidInput("not a tessera binary (bad magic at byte 0)");
   if (bytes.size() < kBinaryHeaderBytes)
     return invalidInput("truncated: %d bytes, shorter than the %d-byte header", bytes.size(), kBinaryHeaderBytes);
-  if (std::memcmp(bytes.data(), kBinaryMagic, sizeof(kBinaryMagic)) != 0)
-    return invalidInput("not a tessera binary (bad magic at byte 0)");
   uint32_t version = getU32(bytes, 8);
   if (version != kBinaryFormatVersion)
     return invalidInput("format version %d is not supported (this tool reads version %d)", version,

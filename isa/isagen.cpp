@@ -2,6 +2,7 @@
 //
 // tessera-isagen --config cfg.json --sv out.sv     the package rtl/ imports
 // tessera-isagen --config cfg.json --docs out.md   the encoding tables of docs/isa.md
+// tessera-isagen --config cfg.json --config-table out.md   the key table of docs/config.md
 //
 // Both come from isa/isa.def through IsaLayout, so the RTL, the docs and the C++
 // encoder cannot drift apart.
@@ -16,18 +17,19 @@
 using namespace tessera;
 
 int main(int argc, char **argv) {
-  std::string configPath, svPath, docsPath;
+  std::string configPath, svPath, docsPath, configTablePath;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--config")) configPath = argv[i + 1];
     else if (!std::strcmp(argv[i], "--sv")) svPath = argv[i + 1];
     else if (!std::strcmp(argv[i], "--docs")) docsPath = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--config-table")) configTablePath = argv[i + 1];
     else {
       std::cerr << "tessera-isagen: unknown option " << argv[i] << "\n";
       return 2;
     }
   }
-  if (configPath.empty() || (svPath.empty() && docsPath.empty())) {
-    std::cerr << "usage: tessera-isagen --config cfg.json [--sv out.sv] [--docs out.md]\n";
+  if (configPath.empty() || (svPath.empty() && docsPath.empty() && configTablePath.empty())) {
+    std::cerr << "usage: tessera-isagen --config cfg.json [--sv out.sv] [--docs out.md] [--config-table out.md]\n";
     return 2;
   }
   auto config = isa::loadConfigFile(configPath);
@@ -42,6 +44,10 @@ int main(int argc, char **argv) {
   }
   if (!docsPath.empty()) {
     Status written = writeTextFile(docsPath, isa::generateDocsTables(*config, *layout));
+    if (!written.ok()) return std::cerr << written.message() << "\n", 1;
+  }
+  if (!configTablePath.empty()) {
+    Status written = writeTextFile(configTablePath, isa::generateConfigTable(*config));
     if (!written.ok()) return std::cerr << written.message() << "\n", 1;
   }
   return 0;

@@ -15,4 +15,7 @@ std::string generateSvPackage(const HardwareConfig &config, const IsaLayout &lay
 /// for `config` and the width rule.
 std::string generateDocsTables(const HardwareConfig &config, const IsaLayout &layout);
 
+/// Markdown table of the config keys with their meaning and `config`'s values.
+std::string generateConfigTable(const HardwareConfig &config);
+
 } // namespace tessera::isa

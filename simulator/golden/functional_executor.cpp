@@ -66,6 +66,7 @@ StatusOr<bool> FunctionalRun::advance(Unit unit, bool &finished) {
     tokens_.pop(use);
     if (inst.opcode == isa::Opcode::finish) {
       TS_RETURN_IF_ERROR(checkFinish(index));
+      TS_RETURN_IF_ERROR(machine_.execute(inst, index));
       finished = true;
       return true;
     }
