@@ -7,6 +7,10 @@
 #include "runtime/support/file_io.h"
 #include "runtime/support/npy.h"
 
+#ifdef TESSERA_HAVE_COMPILER
+#include "compiler/onnx/onnx_tensor.h"
+#endif
+
 namespace tessera::cli {
 
 StatusOr<isa::LoadedBinary> loadProgram(const std::string &path, const std::optional<std::string> &configPath) {
@@ -27,7 +31,12 @@ StatusOr<isa::LoadedBinary> loadProgram(const std::string &path, const std::opti
 
 StatusOr<Tensor> readTensorFile(const std::string &path) {
   if (path.ends_with(".npy")) return readNpyFile(path);
-  return invalidInput("'%s': unsupported tensor file (expected .npy)", path);
+#ifdef TESSERA_HAVE_COMPILER
+  if (path.ends_with(".pb")) return onnx_import::readTensorProtoFile(path);
+  return invalidInput("'%s': unsupported tensor file (expected .npy or an ONNX TensorProto .pb)", path);
+#else
+  return invalidInput("'%s': unsupported tensor file (expected .npy; .pb needs the compiler build)", path);
+#endif
 }
 
 Tensor randomTensor(DType dtype, const Shape &shape, uint64_t seed) {
