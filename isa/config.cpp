@@ -170,15 +170,11 @@ StatusOr<HardwareConfig> parseConfig(const json &object) {
 }
 
 StatusOr<HardwareConfig> parseConfigText(std::string_view text) {
-  json object = json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
-  if (object.is_discarded()) {
-    try {
-      (void)json::parse(text);
-    } catch (const json::parse_error &error) {
-      return invalidInput("config is not valid JSON: byte %d: %s", error.byte, error.what());
-    }
+  try {
+    return parseConfig(json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true));
+  } catch (const json::parse_error &error) {
+    return invalidInput("config is not valid JSON: byte %d: %s", error.byte, error.what());
   }
-  return parseConfig(object);
 }
 
 StatusOr<HardwareConfig> loadConfigFile(const std::string &path) {
