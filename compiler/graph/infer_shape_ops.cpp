@@ -76,8 +76,9 @@ InferResult inferFlatten(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
   if (!x.ranked) return one(x.dtype, unknownShape(2));
-  auto axis = normalizeAxis(context.node.attrs.getInt("axis", 1), x.rank() + 1);
-  if (!axis.ok()) return context.error("%s", axis.status().message());
+  int64_t axis = context.node.attrs.getInt("axis", 1);
+  if (axis < 0) axis += x.rank();
+  if (axis < 0 || axis > x.rank()) return context.error("axis %d is out of range for rank %d", axis, x.rank());
   auto product = [&](int64_t begin, int64_t end) {
     int64_t result = 1;
     for (int64_t i = begin; i < end; ++i) {
@@ -86,7 +87,7 @@ InferResult inferFlatten(const InferContext &context) {
     }
     return result;
   };
-  return one(x.dtype, {product(0, *axis), product(*axis, x.rank())});
+  return one(x.dtype, {product(0, axis), product(axis, x.rank())});
 }
 
 InferResult inferSqueeze(const InferContext &context) {
@@ -114,8 +115,11 @@ InferResult inferUnsqueeze(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
   auto axes = intsFrom(context, "axes", 1);
-  if (!axes) return context.error("axes must be an attribute or a constant input");
   if (!x.ranked) return oneUnranked(x.dtype);
+  if (!axes) {
+    if (!context.has(1) || !context.in(1).isStatic() || context.in(1).rank() != 1) return oneUnranked(x.dtype);
+    return one(x.dtype, unknownShape(x.rank() + context.in(1).shape[0]));
+  }
   int64_t rank = x.rank() + axes->size();
   std::vector<bool> inserted(rank, false);
   for (int64_t axis : *axes) {
