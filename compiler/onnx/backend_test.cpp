@@ -102,7 +102,7 @@ std::vector<std::string> findTestCases(const std::string &root) {
   std::vector<std::string> cases;
   std::error_code error;
   if (fs::exists(fs::path(root) / "model.onnx")) return {root};
-  for (auto it = fs::recursive_directory_iterator(root, error); !error && it != fs::recursive_directory_iterator(); it.increment(error))
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink, error); !error && it != fs::recursive_directory_iterator(); it.increment(error))
     if (it->is_regular_file() && it->path().filename() == "model.onnx") cases.push_back(it->path().parent_path().string());
   std::sort(cases.begin(), cases.end());
   return cases;

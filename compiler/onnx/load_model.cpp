@@ -60,12 +60,13 @@ StatusOr<onnx::ModelProto> loadOnnxModel(const std::string &path, const ImportOp
   onnx::ModelProto model;
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return invalidInput("%s is not a serialized ONNX model", path);
-  TS_RETURN_IF_ERROR(annotate(applyInputShapes(model, options), path));
   try {
-    onnx::checker::check_model(model);
+    // The path form resolves external data against the model's directory.
+    onnx::checker::check_model(path);
   } catch (const std::exception &error) {
     return invalidInput("%s: ONNX checker: %s", path, error.what());
   }
+  TS_RETURN_IF_ERROR(annotate(applyInputShapes(model, options), path));
   int64_t opset = defaultOpset(model);
   if (opset > 0 && opset < kOldestNativeOpset) {
     try {
