@@ -74,6 +74,14 @@ Status Machine::checkLoopIndices(const Instruction &inst, size_t index) const {
   return absl::OkStatus();
 }
 
+void Machine::reportGemmAccess(int64_t src, int64_t wgt, int64_t dst, bool reset) {
+  if (!reset) {
+    observer_->scratchpadRead(Buffer::inp, src, 1);
+    observer_->scratchpadRead(Buffer::wgt, wgt, 1);
+  }
+  observer_->scratchpadWrite(Buffer::out, dst, 1);
+}
+
 Status Machine::gemm(const Instruction &inst, size_t index) {
   TS_RETURN_IF_ERROR(checkLoopIndices(inst, index));
   if (loopsAreEmpty(inst)) return absl::OkStatus();
@@ -92,6 +100,7 @@ Status Machine::gemm(const Instruction &inst, size_t index) {
         if (reset) std::fill(accRow, accRow + accLanes_, 0);
         else gemmTile(accRow, inp_.data() + (uop.src + srcBase) * inpEntry_, wgt_.data() + (uop.wgt + wgtBase) * wgtEntry_, batch, blockIn, blockOut);
         mirrorToOut(dst);
+        if (observer_) reportGemmAccess(uop.src + srcBase, uop.wgt + wgtBase, dst, reset);
       }
     }
   }
@@ -119,6 +128,7 @@ Status Machine::alu(const Instruction &inst, size_t index) {
         for (int64_t lane = 0; lane < accLanes_; ++lane)
           accRow[lane] = aluLane(op, accRow[lane], useImm ? imm : srcRow[lane], useImm);
         mirrorToOut(dst);
+        if (observer_) observer_->scratchpadWrite(Buffer::out, dst, 1);
       }
     }
   }

@@ -4,8 +4,10 @@
 #include <array>
 #include <cstring>
 #include <deque>
+#include <optional>
 
 #include "simulator/golden/machine.h"
+#include "simulator/golden/race_checker.h"
 #include "simulator/golden/token_queues.h"
 
 namespace tessera::sim {
@@ -21,10 +23,14 @@ struct UnitState {
 class FunctionalRun {
 public:
   FunctionalRun(const isa::Program &program, const isa::HardwareConfig &config, const isa::IsaLayout &layout,
-                std::vector<uint8_t> &dram)
+                std::vector<uint8_t> &dram, const FunctionalOptions &options)
       : program_(program), machine_(config, layout, dram), tokens_(config.token_queue_depth) {
     for (size_t i = 0; i < program.instructions.size(); ++i)
       units_[size_t(isa::unitOf(program.instructions[i]))].pending.push_back(i);
+    if (options.checkRaces) {
+      races_.emplace(config);
+      machine_.setObserver(&*races_);
+    }
   }
 
   StatusOr<Counters> run();
@@ -34,12 +40,32 @@ private:
   StatusOr<bool> advance(Unit unit, bool &finished);
   Status checkFinish(size_t index) const;
   Status deadlock() const;
+  /// Executes `inst` on `unit` with vector clocks: pops merge the tokens' clocks, the
+  /// unit's epoch advances, pushes carry a copy.
+  Status executeTracked(isa::Unit unit, size_t index, const Instruction &inst, const TokenUse &use);
 
   const isa::Program &program_;
   Machine machine_;
   TokenQueues tokens_;
   std::array<UnitState, isa::kUnitCount> units_;
+  std::optional<RaceChecker> races_;
+  std::array<VectorClock, isa::kUnitCount> clocks_{};
+  std::array<std::deque<VectorClock>, kTokenQueueCount> tokenClocks_;
 };
+
+Status FunctionalRun::executeTracked(isa::Unit unit, size_t index, const Instruction &inst, const TokenUse &use) {
+  VectorClock &clock = clocks_[size_t(unit)];
+  for (TokenQueue queue : use.pops) {
+    mergeClock(clock, tokenClocks_[size_t(queue)].front());
+    tokenClocks_[size_t(queue)].pop_front();
+  }
+  ++clock[size_t(unit)];
+  if (races_) races_->beginInstruction(unit, index, inst.opcode, clock);
+  TS_RETURN_IF_ERROR(machine_.execute(inst, index));
+  if (races_) TS_RETURN_IF_ERROR(races_->status());
+  for (TokenQueue queue : use.pushes) tokenClocks_[size_t(queue)].push_back(clock);
+  return absl::OkStatus();
+}
 
 StatusOr<Counters> FunctionalRun::run() {
   bool finished = false;
@@ -66,11 +92,11 @@ StatusOr<bool> FunctionalRun::advance(Unit unit, bool &finished) {
     tokens_.pop(use);
     if (inst.opcode == isa::Opcode::finish) {
       TS_RETURN_IF_ERROR(checkFinish(index));
-      TS_RETURN_IF_ERROR(machine_.execute(inst, index));
+      TS_RETURN_IF_ERROR(executeTracked(unit, index, inst, use));
       finished = true;
       return true;
     }
-    TS_RETURN_IF_ERROR(machine_.execute(inst, index));
+    TS_RETURN_IF_ERROR(executeTracked(unit, index, inst, use));
     tokens_.push(use);
     state.pending.pop_front();
     advanced = true;
@@ -136,12 +162,12 @@ StatusOr<std::vector<uint8_t>> buildDramImage(const isa::Program &program, const
 }
 
 StatusOr<Counters> runFunctional(const isa::Program &program, const isa::HardwareConfig &config,
-                                 std::vector<uint8_t> &dram) {
+                                 std::vector<uint8_t> &dram, const FunctionalOptions &options) {
   TS_RETURN_IF_ERROR(isa::verifyProgram(program, config));
   if (dram.size() < program.dramBytes)
     return invalidInput("DRAM holds %d bytes but the program needs %d", dram.size(), program.dramBytes);
   TS_ASSIGN_OR_RETURN(isa::IsaLayout layout, isa::IsaLayout::build(config));
-  FunctionalRun run(program, config, layout, dram);
+  FunctionalRun run(program, config, layout, dram, options);
   return run.run();
 }
 

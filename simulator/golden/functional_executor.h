@@ -4,7 +4,8 @@
 // (round-robin, each unit as far as it can go). A program that cannot make progress is
 // reported as a deadlock naming each unit's blocked instruction and why (a pop with no
 // matching push, or a full queue). At FINISH every other unit must have drained and
-// every token queue must be empty; otherwise the leftover is reported.
+// every token queue must be empty; otherwise the leftover is reported. With race checking
+// on, tokens also carry vector clocks and an access the tokens do not order is an error.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -20,9 +21,14 @@ namespace tessera::sim {
 /// encoded micro-op table and instruction stream.
 StatusOr<std::vector<uint8_t>> buildDramImage(const isa::Program &program, const isa::HardwareConfig &config);
 
+struct FunctionalOptions {
+  /// Check that dependency tokens order every cross-unit access (race_checker.h).
+  bool checkRaces = true;
+};
+
 /// Runs `program` over `dram` (from buildDramImage, with inputs written); returns the
 /// counters. Errors name the instruction index.
 StatusOr<Counters> runFunctional(const isa::Program &program, const isa::HardwareConfig &config,
-                                 std::vector<uint8_t> &dram);
+                                 std::vector<uint8_t> &dram, const FunctionalOptions &options = {});
 
 } // namespace tessera::sim

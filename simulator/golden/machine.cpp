@@ -97,6 +97,7 @@ Status Machine::load(const Instruction &inst, size_t index) {
   if (base + rows * cols > config_.depth(buffer))
     return invalidInput("instruction %d (load): %s entries [%d, %d) exceed the depth %d", index, isa::bufferName(buffer),
                         base, base + rows * cols, config_.depth(buffer));
+  if (observer_) reportLoad(inst, buffer, rows * cols);
   for (int64_t r = 0; r < rows; ++r) {
     for (int64_t c = 0; c < cols; ++c) {
       int64_t row = base + r * cols + c;
@@ -122,6 +123,7 @@ Status Machine::store(const Instruction &inst, size_t index) {
   if (base + ySize * xSize > config_.depth(Buffer::out))
     return invalidInput("instruction %d (store): out entries [%d, %d) exceed the depth %d", index, base,
                         base + ySize * xSize, config_.depth(Buffer::out));
+  if (observer_) reportStore(inst);
   for (int64_t y = 0; y < ySize; ++y) {
     for (int64_t x = 0; x < xSize; ++x) {
       uint64_t dramEntry = uint64_t(inst[Field::dram_base]) + uint64_t(y) * uint64_t(inst[Field::x_stride]) + uint64_t(x);
@@ -130,6 +132,25 @@ Status Machine::store(const Instruction &inst, size_t index) {
   }
   counters_.bytesStored += uint64_t(ySize * xSize * entry);
   return absl::OkStatus();
+}
+
+void Machine::reportLoad(const Instruction &inst, Buffer buffer, int64_t entries) {
+  uint64_t entry = uint64_t(config_.entryBytes(buffer));
+  for (int64_t y = 0; y < inst[Field::y_size]; ++y) {
+    uint64_t start = uint64_t(inst[Field::dram_base]) + uint64_t(y) * uint64_t(inst[Field::x_stride]);
+    observer_->dramRead(start * entry, uint64_t(inst[Field::x_size]) * entry);
+  }
+  if (buffer == Buffer::inp || buffer == Buffer::wgt) observer_->scratchpadWrite(buffer, inst[Field::sram_base], entries);
+  if (buffer == Buffer::acc) observer_->scratchpadWrite(Buffer::out, inst[Field::sram_base], entries);
+}
+
+void Machine::reportStore(const Instruction &inst) {
+  uint64_t entry = uint64_t(config_.entryBytes(Buffer::out));
+  observer_->scratchpadRead(Buffer::out, inst[Field::sram_base], inst[Field::y_size] * inst[Field::x_size]);
+  for (int64_t y = 0; y < inst[Field::y_size]; ++y) {
+    uint64_t start = uint64_t(inst[Field::dram_base]) + uint64_t(y) * uint64_t(inst[Field::x_stride]);
+    observer_->dramWrite(start * entry, uint64_t(inst[Field::x_size]) * entry);
+  }
 }
 
 } // namespace tessera::sim

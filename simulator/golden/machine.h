@@ -14,6 +14,7 @@
 
 #include "isa/instruction.h"
 #include "isa/layout.h"
+#include "simulator/golden/access_observer.h"
 #include "simulator/golden/counters.h"
 
 namespace tessera::sim {
@@ -27,6 +28,8 @@ public:
   Status execute(const isa::Instruction &instruction, size_t index);
 
   const Counters &counters() const { return counters_; }
+  /// Reports cross-unit accesses to `observer` (nullptr: none); it must outlive the runs.
+  void setObserver(AccessObserver *observer) { observer_ = observer; }
   const isa::HardwareConfig &config() const { return config_; }
 
   // Scratchpad rows, for tests and debugging.
@@ -47,6 +50,10 @@ private:
   void fillEntry(isa::Buffer buffer, int64_t row, const uint8_t *source);
   void zeroEntry(isa::Buffer buffer, int64_t row);
   void mirrorToOut(int64_t row);
+  /// Observer reports of a LOAD's DRAM rows and scratchpad block, and of a STORE's.
+  void reportLoad(const isa::Instruction &inst, isa::Buffer buffer, int64_t entries);
+  void reportStore(const isa::Instruction &inst);
+  void reportGemmAccess(int64_t src, int64_t wgt, int64_t dst, bool reset);
 
   const isa::HardwareConfig &config_;
   const isa::IsaLayout &layout_;
@@ -56,6 +63,7 @@ private:
   std::vector<int8_t> inp_, wgt_, out_;
   std::vector<int32_t> acc_;
   Counters counters_;
+  AccessObserver *observer_ = nullptr;
 };
 
 } // namespace tessera::sim
