@@ -251,7 +251,7 @@ Status Assembler::parseInstruction(const std::vector<std::string_view> &tokens) 
 Status Assembler::parseOperand(Instruction &inst, const FieldLayout &field, std::string_view value) {
   if (field.field == Field::buffer) {
     auto buffer = bufferFromName(value);
-    if (!buffer) return error(strCat("unknown buffer '", value, "' (uop, inp, wgt, acc)"));
+    if (!buffer) return error(strCat("unknown buffer '", value, "' (uop, inp, wgt, acc, acc8)"));
     inst[Field::buffer] = int64_t(*buffer);
     return absl::OkStatus();
   }

@@ -120,7 +120,8 @@ int64_t HardwareConfig::entryBytes(Buffer buffer) const {
   case Buffer::inp: return batch * block_in * input_bits / 8;
   case Buffer::wgt: return block_out * block_in * weight_bits / 8;
   case Buffer::acc: return batch * block_out * acc_bits / 8;
-  case Buffer::out: return batch * block_out;
+  case Buffer::out:
+  case Buffer::acc8: return batch * block_out;
   }
   return 1;
 }
@@ -132,6 +133,7 @@ int64_t HardwareConfig::depth(Buffer buffer) const {
   case Buffer::wgt: return weight_buffer_bytes / entryBytes(buffer);
   case Buffer::acc: return acc_buffer_bytes / entryBytes(buffer);
   case Buffer::out: return output_buffer_bytes / entryBytes(buffer);
+  case Buffer::acc8: return depth(Buffer::acc);
   }
   return 0;
 }

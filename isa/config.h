@@ -47,7 +47,8 @@ struct HardwareConfig {
   TESSERA_FOR_EACH_CONFIG_KEY(TESSERA_CONFIG_MEMBER)
 #undef TESSERA_CONFIG_MEMBER
 
-  /// Bytes of one entry of `buffer` (e.g. inp: batch * block_in).
+  /// Bytes of one entry of `buffer` (e.g. inp: batch * block_in); for acc8 the int8 DRAM
+  /// entry (batch * block_out), whose rows are the acc rows.
   int64_t entryBytes(Buffer buffer) const;
   /// Entries of `buffer` (its bytes / entry bytes).
   int64_t depth(Buffer buffer) const;

@@ -61,6 +61,12 @@ void Machine::fillEntry(Buffer buffer, int64_t row, const uint8_t *source) {
     std::memcpy(acc_.data() + row * accLanes_, source, size_t(accLanes_) * 4);
     mirrorToOut(row);
     return;
+  case Buffer::acc8: {
+    int32_t *row32 = acc_.data() + row * accLanes_;
+    for (int64_t lane = 0; lane < accLanes_; ++lane) row32[lane] = int8_t(source[lane]);
+    mirrorToOut(row);
+    return;
+  }
   case Buffer::out: return;
   }
 }
@@ -71,6 +77,7 @@ void Machine::zeroEntry(Buffer buffer, int64_t row) {
   case Buffer::inp: std::memset(inp_.data() + row * inpEntry_, 0, size_t(inpEntry_)); return;
   case Buffer::wgt: std::memset(wgt_.data() + row * wgtEntry_, 0, size_t(wgtEntry_)); return;
   case Buffer::acc:
+  case Buffer::acc8:
     std::memset(acc_.data() + row * accLanes_, 0, size_t(accLanes_) * 4);
     mirrorToOut(row);
     return;
@@ -141,7 +148,7 @@ void Machine::reportLoad(const Instruction &inst, Buffer buffer, int64_t entries
     observer_->dramRead(start * entry, uint64_t(inst[Field::x_size]) * entry);
   }
   if (buffer == Buffer::inp || buffer == Buffer::wgt) observer_->scratchpadWrite(buffer, inst[Field::sram_base], entries);
-  if (buffer == Buffer::acc) observer_->scratchpadWrite(Buffer::out, inst[Field::sram_base], entries);
+  if (buffer == Buffer::acc || buffer == Buffer::acc8) observer_->scratchpadWrite(Buffer::out, inst[Field::sram_base], entries);
 }
 
 void Machine::reportStore(const Instruction &inst) {

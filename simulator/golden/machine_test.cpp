@@ -136,6 +136,38 @@ finish pop_next
   EXPECT_EQ(run.result->aluUops, 4u + 2u + 4u);
 }
 
+TEST(Dma, Acc8LoadSignExtendsInt8IntoAccumulators) {
+  // Residual add the accelerator way: both int8 operands loaded into acc rows with acc8
+  // (one zero row of padding above the second), added in int32 and halved with requant.
+  const char *text = R"(
+.tensor X input i8 2x4 @0x0
+.tensor Z input i8 1x4 @0x10
+.tensor Y output i8 3x4 @0x20
+.uop dst=0 src=2 wgt=0
+load buffer=uop sram_base=0 dram_base=uops y_size=1 x_size=1 x_stride=1
+load buffer=acc8 sram_base=0 dram_base=X y_size=1 x_size=2 x_stride=2
+load buffer=acc8 sram_base=2 dram_base=Z y_size=1 x_size=1 x_stride=1 y_pad_0=1
+alu alu_op=add uop_bgn=0 uop_end=1 iter_out=2 iter_in=1 dst_factor_out=1 src_factor_out=1
+alu alu_op=requant uop_bgn=0 uop_end=1 iter_out=2 iter_in=1 dst_factor_out=1 use_imm imm=1 push_next
+store sram_base=0 dram_base=Y y_size=1 x_size=3 x_stride=3 pop_prev push_prev
+finish pop_next
+)";
+  int8_t x[8] = {-128, -100, -1, 0, 1, 50, 127, -7}, z[4] = {-128, 100, -3, 127};
+  ProgramRun run = assembleAndRun(text, loadConfig("small"), [&](ProgramRun &r) {
+    for (int i = 0; i < 8; ++i) r.set<int8_t>("X", size_t(i), x[i]);
+    for (int i = 0; i < 4; ++i) r.set<int8_t>("Z", size_t(i), z[i]);
+  });
+  ASSERT_TRUE(run.result.ok()) << run.result.status();
+  for (int lane = 0; lane < 4; ++lane) {
+    // Row 0 + row 2 (the padding row: zero); row 1 + row 3 (Z).
+    EXPECT_EQ(run.at<int8_t>("Y", size_t(lane)), int8_t(std::floor(x[lane] / 2.0 + 0.5))) << lane;
+    EXPECT_EQ(run.at<int8_t>("Y", size_t(4 + lane)), int8_t(std::clamp(std::floor((x[4 + lane] + z[lane]) / 2.0 + 0.5), -128.0, 127.0)))
+        << lane;
+    EXPECT_EQ(run.at<int8_t>("Y", size_t(8 + lane)), 0) << lane;
+  }
+  EXPECT_EQ(run.result->bytesLoaded[size_t(isa::Buffer::acc8)], 12u);
+}
+
 TEST(Errors, ScratchpadIndexOutOfRangeNamesInstruction) {
   const char *text = R"(
 .uop dst=250 src=0 wgt=0
