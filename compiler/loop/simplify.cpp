@@ -1,0 +1,173 @@
+//===- simplify.cpp - Constant folding and loop clean-up --------------------------------===//
+#include "compiler/loop/simplify.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "compiler/loop/ir_util.h"
+
+namespace tessera::loop {
+namespace {
+
+std::optional<int64_t> foldInt(BinOp op, int64_t a, int64_t b) {
+  switch (op) {
+  case BinOp::Add: return a + b;
+  case BinOp::Sub: return a - b;
+  case BinOp::Mul: return a * b;
+  case BinOp::Div: return b == 0 ? std::nullopt : std::optional<int64_t>(a / b);
+  case BinOp::Mod: return b == 0 ? std::nullopt : std::optional<int64_t>(a % b);
+  case BinOp::Min: return std::min(a, b);
+  case BinOp::Max: return std::max(a, b);
+  default: return std::nullopt;
+  }
+}
+
+std::optional<double> foldFloat(BinOp op, double a, double b) {
+  switch (op) {
+  case BinOp::Add: return a + b;
+  case BinOp::Sub: return a - b;
+  case BinOp::Mul: return a * b;
+  case BinOp::Div: return a / b;
+  case BinOp::Min: return std::fmin(a, b);
+  case BinOp::Max: return std::fmax(a, b);
+  default: return std::nullopt;
+  }
+}
+
+bool isInt(const Expr &e, int64_t value) { return e->kind == ExprKind::Int && e->intValue == value; }
+
+/// (x + c1) + c2 -> x + (c1 + c2) and (x * c1) * c2 -> x * (c1 * c2).
+Expr reassociate(const Expr &e) {
+  const Expr &a = e->operands[0], &b = e->operands[1];
+  auto c2 = asConstInt(b);
+  if (!c2 || a->kind != ExprKind::Binary) return e;
+  auto c1 = asConstInt(a->operands[1]);
+  if (!c1) return e;
+  if (e->op == BinOp::Add && a->op == BinOp::Add) return a->operands[0] + intImm(*c1 + *c2);
+  if (e->op == BinOp::Add && a->op == BinOp::Sub) return simplifyExpr(a->operands[0] + intImm(*c2 - *c1));
+  if (e->op == BinOp::Mul && a->op == BinOp::Mul) return a->operands[0] * intImm(*c1 * *c2);
+  return e;
+}
+
+Expr simplifyInt(const Expr &e) {
+  const Expr &a = e->operands[0], &b = e->operands[1];
+  auto ca = asConstInt(a), cb = asConstInt(b);
+  if (ca && cb)
+    if (auto folded = foldInt(e->op, *ca, *cb)) return intImm(*folded);
+  switch (e->op) {
+  case BinOp::Add:
+    if (isInt(a, 0)) return b;
+    if (isInt(b, 0)) return a;
+    if (ca) return simplifyExpr(b + a); // constants to the right
+    return reassociate(e);
+  case BinOp::Sub:
+    if (isInt(b, 0)) return a;
+    if (exprEqual(a, b)) return intImm(0);
+    return e;
+  case BinOp::Mul:
+    if (isInt(a, 0) || isInt(b, 0)) return intImm(0);
+    if (isInt(a, 1)) return b;
+    if (isInt(b, 1)) return a;
+    if (ca) return simplifyExpr(b * a);
+    return reassociate(e);
+  case BinOp::Div: return isInt(b, 1) ? a : e;
+  case BinOp::Mod: return isInt(b, 1) ? intImm(0) : e;
+  default: return e;
+  }
+}
+
+Expr simplifyBinary(const Expr &e) {
+  const Expr &a = e->operands[0], &b = e->operands[1];
+  if (a->type == DType::I64 && b->type == DType::I64 && !isPredicate(e->op)) return simplifyInt(e);
+  if (a->kind == ExprKind::Float && b->kind == ExprKind::Float)
+    if (auto folded = foldFloat(e->op, a->floatValue, b->floatValue)) return floatImm(*folded, e->type);
+  if (e->op == BinOp::Mul && b->kind == ExprKind::Float && b->floatValue == 1.0) return a;
+  return e;
+}
+
+Expr simplifyNode(const Expr &e) {
+  if (e->kind == ExprKind::Binary) return simplifyBinary(e);
+  if (e->kind == ExprKind::Select) {
+    if (auto c = constPredicate(e->operands[0])) return *c ? e->operands[1] : e->operands[2];
+  }
+  if (e->kind == ExprKind::Cast && e->operands[0]->type == e->type) return e->operands[0];
+  return e;
+}
+
+void appendFlattened(std::vector<Stmt> &out, const Stmt &s) {
+  if (!s) return;
+  if (s->kind != StmtKind::Seq) {
+    out.push_back(s);
+    return;
+  }
+  for (const Stmt &child : s->stmts) appendFlattened(out, child);
+}
+
+Stmt simplifyFor(const Stmt &s) {
+  s->min = simplifyExpr(s->min);
+  s->extent = simplifyExpr(s->extent);
+  auto extent = asConstInt(s->extent);
+  if (extent && *extent <= 0) return seq({});
+  if (extent && *extent == 1 && s->forKind != ForKind::GpuBlock && s->forKind != ForKind::GpuThread) {
+    substituteInStmt(s->body, {{s->var, s->min}});
+    return simplifyStmt(s->body);
+  }
+  s->body = simplifyStmt(s->body);
+  return s;
+}
+
+} // namespace
+
+Expr simplifyExpr(const Expr &expr) { return mapExpr(expr, simplifyNode); }
+
+std::optional<bool> constPredicate(const Expr &e) {
+  if (e->kind != ExprKind::Binary || !isPredicate(e->op)) return std::nullopt;
+  if (e->op == BinOp::And || e->op == BinOp::Or) {
+    auto a = constPredicate(e->operands[0]), b = constPredicate(e->operands[1]);
+    if (e->op == BinOp::And && ((a && !*a) || (b && !*b))) return false;
+    if (e->op == BinOp::Or && ((a && *a) || (b && *b))) return true;
+    if (a && b) return e->op == BinOp::And ? (*a && *b) : (*a || *b);
+    return std::nullopt;
+  }
+  auto a = asConstInt(e->operands[0]), b = asConstInt(e->operands[1]);
+  if (!a || !b) return std::nullopt;
+  switch (e->op) {
+  case BinOp::Lt: return *a < *b;
+  case BinOp::Le: return *a <= *b;
+  case BinOp::Gt: return *a > *b;
+  case BinOp::Ge: return *a >= *b;
+  case BinOp::Eq: return *a == *b;
+  case BinOp::Ne: return *a != *b;
+  default: return std::nullopt;
+  }
+}
+
+Stmt simplifyStmt(const Stmt &s) {
+  if (!s) return s;
+  switch (s->kind) {
+  case StmtKind::For: return simplifyFor(s);
+  case StmtKind::Seq: {
+    std::vector<Stmt> children;
+    for (const Stmt &child : s->stmts) appendFlattened(children, simplifyStmt(child));
+    return seq(std::move(children));
+  }
+  case StmtKind::If: {
+    s->cond = simplifyExpr(s->cond);
+    if (auto c = constPredicate(s->cond)) return *c ? simplifyStmt(s->body) : (s->orElse ? simplifyStmt(s->orElse) : seq({}));
+    s->body = simplifyStmt(s->body);
+    if (s->orElse) s->orElse = simplifyStmt(s->orElse);
+    return s;
+  }
+  case StmtKind::Alloc: s->body = simplifyStmt(s->body); return s;
+  case StmtKind::Store:
+  case StmtKind::Call: mapExprsInStmt(s, [](const Expr &e) { return simplifyExpr(e); }); return s;
+  }
+  return s;
+}
+
+Status simplifyPass(Func &func) {
+  func.body = simplifyStmt(func.body);
+  return absl::OkStatus();
+}
+
+} // namespace tessera::loop

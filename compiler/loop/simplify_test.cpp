@@ -1,0 +1,69 @@
+//===- simplify_test.cpp - The `simplify` pass, text in -> text out -------------------===//
+#include <gtest/gtest.h>
+
+#include "compiler/loop/parser.h"
+#include "compiler/loop/pass_manager.h"
+#include "compiler/loop/printer.h"
+
+namespace tessera::loop {
+namespace {
+
+std::string runPasses(const std::string &text, const std::string &pipeline) {
+  auto func = parseFunc(text);
+  EXPECT_TRUE(func.ok()) << func.status();
+  if (!func.ok()) return "";
+  Status status = runLoopPipeline(*func, pipeline);
+  EXPECT_TRUE(status.ok()) << status;
+  return printFunc(*func);
+}
+
+// Constant offsets fold, unit loops disappear, x*1 and x+0 vanish.
+TEST(SimplifyPass, FoldsIndexArithmeticAndUnitLoops) {
+  EXPECT_EQ(runPasses(R"(func @f(%x: f32[8, 8] global) {
+  for %o from 0 extent 1 {
+    for %i from 0 extent 8 {
+      %x[%o * 8 + %i + 0, (%i + 1) + 2] = %x[%i * 1, 2 * 3] * 1.0 + (2.0 + 3.0)
+    }
+  }
+}
+)",
+                      "simplify"),
+            R"(func @f(%x: f32[8, 8] global) {
+  for %i from 0 extent 8 {
+    %x[%i, %i + 3] = %x[%i, 6] + 5.0
+  }
+}
+)");
+}
+
+// Conditionals with constant predicates are resolved; empty loops are removed.
+TEST(SimplifyPass, ResolvesConstantConditionals) {
+  EXPECT_EQ(runPasses(R"(func @f(%x: f32[4] global) {
+  if 3 < 4 {
+    %x[0] = 1.0
+  } else {
+    %x[0] = 2.0
+  }
+  for %i from 0 extent 0 {
+    %x[%i] = 3.0
+  }
+  %x[1] = select(1 >= 2, 1.0, 4.0)
+}
+)",
+                      "simplify"),
+            R"(func @f(%x: f32[4] global) {
+  %x[0] = 1.0
+  %x[1] = 4.0
+}
+)");
+}
+
+TEST(PassManager, RejectsUnknownPassBeforeRunning) {
+  auto func = parseFunc("func @f(%x: f32[4] global) {\n  %x[0] = 1.0\n}\n");
+  ASSERT_TRUE(func.ok());
+  Status status = runLoopPipeline(*func, "simplify,no-such-pass");
+  EXPECT_EQ(status.message(), "unknown loop pass 'no-such-pass' (available: simplify, unroll-loops)");
+}
+
+} // namespace
+} // namespace tessera::loop
