@@ -1,0 +1,91 @@
+//===- rtl_backend.cpp - The `rtl` backend: the Verilated RTL through the runtime --===//
+//
+// Runs a program on the Verilated RTL (rtl_sim.h) and reports the same keys as the
+// `systemc` backend: total_cycles, units (busy/stall/idle cycles per unit) and the work
+// counters. The RTL has no byte or micro-op counters, so the work counters are derived
+// from the instruction fields with the golden executor's rules (one LOAD moves
+// y_size * x_size entries, a GEMM runs iter_out * iter_in * (uop_end - uop_bgn)
+// micro-op iterations, ...); the co-simulation test checks them against `functional`.
+//
+//===----------------------------------------------------------------------===//
+#include "rtl/harness/rtl_sim.h"
+#include "runtime/backend.h"
+
+namespace tessera::runtime {
+namespace {
+
+using isa::Field;
+
+uint64_t uopIterations(const isa::Instruction &inst) {
+  int64_t range = inst[Field::uop_end] - inst[Field::uop_bgn];
+  if (range <= 0) return 0;
+  return uint64_t(inst[Field::iter_out] * inst[Field::iter_in] * range);
+}
+
+void countInstruction(const isa::Instruction &inst, const isa::HardwareConfig &config, sim::Counters &counters) {
+  ++counters.instructions[size_t(inst.opcode)];
+  switch (inst.opcode) {
+  case isa::Opcode::load: {
+    uint64_t entries = uint64_t(inst[Field::y_size] * inst[Field::x_size]);
+    counters.bytesLoaded[size_t(inst.buffer())] += entries * uint64_t(config.entryBytes(inst.buffer()));
+    return;
+  }
+  case isa::Opcode::store:
+    counters.bytesStored += uint64_t(inst[Field::y_size] * inst[Field::x_size]) *
+                            uint64_t(config.entryBytes(isa::Buffer::out));
+    return;
+  case isa::Opcode::gemm:
+    counters.gemmUops += uopIterations(inst);
+    if (!inst[Field::reset]) counters.gemmMacs += uopIterations(inst) * uint64_t(config.macsPerCycle());
+    return;
+  case isa::Opcode::alu: counters.aluUops += uopIterations(inst); return;
+  case isa::Opcode::finish: return;
+  }
+}
+
+nlohmann::json unitsJson(const rtl::RtlRun &run) {
+  static const char *const kNames[] = {"fetch", "load", "compute", "store"};
+  nlohmann::json units = nlohmann::json::object();
+  for (int unit = 0; unit < rtl::kRtlUnitCount; ++unit) {
+    const rtl::UnitCycles &cycles = run.units[size_t(unit)];
+    bool fetch = unit == int(rtl::RtlUnit::fetch);
+    units[kNames[unit]] = {{"busy", cycles.busy},
+                           {"stall_dram", cycles.stallDram},
+                           {fetch ? "stall_queue" : "stall_token", cycles.stallToken},
+                           {"idle", cycles.idle}};
+  }
+  return units;
+}
+
+class RtlBackend final : public Backend {
+public:
+  explicit RtlBackend(const isa::HardwareConfig &config) : config_(config) {}
+  std::string_view name() const override { return "rtl"; }
+
+  StatusOr<RunResult> run(const isa::Program &program, std::vector<uint8_t> &dram,
+                          const RunOptions &options) override {
+    rtl::RtlOptions rtlOptions;
+    rtlOptions.maxCycles = options.maxCycles;
+    rtlOptions.vcdPath = options.vcdPath;
+    TS_ASSIGN_OR_RETURN(rtl::RtlRun run, rtl::runRtl(program, config_, dram, rtlOptions));
+    RunResult result;
+    for (const isa::Instruction &inst : program.instructions) countInstruction(inst, config_, result.counters);
+    result.totalCycles = run.totalCycles;
+    result.details["units"] = unitsJson(run);
+    return result;
+  }
+
+private:
+  isa::HardwareConfig config_;
+};
+
+} // namespace
+
+StatusOr<std::unique_ptr<Backend>> createRtlBackend(const isa::HardwareConfig &config) {
+  if (!rtl::hasRtlModel(config))
+    return invalidInput("backend 'rtl' has no Verilated model for config '%s' (built for: %s)", config.name,
+                        joinStrings(rtl::rtlModelConfigs(), ", "));
+  return std::unique_ptr<Backend>(new RtlBackend(config));
+}
+
+} // namespace tessera::runtime

@@ -1,0 +1,88 @@
+// Copyright tessera contributors. SPDX-License-Identifier: Apache-2.0
+//
+// tessera_alu: the vector ALU, BATCH x BLOCK_OUT lanes, ALU_PIPELINE_DEPTH (Pa) stages.
+//
+// An iteration issued in cycle t travels Pa - 1 stages. With an immediate operand it then
+// reads acc[dst], computes and writes back in cycle t + Pa - 1 (one row per cycle). With
+// a register operand the one accumulator read port is used twice: acc[src] in cycle
+// t + Pa - 1, acc[dst] with the write-back in t + Pa; the caller issues every other cycle.
+// Every read-modify-write is done in one cycle, so dependent rows see each other's results.
+
+module tessera_alu
+  import tessera_pkg::*;
+#(
+  localparam int unsigned Lanes = BATCH * BLOCK_OUT,
+  localparam int unsigned AccW = Lanes * 32
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+
+  input  alu_op_e               op_i,       // held for the whole instruction
+  input  logic                  use_imm_i,  // held
+  input  logic [31:0]           imm_i,      // held, sign-extended
+  input  logic                  issue_i,
+  input  logic [ACC_ADDR_W-1:0] dst_i,
+  input  logic [ACC_ADDR_W-1:0] src_i,
+
+  output logic [ACC_ADDR_W-1:0] acc_raddr_o,
+  input  logic [AccW-1:0]       acc_rdata_i,
+  output logic                  acc_we_o,
+  output logic [ACC_ADDR_W-1:0] acc_waddr_o,
+  output logic [AccW-1:0]       acc_wdata_o
+);
+
+  logic                  x_valid;
+  logic [ACC_ADDR_W-1:0] x_dst, x_src;
+
+  tessera_pipe #(
+    .Width (2 * ACC_ADDR_W),
+    .Stages(ALU_PIPELINE_DEPTH - 1)
+  ) u_stages (
+    .clk_i,
+    .rst_ni,
+    .valid_i(issue_i),
+    .data_i ({dst_i, src_i}),
+    .valid_o(x_valid),
+    .data_o ({x_dst, x_src})
+  );
+
+  // Register operand: acc[src] is read in stage X and held for the write-back stage Y.
+  logic                  y_valid_q;
+  logic [ACC_ADDR_W-1:0] y_dst_q;
+  logic [AccW-1:0]       y_operand_q;
+  logic                  rmw_valid;
+  logic [ACC_ADDR_W-1:0] rmw_dst;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      y_valid_q <= 1'b0;
+      y_dst_q   <= '0;
+    end else begin
+      y_valid_q <= x_valid && !use_imm_i;
+      y_dst_q   <= x_dst;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (x_valid && !use_imm_i) begin
+      y_operand_q <= acc_rdata_i;
+    end
+  end
+
+  assign rmw_valid   = use_imm_i ? x_valid : y_valid_q;
+  assign rmw_dst     = use_imm_i ? x_dst : y_dst_q;
+  assign acc_raddr_o = (!use_imm_i && x_valid) ? x_src : rmw_dst;
+  assign acc_we_o    = rmw_valid;
+  assign acc_waddr_o = rmw_dst;
+
+  for (genvar l = 0; l < Lanes; l++) begin : gen_lanes
+    tessera_alu_lane u_lane (
+      .op_i,
+      .use_imm_i,
+      .x_i      (acc_rdata_i[l * 32 +: 32]),
+      .operand_i(use_imm_i ? imm_i : y_operand_q[l * 32 +: 32]),
+      .result_o (acc_wdata_o[l * 32 +: 32])
+    );
+  end
+
+endmodule

@@ -1,0 +1,95 @@
+// Copyright tessera contributors. SPDX-License-Identifier: Apache-2.0
+//
+// tessera_alu_lane: one 32-bit lane of the vector ALU, result = op(x, operand), bit-exact
+// with simulator/golden/alu_ops.h:
+// - add, sub, mul wrap; min, max signed; mov copies the operand;
+// - shr: round-half-up shift right by min(s, 31) for s >= 0, shift left by min(-s, 31);
+// - clip: clamp to [operand[15:8], operand[7:0]] as signed bytes;
+// - requant: saturate_int8(round_half_up(x * m >> s)) with a 64-bit product, m =
+//   operand[31:8] and s = min(operand[7:0], 63); with use_imm, m = 1 and s = max(imm, 0).
+
+module tessera_alu_lane
+  import tessera_pkg::*;
+(
+  input  alu_op_e     op_i,
+  input  logic        use_imm_i,
+  input  logic [31:0] x_i,
+  input  logic [31:0] operand_i,
+  output logic [31:0] result_o
+);
+
+  logic signed [31:0] x, operand;
+  assign x       = $signed(x_i);
+  assign operand = $signed(operand_i);
+
+  // Round-half-up arithmetic shift of a 64-bit value by 0..63.
+  function automatic logic signed [63:0] round_shift(logic signed [63:0] value,
+                                                     logic [5:0] shift);
+    logic signed [63:0] half;
+    if (shift == '0) begin
+      return value;
+    end
+    half = 64'sd1 <<< (shift - 6'd1);
+    return (value + half) >>> shift;
+  endfunction
+
+  function automatic logic [31:0] sat_int8(logic signed [63:0] value);
+    if (value > 64'sd127) begin
+      return 32'd127;
+    end
+    if (value < -64'sd128) begin
+      return 32'hffff_ff80;
+    end
+    return 32'(value);
+  endfunction
+
+  // shr
+  logic [31:0] shr_result;
+  always_comb begin
+    if (!operand[31]) begin
+      shr_result = 32'(round_shift(64'(x), (operand > 32'sd31) ? 6'd31 : 6'(operand)));
+    end else begin
+      shr_result = (operand < -32'sd31) ? (x_i << 31) : (x_i << 5'(-operand));
+    end
+  end
+
+  // clip
+  logic signed [31:0] lo, hi, clip_result;
+  assign lo = 32'($signed(operand_i[15:8]));
+  assign hi = 32'($signed(operand_i[7:0]));
+  always_comb begin
+    clip_result = (x < lo) ? lo : x;
+    clip_result = (clip_result > hi) ? hi : clip_result;
+  end
+
+  // requant
+  logic [23:0]        multiplier;
+  logic [5:0]         rq_shift;
+  logic signed [63:0] product;
+  always_comb begin
+    if (use_imm_i) begin
+      multiplier = 24'd1;
+      rq_shift   = operand[31] ? 6'd0 : (operand > 32'sd63) ? 6'd63 : 6'(operand);
+    end else begin
+      multiplier = operand_i[31:8];
+      rq_shift   = (operand_i[7:0] > 8'd63) ? 6'd63 : 6'(operand_i[7:0]);
+    end
+    product = 64'(x) * $signed({40'd0, multiplier});
+  end
+
+  always_comb begin
+    unique case (op_i)
+      ALU_ADD:     result_o = x_i + operand_i;
+      ALU_SUB:     result_o = x_i - operand_i;
+      ALU_MUL:     result_o = x_i * operand_i;
+      ALU_MIN:     result_o = (x < operand) ? x_i : operand_i;
+      ALU_MAX:     result_o = (x > operand) ? x_i : operand_i;
+      ALU_SHR:     result_o = shr_result;
+      ALU_CLIP:    result_o = clip_result;
+      ALU_REQUANT: result_o = sat_int8(round_shift(product, rq_shift));
+      ALU_MOV:     result_o = operand_i;
+      default:     result_o = x_i;
+    endcase
+  end
+
+endmodule

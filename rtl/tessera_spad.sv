@@ -1,0 +1,106 @@
+// Copyright tessera contributors. SPDX-License-Identifier: Apache-2.0
+//
+// tessera_spad: one scratchpad, an inferred array of Depth entries of EntryBytes bytes.
+//
+// Ports:
+// - beat write (DMA): one DRAM data beat of WBeatBytes bytes. When an entry is at least a
+//   beat wide, the beat fills the beat-aligned chunk at byte offset beat_woff_i of entry
+//   beat_waddr_i; when entries are narrower, the beat fills beat_wbytes_i / EntryBytes
+//   consecutive entries from beat_waddr_i (the last beat of a DRAM row may be partial).
+// - entry write: one whole entry (LOAD padding, GEMM and ALU results).
+// - entry read: one whole entry, combinational (GEMM operands, accumulator rows).
+// - beat read: RBeatBytes bytes for a STORE data beat, the same chunking as beat write.
+
+module tessera_spad #(
+  parameter int unsigned Depth = 256,
+  parameter int unsigned EntryBytes = 16,
+  parameter int unsigned WBeatBytes = 4,
+  parameter int unsigned RBeatBytes = 4,
+  localparam int unsigned AddrW = (Depth > 1) ? $clog2(Depth) : 1,
+  localparam int unsigned EntryW = EntryBytes * 8,
+  localparam int unsigned WBeatW = WBeatBytes * 8,
+  localparam int unsigned RBeatW = RBeatBytes * 8,
+  localparam int unsigned OffW = (EntryBytes > 1) ? $clog2(EntryBytes) : 1,
+  localparam int unsigned WBytesW = $clog2(WBeatBytes + 1)
+) (
+  input  logic               clk_i,
+
+  input  logic               beat_we_i,
+  input  logic [AddrW-1:0]   beat_waddr_i,
+  input  logic [OffW-1:0]    beat_woff_i,
+  input  logic [WBytesW-1:0] beat_wbytes_i,
+  input  logic [WBeatW-1:0]  beat_wdata_i,
+
+  input  logic               entry_we_i,
+  input  logic [AddrW-1:0]   entry_waddr_i,
+  input  logic [EntryW-1:0]  entry_wdata_i,
+
+  input  logic [AddrW-1:0]   entry_raddr_i,
+  output logic [EntryW-1:0]  entry_rdata_o,
+
+  input  logic [AddrW-1:0]   beat_raddr_i,
+  input  logic [OffW-1:0]    beat_roff_i,
+  output logic [RBeatW-1:0]  beat_rdata_o
+);
+
+  logic [EntryW-1:0] mem_q [Depth];
+
+  // Beat write: a chunk of one entry, or several whole entries.
+  if (EntryBytes >= WBeatBytes) begin : gen_wchunk
+    localparam int unsigned Chunks = EntryBytes / WBeatBytes;
+    localparam int unsigned ChunkW = (Chunks > 1) ? $clog2(Chunks) : 1;
+    logic [ChunkW-1:0] wchunk;
+    if (Chunks > 1) begin : gen_sel
+      assign wchunk = beat_woff_i[OffW-1 -: ChunkW];
+    end else begin : gen_one
+      assign wchunk = '0;
+    end
+    always_ff @(posedge clk_i) begin
+      if (beat_we_i) begin
+        mem_q[beat_waddr_i][32'(wchunk) * WBeatW +: WBeatW] <= beat_wdata_i;
+      end
+      if (entry_we_i) begin
+        mem_q[entry_waddr_i] <= entry_wdata_i;
+      end
+    end
+  end else begin : gen_wentries
+    localparam int unsigned PerBeat = WBeatBytes / EntryBytes;
+    always_ff @(posedge clk_i) begin
+      if (beat_we_i) begin
+        for (int unsigned j = 0; j < PerBeat; j++) begin
+          if (j * EntryBytes < 32'(beat_wbytes_i)) begin
+            mem_q[beat_waddr_i + AddrW'(j)] <= beat_wdata_i[j * EntryW +: EntryW];
+          end
+        end
+      end
+      if (entry_we_i) begin
+        mem_q[entry_waddr_i] <= entry_wdata_i;
+      end
+    end
+  end
+
+  assign entry_rdata_o = mem_q[entry_raddr_i];
+
+  // Beat read: a chunk of one entry, or several whole entries.
+  if (EntryBytes >= RBeatBytes) begin : gen_rchunk
+    localparam int unsigned Chunks = EntryBytes / RBeatBytes;
+    localparam int unsigned ChunkW = (Chunks > 1) ? $clog2(Chunks) : 1;
+    logic [ChunkW-1:0] rchunk;
+    logic [EntryW-1:0] rentry;
+    if (Chunks > 1) begin : gen_sel
+      assign rchunk = beat_roff_i[OffW-1 -: ChunkW];
+    end else begin : gen_one
+      assign rchunk = '0;
+    end
+    assign rentry = mem_q[beat_raddr_i];
+    assign beat_rdata_o = rentry[32'(rchunk) * RBeatW +: RBeatW];
+  end else begin : gen_rentries
+    localparam int unsigned PerBeat = RBeatBytes / EntryBytes;
+    always_comb begin
+      for (int unsigned j = 0; j < PerBeat; j++) begin
+        beat_rdata_o[j * EntryW +: EntryW] = mem_q[beat_raddr_i + AddrW'(j)];
+      end
+    end
+  end
+
+endmodule
