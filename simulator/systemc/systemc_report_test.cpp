@@ -1,0 +1,135 @@
+//===- systemc_report_test.cpp - Report keys, trace and waveform validity ------------===//
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/device.h"
+#include "simulator/systemc/systemc_test_util.h"
+#include "simulator/systemc/trace_writer.h"
+#include "simulator/systemc/vcd_writer.h"
+
+namespace tessera::systemc {
+namespace {
+
+using nlohmann::json;
+using testing::loadConfig;
+using testing::runOk;
+
+constexpr const char *kTwoSegments = R"(
+.tensor A input i8 32x16 @0x0
+.tensor W input i8 16x16 @0x200
+.tensor C output i8 32x16 @0x300
+.uop dst=0 src=0 wgt=0
+.segment first op=matmul
+load buffer=uop sram_base=0 dram_base=uops y_size=1 x_size=1 x_stride=1
+load buffer=wgt sram_base=0 dram_base=W y_size=1 x_size=1 x_stride=1
+load buffer=inp sram_base=0 dram_base=A y_size=1 x_size=32 x_stride=32 push_next
+gemm reset uop_bgn=0 uop_end=1 iter_out=32 iter_in=1 dst_factor_out=1
+gemm pop_prev uop_bgn=0 uop_end=1 iter_out=32 iter_in=1 dst_factor_out=1 src_factor_out=1
+.segment second op=requant
+alu alu_op=shr uop_bgn=0 uop_end=1 iter_out=32 iter_in=1 dst_factor_out=1 use_imm imm=4 push_next
+store pop_prev push_prev sram_base=0 dram_base=C y_size=1 x_size=32 x_stride=32
+.endsegment
+finish pop_next
+)";
+
+TEST(Report, HasEveryKeyOfDocsReports) {
+  SystemcRun run = runOk(kTwoSegments, loadConfig("default"));
+  const json &d = run.result.details;
+  for (const char *unit : {"fetch", "load", "compute", "store"}) {
+    ASSERT_TRUE(d["units"].contains(unit)) << unit;
+    uint64_t sum = 0;
+    for (const char *key : {"busy_cycles", "stall_token_cycles", "stall_dram_cycles", "idle_cycles"}) {
+      ASSERT_TRUE(d["units"][unit].contains(key)) << unit << "." << key;
+      sum += d["units"][unit][key].get<uint64_t>();
+    }
+    if (d["units"][unit].contains("stall_queue_cycles")) sum += d["units"][unit]["stall_queue_cycles"].get<uint64_t>();
+    EXPECT_EQ(sum, run.outcome.totalCycles) << unit << ": the cycle classes partition the run";
+  }
+  EXPECT_GT(d["gemm_utilization"].get<double>(), 0.0);
+  EXPECT_LE(d["gemm_utilization"].get<double>(), 1.0);
+  EXPECT_GT(d["alu_utilization"].get<double>(), 0.0);
+  EXPECT_EQ(d["dram"]["bytes_read"]["inp"], 512u);
+  EXPECT_EQ(d["dram"]["bytes_read"]["wgt"], 256u);
+  EXPECT_EQ(d["dram"]["bytes_read"]["instructions"], 8u * 16u);
+  EXPECT_EQ(d["dram"]["bytes_written"]["out"], 512u);
+  EXPECT_GT(d["dram"]["bandwidth_bytes_per_cycle"].get<double>(), 0.0);
+  ASSERT_EQ(d["segments"].size(), 2u);
+  const json &first = d["segments"][0];
+  EXPECT_EQ(first["name"], "first");
+  EXPECT_EQ(first["op"], "matmul");
+  EXPECT_EQ(first["macs"], 32u * 256u);
+  EXPECT_EQ(first["dram_bytes_read"], 4u + 256u + 512u);
+  EXPECT_GT(first["cycles"].get<uint64_t>(), 0u);
+  EXPECT_EQ(d["segments"][1]["dram_bytes_written"], 512u);
+}
+
+TEST(Report, DeviceReportCarriesConfigAndCycles) {
+  isa::HardwareConfig config = loadConfig("default");
+  auto device = runtime::Device::open("systemc", config);
+  ASSERT_TRUE(device.ok()) << device.status();
+  auto program = isa::assemble(kTwoSegments, config);
+  ASSERT_TRUE(program.ok()) << program.status();
+  ASSERT_TRUE((*device)->load(*program).ok());
+  ASSERT_TRUE((*device)->writeTensor("A", Tensor(DType::I8, {32, 16})).ok());
+  ASSERT_TRUE((*device)->writeTensor("W", Tensor(DType::I8, {16, 16})).ok());
+  auto result = (*device)->run({});
+  ASSERT_TRUE(result.ok()) << result.status();
+  json report = (*device)->report(*result);
+  EXPECT_GT(report["total_cycles"].get<uint64_t>(), 0u);
+  for (const char *key : {"config", "config_hash", "units", "segments", "dram", "gemm_utilization", "time_us"})
+    EXPECT_TRUE(report.contains(key)) << key;
+}
+
+TEST(Trace, ChromeTraceHasUnitTracksSlicesAndCounters) {
+  std::string path = (std::filesystem::temp_directory_path() / "tessera_systemc_trace_test.json").string();
+  runtime::RunOptions options;
+  options.tracePath = path;
+  SystemcRun run = runOk(kTwoSegments, loadConfig("default"), options);
+  auto text = readTextFile(path);
+  ASSERT_TRUE(text.ok()) << text.status();
+  json trace = json::parse(*text);
+  EXPECT_EQ(trace["otherData"]["ts_unit"], "cycles");
+  std::set<std::string> tracks, counters;
+  size_t slices = 0;
+  for (const json &event : trace["traceEvents"]) {
+    if (event["ph"] == "M" && event["name"] == "thread_name") tracks.insert(event["args"]["name"]);
+    if (event["ph"] == "C") counters.insert(event["name"]);
+    if (event["ph"] == "X" && event["tid"] != 1 && event["tid"] != 5 && event["name"] != "wait tokens") {
+      ++slices;
+      EXPECT_TRUE(event["args"].contains("index"));
+    }
+  }
+  for (const char *track : {"fetch", "load", "compute", "store"}) EXPECT_TRUE(tracks.count(track)) << track;
+  for (const char *counter : {"queue.load", "queue.compute", "queue.store", "tokens.l2c", "tokens.c2s"})
+    EXPECT_TRUE(counters.count(counter)) << counter;
+  EXPECT_EQ(slices, run.outcome.records.size());
+  std::filesystem::remove(path);
+}
+
+TEST(Trace, SliceArgsCarryTheInstructionFields) {
+  SystemcRun run = runOk(kTwoSegments, loadConfig("default"));
+  json trace = buildTrace(*isa::assemble(kTwoSegments, loadConfig("default")), loadConfig("default"), run.outcome);
+  bool found = false;
+  for (const json &event : trace["traceEvents"]) {
+    if (event["ph"] != "X" || event["name"] != "alu shr") continue;
+    found = true;
+    EXPECT_EQ(event["args"]["imm"], 4);
+    EXPECT_EQ(event["args"]["iter_out"], 32);
+    EXPECT_EQ(event["ts"], run.outcome.records[5].start);
+    EXPECT_EQ(event["dur"], run.outcome.records[5].end - run.outcome.records[5].start);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(Vcd, DeclaresEverySignalAndEndsAtTotalCycles) {
+  isa::HardwareConfig config = loadConfig("default");
+  SystemcRun run = runOk(kTwoSegments, config);
+  std::string vcd = buildVcd(*isa::assemble(kTwoSegments, config), config, run.outcome);
+  for (const char *signal : {"queue_load", "tokens_l2c", "tokens_s2c", "active_compute", "$enddefinitions"})
+    EXPECT_NE(vcd.find(signal), std::string::npos) << signal;
+  EXPECT_NE(vcd.find(strCat("#", run.outcome.totalCycles, "\n")), std::string::npos);
+}
+
+} // namespace
+} // namespace tessera::systemc
