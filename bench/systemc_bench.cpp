@@ -2,9 +2,11 @@
 //
 // Runs examples/matmul_256.s and a generated GEMM-heavy program (gemm_program.h; 64
 // tiles by default) on the `systemc` backend, single thread,
-// and prints for each the simulated cycles, the best wall time of the SystemC kernel run
-// (sc_start in the child) and of the whole backend call (fork, simulation, report), and
-// both rates. Also checks the DRAM against the functional backend once. Run:
+// with the race checker on (the backend's default) and off, and prints for each the
+// simulated cycles and the rate by the best CPU time of the SystemC kernel run (sc_start
+// in the child: all SystemC processes share one OS thread), by its wall time, and by the
+// wall time of the whole call (fork, simulation, DRAM copy-back). Each run's DRAM is
+// checked against the functional backend. Run:
 //   build/bin/systemc_bench [tiles] [repeats]
 //
 //===----------------------------------------------------------------------===//
@@ -17,14 +19,14 @@
 #include "isa/assembler.h"
 #include "runtime/support/file_io.h"
 #include "simulator/golden/functional_executor.h"
-#include "simulator/systemc/systemc_backend.h"
+#include "simulator/systemc/child_runner.h"
 
 namespace tessera {
 namespace {
 
 struct Measured {
   uint64_t cycles = 0;
-  double simulateSeconds = 1e30, backendSeconds = 1e30;
+  double cpuSeconds = 1e30, wallSeconds = 1e30, backendSeconds = 1e30;
 };
 
 StatusOr<std::vector<uint8_t>> initialDram(const isa::Program &program, const isa::HardwareConfig &config) {
@@ -36,7 +38,7 @@ StatusOr<std::vector<uint8_t>> initialDram(const isa::Program &program, const is
   return dram;
 }
 
-StatusOr<Measured> measure(const std::string &text, const isa::HardwareConfig &config, int repeats) {
+StatusOr<Measured> measure(const std::string &text, const isa::HardwareConfig &config, int repeats, bool checkRaces) {
   TS_ASSIGN_OR_RETURN(isa::Program program, isa::assemble(text, config));
   TS_ASSIGN_OR_RETURN(std::vector<uint8_t> initial, initialDram(program, config));
   std::vector<uint8_t> reference = initial;
@@ -45,20 +47,26 @@ StatusOr<Measured> measure(const std::string &text, const isa::HardwareConfig &c
   for (int r = 0; r < repeats; ++r) {
     std::vector<uint8_t> dram = initial;
     auto begin = std::chrono::steady_clock::now();
-    TS_ASSIGN_OR_RETURN(systemc::SystemcRun run, systemc::runSystemc(program, config, dram, {}));
+    systemc::SimulateOptions options;
+    options.checkRaces = checkRaces;
+    TS_ASSIGN_OR_RETURN(systemc::SimulationOutcome outcome, systemc::simulateInChild(program, config, dram, options));
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    if (!outcome.ok) return absl::InternalError(outcome.errorMessage);
     if (dram != reference) return absl::InternalError("systemc DRAM differs from functional");
-    best.cycles = run.outcome.totalCycles;
-    best.simulateSeconds = std::min(best.simulateSeconds, run.outcome.simulateSeconds);
+    best.cycles = outcome.totalCycles;
+    best.cpuSeconds = std::min(best.cpuSeconds, outcome.simulateCpuSeconds);
+    best.wallSeconds = std::min(best.wallSeconds, outcome.simulateSeconds);
     best.backendSeconds = std::min(best.backendSeconds, seconds);
   }
   return best;
 }
 
-void print(const char *name, const Measured &m) {
-  std::printf("%-28s %12llu cycles  sc_start %8.4f s = %6.1f M cycles/s   backend %8.4f s = %6.1f M cycles/s\n", name,
-              (unsigned long long)m.cycles, m.simulateSeconds, double(m.cycles) / m.simulateSeconds / 1e6,
-              m.backendSeconds, double(m.cycles) / m.backendSeconds / 1e6);
+void print(const std::string &name, const Measured &m) {
+  auto rate = [&](double seconds) { return double(m.cycles) / seconds / 1e6; };
+  std::printf("%-36s %10llu cycles | sc_start CPU %7.4f s = %6.1f M cycles/s | sc_start wall %7.4f s = %6.1f | "
+              "fork+run wall %7.4f s = %6.1f\n",
+              name.c_str(), (unsigned long long)m.cycles, m.cpuSeconds, rate(m.cpuSeconds), m.wallSeconds,
+              rate(m.wallSeconds), m.backendSeconds, rate(m.backendSeconds));
 }
 
 int run(int tiles, int repeats) {
@@ -68,15 +76,18 @@ int run(int tiles, int repeats) {
     std::fprintf(stderr, "systemc_bench: %s\n", std::string((config.ok() ? matmul.status() : config.status()).message()).c_str());
     return 1;
   }
-  auto small = measure(*matmul, *config, repeats);
-  auto large = measure(bench::gemmHeavyProgram(tiles), *config, repeats);
-  for (const auto *result : {&small, &large}) {
-    if (result->ok()) continue;
-    std::fprintf(stderr, "systemc_bench: %s\n", std::string(result->status().message()).c_str());
-    return 1;
+  const std::pair<std::string, std::string> programs[] = {
+      {"examples/matmul_256.s", *matmul}, {absl::StrFormat("gemm_heavy(%d tiles)", tiles), bench::gemmHeavyProgram(tiles)}};
+  for (bool checkRaces : {true, false}) {
+    for (const auto &[name, text] : programs) {
+      auto measured = measure(text, *config, repeats, checkRaces);
+      if (!measured.ok()) {
+        std::fprintf(stderr, "systemc_bench: %s: %s\n", name.c_str(), std::string(measured.status().message()).c_str());
+        return 1;
+      }
+      print(name + (checkRaces ? " races=on" : " races=off"), *measured);
+    }
   }
-  print("examples/matmul_256.s", *small);
-  print(absl::StrFormat("gemm_heavy (%d tiles)", tiles).c_str(), *large);
   return 0;
 }
 

@@ -40,6 +40,7 @@ std::string serialize(const SimulationOutcome &outcome) {
   putPod(out, outcome.fetch);
   putPod(out, outcome.dramBusyBeats);
   putPod(out, outcome.simulateSeconds);
+  putPod(out, outcome.simulateCpuSeconds);
   putPod(out, uint64_t(outcome.records.size()));
   out.append(reinterpret_cast<const char *>(outcome.records.data()), outcome.records.size() * sizeof(InstructionRecord));
   return out;
@@ -52,7 +53,8 @@ bool deserialize(std::string_view in, SimulationOutcome &outcome) {
   outcome.errorMessage = std::string(in.substr(0, messageSize));
   in.remove_prefix(messageSize);
   if (!getPod(in, outcome.totalCycles) || !getPod(in, outcome.counters) || !getPod(in, outcome.fetch) ||
-      !getPod(in, outcome.dramBusyBeats) || !getPod(in, outcome.simulateSeconds) || !getPod(in, recordCount))
+      !getPod(in, outcome.dramBusyBeats) || !getPod(in, outcome.simulateSeconds) || !getPod(in, outcome.simulateCpuSeconds) ||
+      !getPod(in, recordCount))
     return false;
   if (in.size() != recordCount * sizeof(InstructionRecord)) return false;
   outcome.records.resize(recordCount);

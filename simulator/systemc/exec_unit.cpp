@@ -115,9 +115,9 @@ void ExecUnit::popTokens(const sim::TokenUse &use, uint64_t cycle) {
 Status ExecUnit::execute(size_t index, const isa::Instruction &inst) {
   sim::VectorClock &clock = context_.clocks[size_t(unit_)];
   ++clock[size_t(unit_)];
-  context_.races.beginInstruction(unit_, index, inst.opcode, clock);
+  if (context_.races) context_.races->beginInstruction(unit_, index, inst.opcode, clock);
   TS_RETURN_IF_ERROR(context_.machine.execute(inst, index));
-  return context_.races.status();
+  return context_.races ? context_.races->status() : absl::OkStatus();
 }
 
 bool ExecUnit::complete(size_t index, const sim::TokenUse &use) {

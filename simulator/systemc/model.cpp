@@ -2,6 +2,7 @@
 #include "simulator/systemc/model.h"
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <memory>
 
@@ -57,6 +58,12 @@ void quietKernel() {
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
 }
 
+double threadCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
+}
+
 Status endStatus(const ModelContext &context, const Accelerator &top, uint64_t maxCycles) {
   if (context.error) return *context.error;
   if (context.finishedAt) return absl::OkStatus();
@@ -80,13 +87,15 @@ SimulationOutcome simulate(const isa::Program &program, const isa::HardwareConfi
     return outcome;
   }
   quietKernel();
-  ModelContext context(program, config, *layout, dram);
+  ModelContext context(program, config, *layout, dram, options.checkRaces);
   context.progress = options.progress;
   Accelerator top("accelerator", context);
   auto begin = std::chrono::steady_clock::now();
+  double cpuBegin = threadCpuSeconds();
   if (options.maxCycles == 0) sc_core::sc_start();
   else sc_core::sc_start(cycleTime(options.maxCycles), sc_core::SC_EXIT_ON_STARVATION);
   outcome.simulateSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  outcome.simulateCpuSeconds = threadCpuSeconds() - cpuBegin;
   if (options.progress) std::fprintf(stderr, "\n");
   Status status = endStatus(context, top, options.maxCycles);
   outcome.ok = status.ok();

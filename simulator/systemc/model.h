@@ -20,6 +20,9 @@ namespace tessera::systemc {
 struct SimulateOptions {
   uint64_t maxCycles = 0; ///< 0: no limit
   bool progress = false;
+  /// Check that tokens order every cross-unit access, as the functional executor does
+  /// (simulator/golden/race_checker.h). Costs about a quarter of the simulation time.
+  bool checkRaces = true;
 };
 
 /// Simulates `program` over `dram` in this process (once per process).

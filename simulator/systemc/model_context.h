@@ -21,10 +21,11 @@ namespace tessera::systemc {
 
 struct ModelContext {
   ModelContext(const isa::Program &program, const isa::HardwareConfig &config, const isa::IsaLayout &layout,
-               std::vector<uint8_t> &dram)
-      : program(program), config(config), machine(config, layout, dram), records(program.instructions.size()),
-        races(config) {
-    machine.setObserver(&races);
+               std::vector<uint8_t> &dram, bool checkRaces)
+      : program(program), config(config), machine(config, layout, dram), records(program.instructions.size()) {
+    if (!checkRaces) return;
+    races.emplace(config);
+    machine.setObserver(&*races);
   }
 
   /// Ends the run with an error (the first one wins).
@@ -40,7 +41,7 @@ struct ModelContext {
   FetchStats fetch;
   /// Happens-before checking as in the functional executor: a unit's vector clock
   /// advances per instruction; pushes carry a copy through the token queue, pops merge it.
-  sim::RaceChecker races;
+  std::optional<sim::RaceChecker> races;
   std::array<sim::VectorClock, isa::kUnitCount> clocks{};
   std::array<std::deque<sim::VectorClock>, sim::kTokenQueueCount> tokenClocks;
   std::optional<Status> error;

@@ -50,7 +50,8 @@ struct SimulationOutcome {
   sim::Counters counters;
   FetchStats fetch;
   uint64_t dramBusyBeats = 0;
-  double simulateSeconds = 0; ///< wall-clock time of sc_start
+  double simulateSeconds = 0;    ///< wall-clock time of sc_start
+  double simulateCpuSeconds = 0; ///< CPU time of sc_start (one OS thread runs every process)
   std::vector<InstructionRecord> records;
 };
 

@@ -162,7 +162,9 @@ json buildReport(const isa::Program &program, const isa::HardwareConfig &config,
           {"segments", segmentRows(program, config, outcome)},
           {"simulation",
            {{"wall_seconds", outcome.simulateSeconds},
+            {"cpu_seconds", outcome.simulateCpuSeconds},
             {"cycles_per_second", ratio(total, outcome.simulateSeconds)},
+            {"cycles_per_cpu_second", ratio(total, outcome.simulateCpuSeconds)},
             {"timing_contract", "docs/microarchitecture.md"}}}};
 }
 
