@@ -188,7 +188,7 @@ module tessera_dma_load #(
 
   // DRAM stall classification.
   logic wait_issue, wait_bus;
-  assign wait_issue = req_o && !gnt_i && !granted_q;
+  assign wait_issue = req_o && !gnt_i && (start_i || !granted_q);
   assign wait_bus   = granted_q && !beat_seen_q && !beat_valid_i &&
                       (32'(since_grant_q) >= LatencyCycles);
   assign stall_o    = (state_q == StData || start_i) && (wait_issue || wait_bus);

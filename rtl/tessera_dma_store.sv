@@ -100,7 +100,7 @@ module tessera_dma_store #(
   assign done_o = beat_fire && beat_last;
 
   logic wait_issue, wait_bus;
-  assign wait_issue = req_o && !gnt_i && !granted_q;
+  assign wait_issue = req_o && !gnt_i && (start_i || !granted_q);
   assign wait_bus   = granted_q && !beat_seen_q && !wbeat_i &&
                       (32'(since_grant_q) >= LatencyCycles);
   assign stall_o    = (active_q || start_i) && (wait_issue || wait_bus);

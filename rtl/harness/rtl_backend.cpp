@@ -8,6 +8,8 @@
 // micro-op iterations, ...); the co-simulation test checks them against `functional`.
 //
 //===----------------------------------------------------------------------===//
+#include <array>
+
 #include "rtl/harness/rtl_sim.h"
 #include "runtime/backend.h"
 
@@ -43,16 +45,23 @@ void countInstruction(const isa::Instruction &inst, const isa::HardwareConfig &c
   }
 }
 
-nlohmann::json unitsJson(const rtl::RtlRun &run) {
+/// The `units` report of the systemc backend: cycle classes and instructions per unit.
+nlohmann::json unitsJson(const isa::Program &program, const rtl::RtlRun &run) {
   static const char *const kNames[] = {"fetch", "load", "compute", "store"};
+  std::array<uint64_t, rtl::kRtlUnitCount> instructions{};
+  instructions[size_t(rtl::RtlUnit::fetch)] = program.instructions.size();
+  for (const isa::Instruction &inst : program.instructions) ++instructions[size_t(isa::unitOf(inst)) + 1];
   nlohmann::json units = nlohmann::json::object();
   for (int unit = 0; unit < rtl::kRtlUnitCount; ++unit) {
     const rtl::UnitCycles &cycles = run.units[size_t(unit)];
     bool fetch = unit == int(rtl::RtlUnit::fetch);
-    units[kNames[unit]] = {{"busy", cycles.busy},
-                           {"stall_dram", cycles.stallDram},
-                           {fetch ? "stall_queue" : "stall_token", cycles.stallToken},
-                           {"idle", cycles.idle}};
+    nlohmann::json &entry = units[kNames[unit]];
+    entry = {{"busy_cycles", cycles.busy},
+             {"stall_token_cycles", fetch ? 0 : cycles.stallToken},
+             {"stall_dram_cycles", cycles.stallDram},
+             {"idle_cycles", cycles.idle},
+             {"instructions", instructions[size_t(unit)]}};
+    if (fetch) entry["stall_queue_cycles"] = cycles.stallToken;
   }
   return units;
 }
@@ -71,7 +80,7 @@ public:
     RunResult result;
     for (const isa::Instruction &inst : program.instructions) countInstruction(inst, config_, result.counters);
     result.totalCycles = run.totalCycles;
-    result.details["units"] = unitsJson(run);
+    result.details["units"] = unitsJson(program, run);
     return result;
   }
 

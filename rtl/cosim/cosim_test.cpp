@@ -1,0 +1,225 @@
+//===- cosim_test.cpp - Co-simulation: functional, systemc and rtl on one corpus ------===//
+//
+// Every program of the corpus (the examples and seeded random programs from
+// simulator/testing/random_program.h) runs on `functional`, `rtl` and, when the SystemC
+// model is built (TESSERA_COSIM_SYSTEMC), `systemc`. Checked:
+// - DRAM after the run is bit-identical (functional vs rtl vs systemc);
+// - every instruction ends in the same cycle, and total_cycles and every unit's
+//   busy/stall/idle cycles agree, between systemc and rtl;
+// - the RTL obeys the contract on its own: each GEMM/ALU/FINISH and token-only transfer
+//   lasts its closed-form duration (timing::fixedDuration), nothing starts before the
+//   cycle after its dispatch, FINISH ends at total_cycles, each unit's four cycle classes
+//   add up to total_cycles, and the work counters equal the functional ones.
+// A failure names the program, its seed, and the first instruction (in end-cycle order)
+// whose timing is wrong, with both cycles. TESSERA_COSIM_SEEDS=N runs N random programs
+// per config instead of the CI list.
+//
+//===----------------------------------------------------------------------===//
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "isa/assembler.h"
+#include "rtl/harness/rtl_sim.h"
+#include "runtime/backend.h"
+#include "runtime/support/file_io.h"
+#include "simulator/golden/functional_executor.h"
+#include "simulator/testing/random_program.h"
+#include "simulator/timing/durations.h"
+#include "simulator/timing/transfer_shape.h"
+#ifdef TESSERA_COSIM_SYSTEMC
+#include "simulator/systemc/systemc_backend.h"
+#endif
+
+namespace tessera {
+namespace {
+
+isa::HardwareConfig loadConfig(const std::string &name) {
+  auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + name + ".json");
+  EXPECT_TRUE(config.ok()) << config.status();
+  return *config;
+}
+
+/// One program to co-simulate.
+struct Case {
+  std::string name;
+  uint64_t seed = 0; ///< 0 for the examples
+  isa::Program program;
+};
+
+std::string describe(const Case &c) {
+  return c.seed ? strCat(c.name, " (seed ", std::to_string(c.seed), ")") : c.name;
+}
+
+struct BackendRun {
+  std::vector<uint8_t> dram;
+  runtime::RunResult result;
+};
+
+StatusOr<BackendRun> runBackend(const std::string &backend, const Case &c, const isa::HardwareConfig &config) {
+  TS_ASSIGN_OR_RETURN(auto instance, runtime::createBackend(backend, config));
+  BackendRun run;
+  TS_ASSIGN_OR_RETURN(run.dram, sim::buildDramImage(c.program, config));
+  runtime::RunOptions options;
+  options.maxCycles = 50'000'000;
+  TS_ASSIGN_OR_RETURN(run.result, instance->run(c.program, run.dram, options));
+  return run;
+}
+
+/// The first byte where two DRAM images differ, or -1.
+int64_t firstDifference(const std::vector<uint8_t> &a, const std::vector<uint8_t> &b) {
+  if (a.size() != b.size()) return int64_t(std::min(a.size(), b.size()));
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return int64_t(i);
+  return -1;
+}
+
+bool hasFixedDuration(const isa::Instruction &inst) {
+  bool dma = inst.opcode == isa::Opcode::load || inst.opcode == isa::Opcode::store;
+  return !dma || !timing::movesData(inst);
+}
+
+/// The contract rules the RTL trace must satisfy on its own.
+void checkRtlTrace(const Case &c, const isa::HardwareConfig &config, const rtl::RtlRun &run) {
+  const auto &insts = c.program.instructions;
+  for (size_t i = 0; i < insts.size(); ++i) {
+    const rtl::InstructionTiming &t = run.instructions[i];
+    ASSERT_GT(t.start, t.dispatch) << describe(c) << ": instruction " << i << " starts at " << t.start
+                                   << " but was dispatched at " << t.dispatch;
+    if (!hasFixedDuration(insts[i])) continue;
+    uint64_t expected = timing::fixedDuration(insts[i], config);
+    ASSERT_EQ(t.end - t.start, expected) << describe(c) << ": instruction " << i << " ("
+                                         << isa::opcodeName(insts[i].opcode) << ") ran [" << t.start << ", "
+                                         << t.end << "), the contract says " << expected << " cycles";
+  }
+  EXPECT_EQ(run.instructions.back().end, run.totalCycles) << describe(c) << ": FINISH end vs total_cycles";
+  for (int unit = 0; unit < rtl::kRtlUnitCount; ++unit) {
+    const rtl::UnitCycles &u = run.units[size_t(unit)];
+    EXPECT_EQ(u.busy + u.stallDram + u.stallToken + u.idle, run.totalCycles) << describe(c) << ": unit " << unit;
+  }
+}
+
+const char *const kUnitNames[] = {"fetch", "load", "compute", "store"};
+const char *const kClasses[] = {"busy_cycles", "stall_dram_cycles", "stall_token_cycles", "idle_cycles"};
+
+#ifdef TESSERA_COSIM_SYSTEMC
+/// The instruction with the earliest end cycle (either model) whose end differs, or -1.
+int64_t firstTimingDifference(const systemc::SimulationOutcome &systemc, const rtl::RtlRun &rtl) {
+  int64_t first = -1;
+  uint64_t firstCycle = ~uint64_t(0);
+  for (size_t i = 0; i < rtl.instructions.size(); ++i) {
+    uint64_t a = systemc.records[i].end, b = rtl.instructions[i].end;
+    if (a != b && std::min(a, b) < firstCycle) first = int64_t(i), firstCycle = std::min(a, b);
+  }
+  return first;
+}
+
+/// systemc vs rtl: DRAM, total cycles, every unit's cycle classes, every instruction's end.
+void compareWithSystemc(const Case &c, const isa::HardwareConfig &config, const std::vector<uint8_t> &rtlDram,
+                        const rtl::RtlRun &trace, const runtime::RunResult &rtl) {
+  auto dram = sim::buildDramImage(c.program, config);
+  ASSERT_TRUE(dram.ok()) << dram.status();
+  auto systemc = systemc::runSystemc(c.program, config, *dram, {});
+  ASSERT_TRUE(systemc.ok()) << systemc.status();
+  int64_t diff = firstDifference(*dram, rtlDram);
+  ASSERT_EQ(diff, -1) << describe(c) << ": DRAM differs (systemc vs rtl) first at byte " << diff;
+  int64_t inst = firstTimingDifference(systemc->outcome, trace);
+  if (inst >= 0) {
+    const systemc::InstructionRecord &record = systemc->outcome.records[size_t(inst)];
+    ADD_FAILURE() << describe(c) << ": instruction " << inst << " ("
+                  << isa::opcodeName(c.program.instructions[size_t(inst)].opcode) << ") ends at " << record.end
+                  << " in systemc (start " << record.start << ") but at " << trace.instructions[size_t(inst)].end
+                  << " in rtl (start " << trace.instructions[size_t(inst)].start << ")";
+  }
+  ASSERT_EQ(systemc->result.totalCycles, rtl.totalCycles) << describe(c) << ": total_cycles systemc vs rtl";
+  for (const char *unit : kUnitNames) {
+    for (const char *kind : kClasses) {
+      const nlohmann::json &a = systemc->result.details["units"][unit][kind];
+      const nlohmann::json &b = rtl.details["units"][unit][kind];
+      EXPECT_EQ(a, b) << describe(c) << ": units." << unit << "." << kind << " systemc " << a << " rtl " << b;
+    }
+  }
+}
+#endif
+
+void cosimulate(const Case &c, const isa::HardwareConfig &config) {
+  SCOPED_TRACE(describe(c));
+  auto functional = runBackend("functional", c, config);
+  ASSERT_TRUE(functional.ok()) << functional.status();
+
+  auto dram = sim::buildDramImage(c.program, config);
+  ASSERT_TRUE(dram.ok()) << dram.status();
+  rtl::RtlOptions options;
+  options.maxCycles = 50'000'000;
+  auto trace = rtl::runRtl(c.program, config, *dram, options);
+  ASSERT_TRUE(trace.ok()) << trace.status();
+  int64_t diff = firstDifference(functional->dram, *dram);
+  ASSERT_EQ(diff, -1) << describe(c) << ": DRAM differs (functional vs rtl) first at byte " << diff;
+  checkRtlTrace(c, config, *trace);
+
+  auto rtl = runBackend("rtl", c, config);
+  ASSERT_TRUE(rtl.ok()) << rtl.status();
+  EXPECT_EQ(rtl->result.counters, functional->result.counters) << describe(c) << ": work counters";
+  EXPECT_EQ(rtl->result.totalCycles, trace->totalCycles);
+#ifdef TESSERA_COSIM_SYSTEMC
+  compareWithSystemc(c, config, rtl->dram, *trace, rtl->result);
+#endif
+}
+
+Case exampleCase(const std::string &name, const isa::HardwareConfig &config) {
+  std::string path = std::string(TESSERA_SOURCE_DIR) + "/examples/" + name + ".s";
+  auto text = readTextFile(path);
+  EXPECT_TRUE(text.ok()) << text.status();
+  auto program = isa::assemble(*text, config, path);
+  EXPECT_TRUE(program.ok()) << program.status();
+  return Case{name, 0, program.ok() ? *program : isa::Program{}};
+}
+
+uint64_t seedCount(uint64_t ciDefault) {
+  const char *env = std::getenv("TESSERA_COSIM_SEEDS");
+  return env ? std::strtoull(env, nullptr, 10) : ciDefault;
+}
+
+void randomCases(const std::string &configName, uint64_t firstSeed, uint64_t count) {
+  isa::HardwareConfig config = loadConfig(configName);
+  for (uint64_t seed = firstSeed; seed < firstSeed + count; ++seed) {
+    auto program = testing::generateRandomProgram(config, seed);
+    ASSERT_TRUE(program.ok()) << program.status();
+    Case c{program->name, seed, program->program};
+    cosimulate(c, config);
+    if (::testing::Test::HasFailure()) {
+      ADD_FAILURE() << describe(c) << " failed; its program:\n" << program->text.substr(program->text.find(".tensor OUT"));
+      return;
+    }
+  }
+}
+
+TEST(Cosim, Examples) {
+  isa::HardwareConfig config = loadConfig("default");
+  for (const char *name : {"gemm_16", "conv_pad", "matmul_256"}) cosimulate(exampleCase(name, config), config);
+}
+
+// The worked example of docs/microarchitecture.md, section 9.3, cycle for cycle.
+TEST(Cosim, WorkedExampleGemm16) {
+  isa::HardwareConfig config = loadConfig("default");
+  Case c = exampleCase("gemm_16", config);
+  auto dram = sim::buildDramImage(c.program, config);
+  ASSERT_TRUE(dram.ok());
+  auto run = rtl::runRtl(c.program, config, *dram, {});
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->totalCycles, 197u);
+  const uint64_t starts[] = {49, 50, 91, 90, 147, 152, 155, 196};
+  const uint64_t ends[] = {90, 91, 147, 95, 152, 155, 196, 197};
+  for (size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(run->instructions[i].start, starts[i]) << "instruction " << i;
+    EXPECT_EQ(run->instructions[i].end, ends[i]) << "instruction " << i;
+  }
+}
+
+TEST(Cosim, RandomSmall) { randomCases("small", 1, seedCount(220)); }
+
+TEST(Cosim, RandomDefault) { randomCases("default", 10001, seedCount(20)); }
+
+} // namespace
+} // namespace tessera
