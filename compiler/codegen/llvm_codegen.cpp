@@ -1,0 +1,397 @@
+//===- llvm_codegen.cpp - Loop IR to LLVM IR with IRBuilder ----------------------------===//
+#include "compiler/codegen/llvm_codegen.h"
+
+#include <map>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace tessera::codegen {
+namespace {
+
+using loop::BinOp;
+using loop::Expr;
+using loop::ExprKind;
+using loop::ForKind;
+using loop::MathFn;
+using loop::Stmt;
+using loop::StmtKind;
+
+/// What a function body can see: buffer base pointers and loop variables.
+struct Scope {
+  std::map<std::string, std::pair<llvm::Value *, loop::Buffer>> buffers;
+  std::map<std::string, llvm::Value *> vars;
+};
+
+class FuncEmitter {
+public:
+  FuncEmitter(llvm::Module &module, const loop::Func &func)
+      : module_(module), ctx_(module.getContext()), b_(ctx_), func_(func) {}
+
+  Status run();
+
+private:
+  llvm::Type *type(DType t) {
+    switch (t) {
+    case DType::F32: return b_.getFloatTy();
+    case DType::F64: return b_.getDoubleTy();
+    case DType::Bool: return b_.getInt1Ty();
+    case DType::I8: case DType::U8: return b_.getInt8Ty();
+    case DType::I16: case DType::U16: return b_.getInt16Ty();
+    case DType::I32: case DType::U32: return b_.getInt32Ty();
+    default: return b_.getInt64Ty();
+    }
+  }
+  llvm::Type *memType(DType t) { return t == DType::Bool ? b_.getInt8Ty() : type(t); }
+
+  Status fail(const std::string &message) const {
+    return invalidInput("LLVM codegen of @%s: %s", func_.name, message);
+  }
+
+  llvm::Value *elementPtr(const std::string &name, const std::vector<Expr> &indices);
+  StatusOr<llvm::Value *> expr(const Expr &e);
+  StatusOr<llvm::Value *> binary(const Expr &e);
+  StatusOr<llvm::Value *> mathFn(const Expr &e);
+  StatusOr<llvm::Value *> castTo(llvm::Value *v, DType from, DType to);
+  Status stmt(const Stmt &s);
+  Status forLoop(const Stmt &s);
+  Status serialLoop(const Stmt &s, llvm::Value *begin, llvm::Value *end);
+  Status parallelLoop(const Stmt &s);
+  Status allocStmt(const Stmt &s);
+  Status ifStmt(const Stmt &s);
+  llvm::AllocaInst *entryAlloca(llvm::Type *t, uint64_t count);
+
+  llvm::Module &module_;
+  llvm::LLVMContext &ctx_;
+  llvm::IRBuilder<> b_;
+  const loop::Func &func_;
+  llvm::Function *fn_ = nullptr;
+  Scope scope_;
+  int outlined_ = 0;
+  Status error_ = absl::OkStatus();
+};
+
+llvm::AllocaInst *FuncEmitter::entryAlloca(llvm::Type *t, uint64_t count) {
+  llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  llvm::AllocaInst *a = entry.CreateAlloca(t, entry.getInt64(count));
+  a->setAlignment(llvm::Align(32));
+  return a;
+}
+
+llvm::Value *FuncEmitter::elementPtr(const std::string &name, const std::vector<Expr> &indices) {
+  auto &[base, buffer] = scope_.buffers.at(name);
+  llvm::Value *offset = b_.getInt64(0);
+  for (size_t d = 0; d < indices.size(); ++d) {
+    auto index = expr(indices[d]);
+    if (!index.ok()) {
+      error_ = index.status();
+      return llvm::UndefValue::get(b_.getPtrTy());
+    }
+    llvm::Value *i = b_.CreateSExtOrTrunc(*index, b_.getInt64Ty());
+    offset = d == 0 ? i : b_.CreateAdd(b_.CreateMul(offset, b_.getInt64(buffer.shape[d])), i);
+  }
+  return b_.CreateInBoundsGEP(memType(buffer.dtype), base, offset);
+}
+
+StatusOr<llvm::Value *> FuncEmitter::castTo(llvm::Value *v, DType from, DType to) {
+  bool fromFloat = loop::isFloat(from), toFloat = loop::isFloat(to);
+  llvm::Type *t = type(to);
+  if (from == to) return v;
+  if (fromFloat && toFloat) return b_.CreateFPCast(v, t);
+  if (fromFloat) return to == DType::Bool ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0)) : b_.CreateFPToSI(v, t);
+  if (toFloat) return from == DType::Bool ? b_.CreateUIToFP(v, t) : b_.CreateSIToFP(v, t);
+  if (to == DType::Bool) return b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0));
+  return from == DType::Bool ? b_.CreateZExt(v, t) : b_.CreateSExtOrTrunc(v, t);
+}
+
+StatusOr<llvm::Value *> FuncEmitter::binary(const Expr &e) {
+  TS_ASSIGN_OR_RETURN(llvm::Value * a, expr(e->operands[0]));
+  TS_ASSIGN_OR_RETURN(llvm::Value * c, expr(e->operands[1]));
+  DType t = e->operands[0]->type;
+  if (loop::isFloat(t)) {
+    switch (e->op) {
+    case BinOp::Add: return b_.CreateFAdd(a, c);
+    case BinOp::Sub: return b_.CreateFSub(a, c);
+    case BinOp::Mul: return b_.CreateFMul(a, c);
+    case BinOp::Div: return b_.CreateFDiv(a, c);
+    case BinOp::Mod: return b_.CreateFRem(a, c);
+    case BinOp::Min: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::minnum, a, c);
+    case BinOp::Max: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::maxnum, a, c);
+    case BinOp::Pow: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::pow, a, c);
+    case BinOp::Lt: return b_.CreateFCmpOLT(a, c);
+    case BinOp::Le: return b_.CreateFCmpOLE(a, c);
+    case BinOp::Gt: return b_.CreateFCmpOGT(a, c);
+    case BinOp::Ge: return b_.CreateFCmpOGE(a, c);
+    case BinOp::Eq: return b_.CreateFCmpOEQ(a, c);
+    case BinOp::Ne: return b_.CreateFCmpUNE(a, c);
+    default: return fail(strCat("'", loop::binOpName(e->op), "' on floats"));
+    }
+  }
+  switch (e->op) {
+  case BinOp::Add: return b_.CreateAdd(a, c);
+  case BinOp::Sub: return b_.CreateSub(a, c);
+  case BinOp::Mul: return b_.CreateMul(a, c);
+  case BinOp::Div: return b_.CreateSDiv(a, c);
+  case BinOp::Mod: return b_.CreateSRem(a, c);
+  case BinOp::Min: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, a, c);
+  case BinOp::Max: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, a, c);
+  case BinOp::Lt: return b_.CreateICmpSLT(a, c);
+  case BinOp::Le: return b_.CreateICmpSLE(a, c);
+  case BinOp::Gt: return b_.CreateICmpSGT(a, c);
+  case BinOp::Ge: return b_.CreateICmpSGE(a, c);
+  case BinOp::Eq: return b_.CreateICmpEQ(a, c);
+  case BinOp::Ne: return b_.CreateICmpNE(a, c);
+  case BinOp::And: return b_.CreateAnd(a, c);
+  case BinOp::Or: return b_.CreateOr(a, c);
+  default: return fail(strCat("'", loop::binOpName(e->op), "' on integers"));
+  }
+}
+
+StatusOr<llvm::Value *> FuncEmitter::mathFn(const Expr &e) {
+  TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(e->operands[0]));
+  auto unary = [&](llvm::Intrinsic::ID id) { return b_.CreateUnaryIntrinsic(id, x); };
+  auto libm = [&](const char *name) -> llvm::Value * {
+    std::string symbol = strCat(name, e->type == DType::F32 ? "f" : "");
+    llvm::FunctionCallee callee = module_.getOrInsertFunction(symbol, x->getType(), x->getType());
+    return b_.CreateCall(callee, {x});
+  };
+  switch (e->fn) {
+  case MathFn::Exp: return unary(llvm::Intrinsic::exp);
+  case MathFn::Log: return unary(llvm::Intrinsic::log);
+  case MathFn::Sqrt: return unary(llvm::Intrinsic::sqrt);
+  case MathFn::Abs: return unary(llvm::Intrinsic::fabs);
+  case MathFn::Floor: return unary(llvm::Intrinsic::floor);
+  case MathFn::Ceil: return unary(llvm::Intrinsic::ceil);
+  case MathFn::Round: return unary(llvm::Intrinsic::roundeven);
+  case MathFn::Sin: return unary(llvm::Intrinsic::sin);
+  case MathFn::Cos: return unary(llvm::Intrinsic::cos);
+  case MathFn::Neg: return b_.CreateFNeg(x);
+  case MathFn::Tanh: return libm("tanh");
+  case MathFn::Erf: return libm("erf");
+  }
+  return fail("unknown math function");
+}
+
+StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
+  switch (e->kind) {
+  case ExprKind::Int: return static_cast<llvm::Value *>(llvm::ConstantInt::get(type(e->type), e->intValue, true));
+  case ExprKind::Float: return static_cast<llvm::Value *>(llvm::ConstantFP::get(type(e->type), e->floatValue));
+  case ExprKind::Var: {
+    auto it = scope_.vars.find(e->name);
+    if (it == scope_.vars.end()) return fail(strCat("unbound variable %", e->name));
+    return it->second;
+  }
+  case ExprKind::Binary: return binary(e);
+  case ExprKind::Math: return mathFn(e);
+  case ExprKind::Select: {
+    TS_ASSIGN_OR_RETURN(llvm::Value * c, expr(e->operands[0]));
+    TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(e->operands[1]));
+    TS_ASSIGN_OR_RETURN(llvm::Value * y, expr(e->operands[2]));
+    return b_.CreateSelect(c, x, y);
+  }
+  case ExprKind::Load: {
+    llvm::Value *ptr = elementPtr(e->name, e->operands);
+    TS_RETURN_IF_ERROR(error_);
+    llvm::Value *v = b_.CreateLoad(memType(e->type), ptr);
+    return e->type == DType::Bool ? b_.CreateTrunc(v, b_.getInt1Ty()) : v;
+  }
+  case ExprKind::Cast: {
+    TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(e->operands[0]));
+    return castTo(x, e->operands[0]->type, e->type);
+  }
+  case ExprKind::Address: {
+    llvm::Value *ptr = elementPtr(e->name, e->operands);
+    TS_RETURN_IF_ERROR(error_);
+    return ptr;
+  }
+  }
+  return fail("unknown expression");
+}
+
+Status FuncEmitter::serialLoop(const Stmt &s, llvm::Value *begin, llvm::Value *end) {
+  llvm::BasicBlock *pre = b_.GetInsertBlock();
+  llvm::BasicBlock *header = llvm::BasicBlock::Create(ctx_, s->var + ".header", fn_);
+  llvm::BasicBlock *body = llvm::BasicBlock::Create(ctx_, s->var + ".body", fn_);
+  llvm::BasicBlock *exit = llvm::BasicBlock::Create(ctx_, s->var + ".exit", fn_);
+  b_.CreateBr(header);
+  b_.SetInsertPoint(header);
+  llvm::PHINode *i = b_.CreatePHI(b_.getInt64Ty(), 2, s->var);
+  i->addIncoming(begin, pre);
+  b_.CreateCondBr(b_.CreateICmpSLT(i, end), body, exit);
+  b_.SetInsertPoint(body);
+  scope_.vars[s->var] = i;
+  TS_RETURN_IF_ERROR(stmt(s->body));
+  scope_.vars.erase(s->var);
+  llvm::Value *next = b_.CreateAdd(i, b_.getInt64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
+  llvm::BranchInst *latch = b_.CreateBr(header);
+  i->addIncoming(next, b_.GetInsertBlock());
+  if (s->forKind == ForKind::Vectorized) {
+    llvm::MDNode *enable = llvm::MDNode::get(
+        ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.enable"),
+               llvm::ConstantAsMetadata::get(b_.getTrue())});
+    int64_t width = loop::asConstInt(s->extent).value_or(8);
+    llvm::MDNode *widthMd = llvm::MDNode::get(
+        ctx_, {llvm::MDString::get(ctx_, "llvm.loop.vectorize.width"),
+               llvm::ConstantAsMetadata::get(b_.getInt32(static_cast<uint32_t>(std::min<int64_t>(width, 16))))});
+    llvm::MDNode *loopId = llvm::MDNode::getDistinct(ctx_, {nullptr, enable, widthMd});
+    loopId->replaceOperandWith(0, loopId);
+    latch->setMetadata(llvm::LLVMContext::MD_loop, loopId);
+  }
+  b_.SetInsertPoint(exit);
+  return absl::OkStatus();
+}
+
+/// Outlines the loop body into `void(ptr closure, i64 begin, i64 end)` capturing
+/// every buffer and variable in scope, and calls the runtime's parallel for.
+Status FuncEmitter::parallelLoop(const Stmt &s) {
+  std::vector<llvm::Type *> fields;
+  std::vector<llvm::Value *> values;
+  for (auto &[name, entry] : scope_.buffers) {
+    fields.push_back(b_.getPtrTy());
+    values.push_back(entry.first);
+  }
+  for (auto &[name, v] : scope_.vars) {
+    fields.push_back(b_.getInt64Ty());
+    values.push_back(v);
+  }
+  llvm::StructType *closureType = llvm::StructType::get(ctx_, fields);
+  llvm::AllocaInst *closure = entryAlloca(closureType, 1);
+  for (size_t i = 0; i < values.size(); ++i) b_.CreateStore(values[i], b_.CreateStructGEP(closureType, closure, i));
+  auto *bodyType = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getInt64Ty(), b_.getInt64Ty()}, false);
+  llvm::Function *outlined = llvm::Function::Create(bodyType, llvm::Function::InternalLinkage,
+                                                    strCat(fn_->getName().str(), ".par", outlined_++), module_);
+  // Call site: tessera.parallel_for(outlined, closure, extent).
+  TS_ASSIGN_OR_RETURN(llvm::Value * extent, expr(s->extent));
+  llvm::GlobalVariable *pf = module_.getNamedGlobal(kParallelForGlobal);
+  llvm::Value *pfn = b_.CreateLoad(b_.getPtrTy(), pf);
+  auto *pfType = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getPtrTy(), b_.getInt64Ty()}, false);
+  b_.CreateCall(pfType, pfn, {outlined, closure, extent});
+  // Body: reload the captures, run [begin, end).
+  llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  llvm::Function *savedFn = fn_;
+  Scope saved = scope_;
+  fn_ = outlined;
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", outlined));
+  llvm::Value *arg = outlined->getArg(0);
+  size_t field = 0;
+  for (auto &[name, entry] : scope_.buffers)
+    entry.first = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(closureType, arg, field++), name);
+  for (auto &[name, v] : scope_.vars) v = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(closureType, arg, field++), name);
+  Status status = serialLoop(s, outlined->getArg(1), outlined->getArg(2));
+  if (status.ok()) b_.CreateRetVoid();
+  fn_ = savedFn;
+  scope_ = std::move(saved);
+  return status;
+}
+
+Status FuncEmitter::forLoop(const Stmt &s) {
+  if (s->forKind == ForKind::Parallel) {
+    auto zero = loop::asConstInt(s->min);
+    if (zero && *zero == 0) return parallelLoop(s);
+  }
+  TS_ASSIGN_OR_RETURN(llvm::Value * min, expr(s->min));
+  TS_ASSIGN_OR_RETURN(llvm::Value * extent, expr(s->extent));
+  return serialLoop(s, min, b_.CreateAdd(min, extent));
+}
+
+Status FuncEmitter::allocStmt(const Stmt &s) {
+  const loop::Buffer &buffer = s->buffer;
+  llvm::Type *elem = memType(buffer.dtype);
+  uint64_t count = static_cast<uint64_t>(buffer.elementCount());
+  llvm::Value *ptr = nullptr;
+  llvm::Value *heap = nullptr;
+  if (buffer.scope == loop::MemScope::Global) {
+    llvm::FunctionCallee mallocFn = module_.getOrInsertFunction("malloc", b_.getPtrTy(), b_.getInt64Ty());
+    heap = b_.CreateCall(mallocFn, {b_.getInt64(count * module_.getDataLayout().getTypeAllocSize(elem))});
+    ptr = heap;
+  } else {
+    ptr = entryAlloca(elem, count);
+  }
+  scope_.buffers[buffer.name] = {ptr, buffer};
+  TS_RETURN_IF_ERROR(stmt(s->body));
+  scope_.buffers.erase(buffer.name);
+  if (heap) b_.CreateCall(module_.getOrInsertFunction("free", b_.getVoidTy(), b_.getPtrTy()), {heap});
+  return absl::OkStatus();
+}
+
+Status FuncEmitter::ifStmt(const Stmt &s) {
+  TS_ASSIGN_OR_RETURN(llvm::Value * cond, expr(s->cond));
+  llvm::BasicBlock *then = llvm::BasicBlock::Create(ctx_, "then", fn_);
+  llvm::BasicBlock *orElse = llvm::BasicBlock::Create(ctx_, "else", fn_);
+  llvm::BasicBlock *join = llvm::BasicBlock::Create(ctx_, "join", fn_);
+  b_.CreateCondBr(cond, then, orElse);
+  b_.SetInsertPoint(then);
+  TS_RETURN_IF_ERROR(stmt(s->body));
+  b_.CreateBr(join);
+  b_.SetInsertPoint(orElse);
+  if (s->orElse) TS_RETURN_IF_ERROR(stmt(s->orElse));
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  return absl::OkStatus();
+}
+
+Status FuncEmitter::stmt(const Stmt &s) {
+  switch (s->kind) {
+  case StmtKind::For: return forLoop(s);
+  case StmtKind::Store: {
+    TS_ASSIGN_OR_RETURN(llvm::Value * v, expr(s->value));
+    llvm::Value *ptr = elementPtr(s->name, s->indices);
+    TS_RETURN_IF_ERROR(error_);
+    if (v->getType()->isIntegerTy(1)) v = b_.CreateZExt(v, b_.getInt8Ty());
+    b_.CreateStore(v, ptr);
+    return absl::OkStatus();
+  }
+  case StmtKind::Seq:
+    for (const Stmt &child : s->stmts) TS_RETURN_IF_ERROR(stmt(child));
+    return absl::OkStatus();
+  case StmtKind::Alloc: return allocStmt(s);
+  case StmtKind::If: return ifStmt(s);
+  case StmtKind::Call: return fail(strCat("intrinsic @", s->name, " has no CPU lowering"));
+  }
+  return fail("unknown statement");
+}
+
+Status FuncEmitter::run() {
+  std::vector<llvm::Type *> params(func_.params.size(), b_.getPtrTy());
+  auto *bodyType = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+  fn_ = llvm::Function::Create(bodyType, llvm::Function::InternalLinkage, func_.name + ".body", module_);
+  fn_->addFnAttr(llvm::Attribute::NoUnwind);
+  for (size_t i = 0; i < func_.params.size(); ++i) {
+    fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+    scope_.buffers[func_.params[i].name] = {fn_->getArg(static_cast<unsigned>(i)), func_.params[i]};
+  }
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
+  TS_RETURN_IF_ERROR(stmt(func_.body));
+  b_.CreateRetVoid();
+  llvm::Function *body = fn_;
+  // Packed entry: void name(void **args).
+  auto *entryType = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy()}, false);
+  llvm::Function *entry = llvm::Function::Create(entryType, llvm::Function::ExternalLinkage, func_.name, module_);
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", entry));
+  std::vector<llvm::Value *> args;
+  for (size_t i = 0; i < func_.params.size(); ++i)
+    args.push_back(b_.CreateLoad(b_.getPtrTy(), b_.CreateConstGEP1_64(b_.getPtrTy(), entry->getArg(0), i)));
+  b_.CreateCall(body, args);
+  b_.CreateRetVoid();
+  return absl::OkStatus();
+}
+
+} // namespace
+
+StatusOr<std::unique_ptr<llvm::Module>> emitLlvmModule(const loop::Module &module, llvm::LLVMContext &context,
+                                                       const std::string &name) {
+  auto out = std::make_unique<llvm::Module>(name, context);
+  new llvm::GlobalVariable(*out, llvm::PointerType::getUnqual(context), /*isConstant=*/false,
+                           llvm::GlobalValue::ExternalLinkage,
+                           llvm::ConstantPointerNull::get(llvm::PointerType::getUnqual(context)), kParallelForGlobal);
+  for (const loop::Func &f : module.funcs) TS_RETURN_IF_ERROR(FuncEmitter(*out, f).run());
+  std::string message;
+  llvm::raw_string_ostream os(message);
+  if (llvm::verifyModule(*out, &os)) return absl::InternalError("LLVM module does not verify: " + os.str());
+  return out;
+}
+
+} // namespace tessera::codegen

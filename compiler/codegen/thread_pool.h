@@ -1,0 +1,23 @@
+//===- thread_pool.h - The worker pool behind `parallel` loops ----------------------===//
+//
+// Compiled code reaches it through the module global `tessera.parallel_for`
+// (llvm_codegen.h). The pool holds threadCount - 1 workers; the calling thread takes
+// a share too. Iterations are split into one contiguous chunk per thread (static
+// scheduling: the loops it runs are uniform).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+
+#include "compiler/codegen/llvm_codegen.h"
+
+namespace tessera::codegen {
+
+/// Sets the number of threads parallel loops use (1 runs them inline).
+void setParallelThreads(int threads);
+int parallelThreads();
+/// The runtime entry point stored in `tessera.parallel_for`.
+void parallelFor(ParallelBody body, void *closure, int64_t count);
+
+} // namespace tessera::codegen

@@ -1,0 +1,56 @@
+//===- execution_plan.h - Which nodes run as compiled kernels, and how ---------------===//
+//
+// Planning partitions a graph into steps: compiled kernels (an anchor node plus the
+// single-use elementwise nodes fused into its epilogue), aliases (Reshape, Flatten,
+// Squeeze, Unsqueeze, Identity: the data is reused under a new shape) and reference
+// fallbacks (ops without a compute description run on the reference interpreter;
+// counted, with the reason, so reports can list them). Each kernel is described
+// (lower/op_compute.h), scheduled for the CPU (lower/cpu_schedule.h), lowered to
+// loop IR and cleaned by the loop pass pipeline.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/graph/graph.h"
+#include "compiler/loop/ir.h"
+#include "compiler/lower/cpu_schedule.h"
+
+namespace tessera::exec {
+
+enum class StepKind { Kernel, Alias, Reference };
+
+struct Step {
+  StepKind kind;
+  /// Graph nodes covered, in order (the last one defines the step's output).
+  std::vector<size_t> nodes;
+  /// Kernel: the func's name and the graph value bound to each parameter.
+  std::string kernel;
+  std::vector<std::string> params;
+  /// Reference: why the node was not compiled.
+  std::string reason;
+};
+
+struct PlanOptions {
+  lower::CpuScheduleParams schedule;
+  /// Loop passes run after lowering each kernel.
+  std::string loopPipeline = "simplify,unroll-loops";
+  /// Fuse elementwise consumers into kernels' epilogues.
+  bool fuse = true;
+};
+
+struct ExecutionPlan {
+  std::vector<Step> steps;
+  /// One func per kernel step.
+  loop::Module module;
+
+  int count(StepKind kind) const;
+  /// "Conv x20 (fused: Relu x17), ..., ref fallback: Foo x1 (reason)".
+  std::string summary(const graph::Graph &graph) const;
+};
+
+StatusOr<ExecutionPlan> planGraph(const graph::Graph &graph, const PlanOptions &options = {});
+
+} // namespace tessera::exec

@@ -1,0 +1,106 @@
+//===- graph_executor.cpp - Runs a planned graph ------------------------------------------===//
+#include "compiler/exec/graph_executor.h"
+
+#include <cstring>
+#include <set>
+
+namespace tessera::exec {
+
+StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph graph, ExecutionPlan plan,
+                                                               const KernelResolver &resolve) {
+  auto executor = std::unique_ptr<GraphExecutor>(new GraphExecutor());
+  for (const Step &step : plan.steps) {
+    codegen::KernelFn fn = nullptr;
+    if (step.kind == StepKind::Kernel) {
+      TS_ASSIGN_OR_RETURN(fn, resolve(step.kernel));
+    }
+    executor->kernels_.push_back(fn);
+  }
+  // Release each intermediate after the last step that reads it.
+  std::map<std::string, size_t> lastUse;
+  for (size_t s = 0; s < plan.steps.size(); ++s)
+    for (size_t n : plan.steps[s].nodes)
+      for (const std::string &in : graph.nodes[n].inputs)
+        if (!in.empty()) lastUse[in] = s;
+  executor->dying_.resize(plan.steps.size());
+  for (const auto &[value, s] : lastUse)
+    if (!graph.isGraphOutput(value) && !graph.constantOf(value)) executor->dying_[s].push_back(value);
+  executor->graph_ = std::move(graph);
+  executor->plan_ = std::move(plan);
+  return executor;
+}
+
+const Tensor *GraphExecutor::find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const {
+  if (const Tensor *c = graph_.constantOf(name)) return c;
+  auto it = values.find(name);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tensor> &values) const {
+  const Step &step = plan_.steps[index];
+  const graph::Node &last = graph_.nodes[step.nodes.back()];
+  if (step.kind == StepKind::Alias) {
+    const Tensor *in = find(last.input(0), values);
+    const graph::TensorType &type = graph_.typeOf(last.outputs[0]);
+    Tensor out(type.dtype, type.shape);
+    std::memcpy(out.bytes(), in->bytes(), in->byteSize());
+    values[last.outputs[0]] = std::move(out);
+    return absl::OkStatus();
+  }
+  if (step.kind == StepKind::Reference) {
+    std::vector<const Tensor *> inputs;
+    for (const std::string &in : last.inputs) inputs.push_back(in.empty() ? nullptr : find(in, values));
+    TS_ASSIGN_OR_RETURN(std::vector<Tensor> results, interp::evaluateNode(last, inputs));
+    for (size_t k = 0; k < results.size() && k < last.outputs.size(); ++k)
+      if (!last.outputs[k].empty()) values[last.outputs[k]] = std::move(results[k]);
+    return absl::OkStatus();
+  }
+  const std::string &output = last.outputs[0];
+  const graph::TensorType &type = graph_.typeOf(output);
+  values[output] = Tensor(type.dtype, type.shape);
+  std::vector<void *> args;
+  for (const std::string &param : step.params) {
+    const Tensor *t = find(param, values);
+    if (!t) return absl::InternalError(strCat("kernel ", step.kernel, ": value ", param, " is not computed"));
+    args.push_back(const_cast<uint8_t *>(t->bytes()));
+  }
+  kernels_[index](args.data());
+  return absl::OkStatus();
+}
+
+StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs) const {
+  std::unordered_map<std::string, Tensor> values;
+  for (const std::string &name : graph_.inputs) {
+    if (graph_.constantOf(name)) continue;
+    auto it = inputs.find(name);
+    if (it == inputs.end()) return invalidInput("no value for graph input '%s'", name);
+    const graph::TensorType &type = graph_.typeOf(name);
+    if (it->second.dtype() != type.dtype || it->second.shape() != type.shape)
+      return invalidInput("input '%s' is %s %s, the model expects %s %s", name, dtypeName(it->second.dtype()),
+                          shapeToString(it->second.shape()), dtypeName(type.dtype), shapeToString(type.shape));
+    values[name] = it->second;
+  }
+  for (size_t s = 0; s < plan_.steps.size(); ++s) {
+    TS_RETURN_IF_ERROR(runStep(s, values));
+    for (const std::string &value : dying_[s]) values.erase(value);
+  }
+  interp::TensorMap outputs;
+  for (const std::string &name : graph_.outputs) {
+    const Tensor *t = find(name, values);
+    if (!t) return absl::InternalError(strCat("graph output ", name, " was not computed"));
+    outputs[name] = *t;
+  }
+  return outputs;
+}
+
+StatusOr<CompiledModel> compileForCpu(const graph::Graph &graph, const PlanOptions &options) {
+  TS_ASSIGN_OR_RETURN(ExecutionPlan plan, planGraph(graph, options));
+  CompiledModel model;
+  TS_ASSIGN_OR_RETURN(model.jit, codegen::CpuJit::compile(plan.module));
+  codegen::CpuJit *jit = model.jit.get();
+  TS_ASSIGN_OR_RETURN(model.executor, GraphExecutor::create(graph, std::move(plan),
+                                                            [jit](const std::string &name) { return jit->lookup(name); }));
+  return model;
+}
+
+} // namespace tessera::exec

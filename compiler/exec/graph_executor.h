@@ -1,0 +1,54 @@
+//===- graph_executor.h - Runs a planned graph: kernels, aliases, fallbacks -----------===//
+//
+// The `cpu` backend's model runner. It walks the plan's steps in order, binding each
+// kernel's parameters to tensors (constants in place, intermediates allocated on
+// first definition and released after their last use), running reference fallbacks
+// through the interpreter. Where the kernels come from (the in-process JIT or a
+// loaded ahead-of-time library) is the resolver's business. The accelerator back end
+// adds its partitions as further step kinds.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "compiler/codegen/cpu_jit.h"
+#include "compiler/exec/execution_plan.h"
+#include "compiler/interp/interpreter.h"
+
+namespace tessera::exec {
+
+/// Finds the compiled entry of a kernel by name.
+using KernelResolver = std::function<StatusOr<codegen::KernelFn>(const std::string &)>;
+
+class GraphExecutor {
+public:
+  /// Resolves every kernel of `plan` up front.
+  static StatusOr<std::unique_ptr<GraphExecutor>> create(graph::Graph graph, ExecutionPlan plan,
+                                                         const KernelResolver &resolve);
+  /// Runs the graph; inputs are checked against the graph's input types.
+  StatusOr<interp::TensorMap> run(const interp::TensorMap &inputs) const;
+
+  const graph::Graph &graph() const { return graph_; }
+  const ExecutionPlan &plan() const { return plan_; }
+
+private:
+  GraphExecutor() = default;
+  Status runStep(size_t index, std::unordered_map<std::string, Tensor> &values) const;
+  const Tensor *find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const;
+
+  graph::Graph graph_;
+  ExecutionPlan plan_;
+  std::vector<codegen::KernelFn> kernels_; ///< per step (null for non-kernels)
+  std::vector<std::vector<std::string>> dying_; ///< values released after each step
+};
+
+/// Plans, JIT-compiles and wraps a graph in one call (keeps the JIT alive inside).
+struct CompiledModel {
+  std::unique_ptr<codegen::CpuJit> jit;
+  std::unique_ptr<GraphExecutor> executor;
+};
+StatusOr<CompiledModel> compileForCpu(const graph::Graph &graph, const PlanOptions &options = {});
+
+} // namespace tessera::exec

@@ -1,0 +1,103 @@
+//===- cpu_schedule.cpp - Register-blocked, vectorized, parallel CPU schedules ----------===//
+#include "compiler/lower/cpu_schedule.h"
+
+namespace tessera::lower {
+namespace {
+
+using loop::Schedule;
+
+/// The largest divisor of `extent` not above `limit` (at least 1).
+int64_t blockFor(int64_t extent, int64_t limit) {
+  for (int64_t b = std::min(extent, limit); b > 1; --b)
+    if (extent % b == 0) return b;
+  return 1;
+}
+
+/// Picks the width block: the divisor of `extent` closest to a multiple of the
+/// vector width (so vector loops have no remainder), capped at two vectors.
+int64_t widthBlock(int64_t extent, int64_t vector) {
+  for (int64_t b : {2 * vector, vector + vector / 2 + vector / 4, vector, vector - 1, vector / 2})
+    if (b > 1 && extent % b == 0) return b;
+  return blockFor(extent, vector);
+}
+
+/// Register-blocked reduction over a 4-D (N, C, H, W) or matrix output.
+Status scheduleTiledReduction(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  size_t rank = stage.axes.size();
+  const std::string &inner = stage.axes[rank - 1];
+  // The "channel" axis: C of NCHW, or the row axis of a matrix product.
+  const std::string &channel = rank == 4 ? stage.axes[1] : stage.axes[rank - 2];
+  int64_t innerExtent = stage.output.shape[rank - 1];
+  int64_t channelExtent = rank == 4 ? stage.output.shape[1] : stage.output.shape[rank - 2];
+  int64_t wb = widthBlock(innerExtent, p.vectorWidth);
+  int64_t cb = blockFor(channelExtent, rank == 4 ? p.channelBlock : 4);
+  TS_RETURN_IF_ERROR(s.split(name, inner, wb, "wo", "wi"));
+  TS_RETURN_IF_ERROR(s.split(name, channel, cb, "co", "ci"));
+  std::vector<std::string> order;
+  for (size_t d = 0; d + 1 < rank; ++d) order.push_back(stage.axes[d] == channel ? "co" : stage.axes[d]);
+  order.push_back("wo");
+  for (const loop::ReduceAxis &r : stage.reduceAxes) order.push_back(r.name);
+  order.push_back("ci");
+  order.push_back("wi");
+  TS_RETURN_IF_ERROR(s.reorder(name, order));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
+  if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
+  if (wb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "wi"));
+  // Parallel over the outermost loops: fuse them until there is enough work.
+  TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
+  std::string outer = loops[0].name;
+  int64_t iterations = loops[0].extent;
+  for (size_t k = 1; k + 1 < rank && iterations < 64; ++k) {
+    std::string fused = strCat("f", k);
+    TS_RETURN_IF_ERROR(s.fuse(name, outer, loops[k].name, fused));
+    outer = fused;
+    iterations *= loops[k].extent;
+  }
+  if (iterations >= p.minParallelIterations) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  return absl::OkStatus();
+}
+
+/// Elementwise and small reductions: vectorize the innermost axis, parallel outer.
+Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  size_t rank = stage.axes.size();
+  bool reduce = stage.combiner != loop::Combiner::None;
+  int64_t innerExtent = stage.output.shape[rank - 1];
+  if (!reduce && innerExtent % p.vectorWidth == 0 && innerExtent >= p.vectorWidth) {
+    TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], p.vectorWidth, "vo", "vi"));
+    TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
+  }
+  TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
+  std::string outer = loops[0].name;
+  int64_t iterations = loops[0].extent;
+  for (size_t k = 1; k < loops.size() && iterations < 64 && !loops[k].reduce && loops[k].kind == loop::ForKind::Serial;
+       ++k) {
+    std::string fused = strCat("f", k);
+    TS_RETURN_IF_ERROR(s.fuse(name, outer, loops[k].name, fused));
+    outer = fused;
+    iterations *= loops[k].extent;
+  }
+  if (iterations >= p.minParallelIterations && !loops[0].reduce) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  return absl::OkStatus();
+}
+
+bool isTiledReduction(const loop::Stage &stage) {
+  if (stage.combiner != loop::Combiner::Sum) return false;
+  size_t rank = stage.axes.size();
+  return rank >= 2 && stage.output.shape[rank - 1] >= 4;
+}
+
+} // namespace
+
+Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
+  for (const loop::Stage &stage : schedule.func().stages) {
+    if (isTiledReduction(stage))
+      TS_RETURN_IF_ERROR(scheduleTiledReduction(schedule, stage, params));
+    else
+      TS_RETURN_IF_ERROR(scheduleSimple(schedule, stage, params));
+  }
+  return absl::OkStatus();
+}
+
+} // namespace tessera::lower

@@ -1,0 +1,33 @@
+//===- cpu_schedule.h - Schedules for the LLVM CPU back end ---------------------------===//
+//
+// Chooses, per stage, the schedule the CPU code uses, from parameters that are all
+// explicit (CpuScheduleParams) so an auto-tuner can search them:
+//
+//  * reductions with an output tile (conv2d, Gemm/MatMul, pooling): register blocking:
+//    split the output channel (or column) by `channelBlock` and the innermost spatial
+//    axis by `vectorWidth`, put the reduction loops outside the tile, accumulate the
+//    tile in a local buffer (cache_write), unroll the channel block, vectorize the
+//    width block, and run the outermost loops in parallel;
+//  * elementwise stages: the innermost axis split by the vector width and vectorized,
+//    the outermost axes fused and parallel.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/loop/schedule.h"
+
+namespace tessera::lower {
+
+struct CpuScheduleParams {
+  /// Output channels (columns) accumulated together: rows of the register tile.
+  int64_t channelBlock = 8;
+  /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
+  int64_t vectorWidth = 8;
+  /// Loops of at least this many iterations (after fusion) run in parallel.
+  int64_t minParallelIterations = 2;
+};
+
+/// Applies the CPU schedule to every stage of `schedule`.
+Status scheduleForCpu(loop::Schedule &schedule, const CpuScheduleParams &params = {});
+
+} // namespace tessera::lower

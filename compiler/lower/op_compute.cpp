@@ -1,0 +1,380 @@
+//===- op_compute.cpp - Compute descriptions of graph ops -------------------------------===//
+#include "compiler/lower/op_compute.h"
+
+#include <cmath>
+#include <set>
+
+#include "compiler/graph/conv_geometry.h"
+
+namespace tessera::lower {
+namespace {
+
+using loop::Expr;
+using graph::Node;
+
+Status unimplemented(const Node &node, const std::string &why) {
+  return absl::UnimplementedError(strCat(node.describe(), ": ", why));
+}
+
+Expr f(double v) { return loop::floatImm(v); }
+Expr i(int64_t v) { return loop::intImm(v); }
+Expr clampIndex(Expr e, int64_t dim) { return loop::minExpr(loop::maxExpr(e, i(0)), i(dim - 1)); }
+
+const std::set<std::string> kUnary = {"Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Neg", "Reciprocal",
+                                      "Floor", "Ceil", "Round", "Sin", "Cos", "Erf", "LeakyRelu", "Elu", "Selu",
+                                      "HardSigmoid", "HardSwish", "Softplus", "Softsign", "Clip", "Identity",
+                                      "ThresholdedRelu", "Celu", "Dropout"};
+const std::set<std::string> kBinary = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "PRelu"};
+
+/// Builds one kernel's ComputeFunc: parameters, loads with broadcasting, stages.
+class Builder {
+public:
+  Builder(const graph::Graph &graph, const std::string &name) : graph_(graph) { func_.name = name; }
+
+  /// The parameter bound to graph value `value` (added on first use).
+  StatusOr<loop::Buffer> param(const std::string &value) {
+    for (size_t k = 0; k < bound_.size(); ++k)
+      if (bound_[k] == value) return func_.params[k];
+    const graph::TensorType &t = graph_.typeOf(value);
+    if (t.dtype != DType::F32 || !t.isStatic()) return absl::UnimplementedError(strCat("value ", value, " is not a static f32 tensor"));
+    Shape shape = t.shape.empty() ? Shape{1} : t.shape;
+    loop::Buffer b{strCat("p", func_.params.size()), DType::F32, shape, loop::MemScope::Global};
+    func_.params.push_back(b);
+    bound_.push_back(value);
+    return b;
+  }
+
+  /// `value` read at the output point `axes` with numpy broadcasting.
+  StatusOr<Expr> broadcastLoad(const std::string &value, const std::vector<std::string> &axes) {
+    if (const Tensor *c = graph_.constantOf(value); c && c->elementCount() == 1 && c->dtype() == DType::F32)
+      return f(c->data<float>()[0]);
+    TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
+    const Shape &shape = graph_.typeOf(value).shape;
+    std::vector<Expr> index;
+    size_t offset = axes.size() - shape.size();
+    for (size_t d = 0; d < shape.size(); ++d) index.push_back(shape[d] == 1 ? i(0) : loop::var(axes[d + offset]));
+    if (index.empty()) index.push_back(i(0));
+    return loop::load(b.name, DType::F32, index);
+  }
+
+  StatusOr<Expr> elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput);
+  Status addOutput(const std::string &value) {
+    TS_ASSIGN_OR_RETURN(output_, param(value));
+    return absl::OkStatus();
+  }
+  loop::Buffer temp(const std::string &name, Shape shape) {
+    loop::Buffer b{name, DType::F32, std::move(shape), loop::MemScope::Global};
+    func_.temps.push_back(b);
+    return b;
+  }
+
+  const graph::Graph &graph_;
+  loop::ComputeFunc func_;
+  std::vector<std::string> bound_;
+  loop::Buffer output_;
+};
+
+float scalarInput(const graph::Graph &g, const Node &node, size_t index, float fallback) {
+  if (!node.hasInput(index)) return fallback;
+  const Tensor *t = g.constantOf(node.input(index));
+  return t && t->elementCount() == 1 && t->dtype() == DType::F32 ? t->data<float>()[0] : std::nanf("");
+}
+
+StatusOr<Expr> unaryExpr(const graph::Graph &g, const Node &node, Expr x) {
+  const std::string &op = node.op;
+  auto alpha = [&](float d) { return f(node.attrs.getFloat("alpha", d)); };
+  if (op == "Relu") return loop::maxExpr(x, f(0));
+  if (op == "Identity" || op == "Dropout") return x;
+  if (op == "Sigmoid") return f(1) / (f(1) + loop::math(loop::MathFn::Exp, loop::math(loop::MathFn::Neg, x)));
+  if (op == "Tanh") return loop::math(loop::MathFn::Tanh, x);
+  if (op == "Exp") return loop::math(loop::MathFn::Exp, x);
+  if (op == "Log") return loop::math(loop::MathFn::Log, x);
+  if (op == "Sqrt") return loop::math(loop::MathFn::Sqrt, x);
+  if (op == "Abs") return loop::math(loop::MathFn::Abs, x);
+  if (op == "Neg") return loop::math(loop::MathFn::Neg, x);
+  if (op == "Reciprocal") return f(1) / x;
+  if (op == "Floor") return loop::math(loop::MathFn::Floor, x);
+  if (op == "Ceil") return loop::math(loop::MathFn::Ceil, x);
+  if (op == "Round") return loop::math(loop::MathFn::Round, x);
+  if (op == "Sin") return loop::math(loop::MathFn::Sin, x);
+  if (op == "Cos") return loop::math(loop::MathFn::Cos, x);
+  if (op == "Erf") return loop::math(loop::MathFn::Erf, x);
+  if (op == "LeakyRelu") return loop::select(loop::ltExpr(x, f(0)), x * alpha(0.01f), x);
+  Expr expm1 = loop::math(loop::MathFn::Exp, x) - f(1);
+  if (op == "Elu") return loop::select(loop::ltExpr(x, f(0)), alpha(1.0f) * expm1, x);
+  if (op == "Celu") {
+    Expr a = alpha(1.0f);
+    return loop::maxExpr(x, f(0)) + loop::minExpr(f(0), a * (loop::math(loop::MathFn::Exp, x / a) - f(1)));
+  }
+  if (op == "Selu") {
+    Expr gamma = f(node.attrs.getFloat("gamma", 1.05070102f));
+    return gamma * loop::select(loop::ltExpr(f(0), x), x, alpha(1.67326319f) * expm1);
+  }
+  if (op == "ThresholdedRelu") return loop::select(loop::ltExpr(alpha(1.0f), x), x, f(0));
+  if (op == "HardSigmoid")
+    return loop::maxExpr(f(0), loop::minExpr(f(1), alpha(0.2f) * x + f(node.attrs.getFloat("beta", 0.5f))));
+  if (op == "HardSwish") return x * loop::maxExpr(f(0), loop::minExpr(f(1), x * f(1.0 / 6.0) + f(0.5)));
+  if (op == "Softplus") return loop::math(loop::MathFn::Log, loop::math(loop::MathFn::Exp, x) + f(1));
+  if (op == "Softsign") return x / (f(1) + loop::math(loop::MathFn::Abs, x));
+  if (op == "Clip") {
+    float lo = scalarInput(g, node, 1, -INFINITY), hi = scalarInput(g, node, 2, INFINITY);
+    if (std::isnan(lo) || std::isnan(hi)) return unimplemented(node, "Clip bounds must be constants");
+    return loop::minExpr(loop::maxExpr(x, f(lo)), f(hi));
+  }
+  return unimplemented(node, "no elementwise description");
+}
+
+Expr binaryExpr(const std::string &op, Expr a, Expr b) {
+  if (op == "Add" || op == "Sum") return a + b;
+  if (op == "Sub") return a - b;
+  if (op == "Mul") return a * b;
+  if (op == "Div") return a / b;
+  if (op == "Pow") return loop::binary(loop::BinOp::Pow, a, b);
+  if (op == "Max") return loop::maxExpr(a, b);
+  if (op == "Min") return loop::minExpr(a, b);
+  if (op == "PRelu") return loop::select(loop::ltExpr(a, f(0)), a * b, a);
+  return a + b; // Mean: the sum, divided by the caller
+}
+
+StatusOr<Expr> Builder::elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput) {
+  if (kUnary.count(node.op)) return unaryExpr(graph_, node, x);
+  if (!kBinary.count(node.op)) return unimplemented(node, "no elementwise description");
+  std::vector<Expr> operands;
+  for (size_t k = 0; k < node.inputs.size(); ++k) {
+    if (k == chainInput && x) {
+      operands.push_back(x);
+      continue;
+    }
+    TS_ASSIGN_OR_RETURN(Expr e, broadcastLoad(node.input(k), axes));
+    operands.push_back(e);
+  }
+  if (operands.empty()) return unimplemented(node, "no operands");
+  Expr acc = operands[0];
+  for (size_t k = 1; k < operands.size(); ++k) acc = binaryExpr(node.op, acc, operands[k]);
+  if (node.op == "Mean") acc = acc / f(static_cast<double>(operands.size()));
+  return acc;
+}
+
+std::vector<std::string> axisNames(size_t rank, const std::string &prefix) {
+  std::vector<std::string> names;
+  for (size_t d = 0; d < rank; ++d) names.push_back(strCat(prefix, d));
+  return names;
+}
+
+/// Conv (2-D): a zero-padding stage when padded, then the reduction over
+/// input channels of the group and the kernel window.
+StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
+  const Shape &xs = b.graph_.typeOf(node.input(0)).shape, &ws = b.graph_.typeOf(node.input(1)).shape;
+  if (xs.size() != 4) return unimplemented(node, "only 2-D convolution is lowered");
+  TS_ASSIGN_OR_RETURN(graph::WindowGeometry geo,
+                      graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {ws[2], ws[3]}, false));
+  int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer w, b.param(node.input(1)));
+  std::string src = x.name;
+  Shape padded = {xs[0], xs[1], xs[2] + geo.padBegin[0] + geo.padEnd[0], xs[3] + geo.padBegin[1] + geo.padEnd[1]};
+  if (padded != xs) {
+    loop::Stage pad;
+    pad.output = b.temp("pad", padded);
+    pad.axes = {"pn", "pc", "ph", "pw"};
+    Expr h = loop::var("ph") - i(geo.padBegin[0]), wv = loop::var("pw") - i(geo.padBegin[1]);
+    Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
+                                loop::andExpr(loop::geExpr(wv, i(0)), loop::ltExpr(wv, i(xs[3]))));
+    pad.body = loop::select(inside, loop::load(x.name, DType::F32, {loop::var("pn"), loop::var("pc"), clampIndex(h, xs[2]), clampIndex(wv, xs[3])}), f(0));
+    b.func_.stages.push_back(pad);
+    src = "pad";
+  }
+  loop::Stage s;
+  s.axes = {"n", "oc", "oh", "ow"};
+  s.reduceAxes = {{"ic", cg}, {"kh", ws[2]}, {"kw", ws[3]}};
+  s.combiner = loop::Combiner::Sum;
+  Expr oc = loop::var("oc");
+  Expr channel = groups == 1 ? loop::var("ic") : (mg == 1 ? oc * i(cg) : (oc / i(mg)) * i(cg)) + loop::var("ic");
+  Expr ih = loop::var("oh") * i(geo.strides[0]) + loop::var("kh") * i(geo.dilations[0]);
+  Expr iw = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]);
+  s.body = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw}) *
+           loop::load(w.name, DType::F32, {oc, loop::var("ic"), loop::var("kh"), loop::var("kw")});
+  s.init = f(0);
+  if (node.hasInput(2)) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
+    s.init = loop::load(bias.name, DType::F32, {oc});
+  }
+  return s;
+}
+
+/// Gemm: alpha * A' B' + beta * C; MatMul: 2-D or batched with equal batch dims.
+StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
+  const Shape &as = b.graph_.typeOf(node.input(0)).shape, &bs = b.graph_.typeOf(node.input(1)).shape;
+  bool gemm = node.op == "Gemm";
+  if (as.size() < 2 || bs.size() < 2 || (gemm && (as.size() != 2 || bs.size() != 2)))
+    return unimplemented(node, "only matrix operands are lowered");
+  if (!gemm && (as.size() != bs.size() || !std::equal(as.begin(), as.end() - 2, bs.begin())))
+    return unimplemented(node, "MatMul with broadcast batch dimensions");
+  bool ta = gemm && node.attrs.getInt("transA", 0), tb = gemm && node.attrs.getInt("transB", 0);
+  size_t rank = as.size();
+  int64_t k = ta ? as[rank - 2] : as[rank - 1];
+  TS_ASSIGN_OR_RETURN(loop::Buffer a, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer bb, b.param(node.input(1)));
+  loop::Stage s;
+  s.axes = axisNames(rank, "m");
+  s.axes[rank - 2] = "i";
+  s.axes[rank - 1] = "j";
+  s.reduceAxes = {{"k", k}};
+  s.combiner = loop::Combiner::Sum;
+  std::vector<Expr> ai, bi;
+  for (size_t d = 0; d + 2 < rank; ++d) {
+    ai.push_back(loop::var(s.axes[d]));
+    bi.push_back(loop::var(s.axes[d]));
+  }
+  Expr iv = loop::var("i"), jv = loop::var("j"), kv = loop::var("k");
+  ai.push_back(ta ? kv : iv);
+  ai.push_back(ta ? iv : kv);
+  bi.push_back(tb ? jv : kv);
+  bi.push_back(tb ? kv : jv);
+  s.body = loop::load(a.name, DType::F32, ai) * loop::load(bb.name, DType::F32, bi);
+  s.init = f(0);
+  float alpha = gemm ? node.attrs.getFloat("alpha", 1.0f) : 1.0f, beta = gemm ? node.attrs.getFloat("beta", 1.0f) : 0.0f;
+  if (gemm && node.hasInput(2) && beta != 0.0f) {
+    TS_ASSIGN_OR_RETURN(Expr c, b.broadcastLoad(node.input(2), s.axes));
+    s.init = beta == 1.0f ? c : f(beta) * c;
+  }
+  if (alpha != 1.0f) return unimplemented(node, "Gemm with alpha != 1");
+  return s;
+}
+
+/// MaxPool/AveragePool (2-D) and the global pools, as window reductions.
+StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &outShape) {
+  const Shape &xs = b.graph_.typeOf(node.input(0)).shape;
+  if (xs.size() != 4) return unimplemented(node, "only 2-D pooling is lowered");
+  bool global = node.op.rfind("Global", 0) == 0, isMax = node.op.find("Max") != std::string::npos;
+  if (node.op == "GlobalLpPool") return unimplemented(node, "Lp pooling");
+  if (!global && node.outputs.size() > 1 && !node.outputs[1].empty()) return unimplemented(node, "MaxPool indices");
+  graph::WindowGeometry geo;
+  if (global) {
+    geo = {{xs[2], xs[3]}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {1, 1}};
+  } else {
+    Shape kernel = node.attrs.getInts("kernel_shape");
+    if (kernel.size() != 2) return unimplemented(node, "kernel_shape of rank 2 expected");
+    TS_ASSIGN_OR_RETURN(geo, graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, kernel, node.attrs.getInt("ceil_mode", 0)));
+  }
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  loop::Stage s;
+  s.output = b.output_;
+  s.axes = {"n", "c", "oh", "ow"};
+  s.reduceAxes = {{"kh", geo.kernel[0]}, {"kw", geo.kernel[1]}};
+  s.combiner = isMax ? loop::Combiner::Max : loop::Combiner::Sum;
+  Expr h = loop::var("oh") * i(geo.strides[0]) + loop::var("kh") * i(geo.dilations[0]) - i(geo.padBegin[0]);
+  Expr w = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]) - i(geo.padBegin[1]);
+  Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
+                              loop::andExpr(loop::geExpr(w, i(0)), loop::ltExpr(w, i(xs[3]))));
+  Expr value = loop::load(x.name, DType::F32, {loop::var("n"), loop::var("c"), clampIndex(h, xs[2]), clampIndex(w, xs[3])});
+  s.init = loop::combinerIdentity(s.combiner, DType::F32);
+  s.body = (geo.padBegin[0] || geo.padBegin[1] || geo.padEnd[0] || geo.padEnd[1] || outShape[2] * geo.strides[0] > xs[2])
+               ? loop::select(inside, value, s.init)
+               : value;
+  if (isMax) return s;
+  bool countPad = node.attrs.getInt("count_include_pad", 0) != 0;
+  if (global || countPad) {
+    s.epilogue = s.accumulated() / f(static_cast<double>(geo.kernel[0] * geo.kernel[1]));
+    return s;
+  }
+  // Divide by the number of window elements inside the input.
+  auto count = [&](const std::string &o, int d, int64_t extent) {
+    Expr start = loop::var(o) * i(geo.strides[d]) - i(geo.padBegin[d]);
+    Expr end = loop::minExpr(start + i((geo.kernel[d] - 1) * geo.dilations[d] + 1), i(extent));
+    Expr first = loop::maxExpr(start, i(0));
+    // Elements on the dilation grid in [first, end).
+    Expr skip = (first - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]);
+    return (end - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]) - skip;
+  };
+  Expr n = loop::cast(DType::F32, count("oh", 0, xs[2]) * count("ow", 1, xs[3]));
+  s.epilogue = s.accumulated() / n;
+  return s;
+}
+
+/// Concat: each output element selects its source; loads are clamped in bounds.
+StatusOr<loop::Stage> describeConcat(Builder &b, const Node &node, const Shape &outShape) {
+  int64_t axis = node.attrs.getInt("axis", 0);
+  if (axis < 0) axis += static_cast<int64_t>(outShape.size());
+  loop::Stage s;
+  s.axes = axisNames(outShape.size(), "a");
+  Expr a = loop::var(s.axes[axis]);
+  Expr value;
+  int64_t offset = 0;
+  std::vector<std::pair<Expr, Expr>> arms;
+  for (const std::string &input : node.inputs) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer in, b.param(input));
+    std::vector<Expr> index;
+    for (size_t d = 0; d < outShape.size(); ++d)
+      index.push_back(static_cast<int64_t>(d) == axis ? clampIndex(a - i(offset), in.shape[d]) : loop::var(s.axes[d]));
+    offset += in.shape[axis];
+    arms.push_back({loop::ltExpr(a, i(offset)), loop::load(in.name, DType::F32, index)});
+  }
+  value = arms.back().second;
+  for (size_t k = arms.size() - 1; k-- > 0;) value = loop::select(arms[k].first, arms[k].second, value);
+  s.body = value;
+  return s;
+}
+
+StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &outShape) {
+  if (node.op == "Conv") return describeConv(b, node);
+  if (node.op == "Gemm" || node.op == "MatMul") return describeMatMul(b, node);
+  if (node.op == "MaxPool" || node.op == "AveragePool" || node.op.rfind("Global", 0) == 0)
+    return describePool(b, node, outShape);
+  if (node.op == "Concat") return describeConcat(b, node, outShape);
+  loop::Stage s;
+  s.axes = axisNames(outShape.size(), "i");
+  if (kUnary.count(node.op)) {
+    TS_ASSIGN_OR_RETURN(Expr x, b.broadcastLoad(node.input(0), s.axes));
+    TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, x, s.axes, 0));
+    return s;
+  }
+  TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, nullptr, s.axes, node.inputs.size()));
+  return s;
+}
+
+/// The input index of `node` that reads `value`.
+size_t chainIndex(const Node &node, const std::string &value) {
+  for (size_t k = 0; k < node.inputs.size(); ++k)
+    if (node.inputs[k] == value) return k;
+  return 0;
+}
+
+} // namespace
+
+bool isFusableElementwise(const Node &node) {
+  return (kUnary.count(node.op) || kBinary.count(node.op)) && node.outputs.size() >= 1 &&
+         (node.outputs.size() == 1 || node.op == "Dropout");
+}
+
+StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const KernelGroup &group,
+                                          const std::string &name) {
+  Builder b(graph, name);
+  const Node &anchor = graph.nodes[group.nodes[0]];
+  const std::string &outValue = graph.nodes[group.nodes.back()].outputs[0];
+  const graph::TensorType &outType = graph.typeOf(outValue);
+  if (outType.dtype != DType::F32 || !outType.isStatic()) return unimplemented(anchor, "output is not a static f32 tensor");
+  for (const std::string &in : anchor.inputs)
+    if (!in.empty() && (graph.typeOf(in).dtype != DType::F32 || !graph.typeOf(in).isStatic()))
+      return unimplemented(anchor, strCat("input ", in, " is not a static f32 tensor"));
+  TS_RETURN_IF_ERROR(b.addOutput(outValue));
+  const Shape &shape = b.output_.shape;
+  TS_ASSIGN_OR_RETURN(loop::Stage stage, describeAnchor(b, anchor, shape));
+  stage.output = b.output_;
+  if (outType.shape.empty()) stage.axes = {"i0"};
+  Expr epilogue = stage.epilogue ? stage.epilogue : (stage.combiner == loop::Combiner::None ? stage.body : stage.accumulated());
+  std::string current = anchor.outputs[0];
+  for (size_t k = 1; k < group.nodes.size(); ++k) {
+    const Node &node = graph.nodes[group.nodes[k]];
+    TS_ASSIGN_OR_RETURN(epilogue, b.elementwise(node, epilogue, stage.axes, chainIndex(node, current)));
+    current = node.outputs[0];
+  }
+  if (stage.combiner == loop::Combiner::None)
+    stage.body = epilogue;
+  else if (group.nodes.size() > 1 || stage.epilogue)
+    stage.epilogue = epilogue;
+  b.func_.stages.push_back(stage);
+  return KernelDescription{b.func_, b.bound_};
+}
+
+} // namespace tessera::lower

@@ -1,0 +1,39 @@
+//===- op_compute.h - Graph ops described once as compute stages ----------------------===//
+//
+// Each supported graph op is described here, once, as loop IR compute stages
+// (compute.h): conv2d (strides, dilations, padding, groups incl. depthwise),
+// Gemm/MatMul, pooling, global pooling, concat and the elementwise ops. A kernel is
+// an anchor node plus the elementwise nodes fused into its epilogue; every back end
+// (the LLVM CPU path, NVPTX, the accelerator) schedules the same description.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/graph/graph.h"
+#include "compiler/loop/compute.h"
+#include "runtime/support/status.h"
+
+namespace tessera::lower {
+
+/// Graph nodes compiled as one kernel: an anchor followed by fused elementwise nodes,
+/// each reading the previous one's (single-use) result.
+struct KernelGroup {
+  std::vector<size_t> nodes;
+};
+
+struct KernelDescription {
+  loop::ComputeFunc func;
+  /// The graph value bound to each parameter of `func`, in order.
+  std::vector<std::string> params;
+};
+
+/// Describes a kernel; Unimplemented when an op or type has no description yet.
+StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const KernelGroup &group,
+                                           const std::string &name);
+/// True for the elementwise ops that can be fused into a preceding kernel's epilogue.
+bool isFusableElementwise(const graph::Node &node);
+
+} // namespace tessera::lower
