@@ -46,6 +46,7 @@ module tessera_compute_unit
 
   // DMA writes into uop or acc (by acc_sel_o).
   output logic                         acc_sel_o,
+  output logic                         acc8_o,
   output logic                         beat_we_o,
   output logic [31:0]                  beat_waddr_o,
   output logic [7:0]                   beat_woff_o,
@@ -281,7 +282,16 @@ module tessera_compute_unit
   // ---------------------------------------------------------------------------------------
   // LOADs into uop and acc.
   // ---------------------------------------------------------------------------------------
-  logic acc_q;
+  logic       acc_q, acc8_q;
+  logic [3:0] ld_elog2;
+
+  always_comb begin
+    unique case (buffer_e'(ld.buffer))
+      BUF_ACC:  ld_elog2 = 4'($clog2(ACC_ENTRY_BYTES));
+      BUF_ACC8: ld_elog2 = 4'($clog2(ACC8_ENTRY_BYTES));
+      default:  ld_elog2 = 4'($clog2(UOP_ENTRY_BYTES));
+    endcase
+  end
 
   tessera_dma_load #(
     .BurstBytes   (DRAM_BURST_BYTES),
@@ -301,8 +311,7 @@ module tessera_compute_unit
     .y_pad_1_i    (ld.y_pad_1),
     .x_pad_0_i    (ld.x_pad_0),
     .x_pad_1_i    (ld.x_pad_1),
-    .elog2_i      ((buffer_e'(ld.buffer) == BUF_ACC) ? 4'($clog2(ACC_ENTRY_BYTES)) :
-                                                       4'($clog2(UOP_ENTRY_BYTES))),
+    .elog2_i      (ld_elog2),
     .req_o,
     .req_last_o,
     .req_addr_o,
@@ -324,12 +333,15 @@ module tessera_compute_unit
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      acc_q <= 1'b0;
+      acc_q  <= 1'b0;
+      acc8_q <= 1'b0;
     end else if (start && kind == KindLoad) begin
-      acc_q <= (buffer_e'(ld.buffer) == BUF_ACC);
+      acc_q  <= (buffer_e'(ld.buffer) == BUF_ACC) || (buffer_e'(ld.buffer) == BUF_ACC8);
+      acc8_q <= (buffer_e'(ld.buffer) == BUF_ACC8);
     end
   end
   assign acc_sel_o = acc_q;
+  assign acc8_o    = acc8_q;
 
   // ---------------------------------------------------------------------------------------
   // Tokens, completion and the cycle class.

@@ -6,6 +6,7 @@
 //   and ALU write-back; inp and wgt by the load unit's DMA (wgt_sel picks).
 // - out mirrors acc: every write of an acc lane also writes its low byte into out, both
 //   for DMA beats (a beat of B bytes of lanes is B / 4 bytes of out) and whole rows.
+// - an acc8 beat holds B int8 lanes: sign-extended, 4B bytes of acc; as is, B bytes of out.
 // - GEMM reads uop, inp, wgt and acc; ALU reads uop and acc; STORE reads out by beats.
 
 module tessera_spad_set
@@ -29,6 +30,7 @@ module tessera_spad_set
   input  logic [31:0]                  ld_pad_waddr_i,
 
   input  logic                         cp_acc_sel_i,
+  input  logic                         cp_acc8_i,
   input  logic                         cp_beat_we_i,
   input  logic [31:0]                  cp_beat_waddr_i,
   input  logic [7:0]                   cp_beat_woff_i,
@@ -75,6 +77,13 @@ module tessera_spad_set
     end
   endfunction
 
+  // Each byte of a beat sign-extended to a 32-bit lane (acc8).
+  function automatic logic [4*BeatW-1:0] sign_extend_beat(logic [BeatW-1:0] beat);
+    for (int unsigned l = 0; l < BeatBytes; l++) begin
+      sign_extend_beat[l * 32 +: 32] = 32'($signed(beat[l * 8 +: 8]));
+    end
+  endfunction
+
   tessera_spad #(
     .Depth(UOP_DEPTH), .EntryBytes(UOP_ENTRY_BYTES), .WBeatBytes(BeatBytes),
     .RBeatBytes(BeatBytes)
@@ -88,6 +97,11 @@ module tessera_spad_set
     .entry_we_i   (cp_pad_we_i && !cp_acc_sel_i),
     .entry_waddr_i(cp_pad_waddr_i[UOP_ADDR_W-1:0]),
     .entry_wdata_i('0),
+    .beat2_we_i    (1'b0),
+    .beat2_waddr_i ('0),
+    .beat2_woff_i  ('0),
+    .beat2_wbytes_i('0),
+    .beat2_wdata_i ('0),
     .entry_raddr_i(uop_raddr_i),
     .entry_rdata_o(uop_rdata_o),
     .beat_raddr_i ('0),
@@ -108,6 +122,11 @@ module tessera_spad_set
     .entry_we_i   (ld_pad_we_i && !ld_wgt_sel_i),
     .entry_waddr_i(ld_pad_waddr_i[INP_ADDR_W-1:0]),
     .entry_wdata_i('0),
+    .beat2_we_i    (1'b0),
+    .beat2_waddr_i ('0),
+    .beat2_woff_i  ('0),
+    .beat2_wbytes_i('0),
+    .beat2_wdata_i ('0),
     .entry_raddr_i(inp_raddr_i),
     .entry_rdata_o(inp_rdata_o),
     .beat_raddr_i ('0),
@@ -128,6 +147,11 @@ module tessera_spad_set
     .entry_we_i   (ld_pad_we_i && ld_wgt_sel_i),
     .entry_waddr_i(ld_pad_waddr_i[WGT_ADDR_W-1:0]),
     .entry_wdata_i('0),
+    .beat2_we_i    (1'b0),
+    .beat2_waddr_i ('0),
+    .beat2_woff_i  ('0),
+    .beat2_wbytes_i('0),
+    .beat2_wdata_i ('0),
     .entry_raddr_i(wgt_raddr_i),
     .entry_rdata_o(wgt_rdata_o),
     .beat_raddr_i ('0),
@@ -136,18 +160,19 @@ module tessera_spad_set
   );
 
   // acc: DMA beats, padding zeros, GEMM/ALU rows (never in the same cycle).
-  logic                  acc_beat_we, acc_row_we;
+  logic                  acc_beat_we, acc8_beat_we, acc_row_we;
   logic [ACC_ADDR_W-1:0] acc_row_waddr;
   logic [AccW-1:0]       acc_row_wdata;
 
-  assign acc_beat_we   = cp_beat_we_i && cp_acc_sel_i;
+  assign acc_beat_we   = cp_beat_we_i && cp_acc_sel_i && !cp_acc8_i;
+  assign acc8_beat_we  = cp_beat_we_i && cp_acc_sel_i && cp_acc8_i;
   assign acc_row_we    = acc_we_i || (cp_pad_we_i && cp_acc_sel_i);
   assign acc_row_waddr = acc_we_i ? acc_waddr_i : cp_pad_waddr_i[ACC_ADDR_W-1:0];
   assign acc_row_wdata = acc_we_i ? acc_wdata_i : '0;
 
   tessera_spad #(
     .Depth(ACC_DEPTH), .EntryBytes(ACC_ENTRY_BYTES), .WBeatBytes(BeatBytes),
-    .RBeatBytes(BeatBytes)
+    .RBeatBytes(BeatBytes), .W2BeatBytes(4 * BeatBytes)
   ) u_acc (
     .clk_i,
     .beat_we_i    (acc_beat_we),
@@ -158,6 +183,11 @@ module tessera_spad_set
     .entry_we_i   (acc_row_we),
     .entry_waddr_i(acc_row_waddr),
     .entry_wdata_i(acc_row_wdata),
+    .beat2_we_i    (acc8_beat_we),
+    .beat2_waddr_i (cp_beat_waddr_i[ACC_ADDR_W-1:0]),
+    .beat2_woff_i  (AccOffW'({cp_beat_woff_i, 2'b00})),
+    .beat2_wbytes_i($clog2(4 * BeatBytes + 1)'({cp_beat_wbytes_i, 2'b00})),
+    .beat2_wdata_i (sign_extend_beat(cp_beat_wdata_i)),
     .entry_raddr_i(acc_raddr_i),
     .entry_rdata_o(acc_rdata_o),
     .beat_raddr_i ('0),
@@ -167,7 +197,7 @@ module tessera_spad_set
 
   tessera_spad #(
     .Depth(OUT_DEPTH), .EntryBytes(OUT_ENTRY_BYTES), .WBeatBytes(OutBeatBytes),
-    .RBeatBytes(BeatBytes)
+    .RBeatBytes(BeatBytes), .W2BeatBytes(BeatBytes)
   ) u_out (
     .clk_i,
     .beat_we_i    (acc_beat_we),
@@ -178,6 +208,11 @@ module tessera_spad_set
     .entry_we_i   (acc_row_we),
     .entry_waddr_i(acc_row_waddr),
     .entry_wdata_i(low_bytes_row(acc_row_wdata)),
+    .beat2_we_i    (acc8_beat_we),
+    .beat2_waddr_i (cp_beat_waddr_i[OUT_ADDR_W-1:0]),
+    .beat2_woff_i  (cp_beat_woff_i[OutOffW-1:0]),
+    .beat2_wbytes_i(cp_beat_wbytes_i),
+    .beat2_wdata_i (cp_beat_wdata_i),
     .entry_raddr_i('0),
     .entry_rdata_o(),
     .beat_raddr_i (st_beat_raddr_i[OUT_ADDR_W-1:0]),

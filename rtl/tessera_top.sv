@@ -263,7 +263,7 @@ module tessera_top
     .stall_token_o  (stall_token[3])
   );
 
-  logic                         cp_acc_sel, cp_beat_we, cp_pad_we;
+  logic                         cp_acc_sel, cp_acc8, cp_beat_we, cp_pad_we;
   logic [31:0]                  cp_beat_waddr, cp_pad_waddr;
   logic [7:0]                   cp_beat_woff;
   logic [BeatBytesW-1:0]        cp_beat_wbytes;
@@ -304,6 +304,7 @@ module tessera_top
     .beat_valid_i   (beat_valid[ReqCompute]),
     .beat_data_i    (mem_rsp_data_i),
     .acc_sel_o      (cp_acc_sel),
+    .acc8_o         (cp_acc8),
     .beat_we_o      (cp_beat_we),
     .beat_waddr_o   (cp_beat_waddr),
     .beat_woff_o    (cp_beat_woff),
@@ -348,6 +349,7 @@ module tessera_top
     .ld_pad_we_i     (ld_pad_we),
     .ld_pad_waddr_i  (ld_pad_waddr),
     .cp_acc_sel_i    (cp_acc_sel),
+    .cp_acc8_i       (cp_acc8),
     .cp_beat_we_i    (cp_beat_we),
     .cp_beat_waddr_i (cp_beat_waddr),
     .cp_beat_woff_i  (cp_beat_woff),

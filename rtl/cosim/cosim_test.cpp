@@ -184,7 +184,9 @@ uint64_t seedCount(uint64_t ciDefault) {
 void randomCases(const std::string &configName, uint64_t firstSeed, uint64_t count) {
   isa::HardwareConfig config = loadConfig(configName);
   for (uint64_t seed = firstSeed; seed < firstSeed + count; ++seed) {
-    auto program = testing::generateRandomProgram(config, seed);
+    testing::RandomProgramOptions options;
+    options.useAcc8 = true;
+    auto program = testing::generateRandomProgram(config, seed, options);
     ASSERT_TRUE(program.ok()) << program.status();
     Case c{program->name, seed, program->program};
     cosimulate(c, config);

@@ -93,7 +93,7 @@ private:
     if (chance(10))
       return absl::StrFormat("load buffer=%s sram_base=0 dram_base=IN y_size=0 x_size=0 x_stride=0",
                              isa::bufferName(buffer));
-    bool pad = buffer != Buffer::uop && buffer != Buffer::acc8;
+    bool pad = buffer != Buffer::uop;
     int64_t y = draw(1, 3), x = draw(1, 4), stride = x + draw(0, 3);
     int64_t yp0 = pad ? draw(0, 2) : 0, yp1 = pad ? draw(0, 2) : 0, xp0 = pad ? draw(0, 2) : 0,
             xp1 = pad ? draw(0, 2) : 0;
