@@ -12,6 +12,7 @@ PACKAGES=(
   libboost-all-dev libabsl-dev nlohmann-json3-dev
   googletest libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  python3-torch python3-torchvision python3-onnx python3-numpy
 )
 
 missing=()

@@ -50,7 +50,7 @@ void listPasses() {
 int runOptCommand(const std::vector<std::string> &args) {
   po::options_description options("options");
   options.add_options()("input", po::value<std::string>(), "an ONNX model or graph IR text")(
-      "passes", po::value<std::string>(), "comma-separated pass pipeline (default: the default pipeline)")(
+      "passes", po::value<std::string>(), "comma-separated pass pipeline; none for no passes (default: the default pipeline)")(
       "output,o", po::value<std::string>(), "write the graph IR here (default: stdout)")(
       "input-shape", po::value<std::vector<std::string>>()->composing(), "name:1x3x224x224, for dynamic ONNX inputs")(
       "pass-stats", "print per-pass timing and statistics to stderr")(

@@ -38,6 +38,7 @@ const PassInfo *findPass(const std::string &name) {
 Status PassManager::addPipeline(const std::string &pipeline) {
   for (absl::string_view part : absl::StrSplit(pipeline, ',', absl::SkipWhitespace())) {
     std::string name(absl::StripAsciiWhitespace(part));
+    if (name == "none") continue;
     const PassInfo *pass = findPass(name);
     if (!pass) {
       std::vector<std::string> known;

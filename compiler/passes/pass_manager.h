@@ -52,7 +52,8 @@ class PassManager {
 public:
   explicit PassManager(PassManagerOptions options = {}) : options_(std::move(options)) {}
 
-  /// Parses "a,b,c"; an unknown name is an error listing the known passes.
+  /// Parses "a,b,c" ("none" adds nothing); an unknown name is an error listing the
+  /// known passes.
   Status addPipeline(const std::string &pipeline);
   Status run(graph::Graph &graph);
 
