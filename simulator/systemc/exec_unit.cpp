@@ -57,30 +57,25 @@ std::string ExecUnit::startBlocker(size_t index, const sim::TokenUse &use, uint6
 }
 
 void ExecUnit::waitForChange(const sim::TokenUse &use, bool finish, uint64_t cycle) {
+  // Wake on any change of the queues involved, and at the first cycle a change already
+  // made becomes visible: room freed by a pop in this cycle (cycle + 1), or the end of
+  // the last instruction of a unit FINISH waits for.
   sc_core::sc_event_or_list events;
-  bool sameCyclePop = false;
+  uint64_t wake = kNever;
   for (TokenQueue q : use.pops) events |= tokens[size_t(q)]->changed();
   for (TokenQueue q : use.pushes) {
     events |= tokens[size_t(q)]->changed();
-    sameCyclePop |= tokens[size_t(q)]->poppedIn(cycle);
+    if (tokens[size_t(q)]->poppedIn(cycle)) wake = cycle + 1;
   }
-  if (finish) {
-    for (ExecUnit *other : drainUnits_) {
-      if (other == nullptr) continue;
-      events |= other->ended_;
-      events |= other->queue->changed();
-    }
+  for (ExecUnit *other : finish ? drainUnits_ : std::array<ExecUnit *, 2>{}) {
+    if (other == nullptr) continue;
+    events |= other->ended_;
+    events |= other->queue->changed();
+    if (other->queue->empty() && other->busyUntil_ != kNever && other->busyUntil_ > cycle)
+      wake = std::min(wake, other->busyUntil_);
   }
-  if (sameCyclePop) return waitUntil(cycle + 1);
-  if (finish) {
-    // A drained unit may still be finishing an instruction whose end is known.
-    uint64_t wake = kNever;
-    for (ExecUnit *other : drainUnits_)
-      if (other != nullptr && other->queue->empty() && other->busyUntil_ != kNever && other->busyUntil_ > cycle)
-        wake = std::min(wake, other->busyUntil_);
-    if (wake != kNever) return sc_core::wait(cycleTime(wake) - sc_core::sc_time_stamp(), events);
-  }
-  sc_core::wait(events);
+  if (wake == kNever) return sc_core::wait(events);
+  sc_core::wait(cycleTime(wake) - sc_core::sc_time_stamp(), events);
 }
 
 void ExecUnit::occupy(const isa::Instruction &inst, InstructionRecord &record) {
