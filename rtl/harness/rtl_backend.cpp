@@ -2,16 +2,23 @@
 //
 // Runs a program on the Verilated RTL (rtl_sim.h) and reports the same keys as the
 // `systemc` backend: total_cycles, units (busy/stall/idle cycles per unit) and the work
-// counters. The RTL has no byte or micro-op counters, so the work counters are derived
+// counters. When the SystemC model is built, the RTL's trace is turned into its records
+// and the whole report (utilization, dram, overlap, segments, ...) comes from the same
+// systemc::buildReport, with the unit cycle classes taken from the RTL's counters. The RTL has no byte or micro-op counters, so the work counters are derived
 // from the instruction fields with the golden executor's rules (one LOAD moves
 // y_size * x_size entries, a GEMM runs iter_out * iter_in * (uop_end - uop_bgn)
 // micro-op iterations, ...); the co-simulation test checks them against `functional`.
 //
 //===----------------------------------------------------------------------===//
+#include <algorithm>
 #include <array>
 
 #include "rtl/harness/rtl_sim.h"
 #include "runtime/backend.h"
+#ifdef TESSERA_RTL_SYSTEMC_REPORT
+#include "simulator/systemc/report.h"
+#include "simulator/timing/transfer_shape.h"
+#endif
 
 namespace tessera::runtime {
 namespace {
@@ -66,6 +73,67 @@ nlohmann::json unitsJson(const isa::Program &program, const rtl::RtlRun &run) {
   return units;
 }
 
+#ifdef TESSERA_RTL_SYSTEMC_REPORT
+systemc::InstructionRecord recordOf(const isa::Instruction &inst, const isa::HardwareConfig &config,
+                                    const rtl::InstructionTiming &timing, uint64_t unitFree) {
+  systemc::InstructionRecord record;
+  record.dispatch = timing.dispatch;
+  record.ready = std::max(unitFree, timing.dispatch + 1);
+  record.start = timing.start;
+  record.end = timing.end;
+  if (timing.grant == rtl::kNoCycle) return record;
+  record.grant = timing.grant;
+  record.firstBeat = timing.firstBeat;
+  record.dramStall = (timing.grant - timing.start) +
+                     (timing.firstBeat - (timing.grant + uint64_t(config.dram_latency_cycles)));
+  record.dramBytes = timing::dmaShape(inst, config).bytes;
+  return record;
+}
+
+/// The RTL run as the SystemC model's outcome (records.h), for systemc::buildReport.
+systemc::SimulationOutcome outcomeOf(const isa::Program &program, const isa::HardwareConfig &config,
+                                     const rtl::RtlRun &run, const sim::Counters &counters) {
+  systemc::SimulationOutcome outcome;
+  outcome.ok = true;
+  outcome.totalCycles = run.totalCycles;
+  outcome.counters = counters;
+  const rtl::UnitCycles &fetch = run.units[size_t(rtl::RtlUnit::fetch)];
+  outcome.fetch.busy = fetch.busy;
+  outcome.fetch.stallDram = fetch.stallDram;
+  outcome.fetch.stallQueue = fetch.stallToken;
+  outcome.fetch.lastDispatch = run.instructions.back().dispatch;
+  outcome.fetch.blocks = run.fetchBlocks;
+  outcome.fetch.bytes = run.fetchBytes;
+  outcome.dramBusyBeats = run.dramBusyBeats;
+  outcome.simulateSeconds = run.seconds;
+  outcome.simulateCpuSeconds = run.cpuSeconds;
+  std::array<uint64_t, isa::kUnitCount> unitFree{};
+  for (size_t i = 0; i < program.instructions.size(); ++i) {
+    size_t unit = size_t(isa::unitOf(program.instructions[i]));
+    outcome.records.push_back(recordOf(program.instructions[i], config, run.instructions[i], unitFree[unit]));
+    unitFree[unit] = run.instructions[i].end;
+  }
+  return outcome;
+}
+#endif
+
+/// The report keys: units from the RTL's performance counters, the rest (when the SystemC
+/// model is built) from systemc::buildReport over the RTL's trace.
+nlohmann::json reportOf(const isa::Program &program, const isa::HardwareConfig &config, const rtl::RtlRun &run,
+                        const sim::Counters &counters) {
+  nlohmann::json details = nlohmann::json::object();
+#ifdef TESSERA_RTL_SYSTEMC_REPORT
+  details = systemc::buildReport(program, config, outcomeOf(program, config, run, counters));
+#else
+  (void)config;
+  (void)counters;
+#endif
+  nlohmann::json units = unitsJson(program, run);
+  for (auto &[unit, classes] : units.items())
+    for (auto &[key, value] : classes.items()) details["units"][unit][key] = value;
+  return details;
+}
+
 class RtlBackend final : public Backend {
 public:
   explicit RtlBackend(const isa::HardwareConfig &config) : config_(config) {}
@@ -80,7 +148,7 @@ public:
     RunResult result;
     for (const isa::Instruction &inst : program.instructions) countInstruction(inst, config_, result.counters);
     result.totalCycles = run.totalCycles;
-    result.details["units"] = unitsJson(program, run);
+    result.details = reportOf(program, config_, run, result.counters);
     return result;
   }
 

@@ -31,17 +31,27 @@ struct UnitCycles {
 enum class RtlUnit : uint8_t { fetch = 0, load = 1, compute = 2, store = 3 };
 inline constexpr int kRtlUnitCount = 4;
 
-/// When an instruction was dispatched, started and ended (its first free cycle).
+inline constexpr uint64_t kNoCycle = ~uint64_t(0);
+
+/// When an instruction was dispatched, started and ended (its first free cycle); for a
+/// LOAD/STORE that moves data, its DRAM grant and first data beat (kNoCycle otherwise).
 struct InstructionTiming {
   uint64_t dispatch = 0;
   uint64_t start = 0;
   uint64_t end = 0;
+  uint64_t grant = kNoCycle;
+  uint64_t firstBeat = kNoCycle;
 };
 
 struct RtlRun {
   uint64_t totalCycles = 0;
   std::array<UnitCycles, kRtlUnitCount> units{};
   std::vector<InstructionTiming> instructions; ///< in program order
+  uint64_t fetchBlocks = 0;   ///< instruction blocks read
+  uint64_t fetchBytes = 0;    ///< instruction bytes read
+  uint64_t dramBusyBeats = 0; ///< data-bus cycles
+  double seconds = 0;         ///< wall-clock time of the run
+  double cpuSeconds = 0;      ///< CPU time of the run (one thread)
 };
 
 struct RtlOptions {

@@ -13,6 +13,8 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <deque>
 #include <memory>
 #include <type_traits>
@@ -71,6 +73,8 @@ public:
   }
 
   StatusOr<RtlRun> run() {
+    auto wallBegin = std::chrono::steady_clock::now();
+    double cpuBegin = threadCpuSeconds();
     if (!options_.vcdPath.empty()) openVcd();
     reset();
     start();
@@ -81,8 +85,11 @@ public:
       if (top_->done_o) break;
     }
     run_.totalCycles = top_->cycles_o;
+    run_.dramBusyBeats = model_.busyBeats();
     readCounters();
     if (vcd_) vcd_->close();
+    run_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallBegin).count();
+    run_.cpuSeconds = threadCpuSeconds() - cpuBegin;
     return run_;
   }
 
@@ -92,6 +99,12 @@ private:
     bool write;
     uint64_t addr, bytes, first, beats, done;
   };
+
+  static double threadCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return double(now.tv_sec) + double(now.tv_nsec) * 1e-9;
+  }
 
   void openVcd() {
     context_->traceEverOn(true);
@@ -173,7 +186,25 @@ private:
     burst.first = model_.acceptBurst(cycle_, burst.bytes);
     burst.beats = model_.beatsFor(burst.bytes);
     bursts_.push_back(burst);
+    recordGrant(burst);
     return absl::OkStatus();
+  }
+
+  /// The first burst of a unit's transfer after its instruction started is its grant.
+  void recordGrant(const Burst &burst) {
+    if (burst.id == 0) {
+      ++run_.fetchBlocks;
+      run_.fetchBytes += burst.bytes;
+      return;
+    }
+    static const size_t kUnitOfRequester[] = {0, size_t(isa::Unit::compute), size_t(isa::Unit::load),
+                                              size_t(isa::Unit::store)};
+    size_t unit = kUnitOfRequester[burst.id];
+    if (order_.started[unit] == 0) return;
+    InstructionTiming &timing = run_.instructions[order_.indices[unit][order_.started[unit] - 1]];
+    if (timing.grant != kNoCycle) return;
+    timing.grant = cycle_;
+    timing.firstBeat = burst.first;
   }
 
   void recordTrace() {
@@ -192,8 +223,8 @@ private:
     driveBeat(burst);
     edge(false);
     finishBeat(burst);
-    TS_RETURN_IF_ERROR(acceptRequest());
     recordTrace();
+    TS_RETURN_IF_ERROR(acceptRequest());
     edge(true);
     return absl::OkStatus();
   }
