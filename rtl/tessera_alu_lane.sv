@@ -43,39 +43,39 @@ module tessera_alu_lane
     return 32'(value);
   endfunction
 
-  // shr
-  logic [31:0] shr_result;
-  always_comb begin
-    if (!operand[31]) begin
-      shr_result = 32'(round_shift(64'(x), (operand > 32'sd31) ? 6'd31 : 6'(operand)));
-    end else begin
-      shr_result = (operand < -32'sd31) ? (x_i << 31) : (x_i << 5'(-operand));
+  // Each operation is computed inside its own case item, so that a simulator evaluates
+  // only the selected one.
+  function automatic logic [31:0] shift_right(logic signed [31:0] value, logic signed [31:0] shift);
+    if (!shift[31]) begin
+      return 32'(round_shift(64'(value), (shift > 32'sd31) ? 6'd31 : 6'(shift)));
     end
-  end
+    return (shift < -32'sd31) ? (value << 31) : (value << 5'(-shift));
+  endfunction
 
-  // clip
-  logic signed [31:0] lo, hi, clip_result;
-  assign lo = 32'($signed(operand_i[15:8]));
-  assign hi = 32'($signed(operand_i[7:0]));
-  always_comb begin
-    clip_result = (x < lo) ? lo : x;
-    clip_result = (clip_result > hi) ? hi : clip_result;
-  end
+  function automatic logic [31:0] clip(logic signed [31:0] value, logic [15:0] bounds);
+    logic signed [31:0] lo, hi, clipped;
+    lo = 32'($signed(bounds[15:8]));
+    hi = 32'($signed(bounds[7:0]));
+    clipped = (value < lo) ? lo : value;
+    return (clipped > hi) ? hi : clipped;
+  endfunction
 
-  // requant
-  logic [23:0]        multiplier;
-  logic [5:0]         rq_shift;
-  logic signed [63:0] product;
-  always_comb begin
-    if (use_imm_i) begin
+  function automatic logic [31:0] requant(logic signed [31:0] value, logic [31:0] rq_operand,
+                                          logic imm);
+    logic [23:0]        multiplier;
+    logic [5:0]         shift;
+    logic signed [31:0] signed_operand;
+    signed_operand = $signed(rq_operand);
+    if (imm) begin
       multiplier = 24'd1;
-      rq_shift   = operand[31] ? 6'd0 : (operand > 32'sd63) ? 6'd63 : 6'(operand);
+      shift      = signed_operand[31] ? 6'd0 : (signed_operand > 32'sd63) ? 6'd63 :
+                                                6'(signed_operand);
     end else begin
-      multiplier = operand_i[31:8];
-      rq_shift   = (operand_i[7:0] > 8'd63) ? 6'd63 : 6'(operand_i[7:0]);
+      multiplier = rq_operand[31:8];
+      shift      = (rq_operand[7:0] > 8'd63) ? 6'd63 : 6'(rq_operand[7:0]);
     end
-    product = 64'(x) * $signed({40'd0, multiplier});
-  end
+    return sat_int8(round_shift(64'(value) * $signed({40'd0, multiplier}), shift));
+  endfunction
 
   always_comb begin
     unique case (op_i)
@@ -84,9 +84,9 @@ module tessera_alu_lane
       ALU_MUL:     result_o = x_i * operand_i;
       ALU_MIN:     result_o = (x < operand) ? x_i : operand_i;
       ALU_MAX:     result_o = (x > operand) ? x_i : operand_i;
-      ALU_SHR:     result_o = shr_result;
-      ALU_CLIP:    result_o = clip_result;
-      ALU_REQUANT: result_o = sat_int8(round_shift(product, rq_shift));
+      ALU_SHR:     result_o = shift_right(x, operand);
+      ALU_CLIP:    result_o = clip(x, operand_i[15:0]);
+      ALU_REQUANT: result_o = requant(x, operand_i, use_imm_i);
       ALU_MOV:     result_o = operand_i;
       default:     result_o = x_i;
     endcase

@@ -62,19 +62,31 @@ module tessera_gemm
   assign inp_raddr_o = rd_src;
   assign wgt_raddr_o = rd_wgt;
 
-  // The MAC array: one dot product of BLOCK_IN int8 pairs per output lane.
+  // The MAC array: one dot product of BLOCK_IN int8 pairs per output lane (zero in cycles
+  // with no iteration, which also spares a simulator the arithmetic).
   logic [AccW-1:0] dot;
 
+  // One output lane: BLOCK_IN int8 products summed on 32 bits (a function, so that its
+  // accumulator is a local of the simulation model, not a module variable).
+  function automatic logic [31:0] dot_lane(logic [BLOCK_IN*8-1:0] inp_row,
+                                           logic [BLOCK_IN*8-1:0] wgt_row);
+    logic signed [31:0] sum;
+    sum = '0;
+    for (int unsigned i = 0; i < BLOCK_IN; i++) begin
+      sum = sum + 32'($signed(inp_row[i * 8 +: 8]) * $signed(wgt_row[i * 8 +: 8]));
+    end
+    return sum;
+  endfunction
+
   always_comb begin
-    for (int unsigned b = 0; b < BATCH; b++) begin
-      for (int unsigned o = 0; o < BLOCK_OUT; o++) begin
-        logic signed [31:0] sum;
-        sum = '0;
-        for (int unsigned i = 0; i < BLOCK_IN; i++) begin
-          sum = sum + 32'($signed(inp_rdata_i[(b * BLOCK_IN + i) * 8 +: 8]) *
-                          $signed(wgt_rdata_i[(o * BLOCK_IN + i) * 8 +: 8]));
+    dot = '0;
+    if (rd_valid) begin
+      for (int unsigned b = 0; b < BATCH; b++) begin
+        for (int unsigned o = 0; o < BLOCK_OUT; o++) begin
+          dot[(b * BLOCK_OUT + o) * 32 +: 32] =
+              dot_lane(inp_rdata_i[b * BLOCK_IN * 8 +: BLOCK_IN * 8],
+                       wgt_rdata_i[o * BLOCK_IN * 8 +: BLOCK_IN * 8]);
         end
-        dot[(b * BLOCK_OUT + o) * 32 +: 32] = sum;
       end
     end
   end
