@@ -153,5 +153,23 @@ finish
   EXPECT_EQ(load.end, 83u + 2u + 7u);
 }
 
+TEST(Fetch, FullInstructionQueueStallsDispatch) {
+  // Small config: compute queue of 8. A 1000-cycle GEMM holds the compute unit while 12
+  // more compute instructions arrive: dispatch stops when the queue is full and goes on
+  // one instruction per started one.
+  std::string text = "gemm uop_bgn=0 uop_end=1 iter_out=10 iter_in=100\n";
+  for (int i = 0; i < 12; ++i) text += "gemm uop_bgn=0 uop_end=1 iter_out=1 iter_in=1\n";
+  SystemcRun run = runOk(text + "finish\n", loadConfig("small"));
+  const auto &records = run.outcome.records;
+  const uint64_t gemmEnd = records[0].end;
+  EXPECT_EQ(gemmEnd, records[0].start + 1000u + 2u);
+  // Instructions 1..8 fill the queue; instruction 9 waits for instruction 1 to start
+  // (at gemmEnd) and is dispatched in the next cycle.
+  EXPECT_LT(records[8].dispatch, gemmEnd);
+  EXPECT_EQ(records[1].start, gemmEnd);
+  EXPECT_EQ(records[9].dispatch, gemmEnd + 1);
+  EXPECT_GT(run.result.details["units"]["fetch"]["stall_queue_cycles"].get<uint64_t>(), 0u);
+}
+
 } // namespace
 } // namespace tessera::systemc

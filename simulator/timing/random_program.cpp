@@ -68,10 +68,11 @@ std::string Generator::computeLoad() {
   if (chance(0.5))
     return absl::StrFormat("load buffer=uop sram_base=0 dram_base=uops y_size=1 x_size=%d x_stride=%d%s\n", kUops, kUops,
                            tokens(1));
-  int64_t entry = config_.entryBytes(isa::Buffer::acc);
+  const bool widen = chance(0.3); // acc8: int8 DRAM rows sign-extended into accumulators
+  int64_t entry = config_.entryBytes(widen ? isa::Buffer::acc8 : isa::Buffer::acc);
   int64_t y = pick(0, 3), x = pick(0, std::min<int64_t>(4, kRegionBytes / entry));
-  return absl::StrFormat("load buffer=acc sram_base=%d %s x_pad_0=%d%s\n", pick(0, 32), dramWindow(entry, 0, y, x),
-                         pick(0, 1), tokens(1));
+  return absl::StrFormat("load buffer=%s sram_base=%d %s x_pad_0=%d%s\n", widen ? "acc8" : "acc", pick(0, 32),
+                         dramWindow(entry, 0, y, x), pick(0, 1), tokens(1));
 }
 
 std::string Generator::loop(const char *opcode) {
