@@ -274,6 +274,17 @@ module tessera_compute_unit
     .acc_wdata_o(alu_acc_wdata)
   );
 
+  // GEMM and ALU never overlap: one instruction at a time, each drains its pipeline.
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(gemm_acc_we && alu_acc_we)) else $error("tessera_compute_unit: GEMM and ALU both write acc");
+      assert (!(acc_we_o && pad_we_o && acc_sel_o))
+        else $error("tessera_compute_unit: a LOAD pads acc while GEMM/ALU write it");
+    end
+  end
+`endif
+
   assign acc_raddr_o = is_gemm_q ? gemm_acc_raddr : alu_acc_raddr;
   assign acc_we_o    = gemm_acc_we || alu_acc_we;
   assign acc_waddr_o = gemm_acc_we ? gemm_acc_waddr : alu_acc_waddr;

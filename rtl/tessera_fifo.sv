@@ -58,6 +58,16 @@ module tessera_fifo #(
     end
   end
 
+  // Fetch dispatches only into a queue with room; a unit pops only a valid head.
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(push_i && full_o)) else $error("tessera_fifo: push into a full queue");
+      assert (!(pop_i && count_q == '0)) else $error("tessera_fifo: pop from an empty queue");
+    end
+  end
+`endif
+
   assign head_valid_o = (count_q != '0);
   assign head_data_o  = mem_q[rptr_q];
   assign full_o       = (32'(count_q) == Depth);

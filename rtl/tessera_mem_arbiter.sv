@@ -66,6 +66,15 @@ module tessera_mem_arbiter #(
     end
   end
 
+  // A transfer in progress keeps requesting until its last burst.
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!lock_q || req_i[owner_q]) else $error("tessera_mem_arbiter: transfer dropped its request");
+    end
+  end
+`endif
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       lock_q  <= 1'b0;

@@ -31,6 +31,17 @@ module tessera_token_queue #(
     end
   end
 
+  // The consumer pops only a token that is there; the producer reserved room at its start.
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(pop_i && count_q == '0)) else $error("tessera_token_queue: pop of an empty queue");
+      assert (!(push_i && !pop_i && 32'(count_q) == Depth))
+        else $error("tessera_token_queue: push into a full queue");
+    end
+  end
+`endif
+
   assign not_empty_o = (count_q != '0);
   assign has_room_o  = (32'(count_q) < Depth);
 

@@ -65,6 +65,7 @@ public:
             const RtlOptions &options)
       : program_(program), config_(config), dram_(dram), options_(options), model_(config) {
     context_ = std::make_unique<VerilatedContext>();
+    context_->fatalOnError(false); // a failed RTL assertion becomes an error status
     top_ = std::make_unique<Top>(context_.get());
     beatBytes_ = uint64_t(config.dram_bytes_per_cycle);
     for (size_t i = 0; i < program.instructions.size(); ++i)
@@ -226,6 +227,8 @@ private:
     recordTrace();
     TS_RETURN_IF_ERROR(acceptRequest());
     edge(true);
+    if (context_->gotError())
+      return absl::InternalError(absl::StrFormat("rtl: an assertion of the RTL failed in cycle %d", cycle_));
     return absl::OkStatus();
   }
 
