@@ -166,7 +166,8 @@ Status GraphBuilder::addNode(const onnx::NodeProto &proto) {
   node.outputs.assign(proto.output().begin(), proto.output().end());
   for (const auto &attr : proto.attribute()) {
     auto value = convertAttribute(op, attr, baseDir_);
-    if (!value.ok()) return absl::UnimplementedError(op);
+    if (!value.ok())
+      return Status(value.status().code(), absl::StrFormat("%s attribute '%s': %s", op, attr.name(), value.status().message()));
     node.attrs.set(attr.name(), std::move(*value));
   }
   if (op == "Constant") {
@@ -200,7 +201,9 @@ StatusOr<graph::Graph> GraphBuilder::build() {
   TS_RETURN_IF_ERROR(addInputs());
   for (const auto &proto : model_.graph().node()) {
     Status status = addNode(proto);
-    if (!status.ok()) noteUnsupported(status, status.code() == absl::StatusCode::kUnimplemented ? std::string(status.message()) : "");
+    // An unknown op comes back as its bare name; other messages are reported whole.
+    bool bareOpName = status.message().find(' ') == absl::string_view::npos;
+    if (!status.ok()) noteUnsupported(status, bareOpName ? std::string(status.message()) : "");
   }
   if (!unsupported_.empty()) return unsupported_.toStatus();
   TS_RETURN_IF_ERROR(firstError_);
