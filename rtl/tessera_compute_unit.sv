@@ -365,8 +365,9 @@ module tessera_compute_unit
   assign pop_o         = start;
   assign l2c_pop_o     = start && pop_prev;
   assign s2c_pop_o     = start && pop_next;
-  assign c2l_push_o    = one_cycle ? push_prev : (last && push_prev_q);
-  assign c2s_push_o    = one_cycle ? push_next : (last && push_next_q);
+  // FINISH pushes nothing (docs/microarchitecture.md, section 4).
+  assign c2l_push_o    = one_cycle ? push_prev && kind != KindFinish : (last && push_prev_q);
+  assign c2s_push_o    = one_cycle ? push_next && kind != KindFinish : (last && push_next_q);
   assign finish_o      = start && kind == KindFinish;
   assign start_o       = start;
   assign done_o        = last;
