@@ -1,0 +1,220 @@
+//===- ptq_test.cpp - Post-training quantization, text in -> text out -----------===//
+//
+// Calibration statistics are built from hand-picked tensors so the scales are known
+// (minmax: scale = max|x| / 127), then the rewrite's output is compared as text.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/quant/ptq.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "compiler/graph/parser.h"
+#include "compiler/graph/printer.h"
+#include "compiler/interp/kernel_util.h"
+
+namespace tessera::quant {
+namespace {
+
+/// Statistics whose max |x| is `maxAbs`.
+TensorStats statsWithMax(double maxAbs) {
+  TensorStats stats;
+  stats.add(interp::fromDoubles(DType::F32, {2}, {-maxAbs / 2, maxAbs}));
+  return stats;
+}
+
+std::string quantizeText(const std::string &text, const CalibrationTable &table) {
+  auto graph = graph::parseGraph(text);
+  if (!graph.ok()) return "parse error: " + std::string(graph.status().message());
+  QuantizeOptions options;
+  options.method = CalibrationMethod::MinMax;
+  auto report = quantizeGraph(*graph, table, options);
+  if (!report.ok()) return "error: " + std::string(report.status().message());
+  return graph::printGraph(*graph);
+}
+
+// Conv + Relu becomes one QConv with per-channel weights, an int32 bias, per-channel
+// requant operands and the ReLU as clip [0, 127]; Sigmoid stays fp32 behind a
+// DequantizeLinear. Scales: x 1.27 / 127 = 0.01, relu 2.54 / 127 = 0.02.
+// Channel 0: w = [1, -0.5], s_w = 1/127 -> [127, -64]; bias 0.5 / (0.01/127) = 6350;
+// requant 0.01 * (1/127) / 0.02 = 1/254 = 8454660 / 2^31.
+// Channel 1: w = [0.25, 2], s_w = 2/127 -> [16, 127]; bias -1 / (0.02/127) = -6350;
+// requant 0.01 * (2/127) / 0.02 = 1/127 = 8454660 / 2^30.
+TEST(Ptq, ConvReluBecomesQConvWithClip) {
+  std::string input = R"(graph @main(%x: f32[1,2,2,2]) {
+  %w = const f32[2,2,1,1] dense<[1.0, -0.5, 0.25, 2.0]>
+  %b = const f32[2] dense<[0.5, -1.0]>
+  %c = Conv(%x, %w, %b) : f32[1,2,2,2]
+  %r = Relu(%c) : f32[1,2,2,2]
+  %s = Sigmoid(%r) : f32[1,2,2,2]
+  return %s
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"c", statsWithMax(3)}, {"r", statsWithMax(2.54)}};
+  EXPECT_EQ(quantizeText(input, table), R"(graph @main(%x: f32[1,2,2,2]) {
+  %r_bias_i32 = const i32[2] dense<[6350, -6350]>
+  %r_scale = const f32[] dense<[0.0199999996]>
+  %r_zero = const i8[] dense<[0]>
+  %w_i8 = const i8[2,2,1,1] dense<[127, -64, 16, 127]>
+  %x_scale = const f32[] dense<[0.00999999978]>
+  %x_zero = const i8[] dense<[0]>
+  %x_i8 = QuantizeLinear(%x, %x_scale, %x_zero) : i8[1,2,2,2]{scale=0.00999999978, zero_point=0}
+  %r_i8 = QConv(%x_i8, %w_i8, %r_bias_i32) {clip = [0, 127], requant_multiplier = [8454660, 8454660], requant_shift = [31, 30]} : i8[1,2,2,2]{scale=0.0199999996, zero_point=0}
+  %r = DequantizeLinear(%r_i8, %r_scale, %r_zero) : f32[1,2,2,2]
+  %s = Sigmoid(%r) : f32[1,2,2,2]
+  return %s
+}
+)");
+}
+
+// A residual Add of two activations followed by Relu becomes QAdd with a clip; the
+// Gemm (transB) becomes QGemm with weights [M, K] and beta * C as the bias. Scales:
+// a 1.27 -> 0.01, b 2.54 -> 0.02, y 5.08 -> 0.04; ratios 0.25 and 0.5 -> mul_a 8192,
+// mul_b 16384, requant 0.5 / 2^14 = 2^-15 (m = 2^23, s = 38).
+TEST(Ptq, ResidualAddAndGemm) {
+  std::string input = R"(graph @main(%a: f32[1,2], %b: f32[1,2]) {
+  %s = Add(%a, %b) : f32[1,2]
+  %y = Relu(%s) : f32[1,2]
+  %w = const f32[3,2] dense<[1.0, 0.0, 0.0, 1.0, 0.5, 0.5]>
+  %c = const f32[3] dense<[0.0, 0.08, -0.08]>
+  %z = Gemm(%y, %w, %c) {beta = 0.5, transB = 1} : f32[1,3]
+  return %z
+}
+)";
+  CalibrationTable table{{"a", statsWithMax(1.27)}, {"b", statsWithMax(2.54)}, {"s", statsWithMax(6)},
+                         {"y", statsWithMax(5.08)}, {"z", statsWithMax(1.27)}};
+  EXPECT_EQ(quantizeText(input, table), R"(graph @main(%a: f32[1,2], %b: f32[1,2]) {
+  %a_scale = const f32[] dense<[0.00999999978]>
+  %a_zero = const i8[] dense<[0]>
+  %b_scale = const f32[] dense<[0.0199999996]>
+  %b_zero = const i8[] dense<[0]>
+  %w_i8 = const i8[3,2] dense<[127, 0, 0, 127, 127, 127]>
+  %z_bias_i32 = const i32[3] dense<[0, 127, -254]>
+  %z_scale = const f32[] dense<[0.00999999978]>
+  %z_zero = const i8[] dense<[0]>
+  %a_i8 = QuantizeLinear(%a, %a_scale, %a_zero) : i8[1,2]{scale=0.00999999978, zero_point=0}
+  %b_i8 = QuantizeLinear(%b, %b_scale, %b_zero) : i8[1,2]{scale=0.0199999996, zero_point=0}
+  %y_i8 = QAdd(%a_i8, %b_i8) {clip = [0, 127], mul_a = 8192, mul_b = 16384, requant_multiplier = [8388608], requant_shift = [38]} : i8[1,2]{scale=0.0399999991, zero_point=0}
+  %z_i8 = QGemm(%y_i8, %w_i8, %z_bias_i32) {requant_multiplier = [8454660, 8454660, 8454660], requant_shift = [28, 28, 29]} : i8[1,3]{scale=0.00999999978, zero_point=0}
+  %z = DequantizeLinear(%z_i8, %z_scale, %z_zero) : f32[1,3]
+  return %z
+}
+)");
+}
+
+// Ops without an int8 form stay fp32: AveragePool that excludes its padding from the
+// count cannot be one requant; a MaxPool after it then runs in fp32 too (its input is
+// not int8), and the Relu after the int8 conv stays int8 as a QClip.
+TEST(Ptq, UnsupportedOpsStayFloat) {
+  std::string input = R"(graph @main(%x: f32[1,1,4,4]) {
+  %p = AveragePool(%x) {kernel_shape = [3, 3], pads = [1, 1, 1, 1]} : f32[1,1,4,4]
+  %m = MaxPool(%p) {kernel_shape = [2, 2], strides = [2, 2]} : f32[1,1,2,2]
+  %w = const f32[1,1,1,1] dense<[2.0]>
+  %c = Conv(%m, %w) : f32[1,1,2,2]
+  %d = Neg(%c) : f32[1,1,2,2]
+  %r = Relu(%c) : f32[1,1,2,2]
+  return %d, %r
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"p", statsWithMax(1.27)}, {"m", statsWithMax(1.27)},
+                         {"c", statsWithMax(2.54)}, {"d", statsWithMax(2.54)}, {"r", statsWithMax(2.54)}};
+  EXPECT_EQ(quantizeText(input, table), R"(graph @main(%x: f32[1,1,4,4]) {
+  %c_bias_i32 = const i32[1] dense<[0]>
+  %c_scale = const f32[] dense<[0.0199999996]>
+  %c_zero = const i8[] dense<[0]>
+  %m_scale = const f32[] dense<[0.00999999978]>
+  %m_zero = const i8[] dense<[0]>
+  %r_scale = const f32[] dense<[0.0199999996]>
+  %r_zero = const i8[] dense<[0]>
+  %w_i8 = const i8[1,1,1,1] dense<[127]>
+  %p = AveragePool(%x) {kernel_shape = [3, 3], pads = [1, 1, 1, 1]} : f32[1,1,4,4]
+  %m = MaxPool(%p) {kernel_shape = [2, 2], strides = [2, 2]} : f32[1,1,2,2]
+  %m_i8 = QuantizeLinear(%m, %m_scale, %m_zero) : i8[1,1,2,2]{scale=0.00999999978, zero_point=0}
+  %c_i8 = QConv(%m_i8, %w_i8, %c_bias_i32) {requant_multiplier = [8454660], requant_shift = [30]} : i8[1,1,2,2]{scale=0.0199999996, zero_point=0}
+  %c = DequantizeLinear(%c_i8, %c_scale, %c_zero) : f32[1,1,2,2]
+  %d = Neg(%c) : f32[1,1,2,2]
+  %r_i8 = QClip(%c_i8) {clip = [0, 127]} : i8[1,1,2,2]{scale=0.0199999996, zero_point=0}
+  %r = DequantizeLinear(%r_i8, %r_scale, %r_zero) : f32[1,1,2,2]
+  return %d, %r
+}
+)");
+}
+
+// Global average pooling: requant by s_in / (s_out * 16) for a 4x4 plane.
+TEST(Ptq, GlobalAveragePool) {
+  std::string input = R"(graph @main(%x: f32[1,2,4,4]) {
+  %w = const f32[2,2,1,1] dense<[1.0, 0.0, 0.0, 1.0]>
+  %c = Conv(%x, %w) : f32[1,2,4,4]
+  %g = GlobalAveragePool(%c) : f32[1,2,1,1]
+  return %g
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"c", statsWithMax(1.27)}, {"g", statsWithMax(0.635)}};
+  EXPECT_EQ(quantizeText(input, table), R"(graph @main(%x: f32[1,2,4,4]) {
+  %c_bias_i32 = const i32[2] dense<[0, 0]>
+  %g_scale = const f32[] dense<[0.00499999989]>
+  %g_zero = const i8[] dense<[0]>
+  %w_i8 = const i8[2,2,1,1] dense<[127, 0, 0, 127]>
+  %x_scale = const f32[] dense<[0.00999999978]>
+  %x_zero = const i8[] dense<[0]>
+  %x_i8 = QuantizeLinear(%x, %x_scale, %x_zero) : i8[1,2,4,4]{scale=0.00999999978, zero_point=0}
+  %c_i8 = QConv(%x_i8, %w_i8, %c_bias_i32) {requant_multiplier = [8454660, 8454660], requant_shift = [30, 30]} : i8[1,2,4,4]{scale=0.00999999978, zero_point=0}
+  %g_i8 = QGlobalAveragePool(%c_i8) {requant_multiplier = [8388608], requant_shift = [26]} : i8[1,2,1,1]{scale=0.00499999989, zero_point=0}
+  %g = DequantizeLinear(%g_i8, %g_scale, %g_zero) : f32[1,2,1,1]
+  return %g
+}
+)");
+}
+
+TEST(Ptq, MissingStatisticsAreAnError) {
+  std::string input = R"(graph @main(%x: f32[1,2]) {
+  %w = const f32[2,2] dense<[1.0, 0.0, 0.0, 1.0]>
+  %y = MatMul(%x, %w) : f32[1,2]
+  return %y
+}
+)";
+  EXPECT_EQ(quantizeText(input, {{"x", statsWithMax(1)}}), "error: no calibration statistics for %y");
+}
+
+// The histogram keeps its resolution relative to the largest value seen: 2048 bins
+// that double in width as later samples grow the range.
+TEST(Calibration, PercentileAndGrowingHistogram) {
+  TensorStats stats;
+  std::vector<double> small(1000);
+  for (int i = 0; i < 1000; ++i) small[i] = (i % 2 ? 1 : -1) * (i + 1) / 1000.0; // |x| uniform in (0, 1]
+  stats.add(interp::fromDoubles(DType::F32, {1000}, small));
+  stats.add(interp::fromDoubles(DType::F32, {1}, {-8.0})); // one outlier, range x8
+  EXPECT_EQ(stats.min(), -8.0);
+  EXPECT_EQ(stats.max(), 1.0);
+  EXPECT_EQ(stats.threshold(CalibrationMethod::MinMax, 0), 8.0);
+  // 99% of the 1001 values are at most 0.991 (bins are 8/2048 wide after growing).
+  EXPECT_NEAR(stats.threshold(CalibrationMethod::Percentile, 99), 0.991, 8.0 / 2048);
+  // Entropy clips the lone outlier too.
+  EXPECT_LT(stats.threshold(CalibrationMethod::Entropy, 0), 2.0);
+  EXPECT_GT(stats.threshold(CalibrationMethod::Entropy, 0), 0.5);
+}
+
+TEST(Calibration, SamplesFromSpec) {
+  auto graph = graph::parseGraph(R"(graph @main(%x: f32[2,3]) {
+  %y = Relu(%x) : f32[2,3]
+  return %y
+}
+)");
+  ASSERT_TRUE(graph.ok());
+  auto samples = samplesFromSpec(*graph, "random:3", 5);
+  ASSERT_TRUE(samples.ok()) << samples.status();
+  EXPECT_EQ(samples->size(), 3u);
+  EXPECT_EQ((*samples)[0].at("x").shape(), (Shape{2, 3}));
+  auto again = samplesFromSpec(*graph, "random:3", 5);
+  EXPECT_EQ((*samples)[2].at("x"), (*again)[2].at("x")); // seeded
+  EXPECT_EQ(samplesFromSpec(*graph, "random:x", 5).status().message(),
+            "--calibrate random:N needs a sample count, got 'random:x'");
+  auto table = calibrate(*graph, *samples);
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(table->count("y"), 1u);
+  EXPECT_GE(table->at("y").min(), 0.0);
+}
+
+} // namespace
+} // namespace tessera::quant
