@@ -16,6 +16,9 @@
 #include "runtime/support/npy.h"
 #include "tools/command.h"
 #include "tools/program_input.h"
+#ifdef TESSERA_HAVE_COMPILER
+#include "tools/cpu_model.h"
+#endif
 
 namespace po = boost::program_options;
 
@@ -134,7 +137,7 @@ int runRunCommand(const std::vector<std::string> &args) {
   uint64_t seed = 0, maxCycles = 0;
   po::options_description options("options");
   options.add_options()("program", po::value(&run.program)->required(), "binary (.tsb) or assembly (.s)")(
-      "backend,b", po::value(&run.backend)->default_value("functional"), "functional | systemc | rtl")(
+      "backend,b", po::value(&run.backend)->default_value("functional"), "functional | systemc | rtl | cpu")(
       "config,c", po::value(&config), "hardware config (required for .s; checked against a .tsb)")(
       "input,i", po::value(&run.inputs)->composing(), "NAME=FILE.npy, once per input tensor")(
       "random-inputs", po::value(&seed), "fill inputs not given with --input from this seed")(
@@ -144,6 +147,17 @@ int runRunCommand(const std::vector<std::string> &args) {
       "trace", po::value(&run.options.tracePath), "Chrome Trace Event JSON (cycle-level backends)")(
       "vcd", po::value(&run.options.vcdPath), "waveform (cycle-level backends)")(
       "max-cycles", po::value(&maxCycles), "stop with an error after this many cycles");
+#ifdef TESSERA_HAVE_COMPILER
+  // The `cpu` backend runs models (model.so from `tessera compile`, or .onnx/.tg JIT).
+  CpuRunArgs cpu;
+  double checkTolerance = 0;
+  options.add_options()("repeat", po::value(&cpu.repeat)->default_value(1), "cpu: timed runs after the warm-up")(
+      "warmup", po::value(&cpu.warmup)->default_value(1), "cpu: untimed runs first")(
+      "threads", po::value(&cpu.threads)->default_value(1), "cpu: threads for parallel loops")(
+      "print-time", po::bool_switch(&cpu.printTime), "cpu: print median, min and max latency in ms")(
+      "input-shape", po::value(&cpu.inputShapes)->composing(), "cpu: NAME:1x3x224x224 for dynamic ONNX inputs")(
+      "check", po::value(&checkTolerance), "cpu: compare with the reference interpreter at this relative tolerance");
+#endif
   po::positional_options_description positional;
   positional.add("program", 1);
   po::variables_map vm;
@@ -151,6 +165,16 @@ int runRunCommand(const std::vector<std::string> &args) {
   if (!parseCommandLine("run", "prog.tsb [--backend NAME] [--input NAME=FILE.npy ...] [options]", args, options,
                         positional, vm, exitCode))
     return exitCode;
+#ifdef TESSERA_HAVE_COMPILER
+  if (run.backend == "cpu") {
+    cpu.model = run.program;
+    cpu.inputs = run.inputs;
+    cpu.outputDir = run.outputDir;
+    if (vm.count("random-inputs")) cpu.randomSeed = seed;
+    if (vm.count("check")) cpu.checkTolerance = checkTolerance;
+    return runCpuModel(cpu);
+  }
+#endif
   if (vm.count("config")) run.configPath = config;
   if (vm.count("random-inputs")) run.randomSeed = seed;
   run.options.maxCycles = maxCycles;

@@ -41,11 +41,11 @@ public:
 
   StatusOr<ExecutionPlan> run() {
     std::vector<std::pair<size_t, Step>> positioned;
-    std::vector<bool> covered(graph_.nodes.size(), false);
+    covered_.assign(graph_.nodes.size(), false);
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
-      if (covered[n]) continue;
+      if (covered_[n]) continue;
       TS_ASSIGN_OR_RETURN(Step step, planNode(n));
-      for (size_t m : step.nodes) covered[m] = true;
+      for (size_t m : step.nodes) covered_[m] = true;
       positioned.emplace_back(step.nodes.back(), std::move(step));
     }
     std::stable_sort(positioned.begin(), positioned.end(),
@@ -59,7 +59,7 @@ private:
   std::optional<size_t> fusableConsumer(const std::string &value, const Shape &shape) {
     if (uses_[value] != 1 || graph_.isGraphOutput(value)) return std::nullopt;
     auto it = consumers_.find(value);
-    if (it == consumers_.end() || it->second.size() != 1) return std::nullopt;
+    if (it == consumers_.end() || it->second.size() != 1 || covered_[it->second[0]]) return std::nullopt;
     const graph::Node &node = graph_.nodes[it->second[0]];
     if (!lower::isFusableElementwise(node) || !hasSingleResult(node)) return std::nullopt;
     const graph::TensorType &out = graph_.typeOf(node.outputs[0]);
@@ -111,6 +111,7 @@ private:
   const PlanOptions &options_;
   std::map<std::string, std::vector<size_t>> consumers_;
   std::unordered_map<std::string, int> uses_;
+  std::vector<bool> covered_;
   ExecutionPlan plan_;
 };
 

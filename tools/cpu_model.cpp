@@ -1,0 +1,154 @@
+//===- cpu_model.cpp - Models on the `cpu` backend: load, compile, run, time ------------===//
+#include "tools/cpu_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "compiler/codegen/thread_pool.h"
+#include "compiler/exec/aot.h"
+#include "compiler/graph/parser.h"
+#include "compiler/graph/verifier.h"
+#include "compiler/onnx/importer.h"
+#include "compiler/passes/pass_manager.h"
+#include "runtime/support/file_io.h"
+#include "runtime/support/npy.h"
+#include "tools/command.h"
+#include "tools/program_input.h"
+
+namespace tessera::cli {
+namespace {
+
+bool endsWith(const std::string &text, const std::string &suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// The model to run: a loaded library or a JIT-compiled graph.
+struct RunnableModel {
+  std::unique_ptr<exec::LoadedModel> library;
+  exec::CompiledModel jit;
+  const exec::GraphExecutor &executor() const { return library ? library->executor() : *jit.executor; }
+};
+
+StatusOr<RunnableModel> openModel(const CpuRunArgs &args) {
+  RunnableModel model;
+  if (endsWith(args.model, ".so")) {
+    TS_ASSIGN_OR_RETURN(model.library, exec::LoadedModel::load(args.model));
+    return model;
+  }
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, loadGraphForCpu(args.model, args.inputShapes));
+  TS_ASSIGN_OR_RETURN(model.jit, exec::compileForCpu(graph));
+  return model;
+}
+
+StatusOr<interp::TensorMap> readInputs(const graph::Graph &graph, const CpuRunArgs &args) {
+  std::map<std::string, std::string> files;
+  for (const std::string &input : args.inputs) {
+    auto [name, path] = splitOnce(input, '=');
+    if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
+    files[std::string(name)] = std::string(path);
+  }
+  interp::TensorMap inputs;
+  uint64_t index = 0;
+  for (const std::string &name : graph.inputs) {
+    if (graph.constantOf(name)) continue;
+    ++index;
+    const graph::TensorType &type = graph.typeOf(name);
+    auto file = files.find(name);
+    if (file != files.end()) {
+      TS_ASSIGN_OR_RETURN(inputs[name], readTensorFile(file->second));
+      files.erase(file);
+    } else if (args.randomSeed) {
+      inputs[name] = randomTensor(type.dtype, type.shape, *args.randomSeed + index);
+    } else {
+      return invalidInput("no value for input '%s' (%s %s): give --input %s=FILE.npy or --random-inputs SEED", name,
+                          dtypeName(type.dtype), shapeToString(type.shape), name);
+    }
+  }
+  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the model", files.begin()->first);
+  return inputs;
+}
+
+/// Largest |got - want| / max(1, |want|) over every output.
+double maxRelativeError(const interp::TensorMap &got, const interp::TensorMap &want) {
+  double worst = 0;
+  for (const auto &[name, w] : want) {
+    const Tensor &g = got.at(name);
+    if (w.dtype() != DType::F32) continue;
+    for (int64_t k = 0; k < w.elementCount(); ++k) {
+      double a = g.data<float>()[k], b = w.data<float>()[k];
+      worst = std::max(worst, std::fabs(a - b) / std::max(1.0, std::fabs(b)));
+    }
+  }
+  return worst;
+}
+
+Status writeOutputs(const interp::TensorMap &outputs, const std::string &dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return invalidInput("cannot create output directory '%s': %s", dir, error.message());
+  for (const auto &[name, tensor] : outputs) TS_RETURN_IF_ERROR(writeNpyFile(dir + "/" + name + ".npy", tensor));
+  return absl::OkStatus();
+}
+
+Status runModel(const CpuRunArgs &args) {
+  codegen::setParallelThreads(args.threads);
+  TS_ASSIGN_OR_RETURN(RunnableModel model, openModel(args));
+  const exec::GraphExecutor &executor = model.executor();
+  TS_ASSIGN_OR_RETURN(interp::TensorMap inputs, readInputs(executor.graph(), args));
+  std::cout << "plan: " << executor.plan().summary(executor.graph()) << "\n";
+  for (int w = 0; w < args.warmup; ++w) TS_RETURN_IF_ERROR(executor.run(inputs).status());
+  std::vector<double> times;
+  interp::TensorMap outputs;
+  for (int r = 0; r < std::max(1, args.repeat); ++r) {
+    auto start = std::chrono::steady_clock::now();
+    TS_ASSIGN_OR_RETURN(outputs, executor.run(inputs));
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (args.printTime) {
+    std::vector<double> sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
+                                      : (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]) / 2;
+    std::cout << absl::StrFormat("latency_ms: median=%.3f min=%.3f max=%.3f runs=%d threads=%d\n", median,
+                                 sorted.front(), sorted.back(), static_cast<int>(sorted.size()), args.threads);
+  }
+  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputs(outputs, args.outputDir));
+  if (args.checkTolerance) {
+    TS_ASSIGN_OR_RETURN(interp::TensorMap want, interp::runGraph(executor.graph(), inputs));
+    double error = maxRelativeError(outputs, want);
+    std::cout << absl::StrFormat("check: max relative error vs reference interpreter %.3g (tolerance %.3g)\n", error,
+                                 *args.checkTolerance);
+    if (!(error <= *args.checkTolerance))
+      return invalidInput("outputs differ from the reference interpreter by %g (relative)", error);
+  }
+  return absl::OkStatus();
+}
+
+} // namespace
+
+StatusOr<graph::Graph> loadGraphForCpu(const std::string &path, const std::vector<std::string> &inputShapes) {
+  graph::Graph graph;
+  if (endsWith(path, ".onnx")) {
+    TS_ASSIGN_OR_RETURN(auto shapes, onnx_import::parseInputShapes(inputShapes));
+    TS_ASSIGN_OR_RETURN(graph, onnx_import::importOnnxFile(path, {shapes}));
+  } else {
+    TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
+    TS_ASSIGN_OR_RETURN(graph, graph::parseGraph(text));
+    TS_RETURN_IF_ERROR(graph::verifyGraph(graph));
+  }
+  passes::PassManager manager;
+  TS_RETURN_IF_ERROR(manager.addPipeline(kCpuGraphPipeline));
+  TS_RETURN_IF_ERROR(manager.run(graph));
+  return graph;
+}
+
+int runCpuModel(const CpuRunArgs &args) {
+  Status status = runModel(args);
+  return status.ok() ? 0 : reportError("run", status);
+}
+
+} // namespace tessera::cli
