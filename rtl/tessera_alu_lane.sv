@@ -8,6 +8,9 @@
 // - requant: saturate_int8(round_half_up(x * m >> s)) with a 64-bit product, m =
 //   operand[31:8] and s = min(operand[7:0], 63); with use_imm, m = 1 and s = max(imm, 0).
 
+// Lane internals are left out of VCD traces (see tessera_gemm.sv); the ports are traced in
+// the parent.
+/* verilator tracing_off */
 module tessera_alu_lane
   import tessera_pkg::*;
 (

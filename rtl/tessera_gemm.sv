@@ -10,6 +10,10 @@
 // in one cycle, so back-to-back iterations on the same row see each other's results, as
 // the sequential semantics of simulator/golden require.
 
+// The MAC array's internal wires are left out of VCD traces: tracing keeps every wire alive
+// in the Verilated model and would cost the simulation its speed. The ports are traced in
+// the parent.
+/* verilator tracing_off */
 module tessera_gemm
   import tessera_pkg::*;
 #(
@@ -66,28 +70,22 @@ module tessera_gemm
   // with no iteration, which also spares a simulator the arithmetic).
   logic [AccW-1:0] dot;
 
-  // One output lane: BLOCK_IN int8 products summed on 32 bits (a function, so that its
-  // accumulator is a local of the simulation model, not a module variable).
-  function automatic logic [31:0] dot_lane(logic [BLOCK_IN*8-1:0] inp_row,
-                                           logic [BLOCK_IN*8-1:0] wgt_row);
-    logic signed [31:0] sum;
-    sum = '0;
-    for (int unsigned i = 0; i < BLOCK_IN; i++) begin
-      sum = sum + 32'($signed(inp_row[i * 8 +: 8]) * $signed(wgt_row[i * 8 +: 8]));
-    end
-    return sum;
-  endfunction
-
-  always_comb begin
-    dot = '0;
-    if (rd_valid) begin
-      for (int unsigned b = 0; b < BATCH; b++) begin
-        for (int unsigned o = 0; o < BLOCK_OUT; o++) begin
-          dot[(b * BLOCK_OUT + o) * 32 +: 32] =
-              dot_lane(inp_rdata_i[b * BLOCK_IN * 8 +: BLOCK_IN * 8],
-                       wgt_rdata_i[o * BLOCK_IN * 8 +: BLOCK_IN * 8]);
+  // One output lane per (b, o): BLOCK_IN int8 products summed on 32 bits, written as a
+  // chain of single-use wires (one expression per lane for a simulator). The lanes are
+  // zero in cycles with no iteration.
+  for (genvar b = 0; b < BATCH; b++) begin : gen_batch
+    for (genvar o = 0; o < BLOCK_OUT; o++) begin : gen_out
+      for (genvar i = 0; i < BLOCK_IN; i++) begin : gen_mac
+        logic [31:0] product, sum;
+        assign product = 32'($signed(inp_rdata_i[(b * BLOCK_IN + i) * 8 +: 8]) *
+                             $signed(wgt_rdata_i[(o * BLOCK_IN + i) * 8 +: 8]));
+        if (i == 0) begin : gen_first
+          assign sum = product;
+        end else begin : gen_next
+          assign sum = gen_mac[i - 1].sum + product;
         end
       end
+      assign dot[(b * BLOCK_OUT + o) * 32 +: 32] = rd_valid ? gen_mac[BLOCK_IN - 1].sum : 32'd0;
     end
   end
 
