@@ -386,4 +386,22 @@ InferResult inferEyeLike(const InferContext &context) {
   return std::vector<TensorType>{out};
 }
 
+InferResult inferDet(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireInput(context, 0));
+  const TensorType &x = context.in(0);
+  if (!x.ranked) return oneUnranked(x.dtype);
+  if (x.rank() < 2) return context.error("needs a rank of at least 2");
+  if (x.shape.back() >= 0 && x.shape[x.rank() - 2] >= 0 && x.shape.back() != x.shape[x.rank() - 2])
+    return context.error("matrices must be square, got %dx%d", x.shape[x.rank() - 2], x.shape.back());
+  return one(x.dtype, Shape(x.shape.begin(), x.shape.end() - 2));
+}
+
+InferResult inferWindow(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireInput(context, 0));
+  auto dtype = parseDType(context.node.attrs.getString("output_datatype", "f32"));
+  if (!dtype.ok()) return context.error("%s", dtype.status().message());
+  if (const Tensor *size = context.constant(0)) return one(*dtype, {tensorToInts(*size).at(0)});
+  return one(*dtype, {kUnknownDim});
+}
+
 } // namespace tessera::graph

@@ -19,7 +19,7 @@ using graph::TensorType;
 
 /// Attributes that hold an ONNX TensorProto data type code, stored as dtype names.
 bool isDtypeAttribute(const std::string &op, const std::string &name) {
-  return (op == "Cast" && name == "to") || (op == "EyeLike" && name == "dtype");
+  return (op == "Cast" && name == "to") || (op == "EyeLike" && name == "dtype") || name == "output_datatype";
 }
 
 /// What the translation found it cannot represent, reported all at once.
