@@ -42,6 +42,7 @@ public:
       loadPhase(tile);
       computePhase(tile, last);
       storePhase();
+      if (!last && chance(35)) tokenBurst(); // FINISH must stay ordered after every STORE
     }
     emit("finish pop_next");
     return text_;
@@ -186,6 +187,27 @@ private:
   void storePhase() {
     int64_t count = draw(1, 2);
     for (int64_t i = 0; i < count; ++i) emit(randomStore() + flags(i == 0, false, i + 1 == count, false));
+  }
+
+  /// Token-only traffic between two tiles: m empty producer instructions push m tokens on
+  /// one queue, then m empty consumer instructions pop them. With m up to Qt + 2 the
+  /// producer stalls on a full token queue (room is reserved at its start) until the
+  /// consumer catches up; m <= Qt + Qi keeps the in-order dispatch from deadlocking.
+  void tokenBurst() {
+    static const char *const kEmptyLoad = "load buffer=inp sram_base=0 dram_base=IN y_size=0 x_size=0 x_stride=0";
+    static const char *const kEmptyStore = "store sram_base=0 dram_base=OUT y_size=0 x_size=0 x_stride=0";
+    static const char *const kEmptyGemm = "gemm uop_bgn=0 uop_end=1 iter_out=0 iter_in=1";
+    struct Pattern {
+      const char *producer, *producerFlag, *consumer, *consumerFlag;
+    };
+    static const Pattern kPatterns[] = {{kEmptyLoad, " push_next", kEmptyGemm, " pop_prev"},   // l2c
+                                        {kEmptyGemm, " push_prev", kEmptyLoad, " pop_next"},   // c2l
+                                        {kEmptyGemm, " push_next", kEmptyStore, " pop_prev"},  // c2s
+                                        {kEmptyStore, " push_prev", kEmptyGemm, " pop_next"}}; // s2c
+    const Pattern &pattern = kPatterns[draw(0, 3)];
+    int64_t count = draw(1, config_.token_queue_depth + 2);
+    for (int64_t i = 0; i < count; ++i) emit(std::string(pattern.producer) + pattern.producerFlag);
+    for (int64_t i = 0; i < count; ++i) emit(std::string(pattern.consumer) + pattern.consumerFlag);
   }
 
   const isa::HardwareConfig &config_;

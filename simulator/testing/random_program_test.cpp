@@ -51,7 +51,8 @@ TEST(RandomProgram, CoversTheIsa) {
   std::string all;
   for (uint64_t seed = 1; seed <= 40; ++seed) all += generateRandomProgram(config, seed, options)->text;
   for (const char *needle : {"gemm reset", "alu_op=requant", "alu_op=clip", "use_imm", "buffer=acc8", "buffer=acc ",
-                             "buffer=uop", "buffer=wgt", "y_pad_0=2", "x_pad_1=1", "y_size=0", "iter_out=0", "store "})
+                             "buffer=uop", "buffer=wgt", "y_pad_0=2", "x_pad_1=1", "y_size=0", "iter_out=0", "store ",
+                             "iter_out=0 iter_in=1 push_prev", "iter_out=0 iter_in=1 pop_next"})
     EXPECT_NE(all.find(needle), std::string::npos) << needle;
 }
 
