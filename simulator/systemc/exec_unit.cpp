@@ -156,6 +156,7 @@ void ExecUnit::reportProgress(uint64_t cycle) {
   std::fprintf(stderr, "\r[systemc] cycle %llu (%.1f M cycles/s)", (unsigned long long)cycle,
                double(cycle - progressCycle_) / (now - progressWall_) / 1e6);
   std::fflush(stderr);
+  context_.progressPrinted = true;
   progressCycle_ = cycle;
   progressWall_ = now;
 }

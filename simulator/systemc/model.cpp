@@ -15,6 +15,8 @@ namespace {
 
 using isa::Unit;
 
+constexpr uint64_t kMaxCycles = ~uint64_t(0) / kTicksPerCycle - 1;
+
 /// The top of the hierarchy: every module and channel, bound.
 class Accelerator : public sc_core::sc_module {
 public:
@@ -92,17 +94,19 @@ SimulationOutcome simulate(const isa::Program &program, const isa::HardwareConfi
   Accelerator top("accelerator", context);
   auto begin = std::chrono::steady_clock::now();
   double cpuBegin = threadCpuSeconds();
-  if (options.maxCycles == 0) sc_core::sc_start();
-  else sc_core::sc_start(cycleTime(options.maxCycles), sc_core::SC_EXIT_ON_STARVATION);
+  // A limit beyond SystemC's 64-bit time range is no limit.
+  const uint64_t maxCycles = options.maxCycles < kMaxCycles ? options.maxCycles : 0;
+  if (maxCycles == 0) sc_core::sc_start();
+  else sc_core::sc_start(cycleTime(maxCycles), sc_core::SC_EXIT_ON_STARVATION);
   outcome.simulateSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   outcome.simulateCpuSeconds = threadCpuSeconds() - cpuBegin;
-  if (options.progress) std::fprintf(stderr, "\n");
-  Status status = endStatus(context, top, options.maxCycles);
+  if (context.progressPrinted) std::fprintf(stderr, "\n");
+  Status status = endStatus(context, top, maxCycles);
   outcome.ok = status.ok();
   outcome.errorCode = int(status.code());
   outcome.errorMessage = std::string(status.message());
   outcome.totalCycles = context.finishedAt.value_or(status.code() == absl::StatusCode::kResourceExhausted
-                                                        ? options.maxCycles
+                                                        ? maxCycles
                                                         : nowCycle());
   outcome.counters = context.machine.counters();
   outcome.fetch = context.fetch;

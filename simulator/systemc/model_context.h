@@ -47,6 +47,7 @@ struct ModelContext {
   std::optional<Status> error;
   std::optional<uint64_t> finishedAt; ///< FINISH's end cycle
   bool progress = false;              ///< print progress lines on stderr
+  bool progressPrinted = false;       ///< a progress line is on the terminal
 };
 
 } // namespace tessera::systemc

@@ -76,6 +76,8 @@ TEST(Errors, MaxCyclesStopsTheRun) {
                 {"--max-cycles limit of 50 cycles"});
   options.maxCycles = 100000;
   EXPECT_TRUE(runStatus("gemm uop_bgn=0 uop_end=1 iter_out=100 iter_in=100\nfinish", options, "default").ok());
+  options.maxCycles = ~uint64_t(0); // beyond SystemC's time range: no limit
+  EXPECT_TRUE(runStatus("gemm uop_bgn=0 uop_end=1 iter_out=100 iter_in=100\nfinish", options, "default").ok());
 }
 
 TEST(Errors, ManyRunsInOneProcess) {
