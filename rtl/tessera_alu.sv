@@ -77,6 +77,7 @@ module tessera_alu
 
   for (genvar l = 0; l < Lanes; l++) begin : gen_lanes
     tessera_alu_lane u_lane (
+      .enable_i (rmw_valid),
       .op_i,
       .use_imm_i,
       .x_i      (acc_rdata_i[l * 32 +: 32]),

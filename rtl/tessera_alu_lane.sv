@@ -14,6 +14,7 @@
 module tessera_alu_lane
   import tessera_pkg::*;
 (
+  input  logic        enable_i,   // a row is written this cycle (result is 0 otherwise)
   input  alu_op_e     op_i,
   input  logic        use_imm_i,
   input  logic [31:0] x_i,
@@ -81,18 +82,22 @@ module tessera_alu_lane
   endfunction
 
   always_comb begin
-    unique case (op_i)
-      ALU_ADD:     result_o = x_i + operand_i;
-      ALU_SUB:     result_o = x_i - operand_i;
-      ALU_MUL:     result_o = x_i * operand_i;
-      ALU_MIN:     result_o = (x < operand) ? x_i : operand_i;
-      ALU_MAX:     result_o = (x > operand) ? x_i : operand_i;
-      ALU_SHR:     result_o = shift_right(x, operand);
-      ALU_CLIP:    result_o = clip(x, operand_i[15:0]);
-      ALU_REQUANT: result_o = requant(x, operand_i, use_imm_i);
-      ALU_MOV:     result_o = operand_i;
-      default:     result_o = x_i;
-    endcase
+    if (!enable_i) begin
+      result_o = '0;
+    end else begin
+      unique case (op_i)
+        ALU_ADD:     result_o = x_i + operand_i;
+        ALU_SUB:     result_o = x_i - operand_i;
+        ALU_MUL:     result_o = x_i * operand_i;
+        ALU_MIN:     result_o = (x < operand) ? x_i : operand_i;
+        ALU_MAX:     result_o = (x > operand) ? x_i : operand_i;
+        ALU_SHR:     result_o = shift_right(x, operand);
+        ALU_CLIP:    result_o = clip(x, operand_i[15:0]);
+        ALU_REQUANT: result_o = requant(x, operand_i, use_imm_i);
+        ALU_MOV:     result_o = operand_i;
+        default:     result_o = x_i;
+      endcase
+    end
   end
 
 endmodule

@@ -19,6 +19,7 @@ module tessera_spad #(
   parameter int unsigned WBeatBytes = 4,
   parameter int unsigned RBeatBytes = 4,
   parameter int unsigned W2BeatBytes = 4,
+  parameter bit HasBeat2 = 1'b0,  // the wide beat-write port exists (acc and out only)
   localparam int unsigned AddrW = (Depth > 1) ? $clog2(Depth) : 1,
   localparam int unsigned EntryW = EntryBytes * 8,
   localparam int unsigned WBeatW = WBeatBytes * 8,
@@ -62,7 +63,13 @@ module tessera_spad #(
   logic [EntryW-1:0] w2_mask [W2Entries];
   logic [EntryW-1:0] w2_data [W2Entries];
 
-  if (EntryBytes >= W2BeatBytes) begin : gen_w2chunk
+  if (!HasBeat2) begin : gen_no_w2
+    for (genvar j = 0; j < W2Entries; j++) begin : gen_entry
+      assign w2_en[j]   = 1'b0;
+      assign w2_mask[j] = '0;
+      assign w2_data[j] = '0;
+    end
+  end else if (EntryBytes >= W2BeatBytes) begin : gen_w2chunk
     localparam int unsigned Chunks = EntryBytes / W2BeatBytes;
     localparam int unsigned ChunkW = (Chunks > 1) ? $clog2(Chunks) : 1;
     logic [ChunkW-1:0] chunk;

@@ -172,7 +172,7 @@ module tessera_spad_set
 
   tessera_spad #(
     .Depth(ACC_DEPTH), .EntryBytes(ACC_ENTRY_BYTES), .WBeatBytes(BeatBytes),
-    .RBeatBytes(BeatBytes), .W2BeatBytes(4 * BeatBytes)
+    .RBeatBytes(BeatBytes), .W2BeatBytes(4 * BeatBytes), .HasBeat2(1'b1)
   ) u_acc (
     .clk_i,
     .beat_we_i    (acc_beat_we),
@@ -197,7 +197,7 @@ module tessera_spad_set
 
   tessera_spad #(
     .Depth(OUT_DEPTH), .EntryBytes(OUT_ENTRY_BYTES), .WBeatBytes(OutBeatBytes),
-    .RBeatBytes(BeatBytes), .W2BeatBytes(BeatBytes)
+    .RBeatBytes(BeatBytes), .W2BeatBytes(BeatBytes), .HasBeat2(1'b1)
   ) u_out (
     .clk_i,
     .beat_we_i    (acc_beat_we),
