@@ -81,6 +81,56 @@ TEST(Report, DeviceReportCarriesConfigAndCycles) {
     EXPECT_TRUE(report.contains(key)) << key;
 }
 
+/// The leaf key paths of a report ("units.fetch.busy_cycles"); config and segments rows
+/// are documented as tables of their own.
+void leafKeys(const json &object, const std::string &prefix, std::vector<std::string> &out) {
+  for (const auto &item : object.items()) {
+    if (prefix.empty() && (item.key() == "config" || item.key() == "segments")) continue;
+    std::string path = prefix + item.key();
+    if (item.value().is_object()) leafKeys(item.value(), path + ".", out);
+    else out.push_back(path);
+  }
+}
+
+/// True when `pattern` (e.g. "units.<unit>.busy_cycles") names `path`.
+bool matches(const std::string &pattern, const std::string &path) {
+  auto want = splitString(pattern, '.'), have = splitString(path, '.');
+  if (want.size() != have.size()) return false;
+  for (size_t i = 0; i < want.size(); ++i)
+    if (!(want[i] == have[i] || (want[i].size() > 2 && want[i].front() == '<' && want[i].back() == '>'))) return false;
+  return true;
+}
+
+TEST(Report, DocsReportsDescribesEveryKey) {
+  auto doc = readTextFile(std::string(TESSERA_SOURCE_DIR) + "/docs/reports.md");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  std::vector<std::string> documented;
+  for (size_t at = doc->find('`'); at != std::string::npos; at = doc->find('`', at + 1)) {
+    size_t end = doc->find('`', at + 1);
+    if (end == std::string::npos) break;
+    documented.push_back(doc->substr(at + 1, end - at - 1));
+    at = end;
+  }
+  isa::HardwareConfig config = loadConfig("default");
+  auto device = runtime::Device::open("systemc", config);
+  ASSERT_TRUE(device.ok()) << device.status();
+  ASSERT_TRUE((*device)->load(*isa::assemble(kTwoSegments, config)).ok());
+  auto result = (*device)->run({});
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::vector<std::string> keys;
+  leafKeys((*device)->report(*result), "", keys);
+  for (const std::string &key : keys) {
+    bool found = false;
+    for (const std::string &pattern : documented) found |= matches(pattern, key);
+    EXPECT_TRUE(found) << key << " is not described in docs/reports.md";
+  }
+  for (const auto &item : result->details["segments"][0].items()) {
+    bool found = false;
+    for (const std::string &pattern : documented) found |= pattern == item.key();
+    EXPECT_TRUE(found) << "segments column " << item.key() << " is not described in docs/reports.md";
+  }
+}
+
 TEST(Trace, ChromeTraceHasUnitTracksSlicesAndCounters) {
   std::string path = (std::filesystem::temp_directory_path() / "tessera_systemc_trace_test.json").string();
   runtime::RunOptions options;
