@@ -11,6 +11,9 @@
 //   lasts its closed-form duration (timing::fixedDuration), nothing starts before the
 //   cycle after its dispatch, FINISH ends at total_cycles, each unit's four cycle classes
 //   add up to total_cycles, and the work counters equal the functional ones.
+// A second corpus, the timing library's random programs (free token patterns, races
+// allowed), checks every instruction's dispatch, start, grant, first beat and end on the RTL
+// against the cycle-stepping reference of the contract (simulator/timing/cycle_reference.h).
 // A failure names the program, its seed, and the first instruction (in end-cycle order)
 // whose timing is wrong, with both cycles. TESSERA_COSIM_SEEDS=N runs N random programs
 // per config instead of the CI list.
@@ -18,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -27,7 +31,9 @@
 #include "runtime/support/file_io.h"
 #include "simulator/golden/functional_executor.h"
 #include "simulator/testing/random_program.h"
+#include "simulator/timing/cycle_reference.h"
 #include "simulator/timing/durations.h"
+#include "simulator/timing/random_program.h"
 #include "simulator/timing/transfer_shape.h"
 #ifdef TESSERA_COSIM_SYSTEMC
 #include "simulator/systemc/systemc_backend.h"
@@ -206,6 +212,56 @@ void randomCases(const std::string &configName, uint64_t firstSeed, uint64_t cou
   }
 }
 
+/// Programs of the timing library's generator (simulator/timing/random_program.h: free token
+/// patterns, not race-free by construction) that the functional executor runs to FINISH
+/// with races allowed: every instruction's dispatch, start, grant, first beat and end on
+/// the RTL must equal the cycle-stepping reference of the contract
+/// (simulator/timing/cycle_reference.h); race-free ones must also leave DRAM as functional.
+void referenceCases(const std::string &configName, uint32_t firstSeed, uint64_t count) {
+  isa::HardwareConfig config = loadConfig(configName);
+  int timed = 0, raceFree = 0;
+  for (uint32_t seed = firstSeed; seed < firstSeed + count; ++seed) {
+    std::string name = strCat("timing-random-", configName, "-", std::to_string(seed));
+    auto program = isa::assemble(timing::randomProgram(config, seed, 8 + int(seed % 48)), config, name);
+    ASSERT_TRUE(program.ok()) << program.status();
+    auto image = sim::buildDramImage(*program, config);
+    ASSERT_TRUE(image.ok()) << image.status();
+    std::mt19937 random(seed);
+    for (const isa::TensorInfo &tensor : program->tensors)
+      if (tensor.kind == isa::TensorKind::input)
+        for (uint64_t b = 0; b < tensor.byteSize(); ++b) (*image)[tensor.dramOffset + b] = uint8_t(random());
+    std::vector<uint8_t> functional = *image;
+    sim::FunctionalOptions racesAllowed;
+    racesAllowed.checkRaces = false;
+    if (!sim::runFunctional(*program, config, functional, racesAllowed).ok()) continue; // deadlocks
+    auto reference = timing::runCycleReference(*program, config, 10'000'000);
+    ASSERT_TRUE(reference.ok()) << name << ": " << reference.status();
+    std::vector<uint8_t> dram = *image;
+    auto rtl = rtl::runRtl(*program, config, dram, {});
+    ASSERT_TRUE(rtl.ok()) << name << ": " << rtl.status();
+    for (size_t i = 0; i < program->instructions.size(); ++i) {
+      const timing::ReferenceTimes &r = reference->instructions[i];
+      const rtl::InstructionTiming &t = rtl->instructions[i];
+      uint64_t grant = t.grant == rtl::kNoCycle ? timing::ReferenceTimes::kNotYet : t.grant;
+      uint64_t firstBeat = t.firstBeat == rtl::kNoCycle ? timing::ReferenceTimes::kNotYet : t.firstBeat;
+      ASSERT_TRUE(r.dispatch == t.dispatch && r.start == t.start && r.grant == grant && r.firstBeat == firstBeat &&
+                  r.end == t.end)
+          << name << " (seed " << seed << "): instruction " << i << " reference dispatch/start/grant/beat/end "
+          << r.dispatch << "/" << r.start << "/" << r.grant << "/" << r.firstBeat << "/" << r.end << ", rtl "
+          << t.dispatch << "/" << t.start << "/" << grant << "/" << firstBeat << "/" << t.end;
+    }
+    ASSERT_EQ(reference->totalCycles, rtl->totalCycles) << name;
+    ++timed;
+    std::vector<uint8_t> checked = *image;
+    if (!sim::runFunctional(*program, config, checked).ok()) continue; // racy: timing only
+    ASSERT_EQ(firstDifference(checked, dram), -1) << name << ": DRAM differs (functional vs rtl)";
+    ++raceFree;
+  }
+  EXPECT_GT(timed, 0) << "no program of the timing corpus ran";
+  std::printf("%s: %d of %d timing-library programs timed, %d race-free compared on DRAM\n", configName.c_str(),
+              timed, int(count), raceFree);
+}
+
 TEST(Cosim, Examples) {
   isa::HardwareConfig config = loadConfig("default");
   for (const char *name : {"gemm_16", "conv_pad", "matmul_256"}) cosimulate(exampleCase(name, config), config);
@@ -231,6 +287,10 @@ TEST(Cosim, WorkedExampleGemm16) {
 TEST(Cosim, RandomSmall) { randomCases("small", 1, seedCount(220)); }
 
 TEST(Cosim, RandomDefault) { randomCases("default", 10001, seedCount(20)); }
+
+TEST(Cosim, CycleReferenceSmall) { referenceCases("small", 1, seedCount(100)); }
+
+TEST(Cosim, CycleReferenceDefault) { referenceCases("default", 5001, seedCount(20)); }
 
 } // namespace
 } // namespace tessera
