@@ -209,6 +209,22 @@ InferResult inferDynamicQuantize(const InferContext &context) {
                                  TensorType(DType::U8, {})};
 }
 
+InferResult inferRecurrent(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireRanked(context, 0, 3));
+  TS_RETURN_IF_ERROR(requireRanked(context, 1, 3));
+  TS_RETURN_IF_ERROR(requireRanked(context, 2, 3));
+  const TensorType &x = context.in(0), &w = context.in(1), &r = context.in(2);
+  DType dtype = x.dtype;
+  if (!x.ranked || !w.ranked || !r.ranked) return std::vector<TensorType>(3, TensorType::unranked(dtype));
+  if (x.rank() != 3 || w.rank() != 3 || r.rank() != 3) return context.error("X, W and R must have rank 3");
+  bool batchMajor = context.node.attrs.getInt("layout", 0) != 0;
+  int64_t seq = x.shape[batchMajor ? 1 : 0], batch = x.shape[batchMajor ? 0 : 1], directions = w.shape[0];
+  int64_t hidden = context.node.attrs.getInt("hidden_size", r.shape[2]);
+  Shape y = batchMajor ? Shape{batch, seq, directions, hidden} : Shape{seq, directions, batch, hidden};
+  Shape state = batchMajor ? Shape{batch, directions, hidden} : Shape{directions, batch, hidden};
+  return std::vector<TensorType>{TensorType(dtype, y), TensorType(dtype, state), TensorType(dtype, state)};
+}
+
 InferResult inferLayoutConvert(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireRanked(context, 0, 1));
   const TensorType &x = context.in(0);
