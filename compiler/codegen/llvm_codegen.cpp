@@ -9,6 +9,8 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/loop/ir_util.h"
+
 namespace tessera::codegen {
 namespace {
 
@@ -25,6 +27,41 @@ struct Scope {
   std::map<std::string, std::pair<llvm::Value *, loop::Buffer>> buffers;
   std::map<std::string, llvm::Value *> vars;
 };
+
+/// The coefficient of `var` in `e` when `e` is affine in it (other variables and
+/// loads not involving it count as constants), else nullopt.
+std::optional<int64_t> linearCoefficient(const Expr &e, const std::string &var) {
+  if (!loop::usesVar(e, var)) return 0;
+  if (e->kind == ExprKind::Var) return 1;
+  if (e->kind == ExprKind::Cast) return linearCoefficient(e->operands[0], var);
+  if (e->kind != ExprKind::Binary) return std::nullopt;
+  auto a = linearCoefficient(e->operands[0], var), b = linearCoefficient(e->operands[1], var);
+  if (!a || !b) return std::nullopt;
+  if (e->op == BinOp::Add) return *a + *b;
+  if (e->op == BinOp::Sub) return *a - *b;
+  if (e->op == BinOp::Mul) {
+    auto ca = loop::asConstInt(e->operands[0]), cb = loop::asConstInt(e->operands[1]);
+    if (cb) return *a * *cb;
+    if (ca) return *b * *ca;
+  }
+  return std::nullopt;
+}
+
+/// Row-major flattening of `indices` over `shape`, as an expression.
+Expr flatIndex(const std::vector<Expr> &indices, const Shape &shape) {
+  Expr flat = indices.empty() ? loop::intImm(0) : indices[0];
+  for (size_t d = 1; d < indices.size(); ++d) flat = flat * loop::intImm(shape[d]) + indices[d];
+  return flat;
+}
+
+/// True when every statement under `s` is a store (what vector code handles).
+bool onlyStores(const Stmt &s) {
+  if (s->kind == StmtKind::Store) return true;
+  if (s->kind != StmtKind::Seq) return false;
+  for (const Stmt &child : s->stmts)
+    if (!onlyStores(child)) return false;
+  return true;
+}
 
 class FuncEmitter {
 public:
@@ -53,11 +90,20 @@ private:
 
   llvm::Value *elementPtr(const std::string &name, const std::vector<Expr> &indices);
   StatusOr<llvm::Value *> expr(const Expr &e);
-  StatusOr<llvm::Value *> binary(const Expr &e);
-  StatusOr<llvm::Value *> mathFn(const Expr &e);
+  StatusOr<llvm::Value *> binaryOp(const Expr &e, llvm::Value *a, llvm::Value *c);
+  StatusOr<llvm::Value *> mathOp(const Expr &e, llvm::Value *x);
+  StatusOr<llvm::Value *> emitOp(const Expr &e, const std::vector<llvm::Value *> &ops);
+  llvm::Value *splatOf(llvm::Value *v, int64_t width) { return b_.CreateVectorSplat(static_cast<unsigned>(width), v); }
   StatusOr<llvm::Value *> castTo(llvm::Value *v, DType from, DType to);
   Status stmt(const Stmt &s);
   Status forLoop(const Stmt &s);
+  Status vectorLoop(const Stmt &s, int64_t width);
+  StatusOr<llvm::Value *> vexpr(const Expr &e);
+  StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
+                                  llvm::Value *value);
+  llvm::Value *splat(llvm::Value *v) {
+    return v->getType()->isVectorTy() ? v : b_.CreateVectorSplat(static_cast<unsigned>(vecWidth_), v);
+  }
   Status serialLoop(const Stmt &s, llvm::Value *begin, llvm::Value *end);
   Status parallelLoop(const Stmt &s);
   Status allocStmt(const Stmt &s);
@@ -71,6 +117,9 @@ private:
   llvm::Function *fn_ = nullptr;
   Scope scope_;
   int outlined_ = 0;
+  /// The loop being emitted as vector code, and its width (0 when none).
+  std::string vecVar_;
+  int64_t vecWidth_ = 0;
   Status error_ = absl::OkStatus();
 };
 
@@ -99,6 +148,8 @@ llvm::Value *FuncEmitter::elementPtr(const std::string &name, const std::vector<
 StatusOr<llvm::Value *> FuncEmitter::castTo(llvm::Value *v, DType from, DType to) {
   bool fromFloat = loop::isFloat(from), toFloat = loop::isFloat(to);
   llvm::Type *t = type(to);
+  if (auto *vector = llvm::dyn_cast<llvm::FixedVectorType>(v->getType()))
+    t = llvm::FixedVectorType::get(t, vector->getNumElements());
   if (from == to) return v;
   if (fromFloat && toFloat) return b_.CreateFPCast(v, t);
   if (fromFloat) return to == DType::Bool ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0)) : b_.CreateFPToSI(v, t);
@@ -107,9 +158,7 @@ StatusOr<llvm::Value *> FuncEmitter::castTo(llvm::Value *v, DType from, DType to
   return from == DType::Bool ? b_.CreateZExt(v, t) : b_.CreateSExtOrTrunc(v, t);
 }
 
-StatusOr<llvm::Value *> FuncEmitter::binary(const Expr &e) {
-  TS_ASSIGN_OR_RETURN(llvm::Value * a, expr(e->operands[0]));
-  TS_ASSIGN_OR_RETURN(llvm::Value * c, expr(e->operands[1]));
+StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llvm::Value *c) {
   DType t = e->operands[0]->type;
   if (loop::isFloat(t)) {
     switch (e->op) {
@@ -150,13 +199,18 @@ StatusOr<llvm::Value *> FuncEmitter::binary(const Expr &e) {
   }
 }
 
-StatusOr<llvm::Value *> FuncEmitter::mathFn(const Expr &e) {
-  TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(e->operands[0]));
+StatusOr<llvm::Value *> FuncEmitter::mathOp(const Expr &e, llvm::Value *x) {
   auto unary = [&](llvm::Intrinsic::ID id) { return b_.CreateUnaryIntrinsic(id, x); };
   auto libm = [&](const char *name) -> llvm::Value * {
     std::string symbol = strCat(name, e->type == DType::F32 ? "f" : "");
-    llvm::FunctionCallee callee = module_.getOrInsertFunction(symbol, x->getType(), x->getType());
-    return b_.CreateCall(callee, {x});
+    llvm::Type *scalar = x->getType()->getScalarType();
+    llvm::FunctionCallee callee = module_.getOrInsertFunction(symbol, scalar, scalar);
+    auto *vector = llvm::dyn_cast<llvm::FixedVectorType>(x->getType());
+    if (!vector) return b_.CreateCall(callee, {x});
+    llvm::Value *out = llvm::PoisonValue::get(vector);
+    for (unsigned lane = 0; lane < vector->getNumElements(); ++lane)
+      out = b_.CreateInsertElement(out, b_.CreateCall(callee, {b_.CreateExtractElement(x, lane)}), lane);
+    return out;
   };
   switch (e->fn) {
   case MathFn::Exp: return unary(llvm::Intrinsic::exp);
@@ -175,6 +229,16 @@ StatusOr<llvm::Value *> FuncEmitter::mathFn(const Expr &e) {
   return fail("unknown math function");
 }
 
+StatusOr<llvm::Value *> FuncEmitter::emitOp(const Expr &e, const std::vector<llvm::Value *> &ops) {
+  switch (e->kind) {
+  case ExprKind::Binary: return binaryOp(e, ops[0], ops[1]);
+  case ExprKind::Math: return mathOp(e, ops[0]);
+  case ExprKind::Select: return b_.CreateSelect(ops[0], ops[1], ops[2]);
+  case ExprKind::Cast: return castTo(ops[0], e->operands[0]->type, e->type);
+  default: return fail("not an operation");
+  }
+}
+
 StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
   switch (e->kind) {
   case ExprKind::Int: return static_cast<llvm::Value *>(llvm::ConstantInt::get(type(e->type), e->intValue, true));
@@ -184,23 +248,22 @@ StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
     if (it == scope_.vars.end()) return fail(strCat("unbound variable %", e->name));
     return it->second;
   }
-  case ExprKind::Binary: return binary(e);
-  case ExprKind::Math: return mathFn(e);
-  case ExprKind::Select: {
-    TS_ASSIGN_OR_RETURN(llvm::Value * c, expr(e->operands[0]));
-    TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(e->operands[1]));
-    TS_ASSIGN_OR_RETURN(llvm::Value * y, expr(e->operands[2]));
-    return b_.CreateSelect(c, x, y);
+  case ExprKind::Binary:
+  case ExprKind::Math:
+  case ExprKind::Select:
+  case ExprKind::Cast: {
+    std::vector<llvm::Value *> ops;
+    for (const Expr &operand : e->operands) {
+      TS_ASSIGN_OR_RETURN(llvm::Value * v, expr(operand));
+      ops.push_back(v);
+    }
+    return emitOp(e, ops);
   }
   case ExprKind::Load: {
     llvm::Value *ptr = elementPtr(e->name, e->operands);
     TS_RETURN_IF_ERROR(error_);
     llvm::Value *v = b_.CreateLoad(memType(e->type), ptr);
     return e->type == DType::Bool ? b_.CreateTrunc(v, b_.getInt1Ty()) : v;
-  }
-  case ExprKind::Cast: {
-    TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(e->operands[0]));
-    return castTo(x, e->operands[0]->type, e->type);
   }
   case ExprKind::Address: {
     llvm::Value *ptr = elementPtr(e->name, e->operands);
@@ -209,6 +272,95 @@ StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
   }
   }
   return fail("unknown expression");
+}
+
+/// A vectorized loop with constant extent over stores: one vector instruction per
+/// operation, lanes = iterations. Accesses with unit stride in the loop variable
+/// become vector loads/stores, invariant ones scalars (broadcast), others gathers
+/// and scatters.
+Status FuncEmitter::vectorLoop(const Stmt &s, int64_t width) {
+  TS_ASSIGN_OR_RETURN(llvm::Value * min, expr(s->min));
+  std::vector<llvm::Constant *> lanes;
+  for (int64_t lane = 0; lane < width; ++lane) lanes.push_back(b_.getInt64(lane));
+  vecVar_ = s->var;
+  vecWidth_ = width;
+  scope_.vars[s->var] = b_.CreateAdd(splatOf(min, width), llvm::ConstantVector::get(lanes));
+  scope_.vars[s->var + ".base"] = min;
+  std::vector<Stmt> stores;
+  loop::visitStmts(s->body, [&](const Stmt &st) {
+    if (st->kind == StmtKind::Store) stores.push_back(st);
+  });
+  Status status = absl::OkStatus();
+  for (const Stmt &st : stores) {
+    auto value = vexpr(st->value);
+    if (!value.ok()) {
+      status = value.status();
+      break;
+    }
+    llvm::Value *v = splat(*value);
+    if (v->getType()->getScalarType()->isIntegerTy(1)) v = b_.CreateZExt(v, llvm::VectorType::get(b_.getInt8Ty(), llvm::ElementCount::getFixed(static_cast<unsigned>(width))));
+    auto stored = vaccess(nullptr, st->name, st->indices, /*isLoad=*/false, v);
+    if (!stored.ok()) {
+      status = stored.status();
+      break;
+    }
+  }
+  scope_.vars.erase(s->var);
+  scope_.vars.erase(s->var + ".base");
+  vecVar_.clear();
+  vecWidth_ = 0;
+  return status;
+}
+
+StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
+                                             bool isLoad, llvm::Value *value) {
+  const loop::Buffer &buffer = scope_.buffers.at(name).second;
+  llvm::Value *base = scope_.buffers.at(name).first;
+  llvm::Type *elem = memType(buffer.dtype);
+  auto vecType = llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_));
+  Expr flat = flatIndex(indices, buffer.shape);
+  auto coefficient = linearCoefficient(flat, vecVar_);
+  if (coefficient && *coefficient == 1) {
+    // Unit stride: the address of lane 0, one vector access.
+    Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
+    std::string saved = vecVar_;
+    vecVar_.clear();
+    auto offset = expr(lane0);
+    vecVar_ = saved;
+    TS_RETURN_IF_ERROR(offset.status());
+    llvm::Value *ptr = b_.CreateInBoundsGEP(elem, base, *offset);
+    if (!isLoad) return static_cast<llvm::Value *>(b_.CreateAlignedStore(value, ptr, llvm::Align(4)));
+    llvm::Value *v = b_.CreateAlignedLoad(vecType, ptr, llvm::Align(4));
+    return e->type == DType::Bool ? b_.CreateTrunc(v, llvm::FixedVectorType::get(b_.getInt1Ty(), vecWidth_)) : v;
+  }
+  TS_ASSIGN_OR_RETURN(llvm::Value * offsets, vexpr(flat));
+  llvm::Value *ptrs = b_.CreateInBoundsGEP(elem, base, splat(offsets));
+  if (!isLoad) return static_cast<llvm::Value *>(b_.CreateMaskedScatter(value, ptrs, llvm::Align(4)));
+  llvm::Value *v = b_.CreateMaskedGather(vecType, ptrs, llvm::Align(4));
+  return e->type == DType::Bool ? b_.CreateTrunc(v, llvm::FixedVectorType::get(b_.getInt1Ty(), vecWidth_)) : v;
+}
+
+StatusOr<llvm::Value *> FuncEmitter::vexpr(const Expr &e) {
+  if (!loop::usesVar(e, vecVar_)) {
+    // Invariant in the vector loop: scalar code (the loop variable is not needed).
+    std::string saved = vecVar_;
+    vecVar_.clear();
+    auto v = expr(e);
+    vecVar_ = saved;
+    return v;
+  }
+  switch (e->kind) {
+  case ExprKind::Var: return scope_.vars.at(e->name);
+  case ExprKind::Load: return vaccess(e, e->name, e->operands, /*isLoad=*/true, nullptr);
+  case ExprKind::Address: return fail("an address that varies across vector lanes");
+  default: break;
+  }
+  std::vector<llvm::Value *> ops;
+  for (const Expr &operand : e->operands) {
+    TS_ASSIGN_OR_RETURN(llvm::Value * v, vexpr(operand));
+    ops.push_back(splat(v));
+  }
+  return emitOp(e, ops);
 }
 
 Status FuncEmitter::serialLoop(const Stmt &s, llvm::Value *begin, llvm::Value *end) {
@@ -292,6 +444,9 @@ Status FuncEmitter::forLoop(const Stmt &s) {
     auto zero = loop::asConstInt(s->min);
     if (zero && *zero == 0) return parallelLoop(s);
   }
+  auto width = loop::asConstInt(s->extent);
+  if (s->forKind == ForKind::Vectorized && width && *width > 1 && *width <= 64 && vecWidth_ == 0 && onlyStores(s->body))
+    return vectorLoop(s, *width);
   TS_ASSIGN_OR_RETURN(llvm::Value * min, expr(s->min));
   TS_ASSIGN_OR_RETURN(llvm::Value * extent, expr(s->extent));
   return serialLoop(s, min, b_.CreateAdd(min, extent));
@@ -363,6 +518,9 @@ Status FuncEmitter::run() {
     fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
     scope_.buffers[func_.params[i].name] = {fn_->getArg(static_cast<unsigned>(i)), func_.params[i]};
   }
+  llvm::FastMathFlags contract;
+  contract.setAllowContract(true); // a * b + c may become one fma
+  b_.setFastMathFlags(contract);
   b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
   TS_RETURN_IF_ERROR(stmt(func_.body));
   b_.CreateRetVoid();

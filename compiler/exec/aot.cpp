@@ -32,10 +32,13 @@ const char *kindName(StepKind kind) {
 
 /// The graph with constants detached: their data goes to `weights`, their names to
 /// the manifest, and they become inputs so the text form stays small.
-std::string detachConstants(const graph::Graph &graph, nlohmann::json &manifest, std::vector<uint8_t> &weights) {
+std::string detachConstants(const graph::Graph &graph, const std::map<std::string, Tensor> &extra,
+                            nlohmann::json &manifest, std::vector<uint8_t> &weights) {
   graph::Graph copy = graph;
+  for (const auto &[name, tensor] : extra)
+    copy.setValue(name, graph::TensorType(tensor.dtype(), tensor.shape())).constant = tensor;
   std::vector<std::string> names;
-  for (const auto &[name, value] : graph.values())
+  for (const auto &[name, value] : copy.values())
     if (value.constant) names.push_back(name);
   std::sort(names.begin(), names.end());
   for (const std::string &name : names) {
@@ -100,7 +103,7 @@ Status writeSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan, 
   codegen::optimizeForHost(*module, *tm);
   nlohmann::json manifest;
   std::vector<uint8_t> weights;
-  std::string text = detachConstants(graph, manifest, weights);
+  std::string text = detachConstants(graph, plan.constants, manifest, weights);
   manifest["steps"] = planJson(plan);
   manifest["cpu"] = tm->getTargetCPU().str();
   std::string manifestText = manifest.dump();

@@ -97,13 +97,16 @@ private:
 
   StatusOr<Step> compileGroup(const lower::KernelGroup &group) {
     std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
-    TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name));
+    lower::DescribeOptions describe;
+    describe.convWeightBlock = options_.schedule.channelBlock;
+    TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);
     TS_RETURN_IF_ERROR(lower::scheduleForCpu(schedule, options_.schedule));
     TS_ASSIGN_OR_RETURN(loop::Func func, schedule.lower());
     TS_RETURN_IF_ERROR(loop::runLoopPipeline(func, options_.loopPipeline));
     TS_RETURN_IF_ERROR(loop::verifyFunc(func));
     plan_.module.funcs.push_back(std::move(func));
+    for (auto &[value, tensor] : description.constants) plan_.constants[value] = std::move(tensor);
     return Step{StepKind::Kernel, group.nodes, name, description.params, ""};
   }
 

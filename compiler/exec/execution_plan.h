@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct ExecutionPlan {
   std::vector<Step> steps;
   /// One func per kernel step.
   loop::Module module;
+  /// Constants the kernels read that the graph does not hold (repacked weights).
+  std::map<std::string, Tensor> constants;
 
   int count(StepKind kind) const;
   /// "Conv x20 (fused: Relu x17), ..., ref fallback: Foo x1 (reason)".

@@ -25,6 +25,10 @@ StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph grap
   executor->dying_.resize(plan.steps.size());
   for (const auto &[value, s] : lastUse)
     if (!graph.isGraphOutput(value) && !graph.constantOf(value)) executor->dying_[s].push_back(value);
+  for (auto &[name, tensor] : plan.constants) {
+    graph.setValue(name, graph::TensorType(tensor.dtype(), tensor.shape())).constant = std::move(tensor);
+  }
+  plan.constants.clear();
   executor->graph_ = std::move(graph);
   executor->plan_ = std::move(plan);
   return executor;

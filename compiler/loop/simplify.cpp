@@ -49,6 +49,33 @@ Expr reassociate(const Expr &e) {
   return e;
 }
 
+/// True for expressions built from non-negative constants and loop variables with
+/// + and * (loop variables are non-negative: loops start at 0 or at such a sum).
+bool nonNegative(const Expr &e) {
+  if (e->kind == ExprKind::Int) return e->intValue >= 0;
+  if (e->kind == ExprKind::Var) return true;
+  if (e->kind != ExprKind::Binary || (e->op != BinOp::Add && e->op != BinOp::Mul)) return false;
+  return nonNegative(e->operands[0]) && nonNegative(e->operands[1]);
+}
+
+/// x / 1 -> x, x % 1 -> 0, and (x * c + k) / c -> x, (x * c + k) % c -> k for
+/// non-negative x and 0 <= k < c (what splits by c leave in indices).
+Expr simplifyDivMod(const Expr &e) {
+  const Expr &a = e->operands[0];
+  auto c = asConstInt(e->operands[1]);
+  if (c && *c == 1) return e->op == BinOp::Div ? a : intImm(0);
+  if (!c || *c <= 0) return e;
+  Expr scaled = a, rest = intImm(0);
+  if (a->kind == ExprKind::Binary && a->op == BinOp::Add) {
+    scaled = a->operands[0];
+    rest = a->operands[1];
+  }
+  auto k = asConstInt(rest);
+  bool multiple = scaled->kind == ExprKind::Binary && scaled->op == BinOp::Mul && isInt(scaled->operands[1], *c);
+  if (!multiple || !k || *k < 0 || *k >= *c || !nonNegative(scaled->operands[0])) return e;
+  return e->op == BinOp::Div ? scaled->operands[0] : intImm(*k);
+}
+
 Expr simplifyInt(const Expr &e) {
   const Expr &a = e->operands[0], &b = e->operands[1];
   auto ca = asConstInt(a), cb = asConstInt(b);
@@ -70,8 +97,8 @@ Expr simplifyInt(const Expr &e) {
     if (isInt(b, 1)) return a;
     if (ca) return simplifyExpr(b * a);
     return reassociate(e);
-  case BinOp::Div: return isInt(b, 1) ? a : e;
-  case BinOp::Mod: return isInt(b, 1) ? intImm(0) : e;
+  case BinOp::Div:
+  case BinOp::Mod: return simplifyDivMod(e);
   default: return e;
   }
 }

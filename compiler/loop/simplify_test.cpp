@@ -58,6 +58,23 @@ TEST(SimplifyPass, ResolvesConstantConditionals) {
 )");
 }
 
+// Splits leave (x * c + k) / c and % c in indices; they fold for 0 <= k < c.
+TEST(SimplifyPass, FoldsDivModOfSplitIndices) {
+  EXPECT_EQ(runPasses(R"(func @f(%x: f32[4, 8] global) {
+  for %o from 0 extent 4 {
+    %x[(%o * 8 + 3) / 8, (%o * 8 + 3) % 8] = %x[(%o * 8 + 9) / 8, %o * 8 % 8]
+  }
+}
+)",
+                      "simplify"),
+            R"(func @f(%x: f32[4, 8] global) {
+  for %o from 0 extent 4 {
+    %x[%o, 3] = %x[(%o * 8 + 9) / 8, 0]
+  }
+}
+)");
+}
+
 TEST(PassManager, RejectsUnknownPassBeforeRunning) {
   auto func = parseFunc("func @f(%x: f32[4] global) {\n  %x[0] = 1.0\n}\n");
   ASSERT_TRUE(func.ok());

@@ -13,10 +13,10 @@ int64_t blockFor(int64_t extent, int64_t limit) {
   return 1;
 }
 
-/// Picks the width block: the divisor of `extent` closest to a multiple of the
-/// vector width (so vector loops have no remainder), capped at two vectors.
+/// Picks the width block: a divisor of `extent` that fills whole vector registers
+/// (one, else two), else one register with a lane or a half to spare.
 int64_t widthBlock(int64_t extent, int64_t vector) {
-  for (int64_t b : {2 * vector, vector + vector / 2 + vector / 4, vector, vector - 1, vector / 2})
+  for (int64_t b : {vector, 2 * vector, vector - 1, vector / 2})
     if (b > 1 && extent % b == 0) return b;
   return blockFor(extent, vector);
 }

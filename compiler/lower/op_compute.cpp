@@ -29,7 +29,19 @@ const std::set<std::string> kBinary = {"Add", "Sub", "Mul", "Div", "Pow", "Max",
 /// Builds one kernel's ComputeFunc: parameters, loads with broadcasting, stages.
 class Builder {
 public:
-  Builder(const graph::Graph &graph, const std::string &name) : graph_(graph) { func_.name = name; }
+  Builder(const graph::Graph &graph, const std::string &name, const DescribeOptions &options)
+      : graph_(graph), options_(options) {
+    func_.name = name;
+  }
+
+  /// A parameter bound to a constant derived here (named `value`).
+  loop::Buffer constantParam(const std::string &value, Tensor data) {
+    loop::Buffer b{strCat("p", func_.params.size()), DType::F32, data.shape(), loop::MemScope::Global};
+    func_.params.push_back(b);
+    bound_.push_back(value);
+    constants_[value] = std::move(data);
+    return b;
+  }
 
   /// The parameter bound to graph value `value` (added on first use).
   StatusOr<loop::Buffer> param(const std::string &value) {
@@ -69,8 +81,10 @@ public:
   }
 
   const graph::Graph &graph_;
+  const DescribeOptions &options_;
   loop::ComputeFunc func_;
   std::vector<std::string> bound_;
+  std::map<std::string, Tensor> constants_;
   loop::Buffer output_;
 };
 
@@ -161,6 +175,18 @@ std::vector<std::string> axisNames(size_t rank, const std::string &prefix) {
   return names;
 }
 
+/// OIHW -> [O/block][I][H][W][block].
+Tensor packWeights(const Tensor &w, int64_t block) {
+  const Shape &s = w.shape();
+  int64_t inner = s[1] * s[2] * s[3];
+  Tensor packed(DType::F32, {s[0] / block, s[1], s[2], s[3], block});
+  const float *src = w.data<float>();
+  float *dst = packed.data<float>();
+  for (int64_t o = 0; o < s[0]; ++o)
+    for (int64_t r = 0; r < inner; ++r) dst[((o / block) * inner + r) * block + o % block] = src[o * inner + r];
+  return packed;
+}
+
 /// Conv (2-D): a zero-padding stage when padded, then the reduction over
 /// input channels of the group and the kernel window.
 StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
@@ -170,7 +196,15 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
                       graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {ws[2], ws[3]}, false));
   int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
-  TS_ASSIGN_OR_RETURN(loop::Buffer w, b.param(node.input(1)));
+  int64_t block = b.options_.convWeightBlock;
+  const Tensor *constantWeights = b.graph_.constantOf(node.input(1));
+  bool packed = block > 1 && constantWeights && ws[0] % block == 0;
+  loop::Buffer w;
+  if (packed) {
+    w = b.constantParam(strCat(node.input(1), ".oihw", block, "o"), packWeights(*constantWeights, block));
+  } else {
+    TS_ASSIGN_OR_RETURN(w, b.param(node.input(1)));
+  }
   std::string src = x.name;
   Shape padded = {xs[0], xs[1], xs[2] + geo.padBegin[0] + geo.padEnd[0], xs[3] + geo.padBegin[1] + geo.padEnd[1]};
   if (padded != xs) {
@@ -192,8 +226,9 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   Expr channel = groups == 1 ? loop::var("ic") : (mg == 1 ? oc * i(cg) : (oc / i(mg)) * i(cg)) + loop::var("ic");
   Expr ih = loop::var("oh") * i(geo.strides[0]) + loop::var("kh") * i(geo.dilations[0]);
   Expr iw = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]);
-  s.body = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw}) *
-           loop::load(w.name, DType::F32, {oc, loop::var("ic"), loop::var("kh"), loop::var("kw")});
+  std::vector<Expr> wIndex = {oc, loop::var("ic"), loop::var("kh"), loop::var("kw")};
+  if (packed) wIndex = {oc / i(block), loop::var("ic"), loop::var("kh"), loop::var("kw"), oc % i(block)};
+  s.body = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw}) * loop::load(w.name, DType::F32, wIndex);
   s.init = f(0);
   if (node.hasInput(2)) {
     TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
@@ -348,8 +383,8 @@ bool isFusableElementwise(const Node &node) {
 }
 
 StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const KernelGroup &group,
-                                          const std::string &name) {
-  Builder b(graph, name);
+                                          const std::string &name, const DescribeOptions &options) {
+  Builder b(graph, name, options);
   const Node &anchor = graph.nodes[group.nodes[0]];
   const std::string &outValue = graph.nodes[group.nodes.back()].outputs[0];
   const graph::TensorType &outType = graph.typeOf(outValue);
@@ -374,7 +409,7 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
   else if (group.nodes.size() > 1 || stage.epilogue)
     stage.epilogue = epilogue;
   b.func_.stages.push_back(stage);
-  return KernelDescription{b.func_, b.bound_};
+  return KernelDescription{b.func_, b.bound_, b.constants_};
 }
 
 } // namespace tessera::lower

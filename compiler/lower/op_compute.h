@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,21 @@ struct KernelDescription {
   loop::ComputeFunc func;
   /// The graph value bound to each parameter of `func`, in order.
   std::vector<std::string> params;
+  /// Constants derived at compile time (repacked weights), by the value name used in
+  /// `params`; the caller adds them to the graph it runs.
+  std::map<std::string, Tensor> constants;
+};
+
+/// Target-dependent layout choices, explicit for the tuner.
+struct DescribeOptions {
+  /// Repack constant conv weights OIHW -> [O/b][I][H][W][b] for this b (0: keep OIHW),
+  /// so a register tile's b output channels read adjacent weights.
+  int64_t convWeightBlock = 0;
 };
 
 /// Describes a kernel; Unimplemented when an op or type has no description yet.
 StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const KernelGroup &group,
-                                           const std::string &name);
+                                           const std::string &name, const DescribeOptions &options = {});
 /// True for the elementwise ops that can be fused into a preceding kernel's epilogue.
 bool isFusableElementwise(const graph::Node &node);
 
