@@ -1,7 +1,7 @@
 #!/bin/sh
 # rtl/harness/cli_test.sh BIN_DIR SOURCE_DIR: `tessera run --backend rtl` on every example:
 # outputs identical to the functional backend's, a report with total_cycles and units,
-# and a VCD waveform with --vcd. A config with no Verilated model is refused by name.
+# a VCD waveform with --vcd, and the same --trace as systemc. A config with no Verilated model is refused by name.
 set -eu
 bin="$1/tessera"; src="$2"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -20,6 +20,13 @@ done
 "$bin" run "$src/examples/gemm_16.s" --config "$src/configs/default.json" --backend rtl --random-inputs 1 \
   --vcd "$work/wave.vcd" > /dev/null
 grep -q 'tessera_top' "$work/wave.vcd" || { echo "--vcd wrote no waveform of tessera_top"; exit 1; }
+# With the SystemC model built, --trace of rtl is the systemc trace, byte for byte.
+if "$bin" run "$src/examples/gemm_16.s" --config "$src/configs/default.json" --backend systemc \
+    --random-inputs 1 --trace "$work/systemc.json" > /dev/null 2>&1; then
+  "$bin" run "$src/examples/gemm_16.s" --config "$src/configs/default.json" --backend rtl --random-inputs 1 \
+    --trace "$work/rtl.json" > /dev/null
+  cmp "$work/systemc.json" "$work/rtl.json" || { echo "--trace differs between systemc and rtl"; exit 1; }
+fi
 printf 'gemm uop_bgn=0 uop_end=1 iter_out=1 iter_in=1\nfinish\n' > "$work/tiny.s"
 if "$bin" run "$work/tiny.s" --config "$src/configs/large.json" --backend rtl > "$work/large.txt" 2>&1; then
   echo "the large config has no Verilated model but the run succeeded"; exit 1

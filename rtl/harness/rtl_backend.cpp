@@ -17,6 +17,7 @@
 #include "runtime/backend.h"
 #ifdef TESSERA_RTL_SYSTEMC_REPORT
 #include "simulator/systemc/report.h"
+#include "simulator/systemc/trace_writer.h"
 #include "simulator/timing/transfer_shape.h"
 #endif
 
@@ -118,15 +119,19 @@ systemc::SimulationOutcome outcomeOf(const isa::Program &program, const isa::Har
 #endif
 
 /// The report keys: units from the RTL's performance counters, the rest (when the SystemC
-/// model is built) from systemc::buildReport over the RTL's trace.
-nlohmann::json reportOf(const isa::Program &program, const isa::HardwareConfig &config, const rtl::RtlRun &run,
-                        const sim::Counters &counters) {
+/// model is built) from systemc::buildReport over the RTL's trace, which also gives the
+/// Chrome trace (--trace) the SystemC backend writes.
+StatusOr<nlohmann::json> reportOf(const isa::Program &program, const isa::HardwareConfig &config,
+                                  const rtl::RtlRun &run, const sim::Counters &counters, const RunOptions &options) {
   nlohmann::json details = nlohmann::json::object();
 #ifdef TESSERA_RTL_SYSTEMC_REPORT
-  details = systemc::buildReport(program, config, outcomeOf(program, config, run, counters));
+  systemc::SimulationOutcome outcome = outcomeOf(program, config, run, counters);
+  if (!options.tracePath.empty()) TS_RETURN_IF_ERROR(systemc::writeTrace(options.tracePath, program, config, outcome));
+  details = systemc::buildReport(program, config, outcome);
 #else
   (void)config;
   (void)counters;
+  if (!options.tracePath.empty()) return invalidInput("rtl: --trace needs the SystemC model built in");
 #endif
   nlohmann::json units = unitsJson(program, run);
   for (auto &[unit, classes] : units.items())
@@ -148,7 +153,7 @@ public:
     RunResult result;
     for (const isa::Instruction &inst : program.instructions) countInstruction(inst, config_, result.counters);
     result.totalCycles = run.totalCycles;
-    result.details = reportOf(program, config_, run, result.counters);
+    TS_ASSIGN_OR_RETURN(result.details, reportOf(program, config_, run, result.counters, options));
     return result;
   }
 
