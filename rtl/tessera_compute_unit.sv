@@ -278,7 +278,8 @@ module tessera_compute_unit
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(gemm_acc_we && alu_acc_we)) else $error("tessera_compute_unit: GEMM and ALU both write acc");
+      assert (!(gemm_acc_we && alu_acc_we))
+        else $error("tessera_compute_unit: GEMM and ALU both write acc");
       assert (!(acc_we_o && pad_we_o && acc_sel_o))
         else $error("tessera_compute_unit: a LOAD pads acc while GEMM/ALU write it");
     end

@@ -70,7 +70,8 @@ module tessera_mem_arbiter #(
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!lock_q || req_i[owner_q]) else $error("tessera_mem_arbiter: transfer dropped its request");
+      assert (!lock_q || req_i[owner_q])
+        else $error("tessera_mem_arbiter: transfer dropped its request");
     end
   end
 `endif

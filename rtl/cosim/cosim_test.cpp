@@ -206,7 +206,8 @@ void randomCases(const std::string &configName, uint64_t firstSeed, uint64_t cou
     Case c{program->name, seed, program->program};
     cosimulate(c, config);
     if (::testing::Test::HasFailure()) {
-      ADD_FAILURE() << describe(c) << " failed; its program:\n" << program->text.substr(program->text.find(".tensor OUT"));
+      ADD_FAILURE() << describe(c) << " failed; its program (without the IN data):\n"
+                    << program->text.substr(program->text.find(".tensor OUT"));
       return;
     }
   }

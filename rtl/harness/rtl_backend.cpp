@@ -4,8 +4,10 @@
 // `systemc` backend: total_cycles, units (busy/stall/idle cycles per unit) and the work
 // counters. When the SystemC model is built, the RTL's trace is turned into its records
 // and the whole report (utilization, dram, overlap, segments, ...) comes from the same
-// systemc::buildReport, with the unit cycle classes taken from the RTL's counters. The RTL has no byte or micro-op counters, so the work counters are derived
-// from the instruction fields with the golden executor's rules (one LOAD moves
+// systemc::buildReport, with the unit cycle classes taken from the RTL's counters;
+// --trace writes the same Chrome trace as systemc. The RTL has no byte or micro-op
+// counters, so the work counters are derived from the instruction fields with the
+// golden executor's rules (one LOAD moves
 // y_size * x_size entries, a GEMM runs iter_out * iter_in * (uop_end - uop_bgn)
 // micro-op iterations, ...); the co-simulation test checks them against `functional`.
 //

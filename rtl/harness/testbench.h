@@ -209,7 +209,8 @@ private:
   }
 
   void recordTrace() {
-    if (top_->disp_valid_o && dispatched_ < run_.instructions.size()) run_.instructions[dispatched_++].dispatch = cycle_;
+    if (top_->disp_valid_o && dispatched_ < run_.instructions.size())
+      run_.instructions[dispatched_++].dispatch = cycle_;
     for (size_t unit = 0; unit < 3; ++unit) {
       const std::vector<size_t> &list = order_.indices[unit];
       if ((top_->unit_start_o >> unit & 1) && order_.started[unit] < list.size())
