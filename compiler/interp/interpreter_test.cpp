@@ -120,3 +120,38 @@ TEST(Interpreter, FusedConvAddsResidualBeforeActivation) {
 
 } // namespace
 } // namespace tessera::interp
+
+#include "compiler/interp/layer_compare.h"
+
+namespace tessera::interp {
+namespace {
+
+// The first diverging value in the reference's order names the layer.
+TEST(LayerCompare, NamesTheFirstDivergentLayer) {
+  auto graph = graph::parseGraph(R"(graph @g(%x: f32[4]) {
+  %a = Relu(%x) : f32[4] loc("first")
+  %b = Neg(%a) : f32[4] loc("second")
+  %c = Exp(%b) : f32[4] loc("third")
+  return %c
+}
+)");
+  ASSERT_TRUE(graph.ok());
+  auto inputs = randomInputs(*graph, 1);
+  ASSERT_TRUE(inputs.ok());
+  auto values = recordAllValues(*graph, *inputs);
+  ASSERT_TRUE(values.ok());
+  TensorMap candidate = *values;
+  auto same = compareLayers(*graph, *inputs, candidate);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->compared, 3);
+  EXPECT_EQ(same->firstDivergentValue, "");
+  candidate.at("b").data<float>()[2] += 1.0f;
+  candidate.at("c").data<float>()[2] += 1.0f;
+  auto diverged = compareLayers(*graph, *inputs, candidate);
+  ASSERT_TRUE(diverged.ok());
+  EXPECT_EQ(diverged->firstDivergentLayer, "Neg 'second'");
+  EXPECT_EQ(diverged->message, "1 of 4 elements differ (first at 2, max abs error 1)");
+}
+
+} // namespace
+} // namespace tessera::interp

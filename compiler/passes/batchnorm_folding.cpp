@@ -101,7 +101,11 @@ StatusOr<bool> runBatchNormFolding(graph::Graph &graph, PassContext &context) {
     if (!producer || !affine || (producer->op != "Conv" && producer->op != "Gemm")) continue;
     Node &target = graph.nodes[producers.at(bn.inputs[0])];
     bool folded = target.op == "Conv" ? foldIntoConv(graph, target, *affine) : foldIntoGemm(graph, target, *affine);
-    if (!folded || !forwardValue(graph, bn.outputs[0], bn.inputs[0])) continue;
+    if (!folded) continue;
+    // The folded op now computes the BatchNorm's result, so it takes that value's
+    // name; the pre-BatchNorm value no longer exists.
+    graph.eraseValue(target.outputs[0]);
+    target.outputs[0] = bn.outputs[0];
     erase[i] = true;
     context.count(target.op == "Conv" ? "folded-into-conv" : "folded-into-gemm");
     changed = true;

@@ -45,7 +45,7 @@ TEST(BatchNormFolding, FoldsIntoGemm) {
 }
 )";
   std::string output = runPipelineOnText("bn-fold", input);
-  EXPECT_NE(output.find("%y = Gemm(%x, %b_bn, %b_bn_bias) {transB = 1}"), std::string::npos) << output;
+  EXPECT_NE(output.find("%y = Gemm(%x, %b_bn, %b_bn_bias) {transB = 1} : f32[2,2]"), std::string::npos) << output;
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 
