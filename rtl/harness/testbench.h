@@ -68,6 +68,7 @@ public:
     context_->fatalOnError(false); // a failed RTL assertion becomes an error status
     top_ = std::make_unique<Top>(context_.get());
     beatBytes_ = uint64_t(config.dram_bytes_per_cycle);
+    beat_.resize(size_t(beatBytes_));
     for (size_t i = 0; i < program.instructions.size(); ++i)
       order_.indices[size_t(isa::unitOf(program.instructions[i]))].push_back(i);
     run_.instructions.resize(program.instructions.size());
@@ -160,9 +161,9 @@ private:
       top_->mem_wbeat_i = 1;
       return;
     }
-    uint8_t data[256] = {};
-    std::copy_n(dram_.data() + burst->addr + burst->done * beatBytes_, beatSize(*burst), data);
-    putBytes(top_->mem_rsp_data_i, data, size_t(beatBytes_));
+    std::fill(beat_.begin(), beat_.end(), 0);
+    std::copy_n(dram_.data() + burst->addr + burst->done * beatBytes_, beatSize(*burst), beat_.begin());
+    putBytes(top_->mem_rsp_data_i, beat_.data(), beat_.size());
     top_->mem_rsp_id_i = burst->id;
     top_->mem_rsp_valid_i = 1;
   }
@@ -170,9 +171,8 @@ private:
   void finishBeat(Burst *burst) {
     if (!burst) return;
     if (burst->write) {
-      uint8_t data[256] = {};
-      getBytes(top_->mem_wdata_o, data, size_t(beatBytes_));
-      std::copy_n(data, beatSize(*burst), dram_.data() + burst->addr + burst->done * beatBytes_);
+      getBytes(top_->mem_wdata_o, beat_.data(), beat_.size());
+      std::copy_n(beat_.begin(), beatSize(*burst), dram_.data() + burst->addr + burst->done * beatBytes_);
     }
     if (++burst->done == burst->beats) bursts_.pop_front();
   }
@@ -254,6 +254,7 @@ private:
   std::unique_ptr<Top> top_;
   std::unique_ptr<VerilatedVcdC> vcd_;
   std::deque<Burst> bursts_;
+  std::vector<uint8_t> beat_; ///< one data beat on its way in or out
   UnitOrder order_;
   RtlRun run_;
   uint64_t beatBytes_ = 0, cycle_ = 0, time_ = 0;
