@@ -1,7 +1,7 @@
 //===- cmd_compare.cpp - `tessera compare`: per-layer comparison with the reference ===//
 //
 //   tessera compare model.onnx|model.tg [--passes=a,b | --against other.tg]
-//                   [--input name=x.npy] [--rtol 1e-4] [--atol 1e-5]
+//                   [--input name=x.npy] [--rtol 1e-4] [--atol 1e-4]
 //
 // Runs the model on the reference interpreter and a candidate (the model after a pass
 // pipeline, the default one unless --passes is given, or another graph given with
@@ -71,7 +71,7 @@ int runCompareCommand(const std::vector<std::string> &args) {
       "input", po::value<std::vector<std::string>>()->composing(), "name=x.npy (other inputs are seeded random)")(
       "input-shape", po::value<std::vector<std::string>>()->composing(), "name:1x3x224x224 for dynamic ONNX inputs")(
       "rtol", po::value<double>()->default_value(1e-4), "relative tolerance")(
-      "atol", po::value<double>()->default_value(1e-5), "absolute tolerance");
+      "atol", po::value<double>()->default_value(1e-4), "absolute tolerance");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
