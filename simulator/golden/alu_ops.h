@@ -32,7 +32,7 @@ inline int32_t requantize(int32_t x, uint32_t multiplier, uint32_t shift) {
 /// shr: shifts right with rounding for 0 < s <= 31 (larger saturate at 31), left for s < 0.
 inline int32_t shiftRight(int32_t x, int32_t shift) {
   if (shift >= 0) return int32_t(roundingShiftRight(x, std::min(shift, 31)));
-  return int32_t(uint32_t(x) << std::min(-shift, 31));
+  return int32_t(uint32_t(x) << (shift < -31 ? 31 : -shift)); // -INT32_MIN would overflow
 }
 
 /// clip: clamp to [lo, hi], lo = operand[15:8] and hi = operand[7:0] as signed bytes.
