@@ -396,6 +396,15 @@ InferResult inferDet(const InferContext &context) {
   return one(x.dtype, Shape(x.shape.begin(), x.shape.end() - 2));
 }
 
+InferResult inferGridSample(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireInput(context, 0));
+  TS_RETURN_IF_ERROR(requireInput(context, 1));
+  const TensorType &x = context.in(0), &grid = context.in(1);
+  if (!x.ranked || !grid.ranked) return oneUnranked(x.dtype);
+  if (x.rank() != 4 || grid.rank() != 4) return context.error("X and grid must have rank 4");
+  return one(x.dtype, {x.shape[0], x.shape[1], grid.shape[1], grid.shape[2]});
+}
+
 InferResult inferWindow(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   auto dtype = parseDType(context.node.attrs.getString("output_datatype", "f32"));
