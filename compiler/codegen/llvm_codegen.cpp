@@ -54,12 +54,15 @@ Expr flatIndex(const std::vector<Expr> &indices, const Shape &shape) {
   return flat;
 }
 
-/// True when every statement under `s` is a store (what vector code handles).
-bool onlyStores(const Stmt &s) {
+/// True when `s` holds only stores and conditionals that do not depend on `var`
+/// (what vector code handles).
+bool vectorizable(const Stmt &s, const std::string &var) {
   if (s->kind == StmtKind::Store) return true;
+  if (s->kind == StmtKind::If)
+    return !loop::usesVar(s->cond, var) && vectorizable(s->body, var) && (!s->orElse || vectorizable(s->orElse, var));
   if (s->kind != StmtKind::Seq) return false;
   for (const Stmt &child : s->stmts)
-    if (!onlyStores(child)) return false;
+    if (!vectorizable(child, var)) return false;
   return true;
 }
 
@@ -98,6 +101,7 @@ private:
   Status stmt(const Stmt &s);
   Status forLoop(const Stmt &s);
   Status vectorLoop(const Stmt &s, int64_t width);
+  Status vectorStmt(const Stmt &s);
   StatusOr<llvm::Value *> vexpr(const Expr &e);
   StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
                                   llvm::Value *value);
@@ -286,30 +290,40 @@ Status FuncEmitter::vectorLoop(const Stmt &s, int64_t width) {
   vecWidth_ = width;
   scope_.vars[s->var] = b_.CreateAdd(splatOf(min, width), llvm::ConstantVector::get(lanes));
   scope_.vars[s->var + ".base"] = min;
-  std::vector<Stmt> stores;
-  loop::visitStmts(s->body, [&](const Stmt &st) {
-    if (st->kind == StmtKind::Store) stores.push_back(st);
-  });
-  Status status = absl::OkStatus();
-  for (const Stmt &st : stores) {
-    auto value = vexpr(st->value);
-    if (!value.ok()) {
-      status = value.status();
-      break;
-    }
-    llvm::Value *v = splat(*value);
-    if (v->getType()->getScalarType()->isIntegerTy(1)) v = b_.CreateZExt(v, llvm::VectorType::get(b_.getInt8Ty(), llvm::ElementCount::getFixed(static_cast<unsigned>(width))));
-    auto stored = vaccess(nullptr, st->name, st->indices, /*isLoad=*/false, v);
-    if (!stored.ok()) {
-      status = stored.status();
-      break;
-    }
-  }
+  Status status = vectorStmt(s->body);
   scope_.vars.erase(s->var);
   scope_.vars.erase(s->var + ".base");
   vecVar_.clear();
   vecWidth_ = 0;
   return status;
+}
+
+Status FuncEmitter::vectorStmt(const Stmt &s) {
+  if (s->kind == StmtKind::Seq) {
+    for (const Stmt &child : s->stmts) TS_RETURN_IF_ERROR(vectorStmt(child));
+    return absl::OkStatus();
+  }
+  if (s->kind == StmtKind::If) {
+    // The condition is the same in every lane: a scalar branch around vector code.
+    TS_ASSIGN_OR_RETURN(llvm::Value * cond, vexpr(s->cond));
+    llvm::BasicBlock *then = llvm::BasicBlock::Create(ctx_, "vthen", fn_);
+    llvm::BasicBlock *orElse = llvm::BasicBlock::Create(ctx_, "velse", fn_);
+    llvm::BasicBlock *join = llvm::BasicBlock::Create(ctx_, "vjoin", fn_);
+    b_.CreateCondBr(cond, then, orElse);
+    b_.SetInsertPoint(then);
+    TS_RETURN_IF_ERROR(vectorStmt(s->body));
+    b_.CreateBr(join);
+    b_.SetInsertPoint(orElse);
+    if (s->orElse) TS_RETURN_IF_ERROR(vectorStmt(s->orElse));
+    b_.CreateBr(join);
+    b_.SetInsertPoint(join);
+    return absl::OkStatus();
+  }
+  TS_ASSIGN_OR_RETURN(llvm::Value * value, vexpr(s->value));
+  llvm::Value *v = splat(value);
+  if (v->getType()->getScalarType()->isIntegerTy(1))
+    v = b_.CreateZExt(v, llvm::FixedVectorType::get(b_.getInt8Ty(), static_cast<unsigned>(vecWidth_)));
+  return vaccess(nullptr, s->name, s->indices, /*isLoad=*/false, v).status();
 }
 
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
@@ -445,7 +459,7 @@ Status FuncEmitter::forLoop(const Stmt &s) {
     if (zero && *zero == 0) return parallelLoop(s);
   }
   auto width = loop::asConstInt(s->extent);
-  if (s->forKind == ForKind::Vectorized && width && *width > 1 && *width <= 64 && vecWidth_ == 0 && onlyStores(s->body))
+  if (s->forKind == ForKind::Vectorized && width && *width > 1 && *width <= 64 && vecWidth_ == 0 && vectorizable(s->body, s->var))
     return vectorLoop(s, *width);
   TS_ASSIGN_OR_RETURN(llvm::Value * min, expr(s->min));
   TS_ASSIGN_OR_RETURN(llvm::Value * extent, expr(s->extent));

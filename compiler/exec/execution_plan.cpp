@@ -98,7 +98,7 @@ private:
   StatusOr<Step> compileGroup(const lower::KernelGroup &group) {
     std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
     lower::DescribeOptions describe;
-    describe.convWeightBlock = options_.schedule.channelBlock;
+    describe.convWeightBlock = options_.schedule.convChannelBlock;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);
     TS_RETURN_IF_ERROR(lower::scheduleForCpu(schedule, options_.schedule));

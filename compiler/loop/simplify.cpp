@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "compiler/loop/ir_util.h"
 
@@ -36,6 +37,19 @@ std::optional<double> foldFloat(BinOp op, double a, double b) {
 
 bool isInt(const Expr &e, int64_t value) { return e->kind == ExprKind::Int && e->intValue == value; }
 
+/// Extents of the enclosing loops that start at 0 (while simplifying a statement).
+thread_local std::map<std::string, int64_t> *gLoopExtents = nullptr;
+
+/// An upper bound (exclusive) of a non-negative term: constants and loop variables.
+std::optional<int64_t> exclusiveBound(const Expr &e) {
+  if (auto c = asConstInt(e)) return *c >= 0 ? std::optional<int64_t>(*c + 1) : std::nullopt;
+  if (e->kind == ExprKind::Var && gLoopExtents) {
+    auto it = gLoopExtents->find(e->name);
+    if (it != gLoopExtents->end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 /// (x + c1) + c2 -> x + (c1 + c2) and (x * c1) * c2 -> x * (c1 * c2).
 Expr reassociate(const Expr &e) {
   const Expr &a = e->operands[0], &b = e->operands[1];
@@ -50,11 +64,15 @@ Expr reassociate(const Expr &e) {
 }
 
 /// True for expressions built from non-negative constants and loop variables with
-/// + and * (loop variables are non-negative: loops start at 0 or at such a sum).
+/// +, * and division or remainder by positive constants (loop variables are
+/// non-negative: loops start at 0 or at such a sum).
 bool nonNegative(const Expr &e) {
   if (e->kind == ExprKind::Int) return e->intValue >= 0;
   if (e->kind == ExprKind::Var) return true;
-  if (e->kind != ExprKind::Binary || (e->op != BinOp::Add && e->op != BinOp::Mul)) return false;
+  if (e->kind != ExprKind::Binary) return false;
+  bool byPositiveConstant = asConstInt(e->operands[1]).value_or(0) > 0;
+  if (e->op != BinOp::Add && e->op != BinOp::Mul && !((e->op == BinOp::Div || e->op == BinOp::Mod) && byPositiveConstant))
+    return false;
   return nonNegative(e->operands[0]) && nonNegative(e->operands[1]);
 }
 
@@ -70,10 +88,10 @@ Expr simplifyDivMod(const Expr &e) {
     scaled = a->operands[0];
     rest = a->operands[1];
   }
-  auto k = asConstInt(rest);
+  auto bound = exclusiveBound(rest);
   bool multiple = scaled->kind == ExprKind::Binary && scaled->op == BinOp::Mul && isInt(scaled->operands[1], *c);
-  if (!multiple || !k || *k < 0 || *k >= *c || !nonNegative(scaled->operands[0])) return e;
-  return e->op == BinOp::Div ? scaled->operands[0] : intImm(*k);
+  if (!multiple || !bound || *bound > *c || !nonNegative(scaled->operands[0])) return e;
+  return e->op == BinOp::Div ? scaled->operands[0] : rest;
 }
 
 Expr simplifyInt(const Expr &e) {
@@ -139,7 +157,11 @@ Stmt simplifyFor(const Stmt &s) {
     substituteInStmt(s->body, {{s->var, s->min}});
     return simplifyStmt(s->body);
   }
+  auto min = asConstInt(s->min);
+  bool ranged = gLoopExtents && extent && min && *min == 0;
+  if (ranged) (*gLoopExtents)[s->var] = *extent;
   s->body = simplifyStmt(s->body);
+  if (ranged) gLoopExtents->erase(s->var);
   return s;
 }
 
@@ -193,7 +215,10 @@ Stmt simplifyStmt(const Stmt &s) {
 }
 
 Status simplifyPass(Func &func) {
+  std::map<std::string, int64_t> extents;
+  gLoopExtents = &extents;
   func.body = simplifyStmt(func.body);
+  gLoopExtents = nullptr;
   return absl::OkStatus();
 }
 

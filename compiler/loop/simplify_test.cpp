@@ -63,6 +63,9 @@ TEST(SimplifyPass, FoldsDivModOfSplitIndices) {
   EXPECT_EQ(runPasses(R"(func @f(%x: f32[4, 8] global) {
   for %o from 0 extent 4 {
     %x[(%o * 8 + 3) / 8, (%o * 8 + 3) % 8] = %x[(%o * 8 + 9) / 8, %o * 8 % 8]
+    for %i from 0 extent 8 {
+      %x[(%o * 8 + %i) / 8, (%o * 8 + %i) % 8] = 0.0
+    }
   }
 }
 )",
@@ -70,6 +73,9 @@ TEST(SimplifyPass, FoldsDivModOfSplitIndices) {
             R"(func @f(%x: f32[4, 8] global) {
   for %o from 0 extent 4 {
     %x[%o, 3] = %x[(%o * 8 + 9) / 8, 0]
+    for %i from 0 extent 8 {
+      %x[%o, %i] = 0.0
+    }
   }
 }
 )");

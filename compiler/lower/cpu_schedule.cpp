@@ -1,6 +1,8 @@
 //===- cpu_schedule.cpp - Register-blocked, vectorized, parallel CPU schedules ----------===//
 #include "compiler/lower/cpu_schedule.h"
 
+#include "compiler/lower/op_compute.h"
+
 namespace tessera::lower {
 namespace {
 
@@ -82,6 +84,41 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
   return absl::OkStatus();
 }
 
+/// Fuses the leading loops of `name` until there is enough parallel work, and marks
+/// the fused loop parallel.
+Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, const CpuScheduleParams &p) {
+  TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
+  std::string outer = loops[0].name;
+  int64_t iterations = loops[0].extent;
+  for (size_t k = 1; k < maxLoops && iterations < 64; ++k) {
+    std::string fused = strCat("f", k);
+    TS_RETURN_IF_ERROR(s.fuse(name, outer, loops[k].name, fused));
+    outer = fused;
+    iterations *= loops[k].extent;
+  }
+  if (iterations >= p.minParallelIterations) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  return absl::OkStatus();
+}
+
+/// Conv: [n, co, oh, wo] outside, the reduction, then wi (unrolled) x ci (vector).
+Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
+  int64_t wb = std::min(p.convWidthBlock, stage.output.shape[3]);
+  TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
+  TS_RETURN_IF_ERROR(s.split(name, "ow", wb, "wo", "wi"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "oh", "wo", "ic", "kh", "kw", "wi", "ci"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
+  if (wb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
+  if (cb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "ci"));
+  return parallelizeOuter(s, name, 3, p);
+}
+
+bool isDenseConv(const loop::Stage &stage) {
+  return stage.combiner == loop::Combiner::Sum && stage.reduceAxes.size() == 3 && stage.reduceAxes[0].name == "ic" &&
+         stage.reduceAxes[0].extent > 1 && stage.axes.size() == 4;
+}
+
 bool isTiledReduction(const loop::Stage &stage) {
   if (stage.combiner != loop::Combiner::Sum) return false;
   size_t rank = stage.axes.size();
@@ -92,7 +129,9 @@ bool isTiledReduction(const loop::Stage &stage) {
 
 Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
   for (const loop::Stage &stage : schedule.func().stages) {
-    if (isTiledReduction(stage))
+    if (isDenseConv(stage))
+      TS_RETURN_IF_ERROR(scheduleConv(schedule, stage, params));
+    else if (isTiledReduction(stage))
       TS_RETURN_IF_ERROR(scheduleTiledReduction(schedule, stage, params));
     else
       TS_RETURN_IF_ERROR(scheduleSimple(schedule, stage, params));

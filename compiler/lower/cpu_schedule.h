@@ -8,6 +8,9 @@
 //    axis by `vectorWidth`, put the reduction loops outside the tile, accumulate the
 //    tile in a local buffer (cache_write), unroll the channel block, vectorize the
 //    width block, and run the outermost loops in parallel;
+//  * convolutions with more than one input channel per group: vectorize over a block
+//    of output channels (weights repacked to make it contiguous), unroll a block of
+//    output columns, broadcast each input element: no gathers at any stride;
 //  * elementwise stages: the innermost axis split by the vector width and vectorized,
 //    the outermost axes fused and parallel.
 //
@@ -21,6 +24,12 @@ namespace tessera::lower {
 struct CpuScheduleParams {
   /// Output channels (columns) accumulated together: rows of the register tile.
   int64_t channelBlock = 8;
+  /// Convolutions (not depthwise): output channels per register tile, the vector
+  /// axis (16 = two AVX2 registers; weights are repacked by the same block).
+  int64_t convChannelBlock = 16;
+  /// Convolutions: output columns per register tile (unrolled; 7 x 2 registers of
+  /// accumulators leave two for weights and one for the broadcast input).
+  int64_t convWidthBlock = 7;
   /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
   int64_t vectorWidth = 8;
   /// Loops of at least this many iterations (after fusion) run in parallel.

@@ -196,9 +196,9 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
                       graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {ws[2], ws[3]}, false));
   int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
-  int64_t block = b.options_.convWeightBlock;
+  int64_t block = convChannelBlock(ws[0], b.options_.convWeightBlock);
   const Tensor *constantWeights = b.graph_.constantOf(node.input(1));
-  bool packed = block > 1 && constantWeights && ws[0] % block == 0;
+  bool packed = block > 1 && constantWeights;
   loop::Buffer w;
   if (packed) {
     w = b.constantParam(strCat(node.input(1), ".oihw", block, "o"), packWeights(*constantWeights, block));
@@ -376,6 +376,12 @@ size_t chainIndex(const Node &node, const std::string &value) {
 }
 
 } // namespace
+
+int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock) {
+  for (int64_t b = maxBlock; b > 1; b /= 2)
+    if (outChannels % b == 0) return b;
+  return 1;
+}
 
 bool isFusableElementwise(const Node &node) {
   return (kUnary.count(node.op) || kBinary.count(node.op)) && node.outputs.size() >= 1 &&

@@ -41,6 +41,10 @@ struct DescribeOptions {
   int64_t convWeightBlock = 0;
 };
 
+/// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...
+/// that divides it (1 when none above 1 does). Schedules tile output channels by it.
+int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock);
+
 /// Describes a kernel; Unimplemented when an op or type has no description yet.
 StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const KernelGroup &group,
                                            const std::string &name, const DescribeOptions &options = {});
