@@ -1,0 +1,199 @@
+//===- conv_emitter.cpp - Tiles, micro-ops and tokens of a convolution -----------------===//
+#include "compiler/accel/conv_emitter.h"
+
+#include "compiler/accel/layouts.h"
+
+#include <cstring>
+
+namespace tessera::accel {
+
+using isa::AluOp;
+using isa::Buffer;
+using isa::Field;
+using isa::Uop;
+
+namespace {
+
+/// Scratchpad placement and micro-op ranges shared by every tile of a layer.
+struct ConvPlan {
+  const ConvLayer &layer;
+  ConvTiling tiling;
+  ConvFootprint f;
+  int64_t rowTiles, channelTiles, tiles;
+  int64_t biasRow, requantRow;              ///< first acc row of the constant rows
+  uint32_t uopBase;                         ///< first micro-op of the layer in the table
+  int64_t gemmUops;                         ///< micro-ops per (thread, weight slot)
+  std::string input, output, weights;
+
+  int64_t accSlot(int64_t v) const { return v * f.accPerSlot; }
+  int64_t inpSlot(int64_t v) const { return v * f.inpPerSlot; }
+  int64_t wgtSlot(int64_t w) const { return w * f.wgtPerSlot; }
+  int64_t accPlane() const { return tiling.outRows * layer.outWidth; }
+  uint32_t gemmUopsOf(int64_t v, int64_t w) const { return uopBase + uint32_t((v * tiling.weightSlots + w) * gemmUops); }
+  /// ALU micro-ops of (thread v, channel tile j): `outBlocks` for mov, then `outBlocks` for requant.
+  uint32_t aluUopsOf(int64_t v, int64_t j) const {
+    int64_t gemmTotal = tiling.virtualThreads * tiling.weightSlots * gemmUops;
+    return uopBase + uint32_t(gemmTotal + (v * channelTiles + j) * 2 * tiling.outBlocks);
+  }
+};
+
+void addGemmUops(ProgramBuilder &builder, const ConvPlan &plan) {
+  const ConvLayer &l = plan.layer;
+  for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v)
+    for (int64_t w = 0; w < plan.tiling.weightSlots; ++w)
+      for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob)
+        for (int64_t ib = 0; ib < plan.f.inBlocks; ++ib)
+          for (int64_t ky = 0; ky < l.kernelH; ++ky)
+            for (int64_t kx = 0; kx < l.kernelW; ++kx) {
+              int64_t src = plan.inpSlot(v) + ib * plan.f.inRowsPerTile * plan.f.paddedWidth +
+                            ky * l.dilationH * plan.f.paddedWidth + kx * l.dilationW;
+              int64_t wgt = plan.wgtSlot(w) + ((ob * plan.f.inBlocks + ib) * l.kernelH + ky) * l.kernelW + kx;
+              builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
+            }
+}
+
+void addAluUops(ProgramBuilder &builder, const ConvPlan &plan) {
+  for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v)
+    for (int64_t j = 0; j < plan.channelTiles; ++j)
+      for (int64_t row : {plan.biasRow, plan.requantRow})
+        for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
+          int64_t global = std::min(j * plan.tiling.outBlocks + ob, plan.f.outBlocksTotal - 1);
+          builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(row + global), 0});
+        }
+}
+
+/// Emits the layer's constants and the loads of the micro-ops and constant acc rows.
+void emitSetup(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeights) {
+  const ConvLayer &l = plan.layer;
+  const isa::HardwareConfig &config = builder.config();
+  builder.addTensor(plan.weights, isa::TensorKind::constant, packedWeights);
+  Tensor constants(DType::I32, {2 * plan.f.outBlocksTotal, config.block_out});
+  Tensor bias = packChannelRows(l.bias, config.block_out, 0);
+  Tensor requant = packChannelRows(l.requantOperands, config.block_out, 0);
+  std::memcpy(constants.bytes(), bias.bytes(), bias.byteSize());
+  std::memcpy(constants.bytes() + bias.byteSize(), requant.bytes(), requant.byteSize());
+  builder.addTensor(l.name + ".constants", isa::TensorKind::constant, constants);
+  plan.uopBase = builder.uopCount();
+  addGemmUops(builder, plan);
+  addAluUops(builder, plan);
+  builder.emitUopLoad(plan.uopBase, builder.uopCount() - plan.uopBase, 0);
+  builder.emit(makeLoad(Buffer::acc, plan.biasRow, builder.entryAddress(l.name + ".constants", Buffer::acc), 1,
+                        plan.f.constRows, plan.f.constRows));
+}
+
+struct Tile {
+  int64_t index, thread, channelTile, rowTile;
+  int64_t outRow0, outRows, outBlock0, outBlocks;
+};
+
+Tile tileAt(const ConvPlan &plan, int64_t t) {
+  Tile tile;
+  tile.index = t;
+  tile.thread = t % plan.tiling.virtualThreads;
+  tile.channelTile = t / plan.rowTiles;
+  tile.rowTile = t % plan.rowTiles;
+  tile.outRow0 = tile.rowTile * plan.tiling.outRows;
+  tile.outRows = std::min(plan.tiling.outRows, plan.layer.outHeight - tile.outRow0);
+  tile.outBlock0 = tile.channelTile * plan.tiling.outBlocks;
+  tile.outBlocks = std::min(plan.tiling.outBlocks, plan.f.outBlocksTotal - tile.outBlock0);
+  return tile;
+}
+
+void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+  const ConvLayer &l = plan.layer;
+  std::vector<size_t> emitted;
+  int64_t weightSlot = tile.channelTile % plan.tiling.weightSlots;
+  bool newWeights = tile.rowTile == 0 && (plan.tiling.weightSlots == 2 || tile.channelTile == 0);
+  if (newWeights) {
+    int64_t perBlock = plan.f.inBlocks * plan.f.taps, count = tile.outBlocks * perBlock;
+    emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(weightSlot),
+                                            builder.entryAddress(plan.weights, Buffer::wgt) + tile.outBlock0 * perBlock, 1,
+                                            count, count)));
+  }
+  int64_t first = tile.outRow0 * l.strideH - l.padTop;
+  int64_t last = (tile.outRow0 + tile.outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
+  int64_t rowBegin = std::max<int64_t>(first, 0), rowEnd = std::min(last + 1, l.height);
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp);
+  for (int64_t ib = 0; ib < plan.f.inBlocks; ++ib) {
+    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + ib * plan.f.inRowsPerTile * plan.f.paddedWidth,
+                                     inputBase + (ib * l.height + rowBegin) * l.width, rowEnd - rowBegin, l.width, l.width);
+    load[Field::y_pad_0] = rowBegin - first;
+    load[Field::y_pad_1] = last + 1 - rowEnd;
+    load[Field::x_pad_0] = l.padLeft;
+    load[Field::x_pad_1] = plan.f.padRight;
+    emitted.push_back(builder.emit(load));
+  }
+  if (tile.index >= plan.tiling.virtualThreads) builder.instruction(emitted.front())[Field::pop_next] = 1;
+  builder.instruction(emitted.back())[Field::push_next] = 1;
+}
+
+void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+  const ConvLayer &l = plan.layer;
+  LoopNest pixels{tile.outRows, l.outWidth, l.outWidth, 1, 0, 0, 0, 0};
+  uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile);
+  size_t mov = builder.emit(makeAlu(AluOp::mov, alu, alu + uint32_t(tile.outBlocks), pixels, std::nullopt));
+  if (tile.index >= plan.tiling.virtualThreads) builder.instruction(mov)[Field::pop_next] = 1;
+  LoopNest gemmLoops = pixels;
+  gemmLoops.srcOut = l.strideH * plan.f.paddedWidth;
+  gemmLoops.srcIn = l.strideW;
+  uint32_t gemm = plan.gemmUopsOf(tile.thread, tile.channelTile % plan.tiling.weightSlots);
+  size_t g = builder.emit(makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocks * plan.f.taps), gemmLoops, false));
+  builder.instruction(g)[Field::pop_prev] = 1;
+  if (tile.index + plan.tiling.virtualThreads < plan.tiles) builder.instruction(g)[Field::push_prev] = 1;
+  uint32_t requant = alu + uint32_t(plan.tiling.outBlocks);
+  size_t last = builder.emit(makeAlu(AluOp::requant, requant, requant + uint32_t(tile.outBlocks), pixels, std::nullopt));
+  if (l.clipLo != -128 || l.clipHi != 127) {
+    int32_t bounds = int32_t(int16_t(uint16_t((uint32_t(l.clipLo) & 0xff) << 8 | (uint32_t(l.clipHi) & 0xff))));
+    last = builder.emit(makeAlu(AluOp::clip, alu, alu + uint32_t(tile.outBlocks), pixels, bounds));
+  }
+  builder.instruction(last)[Field::push_next] = 1;
+}
+
+void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+  const ConvLayer &l = plan.layer;
+  int64_t outputBase = builder.entryAddress(plan.output, Buffer::out);
+  std::vector<size_t> emitted;
+  for (int64_t ob = 0; ob < tile.outBlocks; ++ob) {
+    int64_t dram = outputBase + ((tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth;
+    emitted.push_back(builder.emit(makeStore(plan.accSlot(tile.thread) + ob * plan.accPlane(), dram, 1,
+                                             tile.outRows * l.outWidth, tile.outRows * l.outWidth)));
+  }
+  builder.instruction(emitted.front())[Field::pop_prev] = 1;
+  bool consumerFollows = tile.index + plan.tiling.virtualThreads < plan.tiles || tile.index == plan.tiles - 1;
+  if (consumerFollows) builder.instruction(emitted.back())[Field::push_prev] = 1;
+}
+
+} // namespace
+
+Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTiling &tiling, const std::string &input,
+                const std::string &output, LayerPosition position) {
+  const isa::HardwareConfig &config = builder.config();
+  TS_RETURN_IF_ERROR(checkConvTiling(layer, tiling, config));
+  TS_ASSIGN_OR_RETURN(Tensor packedWeights, packConvWeights(layer.weights, config.block_out, config.block_in));
+  ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights"};
+  plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
+  plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);
+  plan.tiles = plan.rowTiles * plan.channelTiles;
+  plan.biasRow = tiling.virtualThreads * plan.f.accPerSlot;
+  plan.requantRow = plan.biasRow + plan.f.outBlocksTotal;
+  plan.gemmUops = plan.f.wgtPerSlot;
+  builder.beginSegment(layer.name, "conv2d");
+  if (position == LayerPosition::afterLayer) {
+    size_t sync = builder.emit(makeGemm(0, 0, LoopNest{}, false));
+    builder.instruction(sync)[Field::pop_next] = 1;
+    builder.instruction(sync)[Field::push_prev] = 1;
+  }
+  emitSetup(builder, plan, packedWeights);
+  for (int64_t t = 0; t < plan.tiles; ++t) {
+    Tile tile = tileAt(plan, t);
+    size_t firstLoad = builder.instructionCount();
+    emitLoads(builder, plan, tile);
+    if (t == 0 && position == LayerPosition::afterLayer) builder.instruction(firstLoad)[Field::pop_next] = 1;
+    emitCompute(builder, plan, tile);
+    emitStores(builder, plan, tile);
+  }
+  builder.endSegment();
+  return absl::OkStatus();
+}
+
+} // namespace tessera::accel

@@ -1,0 +1,43 @@
+//===- conv_emitter.h - A quantized convolution as accelerator instructions ------------===//
+//
+// Emits one ConvLayer with a ConvTiling into a ProgramBuilder: the input tensor is in
+// DRAM blocked [IB][H][W][Bi] int8, the output is written blocked [OB][OH][OW][Bo] int8.
+// Per tile (channel tile j outer, row tile h inner; tile t uses virtual thread t mod V):
+//
+//   load unit:    [LOAD wgt slot j%2]  LOAD inp x IB (rows with the kernel halo; the DMA
+//                 inserts the zero padding)
+//   compute unit: ALU mov bias -> acc slot; GEMM over (channel block, input block, tap)
+//                 micro-ops inside loops (row, column); ALU requant; [ALU clip]
+//   store unit:   STORE x (channel blocks of the tile)
+//
+// Tokens, by construction (the race checker verifies every compiled layer in tests):
+//   load(t)'s last instruction pushes to compute, whose GEMM(t) pops it   (RAW inp/wgt)
+//   GEMM(t) pushes to load when tile t+V exists; load(t+V)'s first pops   (WAR inp/wgt slot)
+//   compute(t)'s last ALU pushes to store; store(t)'s first pops          (RAW out)
+//   store(t) pushes to compute when tile t+V exists; mov(t+V) pops         (WAR acc slot)
+//   the last tile's store pushes once more, for the instruction after the layer.
+// A weight slot is reused two channel tiles later, after at least two GEMMs, so the
+// inp-slot token also covers it.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/accel/conv_tiling.h"
+#include "compiler/accel/program_builder.h"
+
+namespace tessera::accel {
+
+/// Where a layer stands in the program.
+enum class LayerPosition { first, afterLayer };
+
+/// Emits `layer`; reads tensor `input`, writes tensor `output` (both already added to the
+/// builder in the blocked layouts above). Adds the layer's constants as tensors named
+/// "<layer>.weights" and "<layer>.constants". On return the store unit has pushed one
+/// token toward compute for whatever follows (the next layer or FINISH pops it). A layer
+/// after another starts with a compute no-op that pops that token and passes one to the
+/// load unit, so its loads see the previous layer's stores and its scratchpad writes
+/// follow the previous layer's last reads.
+Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTiling &tiling, const std::string &input,
+                const std::string &output, LayerPosition position);
+
+} // namespace tessera::accel

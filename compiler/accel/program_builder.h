@@ -1,0 +1,72 @@
+//===- program_builder.h - Emits an accelerator program instruction by instruction ----===//
+//
+// The back end's lowering writes through this: it allocates DRAM tensors (aligned for
+// every scratchpad's entry size), appends micro-ops to the table, emits instructions
+// with their fields and token flags, and groups them into segments (one per layer).
+// Micro-op LOADs address the table relatively; finish() places the table, patches them,
+// appends FINISH and runs the program verifier.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "isa/program.h"
+
+namespace tessera::accel {
+
+class ProgramBuilder {
+public:
+  explicit ProgramBuilder(const isa::HardwareConfig &config);
+
+  const isa::HardwareConfig &config() const { return config_; }
+
+  /// Adds a DRAM tensor; `data` only for constants. Returns its byte offset.
+  uint64_t addTensor(const std::string &name, isa::TensorKind kind, const Tensor &value);
+  uint64_t addTensor(const std::string &name, isa::TensorKind kind, DType dtype, const Shape &shape);
+  /// DRAM address of tensor `name` in entries of `buffer` (for dram_base).
+  int64_t entryAddress(const std::string &name, isa::Buffer buffer) const;
+
+  /// Appends a micro-op; returns its index in the table.
+  uint32_t addUop(const isa::Uop &uop);
+  uint32_t uopCount() const { return uint32_t(program_.uops.size()); }
+  /// Emits LOAD uop of table entries [first, first + count) to uop scratchpad row `sramBase`.
+  size_t emitUopLoad(uint32_t first, uint32_t count, int64_t sramBase);
+
+  /// Appends an instruction; returns its index.
+  size_t emit(const isa::Instruction &instruction);
+  isa::Instruction &instruction(size_t index) { return program_.instructions[index]; }
+  size_t instructionCount() const { return program_.instructions.size(); }
+
+  void beginSegment(const std::string &name, const std::string &op);
+  void endSegment();
+
+  /// Appends FINISH (popping a token from store when `popStore`), places the micro-op
+  /// table and verifies the program.
+  StatusOr<isa::Program> finish(bool popStore);
+
+private:
+  const isa::HardwareConfig &config_;
+  isa::Program program_;
+  std::vector<size_t> uopLoads_; ///< instructions whose dram_base is table-relative
+  uint64_t dramEnd_ = 0;
+  std::optional<isa::Segment> openSegment_;
+};
+
+/// Instruction constructors with every field named.
+isa::Instruction makeLoad(isa::Buffer buffer, int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize,
+                          int64_t xStride);
+isa::Instruction makeStore(int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize, int64_t xStride);
+
+/// The two hardware loops and the index factors of a GEMM or ALU instruction.
+struct LoopNest {
+  int64_t iterOut = 1, iterIn = 1;
+  int64_t dstOut = 0, dstIn = 0, srcOut = 0, srcIn = 0, wgtOut = 0, wgtIn = 0;
+};
+isa::Instruction makeGemm(uint32_t uopBegin, uint32_t uopEnd, const LoopNest &loops, bool reset);
+isa::Instruction makeAlu(isa::AluOp op, uint32_t uopBegin, uint32_t uopEnd, const LoopNest &loops,
+                         std::optional<int32_t> immediate);
+
+} // namespace tessera::accel
