@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# compare_ort.sh - tessera's `cpu` backend against ONNX Runtime's CPU engine.
+#
+#   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--threads "1 2"]
+#
+# For ResNet-18, MobileNetV2, SqueezeNet 1.1 (torchvision exports, fp32, batch 1,
+# opset 13) and an MLP 784-512-256-10, and each thread count: compiles the model with
+# `tessera compile --target cpu` (AOT .so), times `tessera run --backend cpu` (median
+# of N runs after a warm-up, in process), times ONNX Runtime on the same input in the
+# same run (node + onnxruntime-node, installed in bench/ with --ignore-scripts), and prints
+#
+#   <model> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio>
+#
+# Models come from scripts/export_models.py when present, else from the small
+# exporter below (same torchvision constructors, seeded weights).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build"
+models="${TMPDIR:-/tmp}/tessera-bench-models"
+repeat=20
+threads_list="1 2"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build) build="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --threads) threads_list="$2"; shift 2 ;;
+    *) echo "usage: $0 [--build DIR] [--models DIR] [--repeat N] [--threads \"1 2\"]" >&2; exit 2 ;;
+  esac
+done
+tessera="$build/bin/tessera"
+[[ -x "$tessera" ]] || { echo "compare_ort.sh: $tessera not built" >&2; exit 1; }
+python=/usr/bin/python3
+mkdir -p "$models"
+
+# ONNX Runtime through node, installed once beside the script.
+if [[ ! -d "$root/bench/node_modules/onnxruntime-node" ]]; then
+  (cd "$root/bench" && npm install --ignore-scripts --no-audit --no-fund --silent >/dev/null)
+fi
+
+# Models: the front end's exporter, else a minimal one.
+if [[ -f "$root/scripts/export_models.py" ]]; then
+  "$python" "$root/scripts/export_models.py" --out "$models" >/dev/null 2>&1 || true
+fi
+"$python" - "$models" <<'PY'
+import os, sys
+import torch, torchvision
+out = sys.argv[1]
+torch.manual_seed(0)
+nets = {
+    "resnet18": (torchvision.models.resnet18, (1, 3, 224, 224)),
+    "mobilenet_v2": (torchvision.models.mobilenet_v2, (1, 3, 224, 224)),
+    "squeezenet1_1": (torchvision.models.squeezenet1_1, (1, 3, 224, 224)),
+    "mlp": (lambda: torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
+                                        torch.nn.ReLU(), torch.nn.Linear(256, 10)), (1, 784)),
+}
+for name, (make, shape) in nets.items():
+    path = os.path.join(out, name + ".onnx")
+    x = torch.randn(*shape)
+    if not os.path.exists(path):
+        model = make().eval()
+        torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["output"])
+    x.numpy().astype("float32").tofile(os.path.join(out, name + ".input.bin"))
+    with open(os.path.join(out, name + ".input.bin.shape"), "w") as f:
+        f.write(str(list(shape)))
+    import numpy
+    numpy.save(os.path.join(out, name + ".input.npy"), x.numpy().astype("float32"))
+PY
+
+for model in resnet18 mobilenet_v2 squeezenet1_1 mlp; do
+  onnx="$models/$model.onnx"
+  so="$models/$model.so"
+  "$tessera" compile "$onnx" --target cpu -o "$so" >/dev/null
+  for threads in $threads_list; do
+    tessera_ms=$("$tessera" run "$so" --backend cpu --input "input=$models/$model.input.npy" \
+                   --repeat "$repeat" --threads "$threads" --print-time |
+                 sed -n 's/^latency_ms: median=\([0-9.]*\).*/\1/p')
+    ort_ms=$(node "$root/bench/ort_bench.js" "$onnx" "$threads" "$repeat" "$models/$model.input.bin" |
+             sed -n 's/^ort_ms=//p')
+    ratio=$(awk -v o="$ort_ms" -v t="$tessera_ms" 'BEGIN { printf "%.3f", o / t }')
+    echo "$model threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio"
+  done
+done
