@@ -3,10 +3,8 @@
 // Each op in ops.def names an inference rule computing its result types from its
 // input types, its attributes and the data of constant inputs (Reshape's target
 // shape, Slice's bounds, ...). Dimensions that depend on runtime data come out as
-// unknown (`?`). One rule, inferFromRecord, is used by the few ops whose result shape
-// is data-dependent or that only the importer sees (TopK with a runtime K, the losses,
-// Einsum): it keeps the types recorded on the graph (by ONNX's shape inference at
-// import) and checks only the arity.
+// unknown (`?`). One rule, inferFromRecord, used only by Einsum, keeps the types
+// recorded on the graph (by ONNX's shape inference at import).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
