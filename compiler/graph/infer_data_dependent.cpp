@@ -114,6 +114,15 @@ InferResult inferMaxUnpool(const InferContext &context) {
   return one(x.dtype, shape);
 }
 
+InferResult inferRoiAlign(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireRanked(context, 0));
+  TS_RETURN_IF_ERROR(requireRanked(context, 1));
+  const TensorType &x = context.in(0), &rois = context.in(1);
+  if (x.rank() != 4 || rois.rank() != 2) return context.error("X must have rank 4 and rois rank 2");
+  return one(x.dtype, {rois.shape[0], x.shape[1], context.node.attrs.getInt("output_height", 1),
+                       context.node.attrs.getInt("output_width", 1)});
+}
+
 InferResult inferNonMaxSuppression(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireRanked(context, 0));
   TS_RETURN_IF_ERROR(requireRanked(context, 1));

@@ -1,4 +1,4 @@
-//===- kernels_grid_sample.cpp - GridSample ------------------------------------===//
+//===- kernels_grid_sample.cpp - GridSample and RoiAlign ------------------------===//
 //
 // Follows the reference semantics ONNX's GridSample shares with PyTorch's
 // grid_sampler_2d: normalized grid coordinates are unnormalized (align_corners),
@@ -100,6 +100,72 @@ KernelResult kernelGridSample(const KernelContext &context) {
       }
     }
   return std::vector<Tensor>{fromDoubles(x.dtype(), {n, c, outH, outW}, out)};
+}
+
+} // namespace tessera::interp
+
+namespace tessera::interp {
+namespace {
+
+/// Bilinear sample of one plane at (y, x) with the RoiAlign border rules.
+double roiBilinear(const double *plane, int64_t height, int64_t width, double y, double x) {
+  if (y < -1.0 || y > height || x < -1.0 || x > width) return 0;
+  y = std::max(y, 0.0);
+  x = std::max(x, 0.0);
+  int64_t y0 = static_cast<int64_t>(y), x0 = static_cast<int64_t>(x), y1 = y0 + 1, x1 = x0 + 1;
+  if (y0 >= height - 1) y0 = y1 = height - 1, y = double(y0);
+  if (x0 >= width - 1) x0 = x1 = width - 1, x = double(x0);
+  double ly = y - y0, lx = x - x0, hy = 1 - ly, hx = 1 - lx;
+  return hy * hx * plane[y0 * width + x0] + hy * lx * plane[y0 * width + x1] + ly * hx * plane[y1 * width + x0] +
+         ly * lx * plane[y1 * width + x1];
+}
+
+} // namespace
+
+/// RoiAlign averages (mode "avg") bilinear samples per output bin, with ONNX's
+/// half_pixel or output_half_pixel coordinates. Mode "max" takes the maximum of the
+/// bilinear samples (torchvision's definition); ONNX's own max mode weights corners
+/// differently and has no conformance case here, so it is not claimed to match.
+KernelResult kernelRoiAlign(const KernelContext &context) {
+  TS_RETURN_IF_ERROR(context.require(3));
+  const Tensor &x = context.in(0);
+  if (x.shape().size() != 4 || context.in(1).shape().size() != 2 || context.in(1).shape()[1] != 4)
+    return context.error("X must be [N,C,H,W] and rois [R,4]");
+  int64_t channels = x.shape()[1], height = x.shape()[2], width = x.shape()[3], count = context.in(1).shape()[0];
+  int64_t outH = context.attrs().getInt("output_height", 1), outW = context.attrs().getInt("output_width", 1);
+  int64_t ratio = context.attrs().getInt("sampling_ratio", 0);
+  double scale = context.attrs().getFloat("spatial_scale", 1.f);
+  bool halfPixel = context.attrs().getString("coordinate_transformation_mode", "half_pixel") == "half_pixel";
+  bool maxMode = context.attrs().getString("mode", "avg") == "max";
+  std::vector<double> image = toDoubles(x), rois = toDoubles(context.in(1)), out(count * channels * outH * outW);
+  std::vector<int64_t> batch = toInts(context.in(2));
+  double offset = halfPixel ? 0.5 : 0.0;
+  for (int64_t r = 0; r < count; ++r) {
+    const double *roi = rois.data() + r * 4;
+    double x1 = roi[0] * scale - offset, y1 = roi[1] * scale - offset, x2 = roi[2] * scale - offset, y2 = roi[3] * scale - offset;
+    double roiW = x2 - x1, roiH = y2 - y1;
+    if (!halfPixel) roiW = std::max(roiW, 1.0), roiH = std::max(roiH, 1.0);
+    double binH = roiH / outH, binW = roiW / outW;
+    int64_t gridH = ratio > 0 ? ratio : static_cast<int64_t>(std::ceil(roiH / outH));
+    int64_t gridW = ratio > 0 ? ratio : static_cast<int64_t>(std::ceil(roiW / outW));
+    int64_t samples = std::max<int64_t>(gridH * gridW, 1);
+    if (batch[r] < 0 || batch[r] >= x.shape()[0]) return context.error("batch index %d is out of range", batch[r]);
+    for (int64_t c = 0; c < channels; ++c) {
+      const double *plane = image.data() + (batch[r] * channels + c) * height * width;
+      for (int64_t ph = 0; ph < outH; ++ph)
+        for (int64_t pw = 0; pw < outW; ++pw) {
+          double acc = maxMode ? -INFINITY : 0;
+          for (int64_t iy = 0; iy < gridH; ++iy)
+            for (int64_t ix = 0; ix < gridW; ++ix) {
+              double y = y1 + ph * binH + (iy + 0.5) * binH / gridH, xx = x1 + pw * binW + (ix + 0.5) * binW / gridW;
+              double v = roiBilinear(plane, height, width, y, xx);
+              acc = maxMode ? std::max(acc, v) : acc + v;
+            }
+          out[((r * channels + c) * outH + ph) * outW + pw] = maxMode ? acc : acc / samples;
+        }
+    }
+  }
+  return std::vector<Tensor>{fromDoubles(x.dtype(), {count, channels, outH, outW}, out)};
 }
 
 } // namespace tessera::interp
