@@ -14,6 +14,7 @@
 #include "compiler/onnx/backend_test.h"
 #include "runtime/support/file_io.h"
 #include "tools/command.h"
+#include "tools/cpu_model.h"
 
 namespace po = boost::program_options;
 
@@ -23,8 +24,9 @@ namespace {
 constexpr const char *kUsage =
     "<case-dir> --target ref | --suite <root> --target ref [--report r.json] [--min-passed N]";
 
-int runSuite(const po::variables_map &vm) {
+int runSuite(const po::variables_map &vm, const onnx_import::CaseTarget *target) {
   onnx_import::SuiteOptions options;
+  options.target = target;
   options.workers = vm["workers"].as<int>();
   options.timeoutSeconds = vm["timeout"].as<int>();
   onnx_import::SuiteReport report = onnx_import::runBackendTestSuite(vm["suite"].as<std::string>(), options);
@@ -33,7 +35,8 @@ int runSuite(const po::variables_map &vm) {
       if (result.status != "passed") std::cout << result.status << " " << result.name << ": " << result.message << "\n";
   int passed = report.count("passed"), crashed = report.count("crashed");
   std::cout << "total " << report.cases.size() << ", passed " << passed << ", failed " << report.count("failed")
-            << ", unsupported " << report.count("unsupported") << ", crashed " << crashed << "\n";
+            << ", unsupported " << report.count("unsupported") << ", crashed " << crashed
+            << ", ref_fallback " << report.count("ref_fallback") << "\n";
   if (vm.count("report")) {
     Status status = writeTextFile(vm["report"].as<std::string>(), report.toJson());
     if (!status.ok()) return reportError("onnx-test", status);
@@ -50,7 +53,7 @@ int runOnnxTestCommand(const std::vector<std::string> &args) {
   po::options_description options("options");
   options.add_options()("case", po::value<std::string>(), "an ONNX backend test case directory")(
       "suite", po::value<std::string>(), "run every case under this directory")(
-      "target", po::value<std::string>()->default_value("ref"), "where to run: ref (the reference interpreter)")(
+      "target", po::value<std::string>()->default_value("ref"), "where to run: ref (the reference interpreter) or cpu (compiled kernels; a pass with nodes left to the interpreter counts as ref_fallback)")(
       "report", po::value<std::string>(), "write the suite's JSON report here")(
       "min-passed", po::value<int>()->default_value(0), "fail when fewer cases pass (the committed baseline)")(
       "workers", po::value<int>()->default_value(std::max(1u, std::thread::hardware_concurrency())), "parallel cases")(
@@ -61,11 +64,14 @@ int runOnnxTestCommand(const std::vector<std::string> &args) {
   po::variables_map vm;
   int exitCode = 0;
   if (!parseCommandLine("onnx-test", kUsage, args, options, positional, vm, exitCode)) return exitCode;
-  if (vm["target"].as<std::string>() != "ref")
-    return reportError("onnx-test", invalidInput("unknown target '%s' (available: ref)", vm["target"].as<std::string>()));
-  if (vm.count("suite")) return runSuite(vm);
+  const std::string &targetName = vm["target"].as<std::string>();
+  if (targetName != "ref" && targetName != "cpu")
+    return reportError("onnx-test", invalidInput("unknown target '%s' (available: ref, cpu)", targetName));
+  onnx_import::CaseTarget cpu = cpuCaseTarget();
+  const onnx_import::CaseTarget *target = targetName == "cpu" ? &cpu : nullptr;
+  if (vm.count("suite")) return runSuite(vm, target);
   if (!vm.count("case")) return reportError("onnx-test", invalidInput("give a case directory or --suite <root>"));
-  onnx_import::CaseResult result = onnx_import::runBackendTestCase(vm["case"].as<std::string>());
+  onnx_import::CaseResult result = onnx_import::runBackendTestCase(vm["case"].as<std::string>(), target);
   std::cout << result.status << " " << result.name << (result.message.empty() ? "" : ": " + result.message) << "\n";
   return result.status == "passed" ? 0 : 1;
 }

@@ -146,6 +146,19 @@ StatusOr<graph::Graph> loadGraphForCpu(const std::string &path, const std::vecto
   return graph;
 }
 
+onnx_import::CaseTarget cpuCaseTarget() {
+  onnx_import::CaseTarget target;
+  target.run = [](const graph::Graph &graph, const interp::TensorMap &inputs) -> StatusOr<interp::TensorMap> {
+    TS_ASSIGN_OR_RETURN(exec::CompiledModel model, exec::compileForCpu(graph));
+    return model.executor->run(inputs);
+  };
+  target.fallbackCount = [](const graph::Graph &graph) -> StatusOr<int> {
+    TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph));
+    return plan.count(exec::StepKind::Reference);
+  };
+  return target;
+}
+
 int runCpuModel(const CpuRunArgs &args) {
   Status status = runModel(args);
   return status.ok() ? 0 : reportError("run", status);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compiler/graph/graph.h"
+#include "compiler/onnx/backend_test.h"
 #include "runtime/support/status.h"
 
 namespace tessera::cli {
@@ -37,6 +38,10 @@ struct CpuRunArgs {
   /// Compare the outputs with the reference interpreter (relative tolerance).
   std::optional<double> checkTolerance;
 };
+
+/// The `cpu` target of `tessera onnx-test`: JIT-compiled kernels, with the nodes left
+/// to the reference interpreter counted (a passing case with any is "ref_fallback").
+onnx_import::CaseTarget cpuCaseTarget();
 
 /// `tessera run <model> --backend cpu ...`; returns the process exit status.
 int runCpuModel(const CpuRunArgs &args);

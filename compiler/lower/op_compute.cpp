@@ -98,6 +98,7 @@ StatusOr<Expr> unaryExpr(const graph::Graph &g, const Node &node, Expr x) {
   const std::string &op = node.op;
   auto alpha = [&](float d) { return f(node.attrs.getFloat("alpha", d)); };
   if (op == "Relu") return loop::maxExpr(x, f(0));
+  if (op == "Dropout" && node.hasInput(2)) return unimplemented(node, "Dropout with a training_mode input");
   if (op == "Identity" || op == "Dropout") return x;
   if (op == "Sigmoid") return f(1) / (f(1) + loop::math(loop::MathFn::Exp, loop::math(loop::MathFn::Neg, x)));
   if (op == "Tanh") return loop::math(loop::MathFn::Tanh, x);
@@ -304,9 +305,12 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
                               loop::andExpr(loop::geExpr(w, i(0)), loop::ltExpr(w, i(xs[3]))));
   Expr value = loop::load(x.name, DType::F32, {loop::var("n"), loop::var("c"), clampIndex(h, xs[2]), clampIndex(w, xs[3])});
   s.init = loop::combinerIdentity(s.combiner, DType::F32);
-  s.body = (geo.padBegin[0] || geo.padBegin[1] || geo.padEnd[0] || geo.padEnd[1] || outShape[2] * geo.strides[0] > xs[2])
-               ? loop::select(inside, value, s.init)
-               : value;
+  // Windows reach outside the input with padding, or past its end in ceil mode.
+  auto overhangs = [&](int d) {
+    return geo.padBegin[d] > 0 ||
+           (outShape[2 + d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] - geo.padBegin[d] >= xs[2 + d];
+  };
+  s.body = overhangs(0) || overhangs(1) ? loop::select(inside, value, s.init) : value;
   if (isMax) return s;
   bool countPad = node.attrs.getInt("count_include_pad", 0) != 0;
   if (global || countPad) {

@@ -56,14 +56,15 @@ std::vector<fs::path> sortedFiles(const fs::path &dir, const std::string &prefix
   return files;
 }
 
-Status runDataSet(const graph::Graph &graph, const std::vector<std::string> &inputNames, const fs::path &dataDir) {
+Status runDataSet(const graph::Graph &graph, const std::vector<std::string> &inputNames, const fs::path &dataDir,
+                  const CaseTarget *target) {
   interp::TensorMap inputs;
   std::vector<fs::path> inputFiles = sortedFiles(dataDir, "input_");
   for (size_t i = 0; i < inputFiles.size() && i < inputNames.size(); ++i) {
     TS_ASSIGN_OR_RETURN(Tensor tensor, readTensorProtoFile(inputFiles[i].string()));
     inputs[inputNames[i]] = std::move(tensor);
   }
-  TS_ASSIGN_OR_RETURN(interp::TensorMap outputs, interp::runGraph(graph, inputs));
+  TS_ASSIGN_OR_RETURN(interp::TensorMap outputs, target ? target->run(graph, inputs) : interp::runGraph(graph, inputs));
   std::vector<fs::path> outputFiles = sortedFiles(dataDir, "output_");
   if (outputFiles.size() != graph.outputs.size())
     return invalidInput("%s has %d expected outputs, the graph has %d", dataDir.string(), outputFiles.size(), graph.outputs.size());
@@ -77,7 +78,7 @@ Status runDataSet(const graph::Graph &graph, const std::vector<std::string> &inp
 
 } // namespace
 
-CaseResult runBackendTestCase(const std::string &caseDir) {
+CaseResult runBackendTestCase(const std::string &caseDir, const CaseTarget *target) {
   std::string name = fs::path(caseDir).filename().string();
   auto model = loadOnnxModel(caseDir + "/model.onnx", {});
   if (!model.ok()) return classify(name, model.status());
@@ -92,8 +93,13 @@ CaseResult runBackendTestCase(const std::string &caseDir) {
   std::sort(dataSets.begin(), dataSets.end());
   if (dataSets.empty()) return {name, "failed", "no test_data_set_* directories"};
   for (const fs::path &dataSet : dataSets) {
-    Status status = runDataSet(*graph, inputNames, dataSet);
+    Status status = runDataSet(*graph, inputNames, dataSet, target);
     if (!status.ok()) return classify(name, status);
+  }
+  if (target && target->fallbackCount) {
+    auto fallbacks = target->fallbackCount(*graph);
+    if (!fallbacks.ok()) return classify(name, fallbacks.status());
+    if (*fallbacks > 0) return {name, "ref_fallback", absl::StrCat(*fallbacks, " node(s) on the reference interpreter")};
   }
   return {name, "passed", ""};
 }

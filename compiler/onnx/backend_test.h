@@ -10,10 +10,16 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "runtime/support/tensor.h"
+
+namespace tessera::graph {
+class Graph;
+}
 
 namespace tessera::onnx_import {
 
@@ -31,16 +37,27 @@ struct SuiteReport {
   std::string toJson() const;
 };
 
+/// Where a case runs when not on the reference interpreter (a compiled back end).
+/// `run` computes the graph outputs; `fallbackCount` says how many nodes of the graph
+/// that target leaves to the reference interpreter: a passing case with fallbacks is
+/// reported as "ref_fallback", not "passed".
+struct CaseTarget {
+  std::function<StatusOr<std::map<std::string, Tensor>>(const graph::Graph &, const std::map<std::string, Tensor> &)> run;
+  std::function<StatusOr<int>(const graph::Graph &)> fallbackCount;
+};
+
 struct SuiteOptions {
   int workers = 2;
   int timeoutSeconds = 60;
+  /// Null: the reference interpreter.
+  const CaseTarget *target = nullptr;
 };
 
 /// Compares with ONNX's tolerances; the error says where and by how much.
 Status compareTensors(const Tensor &expected, const Tensor &actual, double rtol = 1e-3, double atol = 1e-7);
 
-/// Runs one case in this process on the reference interpreter.
-CaseResult runBackendTestCase(const std::string &caseDir);
+/// Runs one case in this process on the reference interpreter (or `target`).
+CaseResult runBackendTestCase(const std::string &caseDir, const CaseTarget *target = nullptr);
 
 /// Case directories (holding model.onnx) under `root`, sorted.
 std::vector<std::string> findTestCases(const std::string &root);

@@ -42,7 +42,7 @@ void writeAll(int fd, const std::string &text) {
   }
 }
 
-Child startChild(const std::string &caseDir, size_t index) {
+Child startChild(const std::string &caseDir, size_t index, const CaseTarget *target) {
   int fds[2];
   Child child;
   child.caseIndex = index;
@@ -51,7 +51,7 @@ Child startChild(const std::string &caseDir, size_t index) {
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    CaseResult result = runBackendTestCase(caseDir);
+    CaseResult result = runBackendTestCase(caseDir, target);
     writeAll(fds[1], result.status + "\n" + result.message);
     close(fds[1]);
     _exit(0);
@@ -109,7 +109,8 @@ int SuiteReport::count(const std::string &status) const {
 std::string SuiteReport::toJson() const {
   nlohmann::json json = {{"total", cases.size()},       {"passed", count("passed")},
                          {"failed", count("failed")},   {"unsupported", count("unsupported")},
-                         {"crashed", count("crashed")}, {"cases", nlohmann::json::array()}};
+                         {"crashed", count("crashed")}, {"ref_fallback", count("ref_fallback")},
+                         {"cases", nlohmann::json::array()}};
   for (const CaseResult &result : cases)
     json["cases"].push_back({{"name", result.name}, {"status", result.status}, {"message", result.message}});
   return json.dump(1);
@@ -123,7 +124,7 @@ SuiteReport runBackendTestSuite(const std::string &root, const SuiteOptions &opt
   size_t next = 0;
   while (next < caseDirs.size() || !running.empty()) {
     while (next < caseDirs.size() && static_cast<int>(running.size()) < std::max(1, options.workers)) {
-      Child child = startChild(caseDirs[next], next);
+      Child child = startChild(caseDirs[next], next, options.target);
       std::string name = std::filesystem::path(caseDirs[next]).filename().string();
       if (child.pid < 0) report.cases[next] = {name, "crashed", "could not fork"};
       else running.push_back(child);
