@@ -68,10 +68,12 @@ bool vectorizable(const Stmt &s, const std::string &var) {
 
 class FuncEmitter {
 public:
-  FuncEmitter(llvm::Module &module, const loop::Func &func)
-      : module_(module), ctx_(module.getContext()), b_(ctx_), func_(func) {}
+  FuncEmitter(llvm::Module &module, const loop::Func &func, const BodyOptions *options = nullptr)
+      : module_(module), ctx_(module.getContext()), b_(ctx_), func_(func), options_(options) {}
 
   Status run();
+  /// The statements of func_ at the end of `block` in `fn`, then `ret void`.
+  Status emitBody(llvm::Function *fn, llvm::BasicBlock *block);
 
 private:
   llvm::Type *type(DType t) {
@@ -118,6 +120,7 @@ private:
   llvm::LLVMContext &ctx_;
   llvm::IRBuilder<> b_;
   const loop::Func &func_;
+  const BodyOptions *options_;
   llvm::Function *fn_ = nullptr;
   Scope scope_;
   int outlined_ = 0;
@@ -234,6 +237,10 @@ StatusOr<llvm::Value *> FuncEmitter::mathOp(const Expr &e, llvm::Value *x) {
 }
 
 StatusOr<llvm::Value *> FuncEmitter::emitOp(const Expr &e, const std::vector<llvm::Value *> &ops) {
+  if (options_ && options_->op && (e->kind == ExprKind::Math || e->kind == ExprKind::Binary)) {
+    TS_ASSIGN_OR_RETURN(llvm::Value * v, options_->op(b_, *e, ops));
+    if (v) return v;
+  }
   switch (e->kind) {
   case ExprKind::Binary: return binaryOp(e, ops[0], ops[1]);
   case ExprKind::Math: return mathOp(e, ops[0]);
@@ -523,22 +530,27 @@ Status FuncEmitter::stmt(const Stmt &s) {
   return fail("unknown statement");
 }
 
-Status FuncEmitter::run() {
-  std::vector<llvm::Type *> params(func_.params.size(), b_.getPtrTy());
-  auto *bodyType = llvm::FunctionType::get(b_.getVoidTy(), params, false);
-  fn_ = llvm::Function::Create(bodyType, llvm::Function::InternalLinkage, func_.name + ".body", module_);
-  fn_->addFnAttr(llvm::Attribute::NoUnwind);
-  for (size_t i = 0; i < func_.params.size(); ++i) {
-    fn_->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+Status FuncEmitter::emitBody(llvm::Function *fn, llvm::BasicBlock *block) {
+  fn_ = fn;
+  for (size_t i = 0; i < func_.params.size(); ++i)
     scope_.buffers[func_.params[i].name] = {fn_->getArg(static_cast<unsigned>(i)), func_.params[i]};
-  }
+  if (options_) scope_.vars.insert(options_->vars.begin(), options_->vars.end());
   llvm::FastMathFlags contract;
   contract.setAllowContract(true); // a * b + c may become one fma
   b_.setFastMathFlags(contract);
-  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
+  b_.SetInsertPoint(block);
   TS_RETURN_IF_ERROR(stmt(func_.body));
   b_.CreateRetVoid();
-  llvm::Function *body = fn_;
+  return absl::OkStatus();
+}
+
+Status FuncEmitter::run() {
+  std::vector<llvm::Type *> params(func_.params.size(), b_.getPtrTy());
+  auto *bodyType = llvm::FunctionType::get(b_.getVoidTy(), params, false);
+  llvm::Function *body = llvm::Function::Create(bodyType, llvm::Function::InternalLinkage, func_.name + ".body", module_);
+  body->addFnAttr(llvm::Attribute::NoUnwind);
+  for (size_t i = 0; i < func_.params.size(); ++i) body->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
+  TS_RETURN_IF_ERROR(emitBody(body, llvm::BasicBlock::Create(ctx_, "entry", body)));
   // Packed entry: void name(void **args).
   auto *entryType = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy()}, false);
   llvm::Function *entry = llvm::Function::Create(entryType, llvm::Function::ExternalLinkage, func_.name, module_);
@@ -552,6 +564,10 @@ Status FuncEmitter::run() {
 }
 
 } // namespace
+
+Status emitFuncBody(const loop::Func &func, llvm::Function &fn, llvm::BasicBlock &block, const BodyOptions &options) {
+  return FuncEmitter(*fn.getParent(), func, &options).emitBody(&fn, &block);
+}
 
 StatusOr<std::unique_ptr<llvm::Module>> emitLlvmModule(const loop::Module &module, llvm::LLVMContext &context,
                                                        const std::string &name) {
