@@ -22,34 +22,53 @@ struct ConvPlan {
   int64_t rowTiles, channelTiles, tiles;
   int64_t biasRow, requantRow;              ///< first acc row of the constant rows
   uint32_t uopBase;                         ///< first micro-op of the layer in the table
-  int64_t gemmUops;                         ///< micro-ops per (thread, weight slot)
+  int64_t gemmUops;                         ///< micro-ops per (thread, micro-op set)
   std::string input, output, weights;
+  int64_t outputBlockOffset;                ///< first channel block of the output tensor written
+  GroupBlocks groups;
+  ConvEpilogue epilogue;
 
   int64_t accSlot(int64_t v) const { return v * f.accPerSlot; }
   int64_t inpSlot(int64_t v) const { return v * f.inpPerSlot; }
   int64_t wgtSlot(int64_t w) const { return w * f.wgtPerSlot; }
   int64_t accPlane() const { return tiling.outRows * layer.outWidth; }
-  uint32_t gemmUopsOf(int64_t v, int64_t w) const { return uopBase + uint32_t((v * tiling.weightSlots + w) * gemmUops); }
+  /// GEMM micro-op sets per thread: one per weight slot when every channel tile reads its
+  /// slots at the same offsets, else one per channel tile.
+  int64_t gemmSets() const { return f.sharedGemmUops ? tiling.weightSlots : channelTiles; }
+  int64_t gemmSetOf(int64_t channelTile) const { return f.sharedGemmUops ? channelTile % tiling.weightSlots : channelTile; }
+  uint32_t gemmUopsOf(int64_t v, int64_t set) const { return uopBase + uint32_t((v * gemmSets() + set) * gemmUops); }
+  /// First input block a channel tile's slot holds.
+  int64_t tileInBlock0(int64_t channelTile) const { return groups.first[size_t(channelTile * tiling.outBlocks)]; }
   /// ALU micro-ops of (thread v, channel tile j): `outBlocks` for mov, then `outBlocks` for requant.
   uint32_t aluUopsOf(int64_t v, int64_t j) const {
-    int64_t gemmTotal = tiling.virtualThreads * tiling.weightSlots * gemmUops;
+    int64_t gemmTotal = tiling.virtualThreads * gemmSets() * gemmUops;
     return uopBase + uint32_t(gemmTotal + (v * channelTiles + j) * 2 * tiling.outBlocks);
   }
 };
 
-void addGemmUops(ProgramBuilder &builder, const ConvPlan &plan) {
+/// Micro-ops of set `set` of thread v: (output block, input block of its group, tap),
+/// reading the input slot at the offsets of the set's first channel tile.
+void addGemmUopSet(ProgramBuilder &builder, const ConvPlan &plan, int64_t v, int64_t set) {
   const ConvLayer &l = plan.layer;
+  int64_t channelTile = plan.f.sharedGemmUops ? 0 : set, weightSlot = plan.f.sharedGemmUops ? set : set % plan.tiling.weightSlots;
+  int64_t ob0 = channelTile * plan.tiling.outBlocks, blockRows = plan.f.inRowsPerTile * plan.f.paddedWidth;
+  for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
+    int64_t global = std::min(ob0 + ob, plan.f.outBlocksTotal - 1);
+    int64_t slotBlock0 = plan.groups.first[size_t(global)] - plan.tileInBlock0(channelTile);
+    for (int64_t ib = 0; ib < plan.f.inBlocksPerOut; ++ib)
+      for (int64_t ky = 0; ky < l.kernelH; ++ky)
+        for (int64_t kx = 0; kx < l.kernelW; ++kx) {
+          int64_t src = plan.inpSlot(v) + (slotBlock0 + ib) * blockRows + ky * l.dilationH * plan.f.paddedWidth +
+                        kx * l.dilationW;
+          int64_t wgt = plan.wgtSlot(weightSlot) + ((ob * plan.f.inBlocksPerOut + ib) * l.kernelH + ky) * l.kernelW + kx;
+          builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
+        }
+  }
+}
+
+void addGemmUops(ProgramBuilder &builder, const ConvPlan &plan) {
   for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v)
-    for (int64_t w = 0; w < plan.tiling.weightSlots; ++w)
-      for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob)
-        for (int64_t ib = 0; ib < plan.f.inBlocks; ++ib)
-          for (int64_t ky = 0; ky < l.kernelH; ++ky)
-            for (int64_t kx = 0; kx < l.kernelW; ++kx) {
-              int64_t src = plan.inpSlot(v) + ib * plan.f.inRowsPerTile * plan.f.paddedWidth +
-                            ky * l.dilationH * plan.f.paddedWidth + kx * l.dilationW;
-              int64_t wgt = plan.wgtSlot(w) + ((ob * plan.f.inBlocks + ib) * l.kernelH + ky) * l.kernelW + kx;
-              builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
-            }
+    for (int64_t set = 0; set < plan.gemmSets(); ++set) addGemmUopSet(builder, plan, v, set);
 }
 
 void addAluUops(ProgramBuilder &builder, const ConvPlan &plan) {
@@ -105,7 +124,7 @@ void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) 
   int64_t weightSlot = tile.channelTile % plan.tiling.weightSlots;
   bool newWeights = tile.rowTile == 0 && (plan.tiling.weightSlots == 2 || tile.channelTile == 0);
   if (newWeights) {
-    int64_t perBlock = plan.f.inBlocks * plan.f.taps, count = tile.outBlocks * perBlock;
+    int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps, count = tile.outBlocks * perBlock;
     emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(weightSlot),
                                             builder.entryAddress(plan.weights, Buffer::wgt) + tile.outBlock0 * perBlock, 1,
                                             count, count)));
@@ -113,10 +132,13 @@ void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) 
   int64_t first = tile.outRow0 * l.strideH - l.padTop;
   int64_t last = (tile.outRow0 + tile.outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
   int64_t rowBegin = std::max<int64_t>(first, 0), rowEnd = std::min(last + 1, l.height);
-  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp);
-  for (int64_t ib = 0; ib < plan.f.inBlocks; ++ib) {
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp), block0 = plan.tileInBlock0(tile.channelTile);
+  int64_t lastOut = tile.outBlock0 + tile.outBlocks - 1;
+  int64_t blocks = plan.groups.first[size_t(lastOut)] + plan.f.inBlocksPerOut - block0;
+  for (int64_t ib = 0; ib < blocks; ++ib) {
     isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + ib * plan.f.inRowsPerTile * plan.f.paddedWidth,
-                                     inputBase + (ib * l.height + rowBegin) * l.width, rowEnd - rowBegin, l.width, l.width);
+                                     inputBase + ((block0 + ib) * l.height + rowBegin) * l.width, rowEnd - rowBegin, l.width,
+                                     l.width);
     load[Field::y_pad_0] = rowBegin - first;
     load[Field::y_pad_1] = last + 1 - rowEnd;
     load[Field::x_pad_0] = l.padLeft;
@@ -127,25 +149,36 @@ void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) 
   builder.instruction(emitted.back())[Field::push_next] = 1;
 }
 
+/// The bias `mov` that starts a tile: a register operand per channel, or the immediate.
+size_t emitBias(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const LoopNest &pixels) {
+  uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile);
+  return builder.emit(makeAlu(AluOp::mov, alu, alu + uint32_t(tile.outBlocks), pixels, plan.epilogue.biasImmediate));
+}
+
+/// Requant and the fused clip; returns the last instruction.
+size_t emitRequantClip(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const LoopNest &pixels) {
+  const ConvLayer &l = plan.layer;
+  uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile), requant = alu + uint32_t(plan.tiling.outBlocks);
+  uint32_t first = plan.epilogue.requantImmediate ? alu : requant;
+  size_t last = builder.emit(makeAlu(AluOp::requant, first, first + uint32_t(tile.outBlocks), pixels, plan.epilogue.requantImmediate));
+  if (!plan.epilogue.clip) return last;
+  int32_t bounds = int32_t(int16_t(uint16_t((uint32_t(l.clipLo) & 0xff) << 8 | (uint32_t(l.clipHi) & 0xff))));
+  return builder.emit(makeAlu(AluOp::clip, alu, alu + uint32_t(tile.outBlocks), pixels, bounds));
+}
+
 void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
   const ConvLayer &l = plan.layer;
   LoopNest pixels{tile.outRows, l.outWidth, l.outWidth, 1, 0, 0, 0, 0};
-  uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile);
-  size_t mov = builder.emit(makeAlu(AluOp::mov, alu, alu + uint32_t(tile.outBlocks), pixels, std::nullopt));
+  size_t mov = emitBias(builder, plan, tile, pixels);
   if (tile.index >= plan.tiling.virtualThreads) builder.instruction(mov)[Field::pop_next] = 1;
   LoopNest gemmLoops = pixels;
   gemmLoops.srcOut = l.strideH * plan.f.paddedWidth;
   gemmLoops.srcIn = l.strideW;
-  uint32_t gemm = plan.gemmUopsOf(tile.thread, tile.channelTile % plan.tiling.weightSlots);
-  size_t g = builder.emit(makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocks * plan.f.taps), gemmLoops, false));
+  uint32_t gemm = plan.gemmUopsOf(tile.thread, plan.gemmSetOf(tile.channelTile));
+  size_t g = builder.emit(makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocksPerOut * plan.f.taps), gemmLoops, false));
   builder.instruction(g)[Field::pop_prev] = 1;
   if (tile.index + plan.tiling.virtualThreads < plan.tiles) builder.instruction(g)[Field::push_prev] = 1;
-  uint32_t requant = alu + uint32_t(plan.tiling.outBlocks);
-  size_t last = builder.emit(makeAlu(AluOp::requant, requant, requant + uint32_t(tile.outBlocks), pixels, std::nullopt));
-  if (l.clipLo != -128 || l.clipHi != 127) {
-    int32_t bounds = int32_t(int16_t(uint16_t((uint32_t(l.clipLo) & 0xff) << 8 | (uint32_t(l.clipHi) & 0xff))));
-    last = builder.emit(makeAlu(AluOp::clip, alu, alu + uint32_t(tile.outBlocks), pixels, bounds));
-  }
+  size_t last = emitRequantClip(builder, plan, tile, pixels);
   builder.instruction(last)[Field::push_next] = 1;
 }
 
@@ -154,7 +187,7 @@ void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile)
   int64_t outputBase = builder.entryAddress(plan.output, Buffer::out);
   std::vector<size_t> emitted;
   for (int64_t ob = 0; ob < tile.outBlocks; ++ob) {
-    int64_t dram = outputBase + ((tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth;
+    int64_t dram = outputBase + ((plan.outputBlockOffset + tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth;
     emitted.push_back(builder.emit(makeStore(plan.accSlot(tile.thread) + ob * plan.accPlane(), dram, 1,
                                              tile.outRows * l.outWidth, tile.outRows * l.outWidth)));
   }
@@ -163,14 +196,35 @@ void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile)
   if (consumerFollows) builder.instruction(emitted.back())[Field::push_prev] = 1;
 }
 
+/// The output tensor must be blocked [CB][OH][OW][Bo] int8 with room for the layer's
+/// blocks from `blockOffset`.
+Status checkOutputTensor(const ProgramBuilder &builder, const ConvLayer &layer, const std::string &output,
+                         int64_t blockOffset) {
+  const isa::TensorInfo *tensor = builder.findTensor(output);
+  if (!tensor) return invalidInput("%s: output tensor '%s' is not in the program", layer.name, output);
+  const Shape &s = tensor->shape;
+  int64_t blocks = ceilDiv(layer.outChannels, builder.config().block_out);
+  // Rows of pixels may be split differently (windowPackedLayer): only the plane size counts.
+  bool fits = s.size() == 4 && s[1] * s[2] == layer.outHeight * layer.outWidth && s[3] == builder.config().block_out &&
+              blockOffset >= 0 && blockOffset + blocks <= s[0];
+  if (!fits)
+    return invalidInput("%s: output tensor '%s' %s cannot hold %d channel blocks of %dx%d from block %d", layer.name, output,
+                        shapeToString(s), blocks, layer.outHeight, layer.outWidth, blockOffset);
+  return absl::OkStatus();
+}
+
 } // namespace
 
 Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTiling &tiling, const std::string &input,
-                const std::string &output, LayerPosition position) {
+                const std::string &output, LayerPosition position, int64_t outputBlockOffset) {
   const isa::HardwareConfig &config = builder.config();
   TS_RETURN_IF_ERROR(checkConvTiling(layer, tiling, config));
-  TS_ASSIGN_OR_RETURN(Tensor packedWeights, packConvWeights(layer.weights, config.block_out, config.block_in));
-  ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights"};
+  TS_RETURN_IF_ERROR(checkOutputTensor(builder, layer, output, outputBlockOffset));
+  TS_ASSIGN_OR_RETURN(Tensor packedWeights,
+                      packGroupedConvWeights(layer.weights, layer.inChannels, layer.group, config.block_out, config.block_in));
+  ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights",
+                outputBlockOffset, groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in),
+                convEpilogue(layer)};
   plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
   plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);
   plan.tiles = plan.rowTiles * plan.channelTiles;

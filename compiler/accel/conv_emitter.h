@@ -4,10 +4,12 @@
 // DRAM blocked [IB][H][W][Bi] int8, the output is written blocked [OB][OH][OW][Bo] int8.
 // Per tile (channel tile j outer, row tile h inner; tile t uses virtual thread t mod V):
 //
-//   load unit:    [LOAD wgt slot j%2]  LOAD inp x IB (rows with the kernel halo; the DMA
-//                 inserts the zero padding)
-//   compute unit: ALU mov bias -> acc slot; GEMM over (channel block, input block, tap)
-//                 micro-ops inside loops (row, column); ALU requant; [ALU clip]
+//   load unit:    [LOAD wgt slot j%2]  LOAD inp x (input blocks of the tile's groups: all
+//                 for group 1, one per output block for depthwise; rows with the kernel
+//                 halo; the DMA inserts the zero padding)
+//   compute unit: ALU mov bias -> acc slot; GEMM over (channel block, input block of its
+//                 group, tap) micro-ops inside loops (row, column); ALU requant; [ALU clip]
+//                 (immediate operands where uniform, no clip for [-128, 127]: ConvEpilogue)
 //   store unit:   STORE x (channel blocks of the tile)
 //
 // Tokens, by construction (the race checker verifies every compiled layer in tests):
@@ -37,7 +39,12 @@ enum class LayerPosition { first, afterLayer };
 /// after another starts with a compute no-op that pops that token and passes one to the
 /// load unit, so its loads see the previous layer's stores and its scratchpad writes
 /// follow the previous layer's last reads.
+///
+/// `outputBlockOffset` writes the layer's channel blocks into `output` starting at that
+/// channel block, so `output` may hold more channels (a Concat written in place: each
+/// producer writes its own block range). Its shape is checked: [CB][OH][OW][Bo] int8 with
+/// CB >= outputBlockOffset + ceil(O / Bo).
 Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTiling &tiling, const std::string &input,
-                const std::string &output, LayerPosition position);
+                const std::string &output, LayerPosition position, int64_t outputBlockOffset = 0);
 
 } // namespace tessera::accel

@@ -21,6 +21,7 @@ namespace {
 struct ConvCase {
   int64_t channels, height, width, outChannels, kernel, stride, pad, dilation;
   bool relu;
+  int64_t group = 1;
 };
 
 isa::HardwareConfig loadConfig(const std::string &name) {
@@ -39,7 +40,7 @@ Tensor randomInt8(const Shape &shape, std::mt19937_64 &rng) {
 graph::Graph makeConvGraph(const ConvCase &c, std::mt19937_64 &rng) {
   graph::Graph g;
   g.setValue("x", graph::TensorType(DType::I8, {1, c.channels, c.height, c.width}));
-  std::string w = g.addConstant("w", randomInt8({c.outChannels, c.channels, c.kernel, c.kernel}, rng));
+  std::string w = g.addConstant("w", randomInt8({c.outChannels, c.channels / c.group, c.kernel, c.kernel}, rng));
   Tensor bias(DType::I32, {c.outChannels});
   for (int64_t i = 0; i < c.outChannels; ++i) bias.data<int32_t>()[i] = int32_t(rng() % 20001) - 10000;
   std::string b = g.addConstant("b", bias);
@@ -51,9 +52,11 @@ graph::Graph makeConvGraph(const ConvCase &c, std::mt19937_64 &rng) {
   node.attrs.set("strides", graph::Ints{c.stride, c.stride});
   node.attrs.set("pads", graph::Ints{c.pad, c.pad, c.pad, c.pad});
   node.attrs.set("dilations", graph::Ints{c.dilation, c.dilation});
+  if (c.group != 1) node.attrs.set("group", c.group);
   // Scale about 1 / (64 * sqrt(fan-in)): outputs spread over int8 with some saturation.
   graph::Ints multipliers, shifts;
-  int64_t shift = 22 + 6 + int64_t(std::ceil(std::log2(std::sqrt(double(c.channels * c.kernel * c.kernel)))));
+  int64_t fanIn = c.channels / c.group * c.kernel * c.kernel;
+  int64_t shift = 22 + 6 + int64_t(std::ceil(std::log2(std::sqrt(double(fanIn)))));
   for (int64_t i = 0; i < c.outChannels; ++i) {
     multipliers.push_back(int64_t((1 << 22) + rng() % (1 << 22)));
     shifts.push_back(shift);
@@ -67,35 +70,70 @@ graph::Graph makeConvGraph(const ConvCase &c, std::mt19937_64 &rng) {
   return g;
 }
 
-/// Runs the compiled layer on the functional executor; returns the NCHW output.
-StatusOr<Tensor> runCompiled(const ConvLayer &layer, const ConvTiling &tiling, const Tensor &x,
-                             const isa::HardwareConfig &config) {
+/// Where the compiled layer writes: a blocked tensor of `blocks` channel blocks (0: just
+/// the layer's), from channel block `offset`.
+struct OutputPlacement {
+  int64_t blocks = 0, offset = 0;
+};
+
+/// Runs the compiled layer on the functional executor (race checker on) with a blocked
+/// input; returns the blocked output tensor.
+StatusOr<Tensor> runCompiledBlocked(const ConvLayer &layer, const ConvTiling &tiling, const Tensor &packed,
+                                    const isa::HardwareConfig &config, OutputPlacement placement = {}) {
   ProgramBuilder builder(config);
-  TS_ASSIGN_OR_RETURN(Tensor packed, packActivation(x, config.block_in));
   builder.addTensor("x", isa::TensorKind::input, packed.dtype(), packed.shape());
-  Shape outShape = {ceilDiv(layer.outChannels, config.block_out), layer.outHeight, layer.outWidth, config.block_out};
+  int64_t blocks = placement.blocks ? placement.blocks : ceilDiv(layer.outChannels, config.block_out);
+  Shape outShape = {blocks, layer.outHeight, layer.outWidth, config.block_out};
   builder.addTensor("y", isa::TensorKind::output, DType::I8, outShape);
-  TS_RETURN_IF_ERROR(emitConv(builder, layer, tiling, "x", "y", LayerPosition::first));
+  TS_RETURN_IF_ERROR(emitConv(builder, layer, tiling, "x", "y", LayerPosition::first, placement.offset));
   TS_ASSIGN_OR_RETURN(isa::Program program, builder.finish(/*popStore=*/true));
   TS_ASSIGN_OR_RETURN(std::vector<uint8_t> dram, sim::buildDramImage(program, config));
   std::memcpy(dram.data() + program.findTensor("x")->dramOffset, packed.bytes(), packed.byteSize());
   TS_RETURN_IF_ERROR(sim::runFunctional(program, config, dram).status());
   Tensor y(DType::I8, outShape);
   std::memcpy(y.bytes(), dram.data() + program.findTensor("y")->dramOffset, y.byteSize());
+  return y;
+}
+
+/// Runs the compiled layer on an NCHW input; returns the NCHW output.
+StatusOr<Tensor> runCompiled(const ConvLayer &layer, const ConvTiling &tiling, const Tensor &x,
+                             const isa::HardwareConfig &config) {
+  TS_ASSIGN_OR_RETURN(Tensor packed, packActivation(x, config.block_in));
+  TS_ASSIGN_OR_RETURN(Tensor y, runCompiledBlocked(layer, tiling, packed, config));
   return unpackActivation(y, layer.outChannels);
 }
 
+/// Element mismatches between two int8 tensors of one shape, and a check that the values
+/// are spread enough to prove something.
+int countMismatches(const Tensor &got, const Tensor &expected) {
+  EXPECT_EQ(got.shape(), expected.shape());
+  if (got.shape() != expected.shape()) return -1;
+  int mismatches = 0;
+  for (int64_t i = 0; i < got.elementCount(); ++i) mismatches += got.data<int8_t>()[i] != expected.data<int8_t>()[i];
+  std::set<int8_t> distinct(got.data<int8_t>(), got.data<int8_t>() + got.elementCount());
+  EXPECT_GT(distinct.size(), 8u) << "outputs too uniform to prove anything";
+  return mismatches;
+}
+
+/// The reference interpreter's output of the graph's only node on `x`.
+Tensor interpret(const graph::Graph &g, const Tensor &x) {
+  const graph::Node &node = g.nodes[0];
+  std::vector<const Tensor *> inputs = {&x, g.constantOf(node.input(1))};
+  if (node.hasInput(2)) inputs.push_back(g.constantOf(node.input(2)));
+  auto expected = interp::evaluateNode(node, inputs);
+  EXPECT_TRUE(expected.ok()) << expected.status();
+  return expected.ok() ? (*expected)[0] : Tensor();
+}
+
 void checkCase(const ConvCase &c, const std::string &configName, std::optional<ConvTiling> forced = std::nullopt) {
-  SCOPED_TRACE(absl::StrFormat("C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d on %s", c.channels, c.height, c.width,
-                               c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, configName));
-  std::mt19937_64 rng(uint64_t(c.channels * 131 + c.height * 17 + c.outChannels * 7 + c.kernel));
+  SCOPED_TRACE(absl::StrFormat("C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d on %s", c.channels, c.height, c.width,
+                               c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group, configName));
+  std::mt19937_64 rng(uint64_t(c.channels * 131 + c.height * 17 + c.outChannels * 7 + c.kernel + c.group * 3));
   isa::HardwareConfig config = loadConfig(configName);
   graph::Graph g = makeConvGraph(c, rng);
   Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
-  const graph::Node &node = g.nodes[0];
-  auto expected = interp::evaluateNode(node, {&x, g.constantOf(node.input(1)), g.constantOf(node.input(2))});
-  ASSERT_TRUE(expected.ok()) << expected.status();
-  auto layer = convLayerFromNode(g, node);
+  Tensor expected = interpret(g, x);
+  auto layer = convLayerFromNode(g, g.nodes[0]);
   ASSERT_TRUE(layer.ok()) << layer.status();
   for (int64_t threads : {1, 2}) {
     auto tiling = forced ? StatusOr<ConvTiling>(*forced) : chooseConvTiling(*layer, config, threads);
@@ -103,14 +141,8 @@ void checkCase(const ConvCase &c, const std::string &configName, std::optional<C
     if (forced) tiling->virtualThreads = threads;
     auto got = runCompiled(*layer, *tiling, x, config);
     ASSERT_TRUE(got.ok()) << got.status();
-    ASSERT_EQ(got->shape(), (*expected)[0].shape());
-    int mismatches = 0;
-    for (int64_t i = 0; i < got->elementCount(); ++i)
-      mismatches += got->data<int8_t>()[i] != (*expected)[0].data<int8_t>()[i];
-    std::set<int8_t> distinct(got->data<int8_t>(), got->data<int8_t>() + got->elementCount());
-    EXPECT_GT(distinct.size(), 8u) << "outputs too uniform to prove anything";
-    EXPECT_EQ(mismatches, 0) << "threads=" << threads << " tile " << tiling->outBlocks << " blocks x "
-                             << tiling->outRows << " rows";
+    EXPECT_EQ(countMismatches(*got, expected), 0)
+        << "threads=" << threads << " tile " << tiling->outBlocks << " blocks x " << tiling->outRows << " rows";
   }
 }
 
@@ -146,6 +178,210 @@ TEST(ConvTiling, CostModelPrefersOverlapWithTwoThreads) {
   auto one = chooseConvTiling(*layer, config, 1), two = chooseConvTiling(*layer, config, 2);
   ASSERT_TRUE(one.ok() && two.ok());
   EXPECT_LT(estimateConvCycles(*layer, *two, config), estimateConvCycles(*layer, *one, config));
+}
+
+// --- Grouped and depthwise convolutions -------------------------------------------------
+
+TEST(ConvLowering, DepthwiseMobileNetShapes) {
+  checkCase({32, 10, 10, 32, 3, 1, 1, 1, true, 32}, "default");
+  checkCase({48, 11, 11, 48, 3, 2, 1, 1, false, 48}, "default");
+  checkCase({960, 7, 7, 960, 3, 1, 1, 1, true, 960}, "default");
+}
+
+TEST(ConvLowering, DepthwiseWithChannelMultiplier) { checkCase({16, 6, 6, 32, 3, 1, 1, 1, false, 16}, "default"); }
+
+TEST(ConvLowering, GroupsOfWholeBlocks) { checkCase({64, 8, 8, 64, 3, 1, 1, 1, false, 2}, "default"); }
+
+TEST(ConvLowering, ArbitraryGroups) {
+  checkCase({24, 6, 6, 24, 3, 1, 1, 1, false, 3}, "default");
+  checkCase({48, 6, 6, 24, 1, 1, 0, 1, true, 3}, "default");
+  checkCase({12, 7, 7, 18, 3, 1, 1, 1, false, 6}, "default");
+  checkCase({8, 9, 9, 12, 3, 2, 1, 1, true, 4}, "small");
+}
+
+TEST(ConvLowering, GroupsWhoseChannelTilesReadDifferentOffsets) {
+  // 24 -> 72 in 3 groups: output blocks read input blocks 0,0,0,1,1, so with two blocks per
+  // tile the second tile's slot offsets differ from the first's (a micro-op set per tile).
+  checkCase({24, 6, 6, 72, 3, 1, 1, 1, false, 3}, "default", ConvTiling{2, 2, 2, 2});
+  checkCase({60, 5, 5, 80, 3, 1, 1, 1, true, 5}, "default", ConvTiling{2, 3, 2, 2});
+}
+
+TEST(ConvLayer, GroupBlocksOfDepthwiseAndGroupOne) {
+  GroupBlocks depthwise = groupBlocks(64, 64, 64, 16, 16);
+  EXPECT_EQ(depthwise.perOutBlock, 1);
+  EXPECT_EQ(depthwise.first, (std::vector<int64_t>{0, 1, 2, 3}));
+  GroupBlocks dense = groupBlocks(40, 32, 1, 16, 16);
+  EXPECT_EQ(dense.perOutBlock, 3);
+  EXPECT_EQ(dense.first, (std::vector<int64_t>{0, 0}));
+}
+
+TEST(ConvLayer, RejectsGroupThatDoesNotSplitTheChannels) {
+  std::mt19937_64 rng(3);
+  graph::Graph g = makeConvGraph({16, 6, 6, 16, 3, 1, 1, 1, false, 4}, rng);
+  g.nodes[0].attrs.set("group", int64_t(3));
+  auto layer = convLayerFromNode(g, g.nodes[0]);
+  ASSERT_FALSE(layer.ok());
+  EXPECT_NE(layer.status().message().find("group 3"), std::string::npos) << layer.status();
+}
+
+// --- QGemm as a convolution ---------------------------------------------------------------
+
+/// A graph with one QGemm y = x[1,K] * w[N,K]^T + b.
+graph::Graph makeGemmGraph(int64_t k, int64_t n, std::mt19937_64 &rng) {
+  graph::Graph g;
+  g.setValue("x", graph::TensorType(DType::I8, {1, k}));
+  std::string w = g.addConstant("w", randomInt8({n, k}, rng));
+  Tensor bias(DType::I32, {n});
+  for (int64_t i = 0; i < n; ++i) bias.data<int32_t>()[i] = int32_t(rng() % 20001) - 10000;
+  std::string b = g.addConstant("b", bias);
+  graph::Node node;
+  node.op = "QGemm";
+  node.name = "fc";
+  node.inputs = {"x", w, b};
+  node.outputs = {"y"};
+  graph::Ints multipliers, shifts;
+  for (int64_t i = 0; i < n; ++i) {
+    multipliers.push_back(int64_t((1 << 22) + rng() % (1 << 22)));
+    shifts.push_back(22 + 6 + int64_t(std::ceil(std::log2(std::sqrt(double(k))))));
+  }
+  node.attrs.set("requant_multiplier", multipliers);
+  node.attrs.set("requant_shift", shifts);
+  g.inputs = {"x"};
+  g.outputs = {"y"};
+  g.nodes.push_back(node);
+  return g;
+}
+
+/// Compiles the QGemm of `g` as a conv on `image` ([1,K] or the [1,C,H,W] it was flattened
+/// from) and compares it with the interpreter's QGemm on the flattened input.
+void checkGemm(const Shape &image, int64_t n) {
+  SCOPED_TRACE(shapeToString(image));
+  std::mt19937_64 rng(uint64_t(shapeElementCount(image) * 7 + n));
+  isa::HardwareConfig config = loadConfig("default");
+  int64_t k = shapeElementCount(image);
+  graph::Graph g = makeGemmGraph(k, n, rng);
+  Tensor flat = randomInt8({1, k}, rng);
+  Tensor expected = interpret(g, flat);
+  auto layer = gemmLayerFromNode(g, g.nodes[0], image);
+  ASSERT_TRUE(layer.ok()) << layer.status();
+  Shape nchw = image.size() == 4 ? image : Shape{1, k, 1, 1};
+  Tensor x(DType::I8, nchw);
+  std::memcpy(x.bytes(), flat.bytes(), flat.byteSize());
+  for (int64_t threads : {1, 2}) {
+    auto tiling = chooseConvTiling(*layer, config, threads);
+    ASSERT_TRUE(tiling.ok()) << tiling.status();
+    auto got = runCompiled(*layer, *tiling, x, config);
+    ASSERT_TRUE(got.ok()) << got.status();
+    Tensor y(DType::I8, {1, n});
+    std::memcpy(y.bytes(), got->bytes(), y.byteSize());
+    EXPECT_EQ(countMismatches(y, expected), 0) << "threads=" << threads;
+  }
+}
+
+TEST(GemmLowering, FullyConnectedOnAVector) { checkGemm({1, 100}, 40); }
+TEST(GemmLowering, FlattenedImageIsAConvWithTheImageAsKernel) { checkGemm({1, 32, 3, 3}, 20); }
+TEST(GemmLowering, ResNetClassifierShape) { checkGemm({1, 512}, 1000); }
+
+TEST(GemmLowering, RejectsWhatIsNotLowered) {
+  std::mt19937_64 rng(4);
+  graph::Graph g = makeGemmGraph(32, 8, rng);
+  auto batch = gemmLayerFromNode(g, g.nodes[0], {2, 16});
+  ASSERT_FALSE(batch.ok());
+  EXPECT_NE(batch.status().message().find("handles [1,K]"), std::string::npos) << batch.status();
+  auto mismatch = gemmLayerFromNode(g, g.nodes[0], {1, 16, 3, 3});
+  EXPECT_NE(mismatch.status().message().find("do not match 144 inputs"), std::string::npos) << mismatch.status();
+  g.nodes[0].attrs.set("transA", int64_t(1));
+  auto transA = gemmLayerFromNode(g, g.nodes[0], {1, 32});
+  EXPECT_NE(transA.status().message().find("transA"), std::string::npos) << transA.status();
+  g.nodes[0].attrs.set("transA", int64_t(0));
+  g.setValue("w2", graph::TensorType(DType::I8, {8, 32}));
+  g.nodes[0].inputs[1] = "w2";
+  auto dynamic = gemmLayerFromNode(g, g.nodes[0], {1, 32});
+  EXPECT_NE(dynamic.status().message().find("weights must be constant"), std::string::npos) << dynamic.status();
+}
+
+// --- First-layer window packing --------------------------------------------------------------
+
+void checkWindowPacked(const ConvCase &c) {
+  SCOPED_TRACE(absl::StrFormat("C=%d %dx%d O=%d k=%d s=%d p=%d", c.channels, c.height, c.width, c.outChannels, c.kernel,
+                               c.stride, c.pad));
+  std::mt19937_64 rng(uint64_t(c.height * 31 + c.kernel));
+  isa::HardwareConfig config = loadConfig("default");
+  graph::Graph g = makeConvGraph(c, rng);
+  Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
+  Tensor expected = interpret(g, x);
+  auto layer = convLayerFromNode(g, g.nodes[0]);
+  ASSERT_TRUE(layer.ok()) << layer.status();
+  auto packedLayer = windowPackedLayer(*layer);
+  ASSERT_TRUE(packedLayer.ok()) << packedLayer.status();
+  EXPECT_EQ(packedLayer->kernelH * packedLayer->strideH * packedLayer->outHeight * packedLayer->outWidth,
+            layer->outHeight * layer->outWidth);
+  auto packed = packWindowedInput(x, *layer, config.block_in);
+  ASSERT_TRUE(packed.ok()) << packed.status();
+  EXPECT_EQ(packed->shape()[0], ceilDiv(c.channels * c.kernel * c.kernel, config.block_in));
+  for (int64_t threads : {1, 2}) {
+    auto tiling = chooseConvTiling(*packedLayer, config, threads);
+    ASSERT_TRUE(tiling.ok()) << tiling.status();
+    auto blocked = runCompiledBlocked(*packedLayer, *tiling, *packed, config);
+    ASSERT_TRUE(blocked.ok()) << blocked.status();
+    auto y = unpackActivation(*blocked, c.outChannels);
+    ASSERT_TRUE(y.ok()) << y.status();
+    Tensor got(DType::I8, expected.shape());
+    ASSERT_EQ(got.byteSize(), y->byteSize());
+    std::memcpy(got.bytes(), y->bytes(), got.byteSize());
+    EXPECT_EQ(countMismatches(got, expected), 0) << "threads=" << threads;
+  }
+}
+
+TEST(WindowPacking, ResNetStem) { checkWindowPacked({3, 30, 30, 64, 7, 2, 3, 1, true}); }
+TEST(WindowPacking, DigitsFirstConv) { checkWindowPacked({1, 28, 28, 8, 5, 1, 2, 1, true}); }
+TEST(WindowPacking, DilatedThreeByThree) { checkWindowPacked({4, 11, 9, 20, 3, 1, 2, 2, false}); }
+
+TEST(WindowPacking, PaysForFewChannelsOnly) {
+  std::mt19937_64 rng(5);
+  isa::HardwareConfig config = loadConfig("default");
+  graph::Graph stem = makeConvGraph({3, 224, 224, 64, 7, 2, 3, 1, true}, rng);
+  auto stemLayer = convLayerFromNode(stem, stem.nodes[0]);
+  ASSERT_TRUE(stemLayer.ok());
+  EXPECT_TRUE(shouldWindowPack(*stemLayer, config, 2));
+  graph::Graph body = makeConvGraph({64, 14, 14, 64, 3, 1, 1, 1, true}, rng);
+  auto bodyLayer = convLayerFromNode(body, body.nodes[0]);
+  ASSERT_TRUE(bodyLayer.ok());
+  EXPECT_FALSE(shouldWindowPack(*bodyLayer, config, 2));
+}
+
+// --- Output at a channel-block offset (Concat in place) ----------------------------------------
+
+TEST(ConvLowering, WritesIntoALargerTensorAtAChannelBlock) {
+  ConvCase c{16, 6, 6, 20, 3, 1, 1, 1, false};
+  std::mt19937_64 rng(6);
+  isa::HardwareConfig config = loadConfig("default");
+  graph::Graph g = makeConvGraph(c, rng);
+  Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
+  Tensor expected = interpret(g, x);
+  auto layer = convLayerFromNode(g, g.nodes[0]);
+  ASSERT_TRUE(layer.ok());
+  auto tiling = chooseConvTiling(*layer, config, 2);
+  ASSERT_TRUE(tiling.ok());
+  auto packed = packActivation(x, config.block_in);
+  ASSERT_TRUE(packed.ok());
+  auto blocked = runCompiledBlocked(*layer, *tiling, *packed, config, OutputPlacement{5, 2});
+  ASSERT_TRUE(blocked.ok()) << blocked.status();
+  auto all = unpackActivation(*blocked, 5 * config.block_out);
+  ASSERT_TRUE(all.ok());
+  int64_t plane = c.height * c.width, first = 2 * config.block_out;
+  Tensor mine(DType::I8, expected.shape());
+  std::memcpy(mine.bytes(), all->bytes() + first * plane, mine.byteSize());
+  EXPECT_EQ(countMismatches(mine, expected), 0);
+  int64_t untouched = 0;
+  for (int64_t i = 0; i < all->elementCount(); ++i) {
+    bool inside = i >= first * plane && i < (first + c.outChannels) * plane;
+    untouched += !inside && all->data<int8_t>()[i] == 0;
+  }
+  EXPECT_EQ(untouched, all->elementCount() - c.outChannels * plane) << "wrote outside its channel blocks";
+  auto overflow = runCompiledBlocked(*layer, *tiling, *packed, config, OutputPlacement{3, 2});
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_NE(overflow.status().message().find("cannot hold 2 channel blocks"), std::string::npos) << overflow.status();
 }
 
 } // namespace

@@ -10,6 +10,44 @@ namespace tessera::accel {
 
 using isa::Buffer;
 
+namespace {
+
+/// Channel tiles of `outBlocks` blocks read the same slot offsets when each tile's group
+/// layout repeats the first tile's (group 1, depthwise, equal groups aligned to tiles).
+bool uniformGroupOffsets(const GroupBlocks &groups, int64_t outBlocks) {
+  int64_t total = int64_t(groups.first.size());
+  for (int64_t ob0 = outBlocks; ob0 < total; ob0 += outBlocks)
+    for (int64_t l = 0; l < outBlocks && ob0 + l < total; ++l)
+      if (groups.first[size_t(ob0 + l)] - groups.first[size_t(ob0)] != groups.first[size_t(l)] - groups.first[0])
+        return false;
+  return true;
+}
+
+/// The most input blocks one channel tile reads.
+int64_t inBlocksPerTile(const GroupBlocks &groups, int64_t outBlocks) {
+  int64_t most = 0, total = int64_t(groups.first.size());
+  for (int64_t ob0 = 0; ob0 < total; ob0 += outBlocks) {
+    int64_t last = std::min(total, ob0 + outBlocks) - 1;
+    most = std::max(most, groups.first[size_t(last)] + groups.perOutBlock - groups.first[size_t(ob0)]);
+  }
+  return most;
+}
+
+bool uniform(const std::vector<int32_t> &values) {
+  return std::all_of(values.begin(), values.end(), [&](int32_t v) { return v == values.front(); });
+}
+
+} // namespace
+
+ConvEpilogue convEpilogue(const ConvLayer &layer) {
+  ConvEpilogue epilogue;
+  const std::vector<int32_t> &bias = layer.bias, &requant = layer.requantOperands;
+  if (!bias.empty() && uniform(bias) && bias[0] >= -32768 && bias[0] <= 32767) epilogue.biasImmediate = bias[0];
+  if (!requant.empty() && uniform(requant) && (uint32_t(requant[0]) >> 8) == 1) epilogue.requantImmediate = requant[0] & 0xff;
+  epilogue.clip = layer.clipLo != -128 || layer.clipHi != 127;
+  return epilogue;
+}
+
 ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
   ConvFootprint f;
   f.inBlocks = ceilDiv(layer.inChannels, config.block_in);
@@ -19,13 +57,18 @@ ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, co
   f.padRight = std::max<int64_t>(0, lastColumn + 1 - layer.width);
   f.paddedWidth = layer.padLeft + layer.width + f.padRight;
   f.inRowsPerTile = (tiling.outRows - 1) * layer.strideH + (layer.kernelH - 1) * layer.dilationH + 1;
-  f.inpPerSlot = f.inBlocks * f.inRowsPerTile * f.paddedWidth;
-  f.wgtPerSlot = tiling.outBlocks * f.inBlocks * f.taps;
+  GroupBlocks groups = groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in);
+  int64_t outBlocks = std::max<int64_t>(1, tiling.outBlocks);
+  f.inBlocksPerOut = groups.perOutBlock;
+  f.inBlocksPerTile = inBlocksPerTile(groups, outBlocks);
+  f.sharedGemmUops = uniformGroupOffsets(groups, outBlocks);
+  f.inpPerSlot = f.inBlocksPerTile * f.inRowsPerTile * f.paddedWidth;
+  f.wgtPerSlot = tiling.outBlocks * f.inBlocksPerOut * f.taps;
   f.accPerSlot = tiling.outBlocks * tiling.outRows * layer.outWidth;
   f.constRows = 2 * f.outBlocksTotal;
-  int64_t channelTiles = ceilDiv(f.outBlocksTotal, tiling.outBlocks);
-  f.uops = tiling.virtualThreads * tiling.weightSlots * f.wgtPerSlot +
-           2 * tiling.virtualThreads * channelTiles * tiling.outBlocks;
+  int64_t channelTiles = ceilDiv(f.outBlocksTotal, outBlocks);
+  int64_t gemmSets = f.sharedGemmUops ? tiling.weightSlots : channelTiles;
+  f.uops = tiling.virtualThreads * gemmSets * f.wgtPerSlot + 2 * tiling.virtualThreads * channelTiles * tiling.outBlocks;
   return f;
 }
 
@@ -72,18 +115,51 @@ Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const i
   return checkEveryTileReadsData(layer, tiling);
 }
 
+namespace {
+
+/// Cycles of one DMA transfer of `rows` rows of `entries` entries of `entryBytes` bytes
+/// with `pad` padding entries, on an idle channel (docs/microarchitecture.md sections 6-7).
+double transferCycles(const isa::HardwareConfig &config, int64_t rows, int64_t entries, int64_t entryBytes, int64_t pad) {
+  int64_t bytes = entries * entryBytes, burst = config.dram_burst_bytes, beat = config.dram_bytes_per_cycle;
+  int64_t beatsPerRow = bytes / burst * ceilDiv(burst, beat) + ceilDiv(bytes % burst, beat);
+  return double(config.dram_latency_cycles + rows * beatsPerRow + pad);
+}
+
+/// The three units' busy cycles for one full tile (weights excluded).
+struct TileCycles {
+  double compute, load, store;
+};
+
+TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const ConvFootprint &f,
+                      const isa::HardwareConfig &config) {
+  ConvEpilogue epilogue = convEpilogue(layer);
+  double rows = double(tiling.outRows * layer.outWidth * tiling.outBlocks);
+  double gemm = rows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
+  double alu = rows * double(epilogue.cyclesPerRow()) + double(epilogue.instructions() * config.alu_pipeline_depth);
+  int64_t inRows = std::min(f.inRowsPerTile, layer.height);
+  int64_t pad = f.inRowsPerTile * f.paddedWidth - inRows * layer.width;
+  double load = double(f.inBlocksPerTile) * transferCycles(config, inRows, layer.width, config.entryBytes(Buffer::inp), pad);
+  double store = double(tiling.outBlocks) *
+                 transferCycles(config, 1, tiling.outRows * layer.outWidth, config.entryBytes(Buffer::out), 0);
+  return {gemm + alu, load, store};
+}
+
+} // namespace
+
 double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
   ConvFootprint f = convFootprint(layer, tiling, config);
-  double bandwidth = double(config.dram_bytes_per_cycle), latency = double(config.dram_latency_cycles);
   int64_t rowTiles = ceilDiv(layer.outHeight, tiling.outRows), channelTiles = ceilDiv(f.outBlocksTotal, tiling.outBlocks);
-  double pixels = double(tiling.outRows * layer.outWidth * tiling.outBlocks);
-  double compute = pixels * double(f.inBlocks * f.taps) + double(config.gemm_pipeline_depth) + 5 * pixels;
-  double load = double(f.inBlocks) * (latency + double(f.inRowsPerTile * layer.width * config.entryBytes(Buffer::inp)) / bandwidth);
-  double weights = latency + double(f.wgtPerSlot * config.entryBytes(Buffer::wgt)) / bandwidth;
-  double store = double(tiling.outBlocks) * latency + pixels * double(config.entryBytes(Buffer::out)) / bandwidth;
-  double perTile = tiling.virtualThreads > 1 ? std::max({compute, load, store}) : compute + load + store;
-  double weightLoads = tiling.weightSlots == 1 ? weights : double(channelTiles) * weights;
-  return double(rowTiles * channelTiles) * perTile + weightLoads + load + store;
+  TileCycles tile = tileCycles(layer, tiling, f, config);
+  double weights = transferCycles(config, 1, f.wgtPerSlot, config.entryBytes(Buffer::wgt), 0);
+  double setup = transferCycles(config, 1, f.uops, 4, 0) + transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
+  double tiles = double(rowTiles * channelTiles);
+  if (tiling.virtualThreads == 1)
+    return setup + double(channelTiles) * weights + tiles * (tile.compute + tile.load + tile.store);
+  // Overlapped: the busiest unit sets the pace; a channel tile's weight load (double
+  // buffered) is spread over its row tiles; the first load and the last store do not overlap.
+  double load = tile.load + (tiling.weightSlots == 2 ? weights / double(rowTiles) : 0.0);
+  double first = tiling.weightSlots == 1 ? weights : 0.0;
+  return std::max(setup, first) + tile.load + tiles * std::max({tile.compute, load, tile.store}) + tile.store;
 }
 
 StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
@@ -109,6 +185,17 @@ StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::Hardwar
     return absl::ResourceExhaustedError(absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name,
                                                         lastError.message()));
   return *best;
+}
+
+bool shouldWindowPack(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
+  if (layer.group != 1 || layer.inChannels >= config.block_in || layer.kernelH * layer.kernelW == 1) return false;
+  StatusOr<ConvLayer> packed = windowPackedLayer(layer);
+  if (!packed.ok()) return false;
+  StatusOr<ConvTiling> packedTiling = chooseConvTiling(*packed, config, virtualThreads);
+  if (!packedTiling.ok()) return false;
+  double packedCycles = estimateConvCycles(*packed, *packedTiling, config);
+  StatusOr<ConvTiling> tiling = chooseConvTiling(layer, config, virtualThreads);
+  return !tiling.ok() || packedCycles < estimateConvCycles(layer, *tiling, config);
 }
 
 } // namespace tessera::accel

@@ -15,6 +15,8 @@
 #pragma once
 
 #include "compiler/accel/conv_layer.h"
+#include <optional>
+
 #include "isa/config.h"
 
 namespace tessera::accel {
@@ -30,8 +32,25 @@ struct ConvTiling {
 struct ConvFootprint {
   int64_t inBlocks, outBlocksTotal, taps, paddedWidth, padRight;
   int64_t inRowsPerTile;   ///< input rows a full tile reads (with the kernel halo)
+  int64_t inBlocksPerOut;  ///< input blocks each output block reduces over (all, for group 1)
+  int64_t inBlocksPerTile; ///< input blocks an input slot holds (those of a channel tile's groups)
+  bool sharedGemmUops;     ///< every channel tile reads its slot at the same offsets (one micro-op set per weight slot)
   int64_t inpPerSlot, wgtPerSlot, accPerSlot, constRows, uops;
 };
+
+/// How the emitter sets the bias, requantizes and clips a tile (docs/isa.md ALU costs:
+/// n cycles with an immediate, 2n with a register operand): a uniform bias that fits the
+/// 16-bit immediate is a `mov` immediate, a uniform shift-only requant a `requant`
+/// immediate, and the clip is left out when it is the int8 range the requant saturates to.
+struct ConvEpilogue {
+  std::optional<int32_t> biasImmediate;
+  std::optional<int32_t> requantImmediate;
+  bool clip = false;
+  /// ALU cycles per accumulator row.
+  int64_t cyclesPerRow() const { return (biasImmediate ? 1 : 2) + (requantImmediate ? 1 : 2) + (clip ? 1 : 0); }
+  int64_t instructions() const { return clip ? 3 : 2; }
+};
+ConvEpilogue convEpilogue(const ConvLayer &layer);
 
 ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config);
 
@@ -43,5 +62,10 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
 
 /// The cheapest tiling that fits, with `virtualThreads` threads.
 StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads);
+
+/// Whether the first-layer window packing pays: group 1, fewer input channels than a block,
+/// a kernel larger than 1x1, and a lower estimate for windowPackedLayer(layer) than for the
+/// layer itself (both with their chosen tilings and `virtualThreads`).
+bool shouldWindowPack(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads);
 
 } // namespace tessera::accel

@@ -1,6 +1,10 @@
 //===- layouts.cpp - Packing to the accelerator's blocked layouts ---------------------===//
 #include "compiler/accel/layouts.h"
 
+#include <algorithm>
+
+#include "compiler/accel/conv_layer.h"
+
 namespace tessera::accel {
 
 StatusOr<Tensor> packActivation(const Tensor &nchw, int64_t block) {
@@ -40,6 +44,71 @@ StatusOr<Tensor> packConvWeights(const Tensor &oihw, int64_t blockOut, int64_t b
         int64_t entry = ((o / blockOut) * ib + i / blockIn) * taps + t;
         packed.data<int8_t>()[(entry * blockOut + o % blockOut) * blockIn + i % blockIn] =
             oihw.data<int8_t>()[(o * s[1] + i) * taps + t];
+      }
+  return packed;
+}
+
+GroupBlocks groupBlocks(int64_t inChannels, int64_t outChannels, int64_t group, int64_t blockOut, int64_t blockIn) {
+  int64_t outPerGroup = outChannels / group, inPerGroup = inChannels / group, outBlocks = ceilDiv(outChannels, blockOut);
+  std::vector<int64_t> low, span;
+  for (int64_t ob = 0; ob < outBlocks; ++ob) {
+    int64_t firstGroup = ob * blockOut / outPerGroup;
+    int64_t lastGroup = (std::min(outChannels, (ob + 1) * blockOut) - 1) / outPerGroup;
+    low.push_back(firstGroup * inPerGroup / blockIn);
+    span.push_back(((lastGroup + 1) * inPerGroup - 1) / blockIn + 1 - low.back());
+  }
+  GroupBlocks blocks;
+  blocks.perOutBlock = span.empty() ? 0 : *std::max_element(span.begin(), span.end());
+  for (int64_t first : low) blocks.first.push_back(std::min(first, ceilDiv(inChannels, blockIn) - blocks.perOutBlock));
+  return blocks;
+}
+
+StatusOr<Tensor> packGroupedConvWeights(const Tensor &weights, int64_t inChannels, int64_t group, int64_t blockOut,
+                                        int64_t blockIn) {
+  const Shape &s = weights.shape();
+  if (weights.dtype() != DType::I8 || s.size() != 4 || group < 1 || s[1] * group != inChannels || s[0] % group != 0)
+    return invalidInput("grouped conv weights must be i8 [O][%d/%d][KH][KW] with O a multiple of the group, got %s %s",
+                        inChannels, group, dtypeName(weights.dtype()), shapeToString(s));
+  GroupBlocks blocks = groupBlocks(inChannels, s[0], group, blockOut, blockIn);
+  int64_t taps = s[2] * s[3], outPerGroup = s[0] / group, k = blocks.perOutBlock;
+  Tensor packed(DType::I8, {ceilDiv(s[0], blockOut), k, s[2], s[3], blockOut, blockIn});
+  for (int64_t o = 0; o < s[0]; ++o)
+    for (int64_t i = 0; i < s[1]; ++i) {
+      int64_t channel = o / outPerGroup * s[1] + i, ob = o / blockOut, slot = channel / blockIn - blocks.first[size_t(ob)];
+      for (int64_t t = 0; t < taps; ++t) {
+        int64_t entry = (ob * k + slot) * taps + t;
+        packed.data<int8_t>()[(entry * blockOut + o % blockOut) * blockIn + channel % blockIn] =
+            weights.data<int8_t>()[(o * s[1] + i) * taps + t];
+      }
+    }
+  return packed;
+}
+
+namespace {
+
+/// The input value tap (ky, kx) of channel c sees at output pixel (oy, ox), 0 in the padding.
+int8_t windowValue(const Tensor &nchw, const ConvLayer &l, int64_t c, int64_t ky, int64_t kx, int64_t oy, int64_t ox) {
+  int64_t y = oy * l.strideH - l.padTop + ky * l.dilationH, x = ox * l.strideW - l.padLeft + kx * l.dilationW;
+  if (y < 0 || y >= l.height || x < 0 || x >= l.width) return 0;
+  return nchw.data<int8_t>()[(c * l.height + y) * l.width + x];
+}
+
+} // namespace
+
+StatusOr<Tensor> packWindowedInput(const Tensor &nchw, const ConvLayer &layer, int64_t block) {
+  const Shape &s = nchw.shape();
+  if (nchw.dtype() != DType::I8 || s != Shape{1, layer.inChannels, layer.height, layer.width})
+    return invalidInput("window packing of %s needs i8 [1][%d][%d][%d], got %s %s", layer.name, layer.inChannels,
+                        layer.height, layer.width, dtypeName(nchw.dtype()), shapeToString(s));
+  int64_t channels = layer.kernelH * layer.kernelW * layer.inChannels, plane = layer.outHeight * layer.outWidth;
+  Tensor packed(DType::I8, {ceilDiv(channels, block), layer.outHeight, layer.outWidth, block});
+  for (int64_t ky = 0; ky < layer.kernelH; ++ky)
+    for (int64_t kx = 0; kx < layer.kernelW; ++kx)
+      for (int64_t c = 0; c < layer.inChannels; ++c) {
+        int64_t channel = (ky * layer.kernelW + kx) * layer.inChannels + c;
+        for (int64_t p = 0; p < plane; ++p)
+          packed.data<int8_t>()[((channel / block) * plane + p) * block + channel % block] =
+              windowValue(nchw, layer, c, ky, kx, p / layer.outWidth, p % layer.outWidth);
       }
   return packed;
 }

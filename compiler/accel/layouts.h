@@ -15,6 +15,8 @@
 
 namespace tessera::accel {
 
+struct ConvLayer;
+
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// [1][C][H][W] int8 -> [ceil(C/block)][H][W][block] int8.
@@ -23,6 +25,27 @@ StatusOr<Tensor> packActivation(const Tensor &nchw, int64_t block);
 StatusOr<Tensor> unpackActivation(const Tensor &blocked, int64_t channels);
 /// [O][I][KH][KW] int8 -> [ceil(O/bo)][ceil(I/bi)][KH][KW][bo][bi] int8.
 StatusOr<Tensor> packConvWeights(const Tensor &oihw, int64_t blockOut, int64_t blockIn);
+/// The input-channel blocks of a grouped convolution: output block `ob` reads input
+/// blocks [first[ob], first[ob] + perOutBlock) (every block for group 1, one block for a
+/// depthwise conv whose channels are a multiple of the block). `first` never decreases.
+struct GroupBlocks {
+  int64_t perOutBlock = 0;
+  std::vector<int64_t> first;
+};
+GroupBlocks groupBlocks(int64_t inChannels, int64_t outChannels, int64_t group, int64_t blockOut, int64_t blockIn);
+
+/// Grouped weights [O][I/group][KH][KW] -> [ceil(O/bo)][perOutBlock][KH][KW][bo][bi]: entry
+/// (ob, i, tap) multiplies input block first[ob] + i, zero outside each channel's group.
+/// With group 1 this is packConvWeights.
+StatusOr<Tensor> packGroupedConvWeights(const Tensor &weights, int64_t inChannels, int64_t group, int64_t blockOut,
+                                        int64_t blockIn);
+
+/// First-layer window packing: [1][C][H][W] int8 -> [ceil(KH*KW*C/block)][OH][OW][block]
+/// int8, where channel (ky*KW + kx)*C + c of output pixel (oy, ox) is input channel c at
+/// the tap's position (zero where that lies in the padding). The input of
+/// windowPackedLayer(layer).
+StatusOr<Tensor> packWindowedInput(const Tensor &nchw, const ConvLayer &layer, int64_t block);
+
 /// One int32 per channel -> [ceil(C/block)][block] int32, padded with `fill`.
 Tensor packChannelRows(const std::vector<int32_t> &values, int64_t block, int32_t fill);
 

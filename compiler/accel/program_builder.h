@@ -26,6 +26,8 @@ public:
   /// Adds a DRAM tensor; `data` only for constants. Returns its byte offset.
   uint64_t addTensor(const std::string &name, isa::TensorKind kind, const Tensor &value);
   uint64_t addTensor(const std::string &name, isa::TensorKind kind, DType dtype, const Shape &shape);
+  /// The tensor named `name`, or null.
+  const isa::TensorInfo *findTensor(const std::string &name) const { return program_.findTensor(name); }
   /// DRAM address of tensor `name` in entries of `buffer` (for dram_base).
   int64_t entryAddress(const std::string &name, isa::Buffer buffer) const;
 
