@@ -1,0 +1,387 @@
+//===- alu_lowering_test.cpp - Compiled int8 ALU layers equal the reference interpreter -===//
+//
+// Each case builds a small graph of int8 nodes (QAdd, QMax, QMin, QClip, QMaxPool,
+// QAveragePool, QGlobalAveragePool, chained after a QConv or each other) with random
+// int8 data, evaluates it node by node with the reference interpreter (the int8
+// golden), lowers every node to accelerator instructions in one program, runs it on the
+// functional executor with the race checker on, and compares every output element.
+//
+//===----------------------------------------------------------------------===//
+#include <map>
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "compiler/accel/eltwise_emitter.h"
+#include "compiler/accel/layouts.h"
+#include "compiler/accel/pool_emitter.h"
+#include "compiler/interp/interpreter.h"
+#include "simulator/golden/functional_executor.h"
+
+namespace tessera::accel {
+namespace {
+
+isa::HardwareConfig loadConfig(const std::string &name) {
+  auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + name + ".json");
+  EXPECT_TRUE(config.ok()) << config.status();
+  return *config;
+}
+
+Tensor randomInt8(const Shape &shape, std::mt19937_64 &rng) {
+  Tensor tensor(DType::I8, shape);
+  for (int64_t i = 0; i < tensor.elementCount(); ++i) tensor.data<int8_t>()[i] = int8_t(int(rng() % 256) - 128);
+  return tensor;
+}
+
+/// Sets a per-tensor requant whose real scale is about 2^-log2Scale.
+void setRequant(graph::Node &node, int64_t log2Scale, std::mt19937_64 &rng) {
+  node.attrs.set("requant_multiplier", graph::Ints{int64_t((1 << 23) + rng() % (1 << 23))});
+  node.attrs.set("requant_shift", graph::Ints{24 + log2Scale});
+}
+
+/// Tilings forced on the layers instead of the chosen ones (the threads always apply).
+struct Forced {
+  std::optional<EltwiseTiling> eltwise;
+  std::optional<PoolTiling> pool;
+  std::optional<GlobalPoolTiling> global;
+};
+
+/// A graph of nodes applied in order, with its random inputs.
+struct Case {
+  graph::Graph graph;
+  std::map<std::string, Tensor> inputs;
+
+  void input(const std::string &name, const Shape &shape, std::mt19937_64 &rng) {
+    graph.setValue(name, graph::TensorType(DType::I8, shape));
+    graph.inputs.push_back(name);
+    inputs[name] = randomInt8(shape, rng);
+  }
+  graph::Node &node(const std::string &op, const std::vector<std::string> &ins, const std::string &out) {
+    graph::Node node;
+    node.op = op, node.name = out + "_op", node.inputs = ins, node.outputs = {out};
+    graph.nodes.push_back(node);
+    return graph.nodes.back();
+  }
+};
+
+/// Evaluates every node with the interpreter, recording the value types; returns all values.
+StatusOr<std::map<std::string, Tensor>> evaluateReference(Case &c) {
+  std::map<std::string, Tensor> values = c.inputs;
+  for (const graph::Node &node : c.graph.nodes) {
+    std::vector<const Tensor *> ins;
+    for (const std::string &name : node.inputs) ins.push_back(values.count(name) ? &values[name] : c.graph.constantOf(name));
+    TS_ASSIGN_OR_RETURN(std::vector<Tensor> outs, interp::evaluateNode(node, ins));
+    values[node.outputs[0]] = outs[0];
+    c.graph.setValue(node.outputs[0], graph::TensorType(DType::I8, outs[0].shape()));
+  }
+  return values;
+}
+
+Shape blockedShape(const Shape &nchw, const isa::HardwareConfig &config) {
+  return {ceilDiv(nchw[1], config.block_out), nchw[2], nchw[3], config.block_out};
+}
+
+Status emitNode(ProgramBuilder &builder, const graph::Graph &g, const graph::Node &node, int64_t threads,
+                const Forced &forced, LayerPosition position) {
+  const isa::HardwareConfig &config = builder.config();
+  const std::string &in = node.inputs[0], &out = node.outputs[0];
+  if (node.op == "QConv") {
+    TS_ASSIGN_OR_RETURN(ConvLayer layer, convLayerFromNode(g, node));
+    TS_ASSIGN_OR_RETURN(ConvTiling tiling, chooseConvTiling(layer, config, threads));
+    return emitConv(builder, layer, tiling, in, out, position);
+  }
+  if (node.op == "QMaxPool" || node.op == "QAveragePool") {
+    TS_ASSIGN_OR_RETURN(PoolLayer layer, poolLayerFromNode(g, node));
+    TS_ASSIGN_OR_RETURN(PoolTiling tiling, forced.pool ? *forced.pool : choosePoolTiling(layer, config, threads));
+    tiling.virtualThreads = threads;
+    return emitPool(builder, layer, tiling, in, out, position);
+  }
+  if (node.op == "QGlobalAveragePool") {
+    TS_ASSIGN_OR_RETURN(GlobalPoolLayer layer, globalPoolLayerFromNode(g, node));
+    TS_ASSIGN_OR_RETURN(GlobalPoolTiling tiling,
+                        forced.global ? *forced.global : chooseGlobalPoolTiling(layer, config, threads));
+    tiling.virtualThreads = threads;
+    return emitGlobalPool(builder, layer, tiling, in, out, position);
+  }
+  TS_ASSIGN_OR_RETURN(EltwiseLayer layer, eltwiseLayerFromNode(g, node));
+  TS_ASSIGN_OR_RETURN(EltwiseTiling tiling, forced.eltwise ? *forced.eltwise : chooseEltwiseTiling(layer, config, threads));
+  tiling.virtualThreads = threads;
+  return emitEltwise(builder, layer, tiling, in, node.inputs.size() > 1 ? node.inputs[1] : "", out, position);
+}
+
+/// Lowers every node of `c` into one program, runs it, returns the last node's output (NCHW).
+StatusOr<Tensor> runCompiled(const Case &c, const isa::HardwareConfig &config, int64_t threads, const Forced &forced) {
+  ProgramBuilder builder(config);
+  std::map<std::string, Tensor> packed;
+  for (const auto &[name, value] : c.inputs) {
+    TS_ASSIGN_OR_RETURN(packed[name], packActivation(value, config.block_out));
+    builder.addTensor(name, isa::TensorKind::input, DType::I8, packed[name].shape());
+  }
+  const std::string &result = c.graph.nodes.back().outputs[0];
+  for (const graph::Node &node : c.graph.nodes) {
+    isa::TensorKind kind = node.outputs[0] == result ? isa::TensorKind::output : isa::TensorKind::scratch;
+    builder.addTensor(node.outputs[0], kind, DType::I8, blockedShape(c.graph.typeOf(node.outputs[0]).shape, config));
+  }
+  for (size_t i = 0; i < c.graph.nodes.size(); ++i)
+    TS_RETURN_IF_ERROR(emitNode(builder, c.graph, c.graph.nodes[i], threads, forced,
+                                i == 0 ? LayerPosition::first : LayerPosition::afterLayer));
+  TS_ASSIGN_OR_RETURN(isa::Program program, builder.finish(/*popStore=*/true));
+  TS_ASSIGN_OR_RETURN(std::vector<uint8_t> dram, sim::buildDramImage(program, config));
+  for (const auto &[name, value] : packed)
+    std::memcpy(dram.data() + program.findTensor(name)->dramOffset, value.bytes(), value.byteSize());
+  TS_RETURN_IF_ERROR(sim::runFunctional(program, config, dram).status());
+  const Shape &shape = c.graph.typeOf(result).shape;
+  Tensor y(DType::I8, blockedShape(shape, config));
+  std::memcpy(y.bytes(), dram.data() + program.findTensor(result)->dramOffset, y.byteSize());
+  return unpackActivation(y, shape[1]);
+}
+
+/// Compiled == interpreted for every element, with 1 and 2 virtual threads.
+void expectBitExact(Case &c, const std::string &configName, const Forced &forced = {}, size_t minDistinct = 8) {
+  isa::HardwareConfig config = loadConfig(configName);
+  auto values = evaluateReference(c);
+  ASSERT_TRUE(values.ok()) << values.status();
+  const Tensor &expected = (*values)[c.graph.nodes.back().outputs[0]];
+  for (int64_t threads : {1, 2}) {
+    SCOPED_TRACE(absl::StrFormat("threads=%d config=%s", threads, configName));
+    auto got = runCompiled(c, config, threads, forced);
+    ASSERT_TRUE(got.ok()) << got.status();
+    ASSERT_EQ(got->shape(), expected.shape());
+    int64_t mismatches = 0;
+    for (int64_t i = 0; i < got->elementCount(); ++i) mismatches += got->data<int8_t>()[i] != expected.data<int8_t>()[i];
+    std::set<int8_t> distinct(got->data<int8_t>(), got->data<int8_t>() + got->elementCount());
+    EXPECT_GE(distinct.size(), minDistinct) << "outputs too uniform to prove anything";
+    EXPECT_EQ(mismatches, 0) << "of " << got->elementCount();
+  }
+}
+
+Case addCase(const Shape &shape, bool relu, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Case c;
+  c.input("a", shape, rng);
+  c.input("b", shape, rng);
+  graph::Node &add = c.node("QAdd", {"a", "b"}, "y");
+  add.attrs.set("mul_a", int64_t(1 << 14));
+  add.attrs.set("mul_b", int64_t(rng() % (1 << 15)) - (1 << 14));
+  setRequant(add, 15, rng);
+  if (relu) add.attrs.set("clip", graph::Ints{0, 127});
+  return c;
+}
+
+Case poolCase(const std::string &op, const Shape &shape, int64_t kernel, int64_t stride, int64_t pad, bool ceil,
+              uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Case c;
+  c.input("x", shape, rng);
+  graph::Node &pool = c.node(op, {"x"}, "y");
+  pool.attrs.set("kernel_shape", graph::Ints{kernel, kernel});
+  pool.attrs.set("strides", graph::Ints{stride, stride});
+  pool.attrs.set("pads", graph::Ints{pad, pad, pad, pad});
+  if (ceil) pool.attrs.set("ceil_mode", int64_t(1));
+  if (op == "QAveragePool") setRequant(pool, int64_t(std::ceil(std::log2(double(kernel * kernel)))) - 1, rng);
+  return c;
+}
+
+Case globalPoolCase(const Shape &shape, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Case c;
+  c.input("x", shape, rng);
+  setRequant(c.node("QGlobalAveragePool", {"x"}, "y"), int64_t(std::ceil(std::log2(double(shape[2] * shape[3])))) - 3, rng);
+  return c;
+}
+
+/// A QConv with random weights, bias and requant producing `out` from `in`.
+void addConv(Case &c, const std::string &in, const std::string &out, int64_t channels, int64_t outChannels,
+             std::mt19937_64 &rng) {
+  std::string w = c.graph.addConstant("w", randomInt8({outChannels, channels, 3, 3}, rng));
+  graph::Node &conv = c.node("QConv", {in, w}, out);
+  conv.attrs.set("pads", graph::Ints{1, 1, 1, 1});
+  graph::Ints multipliers(size_t(outChannels), int64_t(3 << 22)), shifts(size_t(outChannels), 22 + 6 + 3);
+  conv.attrs.set("requant_multiplier", multipliers);
+  conv.attrs.set("requant_shift", shifts);
+}
+
+TEST(EltwiseLowering, ResidualAddOddChannels) {
+  Case c = addCase({1, 20, 7, 9}, /*relu=*/true, 1);
+  expectBitExact(c, "default");
+}
+
+TEST(EltwiseLowering, AddManyTilesOnSmallConfig) {
+  Case c = addCase({1, 13, 9, 11}, /*relu=*/false, 2);
+  expectBitExact(c, "small");
+  expectBitExact(c, "default", Forced{EltwiseTiling{37, 2}, {}, {}});
+}
+
+TEST(EltwiseLowering, AddWithPowerOfTwoRequantUsesTheImmediate) {
+  Case c = addCase({1, 16, 6, 6}, /*relu=*/false, 3);
+  c.graph.nodes[0].attrs.set("requant_multiplier", graph::Ints{1 << 20});
+  c.graph.nodes[0].attrs.set("requant_shift", graph::Ints{35});
+  c.graph.nodes[0].attrs.set("mul_b", int64_t(1 << 14));
+  auto layer = eltwiseLayerFromNode(c.graph, c.graph.nodes[0]);
+  ASSERT_TRUE(layer.ok()) << layer.status();
+  EXPECT_EQ(layer->epilogue.requantImmediate(), std::optional<int32_t>(15));
+  expectBitExact(c, "default");
+}
+
+TEST(EltwiseLowering, ResNetResidualAdd) {
+  Case c = addCase({1, 64, 56, 56}, /*relu=*/true, 4);
+  expectBitExact(c, "default");
+}
+
+TEST(EltwiseLowering, MaxMinClip) {
+  std::mt19937_64 rng(5);
+  Case c;
+  c.input("a", {1, 24, 5, 7}, rng);
+  c.input("b", {1, 24, 5, 7}, rng);
+  c.node("QMax", {"a", "b"}, "m");
+  c.node("QMin", {"m", "b"}, "n").attrs.set("clip", graph::Ints{-100, 90});
+  c.node("QClip", {"n"}, "y").attrs.set("clip", graph::Ints{-20, 60});
+  expectBitExact(c, "default");
+  expectBitExact(c, "small");
+}
+
+TEST(EltwiseLowering, MaxWithRequant) {
+  std::mt19937_64 rng(6);
+  Case c;
+  c.input("a", {1, 5, 4, 4}, rng);
+  c.input("b", {1, 5, 4, 4}, rng);
+  setRequant(c.node("QMax", {"a", "b"}, "y"), 1, rng);
+  expectBitExact(c, "default");
+}
+
+TEST(PoolLowering, MaxPoolWithPaddingAndNegativeValues) {
+  Case c = poolCase("QMaxPool", {1, 20, 13, 11}, 3, 2, 1, false, 7);
+  expectBitExact(c, "default");
+  expectBitExact(c, "small");
+  expectBitExact(c, "default", Forced{{}, PoolTiling{1, 2, 2}, {}});
+}
+
+TEST(PoolLowering, ResNet18MaxPool) {
+  Case c = poolCase("QMaxPool", {1, 64, 112, 112}, 3, 2, 1, false, 8);
+  expectBitExact(c, "default");
+}
+
+TEST(PoolLowering, SqueezeNetCeilModeMaxPool) {
+  Case c = poolCase("QMaxPool", {1, 64, 111, 111}, 3, 2, 0, true, 9);
+  EXPECT_EQ(c.graph.nodes.size(), 1u);
+  expectBitExact(c, "default");
+  Case odd = poolCase("QMaxPool", {1, 19, 14, 14}, 3, 2, 0, true, 10);
+  expectBitExact(odd, "default", Forced{{}, PoolTiling{2, 3, 2}, {}});
+}
+
+TEST(PoolLowering, MaxPoolStrideOneSamePadding) {
+  Case c = poolCase("QMaxPool", {1, 16, 9, 9}, 3, 1, 1, false, 11);
+  expectBitExact(c, "default");
+}
+
+TEST(PoolLowering, AveragePoolCountsThePadding) {
+  Case c = poolCase("QAveragePool", {1, 20, 11, 10}, 3, 2, 1, false, 12);
+  expectBitExact(c, "default");
+  expectBitExact(c, "small");
+  Case ceil = poolCase("QAveragePool", {1, 8, 10, 10}, 3, 2, 0, true, 13);
+  expectBitExact(ceil, "default");
+}
+
+TEST(PoolLowering, GlobalAveragePool) {
+  Case resnet = globalPoolCase({1, 512, 7, 7}, 14);
+  expectBitExact(resnet, "default");
+  Case odd = globalPoolCase({1, 20, 5, 6}, 15);
+  expectBitExact(odd, "small", {}, 4);
+  expectBitExact(odd, "default", Forced{{}, {}, GlobalPoolTiling{1, 2}}, 4);
+}
+
+TEST(ChainedLowering, ConvThenMaxPoolThenResidualAddThenGlobalPool) {
+  std::mt19937_64 rng(16);
+  Case c;
+  c.input("x", {1, 8, 12, 12}, rng);
+  c.input("skip", {1, 20, 6, 6}, rng);
+  addConv(c, "x", "conv", 8, 20, rng);
+  graph::Node &pool = c.node("QMaxPool", {"conv"}, "pool");
+  pool.attrs.set("kernel_shape", graph::Ints{3, 3});
+  pool.attrs.set("strides", graph::Ints{2, 2});
+  pool.attrs.set("pads", graph::Ints{1, 1, 1, 1});
+  graph::Node &add = c.node("QAdd", {"pool", "skip"}, "sum");
+  add.attrs.set("mul_a", int64_t(9000));
+  add.attrs.set("mul_b", int64_t(-16384));
+  setRequant(add, 15, rng);
+  add.attrs.set("clip", graph::Ints{0, 127});
+  setRequant(c.node("QGlobalAveragePool", {"sum"}, "y"), 3, rng);
+  expectBitExact(c, "default", {}, 4);
+}
+
+TEST(ChainedLowering, ConvThenAddThenClipOnSmallConfig) {
+  std::mt19937_64 rng(17);
+  Case c;
+  c.input("x", {1, 6, 7, 7}, rng);
+  c.input("skip", {1, 10, 7, 7}, rng);
+  addConv(c, "x", "conv", 6, 10, rng);
+  graph::Node &add = c.node("QAdd", {"skip", "conv"}, "sum");
+  setRequant(add, 15, rng);
+  add.attrs.set("mul_a", int64_t(1 << 14));
+  c.node("QClip", {"sum"}, "y").attrs.set("clip", graph::Ints{-10, 50});
+  expectBitExact(c, "small");
+}
+
+std::string errorOf(Case &c) {
+  for (graph::Node &node : c.graph.nodes) {
+    if (node.op == "QMaxPool" || node.op == "QAveragePool") return std::string(poolLayerFromNode(c.graph, node).status().message());
+    if (node.op == "QGlobalAveragePool") return std::string(globalPoolLayerFromNode(c.graph, node).status().message());
+    return std::string(eltwiseLayerFromNode(c.graph, node).status().message());
+  }
+  return "";
+}
+
+TEST(AluLayers, RejectWhatTheLoweringDoesNotSupportNamingIt) {
+  std::mt19937_64 rng(18);
+  Case batch = addCase({2, 4, 3, 3}, false, 19);
+  EXPECT_NE(errorOf(batch).find("batch 2"), std::string::npos) << errorOf(batch);
+  Case broadcast;
+  broadcast.input("a", {1, 4, 3, 3}, rng);
+  broadcast.input("b", {1, 4, 1, 1}, rng);
+  setRequant(broadcast.node("QAdd", {"a", "b"}, "y"), 15, rng);
+  EXPECT_NE(errorOf(broadcast).find("broadcasting"), std::string::npos) << errorOf(broadcast);
+  Case exclusive = poolCase("QAveragePool", {1, 4, 6, 6}, 3, 1, 1, false, 20);
+  exclusive.graph.nodes[0].attrs.set("count_include_pad", int64_t(0));
+  EXPECT_NE(errorOf(exclusive).find("count_include_pad"), std::string::npos) << errorOf(exclusive);
+  Case indices = poolCase("QMaxPool", {1, 4, 6, 6}, 2, 2, 0, false, 21);
+  indices.graph.nodes[0].outputs.push_back("indices");
+  EXPECT_NE(errorOf(indices).find("Indices"), std::string::npos) << errorOf(indices);
+  Case threeD;
+  threeD.input("x", {1, 4, 6}, rng);
+  threeD.node("QMaxPool", {"x"}, "y").attrs.set("kernel_shape", graph::Ints{2});
+  EXPECT_NE(errorOf(threeD).find("rank-3"), std::string::npos) << errorOf(threeD);
+  Case notEltwise = poolCase("QMaxPool", {1, 4, 6, 6}, 2, 2, 0, false, 22);
+  EXPECT_NE(std::string(eltwiseLayerFromNode(notEltwise.graph, notEltwise.graph.nodes[0]).status().message()).find("y_op"),
+            std::string::npos);
+}
+
+TEST(AluTiling, RejectsTilingsThatOverflowNamingTheScratchpad) {
+  isa::HardwareConfig config = loadConfig("small");
+  EltwiseLayer add{"add", EltwiseOp::add, 64, 16, 16, 1, 1, {}};
+  Status status = checkEltwiseTiling(add, EltwiseTiling{200, 2}, config);
+  EXPECT_NE(status.message().find("the accumulator tile needs"), std::string::npos) << status;
+  GlobalPoolLayer global{"gap", 16, 32, 32, {}};
+  auto tiling = chooseGlobalPoolTiling(global, config, 2);
+  ASSERT_FALSE(tiling.ok());
+  EXPECT_NE(tiling.status().message().find("gap: no tiling fits"), std::string::npos) << tiling.status();
+  PoolLayer pool{"pool", PoolOp::max, 16, 40, 40, 20, 20, 3, 3, 2, 2, 1, 1, 16, 1, {}};
+  status = checkPoolTiling(pool, PoolTiling{1, 1, 1}, loadConfig("default"));
+  EXPECT_NE(status.message().find("padding of 16"), std::string::npos) << status;
+}
+
+TEST(AluTiling, CostModelPrefersOverlapWithTwoThreads) {
+  isa::HardwareConfig config = loadConfig("default");
+  EltwiseLayer add{"add", EltwiseOp::add, 64, 56, 56, 1 << 14, 3000, {}};
+  add.epilogue.requant = true, add.epilogue.multiplier = 12345678, add.epilogue.shift = 38;
+  auto one = chooseEltwiseTiling(add, config, 1), two = chooseEltwiseTiling(add, config, 2);
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_LT(estimateEltwiseCycles(add, *two, config), estimateEltwiseCycles(add, *one, config));
+  PoolLayer pool{"pool", PoolOp::max, 64, 112, 112, 56, 56, 3, 3, 2, 2, 1, 1, 1, 1, {}};
+  auto poolOne = choosePoolTiling(pool, config, 1), poolTwo = choosePoolTiling(pool, config, 2);
+  ASSERT_TRUE(poolOne.ok() && poolTwo.ok());
+  EXPECT_LT(estimatePoolCycles(pool, *poolTwo, config), estimatePoolCycles(pool, *poolOne, config));
+}
+
+} // namespace
+} // namespace tessera::accel

@@ -1,0 +1,98 @@
+//===- eltwise_emitter.cpp - Tiles and micro-ops of the elementwise int8 layers --------===//
+#include "compiler/accel/eltwise_emitter.h"
+
+#include <algorithm>
+
+#include "compiler/accel/alu_emit_common.h"
+#include "compiler/accel/layouts.h"
+
+namespace tessera::accel {
+
+using isa::AluOp;
+using isa::Buffer;
+using isa::Uop;
+
+namespace {
+
+/// Scratchpad placement: slot v holds A_v then (two operands) B_v; the requant row after.
+struct EltwisePlan {
+  const EltwiseLayer &layer;
+  EltwiseTiling tiling;
+  int64_t total, tiles, constRow;
+
+  int64_t regionA(int64_t v) const { return v * layer.operands() * tiling.entries; }
+  int64_t regionB(int64_t v) const { return regionA(v) + tiling.entries; }
+  /// Micro-ops of thread v: {A_v, B_v}, {B_v, -}, {A_v, requant row}.
+  uint32_t uop(int64_t v, int64_t which) const { return uint32_t(3 * v + which); }
+};
+
+void addUops(ProgramBuilder &builder, EltwisePlan &plan) {
+  uint32_t first = builder.uopCount();
+  for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v) {
+    int64_t b = plan.layer.operands() == 2 ? plan.regionB(v) : plan.regionA(v);
+    builder.addUop(Uop{uint32_t(plan.regionA(v)), uint32_t(b), 0});
+    builder.addUop(Uop{uint32_t(b), 0, 0});
+    builder.addUop(Uop{uint32_t(plan.regionA(v)), uint32_t(plan.constRow), 0});
+  }
+  builder.emitUopLoad(first, builder.uopCount() - first, 0);
+}
+
+LoopNest flat(int64_t n, int64_t srcIn) {
+  LoopNest loops;
+  loops.iterIn = n;
+  loops.dstIn = 1;
+  loops.srcIn = srcIn;
+  return loops;
+}
+
+/// The operation itself (before the epilogue); returns the last instruction, if any.
+std::optional<size_t> emitOperation(ProgramBuilder &builder, const EltwisePlan &plan, int64_t v, int64_t n) {
+  const EltwiseLayer &l = plan.layer;
+  uint32_t ab = plan.uop(v, 0), bOnly = plan.uop(v, 1);
+  switch (l.op) {
+  case EltwiseOp::add:
+    if (l.mulA != 1) builder.emit(makeAlu(AluOp::mul, ab, ab + 1, flat(n, 0), l.mulA));
+    if (l.mulB != 1) builder.emit(makeAlu(AluOp::mul, bOnly, bOnly + 1, flat(n, 0), l.mulB));
+    return builder.emit(makeAlu(AluOp::add, ab, ab + 1, flat(n, 1), std::nullopt));
+  case EltwiseOp::max: return builder.emit(makeAlu(AluOp::max, ab, ab + 1, flat(n, 1), std::nullopt));
+  case EltwiseOp::min: return builder.emit(makeAlu(AluOp::min, ab, ab + 1, flat(n, 1), std::nullopt));
+  case EltwiseOp::clip: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void emitTile(ProgramBuilder &builder, const EltwisePlan &plan, int64_t t, const std::string &a, const std::string &b,
+              const std::string &output) {
+  int64_t v = t % plan.tiling.virtualThreads, first = t * plan.tiling.entries;
+  int64_t n = std::min(plan.tiling.entries, plan.total - first);
+  TileEnds ends{};
+  ends.firstCompute = emitAcc8Load(builder, plan.regionA(v), builder.entryAddress(a, Buffer::acc8) + first, 1, n, n);
+  ends.lastCompute = ends.firstCompute;
+  if (plan.layer.operands() == 2)
+    ends.lastCompute = emitAcc8Load(builder, plan.regionB(v), builder.entryAddress(b, Buffer::acc8) + first, 1, n, n);
+  if (auto last = emitOperation(builder, plan, v, n)) ends.lastCompute = *last;
+  if (auto last = emitEpilogue(builder, plan.layer.epilogue, plan.uop(v, 2), flat(n, 0))) ends.lastCompute = *last;
+  ends.firstStore = ends.lastStore =
+      builder.emit(makeStore(plan.regionA(v), builder.entryAddress(output, Buffer::out) + first, 1, n, n));
+  wireTileTokens(builder, ends, t, plan.tiles, plan.tiling.virtualThreads);
+}
+
+} // namespace
+
+Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const EltwiseTiling &tiling, const std::string &a,
+                   const std::string &b, const std::string &output, LayerPosition position) {
+  const isa::HardwareConfig &config = builder.config();
+  TS_RETURN_IF_ERROR(checkEltwiseTiling(layer, tiling, config));
+  EltwisePlan plan{layer, tiling, eltwiseEntries(layer, config), 0, 0};
+  plan.tiles = ceilDiv(plan.total, tiling.entries);
+  if (layer.epilogue.needsRequantRow()) plan.constRow = tiling.virtualThreads * layer.operands() * tiling.entries;
+  builder.beginSegment(layer.name, segmentOpOf(layer.op));
+  emitLayerSync(builder, position);
+  addUops(builder, plan);
+  emitRequantRow(builder, layer.name, layer.epilogue, plan.constRow);
+  for (int64_t t = 0; t < plan.tiles; ++t) emitTile(builder, plan, t, a, b, output);
+  builder.endSegment();
+  return absl::OkStatus();
+}
+
+} // namespace tessera::accel

@@ -1,0 +1,32 @@
+//===- eltwise_emitter.h - Elementwise int8 layers as accelerator instructions --------===//
+//
+// QAdd, QMax, QMin and QClip work on the flat blocked tensor [C/B][H][W][B] (the same
+// layout for every operand and the output), cut into tiles of `entries` rows. Per tile
+// (virtual thread v = t mod V, slot v holds one region per operand):
+//
+//   compute:  LOAD acc8 a -> A_v   [LOAD acc8 b -> B_v]
+//             QAdd:       [ALU mul A_v, imm mul_a] [ALU mul B_v, imm mul_b] ALU add A_v += B_v
+//             QMax/QMin:  ALU max|min A_v, B_v
+//             [ALU requant A_v (immediate when the multiplier is a power of two, else the
+//              register row holding (m << 8 | s))] [ALU clip A_v, imm]
+//   store:    STORE A_v -> output
+//
+// Tokens follow alu_emit_common.h; the cost is estimateEltwiseCycles (alu_tiling.h).
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "compiler/accel/alu_tiling.h"
+#include "compiler/accel/conv_emitter.h"
+#include "compiler/accel/program_builder.h"
+
+namespace tessera::accel {
+
+/// Emits `layer`, reading DRAM tensors `a` (and `b` for the two-operand ops; ignored for
+/// QClip) and writing `output`, all blocked [ceil(C/block_out)][H][W][block_out] int8.
+/// Adds "<layer>.constants" when the requant needs a register row. On return the store
+/// unit has pushed one token toward compute for whatever follows (see conv_emitter.h).
+Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const EltwiseTiling &tiling, const std::string &a,
+                   const std::string &b, const std::string &output, LayerPosition position);
+
+} // namespace tessera::accel
