@@ -1,0 +1,180 @@
+//===- cuda_runner.cpp - The CUDA driver API through dlopen ----------------------------===//
+#include "compiler/codegen/cuda_runner.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+
+namespace tessera::codegen {
+
+using CUdeviceptr = unsigned long long;
+
+/// The driver entry points used, resolved by name (the ABI of cuda.h, which is not
+/// needed to build).
+struct CudaDriver {
+  void *library = nullptr;
+  int (*cuInit)(unsigned);
+  int (*cuDeviceGetCount)(int *);
+  int (*cuDeviceGet)(int *, int);
+  int (*cuDeviceGetName)(char *, int, int);
+  int (*cuDeviceGetAttribute)(int *, int, int);
+  int (*cuDevicePrimaryCtxRetain)(void **, int);
+  int (*cuDevicePrimaryCtxRelease)(int);
+  int (*cuCtxSetCurrent)(void *);
+  int (*cuCtxSynchronize)();
+  int (*cuModuleLoadData)(void **, const void *);
+  int (*cuModuleUnload)(void *);
+  int (*cuModuleGetFunction)(void **, void *, const char *);
+  int (*cuMemAlloc)(CUdeviceptr *, size_t);
+  int (*cuMemFree)(CUdeviceptr);
+  int (*cuMemcpyHtoD)(CUdeviceptr, const void *, size_t);
+  int (*cuMemcpyDtoH)(void *, CUdeviceptr, size_t);
+  int (*cuLaunchKernel)(void *, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, void *, void **,
+                        void **);
+  int (*cuGetErrorString)(int, const char **);
+
+  ~CudaDriver() {
+    if (library) ::dlclose(library);
+  }
+};
+
+namespace {
+
+constexpr int kCudaSuccess = 0;
+constexpr int kCudaErrorNoDevice = 100;
+constexpr int kComputeCapabilityMajor = 75, kComputeCapabilityMinor = 76;
+
+/// Resolves `name` (or its versioned `name_v2`) into `fn`.
+template <typename Fn> Status resolve(CudaDriver &d, Fn &fn, const std::string &name) {
+  void *symbol = ::dlsym(d.library, (name + "_v2").c_str());
+  if (!symbol) symbol = ::dlsym(d.library, name.c_str());
+  if (!symbol) return absl::UnavailableError(strCat("libcuda.so.1 lacks ", name));
+  fn = reinterpret_cast<Fn>(symbol);
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<CudaDriver>> loadDriver() {
+  auto d = std::make_unique<CudaDriver>();
+  d->library = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!d->library) return absl::UnavailableError(strCat("libcuda.so.1 not found: ", ::dlerror()));
+#define TESSERA_RESOLVE(fn) TS_RETURN_IF_ERROR(resolve(*d, d->fn, #fn))
+  TESSERA_RESOLVE(cuInit);
+  TESSERA_RESOLVE(cuDeviceGetCount);
+  TESSERA_RESOLVE(cuDeviceGet);
+  TESSERA_RESOLVE(cuDeviceGetName);
+  TESSERA_RESOLVE(cuDeviceGetAttribute);
+  TESSERA_RESOLVE(cuDevicePrimaryCtxRetain);
+  TESSERA_RESOLVE(cuDevicePrimaryCtxRelease);
+  TESSERA_RESOLVE(cuCtxSetCurrent);
+  TESSERA_RESOLVE(cuCtxSynchronize);
+  TESSERA_RESOLVE(cuModuleLoadData);
+  TESSERA_RESOLVE(cuModuleUnload);
+  TESSERA_RESOLVE(cuModuleGetFunction);
+  TESSERA_RESOLVE(cuMemAlloc);
+  TESSERA_RESOLVE(cuMemFree);
+  TESSERA_RESOLVE(cuMemcpyHtoD);
+  TESSERA_RESOLVE(cuMemcpyDtoH);
+  TESSERA_RESOLVE(cuLaunchKernel);
+  TESSERA_RESOLVE(cuGetErrorString);
+#undef TESSERA_RESOLVE
+  return d;
+}
+
+/// Device allocations freed on scope exit.
+class DeviceBuffers {
+public:
+  explicit DeviceBuffers(CudaDriver &d) : d_(d) {}
+  ~DeviceBuffers() {
+    for (CUdeviceptr p : pointers) d_.cuMemFree(p);
+  }
+  std::vector<CUdeviceptr> pointers;
+
+private:
+  CudaDriver &d_;
+};
+
+} // namespace
+
+CudaRunner::~CudaRunner() {
+  if (!driver_) return;
+  if (module_) driver_->cuModuleUnload(module_);
+  if (context_) driver_->cuDevicePrimaryCtxRelease(device_);
+}
+
+Status CudaRunner::check(int result, const std::string &what) const {
+  if (result == kCudaSuccess) return absl::OkStatus();
+  const char *message = nullptr;
+  driver_->cuGetErrorString(result, &message);
+  return absl::InternalError(strCat("CUDA ", what, ": error ", result, " (", message ? message : "unknown", ")"));
+}
+
+StatusOr<std::unique_ptr<CudaRunner>> CudaRunner::open() {
+  std::unique_ptr<CudaRunner> runner(new CudaRunner());
+  TS_ASSIGN_OR_RETURN(runner->driver_, loadDriver());
+  CudaDriver &d = *runner->driver_;
+  int result = d.cuInit(0), count = 0;
+  if (result == kCudaErrorNoDevice) return absl::UnavailableError("no CUDA device (cuInit: no device)");
+  TS_RETURN_IF_ERROR(runner->check(result, "cuInit"));
+  TS_RETURN_IF_ERROR(runner->check(d.cuDeviceGetCount(&count), "cuDeviceGetCount"));
+  if (count == 0) return absl::UnavailableError("no CUDA device");
+  TS_RETURN_IF_ERROR(runner->check(d.cuDeviceGet(&runner->device_, 0), "cuDeviceGet"));
+  char name[256] = {};
+  TS_RETURN_IF_ERROR(runner->check(d.cuDeviceGetName(name, sizeof name, runner->device_), "cuDeviceGetName"));
+  runner->deviceName_ = name;
+  int major = 0, minor = 0;
+  TS_RETURN_IF_ERROR(runner->check(d.cuDeviceGetAttribute(&major, kComputeCapabilityMajor, runner->device_), "cuDeviceGetAttribute"));
+  TS_RETURN_IF_ERROR(runner->check(d.cuDeviceGetAttribute(&minor, kComputeCapabilityMinor, runner->device_), "cuDeviceGetAttribute"));
+  runner->arch_ = strCat("sm_", major, minor);
+  TS_RETURN_IF_ERROR(runner->check(d.cuDevicePrimaryCtxRetain(&runner->context_, runner->device_), "cuDevicePrimaryCtxRetain"));
+  TS_RETURN_IF_ERROR(runner->check(d.cuCtxSetCurrent(runner->context_), "cuCtxSetCurrent"));
+  return runner;
+}
+
+Status CudaRunner::load(const PtxModule &module) {
+  TS_RETURN_IF_ERROR(check(driver_->cuCtxSetCurrent(context_), "cuCtxSetCurrent"));
+  if (module_) driver_->cuModuleUnload(module_);
+  module_ = nullptr;
+  TS_RETURN_IF_ERROR(check(driver_->cuModuleLoadData(&module_, module.ptx.c_str()), "cuModuleLoadData"));
+  kernels_ = module.kernels;
+  return absl::OkStatus();
+}
+
+Status CudaRunner::launch(const std::string &kernel, const LaunchDims &dims, std::vector<CUdeviceptr> &pointers) {
+  void *function = nullptr;
+  TS_RETURN_IF_ERROR(check(driver_->cuModuleGetFunction(&function, module_, kernel.c_str()), "cuModuleGetFunction " + kernel));
+  std::vector<void *> args;
+  for (CUdeviceptr &p : pointers) args.push_back(&p);
+  auto u = [](int64_t v) { return static_cast<unsigned>(v); };
+  int result = driver_->cuLaunchKernel(function, u(dims.grid[0]), u(dims.grid[1]), u(dims.grid[2]), u(dims.block[0]),
+                                       u(dims.block[1]), u(dims.block[2]), 0, nullptr, args.data(), nullptr);
+  TS_RETURN_IF_ERROR(check(result, "cuLaunchKernel " + kernel));
+  return check(driver_->cuCtxSynchronize(), "running " + kernel);
+}
+
+Status CudaRunner::run(const lower::GpuProgram &program, const std::vector<Tensor *> &params) {
+  if (!module_) return invalidInput("CUDA runner: no module loaded");
+  if (params.size() != program.params.size())
+    return invalidInput("CUDA runner: %d tensors for %d parameters", params.size(), program.params.size());
+  TS_RETURN_IF_ERROR(check(driver_->cuCtxSetCurrent(context_), "cuCtxSetCurrent"));
+  DeviceBuffers buffers(*driver_);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const loop::Buffer &b = program.params[i];
+    if (params[i]->shape() != b.shape || params[i]->dtype() != b.dtype)
+      return invalidInput("CUDA runner: tensor %d does not match parameter %%%s", i, b.name);
+    CUdeviceptr p = 0;
+    TS_RETURN_IF_ERROR(check(driver_->cuMemAlloc(&p, params[i]->byteSize()), "cuMemAlloc"));
+    buffers.pointers.push_back(p);
+    TS_RETURN_IF_ERROR(check(driver_->cuMemcpyHtoD(p, params[i]->bytes(), params[i]->byteSize()), "cuMemcpyHtoD"));
+  }
+  for (const loop::Func &f : program.module.funcs) {
+    auto it = std::find_if(kernels_.begin(), kernels_.end(), [&](const PtxKernel &k) { return k.name == f.name; });
+    if (it == kernels_.end()) return invalidInput("CUDA runner: the loaded module has no kernel %s", f.name);
+    TS_RETURN_IF_ERROR(launch(f.name, it->dims, buffers.pointers));
+  }
+  for (size_t i = 0; i < params.size(); ++i)
+    TS_RETURN_IF_ERROR(check(driver_->cuMemcpyDtoH(params[i]->bytes(), buffers.pointers[i], params[i]->byteSize()),
+                             "cuMemcpyDtoH"));
+  return absl::OkStatus();
+}
+
+} // namespace tessera::codegen

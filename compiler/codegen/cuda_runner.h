@@ -1,0 +1,58 @@
+//===- cuda_runner.h - Runs PTX kernels through the CUDA driver API -------------------===//
+//
+// The driver (libcuda.so.1) is loaded with dlopen when a runner opens, so nothing
+// links against CUDA and machines without a GPU build and run everything else: open()
+// answers Unavailable with the reason ("libcuda.so.1 not found: ...", "no CUDA
+// device"), which the tests report as a skip. On a GPU the runner takes device 0's
+// primary context, loads PTX modules (the driver JIT-compiles them for the device),
+// copies host tensors to device buffers, launches kernels with the grid and block of
+// their GPU loops, and copies the results back.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/codegen/nvptx_codegen.h"
+#include "compiler/lower/gpu_schedule.h"
+#include "runtime/support/status.h"
+#include "runtime/support/tensor.h"
+
+namespace tessera::codegen {
+
+struct CudaDriver;
+
+class CudaRunner {
+public:
+  /// Loads the driver and takes device 0; Unavailable (with why) when there is none.
+  static StatusOr<std::unique_ptr<CudaRunner>> open();
+  ~CudaRunner();
+  CudaRunner(const CudaRunner &) = delete;
+  CudaRunner &operator=(const CudaRunner &) = delete;
+
+  const std::string &deviceName() const { return deviceName_; }
+  /// The device's compute capability as an architecture name (sm_90 for 9.0).
+  const std::string &arch() const { return arch_; }
+
+  /// Loads `module` (replacing the one loaded before).
+  Status load(const PtxModule &module);
+  /// Runs the kernels of `program` in order on `params` (one tensor per entry of
+  /// program.params, temporaries included), copying every tensor in and back.
+  Status run(const lower::GpuProgram &program, const std::vector<Tensor *> &params);
+
+private:
+  CudaRunner() = default;
+  Status check(int result, const std::string &what) const;
+  Status launch(const std::string &kernel, const LaunchDims &dims, std::vector<unsigned long long> &pointers);
+
+  std::unique_ptr<CudaDriver> driver_;
+  std::string deviceName_, arch_;
+  int device_ = 0;
+  void *context_ = nullptr;
+  void *module_ = nullptr;
+  std::vector<PtxKernel> kernels_;
+};
+
+} // namespace tessera::codegen

@@ -1,0 +1,84 @@
+//===- cuda_runner_test.cpp - GPU kernels against the CPU JIT, where a GPU is present ---===//
+#include "compiler/codegen/cuda_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "compiler/codegen/cpu_jit.h"
+#include "compiler/codegen/gpu_test_kernels.h"
+#include "compiler/loop/pass_manager.h"
+#include "compiler/lower/cpu_schedule.h"
+
+namespace tessera::codegen {
+namespace {
+
+/// The tensors bound to a kernel's parameters: constants, random inputs, zeroed
+/// outputs and temporaries.
+std::vector<Tensor> bindParams(const testing::TestKernel &k, const std::vector<loop::Buffer> &params) {
+  std::vector<Tensor> tensors;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor *constant = i < k.description.params.size() ? k.graph.constantOf(k.description.params[i]) : nullptr;
+    bool input = i < k.description.params.size() && k.description.params[i] == "x";
+    if (constant)
+      tensors.push_back(*constant);
+    else
+      tensors.push_back(input ? testing::randomTensor(params[i].shape, 7) : Tensor(DType::F32, params[i].shape));
+  }
+  return tensors;
+}
+
+/// `k` on the CPU (the CPU schedule through the JIT).
+StatusOr<std::vector<Tensor>> runOnCpu(const testing::TestKernel &k) {
+  loop::Schedule schedule(k.description.func);
+  TS_RETURN_IF_ERROR(lower::scheduleForCpu(schedule));
+  TS_ASSIGN_OR_RETURN(loop::Func func, schedule.lower());
+  TS_RETURN_IF_ERROR(loop::runLoopPipeline(func, "simplify,unroll-loops"));
+  loop::Module module;
+  module.funcs.push_back(func);
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<CpuJit> jit, CpuJit::compile(module));
+  TS_ASSIGN_OR_RETURN(KernelFn fn, jit->lookup(func.name));
+  std::vector<Tensor> tensors = bindParams(k, func.params);
+  std::vector<void *> args;
+  for (Tensor &t : tensors) args.push_back(t.bytes());
+  fn(args.data());
+  return tensors;
+}
+
+// Without a GPU (this machine, CI) the runner says why, and the comparison skips.
+TEST(CudaRunner, GpuKernelsMatchTheCpu) {
+  auto runner = CudaRunner::open();
+  if (!runner.ok()) {
+    ASSERT_EQ(runner.status().code(), absl::StatusCode::kUnavailable) << runner.status();
+    GTEST_SKIP() << runner.status().message();
+  }
+  for (const testing::TestKernel &k : testing::allKernels()) {
+    lower::GpuProgram program = testing::gpuProgram(k);
+    auto ptx = compileToPtx(program.module, (*runner)->arch());
+    ASSERT_TRUE(ptx.ok()) << ptx.status();
+    ASSERT_TRUE((*runner)->load(*ptx).ok());
+    std::vector<Tensor> gpu = bindParams(k, program.params);
+    std::vector<Tensor *> pointers;
+    for (Tensor &t : gpu) pointers.push_back(&t);
+    Status status = (*runner)->run(program, pointers);
+    ASSERT_TRUE(status.ok()) << k.name << " on " << (*runner)->deviceName() << ": " << status;
+    auto cpu = runOnCpu(k);
+    ASSERT_TRUE(cpu.ok()) << cpu.status();
+    size_t out = std::find(k.description.params.begin(), k.description.params.end(), "y") - k.description.params.begin();
+    ASSERT_LT(out, k.description.params.size());
+    const float *g = gpu[out].data<float>(), *c = (*cpu)[out].data<float>();
+    for (int64_t e = 0; e < gpu[out].elementCount(); ++e)
+      ASSERT_NEAR(g[e], c[e], 1e-4 + 1e-4 * std::fabs(c[e])) << k.name << " element " << e;
+  }
+}
+
+TEST(CudaRunner, SaysWhyItCannotOpen) {
+  auto runner = CudaRunner::open();
+  if (runner.ok()) GTEST_SKIP() << "a GPU is present: " << (*runner)->deviceName() << " (" << (*runner)->arch() << ")";
+  std::string message(runner.status().message());
+  EXPECT_TRUE(message.rfind("libcuda.so.1 not found", 0) == 0 || message.rfind("no CUDA device", 0) == 0) << message;
+}
+
+} // namespace
+} // namespace tessera::codegen
