@@ -54,9 +54,14 @@ json metadataJson(const Program &program, const HardwareConfig &config) {
     segments.push_back({{"name", segment.name}, {"op", segment.op},
                         {"first_instruction", segment.firstInstruction},
                         {"instruction_count", segment.instructionCount}});
-  return {{"config", config.toJson()},          {"dram_bytes", program.dramBytes},
-          {"instruction_offset", program.instructionOffset}, {"uop_offset", program.uopOffset},
-          {"tensors", tensors},                   {"segments", segments}};
+  json metadata = {{"config", config.toJson()},          {"dram_bytes", program.dramBytes},
+                   {"instruction_offset", program.instructionOffset}, {"uop_offset", program.uopOffset},
+                   {"tensors", tensors},                   {"segments", segments}};
+  if (!program.host.empty()) {
+    json host = json::parse(program.host, nullptr, /*allow_exceptions=*/false);
+    metadata["host"] = host.is_discarded() ? json(program.host) : host; // the reader rejects a non-object
+  }
+  return metadata;
 }
 
 struct SectionView {
@@ -194,6 +199,10 @@ Status readMemoryMap(const json &metadata, const std::vector<uint8_t> &bytes, Se
   for (const json &segment : metadata["segments"]) {
     TS_ASSIGN_OR_RETURN(Segment info, segmentFromJson(segment));
     program.segments.push_back(std::move(info));
+  }
+  if (metadata.contains("host")) {
+    if (!metadata["host"].is_object()) return invalidInput("metadata: 'host' must be a JSON object");
+    program.host = metadata["host"].dump();
   }
   return absl::OkStatus();
 }

@@ -53,6 +53,9 @@ struct Program {
   uint64_t dramBytes = 0;         ///< DRAM size the program needs
   uint64_t instructionOffset = 0; ///< byte offset of the instruction stream in DRAM
   uint64_t uopOffset = 0;         ///< byte offset of the micro-op table in DRAM
+  /// A compiled model's host side (docs/binary-format.md, "host"): a JSON object's text
+  /// that the ISA layer carries unread; empty for a plain program.
+  std::string host;
 
   const TensorInfo *findTensor(std::string_view name) const;
 };

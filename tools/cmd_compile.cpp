@@ -3,8 +3,15 @@
 //   tessera compile model.onnx --target cpu -o model.so [--input-shape NAME:1x3x224x224]
 //       [--print-plan] [--dump-loop-ir kernels.tl]
 //
+//   tessera compile model.onnx --target accel --config configs/default.json
+//       --calibrate <folder of .npy | random:N> -o model.tsb [--emit-quantized q.tg]
+//
+//   tessera compile model.onnx --target nvptx --gpu-arch sm_80 -o model.ptx
+//
+// --target nvptx writes the kernels as one PTX module (tools/gpu_model.h).
 // --target cpu writes a shared library (compiler/exec/aot.h) that
-// `tessera run model.so --backend cpu` loads.
+// `tessera run model.so --backend cpu` loads. --target accel writes an accelerator
+// binary with the model's host side (tools/accel_model.h).
 //
 //===----------------------------------------------------------------------===//
 #include <iostream>
@@ -12,8 +19,10 @@
 #include "compiler/exec/aot.h"
 #include "compiler/loop/printer.h"
 #include "runtime/support/file_io.h"
+#include "tools/accel_model.h"
 #include "tools/command.h"
 #include "tools/cpu_model.h"
+#include "tools/gpu_model.h"
 
 namespace po = boost::program_options;
 
@@ -37,17 +46,34 @@ Status compileForCpuTarget(const CompileArgs &args) {
   return absl::OkStatus();
 }
 
+Status compileForNvptx(const CompileArgs &args, NvptxCompileArgs gpu) {
+  gpu.model = args.model, gpu.output = args.output, gpu.inputShapes = args.inputShapes;
+  gpu.printPlan = args.printPlan, gpu.loopIrPath = args.loopIrPath;
+  return compileForNvptxTarget(gpu);
+}
+
 } // namespace
 
 int runCompileCommand(const std::vector<std::string> &args) {
   CompileArgs compile;
+  NvptxCompileArgs gpu;
+  AccelCompileArgs accel;
+  std::string calibrate;
   po::options_description options("options");
   options.add_options()("model", po::value(&compile.model)->required(), "ONNX model or graph IR text")(
-      "target,t", po::value(&compile.target)->default_value("cpu"), "cpu (host CPU through LLVM)")(
+      "target,t", po::value(&compile.target)->default_value("cpu"), "cpu (host CPU through LLVM) | accel (the accelerator) | nvptx (PTX for NVIDIA GPUs)")(
       "output,o", po::value(&compile.output)->required(), "the output file (model.so for cpu)")(
       "input-shape", po::value(&compile.inputShapes)->composing(), "NAME:1x3x224x224 for dynamic inputs")(
       "print-plan", po::bool_switch(&compile.printPlan), "print the kernels, aliases and ref fallbacks")(
-      "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file");
+      "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file")(
+      "gpu-arch", po::value(&gpu.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
+      "gpu-block-size", po::value(&gpu.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
+      "config,c", po::value(&accel.configPath), "accel: the hardware config JSON")(
+      "calibrate", po::value(&calibrate), "accel: quantize with these calibration inputs (folder of .npy, or random:N)")(
+      "method", po::value(&accel.method)->default_value("percentile"), "accel: activation range minmax|percentile|entropy")(
+      "seed", po::value(&accel.seed)->default_value(0), "accel: seed of random:N calibration inputs")(
+      "emit-quantized", po::value(&accel.emitQuantized), "accel: also write the int8 graph IR text (the reference)")(
+      "virtual-threads", po::value(&accel.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
@@ -55,9 +81,18 @@ int runCompileCommand(const std::vector<std::string> &args) {
   if (!parseCommandLine("compile", "model.onnx --target cpu -o model.so [options]", args, options, positional, vm,
                         exitCode))
     return exitCode;
-  if (compile.target != "cpu")
-    return reportError("compile", invalidInput("unknown target '%s' (available: cpu)", compile.target));
-  Status status = compileForCpuTarget(compile);
+  Status status;
+  if (compile.target == "cpu") {
+    status = compileForCpuTarget(compile);
+  } else if (compile.target == "accel") {
+    accel.model = compile.model, accel.output = compile.output, accel.inputShapes = compile.inputShapes;
+    if (vm.count("calibrate")) accel.calibrate = calibrate;
+    status = compileForAccelTarget(accel);
+  } else if (compile.target == "nvptx") {
+    status = compileForNvptx(compile, gpu);
+  } else {
+    status = invalidInput("unknown target '%s' (available: cpu, accel, nvptx)", compile.target);
+  }
   return status.ok() ? 0 : reportError("compile", status);
 }
 

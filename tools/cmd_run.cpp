@@ -2,7 +2,11 @@
 //
 // tessera run prog.(tsb|s) --backend functional [--config cfg.json] [--input n=f.npy ...]
 //   [--random-inputs SEED] [--output-dir dir] [--report r.json] [--report-csv r.csv]
-//   [--trace t.json] [--vcd w.vcd] [--max-cycles N]
+//   [--trace t.json] [--vcd w.vcd] [--roofline r.svg] [--max-cycles N]
+//
+// A binary compiled from a model (`tessera compile --target accel`) carries its host
+// side; it runs as a whole model (tools/accel_model.h): --input names model inputs and
+// --reference q.tg checks the outputs against the interpreter.
 //
 //===----------------------------------------------------------------------===//
 #include <filesystem>
@@ -12,11 +16,13 @@
 #include <unistd.h>
 
 #include "runtime/device.h"
+#include "runtime/roofline.h"
 #include "runtime/support/file_io.h"
 #include "runtime/support/npy.h"
 #include "tools/command.h"
 #include "tools/program_input.h"
 #ifdef TESSERA_HAVE_COMPILER
+#include "tools/accel_model.h"
 #include "tools/cpu_model.h"
 #endif
 
@@ -26,7 +32,7 @@ namespace tessera::cli {
 namespace {
 
 struct RunArgs {
-  std::string program, backend = "functional", outputDir, reportPath, csvPath;
+  std::string program, backend = "functional", outputDir, reportPath, csvPath, rooflinePath, referencePath;
   std::optional<std::string> configPath;
   std::vector<std::string> inputs;
   std::optional<uint64_t> randomSeed;
@@ -114,18 +120,57 @@ void printSummary(const nlohmann::json &report) {
             << "bytes_loaded: " << counters["bytes_loaded"].dump() << "  bytes_stored: " << counters["bytes_stored"] << "\n";
 }
 
-Status runProgram(const RunArgs &args) {
-  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath));
+/// The per-layer table of a cycle-level run: one row per segment.
+void printSegmentTable(const nlohmann::json &report) {
+  if (!report.contains("segments") || !report.contains("total_cycles") || report["segments"].size() < 2) return;
+  std::cout << absl::StrFormat("%-28s %-15s %10s %6s %12s %10s %10s %10s %8s\n", "layer", "op", "cycles", "util", "macs",
+                               "stall_tok", "stall_dram", "dram_kB", "bound");
+  for (const nlohmann::json &row : report["segments"]) {
+    std::string name = row["name"].get<std::string>();
+    if (name.size() > 28) name = "..." + name.substr(name.size() - 25);
+    double kB = double(row["dram_bytes_read"].get<uint64_t>() + row["dram_bytes_written"].get<uint64_t>()) / 1024.0;
+    std::cout << absl::StrFormat("%-28s %-15s %10d %5.1f%% %12d %10d %10d %10.1f %8s\n", name, row["op"].get<std::string>(),
+                                 row["cycles"].get<uint64_t>(), 100.0 * row["gemm_utilization"].get<double>(),
+                                 row["macs"].get<uint64_t>(), row["stall_token_cycles"].get<uint64_t>(),
+                                 row["stall_dram_cycles"].get<uint64_t>(), kB, row.value("roofline_bound", std::string()));
+  }
+}
+
+StatusOr<nlohmann::json> runPlainProgram(isa::LoadedBinary binary, const RunArgs &args) {
   TS_ASSIGN_OR_RETURN(auto device, runtime::Device::open(args.backend, binary.config));
   TS_RETURN_IF_ERROR(device->load(std::move(binary.program)));
   TS_RETURN_IF_ERROR(writeInputs(*device, args));
   TS_ASSIGN_OR_RETURN(runtime::RunResult result, device->run(args.options));
-  nlohmann::json report = device->report(result);
+  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputs(*device, args.outputDir));
+  return device->report(result);
+}
+
+StatusOr<nlohmann::json> runBinary(isa::LoadedBinary binary, const RunArgs &args) {
+  if (binary.program.host.empty()) {
+    if (!args.referencePath.empty()) return invalidInput("--reference applies to binaries compiled from a model");
+    return runPlainProgram(std::move(binary), args);
+  }
+#ifdef TESSERA_HAVE_COMPILER
+  AccelRunArgs model{args.backend, args.inputs, args.randomSeed, args.outputDir, args.referencePath, args.options};
+  return runCompiledModel(std::move(binary), model);
+#else
+  return invalidInput("'%s' was compiled from a model; running its host side needs the compiler build", args.program);
+#endif
+}
+
+Status runProgram(const RunArgs &args) {
+  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath));
+  isa::HardwareConfig config = binary.config;
+  TS_ASSIGN_OR_RETURN(nlohmann::json report, runBinary(std::move(binary), args));
   report["program"] = args.program;
   printSummary(report);
-  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputs(*device, args.outputDir));
+  printSegmentTable(report);
   if (!args.reportPath.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.reportPath, report.dump(2) + "\n"));
   if (!args.csvPath.empty()) TS_RETURN_IF_ERROR(writeSegmentsCsv(report, args.csvPath));
+  if (!args.rooflinePath.empty()) {
+    TS_ASSIGN_OR_RETURN(std::string svg, runtime::rooflineSvg(report, config));
+    TS_RETURN_IF_ERROR(writeTextFile(args.rooflinePath, svg));
+  }
   return absl::OkStatus();
 }
 
@@ -146,6 +191,8 @@ int runRunCommand(const std::vector<std::string> &args) {
       "report-csv", po::value(&run.csvPath), "write the per-segment rows as CSV here")(
       "trace", po::value(&run.options.tracePath), "Chrome Trace Event JSON (cycle-level backends)")(
       "vcd", po::value(&run.options.vcdPath), "waveform (cycle-level backends)")(
+      "roofline", po::value(&run.rooflinePath), "write a roofline plot (SVG) of the segments (cycle-level backends)")(
+      "reference", po::value(&run.referencePath), "compiled models: check outputs against this quantized graph on the interpreter")(
       "max-cycles", po::value(&maxCycles), "stop with an error after this many cycles");
 #ifdef TESSERA_HAVE_COMPILER
   // The `cpu` backend runs models (model.so from `tessera compile`, or .onnx/.tg JIT).

@@ -21,7 +21,8 @@ struct ConvPlan {
   ConvFootprint f;
   int64_t rowTiles, channelTiles, tiles;
   int64_t biasRow, requantRow;              ///< first acc row of the constant rows
-  uint32_t uopBase;                         ///< first micro-op of the layer in the table
+  uint32_t uopBase;                         ///< first micro-op of the layer in the table; loaded to uop row 0,
+                                            ///< so instructions index rows relative to it
   int64_t gemmUops;                         ///< micro-ops per (thread, micro-op set)
   std::string input, output, weights;
   int64_t outputBlockOffset;                ///< first channel block of the output tensor written
@@ -36,13 +37,13 @@ struct ConvPlan {
   /// slots at the same offsets, else one per channel tile.
   int64_t gemmSets() const { return f.sharedGemmUops ? tiling.weightSlots : channelTiles; }
   int64_t gemmSetOf(int64_t channelTile) const { return f.sharedGemmUops ? channelTile % tiling.weightSlots : channelTile; }
-  uint32_t gemmUopsOf(int64_t v, int64_t set) const { return uopBase + uint32_t((v * gemmSets() + set) * gemmUops); }
+  uint32_t gemmUopsOf(int64_t v, int64_t set) const { return uint32_t((v * gemmSets() + set) * gemmUops); }
   /// First input block a channel tile's slot holds.
   int64_t tileInBlock0(int64_t channelTile) const { return groups.first[size_t(channelTile * tiling.outBlocks)]; }
   /// ALU micro-ops of (thread v, channel tile j): `outBlocks` for mov, then `outBlocks` for requant.
   uint32_t aluUopsOf(int64_t v, int64_t j) const {
     int64_t gemmTotal = tiling.virtualThreads * gemmSets() * gemmUops;
-    return uopBase + uint32_t(gemmTotal + (v * channelTiles + j) * 2 * tiling.outBlocks);
+    return uint32_t(gemmTotal + (v * channelTiles + j) * 2 * tiling.outBlocks);
   }
 };
 

@@ -93,6 +93,21 @@ json dramReport(const isa::HardwareConfig &config, const SimulationOutcome &outc
           {"bus_utilization", ratio(double(outcome.dramBusyBeats), double(outcome.totalCycles))}};
 }
 
+/// Where a segment stands under the roofs: the compute roof (BATCH x BLOCK_IN x
+/// BLOCK_OUT MACs per cycle) and the DRAM roof (arithmetic intensity x bytes per cycle).
+json rooflineOf(const isa::HardwareConfig &config, uint64_t macs, uint64_t cycles, uint64_t dramBytes) {
+  double peak = double(config.macsPerCycle());
+  double intensity = dramBytes ? double(macs) / double(dramBytes) : 0.0;
+  double roof = dramBytes ? std::min(peak, intensity * double(config.dram_bytes_per_cycle)) : peak;
+  double achieved = ratio(double(macs), double(cycles));
+  const char *bound = macs == 0 ? "no_gemm" : (roof < peak ? "dram" : "compute");
+  return {{"arithmetic_intensity_macs_per_byte", intensity},
+          {"achieved_macs_per_cycle", achieved},
+          {"roof_macs_per_cycle", macs == 0 ? 0.0 : roof},
+          {"roofline_bound", bound},
+          {"fraction_of_roof", macs == 0 ? 0.0 : ratio(achieved, roof)}};
+}
+
 json segmentRow(const isa::Program &program, const isa::HardwareConfig &config, const SimulationOutcome &outcome,
                 const isa::Segment &segment) {
   uint64_t first = kNever, last = 0, macs = 0, stallToken = 0, stallDram = 0, bytesRead = 0, bytesWritten = 0;
@@ -108,7 +123,7 @@ json segmentRow(const isa::Program &program, const isa::HardwareConfig &config, 
     (inst.opcode == isa::Opcode::store ? bytesWritten : bytesRead) += record.dramBytes;
   }
   uint64_t cycles = first == kNever ? 0 : last - first;
-  return {{"name", segment.name},
+  json row = {{"name", segment.name},
           {"op", segment.op},
           {"first_instruction", segment.firstInstruction},
           {"instruction_count", segment.instructionCount},
@@ -121,6 +136,8 @@ json segmentRow(const isa::Program &program, const isa::HardwareConfig &config, 
           {"gemm_utilization", ratio(double(macs), double(cycles) * double(config.macsPerCycle()))},
           {"dram_bytes_read", bytesRead},
           {"dram_bytes_written", bytesWritten}};
+  row.update(rooflineOf(config, macs, cycles, bytesRead + bytesWritten));
+  return row;
 }
 
 json segmentRows(const isa::Program &program, const isa::HardwareConfig &config, const SimulationOutcome &outcome) {

@@ -1,0 +1,272 @@
+//===- host_model.cpp - Host graphs, packing and the device run -----------------------===//
+#include "compiler/accel/host_model.h"
+
+#include <cstring>
+#include <set>
+
+#include "compiler/accel/layouts.h"
+#include "compiler/graph/parser.h"
+#include "compiler/graph/printer.h"
+#include "compiler/graph/verifier.h"
+#include "compiler/interp/interpreter.h"
+
+namespace tessera::accel {
+
+using nlohmann::json;
+
+Shape blockedShape(const Shape &nchw, const isa::HardwareConfig &config) {
+  return {ceilDiv(nchw[1], config.block_in), nchw[2], nchw[3], config.block_in};
+}
+
+Shape deviceShape(const HostTransfer &transfer, const isa::HardwareConfig &config) {
+  if (!transfer.window) return blockedShape(transfer.nchw, config);
+  const ConvLayer &l = *transfer.window;
+  return {ceilDiv(l.inChannels * l.kernelH * l.kernelW, config.block_in), l.outHeight, l.outWidth, config.block_in};
+}
+
+namespace {
+
+json windowToJson(const ConvLayer &l) {
+  return {{"in_channels", l.inChannels}, {"height", l.height},        {"width", l.width},
+          {"out_height", l.outHeight},   {"out_width", l.outWidth},   {"kernel", {l.kernelH, l.kernelW}},
+          {"stride", {l.strideH, l.strideW}}, {"dilation", {l.dilationH, l.dilationW}}, {"pad", {l.padTop, l.padLeft}}};
+}
+
+StatusOr<ConvLayer> windowFromJson(const json &j) {
+  ConvLayer l;
+  try {
+    l.inChannels = j.at("in_channels"), l.height = j.at("height"), l.width = j.at("width");
+    l.outHeight = j.at("out_height"), l.outWidth = j.at("out_width");
+    l.kernelH = j.at("kernel").at(0), l.kernelW = j.at("kernel").at(1);
+    l.strideH = j.at("stride").at(0), l.strideW = j.at("stride").at(1);
+    l.dilationH = j.at("dilation").at(0), l.dilationW = j.at("dilation").at(1);
+    l.padTop = j.at("pad").at(0), l.padLeft = j.at("pad").at(1);
+  } catch (const json::exception &error) {
+    return invalidInput("host metadata: window packing: %s", error.what());
+  }
+  return l;
+}
+
+json transferToJson(const HostTransfer &t) {
+  json j = {{"value", t.value}, {"tensor", t.tensor}, {"nchw", t.nchw}, {"shape", t.shape}};
+  if (t.window) j["window"] = windowToJson(*t.window);
+  return j;
+}
+
+StatusOr<HostTransfer> transferFromJson(const json &j) {
+  HostTransfer t;
+  try {
+    t.value = j.at("value"), t.tensor = j.at("tensor");
+    t.nchw = j.at("nchw").get<Shape>(), t.shape = j.at("shape").get<Shape>();
+  } catch (const json::exception &error) {
+    return invalidInput("host metadata: transfer: %s", error.what());
+  }
+  if (t.nchw.size() != 4 || shapeElementCount(t.nchw) != shapeElementCount(t.shape))
+    return invalidInput("host metadata: transfer of '%s': nchw %s does not hold shape %s", t.value, shapeToString(t.nchw),
+                        shapeToString(t.shape));
+  if (j.contains("window")) {
+    TS_ASSIGN_OR_RETURN(ConvLayer window, windowFromJson(j["window"]));
+    t.window = window;
+  }
+  return t;
+}
+
+/// The graph restricted to the nodes `keep` marks, with the given inputs and outputs.
+graph::Graph subgraph(const graph::Graph &graph, const std::vector<bool> &keep, std::vector<std::string> inputs,
+                      std::vector<std::string> outputs) {
+  graph::Graph sub = graph;
+  std::vector<bool> erase(keep.size());
+  for (size_t i = 0; i < keep.size(); ++i) erase[i] = !keep[i];
+  sub.eraseNodes(erase);
+  sub.inputs = std::move(inputs);
+  sub.outputs = std::move(outputs);
+  sub.pruneUnusedValues();
+  return sub;
+}
+
+std::vector<bool> nodesIn(const Partition &partition, Placement placement) {
+  std::vector<bool> keep(partition.placement.size());
+  for (size_t i = 0; i < keep.size(); ++i) keep[i] = partition.placement[i] == placement;
+  return keep;
+}
+
+/// Values `nodes` define (graph inputs count as defined by the pre phase).
+std::set<std::string> definedBy(const graph::Graph &graph, const std::vector<bool> &nodes, bool withGraphInputs) {
+  std::set<std::string> defined;
+  if (withGraphInputs) defined.insert(graph.inputs.begin(), graph.inputs.end());
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i]) defined.insert(graph.nodes[i].outputs.begin(), graph.nodes[i].outputs.end());
+  return defined;
+}
+
+std::optional<graph::Graph> preGraph(const graph::Graph &graph, const Partition &partition,
+                                     const std::vector<HostTransfer> &toDevice) {
+  std::vector<bool> keep = nodesIn(partition, Placement::pre);
+  std::set<std::string> defined = definedBy(graph, keep, false), needed;
+  for (const HostTransfer &t : toDevice) needed.insert(t.value);
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (partition.placement[i] == Placement::post) needed.insert(graph.nodes[i].inputs.begin(), graph.nodes[i].inputs.end());
+  needed.insert(graph.outputs.begin(), graph.outputs.end());
+  std::vector<std::string> outputs;
+  for (const std::string &value : needed)
+    if (defined.count(value)) outputs.push_back(value);
+  if (outputs.empty()) return std::nullopt;
+  return subgraph(graph, keep, graph.inputs, outputs);
+}
+
+std::optional<graph::Graph> postGraph(const graph::Graph &graph, const Partition &partition) {
+  std::vector<bool> keep = nodesIn(partition, Placement::post);
+  std::set<std::string> defined = definedBy(graph, keep, false), inputs;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (keep[i])
+      for (const std::string &input : graph.nodes[i].inputs)
+        if (!input.empty() && !defined.count(input) && !graph.constantOf(input)) inputs.insert(input);
+  std::vector<std::string> outputs;
+  for (const std::string &output : graph.outputs)
+    if (defined.count(output)) outputs.push_back(output);
+  if (outputs.empty()) return std::nullopt;
+  return subgraph(graph, keep, {inputs.begin(), inputs.end()}, outputs);
+}
+
+StatusOr<std::optional<graph::Graph>> graphFromJson(const json &j, const char *what) {
+  if (j.is_null()) return std::optional<graph::Graph>();
+  if (!j.is_string()) return invalidInput("host metadata: '%s' must be graph IR text", what);
+  auto parsed = graph::parseGraph(j.get<std::string>());
+  if (!parsed.ok()) return annotate(parsed.status(), strCat("host metadata: '", what, "' graph"));
+  TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*parsed), strCat("host metadata: '", what, "' graph")));
+  return std::optional<graph::Graph>(std::move(*parsed));
+}
+
+Tensor reshaped(const Tensor &tensor, const Shape &shape) {
+  Tensor result(tensor.dtype(), shape);
+  std::memcpy(result.bytes(), tensor.bytes(), std::min(result.byteSize(), tensor.byteSize()));
+  return result;
+}
+
+StatusOr<const Tensor *> lookup(const TensorMap &values, const std::string &name, const char *phase) {
+  auto found = values.find(name);
+  if (found == values.end()) return invalidInput("compiled model: value '%s' needed by the %s phase is missing", name, phase);
+  return &found->second;
+}
+
+Status writeToDevice(const HostModel &model, runtime::Device &device, const TensorMap &values) {
+  for (const HostTransfer &t : model.toDevice) {
+    TS_ASSIGN_OR_RETURN(const Tensor *value, lookup(values, t.value, "accelerator"));
+    if (value->dtype() != DType::I8) return invalidInput("value '%s' sent to the accelerator is not int8", t.value);
+    Tensor image = reshaped(*value, t.nchw);
+    StatusOr<Tensor> packed = t.window ? packWindowedInput(image, *t.window, device.config().block_in)
+                                       : packActivation(image, device.config().block_in);
+    if (!packed.ok()) return annotate(packed.status(), strCat("packing '", t.value, "'"));
+    TS_RETURN_IF_ERROR(device.writeTensor(t.tensor, *packed));
+  }
+  return absl::OkStatus();
+}
+
+Status readFromDevice(const HostModel &model, const runtime::Device &device, TensorMap &values) {
+  for (const HostTransfer &t : model.fromDevice) {
+    TS_ASSIGN_OR_RETURN(Tensor blocked, device.readTensor(t.tensor));
+    TS_ASSIGN_OR_RETURN(Tensor image, unpackActivation(blocked, t.nchw[1]));
+    values[t.value] = reshaped(image, t.shape);
+  }
+  return absl::OkStatus();
+}
+
+Status runPhase(const std::optional<graph::Graph> &graph, TensorMap &values, const char *phase) {
+  if (!graph) return absl::OkStatus();
+  TensorMap inputs;
+  for (const std::string &input : graph->inputs) {
+    TS_ASSIGN_OR_RETURN(const Tensor *value, lookup(values, input, phase));
+    inputs[input] = *value;
+  }
+  auto outputs = interp::runGraph(*graph, inputs);
+  if (!outputs.ok()) return annotate(outputs.status(), strCat("host ", phase, " graph"));
+  for (auto &[name, tensor] : *outputs) values[name] = std::move(tensor);
+  return absl::OkStatus();
+}
+
+} // namespace
+
+json HostModel::toJson() const {
+  json to = json::array(), from = json::array();
+  for (const HostTransfer &t : toDevice) to.push_back(transferToJson(t));
+  for (const HostTransfer &t : fromDevice) from.push_back(transferToJson(t));
+  json in = json::array();
+  for (const HostInput &input : inputs)
+    in.push_back({{"name", input.name}, {"dtype", dtypeName(input.dtype)}, {"shape", input.shape}});
+  return {{"inputs", in},
+          {"outputs", outputs},
+          {"pre", pre ? json(graph::printGraph(*pre)) : json(nullptr)},
+          {"post", post ? json(graph::printGraph(*post)) : json(nullptr)},
+          {"to_device", to},
+          {"from_device", from}};
+}
+
+StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return invalidInput("host metadata is not a JSON object");
+  HostModel model;
+  try {
+    for (const json &input : j.at("inputs")) {
+      auto dtype = parseDType(input.at("dtype").get<std::string>());
+      if (!dtype.ok()) return annotate(dtype.status(), "host metadata: model input");
+      model.inputs.push_back(HostInput{input.at("name"), *dtype, input.at("shape").get<Shape>()});
+    }
+    model.outputs = j.at("outputs").get<std::vector<std::string>>();
+    for (const json &t : j.at("to_device")) {
+      TS_ASSIGN_OR_RETURN(HostTransfer transfer, transferFromJson(t));
+      model.toDevice.push_back(std::move(transfer));
+    }
+    for (const json &t : j.at("from_device")) {
+      TS_ASSIGN_OR_RETURN(HostTransfer transfer, transferFromJson(t));
+      model.fromDevice.push_back(std::move(transfer));
+    }
+    TS_ASSIGN_OR_RETURN(model.pre, graphFromJson(j.at("pre"), "pre"));
+    TS_ASSIGN_OR_RETURN(model.post, graphFromJson(j.at("post"), "post"));
+  } catch (const json::exception &error) {
+    return invalidInput("host metadata: %s", error.what());
+  }
+  return model;
+}
+
+StatusOr<HostModel> buildHostModel(const graph::Graph &graph, const Partition &partition,
+                                   const std::vector<HostTransfer> &toDevice, const std::vector<HostTransfer> &fromDevice) {
+  HostModel model;
+  for (const std::string &input : graph.inputs)
+    model.inputs.push_back(HostInput{input, graph.typeOf(input).dtype, graph.typeOf(input).shape});
+  model.outputs = graph.outputs;
+  model.toDevice = toDevice;
+  model.fromDevice = fromDevice;
+  for (auto *transfers : {&model.toDevice, &model.fromDevice})
+    for (HostTransfer &t : *transfers) t.shape = graph.typeOf(t.value).shape;
+  model.pre = preGraph(graph, partition, toDevice);
+  model.post = postGraph(graph, partition);
+  for (const auto &phase : {model.pre, model.post})
+    if (phase) TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*phase), "host graph of the compiled model"));
+  return model;
+}
+
+StatusOr<TensorMap> runHostModel(const HostModel &model, runtime::Device &device, const TensorMap &inputs,
+                                 const runtime::RunOptions &options, runtime::RunResult &result) {
+  TensorMap values;
+  for (const HostInput &input : model.inputs) {
+    auto found = inputs.find(input.name);
+    if (found == inputs.end()) return invalidInput("no value for model input '%s'", input.name);
+    if (found->second.dtype() != input.dtype || found->second.shape() != input.shape)
+      return invalidInput("model input '%s' is %s %s; the model takes %s %s", input.name, dtypeName(found->second.dtype()),
+                          shapeToString(found->second.shape()), dtypeName(input.dtype), shapeToString(input.shape));
+    values[input.name] = found->second;
+  }
+  TS_RETURN_IF_ERROR(runPhase(model.pre, values, "pre"));
+  TS_RETURN_IF_ERROR(writeToDevice(model, device, values));
+  TS_ASSIGN_OR_RETURN(result, device.run(options));
+  TS_RETURN_IF_ERROR(readFromDevice(model, device, values));
+  TS_RETURN_IF_ERROR(runPhase(model.post, values, "post"));
+  TensorMap outputs;
+  for (const std::string &output : model.outputs) {
+    TS_ASSIGN_OR_RETURN(const Tensor *value, lookup(values, output, "output"));
+    outputs[output] = *value;
+  }
+  return outputs;
+}
+
+} // namespace tessera::accel

@@ -1,0 +1,195 @@
+//===- model_compiler.cpp - Partition, plan, allocate, emit ---------------------------===//
+#include "compiler/accel/model_compiler.h"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/accel/host_model.h"
+#include "compiler/accel/layouts.h"
+
+namespace tessera::accel {
+
+using nlohmann::json;
+
+namespace {
+
+/// State shared by the partition's support check and the emission that follows.
+struct ModelLowering {
+  const graph::Graph &graph;
+  const isa::HardwareConfig &config;
+  LoweringOptions options;
+  std::unordered_map<std::string, size_t> producers;
+  std::vector<Placement> placed;               ///< filled as the partition proceeds
+  std::map<size_t, LayerPlan> plans;           ///< accelerator nodes that emit
+  std::map<std::string, DeviceValue> values;   ///< every value the accelerator reads or writes
+  std::vector<HostTransfer> toDevice;          ///< host-written tensors
+
+  bool fromHost(const std::string &value) const {
+    auto producer = producers.find(value);
+    return producer == producers.end() || placed[producer->second] != Placement::accel;
+  }
+
+  /// The device value of `value`, adding a host-written tensor when the host produces it.
+  StatusOr<DeviceValue> deviceValue(const std::string &value) {
+    auto known = values.find(value);
+    if (known != values.end()) return known->second;
+    TS_ASSIGN_OR_RETURN(Shape nchw, imageShape(graph, value));
+    DeviceValue device{value, nchw};
+    if (fromHost(value)) toDevice.push_back(HostTransfer{value, value, nchw, {}, std::nullopt});
+    return values[value] = device;
+  }
+
+  Status accept(size_t index, const graph::Node &node) {
+    if (isView(graph, node)) {
+      TS_ASSIGN_OR_RETURN(DeviceValue source, deviceValue(node.input(0)));
+      values[node.outputs[0]] = source;
+      return absl::OkStatus();
+    }
+    NodeContext context{config, options, {}, fromHost(node.input(0))};
+    for (const std::string &input : node.inputs)
+      if (!input.empty() && !graph.constantOf(input)) {
+        TS_ASSIGN_OR_RETURN(Shape nchw, imageShape(graph, input));
+        context.inputs.push_back(DeviceValue{input, nchw});
+      }
+    TS_ASSIGN_OR_RETURN(Shape outShape, imageShape(graph, node.outputs[0]));
+    TS_ASSIGN_OR_RETURN(LayerPlan plan, planNode(graph, node, context));
+    for (const std::string &input : node.inputs)
+      if (!input.empty() && !graph.constantOf(input) && !(plan.windowPacking && input == node.input(0))) {
+        TS_RETURN_IF_ERROR(deviceValue(input).status());
+      }
+    if (plan.windowPacking) {
+      std::string tensor = strCat(node.input(0), "@window:", plan.name);
+      TS_ASSIGN_OR_RETURN(Shape nchw, imageShape(graph, node.input(0)));
+      toDevice.push_back(HostTransfer{node.input(0), tensor, nchw, {}, plan.windowPacking});
+    }
+    values[node.outputs[0]] = DeviceValue{node.outputs[0], outShape};
+    plans.emplace(index, std::move(plan));
+    return absl::OkStatus();
+  }
+
+  /// The DRAM tensor a layer reads for `input` of node `index`.
+  std::string inputTensor(size_t index, const std::string &input) const {
+    const LayerPlan &plan = plans.at(index);
+    if (plan.windowPacking && input == graph.nodes[index].input(0)) return strCat(input, "@window:", plan.name);
+    return values.at(input).tensor;
+  }
+};
+
+/// Values the accelerator writes that the host reads afterwards.
+std::vector<HostTransfer> fromDevice(const ModelLowering &lowering, const Partition &partition) {
+  const graph::Graph &graph = lowering.graph;
+  std::set<std::string> needed(graph.outputs.begin(), graph.outputs.end());
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (partition.placement[i] == Placement::post)
+      for (const std::string &input : graph.nodes[i].inputs) needed.insert(input);
+  std::vector<HostTransfer> transfers;
+  for (const auto &[value, device] : lowering.values)
+    if (needed.count(value) && !lowering.fromHost(value))
+      transfers.push_back(HostTransfer{value, device.tensor, device.nchw, {}, std::nullopt});
+  return transfers;
+}
+
+void addTensors(ProgramBuilder &builder, const ModelLowering &lowering, const std::vector<HostTransfer> &outputs) {
+  std::set<std::string> added;
+  for (const HostTransfer &input : lowering.toDevice) {
+    builder.addTensor(input.tensor, isa::TensorKind::input, DType::I8, deviceShape(input, lowering.config));
+    added.insert(input.tensor);
+  }
+  std::set<std::string> outputTensors;
+  for (const HostTransfer &output : outputs) outputTensors.insert(output.tensor);
+  for (const auto &[value, device] : lowering.values) {
+    if (added.count(device.tensor)) continue;
+    isa::TensorKind kind = outputTensors.count(device.tensor) ? isa::TensorKind::output : isa::TensorKind::scratch;
+    builder.addTensor(device.tensor, kind, DType::I8, blockedShape(device.nchw, lowering.config));
+    added.insert(device.tensor);
+  }
+}
+
+Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, CompiledModel &model) {
+  bool first = true;
+  for (const auto &[index, plan] : lowering.plans) {
+    const graph::Node &node = lowering.graph.nodes[index];
+    std::vector<std::string> inputs;
+    for (const std::string &input : node.inputs)
+      if (!input.empty() && !lowering.graph.constantOf(input)) inputs.push_back(lowering.inputTensor(index, input));
+    Status status = plan.emit(builder, inputs, lowering.values.at(node.outputs[0]).tensor,
+                              first ? LayerPosition::first : LayerPosition::afterLayer);
+    TS_RETURN_IF_ERROR(annotate(status, node.describe()));
+    model.layers.push_back(LayerSummary{plan.name, plan.op, plan.macs, plan.estimatedCycles});
+    first = false;
+  }
+  return absl::OkStatus();
+}
+
+void countOps(const graph::Graph &graph, const Partition &partition, CompiledModel &model) {
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const graph::Node &node = graph.nodes[i];
+    if (partition.onAccelerator(i)) {
+      ++model.acceleratorOps[node.op];
+      continue;
+    }
+    ++model.cpuOps[node.op];
+    auto reason = partition.cpuReasons.find(i);
+    model.cpuReasons.push_back(strCat(node.describe(), " [", placementName(partition.placement[i]), "]: ",
+                                      reason == partition.cpuReasons.end() ? "" : reason->second));
+  }
+}
+
+} // namespace
+
+StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const isa::HardwareConfig &config,
+                                              const LoweringOptions &options) {
+  ModelLowering lowering{graph, config, options, graph.producers(), {}, {}, {}, {}};
+  lowering.placed.assign(graph.nodes.size(), Placement::pre);
+  std::unordered_map<const graph::Node *, size_t> indexOf;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) indexOf[&graph.nodes[i]] = i;
+  Partition partition = partitionGraph(graph, [&](const graph::Graph &, const graph::Node &node) -> Status {
+    size_t index = indexOf.at(&node);
+    Status status = lowering.accept(index, node);
+    if (status.ok()) lowering.placed[index] = Placement::accel;
+    return status;
+  });
+  CompiledModel model;
+  countOps(graph, partition, model);
+  if (lowering.plans.empty())
+    return invalidInput("no node of graph '%s' runs on the accelerator:\n  %s", graph.name, joinStrings(model.cpuReasons, "\n  "));
+  ProgramBuilder builder(config);
+  std::vector<HostTransfer> outputs = fromDevice(lowering, partition);
+  addTensors(builder, lowering, outputs);
+  TS_RETURN_IF_ERROR(emitLayers(builder, lowering, model));
+  TS_ASSIGN_OR_RETURN(model.program, builder.finish(/*popStore=*/true));
+  for (const isa::TensorInfo &tensor : model.program.tensors)
+    if (tensor.kind == isa::TensorKind::constant) model.constantBytes += tensor.byteSize();
+  TS_ASSIGN_OR_RETURN(HostModel host, buildHostModel(graph, partition, lowering.toDevice, outputs));
+  model.program.host = host.toJson().dump();
+  return model;
+}
+
+double CompiledModel::estimatedCycles() const {
+  double total = 0;
+  for (const LayerSummary &layer : layers) total += layer.estimatedCycles;
+  return total;
+}
+
+std::string CompiledModel::summary(const isa::HardwareConfig &config) const {
+  auto countsOf = [](const std::map<std::string, int> &counts) {
+    std::vector<std::string> parts;
+    for (const auto &[op, count] : counts) parts.push_back(strCat(op, " x", count));
+    return parts.empty() ? std::string("none") : joinStrings(parts, ", ");
+  };
+  int64_t macs = 0;
+  for (const LayerSummary &layer : layers) macs += layer.macs;
+  double cycles = estimatedCycles();
+  std::string text = absl::StrFormat("target: accel  config: %s\n", config.name);
+  text += strCat("ops on accel: ", countsOf(acceleratorOps), "\n", "ops on cpu:   ", countsOf(cpuOps), "\n");
+  for (const std::string &reason : cpuReasons) text += strCat("  cpu: ", reason, "\n");
+  text += absl::StrFormat("layers: %d  instructions: %d  micro-ops: %d\n", layers.size(), program.instructions.size(),
+                          program.uops.size());
+  text += absl::StrFormat("dram: %d bytes (constants %d)  macs: %d\n", program.dramBytes, constantBytes, macs);
+  text += absl::StrFormat("estimated cycles: %.0f (%.3f ms at %d MHz, cost model)\n", cycles,
+                          cycles / (config.clock_mhz * 1e3), config.clock_mhz);
+  return text;
+}
+
+} // namespace tessera::accel

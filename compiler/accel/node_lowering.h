@@ -1,0 +1,68 @@
+//===- node_lowering.h - One graph node as an accelerator layer ----------------------===//
+//
+// The model compiler asks this for each node the accelerator may run: planNode builds
+// the layer from the node (checking everything the lowering needs: int8 operands,
+// constant weights, supported attributes, scratchpad capacity), chooses its schedule
+// with the cost model and returns how to emit it. Views (Flatten, Reshape to [1, K])
+// emit nothing: the consumer reads the producer's DRAM tensor directly.
+//
+// Every value the accelerator holds is one DRAM tensor in the blocked activation layout
+// [ceil(C/B)][H][W][B] int8 (layouts.h); a [1, K] value is a [1, K, 1, 1] image, and a
+// flattened [1, C, H, W] keeps its 4-D source shape so a fully connected layer reads it
+// as a convolution over the whole image.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/accel/conv_emitter.h"
+#include "compiler/graph/graph.h"
+
+namespace tessera::accel {
+
+/// A value in accelerator DRAM.
+struct DeviceValue {
+  std::string tensor; ///< DRAM tensor name
+  Shape nchw;         ///< [1][C][H][W] of the data in the tensor
+};
+
+struct LoweringOptions {
+  int64_t virtualThreads = 2;
+};
+
+struct LayerPlan {
+  std::string name, op;
+  int64_t macs = 0;
+  double estimatedCycles = 0;
+  /// Set when the host packs input 0 with this (original) layer's kernel window in the
+  /// channels (the first convolution; layouts.h) instead of the blocked layout.
+  std::optional<ConvLayer> windowPacking;
+  /// Emits the layer reading `inputs` (DRAM tensor names, in node input order) and
+  /// writing `output`.
+  std::function<Status(ProgramBuilder &, const std::vector<std::string> &inputs, const std::string &output,
+                       LayerPosition)>
+      emit;
+};
+
+/// What the lowering needs to know about a node's context.
+struct NodeContext {
+  const isa::HardwareConfig &config;
+  LoweringOptions options;
+  std::vector<DeviceValue> inputs; ///< one per non-constant node input
+  bool inputFromHost = false;      ///< input 0 is written by the host (may be packed)
+};
+
+/// True for nodes that only rename data in the blocked layout (no instructions).
+bool isView(const graph::Graph &graph, const graph::Node &node);
+
+/// The node's layer, or why the accelerator cannot run it.
+StatusOr<LayerPlan> planNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context);
+
+/// The 4-D image shape of a value: [1, C, H, W] as is, [1, K] as [1, K, 1, 1].
+StatusOr<Shape> imageShape(const graph::Graph &graph, const std::string &value);
+
+} // namespace tessera::accel

@@ -1,0 +1,151 @@
+//===- accel_model.cpp - compile --target accel, and running compiled models ----------===//
+#include "tools/accel_model.h"
+
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+
+#include "compiler/accel/host_model.h"
+#include "compiler/accel/model_compiler.h"
+#include "compiler/graph/parser.h"
+#include "compiler/graph/printer.h"
+#include "compiler/graph/verifier.h"
+#include "compiler/interp/interpreter.h"
+#include "compiler/onnx/importer.h"
+#include "compiler/quant/quantize_model.h"
+#include "runtime/device.h"
+#include "runtime/support/file_io.h"
+#include "runtime/support/npy.h"
+#include "tools/program_input.h"
+
+namespace tessera::cli {
+
+namespace {
+
+StatusOr<graph::Graph> readGraph(const std::string &path, const std::vector<std::string> &inputShapes) {
+  if (path.ends_with(".onnx")) {
+    TS_ASSIGN_OR_RETURN(auto shapes, onnx_import::parseInputShapes(inputShapes));
+    return onnx_import::importOnnxFile(path, {shapes});
+  }
+  TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
+  auto graph = graph::parseGraph(text);
+  if (!graph.ok()) return annotate(graph.status(), path);
+  TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*graph), path));
+  return graph;
+}
+
+bool isQuantized(const graph::Graph &graph) {
+  for (const graph::Node &node : graph.nodes)
+    if (node.op.starts_with("Q") && node.op != "QuantizeLinear") return true;
+  return false;
+}
+
+/// The int8 graph: quantized with calibration, or read as is when already quantized.
+StatusOr<graph::Graph> quantizedGraph(const AccelCompileArgs &args) {
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, readGraph(args.model, args.inputShapes));
+  if (!args.calibrate) {
+    if (isQuantized(graph)) return graph;
+    return invalidInput("'%s' is an fp32 model: give --calibrate <folder of .npy | random:N> to quantize it", args.model);
+  }
+  quant::QuantizeModelOptions options;
+  options.calibrate = *args.calibrate;
+  options.seed = args.seed;
+  TS_ASSIGN_OR_RETURN(options.quant.method, quant::parseCalibrationMethod(args.method));
+  TS_ASSIGN_OR_RETURN(quant::QuantizeReport report, quant::quantizeModel(graph, options));
+  std::cout << report.summary();
+  return graph;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+StatusOr<accel::TensorMap> readModelInputs(const accel::HostModel &model, const AccelRunArgs &args) {
+  std::map<std::string, std::string> files;
+  for (const std::string &input : args.inputs) {
+    auto [name, path] = splitOnce(input, '=');
+    if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
+    files[std::string(name)] = std::string(path);
+  }
+  accel::TensorMap inputs;
+  uint64_t index = 0;
+  for (const accel::HostInput &input : model.inputs) {
+    ++index;
+    auto file = files.find(input.name);
+    if (file != files.end()) {
+      TS_ASSIGN_OR_RETURN(inputs[input.name], readTensorFile(file->second));
+      files.erase(file);
+    } else if (args.randomSeed) {
+      inputs[input.name] = randomTensor(input.dtype, input.shape, *args.randomSeed + index);
+    } else {
+      return invalidInput("no value for model input '%s' (%s %s): give --input %s=FILE.npy or --random-inputs SEED",
+                          input.name, dtypeName(input.dtype), shapeToString(input.shape), input.name);
+    }
+  }
+  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the model", files.begin()->first);
+  return inputs;
+}
+
+/// "logits: f32[1,10] argmax 7 (value 12.3)".
+std::string describeOutput(const std::string &name, const Tensor &tensor) {
+  std::string text = strCat(name, ": ", dtypeName(tensor.dtype()), " ", shapeToString(tensor.shape()));
+  if (tensor.dtype() != DType::F32 || tensor.elementCount() == 0) return text;
+  const float *data = tensor.data<float>();
+  int64_t best = std::max_element(data, data + tensor.elementCount()) - data;
+  return strCat(text, absl::StrFormat("  prediction (argmax): %d  (value %.4g)", best, data[best]));
+}
+
+Status checkAgainstReference(const std::string &path, const accel::TensorMap &inputs, const accel::TensorMap &outputs) {
+  TS_ASSIGN_OR_RETURN(graph::Graph reference, readGraph(path, {}));
+  auto expected = interp::runGraph(reference, inputs);
+  if (!expected.ok()) return annotate(expected.status(), strCat("reference '", path, "'"));
+  for (const auto &[name, want] : *expected) {
+    auto got = outputs.find(name);
+    if (got == outputs.end()) return invalidInput("reference output '%s' is not an output of the compiled model", name);
+    if (got->second.dtype() != want.dtype() || got->second.shape() != want.shape() || got->second.storage() != want.storage())
+      return invalidInput("output '%s' differs from the reference interpreter running '%s'", name, path);
+  }
+  std::cout << "reference: every output is bit-identical to the interpreter running " << path << "\n";
+  return absl::OkStatus();
+}
+
+Status writeModelOutputs(const accel::TensorMap &outputs, const std::string &dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return invalidInput("cannot create output directory '%s': %s", dir, error.message());
+  for (const auto &[name, tensor] : outputs) TS_RETURN_IF_ERROR(writeNpyFile(dir + "/" + name + ".npy", tensor));
+  return absl::OkStatus();
+}
+
+} // namespace
+
+Status compileForAccelTarget(const AccelCompileArgs &args) {
+  auto start = std::chrono::steady_clock::now();
+  if (args.configPath.empty()) return invalidInput("--target accel needs --config <hardware config JSON>");
+  TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(args.configPath));
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, quantizedGraph(args));
+  if (!args.emitQuantized.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.emitQuantized, graph::printGraph(graph)));
+  accel::LoweringOptions options;
+  options.virtualThreads = args.virtualThreads;
+  TS_ASSIGN_OR_RETURN(accel::CompiledModel model, accel::compileForAccelerator(graph, config, options));
+  TS_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, isa::writeBinary(model.program, config));
+  TS_RETURN_IF_ERROR(writeBinaryFile(args.output, bytes));
+  std::cout << model.summary(config);
+  std::cout << absl::StrFormat("wrote %s (%d bytes) in %.2f s\n", args.output, bytes.size(), secondsSince(start));
+  return absl::OkStatus();
+}
+
+StatusOr<nlohmann::json> runCompiledModel(isa::LoadedBinary binary, const AccelRunArgs &args) {
+  TS_ASSIGN_OR_RETURN(accel::HostModel model, accel::HostModel::fromJson(binary.program.host));
+  TS_ASSIGN_OR_RETURN(auto device, runtime::Device::open(args.backend, binary.config));
+  TS_RETURN_IF_ERROR(device->load(std::move(binary.program)));
+  TS_ASSIGN_OR_RETURN(accel::TensorMap inputs, readModelInputs(model, args));
+  runtime::RunResult result;
+  TS_ASSIGN_OR_RETURN(accel::TensorMap outputs, accel::runHostModel(model, *device, inputs, args.options, result));
+  for (const auto &[name, tensor] : outputs) std::cout << describeOutput(name, tensor) << "\n";
+  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeModelOutputs(outputs, args.outputDir));
+  if (!args.referencePath.empty()) TS_RETURN_IF_ERROR(checkAgainstReference(args.referencePath, inputs, outputs));
+  return device->report(result);
+}
+
+} // namespace tessera::cli
