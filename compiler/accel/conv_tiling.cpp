@@ -165,7 +165,7 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
 StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
   std::optional<ConvTiling> best;
   double bestCycles = std::numeric_limits<double>::infinity();
-  Status lastError = absl::OkStatus();
+  Status firstError = absl::OkStatus();  // why the first (one-row) candidate does not fit
   int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
   for (int64_t weightSlots : {1, 2})
     for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks)
@@ -175,7 +175,7 @@ StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::Hardwar
         ConvTiling tiling{outBlocks, outRows, virtualThreads, weightSlots};
         Status fits = checkConvTiling(layer, tiling, config);
         if (!fits.ok()) {
-          lastError = fits;
+          if (firstError.ok()) firstError = fits; 
           continue;
         }
         double cycles = estimateConvCycles(layer, tiling, config);
@@ -183,7 +183,7 @@ StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::Hardwar
       }
   if (!best)
     return absl::ResourceExhaustedError(absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name,
-                                                        lastError.message()));
+                                                        firstError.message()));
   return *best;
 }
 
