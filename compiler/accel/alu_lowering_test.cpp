@@ -17,6 +17,7 @@
 #include "compiler/accel/layouts.h"
 #include "compiler/accel/pool_emitter.h"
 #include "compiler/interp/interpreter.h"
+#include "runtime/device.h"
 #include "simulator/golden/functional_executor.h"
 
 namespace tessera::accel {
@@ -110,30 +111,43 @@ Status emitNode(ProgramBuilder &builder, const graph::Graph &g, const graph::Nod
   return emitEltwise(builder, layer, tiling, in, node.inputs.size() > 1 ? node.inputs[1] : "", out, position);
 }
 
-/// Lowers every node of `c` into one program, runs it, returns the last node's output (NCHW).
-StatusOr<Tensor> runCompiled(const Case &c, const isa::HardwareConfig &config, int64_t threads, const Forced &forced) {
+/// Lowers every node of `c` into one program (the inputs packed beside it).
+struct Compiled {
+  isa::Program program;
+  std::map<std::string, Tensor> packedInputs;
+  std::string result;
+};
+
+StatusOr<Compiled> compileCase(const Case &c, const isa::HardwareConfig &config, int64_t threads, const Forced &forced) {
   ProgramBuilder builder(config);
-  std::map<std::string, Tensor> packed;
+  Compiled compiled;
   for (const auto &[name, value] : c.inputs) {
-    TS_ASSIGN_OR_RETURN(packed[name], packActivation(value, config.block_out));
-    builder.addTensor(name, isa::TensorKind::input, DType::I8, packed[name].shape());
+    TS_ASSIGN_OR_RETURN(compiled.packedInputs[name], packActivation(value, config.block_out));
+    builder.addTensor(name, isa::TensorKind::input, DType::I8, compiled.packedInputs[name].shape());
   }
-  const std::string &result = c.graph.nodes.back().outputs[0];
+  compiled.result = c.graph.nodes.back().outputs[0];
   for (const graph::Node &node : c.graph.nodes) {
-    isa::TensorKind kind = node.outputs[0] == result ? isa::TensorKind::output : isa::TensorKind::scratch;
+    isa::TensorKind kind = node.outputs[0] == compiled.result ? isa::TensorKind::output : isa::TensorKind::scratch;
     builder.addTensor(node.outputs[0], kind, DType::I8, blockedShape(c.graph.typeOf(node.outputs[0]).shape, config));
   }
   for (size_t i = 0; i < c.graph.nodes.size(); ++i)
     TS_RETURN_IF_ERROR(emitNode(builder, c.graph, c.graph.nodes[i], threads, forced,
                                 i == 0 ? LayerPosition::first : LayerPosition::afterLayer));
-  TS_ASSIGN_OR_RETURN(isa::Program program, builder.finish(/*popStore=*/true));
+  TS_ASSIGN_OR_RETURN(compiled.program, builder.finish(/*popStore=*/true));
+  return compiled;
+}
+
+/// Runs `c` compiled on the functional executor (races checked); the last output, NCHW.
+StatusOr<Tensor> runCompiled(const Case &c, const isa::HardwareConfig &config, int64_t threads, const Forced &forced) {
+  TS_ASSIGN_OR_RETURN(Compiled compiled, compileCase(c, config, threads, forced));
+  const isa::Program &program = compiled.program;
   TS_ASSIGN_OR_RETURN(std::vector<uint8_t> dram, sim::buildDramImage(program, config));
-  for (const auto &[name, value] : packed)
+  for (const auto &[name, value] : compiled.packedInputs)
     std::memcpy(dram.data() + program.findTensor(name)->dramOffset, value.bytes(), value.byteSize());
   TS_RETURN_IF_ERROR(sim::runFunctional(program, config, dram).status());
-  const Shape &shape = c.graph.typeOf(result).shape;
+  const Shape &shape = c.graph.typeOf(compiled.result).shape;
   Tensor y(DType::I8, blockedShape(shape, config));
-  std::memcpy(y.bytes(), dram.data() + program.findTensor(result)->dramOffset, y.byteSize());
+  std::memcpy(y.bytes(), dram.data() + program.findTensor(compiled.result)->dramOffset, y.byteSize());
   return unpackActivation(y, shape[1]);
 }
 
@@ -321,6 +335,58 @@ TEST(ChainedLowering, ConvThenAddThenClipOnSmallConfig) {
   add.attrs.set("mul_a", int64_t(1 << 14));
   c.node("QClip", {"sum"}, "y").attrs.set("clip", graph::Ints{-10, 50});
   expectBitExact(c, "small");
+}
+
+/// Runs the one-layer case `c` on `backend`; checks its output against the interpreter
+/// and returns the simulated cycles.
+StatusOr<uint64_t> simulatedCycles(Case &c, const isa::HardwareConfig &config, int64_t threads, const std::string &backend) {
+  TS_ASSIGN_OR_RETURN(auto values, evaluateReference(c));
+  TS_ASSIGN_OR_RETURN(Compiled compiled, compileCase(c, config, threads, {}));
+  TS_ASSIGN_OR_RETURN(auto device, runtime::Device::open(backend, config));
+  TS_RETURN_IF_ERROR(device->load(compiled.program));
+  for (const auto &[name, value] : compiled.packedInputs) TS_RETURN_IF_ERROR(device->writeTensor(name, value));
+  TS_ASSIGN_OR_RETURN(runtime::RunResult result, device->run({}));
+  TS_ASSIGN_OR_RETURN(Tensor blocked, device->readTensor(compiled.result));
+  const Tensor &expected = values[compiled.result];
+  TS_ASSIGN_OR_RETURN(Tensor got, unpackActivation(blocked, expected.shape()[1]));
+  if (std::memcmp(got.bytes(), expected.bytes(), got.byteSize()) != 0)
+    return absl::InternalError(absl::StrFormat("%s output differs from the interpreter", backend));
+  if (!result.totalCycles) return absl::InternalError(absl::StrFormat("%s reports no cycles", backend));
+  return *result.totalCycles;
+}
+
+/// The cost model's estimate for the one-layer case `c` with the chosen tiling.
+double estimatedCycles(const Case &c, const isa::HardwareConfig &config, int64_t threads) {
+  const graph::Node &node = c.graph.nodes[0];
+  if (node.op == "QMaxPool" || node.op == "QAveragePool") {
+    PoolLayer layer = *poolLayerFromNode(c.graph, node);
+    return estimatePoolCycles(layer, *choosePoolTiling(layer, config, threads), config);
+  }
+  if (node.op == "QGlobalAveragePool") {
+    GlobalPoolLayer layer = *globalPoolLayerFromNode(c.graph, node);
+    return estimateGlobalPoolCycles(layer, *chooseGlobalPoolTiling(layer, config, threads), config);
+  }
+  EltwiseLayer layer = *eltwiseLayerFromNode(c.graph, node);
+  return estimateEltwiseCycles(layer, *chooseEltwiseTiling(layer, config, threads), config);
+}
+
+// The figures of docs/accelerator-backend.md: ResNet-18's ALU layers on the cycle-level
+// SystemC model, against the cost model (which must stay within 20%).
+TEST(SystemcCycles, ResNet18AluLayersMatchTheCostModel) {
+  isa::HardwareConfig config = loadConfig("default");
+  std::vector<std::pair<std::string, Case>> layers;
+  layers.emplace_back("maxpool 3x3/2 pad 1, 64x112x112 -> 56x56", poolCase("QMaxPool", {1, 64, 112, 112}, 3, 2, 1, false, 30));
+  layers.emplace_back("residual add + relu, 64x56x56", addCase({1, 64, 56, 56}, /*relu=*/true, 31));
+  layers.emplace_back("global avgpool, 512x7x7", globalPoolCase({1, 512, 7, 7}, 32));
+  for (auto &[what, c] : layers)
+    for (int64_t threads : {1, 2}) {
+      auto cycles = simulatedCycles(c, config, threads, "systemc");
+      ASSERT_TRUE(cycles.ok()) << what << ": " << cycles.status();
+      double estimate = estimatedCycles(c, config, threads);
+      std::printf("%-45s threads=%d  systemc %8llu cycles  estimate %8.0f\n", what.c_str(), int(threads),
+                  static_cast<unsigned long long>(*cycles), estimate);
+      EXPECT_NEAR(estimate / double(*cycles), 1.0, 0.2) << what << " threads=" << threads;
+    }
 }
 
 std::string errorOf(Case &c) {
