@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "compiler/accel/host_model.h"
+#include "compiler/accel/layouts.h"
 #include "compiler/accel/model_compiler.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
@@ -95,7 +96,36 @@ std::string describeOutput(const std::string &name, const Tensor &tensor) {
   return strCat(text, absl::StrFormat("  prediction (argmax): %d  (value %.4g)", best, data[best]));
 }
 
-Status checkAgainstReference(const std::string &path, const accel::TensorMap &inputs, const accel::TensorMap &outputs) {
+/// After a mismatch: the first reference node (in graph order) whose int8 result differs
+/// from the value the accelerator left in DRAM (every activation has its own tensor).
+std::string firstDivergence(const graph::Graph &reference, const accel::TensorMap &inputs, const runtime::Device &device) {
+  std::vector<std::pair<const graph::Node *, Tensor>> results;
+  auto observer = [&](const graph::Node &node, const std::vector<Tensor> &outputs) {
+    if (!outputs.empty()) results.emplace_back(&node, outputs[0]);
+  };
+  if (!interp::runGraph(reference, inputs, observer).ok()) return "";
+  for (const auto &[node, want] : results) {
+    const isa::TensorInfo *tensor = device.program().findTensor(node->outputs[0]);
+    if (!tensor || want.dtype() != DType::I8 || want.shape().size() < 2) continue;
+    auto blocked = device.readTensor(tensor->name);
+    if (!blocked.ok()) continue;
+    auto image = accel::unpackActivation(*blocked, want.shape()[1]);
+    if (!image.ok() || image->byteSize() != want.byteSize()) continue;
+    int64_t differing = 0, maxDiff = 0;
+    for (int64_t i = 0; i < want.elementCount(); ++i) {
+      int64_t diff = std::abs(int64_t(image->data<int8_t>()[i]) - int64_t(want.data<int8_t>()[i]));
+      differing += diff != 0;
+      maxDiff = std::max(maxDiff, diff);
+    }
+    if (differing)
+      return absl::StrFormat("first divergence: %s: %d of %d elements differ (max |diff| %d)", node->describe(), differing,
+                             want.elementCount(), maxDiff);
+  }
+  return "";
+}
+
+Status checkAgainstReference(const std::string &path, const accel::TensorMap &inputs, const accel::TensorMap &outputs,
+                             const runtime::Device &device) {
   TS_ASSIGN_OR_RETURN(graph::Graph reference, readGraph(path, {}));
   auto expected = interp::runGraph(reference, inputs);
   if (!expected.ok()) return annotate(expected.status(), strCat("reference '", path, "'"));
@@ -103,7 +133,8 @@ Status checkAgainstReference(const std::string &path, const accel::TensorMap &in
     auto got = outputs.find(name);
     if (got == outputs.end()) return invalidInput("reference output '%s' is not an output of the compiled model", name);
     if (got->second.dtype() != want.dtype() || got->second.shape() != want.shape() || got->second.storage() != want.storage())
-      return invalidInput("output '%s' differs from the reference interpreter running '%s'", name, path);
+      return invalidInput("output '%s' differs from the reference interpreter running '%s'; %s", name, path,
+                          firstDivergence(reference, inputs, device));
   }
   std::cout << "reference: every output is bit-identical to the interpreter running " << path << "\n";
   return absl::OkStatus();
@@ -144,7 +175,7 @@ StatusOr<nlohmann::json> runCompiledModel(isa::LoadedBinary binary, const AccelR
   TS_ASSIGN_OR_RETURN(accel::TensorMap outputs, accel::runHostModel(model, *device, inputs, args.options, result));
   for (const auto &[name, tensor] : outputs) std::cout << describeOutput(name, tensor) << "\n";
   if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeModelOutputs(outputs, args.outputDir));
-  if (!args.referencePath.empty()) TS_RETURN_IF_ERROR(checkAgainstReference(args.referencePath, inputs, outputs));
+  if (!args.referencePath.empty()) TS_RETURN_IF_ERROR(checkAgainstReference(args.referencePath, inputs, outputs, *device));
   return device->report(result);
 }
 

@@ -49,6 +49,11 @@ struct ModelLowering {
     NodeContext context{config, options, {}, fromHost(node.input(0))};
     for (const std::string &input : node.inputs)
       if (!input.empty() && !graph.constantOf(input)) {
+        auto known = values.find(input); // a view's value keeps its source's image shape
+        if (known != values.end()) {
+          context.inputs.push_back(known->second);
+          continue;
+        }
         TS_ASSIGN_OR_RETURN(Shape nchw, imageShape(graph, input));
         context.inputs.push_back(DeviceValue{input, nchw});
       }

@@ -1,7 +1,10 @@
 //===- node_lowering.cpp - Graph nodes -> layer plans ---------------------------------===//
 #include "compiler/accel/node_lowering.h"
 
+#include "compiler/accel/alu_tiling.h"
 #include "compiler/accel/conv_tiling.h"
+#include "compiler/accel/eltwise_emitter.h"
+#include "compiler/accel/pool_emitter.h"
 
 namespace tessera::accel {
 
@@ -44,6 +47,40 @@ StatusOr<LayerPlan> planGemm(const graph::Graph &graph, const graph::Node &node,
   return planConvLayer(std::move(layer), "gemm", context);
 }
 
+StatusOr<LayerPlan> planEltwise(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+  for (size_t i = 0; i < node.inputs.size(); ++i) TS_RETURN_IF_ERROR(requireInt8(graph, node, i));
+  TS_ASSIGN_OR_RETURN(EltwiseLayer layer, eltwiseLayerFromNode(graph, node));
+  TS_ASSIGN_OR_RETURN(EltwiseTiling tiling, chooseEltwiseTiling(layer, context.config, context.options.virtualThreads));
+  LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimateEltwiseCycles(layer, tiling, context.config), {}, {}};
+  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
+                              LayerPosition position) {
+    return emitEltwise(builder, layer, tiling, inputs[0], inputs.size() > 1 ? inputs[1] : inputs[0], output, position);
+  };
+  return plan;
+}
+
+StatusOr<LayerPlan> planPool(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(graph, node, 0));
+  TS_ASSIGN_OR_RETURN(PoolLayer layer, poolLayerFromNode(graph, node));
+  TS_ASSIGN_OR_RETURN(PoolTiling tiling, choosePoolTiling(layer, context.config, context.options.virtualThreads));
+  LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimatePoolCycles(layer, tiling, context.config), {}, {}};
+  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
+                              LayerPosition position) { return emitPool(builder, layer, tiling, inputs[0], output, position); };
+  return plan;
+}
+
+StatusOr<LayerPlan> planGlobalPool(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(graph, node, 0));
+  TS_ASSIGN_OR_RETURN(GlobalPoolLayer layer, globalPoolLayerFromNode(graph, node));
+  TS_ASSIGN_OR_RETURN(GlobalPoolTiling tiling, chooseGlobalPoolTiling(layer, context.config, context.options.virtualThreads));
+  LayerPlan plan{layer.name, "global_avgpool", 0, estimateGlobalPoolCycles(layer, tiling, context.config), {}, {}};
+  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
+                              LayerPosition position) {
+    return emitGlobalPool(builder, layer, tiling, inputs[0], output, position);
+  };
+  return plan;
+}
+
 using Planner = StatusOr<LayerPlan> (*)(const graph::Graph &, const graph::Node &, const NodeContext &);
 
 struct PlannerEntry {
@@ -54,6 +91,13 @@ struct PlannerEntry {
 constexpr PlannerEntry kPlanners[] = {
     {"QConv", planConv},
     {"QGemm", planGemm},
+    {"QAdd", planEltwise},
+    {"QMax", planEltwise},
+    {"QMin", planEltwise},
+    {"QClip", planEltwise},
+    {"QMaxPool", planPool},
+    {"QAveragePool", planPool},
+    {"QGlobalAveragePool", planGlobalPool},
 };
 
 } // namespace
