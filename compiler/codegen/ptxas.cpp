@@ -35,7 +35,9 @@ std::string shellQuoted(const std::string &s) {
 } // namespace
 
 std::optional<std::string> findPtxas() {
-  if (const char *env = std::getenv("TESSERA_PTXAS"); env && isExecutable(env)) return std::string(env);
+  // An explicit choice is the only one (a missing file there means "no ptxas").
+  if (const char *env = std::getenv("TESSERA_PTXAS"))
+    return isExecutable(env) ? std::optional<std::string>(env) : std::nullopt;
   if (const char *path = std::getenv("PATH"))
     for (std::string_view dir : splitString(path, ':', /*skipEmpty=*/true))
       if (std::string candidate = strCat(dir, "/ptxas"); isExecutable(candidate)) return candidate;

@@ -1,9 +1,10 @@
 //===- ptxas.h - Assembles PTX with the CUDA toolkit's ptxas --------------------------===//
 //
 // The check that generated PTX is valid for an architecture: `ptxas -arch=sm_XX`
-// assembles it into a cubin (discarded). ptxas is looked up in $TESSERA_PTXAS, then
-// on PATH, then in /usr/local/cuda/bin; machines without the CUDA toolkit have none,
-// and the tests say so when they skip.
+// assembles it into a cubin (discarded). ptxas is $TESSERA_PTXAS when that is set
+// (TESSERA_PTXAS=/nonexistent disables it), else the first on PATH, else
+// /usr/local/cuda/bin/ptxas; machines without the CUDA toolkit have none, and the
+// tests say so when they skip.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
