@@ -123,7 +123,7 @@ Status run(int argc, char **argv) {
   TS_ASSIGN_OR_RETURN(Options options, parseOptions(argc, argv));
   TS_ASSIGN_OR_RETURN(isa::HardwareConfig config,
                       isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + options.config + ".json"));
-  std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots) | estimate | %s cycles | est. error | GEMM util. |\n",
+  std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots, input slot) | estimate | %s cycles | est. error | GEMM util. |\n",
               options.backend.c_str());
   std::printf("|---|---|---|---|---|---|---|---|\n");
   std::mt19937_64 rng(2026);
@@ -141,9 +141,10 @@ Status run(int argc, char **argv) {
       }
       const Row &row = *result;
       int64_t out = (shape.size + 2 * shape.pad - shape.kernel) / shape.stride + 1;
-      std::fputs(absl::StrFormat("| %s | %dx%dx%d -> %dx%dx%d | %d | %d x %d, %d | %.0f | %d | %+.1f%% | %.1f%% |\n", shape.name,
+      std::fputs(absl::StrFormat("| %s | %dx%dx%d -> %dx%dx%d | %d | %d x %d, %d, %s | %.0f | %d | %+.1f%% | %.1f%% |\n", shape.name,
                   shape.channels, shape.size, shape.size, shape.outChannels, out, out, threads,
-                  row.tiling.outBlocks, row.tiling.outRows, row.tiling.weightSlots, row.estimate,
+                  row.tiling.outBlocks, row.tiling.outRows, row.tiling.weightSlots,
+                                 row.tiling.rowMajorInput ? "by row" : "by block", row.estimate,
                   row.cycles, 100.0 * (row.estimate / double(row.cycles) - 1.0), 100.0 * row.utilization)
                      .c_str(),
                  stdout);

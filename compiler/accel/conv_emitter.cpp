@@ -24,7 +24,7 @@ struct ConvPlan {
   uint32_t uopBase;                         ///< first micro-op of the layer in the table; loaded to uop row 0,
                                             ///< so instructions index rows relative to it
   int64_t gemmUops;                         ///< micro-ops per (thread, micro-op set)
-  std::string input, output, weights;
+  std::string input, output, weights, zeros;
   int64_t outputBlockOffset;                ///< first channel block of the output tensor written
   GroupBlocks groups;
   ConvEpilogue epilogue;
@@ -52,14 +52,14 @@ struct ConvPlan {
 void addGemmUopSet(ProgramBuilder &builder, const ConvPlan &plan, int64_t v, int64_t set) {
   const ConvLayer &l = plan.layer;
   int64_t channelTile = plan.f.sharedGemmUops ? 0 : set, weightSlot = plan.f.sharedGemmUops ? set : set % plan.tiling.weightSlots;
-  int64_t ob0 = channelTile * plan.tiling.outBlocks, blockRows = plan.f.inRowsPerTile * plan.f.paddedWidth;
+  int64_t ob0 = channelTile * plan.tiling.outBlocks;
   for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
     int64_t global = std::min(ob0 + ob, plan.f.outBlocksTotal - 1);
     int64_t slotBlock0 = plan.groups.first[size_t(global)] - plan.tileInBlock0(channelTile);
     for (int64_t ib = 0; ib < plan.f.inBlocksPerOut; ++ib)
       for (int64_t ky = 0; ky < l.kernelH; ++ky)
         for (int64_t kx = 0; kx < l.kernelW; ++kx) {
-          int64_t src = plan.inpSlot(v) + (slotBlock0 + ib) * blockRows + ky * l.dilationH * plan.f.paddedWidth +
+          int64_t src = plan.inpSlot(v) + (slotBlock0 + ib) * plan.f.blockPitch + ky * l.dilationH * plan.f.rowPitch +
                         kx * l.dilationW;
           int64_t wgt = plan.wgtSlot(weightSlot) + ((ob * plan.f.inBlocksPerOut + ib) * l.kernelH + ky) * l.kernelW + kx;
           builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
@@ -93,6 +93,8 @@ void emitSetup(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeig
   std::memcpy(constants.bytes(), bias.bytes(), bias.byteSize());
   std::memcpy(constants.bytes() + bias.byteSize(), requant.bytes(), requant.byteSize());
   builder.addTensor(l.name + ".constants", isa::TensorKind::constant, constants);
+  if (plan.tiling.rowMajorInput)
+    builder.addTensor(plan.zeros, isa::TensorKind::constant, Tensor(DType::I8, {l.width, config.block_in}));
   plan.uopBase = builder.uopCount();
   addGemmUops(builder, plan);
   addAluUops(builder, plan);
@@ -119,33 +121,87 @@ Tile tileAt(const ConvPlan &plan, int64_t t) {
   return tile;
 }
 
-void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+/// Loads weight entries [begin, end) of channel tile `channelTile` into its slot.
+void emitWeightLoad(ProgramBuilder &builder, const ConvPlan &plan, int64_t channelTile, int64_t begin, int64_t end,
+                    std::vector<size_t> &emitted) {
+  if (begin >= end) return;
+  int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps, slot = channelTile % plan.tiling.weightSlots;
+  int64_t dram = builder.entryAddress(plan.weights, Buffer::wgt) + channelTile * plan.tiling.outBlocks * perBlock + begin;
+  emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(slot) + begin, dram, 1, end - begin, end - begin)));
+}
+
+/// Weights: channel tile 0's before its first tile. With double-buffered weights and
+/// several row tiles, channel tile j+1's weights are prefetched in pieces with row tiles
+/// 1.. of channel tile j (each waits, through the tile's slot token, for a GEMM that
+/// follows every GEMM of channel tile j-1, the slot's last reader); with one row tile, a
+/// channel tile loads its own weights.
+void emitWeightLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
+  int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps;
+  auto sizeOf = [&](int64_t j) { return std::min(plan.tiling.outBlocks, plan.f.outBlocksTotal - j * plan.tiling.outBlocks) * perBlock; };
+  bool spread = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
+  if (tile.rowTile == 0 && (tile.channelTile == 0 || (plan.tiling.weightSlots == 2 && !spread)))
+    return emitWeightLoad(builder, plan, tile.channelTile, 0, sizeOf(tile.channelTile), emitted);
+  if (!spread || tile.rowTile == 0 || tile.channelTile + 1 >= plan.channelTiles) return;
+  int64_t next = tile.channelTile + 1, pieces = plan.rowTiles - 1, piece = tile.rowTile - 1, total = sizeOf(next);
+  emitWeightLoad(builder, plan, next, total * piece / pieces, total * (piece + 1) / pieces, emitted);
+}
+
+/// The input rows [first, last] of a tile (the kernel halo included; some may lie in the padding).
+struct InputRows {
+  int64_t first, last, begin, end; ///< [begin, end): the rows inside the image
+};
+
+InputRows inputRowsOf(const ConvLayer &l, const Tile &tile) {
+  InputRows rows;
+  rows.first = tile.outRow0 * l.strideH - l.padTop;
+  rows.last = (tile.outRow0 + tile.outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
+  rows.begin = std::max<int64_t>(rows.first, 0), rows.end = std::min(rows.last + 1, l.height);
+  return rows;
+}
+
+/// Block-major slot: one LOAD per input block, its rows padded by the DMA.
+void emitInputByBlock(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, int64_t block0, int64_t blocks,
+                      std::vector<size_t> &emitted) {
   const ConvLayer &l = plan.layer;
-  std::vector<size_t> emitted;
-  int64_t weightSlot = tile.channelTile % plan.tiling.weightSlots;
-  bool newWeights = tile.rowTile == 0 && (plan.tiling.weightSlots == 2 || tile.channelTile == 0);
-  if (newWeights) {
-    int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps, count = tile.outBlocks * perBlock;
-    emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(weightSlot),
-                                            builder.entryAddress(plan.weights, Buffer::wgt) + tile.outBlock0 * perBlock, 1,
-                                            count, count)));
-  }
-  int64_t first = tile.outRow0 * l.strideH - l.padTop;
-  int64_t last = (tile.outRow0 + tile.outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
-  int64_t rowBegin = std::max<int64_t>(first, 0), rowEnd = std::min(last + 1, l.height);
-  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp), block0 = plan.tileInBlock0(tile.channelTile);
-  int64_t lastOut = tile.outBlock0 + tile.outBlocks - 1;
-  int64_t blocks = plan.groups.first[size_t(lastOut)] + plan.f.inBlocksPerOut - block0;
+  InputRows rows = inputRowsOf(l, tile);
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp);
   for (int64_t ib = 0; ib < blocks; ++ib) {
-    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + ib * plan.f.inRowsPerTile * plan.f.paddedWidth,
-                                     inputBase + ((block0 + ib) * l.height + rowBegin) * l.width, rowEnd - rowBegin, l.width,
-                                     l.width);
-    load[Field::y_pad_0] = rowBegin - first;
-    load[Field::y_pad_1] = last + 1 - rowEnd;
+    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + ib * plan.f.blockPitch,
+                                     inputBase + ((block0 + ib) * l.height + rows.begin) * l.width, rows.end - rows.begin,
+                                     l.width, l.width);
+    load[Field::y_pad_0] = rows.begin - rows.first;
+    load[Field::y_pad_1] = rows.last + 1 - rows.end;
     load[Field::x_pad_0] = l.padLeft;
     load[Field::x_pad_1] = plan.f.padRight;
     emitted.push_back(builder.emit(load));
   }
+}
+
+/// Row-major slot: one LOAD per input row gathering every block (x_stride = H*W); a row in
+/// the padding is loaded from the zero constant (x_stride 0).
+void emitInputByRow(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, int64_t block0, int64_t blocks,
+                    std::vector<size_t> &emitted) {
+  const ConvLayer &l = plan.layer;
+  InputRows rows = inputRowsOf(l, tile);
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp), zeros = builder.entryAddress(plan.zeros, Buffer::inp);
+  for (int64_t y = rows.first; y <= rows.last; ++y) {
+    bool inside = y >= 0 && y < l.height;
+    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + (y - rows.first) * plan.f.rowPitch,
+                                     inside ? inputBase + (block0 * l.height + y) * l.width : zeros, blocks, l.width,
+                                     inside ? l.height * l.width : 0);
+    load[Field::x_pad_0] = l.padLeft;
+    load[Field::x_pad_1] = plan.f.padRight;
+    emitted.push_back(builder.emit(load));
+  }
+}
+
+void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+  std::vector<size_t> emitted;
+  emitWeightLoads(builder, plan, tile, emitted);
+  int64_t block0 = plan.tileInBlock0(tile.channelTile), lastOut = tile.outBlock0 + tile.outBlocks - 1;
+  int64_t blocks = plan.groups.first[size_t(lastOut)] + plan.f.inBlocksPerOut - block0;
+  if (plan.tiling.rowMajorInput) emitInputByRow(builder, plan, tile, block0, blocks, emitted);
+  else emitInputByBlock(builder, plan, tile, block0, blocks, emitted);
   if (tile.index >= plan.tiling.virtualThreads) builder.instruction(emitted.front())[Field::pop_next] = 1;
   builder.instruction(emitted.back())[Field::push_next] = 1;
 }
@@ -173,7 +229,7 @@ void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile
   size_t mov = emitBias(builder, plan, tile, pixels);
   if (tile.index >= plan.tiling.virtualThreads) builder.instruction(mov)[Field::pop_next] = 1;
   LoopNest gemmLoops = pixels;
-  gemmLoops.srcOut = l.strideH * plan.f.paddedWidth;
+  gemmLoops.srcOut = l.strideH * plan.f.rowPitch;
   gemmLoops.srcIn = l.strideW;
   uint32_t gemm = plan.gemmUopsOf(tile.thread, plan.gemmSetOf(tile.channelTile));
   size_t g = builder.emit(makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocksPerOut * plan.f.taps), gemmLoops, false));
@@ -224,7 +280,7 @@ Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTilin
   TS_ASSIGN_OR_RETURN(Tensor packedWeights,
                       packGroupedConvWeights(layer.weights, layer.inChannels, layer.group, config.block_out, config.block_in));
   ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights",
-                outputBlockOffset, groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in),
+                layer.name + ".zeros", outputBlockOffset, groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in),
                 convEpilogue(layer)};
   plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
   plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);

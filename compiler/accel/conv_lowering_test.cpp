@@ -159,6 +159,41 @@ TEST(ConvLowering, ForcedSmallTilesExerciseWeightDoubleBuffering) {
   checkCase({32, 7, 6, 48, 3, 1, 1, 1, false}, "default", ConvTiling{2, 3, 2, 2});
 }
 
+TEST(ConvLowering, RowMajorInputSlots) {
+  checkCase({32, 6, 6, 64, 3, 1, 1, 1, true}, "default", ConvTiling{1, 2, 2, 2, /*rowMajorInput=*/true});
+  checkCase({16, 9, 9, 32, 3, 2, 1, 1, false}, "default", ConvTiling{2, 2, 2, 1, /*rowMajorInput=*/true});
+  checkCase({16, 9, 7, 16, 3, 1, 2, 2, true}, "default", ConvTiling{1, 3, 2, 1, /*rowMajorInput=*/true});
+  checkCase({3, 20, 20, 16, 7, 2, 3, 1, true}, "default", ConvTiling{1, 3, 2, 1, /*rowMajorInput=*/true});
+  checkCase({48, 11, 11, 48, 3, 2, 1, 1, false, 48}, "default", ConvTiling{2, 2, 2, 2, /*rowMajorInput=*/true});
+  checkCase({60, 5, 5, 80, 3, 1, 1, 1, true, 5}, "default", ConvTiling{2, 2, 2, 2, /*rowMajorInput=*/true});
+}
+
+TEST(ConvLowering, ImmediateEpilogueForUniformBiasAndShiftOnlyRequant) {
+  ConvCase c{32, 7, 7, 32, 3, 1, 1, 1, false};
+  std::mt19937_64 rng(7);
+  isa::HardwareConfig config = loadConfig("default");
+  graph::Graph g = makeConvGraph(c, rng);
+  Tensor bias(DType::I32, {c.outChannels});
+  for (int64_t i = 0; i < c.outChannels; ++i) bias.data<int32_t>()[i] = -1234;
+  g.nodes[0].inputs[2] = g.addConstant("uniform_bias", bias);
+  g.nodes[0].attrs.set("requant_multiplier", graph::Ints{1});
+  g.nodes[0].attrs.set("requant_shift", graph::Ints{11});
+  Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
+  Tensor expected = interpret(g, x);
+  auto layer = convLayerFromNode(g, g.nodes[0]);
+  ASSERT_TRUE(layer.ok()) << layer.status();
+  ConvEpilogue epilogue = convEpilogue(*layer);
+  EXPECT_EQ(epilogue.biasImmediate, -1234);
+  EXPECT_EQ(epilogue.requantImmediate, 11);
+  EXPECT_FALSE(epilogue.clip);
+  EXPECT_EQ(epilogue.cyclesPerRow(), 2);
+  auto tiling = chooseConvTiling(*layer, config, 2);
+  ASSERT_TRUE(tiling.ok());
+  auto got = runCompiled(*layer, *tiling, x, config);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(countMismatches(*got, expected), 0);
+}
+
 TEST(ConvTiling, RejectsTilingsThatOverflowNamingTheScratchpad) {
   std::mt19937_64 rng(1);
   isa::HardwareConfig config = loadConfig("small");

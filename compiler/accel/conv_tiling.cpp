@@ -63,6 +63,8 @@ ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, co
   f.inBlocksPerTile = inBlocksPerTile(groups, outBlocks);
   f.sharedGemmUops = uniformGroupOffsets(groups, outBlocks);
   f.inpPerSlot = f.inBlocksPerTile * f.inRowsPerTile * f.paddedWidth;
+  f.blockPitch = tiling.rowMajorInput ? f.paddedWidth : f.inRowsPerTile * f.paddedWidth;
+  f.rowPitch = tiling.rowMajorInput ? f.inBlocksPerTile * f.paddedWidth : f.paddedWidth;
   f.wgtPerSlot = tiling.outBlocks * f.inBlocksPerOut * f.taps;
   f.accPerSlot = tiling.outBlocks * tiling.outRows * layer.outWidth;
   f.constRows = 2 * f.outBlocksTotal;
@@ -108,11 +110,13 @@ Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const i
   if (v * f.accPerSlot + f.constRows > config.depth(Buffer::acc))
     return overflow("the accumulator tile", v * f.accPerSlot + f.constRows, config.depth(Buffer::acc));
   if (f.uops > config.depth(Buffer::uop)) return overflow("the micro-ops", f.uops, config.depth(Buffer::uop));
+  if (layer.strideH * f.rowPitch >= config.depth(Buffer::acc))
+    return absl::UnimplementedError(absl::StrFormat("the input row step %d exceeds the GEMM's src factor", layer.strideH * f.rowPitch));
   if (maxPadding(layer, f) > 15)
     return absl::UnimplementedError(absl::StrFormat("padding of %d exceeds the DMA's 15", maxPadding(layer, f)));
   if (tiling.outRows > layer.outHeight || tiling.outBlocks > f.outBlocksTotal || tiling.outRows < 1 || tiling.outBlocks < 1)
     return invalidInput("tile of %d rows x %d blocks does not fit the layer", tiling.outRows, tiling.outBlocks);
-  return checkEveryTileReadsData(layer, tiling);
+  return tiling.rowMajorInput ? absl::OkStatus() : checkEveryTileReadsData(layer, tiling);
 }
 
 namespace {
@@ -136,9 +140,12 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
   double rows = double(tiling.outRows * layer.outWidth * tiling.outBlocks);
   double gemm = rows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
   double alu = rows * double(epilogue.cyclesPerRow()) + double(epilogue.instructions() * config.alu_pipeline_depth);
-  int64_t inRows = std::min(f.inRowsPerTile, layer.height);
+  int64_t inRows = std::min(f.inRowsPerTile, layer.height), entry = config.entryBytes(Buffer::inp);
   int64_t pad = f.inRowsPerTile * f.paddedWidth - inRows * layer.width;
-  double load = double(f.inBlocksPerTile) * transferCycles(config, inRows, layer.width, config.entryBytes(Buffer::inp), pad);
+  double load = tiling.rowMajorInput
+                    ? double(f.inRowsPerTile) * transferCycles(config, f.inBlocksPerTile, layer.width, entry,
+                                                               f.inBlocksPerTile * (f.paddedWidth - layer.width))
+                    : double(f.inBlocksPerTile) * transferCycles(config, inRows, layer.width, entry, pad);
   double store = double(tiling.outBlocks) *
                  transferCycles(config, 1, tiling.outRows * layer.outWidth, config.entryBytes(Buffer::out), 0);
   return {gemm + alu, load, store};
@@ -152,14 +159,19 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
   TileCycles tile = tileCycles(layer, tiling, f, config);
   double weights = transferCycles(config, 1, f.wgtPerSlot, config.entryBytes(Buffer::wgt), 0);
   double setup = transferCycles(config, 1, f.uops, 4, 0) + transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
-  double tiles = double(rowTiles * channelTiles);
   if (tiling.virtualThreads == 1)
-    return setup + double(channelTiles) * weights + tiles * (tile.compute + tile.load + tile.store);
-  // Overlapped: the busiest unit sets the pace; a channel tile's weight load (double
-  // buffered) is spread over its row tiles; the first load and the last store do not overlap.
-  double load = tile.load + (tiling.weightSlots == 2 ? weights / double(rowTiles) : 0.0);
-  double first = tiling.weightSlots == 1 ? weights : 0.0;
-  return std::max(setup, first) + tile.load + tiles * std::max({tile.compute, load, tile.store}) + tile.store;
+    return setup + double(channelTiles) * weights + double(rowTiles * channelTiles) * (tile.compute + tile.load + tile.store);
+  // Overlapped: the busiest unit sets the pace. Double-buffered weights are prefetched in
+  // pieces over row tiles 1.. of the previous channel tile (or, with one row tile, with
+  // the tile itself); channel tile 0's weights, the first input load and the last store
+  // do not overlap.
+  auto pace = [&](double extraLoad) { return std::max({tile.compute, tile.load + extraLoad, tile.store}); };
+  double perChannelTile = double(rowTiles) * pace(0.0);
+  if (tiling.weightSlots == 2 && rowTiles >= 2)
+    perChannelTile = pace(0.0) + double(rowTiles - 1) * pace(weights / double(rowTiles - 1));
+  else if (tiling.weightSlots == 2)
+    perChannelTile = pace(weights);
+  return std::max(setup, weights) + tile.load + double(channelTiles) * perChannelTile + tile.store;
 }
 
 StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
@@ -167,12 +179,13 @@ StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::Hardwar
   double bestCycles = std::numeric_limits<double>::infinity();
   Status firstError = absl::OkStatus();  // why the first (one-row) candidate does not fit
   int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
+  for (bool rowMajor : {false, true})
   for (int64_t weightSlots : {1, 2})
     for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks)
       for (int64_t outRows = 1; outRows <= layer.outHeight; ++outRows) {
         if (weightSlots == 1 && outBlocks != blocks) continue;
         if (weightSlots == 2 && outBlocks == blocks) continue;
-        ConvTiling tiling{outBlocks, outRows, virtualThreads, weightSlots};
+        ConvTiling tiling{outBlocks, outRows, virtualThreads, weightSlots, rowMajor};
         Status fits = checkConvTiling(layer, tiling, config);
         if (!fits.ok()) {
           if (firstError.ok()) firstError = fits; 

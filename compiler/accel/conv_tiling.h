@@ -26,6 +26,11 @@ struct ConvTiling {
   int64_t outRows = 1;      ///< output rows per tile
   int64_t virtualThreads = 2;
   int64_t weightSlots = 1;  ///< 1: all weights resident; 2: double-buffered per channel tile
+  /// Input slot layout. false: [block][row][padded column], one LOAD per input block (its
+  /// rows, padded by the DMA). true: [row][block][padded column], one LOAD per input row
+  /// (every block of the tile: x_stride = H*W), rows in the padding loaded from a zero
+  /// constant; fewer LOADs (and DRAM latencies) when a tile has many blocks and few rows.
+  bool rowMajorInput = false;
 };
 
 /// Sizes derived from a layer and the config, in scratchpad entries.
@@ -36,6 +41,7 @@ struct ConvFootprint {
   int64_t inBlocksPerTile; ///< input blocks an input slot holds (those of a channel tile's groups)
   bool sharedGemmUops;     ///< every channel tile reads its slot at the same offsets (one micro-op set per weight slot)
   int64_t inpPerSlot, wgtPerSlot, accPerSlot, constRows, uops;
+  int64_t blockPitch, rowPitch; ///< input slot entries between consecutive blocks, rows
 };
 
 /// How the emitter sets the bias, requantizes and clips a tile (docs/isa.md ALU costs:
