@@ -37,11 +37,32 @@ size_t emitAcc8Load(ProgramBuilder &builder, int64_t sramBase, int64_t dramBase,
   return builder.emit(makeLoad(Buffer::acc8, sramBase, dramBase, rows, columns, stride));
 }
 
+namespace {
+
+struct TileEnds {
+  size_t firstCompute, lastCompute, firstStore, lastStore;
+};
+
 void wireTileTokens(ProgramBuilder &builder, const TileEnds &ends, int64_t tile, int64_t tiles, int64_t threads) {
   if (tile >= threads) builder.instruction(ends.firstCompute)[Field::pop_next] = 1;
   builder.instruction(ends.lastCompute)[Field::push_next] = 1;
   builder.instruction(ends.firstStore)[Field::pop_prev] = 1;
   if (tile + threads < tiles || tile == tiles - 1) builder.instruction(ends.lastStore)[Field::push_prev] = 1;
+}
+
+} // namespace
+
+void emitTiles(ProgramBuilder &builder, int64_t tiles, int64_t threads, const TileParts &parts) {
+  InstructionRange next = parts.loads(0);
+  for (int64_t t = 0; t < tiles; ++t) {
+    InstructionRange loads = next;
+    size_t last = parts.compute(t).value_or(loads.second);
+    bool prefetch = threads > 1 && t + 1 < tiles;
+    if (prefetch) next = parts.loads(t + 1), last = next.second;
+    InstructionRange stores = parts.stores(t);
+    wireTileTokens(builder, TileEnds{loads.first, last, stores.first, stores.second}, t, tiles, threads);
+    if (!prefetch && t + 1 < tiles) next = parts.loads(t + 1);
+  }
 }
 
 } // namespace tessera::accel

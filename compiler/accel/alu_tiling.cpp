@@ -133,7 +133,7 @@ PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, co
   f.slot = tiling.blocks * (f.inRegion + f.outRegion);
   f.constRows = constRowsOf(layer.epilogue);
   bool fillsColumns = layer.op == PoolOp::max && (layer.padLeft > 0 || f.padRight > 0);
-  f.uopsPerThread = tiling.blocks * layer.kernelH * layer.kernelW + 2 + (fillsColumns ? 2 * tiling.blocks : 0);
+  f.uopsPerThread = tiling.blocks * (layer.kernelW - 1 + layer.kernelH) + 2 + (fillsColumns ? 2 * tiling.blocks : 0);
   return f;
 }
 
@@ -145,6 +145,9 @@ Status checkPoolTiling(const PoolLayer &layer, const PoolTiling &tiling, const i
   if (std::max({layer.padTop, layer.padLeft, f.padRight}) > kMaxDmaPad)
     return absl::UnimplementedError(absl::StrFormat("padding of %d exceeds the DMA's %d",
                                                     std::max({layer.padTop, layer.padLeft, f.padRight}), kMaxDmaPad));
+  if (layer.strideH * f.paddedWidth >= config.depth(Buffer::acc) || layer.strideW >= config.depth(Buffer::acc))
+    return absl::UnimplementedError(absl::StrFormat("strides of %d rows x %d do not fit the ALU's index factors",
+                                                    layer.strideH * f.paddedWidth, layer.strideW));
   if (layer.outWidth > kMaxIterations || layer.width > kMaxDmaSize || f.outRegion > kMaxDmaSize)
     return absl::UnimplementedError(absl::StrFormat("rows of %d outputs exceed the loop and DMA fields", layer.outWidth));
   return checkPoolRows(layer, tiling);
@@ -157,9 +160,10 @@ double estimatePoolCycles(const PoolLayer &layer, const PoolTiling &tiling, cons
   int64_t dataRows = std::min(f.inRowsPerTile, layer.height), outputs = tiling.blocks * f.outRegion;
   double loads = double(tiling.blocks) * cost.dma(dataRows, layer.width * config.entryBytes(Buffer::acc8),
                                                   f.inRegion - dataRows * layer.width);
-  double window = cost.alu(outputs * layer.kernelH * layer.kernelW, /*immediate=*/false);
+  double rowPass = layer.kernelW > 1 ? cost.alu(tiling.blocks * f.inRowsPerTile * layer.outWidth * (layer.kernelW - 1), false) : 0.0;
+  double window = rowPass + double(layer.kernelH) * cost.alu(outputs, /*immediate=*/false);
   double fills = layer.op == PoolOp::max ? cost.alu(tiling.blocks * f.inRowsPerTile * (f.paddedWidth - layer.width), true) : 0.0;
-  double compute = loads + fills + cost.alu(outputs, true) + window + cost.epilogue(layer.epilogue, outputs);
+  double compute = loads + fills + window + cost.epilogue(layer.epilogue, outputs);
   double store = double(tiling.blocks) * cost.dma(1, f.outRegion * config.entryBytes(Buffer::out));
   return cost.total(tiles, compute, store, tiling.virtualThreads, tiling.virtualThreads * f.uopsPerThread, f.constRows);
 }

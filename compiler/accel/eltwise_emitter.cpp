@@ -61,20 +61,31 @@ std::optional<size_t> emitOperation(ProgramBuilder &builder, const EltwisePlan &
   return std::nullopt;
 }
 
-void emitTile(ProgramBuilder &builder, const EltwisePlan &plan, int64_t t, const std::string &a, const std::string &b,
-              const std::string &output) {
-  int64_t v = t % plan.tiling.virtualThreads, first = t * plan.tiling.entries;
-  int64_t n = std::min(plan.tiling.entries, plan.total - first);
-  TileEnds ends{};
-  ends.firstCompute = emitAcc8Load(builder, plan.regionA(v), builder.entryAddress(a, Buffer::acc8) + first, 1, n, n);
-  ends.lastCompute = ends.firstCompute;
-  if (plan.layer.operands() == 2)
-    ends.lastCompute = emitAcc8Load(builder, plan.regionB(v), builder.entryAddress(b, Buffer::acc8) + first, 1, n, n);
-  if (auto last = emitOperation(builder, plan, v, n)) ends.lastCompute = *last;
-  if (auto last = emitEpilogue(builder, plan.layer.epilogue, plan.uop(v, 2), flat(n, 0))) ends.lastCompute = *last;
-  ends.firstStore = ends.lastStore =
-      builder.emit(makeStore(plan.regionA(v), builder.entryAddress(output, Buffer::out) + first, 1, n, n));
-  wireTileTokens(builder, ends, t, plan.tiles, plan.tiling.virtualThreads);
+int64_t tileEntries(const EltwisePlan &plan, int64_t t) {
+  return std::min(plan.tiling.entries, plan.total - t * plan.tiling.entries);
+}
+
+TileParts eltwiseParts(ProgramBuilder &builder, const EltwisePlan &plan, const std::string &a, const std::string &b,
+                       const std::string &output) {
+  TileParts parts;
+  parts.loads = [&builder, &plan, a, b](int64_t t) {
+    int64_t v = t % plan.tiling.virtualThreads, first = t * plan.tiling.entries, n = tileEntries(plan, t);
+    size_t loadA = emitAcc8Load(builder, plan.regionA(v), builder.entryAddress(a, Buffer::acc8) + first, 1, n, n);
+    if (plan.layer.operands() == 1) return InstructionRange{loadA, loadA};
+    return InstructionRange{loadA, emitAcc8Load(builder, plan.regionB(v), builder.entryAddress(b, Buffer::acc8) + first, 1, n, n)};
+  };
+  parts.compute = [&builder, &plan](int64_t t) {
+    int64_t v = t % plan.tiling.virtualThreads, n = tileEntries(plan, t);
+    std::optional<size_t> last = emitOperation(builder, plan, v, n);
+    if (auto epilogue = emitEpilogue(builder, plan.layer.epilogue, plan.uop(v, 2), flat(n, 0))) last = epilogue;
+    return last;
+  };
+  parts.stores = [&builder, &plan, output](int64_t t) {
+    int64_t v = t % plan.tiling.virtualThreads, first = t * plan.tiling.entries, n = tileEntries(plan, t);
+    size_t store = builder.emit(makeStore(plan.regionA(v), builder.entryAddress(output, Buffer::out) + first, 1, n, n));
+    return InstructionRange{store, store};
+  };
+  return parts;
 }
 
 } // namespace
@@ -90,7 +101,7 @@ Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const Elt
   emitLayerSync(builder, position);
   addUops(builder, plan);
   emitRequantRow(builder, layer.name, layer.epilogue, plan.constRow);
-  for (int64_t t = 0; t < plan.tiles; ++t) emitTile(builder, plan, t, a, b, output);
+  emitTiles(builder, plan.tiles, tiling.virtualThreads, eltwiseParts(builder, plan, a, b, output));
   builder.endSegment();
   return absl::OkStatus();
 }

@@ -24,13 +24,16 @@ struct PoolPlan {
   PoolFootprint f;
   int64_t rowTiles, tiles, constRow;
 
-  int64_t taps() const { return layer.kernelH * layer.kernelW; }
   int64_t in(int64_t v, int64_t b) const { return v * f.slot + b * f.inRegion; }
   int64_t out(int64_t v, int64_t b) const { return v * f.slot + tiling.blocks * f.inRegion + b * f.outRegion; }
   bool fillsColumns() const { return layer.op == PoolOp::max && (layer.padLeft > 0 || f.padRight > 0); }
-  /// Per thread: taps (block-major), the output region, the input region, left columns, right columns.
-  uint32_t tapUops(int64_t v) const { return uint32_t(v * f.uopsPerThread); }
-  uint32_t regionUop(int64_t v) const { return tapUops(v) + uint32_t(tiling.blocks * taps()); }
+  /// Per thread: the row pass [block][kx >= 1], the column pass [ky][block], the output
+  /// region, the input region, left columns [block], right columns [block].
+  uint32_t rowUops(int64_t v) const { return uint32_t(v * f.uopsPerThread); }
+  uint32_t columnPassUops(int64_t v, int64_t ky) const {
+    return rowUops(v) + uint32_t(tiling.blocks * (layer.kernelW - 1) + ky * tiling.blocks);
+  }
+  uint32_t regionUop(int64_t v) const { return columnPassUops(v, layer.kernelH); }
   uint32_t inputUop(int64_t v) const { return regionUop(v) + 1; }
   uint32_t columnUops(int64_t v, int64_t side) const { return inputUop(v) + 1 + uint32_t(side * tiling.blocks); }
 };
@@ -40,11 +43,13 @@ void addPoolUops(ProgramBuilder &builder, PoolPlan &plan) {
   uint32_t first = builder.uopCount();
   for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v) {
     for (int64_t b = 0; b < plan.tiling.blocks; ++b)
-      for (int64_t ky = 0; ky < l.kernelH; ++ky)
-        for (int64_t kx = 0; kx < l.kernelW; ++kx) {
-          int64_t src = plan.in(v, b) + ky * l.dilationH * plan.f.paddedWidth + kx * l.dilationW;
-          builder.addUop(Uop{uint32_t(plan.out(v, b)), uint32_t(src), 0});
-        }
+      for (int64_t kx = 1; kx < l.kernelW; ++kx)
+        builder.addUop(Uop{uint32_t(plan.in(v, b)), uint32_t(plan.in(v, b) + kx * l.dilationW), 0});
+    for (int64_t ky = 0; ky < l.kernelH; ++ky)
+      for (int64_t b = 0; b < plan.tiling.blocks; ++b) {
+        int64_t src = plan.in(v, b) + ky * l.dilationH * plan.f.paddedWidth;
+        builder.addUop(Uop{uint32_t(plan.out(v, b)), uint32_t(src), 0});
+      }
     builder.addUop(Uop{uint32_t(plan.out(v, 0)), uint32_t(plan.constRow), 0});
     builder.addUop(Uop{uint32_t(plan.in(v, 0)), 0, 0});
     if (!plan.fillsColumns()) continue;
@@ -118,38 +123,56 @@ size_t emitPoolLoads(ProgramBuilder &builder, const PoolPlan &plan, const PoolTi
   return last;
 }
 
-/// Initial value, window reduction and epilogue; returns the last instruction.
+/// The window reduction, separable: a row pass in place (column ox*sw of every input
+/// row takes the reduction over kx; ascending columns read each source before any
+/// iteration writes it), then a column pass into the output rows (mov of ky = 0, then
+/// one instruction per further ky), then the epilogue. Returns the last instruction.
 size_t emitWindow(ProgramBuilder &builder, const PoolPlan &plan, const PoolTile &tile) {
   const PoolLayer &l = plan.layer;
-  uint32_t region = plan.regionUop(tile.thread);
-  LoopNest outputs = rowsOf(tile.blocks, plan.f.outRegion, tile.outRows * l.outWidth);
-  int32_t identity = l.op == PoolOp::max ? kMaxIdentity : 0;
-  builder.emit(makeAlu(AluOp::mov, region, region + 1, outputs, identity));
-  LoopNest window = rowsOf(tile.outRows, l.outWidth, l.outWidth);
-  window.srcOut = l.strideH * plan.f.paddedWidth, window.srcIn = l.strideW;
-  uint32_t taps = plan.tapUops(tile.thread);
   AluOp reduce = l.op == PoolOp::max ? AluOp::max : AluOp::add;
-  size_t last = builder.emit(makeAlu(reduce, taps, taps + uint32_t(tile.blocks * plan.taps()), window, std::nullopt));
-  return emitEpilogue(builder, l.epilogue, region, outputs).value_or(last);
+  if (l.kernelW > 1) {
+    LoopNest rows = rowsOf((tile.outRows - 1) * l.strideH + (l.kernelH - 1) * l.dilationH + 1, plan.f.paddedWidth, l.outWidth);
+    rows.srcOut = plan.f.paddedWidth, rows.dstIn = rows.srcIn = l.strideW;
+    uint32_t u = plan.rowUops(tile.thread);
+    builder.emit(makeAlu(reduce, u, u + uint32_t(tile.blocks * (l.kernelW - 1)), rows, std::nullopt));
+  }
+  LoopNest columns = rowsOf(tile.outRows, l.outWidth, l.outWidth);
+  columns.srcOut = l.strideH * plan.f.paddedWidth, columns.srcIn = l.strideW;
+  size_t last = 0;
+  for (int64_t ky = 0; ky < l.kernelH; ++ky) {
+    uint32_t u = plan.columnPassUops(tile.thread, ky);
+    last = builder.emit(makeAlu(ky == 0 ? AluOp::mov : reduce, u, u + uint32_t(tile.blocks), columns, std::nullopt));
+  }
+  LoopNest outputs = rowsOf(tile.blocks, plan.f.outRegion, tile.outRows * l.outWidth);
+  return emitEpilogue(builder, l.epilogue, plan.regionUop(tile.thread), outputs).value_or(last);
 }
 
-void emitPoolTile(ProgramBuilder &builder, const PoolPlan &plan, const PoolTile &tile, const std::string &input,
-                  const std::string &output) {
-  const PoolLayer &l = plan.layer;
-  TileEnds ends{};
-  std::optional<size_t> fill = emitRowFill(builder, plan, tile);
-  size_t lastLoad = emitPoolLoads(builder, plan, tile, input);
-  ends.firstCompute = fill.value_or(lastLoad + 1 - size_t(tile.blocks));
-  emitColumnFill(builder, plan, tile);
-  ends.lastCompute = emitWindow(builder, plan, tile);
-  int64_t base = builder.entryAddress(output, Buffer::out), count = tile.outRows * l.outWidth;
-  for (int64_t b = 0; b < tile.blocks; ++b) {
-    int64_t dram = base + ((tile.block0 + b) * l.outHeight + tile.outRow0) * l.outWidth;
-    size_t store = builder.emit(makeStore(plan.out(tile.thread, b), dram, 1, count, count));
-    if (b == 0) ends.firstStore = store;
-    ends.lastStore = store;
-  }
-  wireTileTokens(builder, ends, tile.index, plan.tiles, plan.tiling.virtualThreads);
+TileParts poolParts(ProgramBuilder &builder, const PoolPlan &plan, const std::string &input, const std::string &output) {
+  TileParts parts;
+  parts.loads = [&builder, &plan, input](int64_t t) {
+    PoolTile tile = poolTileAt(plan, t);
+    std::optional<size_t> fill = emitRowFill(builder, plan, tile);
+    size_t last = emitPoolLoads(builder, plan, tile, input);
+    return InstructionRange{fill.value_or(last + 1 - size_t(tile.blocks)), last};
+  };
+  parts.compute = [&builder, &plan](int64_t t) -> std::optional<size_t> {
+    PoolTile tile = poolTileAt(plan, t);
+    emitColumnFill(builder, plan, tile);
+    return emitWindow(builder, plan, tile);
+  };
+  parts.stores = [&builder, &plan, output](int64_t t) {
+    const PoolLayer &l = plan.layer;
+    PoolTile tile = poolTileAt(plan, t);
+    int64_t base = builder.entryAddress(output, Buffer::out), count = tile.outRows * l.outWidth;
+    InstructionRange stores{0, 0};
+    for (int64_t b = 0; b < tile.blocks; ++b) {
+      int64_t dram = base + ((tile.block0 + b) * l.outHeight + tile.outRow0) * l.outWidth;
+      stores.second = builder.emit(makeStore(plan.out(tile.thread, b), dram, 1, count, count));
+      if (b == 0) stores.first = stores.second;
+    }
+    return stores;
+  };
+  return parts;
 }
 
 } // namespace
@@ -166,7 +189,7 @@ Status emitPool(ProgramBuilder &builder, const PoolLayer &layer, const PoolTilin
   emitLayerSync(builder, position);
   addPoolUops(builder, plan);
   emitRequantRow(builder, layer.name, layer.epilogue, plan.constRow);
-  for (int64_t t = 0; t < plan.tiles; ++t) emitPoolTile(builder, plan, poolTileAt(plan, t), input, output);
+  emitTiles(builder, plan.tiles, tiling.virtualThreads, poolParts(builder, plan, input, output));
   builder.endSegment();
   return absl::OkStatus();
 }
@@ -185,23 +208,35 @@ struct GlobalPlan {
   uint32_t uop(int64_t v, int64_t which) const { return uint32_t(2 * v + which); }
 };
 
-void emitGlobalTile(ProgramBuilder &builder, const GlobalPlan &plan, int64_t t, const std::string &input,
-                    const std::string &output) {
-  int64_t v = t % plan.tiling.virtualThreads, block0 = t * plan.tiling.blocks;
-  int64_t blocks = std::min(plan.tiling.blocks, plan.blocksTotal - block0);
-  TileEnds ends{};
-  ends.firstCompute = emitAcc8Load(builder, plan.in(v), builder.entryAddress(input, Buffer::acc8) + block0 * plan.plane, 1,
-                                   blocks * plan.plane, blocks * plan.plane);
-  uint32_t sum = plan.uop(v, 0), region = plan.uop(v, 1);
-  builder.emit(makeAlu(AluOp::mov, region, region + 1, rowsOf(1, 0, blocks), 0));
-  LoopNest loops;
-  loops.iterOut = blocks, loops.dstOut = 1, loops.srcOut = plan.plane;
-  loops.iterIn = plan.plane, loops.srcIn = 1;
-  ends.lastCompute = builder.emit(makeAlu(AluOp::add, sum, sum + 1, loops, std::nullopt));
-  if (auto last = emitEpilogue(builder, plan.layer.epilogue, region, rowsOf(1, 0, blocks))) ends.lastCompute = *last;
-  ends.firstStore = ends.lastStore =
-      builder.emit(makeStore(plan.out(v), builder.entryAddress(output, Buffer::out) + block0, 1, blocks, blocks));
-  wireTileTokens(builder, ends, t, plan.tiles, plan.tiling.virtualThreads);
+int64_t blocksOf(const GlobalPlan &plan, int64_t t) {
+  return std::min(plan.tiling.blocks, plan.blocksTotal - t * plan.tiling.blocks);
+}
+
+TileParts globalParts(ProgramBuilder &builder, const GlobalPlan &plan, const std::string &input, const std::string &output) {
+  TileParts parts;
+  parts.loads = [&builder, &plan, input](int64_t t) {
+    int64_t v = t % plan.tiling.virtualThreads, entries = blocksOf(plan, t) * plan.plane;
+    int64_t dram = builder.entryAddress(input, Buffer::acc8) + t * plan.tiling.blocks * plan.plane;
+    size_t load = emitAcc8Load(builder, plan.in(v), dram, 1, entries, entries);
+    return InstructionRange{load, load};
+  };
+  parts.compute = [&builder, &plan](int64_t t) -> std::optional<size_t> {
+    int64_t v = t % plan.tiling.virtualThreads, blocks = blocksOf(plan, t);
+    uint32_t sum = plan.uop(v, 0), region = plan.uop(v, 1);
+    builder.emit(makeAlu(AluOp::mov, region, region + 1, rowsOf(1, 0, blocks), 0));
+    LoopNest loops;
+    loops.iterOut = blocks, loops.dstOut = 1, loops.srcOut = plan.plane;
+    loops.iterIn = plan.plane, loops.srcIn = 1;
+    size_t last = builder.emit(makeAlu(AluOp::add, sum, sum + 1, loops, std::nullopt));
+    return emitEpilogue(builder, plan.layer.epilogue, region, rowsOf(1, 0, blocks)).value_or(last);
+  };
+  parts.stores = [&builder, &plan, output](int64_t t) {
+    int64_t v = t % plan.tiling.virtualThreads, blocks = blocksOf(plan, t);
+    int64_t dram = builder.entryAddress(output, Buffer::out) + t * plan.tiling.blocks;
+    size_t store = builder.emit(makeStore(plan.out(v), dram, 1, blocks, blocks));
+    return InstructionRange{store, store};
+  };
+  return parts;
 }
 
 } // namespace
@@ -222,7 +257,7 @@ Status emitGlobalPool(ProgramBuilder &builder, const GlobalPoolLayer &layer, con
   }
   builder.emitUopLoad(first, builder.uopCount() - first, 0);
   emitRequantRow(builder, layer.name, layer.epilogue, plan.constRow);
-  for (int64_t t = 0; t < plan.tiles; ++t) emitGlobalTile(builder, plan, t, input, output);
+  emitTiles(builder, plan.tiles, tiling.virtualThreads, globalParts(builder, plan, input, output));
   builder.endSegment();
   return absl::OkStatus();
 }

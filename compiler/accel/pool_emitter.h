@@ -10,9 +10,10 @@
 //             LOAD acc8 x blocks (rows of the window halo; DMA padding left/right, and
 //             top/bottom for averages: zeros are exactly count_include_pad)
 //             [max with left/right padding: ALU mov imm -128 over the padding columns]
-//             ALU mov imm (-128 | 0) over the output rows
-//             ALU max|add, register operand: loops (output row, output column), one
-//               micro-op per (block, tap): dst out[b][oy][ox], src in[b][oy*sh + ky*dh][ox*sw + kx*dw]
+//             row pass, in place: ALU max|add, loops (input row, output column), one
+//               micro-op per (block, kx >= 1): in[b][r][ox*sw] op= in[b][r][ox*sw + kx*dw]
+//             column pass: ALU mov, then max|add per ky >= 1, loops (output row, output
+//               column), one micro-op per block: out[b][oy][ox] op= in[b][oy*sh + ky*dh][ox*sw]
 //             [ALU requant] [ALU clip]
 //   store:    STORE x blocks
 //
