@@ -129,9 +129,10 @@ double transferCycles(const isa::HardwareConfig &config, int64_t rows, int64_t e
   return double(config.dram_latency_cycles + rows * beatsPerRow + pad);
 }
 
-/// The three units' busy cycles for one full tile (weights excluded).
+/// The three units' busy cycles for one full tile (weights excluded); `bias` is the part
+/// of `compute` before the GEMM (the bias mov), `epilogue` the part after it.
 struct TileCycles {
-  double compute, load, store;
+  double compute, load, store, bias, epilogue;
 };
 
 TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const ConvFootprint &f,
@@ -140,6 +141,7 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
   double rows = double(tiling.outRows * layer.outWidth * tiling.outBlocks);
   double gemm = rows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
   double alu = rows * double(epilogue.cyclesPerRow()) + double(epilogue.instructions() * config.alu_pipeline_depth);
+  double bias = rows * (epilogue.biasImmediate ? 1.0 : 2.0) + double(config.alu_pipeline_depth);
   int64_t inRows = std::min(f.inRowsPerTile, layer.height), entry = config.entryBytes(Buffer::inp);
   int64_t pad = f.inRowsPerTile * f.paddedWidth - inRows * layer.width;
   double load = tiling.rowMajorInput
@@ -148,7 +150,7 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
                     : double(f.inBlocksPerTile) * transferCycles(config, inRows, layer.width, entry, pad);
   double store = double(tiling.outBlocks) *
                  transferCycles(config, 1, tiling.outRows * layer.outWidth, config.entryBytes(Buffer::out), 0);
-  return {gemm + alu, load, store};
+  return {gemm + alu, load, store, bias, alu - bias};
 }
 
 } // namespace
@@ -159,15 +161,24 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
   TileCycles tile = tileCycles(layer, tiling, f, config);
   double weights = transferCycles(config, 1, f.wgtPerSlot, config.entryBytes(Buffer::wgt), 0);
   double setup = transferCycles(config, 1, f.uops, 4, 0) + transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
-  if (tiling.virtualThreads == 1)
-    return setup + double(channelTiles) * weights + double(rowTiles * channelTiles) * (tile.compute + tile.load + tile.store);
+  bool prefetch = tiling.weightSlots == 2 && rowTiles >= 2;
+  if (tiling.virtualThreads == 1) {
+    // One slot: the next tile's load waits for this tile's GEMM and runs beside its
+    // requant and store; the next bias mov waits for the store.
+    auto perTile = [&](double load) {
+      return tile.compute - tile.epilogue + std::max(load, tile.epilogue + tile.store);
+    };
+    double perChannelTile = prefetch ? perTile(tile.load) + double(rowTiles - 1) * perTile(tile.load + weights / double(rowTiles - 1))
+                                     : double(rowTiles) * perTile(tile.load) + (tiling.weightSlots == 2 ? weights : 0.0);
+    return setup + weights + tile.load + double(channelTiles) * perChannelTile;
+  }
   // Overlapped: the busiest unit sets the pace. Double-buffered weights are prefetched in
   // pieces over row tiles 1.. of the previous channel tile (or, with one row tile, with
   // the tile itself); channel tile 0's weights, the first input load and the last store
   // do not overlap.
   auto pace = [&](double extraLoad) { return std::max({tile.compute, tile.load + extraLoad, tile.store}); };
   double perChannelTile = double(rowTiles) * pace(0.0);
-  if (tiling.weightSlots == 2 && rowTiles >= 2)
+  if (prefetch)
     perChannelTile = pace(0.0) + double(rowTiles - 1) * pace(weights / double(rowTiles - 1));
   else if (tiling.weightSlots == 2)
     perChannelTile = pace(weights);
