@@ -7,6 +7,7 @@
 // functional executor with the race checker on, and compares every output element.
 //
 //===----------------------------------------------------------------------===//
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -387,6 +388,30 @@ TEST(SystemcCycles, ResNet18AluLayersMatchTheCostModel) {
                   static_cast<unsigned long long>(*cycles), estimate);
       EXPECT_NEAR(estimate / double(*cycles), 1.0, 0.2) << what << " threads=" << threads;
     }
+}
+
+// The RTL implements the same timing contract as the SystemC model: every layer kind
+// (including the in-place row pass of the pools) gives the interpreter's output and the
+// same cycle count on both.
+TEST(RtlCycles, SmallAluLayersEqualSystemc) {
+  std::vector<std::string> backends = runtime::availableBackends();
+  if (std::find(backends.begin(), backends.end(), "rtl") == backends.end()) GTEST_SKIP() << "built without the RTL";
+  isa::HardwareConfig config = loadConfig("default");
+  std::vector<Case> cases;
+  cases.push_back(poolCase("QMaxPool", {1, 20, 13, 11}, 3, 2, 1, false, 40));
+  cases.push_back(poolCase("QAveragePool", {1, 20, 11, 10}, 3, 2, 1, false, 41));
+  cases.push_back(poolCase("QMaxPool", {1, 19, 14, 14}, 3, 2, 0, true, 42));
+  cases.push_back(addCase({1, 20, 7, 9}, /*relu=*/true, 43));
+  cases.push_back(globalPoolCase({1, 40, 7, 7}, 44));
+  for (Case &c : cases) {
+    SCOPED_TRACE(c.graph.nodes[0].op);
+    auto rtl = simulatedCycles(c, config, 2, "rtl"), systemc = simulatedCycles(c, config, 2, "systemc");
+    ASSERT_TRUE(rtl.ok()) << rtl.status();
+    ASSERT_TRUE(systemc.ok()) << systemc.status();
+    std::printf("%-20s rtl %6llu cycles  systemc %6llu cycles\n", c.graph.nodes[0].op.c_str(),
+                static_cast<unsigned long long>(*rtl), static_cast<unsigned long long>(*systemc));
+    EXPECT_EQ(*rtl, *systemc);
+  }
 }
 
 std::string errorOf(Case &c) {
