@@ -28,9 +28,11 @@ struct Shape2d {
   const char *name;
   int64_t channels, size, outChannels, kernel, stride, pad;
   bool relu, windowPack;
+  int64_t group = 1;
 };
 
-/// ResNet-18's distinct convolution shapes (224x224 input), and its classifier as a 1x1 conv.
+/// ResNet-18's distinct convolution shapes (224x224 input), its classifier as a 1x1 conv,
+/// and three MobileNetV2 depthwise shapes.
 constexpr Shape2d kLayers[] = {
     {"conv1", 3, 224, 64, 7, 2, 3, true, false},
     {"conv1.packed", 3, 224, 64, 7, 2, 3, true, true},
@@ -46,6 +48,10 @@ constexpr Shape2d kLayers[] = {
     {"layer4.conv3x3", 512, 7, 512, 3, 1, 1, true, false},
     {"layer4.downsample", 256, 14, 512, 1, 2, 0, false, false},
     {"fc", 512, 1, 1000, 1, 1, 0, false, false},
+    // MobileNetV2 depthwise convolutions (one input block per output block).
+    {"mbv2.dw32", 32, 112, 32, 3, 1, 1, true, false, 32},
+    {"mbv2.dw144.s2", 144, 56, 144, 3, 2, 1, true, false, 144},
+    {"mbv2.dw960", 960, 7, 960, 3, 1, 1, true, false, 960},
 };
 
 ConvLayer makeLayer(const Shape2d &s, std::mt19937_64 &rng) {
@@ -54,7 +60,8 @@ ConvLayer makeLayer(const Shape2d &s, std::mt19937_64 &rng) {
   l.inChannels = s.channels, l.height = l.width = s.size, l.outChannels = s.outChannels;
   l.kernelH = l.kernelW = s.kernel, l.strideH = l.strideW = s.stride, l.padTop = l.padLeft = s.pad;
   l.outHeight = l.outWidth = (s.size + 2 * s.pad - s.kernel) / s.stride + 1;
-  l.weights = Tensor(DType::I8, {s.outChannels, s.channels, s.kernel, s.kernel});
+  l.group = s.group;
+  l.weights = Tensor(DType::I8, {s.outChannels, s.channels / s.group, s.kernel, s.kernel});
   for (int64_t i = 0; i < l.weights.elementCount(); ++i) l.weights.data<int8_t>()[i] = int8_t(int(rng() % 256) - 128);
   for (int64_t c = 0; c < s.outChannels; ++c) {
     l.bias.push_back(int32_t(rng() % 20001) - 10000);
