@@ -40,7 +40,36 @@ struct ModelLowering {
     return values[value] = device;
   }
 
+  /// A Concat over channels whose inputs are convolutions writing only to it: each
+  /// producer writes its channel blocks straight into the Concat's tensor.
+  Status acceptConcat(const graph::Node &node) {
+    const graph::TensorType &out = graph.typeOf(node.outputs[0]);
+    int64_t axis = node.attrs.getInt("axis", 0);
+    if (out.dtype != DType::I8 || out.rank() != 4 || (axis != 1 && axis != -3))
+      return invalidInput("%s: the accelerator concatenates int8 [1,C,H,W] tensors over channels only", node.describe());
+    auto uses = graph.useCounts();
+    std::vector<std::pair<std::string, DeviceValue>> slices;
+    int64_t offset = 0;
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      const std::string &input = node.inputs[i];
+      auto producer = producers.find(input);
+      auto plan = producer == producers.end() ? plans.end() : plans.find(producer->second);
+      if (plan == plans.end() || !writesAtBlockOffset(plan->second) || uses[input] != 1 || graph.isGraphOutput(input))
+        return invalidInput("%s: input %%%s is not an accelerator convolution used only by the Concat", node.describe(), input);
+      const Shape &nchw = values.at(input).nchw;
+      if (i + 1 < node.inputs.size() && nchw[1] % config.block_out != 0)
+        return invalidInput("%s: input %%%s has %d channels, not a multiple of the block %d", node.describe(), input, nchw[1],
+                            config.block_out);
+      slices.emplace_back(input, DeviceValue{node.outputs[0], nchw, offset});
+      offset += ceilDiv(nchw[1], config.block_out);
+    }
+    for (auto &[input, slice] : slices) values[input] = slice;
+    values[node.outputs[0]] = DeviceValue{node.outputs[0], out.shape};
+    return absl::OkStatus();
+  }
+
   Status accept(size_t index, const graph::Node &node) {
+    if (node.op == "Concat") return acceptConcat(node);
     if (isView(graph, node)) {
       TS_ASSIGN_OR_RETURN(DeviceValue source, deviceValue(node.input(0)));
       values[node.outputs[0]] = source;
@@ -104,7 +133,7 @@ void addTensors(ProgramBuilder &builder, const ModelLowering &lowering, const st
   std::set<std::string> outputTensors;
   for (const HostTransfer &output : outputs) outputTensors.insert(output.tensor);
   for (const auto &[value, device] : lowering.values) {
-    if (added.count(device.tensor)) continue;
+    if (added.count(device.tensor) || device.tensor != value) continue; // views and Concat slices own no tensor
     isa::TensorKind kind = outputTensors.count(device.tensor) ? isa::TensorKind::output : isa::TensorKind::scratch;
     builder.addTensor(device.tensor, kind, DType::I8, blockedShape(device.nchw, lowering.config));
     added.insert(device.tensor);
@@ -118,8 +147,9 @@ Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, Compil
     std::vector<std::string> inputs;
     for (const std::string &input : node.inputs)
       if (!input.empty() && !lowering.graph.constantOf(input)) inputs.push_back(lowering.inputTensor(index, input));
-    Status status = plan.emit(builder, inputs, lowering.values.at(node.outputs[0]).tensor,
-                              first ? LayerPosition::first : LayerPosition::afterLayer);
+    const DeviceValue &output = lowering.values.at(node.outputs[0]);
+    Status status = plan.emit(builder, inputs, output.tensor, first ? LayerPosition::first : LayerPosition::afterLayer,
+                              output.blockOffset);
     TS_RETURN_IF_ERROR(annotate(status, node.describe()));
     model.layers.push_back(LayerSummary{plan.name, plan.op, plan.macs, plan.estimatedCycles});
     first = false;

@@ -30,7 +30,9 @@ StatusOr<LayerPlan> planConvLayer(ConvLayer layer, const char *op, const NodeCon
   TS_ASSIGN_OR_RETURN(ConvTiling tiling, chooseConvTiling(layer, context.config, context.options.virtualThreads));
   plan.estimatedCycles = estimateConvCycles(layer, tiling, context.config);
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position) { return emitConv(builder, layer, tiling, inputs[0], output, position); };
+                              LayerPosition position, int64_t offset) {
+    return emitConv(builder, layer, tiling, inputs[0], output, position, offset);
+  };
   return plan;
 }
 
@@ -53,7 +55,8 @@ StatusOr<LayerPlan> planEltwise(const graph::Graph &graph, const graph::Node &no
   TS_ASSIGN_OR_RETURN(EltwiseTiling tiling, chooseEltwiseTiling(layer, context.config, context.options.virtualThreads));
   LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimateEltwiseCycles(layer, tiling, context.config), {}, {}};
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position) {
+                              LayerPosition position, int64_t offset) {
+    if (offset != 0) return invalidInput("%s writes no Concat slice", layer.name);
     return emitEltwise(builder, layer, tiling, inputs[0], inputs.size() > 1 ? inputs[1] : inputs[0], output, position);
   };
   return plan;
@@ -65,7 +68,10 @@ StatusOr<LayerPlan> planPool(const graph::Graph &graph, const graph::Node &node,
   TS_ASSIGN_OR_RETURN(PoolTiling tiling, choosePoolTiling(layer, context.config, context.options.virtualThreads));
   LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimatePoolCycles(layer, tiling, context.config), {}, {}};
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position) { return emitPool(builder, layer, tiling, inputs[0], output, position); };
+                              LayerPosition position, int64_t offset) {
+    if (offset != 0) return invalidInput("%s writes no Concat slice", layer.name);
+    return emitPool(builder, layer, tiling, inputs[0], output, position);
+  };
   return plan;
 }
 
@@ -75,7 +81,8 @@ StatusOr<LayerPlan> planGlobalPool(const graph::Graph &graph, const graph::Node 
   TS_ASSIGN_OR_RETURN(GlobalPoolTiling tiling, chooseGlobalPoolTiling(layer, context.config, context.options.virtualThreads));
   LayerPlan plan{layer.name, "global_avgpool", 0, estimateGlobalPoolCycles(layer, tiling, context.config), {}, {}};
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position) {
+                              LayerPosition position, int64_t offset) {
+    if (offset != 0) return invalidInput("%s writes no Concat slice", layer.name);
     return emitGlobalPool(builder, layer, tiling, inputs[0], output, position);
   };
   return plan;

@@ -26,8 +26,9 @@ namespace tessera::accel {
 
 /// A value in accelerator DRAM.
 struct DeviceValue {
-  std::string tensor; ///< DRAM tensor name
-  Shape nchw;         ///< [1][C][H][W] of the data in the tensor
+  std::string tensor;      ///< DRAM tensor name
+  Shape nchw;              ///< [1][C][H][W] of the value
+  int64_t blockOffset = 0; ///< first channel block of the value in the tensor (Concat inputs)
 };
 
 struct LoweringOptions {
@@ -42,9 +43,10 @@ struct LayerPlan {
   /// channels (the first convolution; layouts.h) instead of the blocked layout.
   std::optional<ConvLayer> windowPacking;
   /// Emits the layer reading `inputs` (DRAM tensor names, in node input order) and
-  /// writing `output`.
+  /// writing `output` from channel block `outputBlockOffset` on (a Concat's slice;
+  /// only convolutions write at an offset).
   std::function<Status(ProgramBuilder &, const std::vector<std::string> &inputs, const std::string &output,
-                       LayerPosition)>
+                       LayerPosition, int64_t outputBlockOffset)>
       emit;
 };
 
@@ -55,6 +57,9 @@ struct NodeContext {
   std::vector<DeviceValue> inputs; ///< one per non-constant node input
   bool inputFromHost = false;      ///< input 0 is written by the host (may be packed)
 };
+
+/// True for layers that can write their output into a slice of a Concat's tensor.
+inline bool writesAtBlockOffset(const LayerPlan &plan) { return plan.op.starts_with("conv2d"); }
 
 /// True for nodes that only rename data in the blocked layout (no instructions).
 bool isView(const graph::Graph &graph, const graph::Node &node);

@@ -133,8 +133,18 @@ graph::Ints PtqRewriter::clipBounds(double lo, double hi, float scale) {
   return {int64_t(bound(lo)), int64_t(bound(hi))};
 }
 
+Status PtqRewriter::shareConcatScales() {
+  for (const graph::Node &node : graph_.nodes) {
+    if (node.op != "Concat" || !table_.count(node.outputs[0])) continue;
+    TS_ASSIGN_OR_RETURN(float shared, scale(node.outputs[0]));
+    for (const std::string &input : node.inputs)
+      if (!input.empty() && !graph_.constantOf(input) && table_.count(input)) scales_.try_emplace(input, shared);
+  }
+  return absl::OkStatus();
+}
+
 StatusOr<bool> PtqRewriter::tryQuantize(size_t index) {
-  for (auto quantizer : {quantizeConv, quantizeGemm, quantizeAdd, quantizePool, quantizePassThrough}) {
+  for (auto quantizer : {quantizeConv, quantizeGemm, quantizeAdd, quantizePool, quantizePassThrough, quantizeConcat}) {
     TS_ASSIGN_OR_RETURN(bool done, quantizer(*this, index));
     if (done) return true;
   }
@@ -142,6 +152,7 @@ StatusOr<bool> PtqRewriter::tryQuantize(size_t index) {
 }
 
 StatusOr<QuantizeReport> PtqRewriter::run() {
+  TS_RETURN_IF_ERROR(shareConcatScales());
   for (size_t i = 0; i < graph_.nodes.size(); ++i) {
     if (absorbed_.count(i)) continue;
     const graph::Node &node = graph_.nodes[i];

@@ -223,4 +223,23 @@ StatusOr<bool> quantizePassThrough(PtqRewriter &r, size_t index) {
   return true;
 }
 
+/// Concat of int8 values at one scale (shareConcatScales arranges it) is data movement.
+StatusOr<bool> quantizeConcat(PtqRewriter &r, size_t index) {
+  const Node &node = r.graph().nodes[index];
+  if (node.op != "Concat" || node.outputs.size() != 1) return false;
+  std::optional<float> shared;
+  for (const std::string &input : node.inputs) {
+    if (input.empty() || !r.hasInt8(input)) return false;
+    TS_ASSIGN_OR_RETURN(float s, r.scale(input));
+    if (shared && s != *shared) return false;
+    shared = s;
+  }
+  Node qnode = node;
+  for (std::string &input : qnode.inputs) {
+    TS_ASSIGN_OR_RETURN(input, r.int8(input));
+  }
+  r.emitInt8(std::move(qnode), node.outputs[0], *shared, std::nullopt);
+  return true;
+}
+
 } // namespace tessera::quant::detail

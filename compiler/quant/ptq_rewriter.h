@@ -47,6 +47,9 @@ public:
   static graph::Ints clipBounds(double lo, double hi, float scale);
 
 private:
+  /// Gives every input of a Concat the Concat's calibrated scale, so it stays int8 as
+  /// pure data movement (the producers requantize straight to the shared scale).
+  Status shareConcatScales();
   /// Tries the int8 rewrite of node `index`; false when it stays fp32.
   StatusOr<bool> tryQuantize(size_t index);
   Status requireFloat(const std::string &name);
@@ -73,5 +76,6 @@ StatusOr<bool> quantizeGemm(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizeAdd(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePool(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePassThrough(PtqRewriter &rewriter, size_t index);
+StatusOr<bool> quantizeConcat(PtqRewriter &rewriter, size_t index);
 
 } // namespace tessera::quant::detail
