@@ -356,19 +356,26 @@ StatusOr<uint64_t> simulatedCycles(Case &c, const isa::HardwareConfig &config, i
   return *result.totalCycles;
 }
 
-/// The cost model's estimate for the one-layer case `c` with the chosen tiling.
-double estimatedCycles(const Case &c, const isa::HardwareConfig &config, int64_t threads) {
+/// The cost model's estimate for the one-layer case `c` with the chosen tiling, which
+/// `tiling` describes.
+double estimatedCycles(const Case &c, const isa::HardwareConfig &config, int64_t threads, std::string &tiling) {
   const graph::Node &node = c.graph.nodes[0];
   if (node.op == "QMaxPool" || node.op == "QAveragePool") {
     PoolLayer layer = *poolLayerFromNode(c.graph, node);
-    return estimatePoolCycles(layer, *choosePoolTiling(layer, config, threads), config);
+    PoolTiling chosen = *choosePoolTiling(layer, config, threads);
+    tiling = absl::StrFormat("%d blocks x %d rows", chosen.blocks, chosen.outRows);
+    return estimatePoolCycles(layer, chosen, config);
   }
   if (node.op == "QGlobalAveragePool") {
     GlobalPoolLayer layer = *globalPoolLayerFromNode(c.graph, node);
-    return estimateGlobalPoolCycles(layer, *chooseGlobalPoolTiling(layer, config, threads), config);
+    GlobalPoolTiling chosen = *chooseGlobalPoolTiling(layer, config, threads);
+    tiling = absl::StrFormat("%d blocks", chosen.blocks);
+    return estimateGlobalPoolCycles(layer, chosen, config);
   }
   EltwiseLayer layer = *eltwiseLayerFromNode(c.graph, node);
-  return estimateEltwiseCycles(layer, *chooseEltwiseTiling(layer, config, threads), config);
+  EltwiseTiling chosen = *chooseEltwiseTiling(layer, config, threads);
+  tiling = absl::StrFormat("%d entries", chosen.entries);
+  return estimateEltwiseCycles(layer, chosen, config);
 }
 
 // The figures of docs/accelerator-backend.md: ResNet-18's ALU layers on the cycle-level
@@ -383,9 +390,10 @@ TEST(SystemcCycles, ResNet18AluLayersMatchTheCostModel) {
     for (int64_t threads : {1, 2}) {
       auto cycles = simulatedCycles(c, config, threads, "systemc");
       ASSERT_TRUE(cycles.ok()) << what << ": " << cycles.status();
-      double estimate = estimatedCycles(c, config, threads);
-      std::printf("%-45s threads=%d  systemc %8llu cycles  estimate %8.0f\n", what.c_str(), int(threads),
-                  static_cast<unsigned long long>(*cycles), estimate);
+      std::string tiling;
+      double estimate = estimatedCycles(c, config, threads, tiling);
+      std::printf("%-42s threads=%d  %-20s systemc %8llu cycles  estimate %8.0f\n", what.c_str(), int(threads),
+                  tiling.c_str(), static_cast<unsigned long long>(*cycles), estimate);
       EXPECT_NEAR(estimate / double(*cycles), 1.0, 0.2) << what << " threads=" << threads;
     }
 }
