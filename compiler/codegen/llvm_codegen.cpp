@@ -159,10 +159,12 @@ StatusOr<llvm::Value *> FuncEmitter::castTo(llvm::Value *v, DType from, DType to
     t = llvm::FixedVectorType::get(t, vector->getNumElements());
   if (from == to) return v;
   if (fromFloat && toFloat) return b_.CreateFPCast(v, t);
-  if (fromFloat) return to == DType::Bool ? b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0)) : b_.CreateFPToSI(v, t);
-  if (toFloat) return from == DType::Bool ? b_.CreateUIToFP(v, t) : b_.CreateSIToFP(v, t);
+  if (fromFloat && to == DType::Bool) return b_.CreateFCmpUNE(v, llvm::ConstantFP::get(v->getType(), 0.0));
+  if (fromFloat) return loop::isUnsigned(to) ? b_.CreateFPToUI(v, t) : b_.CreateFPToSI(v, t);
+  bool zeroExtend = from == DType::Bool || loop::isUnsigned(from);
+  if (toFloat) return zeroExtend ? b_.CreateUIToFP(v, t) : b_.CreateSIToFP(v, t);
   if (to == DType::Bool) return b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0));
-  return from == DType::Bool ? b_.CreateZExt(v, t) : b_.CreateSExtOrTrunc(v, t);
+  return zeroExtend ? b_.CreateZExtOrTrunc(v, t) : b_.CreateSExtOrTrunc(v, t);
 }
 
 StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llvm::Value *c) {
@@ -184,6 +186,19 @@ StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llv
     case BinOp::Eq: return b_.CreateFCmpOEQ(a, c);
     case BinOp::Ne: return b_.CreateFCmpUNE(a, c);
     default: return fail(strCat("'", loop::binOpName(e->op), "' on floats"));
+    }
+  }
+  if (loop::isUnsigned(t)) {
+    switch (e->op) {
+    case BinOp::Div: return b_.CreateUDiv(a, c);
+    case BinOp::Mod: return b_.CreateURem(a, c);
+    case BinOp::Min: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, a, c);
+    case BinOp::Max: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::umax, a, c);
+    case BinOp::Lt: return b_.CreateICmpULT(a, c);
+    case BinOp::Le: return b_.CreateICmpULE(a, c);
+    case BinOp::Gt: return b_.CreateICmpUGT(a, c);
+    case BinOp::Ge: return b_.CreateICmpUGE(a, c);
+    default: break;
     }
   }
   switch (e->op) {
@@ -232,6 +247,7 @@ StatusOr<llvm::Value *> FuncEmitter::mathOp(const Expr &e, llvm::Value *x) {
   case MathFn::Neg: return b_.CreateFNeg(x);
   case MathFn::Tanh: return libm("tanh");
   case MathFn::Erf: return libm("erf");
+  case MathFn::Atan: return libm("atan");
   }
   return fail("unknown math function");
 }

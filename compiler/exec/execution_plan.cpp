@@ -83,10 +83,6 @@ private:
     Status status = absl::OkStatus();
     for (size_t size = group.nodes.size(); size >= 1; size = size == 1 ? 0 : 1) {
       lower::KernelGroup attempt{std::vector<size_t>(group.nodes.begin(), group.nodes.begin() + static_cast<long>(size))};
-      if (!hasSingleResult(node)) {
-        status = absl::UnimplementedError(strCat(node.describe(), ": several results"));
-        break;
-      }
       auto step = compileGroup(attempt);
       if (step.ok()) return step;
       status = step.status();

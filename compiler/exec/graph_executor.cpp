@@ -59,9 +59,11 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
       if (!last.outputs[k].empty()) values[last.outputs[k]] = std::move(results[k]);
     return absl::OkStatus();
   }
-  const std::string &output = last.outputs[0];
-  const graph::TensorType &type = graph_.typeOf(output);
-  values[output] = Tensor(type.dtype, type.shape);
+  for (const std::string &output : last.outputs) {
+    if (output.empty()) continue;
+    const graph::TensorType &type = graph_.typeOf(output);
+    values[output] = Tensor(type.dtype, type.shape);
+  }
   std::vector<void *> args;
   for (const std::string &param : step.params) {
     const Tensor *t = find(param, values);

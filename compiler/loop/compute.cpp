@@ -31,6 +31,7 @@ Expr combine(Combiner combiner, Expr acc, Expr term) {
   case Combiner::Sum: return acc + term;
   case Combiner::Max: return maxExpr(acc, term);
   case Combiner::Min: return minExpr(acc, term);
+  case Combiner::Prod: return acc * term;
   case Combiner::None: break;
   }
   assert(false && "combine() needs a reduction");
@@ -42,6 +43,7 @@ Expr combinerIdentity(Combiner combiner, DType type) {
   switch (combiner) {
   case Combiner::Max: return floatImm(-inf, type);
   case Combiner::Min: return floatImm(inf, type);
+  case Combiner::Prod: return floatImm(1.0, type);
   default: return floatImm(0.0, type);
   }
 }

@@ -21,7 +21,7 @@
 
 namespace tessera::loop {
 
-enum class Combiner : uint8_t { None, Sum, Max, Min };
+enum class Combiner : uint8_t { None, Sum, Max, Min, Prod };
 
 struct ReduceAxis {
   std::string name;

@@ -65,6 +65,8 @@ std::optional<MathFn> parseMath(std::string_view text) { return lookup(kMath, te
 
 bool isFloat(DType type) { return type == DType::F32 || type == DType::F64 || type == DType::F16; }
 
+bool isUnsigned(DType type) { return type == DType::U8 || type == DType::U16 || type == DType::U32 || type == DType::U64; }
+
 bool isPredicate(BinOp op) {
   switch (op) {
   case BinOp::Lt: case BinOp::Le: case BinOp::Gt: case BinOp::Ge: case BinOp::Eq:

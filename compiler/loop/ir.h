@@ -53,6 +53,8 @@ std::optional<BinOp> parseBinOp(std::string_view text);
 std::optional<MathFn> parseMath(std::string_view text);
 /// True for f16, f32 and f64.
 bool isFloat(DType type);
+/// True for u8, u16, u32 and u64 (unsigned division, comparison and conversion).
+bool isUnsigned(DType type);
 /// True for comparisons and logical operators (their result is bool).
 bool isPredicate(BinOp op);
 

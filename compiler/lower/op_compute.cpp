@@ -1,173 +1,36 @@
 //===- op_compute.cpp - Compute descriptions of graph ops -------------------------------===//
+//
+// The Builder, the dense ops (Conv, Gemm/MatMul, pooling, Concat) and describeKernel,
+// which dispatches each anchor op to its family (op_compute_*.cpp).
+//
+//===----------------------------------------------------------------------===//
 #include "compiler/lower/op_compute.h"
 
 #include <cmath>
 #include <set>
 
 #include "compiler/graph/conv_geometry.h"
+#include "compiler/graph/dtype_dispatch.h"
+#include "compiler/lower/op_compute_builder.h"
 
 namespace tessera::lower {
-namespace {
-
-using loop::Expr;
-using graph::Node;
+namespace detail {
 
 Status unimplemented(const Node &node, const std::string &why) {
   return absl::UnimplementedError(strCat(node.describe(), ": ", why));
 }
 
-Expr f(double v) { return loop::floatImm(v); }
-Expr i(int64_t v) { return loop::intImm(v); }
+Expr constant(double v, DType type) {
+  if (loop::isFloat(type)) return loop::floatImm(v, type);
+  if (type == DType::Bool) return loop::binary(loop::BinOp::Ne, i(v != 0 ? 1 : 0), i(0));
+  return loop::cast(type, i(static_cast<int64_t>(v)));
+}
+
 Expr clampIndex(Expr e, int64_t dim) { return loop::minExpr(loop::maxExpr(e, i(0)), i(dim - 1)); }
 
-const std::set<std::string> kUnary = {"Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Neg", "Reciprocal",
-                                      "Floor", "Ceil", "Round", "Sin", "Cos", "Erf", "LeakyRelu", "Elu", "Selu",
-                                      "HardSigmoid", "HardSwish", "Softplus", "Softsign", "Clip", "Identity",
-                                      "ThresholdedRelu", "Celu", "Dropout"};
-const std::set<std::string> kBinary = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "PRelu"};
-
-/// Builds one kernel's ComputeFunc: parameters, loads with broadcasting, stages.
-class Builder {
-public:
-  Builder(const graph::Graph &graph, const std::string &name, const DescribeOptions &options)
-      : graph_(graph), options_(options) {
-    func_.name = name;
-  }
-
-  /// A parameter bound to a constant derived here (named `value`).
-  loop::Buffer constantParam(const std::string &value, Tensor data) {
-    loop::Buffer b{strCat("p", func_.params.size()), DType::F32, data.shape(), loop::MemScope::Global};
-    func_.params.push_back(b);
-    bound_.push_back(value);
-    constants_[value] = std::move(data);
-    return b;
-  }
-
-  /// The parameter bound to graph value `value` (added on first use).
-  StatusOr<loop::Buffer> param(const std::string &value) {
-    for (size_t k = 0; k < bound_.size(); ++k)
-      if (bound_[k] == value) return func_.params[k];
-    const graph::TensorType &t = graph_.typeOf(value);
-    if (t.dtype != DType::F32 || !t.isStatic()) return absl::UnimplementedError(strCat("value ", value, " is not a static f32 tensor"));
-    Shape shape = t.shape.empty() ? Shape{1} : t.shape;
-    loop::Buffer b{strCat("p", func_.params.size()), DType::F32, shape, loop::MemScope::Global};
-    func_.params.push_back(b);
-    bound_.push_back(value);
-    return b;
-  }
-
-  /// `value` read at the output point `axes` with numpy broadcasting.
-  StatusOr<Expr> broadcastLoad(const std::string &value, const std::vector<std::string> &axes) {
-    if (const Tensor *c = graph_.constantOf(value); c && c->elementCount() == 1 && c->dtype() == DType::F32)
-      return f(c->data<float>()[0]);
-    TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
-    const Shape &shape = graph_.typeOf(value).shape;
-    std::vector<Expr> index;
-    size_t offset = axes.size() - shape.size();
-    for (size_t d = 0; d < shape.size(); ++d) index.push_back(shape[d] == 1 ? i(0) : loop::var(axes[d + offset]));
-    if (index.empty()) index.push_back(i(0));
-    return loop::load(b.name, DType::F32, index);
-  }
-
-  StatusOr<Expr> elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput);
-  Status addOutput(const std::string &value) {
-    TS_ASSIGN_OR_RETURN(output_, param(value));
-    return absl::OkStatus();
-  }
-  loop::Buffer temp(const std::string &name, Shape shape) {
-    loop::Buffer b{name, DType::F32, std::move(shape), loop::MemScope::Global};
-    func_.temps.push_back(b);
-    return b;
-  }
-
-  const graph::Graph &graph_;
-  const DescribeOptions &options_;
-  loop::ComputeFunc func_;
-  std::vector<std::string> bound_;
-  std::map<std::string, Tensor> constants_;
-  loop::Buffer output_;
-};
-
-float scalarInput(const graph::Graph &g, const Node &node, size_t index, float fallback) {
-  if (!node.hasInput(index)) return fallback;
-  const Tensor *t = g.constantOf(node.input(index));
-  return t && t->elementCount() == 1 && t->dtype() == DType::F32 ? t->data<float>()[0] : std::nanf("");
-}
-
-StatusOr<Expr> unaryExpr(const graph::Graph &g, const Node &node, Expr x) {
-  const std::string &op = node.op;
-  auto alpha = [&](float d) { return f(node.attrs.getFloat("alpha", d)); };
-  if (op == "Relu") return loop::maxExpr(x, f(0));
-  if (op == "Dropout" && node.hasInput(2)) return unimplemented(node, "Dropout with a training_mode input");
-  if (op == "Identity" || op == "Dropout") return x;
-  if (op == "Sigmoid") return f(1) / (f(1) + loop::math(loop::MathFn::Exp, loop::math(loop::MathFn::Neg, x)));
-  if (op == "Tanh") return loop::math(loop::MathFn::Tanh, x);
-  if (op == "Exp") return loop::math(loop::MathFn::Exp, x);
-  if (op == "Log") return loop::math(loop::MathFn::Log, x);
-  if (op == "Sqrt") return loop::math(loop::MathFn::Sqrt, x);
-  if (op == "Abs") return loop::math(loop::MathFn::Abs, x);
-  if (op == "Neg") return loop::math(loop::MathFn::Neg, x);
-  if (op == "Reciprocal") return f(1) / x;
-  if (op == "Floor") return loop::math(loop::MathFn::Floor, x);
-  if (op == "Ceil") return loop::math(loop::MathFn::Ceil, x);
-  if (op == "Round") return loop::math(loop::MathFn::Round, x);
-  if (op == "Sin") return loop::math(loop::MathFn::Sin, x);
-  if (op == "Cos") return loop::math(loop::MathFn::Cos, x);
-  if (op == "Erf") return loop::math(loop::MathFn::Erf, x);
-  if (op == "LeakyRelu") return loop::select(loop::ltExpr(x, f(0)), x * alpha(0.01f), x);
-  Expr expm1 = loop::math(loop::MathFn::Exp, x) - f(1);
-  if (op == "Elu") return loop::select(loop::ltExpr(x, f(0)), alpha(1.0f) * expm1, x);
-  if (op == "Celu") {
-    Expr a = alpha(1.0f);
-    return loop::maxExpr(x, f(0)) + loop::minExpr(f(0), a * (loop::math(loop::MathFn::Exp, x / a) - f(1)));
-  }
-  if (op == "Selu") {
-    Expr gamma = f(node.attrs.getFloat("gamma", 1.05070102f));
-    return gamma * loop::select(loop::ltExpr(f(0), x), x, alpha(1.67326319f) * expm1);
-  }
-  if (op == "ThresholdedRelu") return loop::select(loop::ltExpr(alpha(1.0f), x), x, f(0));
-  if (op == "HardSigmoid")
-    return loop::maxExpr(f(0), loop::minExpr(f(1), alpha(0.2f) * x + f(node.attrs.getFloat("beta", 0.5f))));
-  if (op == "HardSwish") return x * loop::maxExpr(f(0), loop::minExpr(f(1), x * f(1.0 / 6.0) + f(0.5)));
-  if (op == "Softplus") return loop::math(loop::MathFn::Log, loop::math(loop::MathFn::Exp, x) + f(1));
-  if (op == "Softsign") return x / (f(1) + loop::math(loop::MathFn::Abs, x));
-  if (op == "Clip") {
-    float lo = scalarInput(g, node, 1, -INFINITY), hi = scalarInput(g, node, 2, INFINITY);
-    if (std::isnan(lo) || std::isnan(hi)) return unimplemented(node, "Clip bounds must be constants");
-    return loop::minExpr(loop::maxExpr(x, f(lo)), f(hi));
-  }
-  return unimplemented(node, "no elementwise description");
-}
-
-Expr binaryExpr(const std::string &op, Expr a, Expr b) {
-  if (op == "Add" || op == "Sum") return a + b;
-  if (op == "Sub") return a - b;
-  if (op == "Mul") return a * b;
-  if (op == "Div") return a / b;
-  if (op == "Pow") return loop::binary(loop::BinOp::Pow, a, b);
-  if (op == "Max") return loop::maxExpr(a, b);
-  if (op == "Min") return loop::minExpr(a, b);
-  if (op == "PRelu") return loop::select(loop::ltExpr(a, f(0)), a * b, a);
-  return a + b; // Mean: the sum, divided by the caller
-}
-
-StatusOr<Expr> Builder::elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput) {
-  if (kUnary.count(node.op)) return unaryExpr(graph_, node, x);
-  if (!kBinary.count(node.op)) return unimplemented(node, "no elementwise description");
-  std::vector<Expr> operands;
-  for (size_t k = 0; k < node.inputs.size(); ++k) {
-    if (k == chainInput && x) {
-      operands.push_back(x);
-      continue;
-    }
-    TS_ASSIGN_OR_RETURN(Expr e, broadcastLoad(node.input(k), axes));
-    operands.push_back(e);
-  }
-  if (operands.empty()) return unimplemented(node, "no operands");
-  Expr acc = operands[0];
-  for (size_t k = 1; k < operands.size(); ++k) acc = binaryExpr(node.op, acc, operands[k]);
-  if (node.op == "Mean") acc = acc / f(static_cast<double>(operands.size()));
-  return acc;
+Expr wrapIndex(Expr e, int64_t dim) {
+  if (e->type != DType::I64) e = loop::cast(DType::I64, e);
+  return clampIndex(loop::select(loop::ltExpr(e, i(0)), e + i(dim), e), dim);
 }
 
 std::vector<std::string> axisNames(size_t rank, const std::string &prefix) {
@@ -175,6 +38,85 @@ std::vector<std::string> axisNames(size_t rank, const std::string &prefix) {
   for (size_t d = 0; d < rank; ++d) names.push_back(strCat(prefix, d));
   return names;
 }
+
+std::vector<Expr> axisVars(const std::vector<std::string> &axes) {
+  std::vector<Expr> vars;
+  for (const std::string &a : axes) vars.push_back(loop::var(a));
+  return vars;
+}
+
+int64_t normalizeAxis(int64_t axis, size_t rank) { return axis < 0 ? axis + static_cast<int64_t>(rank) : axis; }
+
+std::optional<std::vector<int64_t>> constantInts(const graph::Graph &graph, const std::string &value) {
+  const Tensor *t = value.empty() ? nullptr : graph.constantOf(value);
+  if (!t) return std::nullopt;
+  std::vector<int64_t> out;
+  for (int64_t k = 0; k < t->elementCount(); ++k) out.push_back(graph::loadAsInt(t->dtype(), t->bytes(), k));
+  return out;
+}
+
+loop::Buffer Builder::constantParam(const std::string &value, Tensor data) {
+  loop::Buffer b{strCat("p", func_.params.size()), data.dtype(), data.shape(), loop::MemScope::Global};
+  func_.params.push_back(b);
+  bound_.push_back(value);
+  constants_[value] = std::move(data);
+  return b;
+}
+
+StatusOr<loop::Buffer> Builder::param(const std::string &value) {
+  for (size_t k = 0; k < bound_.size(); ++k)
+    if (bound_[k] == value) return func_.params[k];
+  const graph::TensorType &t = graph_.typeOf(value);
+  if (t.dtype == DType::F16 || !t.isStatic())
+    return absl::UnimplementedError(strCat("value ", value, " is not a static tensor of a compiled type"));
+  Shape shape = t.shape.empty() ? Shape{1} : t.shape;
+  loop::Buffer b{strCat("p", func_.params.size()), t.dtype, shape, loop::MemScope::Global};
+  func_.params.push_back(b);
+  bound_.push_back(value);
+  return b;
+}
+
+StatusOr<Expr> Builder::broadcastLoad(const std::string &value, const std::vector<std::string> &axes) {
+  if (const Tensor *c = graph_.constantOf(value); c && c->elementCount() == 1 && c->dtype() == DType::F32)
+    return f(c->data<float>()[0]);
+  TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
+  const Shape &shape = graph_.typeOf(value).shape;
+  std::vector<Expr> index;
+  size_t offset = axes.size() - shape.size();
+  for (size_t d = 0; d < shape.size(); ++d) index.push_back(shape[d] == 1 ? i(0) : loop::var(axes[d + offset]));
+  if (index.empty()) index.push_back(i(0));
+  return loop::load(b.name, b.dtype, index);
+}
+
+StatusOr<Expr> Builder::scalarLoad(const std::string &value) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
+  return loop::load(b.name, b.dtype, std::vector<Expr>(b.shape.size(), i(0)));
+}
+
+Status Builder::addOutput(const std::string &value) {
+  TS_ASSIGN_OR_RETURN(output_, param(value));
+  return absl::OkStatus();
+}
+
+loop::Buffer Builder::temp(const std::string &name, Shape shape, DType dtype) {
+  if (shape.empty()) shape = {1};
+  loop::Buffer b{name, dtype, std::move(shape), loop::MemScope::Global};
+  func_.temps.push_back(b);
+  return b;
+}
+
+loop::Stage Builder::stageFor(const loop::Buffer &out, const std::string &prefix) const {
+  loop::Stage s;
+  s.output = out;
+  s.axes = axisNames(out.shape.size(), prefix);
+  return s;
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
 
 /// OIHW -> [O/block][I][H][W][block].
 Tensor packWeights(const Tensor &w, int64_t block) {
@@ -342,34 +284,74 @@ StatusOr<loop::Stage> describeConcat(Builder &b, const Node &node, const Shape &
   int64_t offset = 0;
   std::vector<std::pair<Expr, Expr>> arms;
   for (const std::string &input : node.inputs) {
+    if (shapeElementCount(b.shapeOf(input)) == 0) continue;
     TS_ASSIGN_OR_RETURN(loop::Buffer in, b.param(input));
     std::vector<Expr> index;
     for (size_t d = 0; d < outShape.size(); ++d)
       index.push_back(static_cast<int64_t>(d) == axis ? clampIndex(a - i(offset), in.shape[d]) : loop::var(s.axes[d]));
     offset += in.shape[axis];
-    arms.push_back({loop::ltExpr(a, i(offset)), loop::load(in.name, DType::F32, index)});
+    arms.push_back({loop::ltExpr(a, i(offset)), loop::load(in.name, in.dtype, index)});
   }
+  if (arms.empty()) return unimplemented(node, "every input is empty");
   value = arms.back().second;
   for (size_t k = arms.size() - 1; k-- > 0;) value = loop::select(arms[k].first, arms[k].second, value);
   s.body = value;
   return s;
 }
 
-StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &outShape) {
+bool allInputsF32(const graph::Graph &graph, const Node &node) {
+  for (const std::string &in : node.inputs)
+    if (!in.empty() && graph.typeOf(in).dtype != DType::F32) return false;
+  return true;
+}
+
+StatusOr<loop::Stage> describeDense(Builder &b, const Node &node, const Shape &outShape) {
+  if (!allInputsF32(b.graph_, node) || b.output_.dtype != DType::F32) return unimplemented(node, "only f32 tensors are lowered");
   if (node.op == "Conv") return describeConv(b, node);
   if (node.op == "Gemm" || node.op == "MatMul") return describeMatMul(b, node);
-  if (node.op == "MaxPool" || node.op == "AveragePool" || node.op.rfind("Global", 0) == 0)
-    return describePool(b, node, outShape);
+  return describePool(b, node, outShape);
+}
+
+bool isDenseOp(const std::string &op) {
+  return op == "Conv" || op == "Gemm" || op == "MatMul" || op == "MaxPool" || op == "AveragePool" ||
+         op.rfind("Global", 0) == 0;
+}
+
+StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &outShape) {
+  if (isDenseOp(node.op)) return describeDense(b, node, outShape);
   if (node.op == "Concat") return describeConcat(b, node, outShape);
-  loop::Stage s;
-  s.axes = axisNames(outShape.size(), "i");
-  if (kUnary.count(node.op)) {
+  if (isReduceOp(node.op)) return describeReduce(b, node);
+  if (node.op == "ArgMax" || node.op == "ArgMin") return describeArgReduce(b, node);
+  if (node.op == "Softmax" || node.op == "LogSoftmax" || node.op == "Hardmax") return describeSoftmax(b, node);
+  if (isLayoutOp(node.op)) return describeLayout(b, node);
+  if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
+  loop::Stage s = b.stageFor(b.output_);
+  bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
+  if (unary) {
     TS_ASSIGN_OR_RETURN(Expr x, b.broadcastLoad(node.input(0), s.axes));
     TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, x, s.axes, 0));
     return s;
   }
   TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, nullptr, s.axes, node.inputs.size()));
   return s;
+}
+
+/// Ops with several results are described only where each result has a stage.
+Status checkResults(const Node &node) {
+  size_t results = 0;
+  for (const std::string &out : node.outputs) results += !out.empty();
+  if (results <= 1 || node.op == "Split" || node.op == "Dropout") return absl::OkStatus();
+  return unimplemented(node, "several results");
+}
+
+/// Dropout's mask (inference: every element kept), a stage of its own.
+Status describeDropoutMask(Builder &b, const Node &node) {
+  if (node.op != "Dropout" || node.outputs.size() < 2 || node.outputs[1].empty()) return absl::OkStatus();
+  TS_ASSIGN_OR_RETURN(loop::Buffer mask, b.param(node.outputs[1]));
+  loop::Stage s = b.stageFor(mask, "m");
+  s.body = constant(1, mask.dtype);
+  b.func_.stages.push_back(s);
+  return absl::OkStatus();
 }
 
 /// The input index of `node` that reads `value`.
@@ -388,7 +370,7 @@ int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock) {
 }
 
 bool isFusableElementwise(const Node &node) {
-  return (kUnary.count(node.op) || kBinary.count(node.op)) && node.outputs.size() >= 1 &&
+  return isElementwiseOp(node.op) && node.op != "Cast" && node.op != "CastLike" && node.outputs.size() >= 1 &&
          (node.outputs.size() == 1 || node.op == "Dropout");
 }
 
@@ -398,15 +380,15 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
   const Node &anchor = graph.nodes[group.nodes[0]];
   const std::string &outValue = graph.nodes[group.nodes.back()].outputs[0];
   const graph::TensorType &outType = graph.typeOf(outValue);
-  if (outType.dtype != DType::F32 || !outType.isStatic()) return unimplemented(anchor, "output is not a static f32 tensor");
-  for (const std::string &in : anchor.inputs)
-    if (!in.empty() && (graph.typeOf(in).dtype != DType::F32 || !graph.typeOf(in).isStatic()))
-      return unimplemented(anchor, strCat("input ", in, " is not a static f32 tensor"));
+  if (!outType.isStatic()) return unimplemented(anchor, "output is not a static tensor");
+  if (group.nodes.size() > 1 && graph.typeOf(anchor.outputs[0]).dtype != DType::F32)
+    return unimplemented(anchor, "only f32 kernels fuse epilogues");
+  TS_RETURN_IF_ERROR(checkResults(anchor));
   TS_RETURN_IF_ERROR(b.addOutput(outValue));
   const Shape &shape = b.output_.shape;
   TS_ASSIGN_OR_RETURN(loop::Stage stage, describeAnchor(b, anchor, shape));
-  stage.output = b.output_;
-  if (outType.shape.empty()) stage.axes = {"i0"};
+  if (stage.output.name.empty()) stage.output = b.output_;
+  if (stage.axes.empty()) stage.axes = axisNames(stage.output.shape.size(), "i");
   Expr epilogue = stage.epilogue ? stage.epilogue : (stage.combiner == loop::Combiner::None ? stage.body : stage.accumulated());
   std::string current = anchor.outputs[0];
   for (size_t k = 1; k < group.nodes.size(); ++k) {
@@ -419,6 +401,7 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
   else if (group.nodes.size() > 1 || stage.epilogue)
     stage.epilogue = epilogue;
   b.func_.stages.push_back(stage);
+  TS_RETURN_IF_ERROR(describeDropoutMask(b, anchor));
   return KernelDescription{b.func_, b.bound_, b.constants_};
 }
 

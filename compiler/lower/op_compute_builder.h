@@ -1,0 +1,84 @@
+//===- op_compute_builder.h - Shared pieces of the op compute descriptions -----------===//
+//
+// Internal to compiler/lower: the Builder that collects one kernel's parameters,
+// temporaries and stages, typed constants and index helpers, and the per-family
+// describe functions (op_compute_*.cpp). Each family describes its ops once as
+// stages; describeKernel (op_compute.cpp) dispatches to them.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/lower/op_compute.h"
+
+namespace tessera::lower::detail {
+
+using graph::Node;
+using loop::Expr;
+
+Status unimplemented(const Node &node, const std::string &why);
+
+/// A constant of `type`: a float immediate, or an integer immediate cast to it.
+Expr constant(double v, DType type);
+inline Expr f(double v) { return loop::floatImm(v); }
+inline Expr i(int64_t v) { return loop::intImm(v); }
+/// `e` clamped to [0, dim - 1] (indices read in arms a select may discard).
+Expr clampIndex(Expr e, int64_t dim);
+/// `e` with negative values wrapped by `dim` (ONNX negative indices), then clamped.
+Expr wrapIndex(Expr e, int64_t dim);
+std::vector<std::string> axisNames(size_t rank, const std::string &prefix);
+std::vector<Expr> axisVars(const std::vector<std::string> &axes);
+/// `axis` normalized to [0, rank) (negative axes count from the end).
+int64_t normalizeAxis(int64_t axis, size_t rank);
+/// The integer elements of a constant tensor input (nullopt when it is not constant).
+std::optional<std::vector<int64_t>> constantInts(const graph::Graph &graph, const std::string &value);
+
+/// Builds one kernel's ComputeFunc: parameters, loads with broadcasting, stages.
+class Builder {
+public:
+  Builder(const graph::Graph &graph, const std::string &name, const DescribeOptions &options)
+      : graph_(graph), options_(options) {
+    func_.name = name;
+  }
+
+  /// A parameter bound to a constant derived here (named `value`).
+  loop::Buffer constantParam(const std::string &value, Tensor data);
+  /// The parameter bound to graph value `value` (added on first use); any static
+  /// tensor of a type the back ends handle (not f16).
+  StatusOr<loop::Buffer> param(const std::string &value);
+  /// `value` read at the output point `axes` with numpy broadcasting.
+  StatusOr<Expr> broadcastLoad(const std::string &value, const std::vector<std::string> &axes);
+  /// `value` (any shape) read at its first element: a scalar operand.
+  StatusOr<Expr> scalarLoad(const std::string &value);
+  StatusOr<Expr> elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput);
+  Status addOutput(const std::string &value);
+  loop::Buffer temp(const std::string &name, Shape shape, DType dtype = DType::F32);
+  const Shape &shapeOf(const std::string &value) const { return graph_.typeOf(value).shape; }
+  DType dtypeOf(const std::string &value) const { return graph_.typeOf(value).dtype; }
+  /// A stage defining `out` over axes named `prefix`0.. of its shape.
+  loop::Stage stageFor(const loop::Buffer &out, const std::string &prefix = "i") const;
+
+  const graph::Graph &graph_;
+  const DescribeOptions &options_;
+  loop::ComputeFunc func_;
+  std::vector<std::string> bound_;
+  std::map<std::string, Tensor> constants_;
+  loop::Buffer output_;
+};
+
+using loop::isUnsigned;
+/// True for the single-node elementwise ops (unary, n-ary with broadcasting, Where).
+bool isElementwiseOp(const std::string &op);
+
+// Op families; each returns the kernel's last stage (earlier ones pushed to b.func_).
+StatusOr<loop::Stage> describeReduce(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeArgReduce(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeLayout(Builder &b, const Node &node);
+bool isLayoutOp(const std::string &op);
+bool isReduceOp(const std::string &op);
+
+} // namespace tessera::lower::detail

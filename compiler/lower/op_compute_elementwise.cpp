@@ -1,0 +1,227 @@
+//===- op_compute_elementwise.cpp - Elementwise ops as expressions ---------------------===//
+//
+// Unary, n-ary (numpy broadcasting) and select-like ops, for every element type the
+// back ends handle: floats, signed and unsigned integers, bool. Each op is one
+// expression of its operands; a kernel's anchor stage or a fused epilogue uses it.
+//
+//===----------------------------------------------------------------------===//
+#include <cmath>
+#include <set>
+
+#include "compiler/graph/dtype_dispatch.h"
+#include "compiler/lower/op_compute_builder.h"
+
+namespace tessera::lower::detail {
+namespace {
+
+using loop::MathFn;
+
+const std::set<std::string> kUnary = {
+    "Relu",   "Sigmoid", "Tanh",  "Exp",   "Log",        "Sqrt",       "Abs",      "Neg",   "Reciprocal", "Floor",
+    "Ceil",   "Round",   "Sin",   "Cos",   "Erf",        "LeakyRelu",  "Elu",      "Selu",  "HardSigmoid", "HardSwish",
+    "Softplus", "Softsign", "Clip", "Identity", "ThresholdedRelu", "Celu", "Dropout", "Not", "IsNaN",   "IsInf",
+    "Sign",   "Cast",    "CastLike", "Tan", "Sinh",      "Cosh",       "Asin",     "Acos",  "Atan",       "Asinh",
+    "Acosh",  "Atanh",   "Shrink", "Mish", "Gelu"};
+const std::set<std::string> kBinary = {"Add",  "Sub", "Mul", "Div",   "Pow",  "Max",     "Min",  "Sum",
+                                       "Mean", "PRelu", "Mod", "And", "Or",   "Xor",     "Equal", "Less",
+                                       "Greater", "LessOrEqual", "GreaterOrEqual", "Where", "BitShift"};
+
+Expr m(MathFn fn, Expr x) { return loop::math(fn, x); }
+/// Bools as i8 for the operators the loop IR defines only on numbers (==, <, ...).
+Expr numeric(Expr e) { return e->type == DType::Bool ? loop::cast(DType::I8, e) : e; }
+
+/// A constant scalar input (any numeric type) as a double, if it is one.
+std::optional<double> constantScalar(const graph::Graph &g, const Node &node, size_t index) {
+  if (!node.hasInput(index)) return std::nullopt;
+  const Tensor *t = g.constantOf(node.input(index));
+  if (!t || t->elementCount() != 1) return std::nullopt;
+  return graph::loadAsDouble(t->dtype(), t->bytes(), 0);
+}
+
+/// Clip's bound `index` (1: min, 2: max): a constant, a runtime scalar, or none.
+StatusOr<Expr> clipBound(Builder &b, const Node &node, size_t index, DType type) {
+  if (!node.hasInput(index)) {
+    const char *attr = index == 1 ? "min" : "max";
+    if (!node.attrs.has(attr)) return Expr();
+    return constant(node.attrs.getFloat(attr, 0.0f), type);
+  }
+  if (auto v = constantScalar(b.graph_, node, index)) return constant(*v, type);
+  return b.scalarLoad(node.input(index));
+}
+
+/// Inverse trigonometric and hyperbolic functions from exp/log/sqrt/atan-free forms.
+std::optional<Expr> hyperbolicExpr(const std::string &op, Expr x) {
+  DType t = x->type;
+  Expr one = constant(1, t), half = constant(0.5, t);
+  if (op == "Tan") return m(MathFn::Sin, x) / m(MathFn::Cos, x);
+  if (op == "Sinh") return (m(MathFn::Exp, x) - m(MathFn::Exp, m(MathFn::Neg, x))) * half;
+  if (op == "Cosh") return (m(MathFn::Exp, x) + m(MathFn::Exp, m(MathFn::Neg, x))) * half;
+  if (op == "Asinh") return m(MathFn::Log, x + m(MathFn::Sqrt, x * x + one));
+  if (op == "Acosh") return m(MathFn::Log, x + m(MathFn::Sqrt, x * x - one));
+  if (op == "Atanh") return m(MathFn::Log, (one + x) / (one - x)) * half;
+  Expr asin = m(MathFn::Atan, x / m(MathFn::Sqrt, one - x * x));
+  if (op == "Atan") return m(MathFn::Atan, x);
+  if (op == "Asin") return asin;
+  if (op == "Acos") return constant(M_PI / 2, t) - asin;
+  return std::nullopt;
+}
+
+/// Ops whose meaning does not depend on the element type being a float.
+std::optional<Expr> typeGenericUnary(const graph::Graph &g, const Node &node, Expr x) {
+  const std::string &op = node.op;
+  DType t = x->type;
+  Expr zero = constant(0, t);
+  if (op == "Relu") return loop::maxExpr(x, zero);
+  if (op == "Identity") return x;
+  if (op == "Dropout") {
+    auto training = node.hasInput(2) ? constantInts(g, node.input(2)) : std::vector<int64_t>{0};
+    if (training && training->size() == 1 && (*training)[0] == 0) return x;
+  }
+  if (op == "Neg") return loop::isFloat(t) ? m(MathFn::Neg, x) : zero - x;
+  if (op == "Abs") return loop::isFloat(t) ? m(MathFn::Abs, x) : loop::select(loop::ltExpr(x, zero), zero - x, x);
+  if (op == "Sign")
+    return loop::select(loop::ltExpr(zero, x), constant(1, t), loop::select(loop::ltExpr(x, zero), constant(-1, t), zero));
+  if (op == "Not") return loop::binary(loop::BinOp::Eq, numeric(x), constant(0, DType::I8));
+  if (op == "Cast" || op == "CastLike") return loop::cast(g.typeOf(node.outputs[0]).dtype, x);
+  if (op == "IsNaN") return loop::binary(loop::BinOp::Ne, x, x);
+  if (op == "IsInf") {
+    Expr pos = loop::binary(loop::BinOp::Eq, x, constant(INFINITY, t));
+    Expr neg = loop::binary(loop::BinOp::Eq, x, constant(-INFINITY, t));
+    bool p = node.attrs.getInt("detect_positive", 1), n = node.attrs.getInt("detect_negative", 1);
+    if (p && n) return loop::binary(loop::BinOp::Or, pos, neg);
+    if (p) return pos;
+    if (n) return neg;
+    return constant(0, DType::Bool);
+  }
+  return std::nullopt;
+}
+
+StatusOr<Expr> unaryExpr(Builder &b, const Node &node, Expr x) {
+  const std::string &op = node.op;
+  if (auto e = typeGenericUnary(b.graph_, node, x)) return *e;
+  DType t = x->type;
+  if (op == "Clip") {
+    TS_ASSIGN_OR_RETURN(Expr lo, clipBound(b, node, 1, t));
+    TS_ASSIGN_OR_RETURN(Expr hi, clipBound(b, node, 2, t));
+    if (lo) x = loop::maxExpr(x, lo);
+    return hi ? loop::minExpr(x, hi) : x;
+  }
+  if (!loop::isFloat(t)) return unimplemented(node, strCat("no description for ", dtypeName(t), " elements"));
+  auto k = [&](double v) { return constant(v, t); };
+  auto alpha = [&](float d) { return k(node.attrs.getFloat("alpha", d)); };
+  if (op == "Dropout") return unimplemented(node, "Dropout with a training_mode input");
+  if (auto e = hyperbolicExpr(op, x)) return *e;
+  if (op == "Sigmoid") return k(1) / (k(1) + m(MathFn::Exp, m(MathFn::Neg, x)));
+  static const std::map<std::string, MathFn> kMath = {
+      {"Tanh", MathFn::Tanh}, {"Exp", MathFn::Exp},     {"Log", MathFn::Log},     {"Sqrt", MathFn::Sqrt},
+      {"Floor", MathFn::Floor}, {"Ceil", MathFn::Ceil}, {"Round", MathFn::Round}, {"Sin", MathFn::Sin},
+      {"Cos", MathFn::Cos},   {"Erf", MathFn::Erf}};
+  if (auto it = kMath.find(op); it != kMath.end()) return m(it->second, x);
+  if (op == "Reciprocal") return k(1) / x;
+  if (op == "LeakyRelu") return loop::select(loop::ltExpr(x, k(0)), x * alpha(0.01f), x);
+  Expr expm1 = m(MathFn::Exp, x) - k(1);
+  if (op == "Elu") return loop::select(loop::ltExpr(x, k(0)), alpha(1.0f) * expm1, x);
+  if (op == "Celu") {
+    Expr a = alpha(1.0f);
+    return loop::maxExpr(x, k(0)) + loop::minExpr(k(0), a * (m(MathFn::Exp, x / a) - k(1)));
+  }
+  if (op == "Selu") {
+    Expr gamma = k(node.attrs.getFloat("gamma", 1.05070102f));
+    return gamma * loop::select(loop::ltExpr(k(0), x), x, alpha(1.67326319f) * expm1);
+  }
+  if (op == "ThresholdedRelu") return loop::select(loop::ltExpr(alpha(1.0f), x), x, k(0));
+  if (op == "HardSigmoid")
+    return loop::maxExpr(k(0), loop::minExpr(k(1), alpha(0.2f) * x + k(node.attrs.getFloat("beta", 0.5f))));
+  if (op == "HardSwish") return x * loop::maxExpr(k(0), loop::minExpr(k(1), x * k(1.0 / 6.0) + k(0.5)));
+  Expr softplus = m(MathFn::Log, m(MathFn::Exp, x) + k(1));
+  if (op == "Softplus") return softplus;
+  if (op == "Mish") return x * m(MathFn::Tanh, softplus);
+  if (op == "Softsign") return x / (k(1) + m(MathFn::Abs, x));
+  if (op == "Shrink") {
+    Expr lambd = k(node.attrs.getFloat("lambd", 0.5f)), bias = k(node.attrs.getFloat("bias", 0.0f));
+    return loop::select(loop::ltExpr(x, k(0) - lambd), x + bias, loop::select(loop::ltExpr(lambd, x), x - bias, k(0)));
+  }
+  if (op == "Gelu") {
+    if (node.attrs.getString("approximate", "none") == "tanh") {
+      Expr inner = k(std::sqrt(2.0 / M_PI)) * (x + k(0.044715) * x * x * x);
+      return k(0.5) * x * (k(1) + m(MathFn::Tanh, inner));
+    }
+    return k(0.5) * x * (k(1) + m(MathFn::Erf, x * k(M_SQRT1_2)));
+  }
+  return unimplemented(node, "no elementwise description");
+}
+
+/// ONNX Mod: the C remainder with fmod=1, else the result takes the divisor's sign.
+Expr modExpr(const Node &node, Expr a, Expr b) {
+  Expr r = loop::binary(loop::BinOp::Mod, a, b);
+  if (node.attrs.getInt("fmod", 0) || isUnsigned(a->type)) return r;
+  Expr zero = constant(0, a->type);
+  Expr differ = loop::binary(loop::BinOp::Ne, numeric(loop::ltExpr(r, zero)), numeric(loop::ltExpr(b, zero)));
+  return loop::select(loop::andExpr(loop::binary(loop::BinOp::Ne, r, zero), differ), r + b, r);
+}
+
+/// Pow with an exponent of another type; integer bases go through f64.
+Expr powExpr(Expr a, Expr b) {
+  if (loop::isFloat(a->type)) return loop::binary(loop::BinOp::Pow, a, b->type == a->type ? b : loop::cast(a->type, b));
+  Expr p = loop::binary(loop::BinOp::Pow, loop::cast(DType::F64, a), loop::cast(DType::F64, b));
+  return loop::cast(a->type, p);
+}
+
+/// x << s and x >> s for unsigned x, as products with 2^s (exact below 2^53).
+Expr bitShiftExpr(const Node &node, Expr a, Expr b) {
+  Expr scale = loop::binary(loop::BinOp::Pow, constant(2, DType::F64), loop::cast(DType::F64, b));
+  Expr x = loop::cast(DType::F64, a);
+  Expr shifted = node.attrs.getString("direction", "") == "LEFT" ? x * scale : m(MathFn::Floor, x / scale);
+  return loop::cast(a->type, shifted);
+}
+
+Expr binaryExpr(const Node &node, Expr a, Expr b) {
+  const std::string &op = node.op;
+  using loop::BinOp;
+  if (op == "Add" || op == "Sum" || op == "Mean") return a + b; // Mean: divided by the caller
+  if (op == "Sub") return a - b;
+  if (op == "Mul") return a * b;
+  if (op == "Div") return a / b;
+  if (op == "Pow") return powExpr(a, b);
+  if (op == "Max") return loop::maxExpr(a, b);
+  if (op == "Min") return loop::minExpr(a, b);
+  if (op == "PRelu") return loop::select(loop::ltExpr(a, constant(0, a->type)), a * b, a);
+  if (op == "Mod") return modExpr(node, a, b);
+  if (op == "BitShift") return bitShiftExpr(node, a, b);
+  static const std::map<std::string, BinOp> kPredicates = {
+      {"And", BinOp::And},   {"Or", BinOp::Or},     {"Xor", BinOp::Ne},         {"Equal", BinOp::Eq},
+      {"Less", BinOp::Lt},   {"Greater", BinOp::Gt}, {"LessOrEqual", BinOp::Le}, {"GreaterOrEqual", BinOp::Ge}};
+  BinOp p = kPredicates.at(op);
+  if (p == BinOp::And || p == BinOp::Or) return loop::binary(p, a, b);
+  return loop::binary(p, numeric(a), numeric(b));
+}
+
+} // namespace
+
+bool isElementwiseOp(const std::string &op) { return kUnary.count(op) || kBinary.count(op); }
+
+StatusOr<Expr> Builder::elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput) {
+  if (kUnary.count(node.op)) return unaryExpr(*this, node, x);
+  if (!kBinary.count(node.op)) return unimplemented(node, "no elementwise description");
+  if (node.op == "BitShift" && !isUnsigned(dtypeOf(node.input(0)))) return unimplemented(node, "signed BitShift");
+  std::vector<Expr> operands;
+  for (size_t k = 0; k < node.inputs.size(); ++k) {
+    if (k == chainInput && x) {
+      operands.push_back(x);
+      continue;
+    }
+    TS_ASSIGN_OR_RETURN(Expr e, broadcastLoad(node.input(k), axes));
+    operands.push_back(e);
+  }
+  if (operands.empty()) return unimplemented(node, "no operands");
+  if (node.op == "Where") {
+    if (operands.size() != 3) return unimplemented(node, "Where takes three inputs");
+    return loop::select(operands[0], operands[1], operands[2]);
+  }
+  Expr acc = operands[0];
+  for (size_t k = 1; k < operands.size(); ++k) acc = binaryExpr(node, acc, operands[k]);
+  if (node.op == "Mean") acc = acc / constant(static_cast<double>(operands.size()), acc->type);
+  return acc;
+}
+
+} // namespace tessera::lower::detail

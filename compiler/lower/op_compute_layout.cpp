@@ -1,0 +1,301 @@
+//===- op_compute_layout.cpp - Data movement and index ops as stages -------------------===//
+//
+// Ops whose output element reads one input element at a computed index (Transpose,
+// DepthToSpace, SpaceToDepth, Tile, Expand, Gather, GatherElements, Pad, Trilu,
+// OneHot) and ops whose values follow from the index alone (Shape, Size, EyeLike,
+// ConstantOfShape, Range), plus CumSum as a masked reduction. Output shapes come from
+// the graph's static types, so shape operands (Tile's repeats, Expand's shape) need
+// not be constants; indices read at run time are wrapped and clamped in bounds.
+//
+//===----------------------------------------------------------------------===//
+#include <set>
+
+#include "compiler/graph/dtype_dispatch.h"
+#include "compiler/lower/op_compute_builder.h"
+
+namespace tessera::lower::detail {
+namespace {
+
+using Describe = StatusOr<loop::Stage> (*)(Builder &, const Node &);
+
+StatusOr<loop::Stage> describeTranspose(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  size_t rank = b.shapeOf(node.input(0)).size();
+  std::vector<int64_t> perm = node.attrs.getInts("perm");
+  if (perm.empty())
+    for (size_t d = rank; d-- > 0;) perm.push_back(static_cast<int64_t>(d));
+  if (perm.size() != rank || rank == 0) return unimplemented(node, "perm does not match the rank");
+  loop::Stage s = b.stageFor(b.output_);
+  std::vector<Expr> index(rank);
+  for (size_t d = 0; d < rank; ++d) index[normalizeAxis(perm[d], rank)] = loop::var(s.axes[d]);
+  s.body = loop::load(x.name, x.dtype, index);
+  return s;
+}
+
+/// An int64 vector of known values, selected by the stage's single axis.
+Expr valueTable(const std::vector<int64_t> &values, const Expr &at, DType type) {
+  Expr e = constant(static_cast<double>(values.empty() ? 0 : values.back()), type);
+  for (size_t k = values.size() - 1; k-- > 0 && !values.empty();)
+    e = loop::select(loop::binary(loop::BinOp::Eq, at, i(static_cast<int64_t>(k))), constant(static_cast<double>(values[k]), type), e);
+  return e;
+}
+
+StatusOr<loop::Stage> describeShape(Builder &b, const Node &node) {
+  const Shape &xs = b.shapeOf(node.input(0));
+  if (!b.graph_.typeOf(node.input(0)).isStatic()) return unimplemented(node, "dynamic input shape");
+  int64_t rank = static_cast<int64_t>(xs.size());
+  int64_t start = std::clamp(normalizeAxis(node.attrs.getInt("start", 0), rank), int64_t{0}, rank);
+  int64_t end = std::clamp(normalizeAxis(node.attrs.getInt("end", rank), rank), int64_t{0}, rank);
+  loop::Stage s = b.stageFor(b.output_);
+  if (node.op == "Size") {
+    s.body = constant(static_cast<double>(shapeElementCount(xs)), b.output_.dtype);
+    return s;
+  }
+  std::vector<int64_t> dims(xs.begin() + start, xs.begin() + std::max(start, end));
+  if (dims.empty()) return unimplemented(node, "empty shape slice");
+  s.body = valueTable(dims, loop::var(s.axes[0]), b.output_.dtype);
+  return s;
+}
+
+StatusOr<loop::Stage> describeTrilu(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  size_t rank = b.shapeOf(node.input(0)).size();
+  if (rank < 2) return unimplemented(node, "Trilu of rank below 2");
+  Expr k = i(0);
+  if (node.hasInput(1)) {
+    TS_ASSIGN_OR_RETURN(k, b.scalarLoad(node.input(1)));
+    k = loop::cast(DType::I64, k);
+  }
+  loop::Stage s = b.stageFor(b.output_);
+  Expr diagonal = loop::var(s.axes[rank - 1]) - loop::var(s.axes[rank - 2]);
+  Expr keep = node.attrs.getInt("upper", 1) ? loop::geExpr(diagonal, k) : loop::geExpr(k, diagonal);
+  s.body = loop::select(keep, loop::load(x.name, x.dtype, axisVars(s.axes)), constant(0, x.dtype));
+  return s;
+}
+
+StatusOr<loop::Stage> describeDepthSpace(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  int64_t bs = node.attrs.getInt("blocksize", 0);
+  if (xs.size() != 4 || bs < 1) return unimplemented(node, "NCHW input and a blocksize expected");
+  loop::Stage s = b.stageFor(b.output_);
+  Expr n = loop::var(s.axes[0]), c = loop::var(s.axes[1]), h = loop::var(s.axes[2]), w = loop::var(s.axes[3]);
+  if (node.op == "SpaceToDepth") {
+    Expr block = c / i(xs[1]);
+    s.body = loop::load(x.name, x.dtype, {n, c % i(xs[1]), h * i(bs) + block / i(bs), w * i(bs) + block % i(bs)});
+    return s;
+  }
+  int64_t oc = b.output_.shape[1];
+  Expr offset = (h % i(bs)) * i(bs) + w % i(bs);
+  Expr channel = node.attrs.getString("mode", "DCR") == "CRD" ? c * i(bs * bs) + offset : offset * i(oc) + c;
+  s.body = loop::load(x.name, x.dtype, {n, channel, h / i(bs), w / i(bs)});
+  return s;
+}
+
+/// Tile and Expand: the output shape is static, so the repeats/shape operand is not read.
+StatusOr<loop::Stage> describeRepeat(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  loop::Stage s = b.stageFor(b.output_);
+  if (node.op == "Expand") {
+    if (xs.size() > s.axes.size()) return unimplemented(node, "Expand to a lower rank");
+    TS_ASSIGN_OR_RETURN(s.body, b.broadcastLoad(node.input(0), s.axes));
+    return s;
+  }
+  if (xs.size() != s.axes.size()) return unimplemented(node, "Tile changes the rank");
+  std::vector<Expr> index;
+  for (size_t d = 0; d < xs.size(); ++d) index.push_back(loop::var(s.axes[d]) % i(xs[d]));
+  s.body = loop::load(x.name, x.dtype, index);
+  return s;
+}
+
+StatusOr<loop::Stage> describeGather(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer idx, b.param(node.input(1)));
+  const Shape &xs = b.shapeOf(node.input(0)), &is = b.shapeOf(node.input(1));
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", 0), xs.size());
+  if (axis < 0 || axis >= static_cast<int64_t>(xs.size())) return unimplemented(node, "axis out of range");
+  loop::Stage s = b.stageFor(b.output_);
+  if (node.op == "GatherElements") {
+    std::vector<Expr> index = axisVars(s.axes);
+    index[axis] = wrapIndex(loop::load(idx.name, idx.dtype, axisVars(s.axes)), xs[axis]);
+    s.body = loop::load(x.name, x.dtype, index);
+    return s;
+  }
+  size_t q = is.size();
+  std::vector<Expr> at;
+  for (size_t d = 0; d < q; ++d) at.push_back(loop::var(s.axes[axis + d]));
+  if (at.empty()) at.push_back(i(0));
+  std::vector<Expr> index;
+  for (int64_t d = 0; d < axis; ++d) index.push_back(loop::var(s.axes[d]));
+  index.push_back(wrapIndex(loop::load(idx.name, idx.dtype, at), xs[axis]));
+  for (size_t d = axis + 1; d < xs.size(); ++d) index.push_back(loop::var(s.axes[d + q - 1]));
+  s.body = loop::load(x.name, x.dtype, index);
+  return s;
+}
+
+/// The source index of output index `o` along a dimension of `n` elements padded by
+/// `before`, for Pad's reflect/edge modes; constant mode clamps and masks.
+Expr padSource(const std::string &mode, Expr o, int64_t before, int64_t n) {
+  Expr src = o - i(before);
+  if (mode == "reflect" && n > 1) {
+    src = loop::select(loop::ltExpr(src, i(0)), i(0) - src, src);
+    src = loop::select(loop::geExpr(src, i(n)), i(2 * (n - 1)) - src, src);
+  }
+  return clampIndex(src, n);
+}
+
+StatusOr<loop::Stage> describePad(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  size_t rank = xs.size();
+  std::vector<int64_t> pads = node.attrs.getInts("pads");
+  if (node.hasInput(1)) {
+    auto c = constantInts(b.graph_, node.input(1));
+    if (!c) return unimplemented(node, "pads is not a constant");
+    pads = *c;
+  }
+  std::vector<int64_t> axes;
+  if (node.hasInput(3)) {
+    auto c = constantInts(b.graph_, node.input(3));
+    if (!c) return unimplemented(node, "axes is not a constant");
+    axes = *c;
+  } else {
+    for (size_t d = 0; d < rank; ++d) axes.push_back(static_cast<int64_t>(d));
+  }
+  if (pads.size() != 2 * axes.size()) return unimplemented(node, "pads does not match the axes");
+  std::vector<int64_t> before(rank, 0);
+  for (size_t k = 0; k < axes.size(); ++k) before[normalizeAxis(axes[k], rank)] = pads[k];
+  std::string mode = node.attrs.getString("mode", "constant");
+  loop::Stage s = b.stageFor(b.output_);
+  std::vector<Expr> index;
+  Expr inside;
+  for (size_t d = 0; d < rank; ++d) {
+    Expr o = loop::var(s.axes[d]);
+    index.push_back(padSource(mode, o, before[d], xs[d]));
+    Expr in = loop::andExpr(loop::geExpr(o - i(before[d]), i(0)), loop::ltExpr(o - i(before[d]), i(xs[d])));
+    inside = inside ? loop::andExpr(inside, in) : in;
+  }
+  Expr value = loop::load(x.name, x.dtype, index);
+  if (mode != "constant" || !inside) {
+    s.body = value;
+    return s;
+  }
+  Expr fill = constant(node.attrs.getFloat("value", 0.0f), x.dtype);
+  if (node.hasInput(2)) {
+    TS_ASSIGN_OR_RETURN(fill, b.scalarLoad(node.input(2)));
+  }
+  s.body = loop::select(inside, value, fill);
+  return s;
+}
+
+StatusOr<loop::Stage> describeIndexOp(Builder &b, const Node &node) {
+  loop::Stage s = b.stageFor(b.output_);
+  DType t = b.output_.dtype;
+  if (node.op == "EyeLike") {
+    if (s.axes.size() != 2) return unimplemented(node, "EyeLike of rank other than 2");
+    Expr diagonal = loop::var(s.axes[1]) - loop::var(s.axes[0]);
+    s.body = loop::select(loop::binary(loop::BinOp::Eq, diagonal, i(node.attrs.getInt("k", 0))), constant(1, t), constant(0, t));
+    return s;
+  }
+  if (node.op == "ConstantOfShape") {
+    const Tensor *value = node.attrs.getTensor("value");
+    s.body = constant(value && value->elementCount() == 1 ? graph::loadAsDouble(value->dtype(), value->bytes(), 0) : 0.0, t);
+    return s;
+  }
+  // Range: start + i * delta.
+  TS_ASSIGN_OR_RETURN(Expr start, b.scalarLoad(node.input(0)));
+  TS_ASSIGN_OR_RETURN(Expr delta, b.scalarLoad(node.input(2)));
+  if (s.axes.size() != 1) return unimplemented(node, "Range of rank other than 1");
+  s.body = start + loop::cast(t, loop::var(s.axes[0])) * delta;
+  return s;
+}
+
+StatusOr<loop::Stage> describeOneHot(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer idx, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer values, b.param(node.input(2)));
+  loop::Stage s = b.stageFor(b.output_);
+  size_t rank = s.axes.size();
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", -1), rank);
+  if (axis < 0 || axis >= static_cast<int64_t>(rank) || values.dtype != b.output_.dtype)
+    return unimplemented(node, "axis out of range or values of another type");
+  int64_t depth = b.output_.shape[axis];
+  std::vector<Expr> at;
+  for (size_t d = 0; d < rank; ++d)
+    if (static_cast<int64_t>(d) != axis) at.push_back(loop::var(s.axes[d]));
+  if (at.empty()) at.push_back(i(0));
+  Expr index = loop::load(idx.name, idx.dtype, at);
+  if (!loop::isFloat(idx.dtype)) index = loop::cast(DType::F64, index);
+  index = loop::cast(DType::I64, loop::cast(DType::F64, index));
+  index = loop::select(loop::ltExpr(index, i(0)), index + i(depth), index);
+  Expr hit = loop::binary(loop::BinOp::Eq, index, loop::var(s.axes[axis]));
+  s.body = loop::select(hit, loop::load(values.name, values.dtype, {i(1)}), loop::load(values.name, values.dtype, {i(0)}));
+  return s;
+}
+
+StatusOr<loop::Stage> describeCumSum(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  auto axisValue = constantInts(b.graph_, node.input(1));
+  if (!axisValue || axisValue->size() != 1) return unimplemented(node, "axis is not a constant");
+  int64_t axis = normalizeAxis((*axisValue)[0], xs.size());
+  if (axis < 0 || axis >= static_cast<int64_t>(xs.size())) return unimplemented(node, "axis out of range");
+  loop::Stage s = b.stageFor(b.output_);
+  s.reduceAxes = {{"k", xs[axis]}};
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, x.dtype);
+  std::vector<Expr> index = axisVars(s.axes);
+  index[axis] = loop::var("k");
+  Expr k = loop::var("k"), o = loop::var(s.axes[axis]);
+  bool exclusive = node.attrs.getInt("exclusive", 0), reverse = node.attrs.getInt("reverse", 0);
+  Expr include = reverse ? (exclusive ? loop::ltExpr(o, k) : loop::geExpr(k, o)) : (exclusive ? loop::ltExpr(k, o) : loop::geExpr(o, k));
+  s.body = loop::select(include, loop::load(x.name, x.dtype, index), s.init);
+  return s;
+}
+
+/// Split: one stage per output, each reading its slice of the axis (offsets from the
+/// outputs' static shapes); the first output's stage is returned.
+StatusOr<loop::Stage> describeSplit(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  size_t rank = b.shapeOf(node.input(0)).size();
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", 0), rank);
+  if (axis < 0 || axis >= static_cast<int64_t>(rank)) return unimplemented(node, "axis out of range");
+  // The outputs' static shapes hold the sizes only when they are known at compile time.
+  if (node.hasInput(1) && !constantInts(b.graph_, node.input(1))) return unimplemented(node, "split is not a constant");
+  std::vector<loop::Stage> stages;
+  int64_t offset = 0;
+  for (const std::string &out : node.outputs) {
+    if (out.empty() || !b.graph_.typeOf(out).isStatic()) return unimplemented(node, "an output is absent or dynamic");
+    TS_ASSIGN_OR_RETURN(loop::Buffer o, b.param(out));
+    loop::Stage s = b.stageFor(o, strCat("s", stages.size(), "_"));
+    std::vector<Expr> index = axisVars(s.axes);
+    index[axis] = index[axis] + i(offset);
+    offset += b.shapeOf(out).size() == rank ? b.shapeOf(out)[axis] : 0;
+    s.body = loop::load(x.name, x.dtype, index);
+    stages.push_back(s);
+  }
+  for (size_t k = 1; k < stages.size(); ++k) b.func_.stages.push_back(stages[k]);
+  return stages[0];
+}
+
+const std::map<std::string, Describe> &layoutOps() {
+  static const std::map<std::string, Describe> ops = {
+      {"Transpose", describeTranspose},   {"Shape", describeShape},       {"Size", describeShape},
+      {"Trilu", describeTrilu},           {"DepthToSpace", describeDepthSpace}, {"SpaceToDepth", describeDepthSpace},
+      {"Tile", describeRepeat},           {"Expand", describeRepeat},     {"Gather", describeGather},
+      {"GatherElements", describeGather}, {"Pad", describePad},           {"EyeLike", describeIndexOp},
+      {"ConstantOfShape", describeIndexOp}, {"Range", describeIndexOp},   {"OneHot", describeOneHot},
+      {"CumSum", describeCumSum},         {"Split", describeSplit}};
+  return ops;
+}
+
+} // namespace
+
+bool isLayoutOp(const std::string &op) { return layoutOps().count(op) != 0; }
+
+StatusOr<loop::Stage> describeLayout(Builder &b, const Node &node) {
+  if (b.output_.elementCount() == 0) return unimplemented(node, "empty output");
+  return layoutOps().at(node.op)(b, node);
+}
+
+} // namespace tessera::lower::detail

@@ -1,0 +1,256 @@
+//===- op_compute_reduce.cpp - Reductions, arg-reductions and softmax as stages ---------===//
+//
+// ReduceSum/Mean/Max/Min/Prod/L1/L2/LogSum/LogSumExp/SumSquare (axes as an attribute
+// or a constant input, keepdims, noop_with_empty_axes), ArgMax/ArgMin (first or last
+// index), and Softmax/LogSoftmax/Hardmax (one axis, or every axis from it on for the
+// pre-13 opsets). Each is one reduction stage over the input, with a max (or sum)
+// stage before it where the result needs one.
+//
+//===----------------------------------------------------------------------===//
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "compiler/lower/op_compute_builder.h"
+
+namespace tessera::lower::detail {
+namespace {
+
+using loop::Combiner;
+using loop::MathFn;
+
+const std::set<std::string> kReduceOps = {"ReduceSum", "ReduceMean",      "ReduceMax", "ReduceMin",
+                                          "ReduceProd", "ReduceL1",       "ReduceL2",  "ReduceLogSum",
+                                          "ReduceLogSumExp", "ReduceSumSquare"};
+
+/// How the input's axes map to a reduction's output: the reduced ones read reduction
+/// variables `r<d>`, the kept ones the output axes.
+struct ReduceMap {
+  std::vector<bool> reduced;
+  bool keepdims = true;
+  std::vector<loop::ReduceAxis> reduceAxes;
+
+  /// The input index at an output point whose axes are `out`.
+  std::vector<Expr> inputIndex(const std::vector<std::string> &out) const {
+    std::vector<Expr> index;
+    size_t o = 0;
+    for (size_t d = 0; d < reduced.size(); ++d) {
+      if (reduced[d]) {
+        index.push_back(loop::var(strCat("r", d)));
+        if (keepdims) ++o;
+        continue;
+      }
+      index.push_back(loop::var(out[o++]));
+    }
+    return index;
+  }
+};
+
+ReduceMap makeMap(const Shape &in, const std::vector<bool> &reduced, bool keepdims) {
+  ReduceMap map{reduced, keepdims, {}};
+  for (size_t d = 0; d < in.size(); ++d)
+    if (reduced[d]) map.reduceAxes.push_back({strCat("r", d), in[d]});
+  return map;
+}
+
+/// The identity of `combiner` for `type`; ints use their range.
+Expr reduceInit(Combiner combiner, DType type) {
+  if (combiner == Combiner::Prod) return constant(1, type);
+  if (loop::isFloat(type)) return loop::combinerIdentity(combiner, type);
+  if (combiner == Combiner::Sum) return constant(0, type);
+  bool unsignedType = isUnsigned(type);
+  double lowest = unsignedType ? 0 : -std::ldexp(1.0, static_cast<int>(dtypeSize(type) * 8 - 1));
+  double highest = std::ldexp(1.0, static_cast<int>(dtypeSize(type) * 8 - (unsignedType ? 0 : 1))) - 1;
+  if (type == DType::I64) return loop::cast(type, i(combiner == Combiner::Max ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max()));
+  if (type == DType::U64) return loop::cast(type, i(combiner == Combiner::Max ? 0 : -1));
+  return constant(combiner == Combiner::Max ? lowest : highest, type);
+}
+
+StatusOr<std::vector<bool>> reducedAxes(const Builder &b, const Node &node, size_t rank, bool &noop) {
+  std::vector<int64_t> axes = node.attrs.getInts("axes");
+  if (!node.attrs.has("axes") && node.hasInput(1)) {
+    auto c = constantInts(b.graph_, node.input(1));
+    if (!c) return unimplemented(node, "axes is not a constant");
+    axes = *c;
+  }
+  noop = axes.empty() && node.attrs.getInt("noop_with_empty_axes", 0);
+  std::vector<bool> reduced(rank, axes.empty());
+  for (int64_t axis : axes) {
+    int64_t a = normalizeAxis(axis, rank);
+    if (a < 0 || a >= static_cast<int64_t>(rank)) return unimplemented(node, "axis out of range");
+    reduced[a] = true;
+  }
+  return reduced;
+}
+
+/// A stage reducing `x` with `map` into `out` (its axes are the output's).
+loop::Stage reduction(const loop::Buffer &out, const ReduceMap &map, Combiner combiner) {
+  loop::Stage s;
+  s.output = out;
+  s.axes = axisNames(out.shape.size(), "o");
+  s.reduceAxes = map.reduceAxes;
+  s.combiner = combiner;
+  s.init = reduceInit(combiner, out.dtype);
+  return s;
+}
+
+/// The count of reduced elements, as `type`.
+Expr reducedCount(const ReduceMap &map, DType type) {
+  int64_t n = 1;
+  for (const loop::ReduceAxis &r : map.reduceAxes) n *= r.extent;
+  return constant(static_cast<double>(n), type);
+}
+
+/// The keepdims shape of a reduction (reduced axes as 1).
+Shape keptShape(const Shape &in, const std::vector<bool> &reduced) {
+  Shape s = in;
+  for (size_t d = 0; d < s.size(); ++d)
+    if (reduced[d]) s[d] = 1;
+  return s;
+}
+
+/// `buffer` (of keepdims shape) read at the output point of a stage with `map`'s layout.
+Expr keptLoad(const loop::Buffer &buffer, const ReduceMap &map, const std::vector<std::string> &out) {
+  std::vector<Expr> index;
+  size_t o = 0;
+  for (size_t d = 0; d < map.reduced.size(); ++d) {
+    if (map.reduced[d]) {
+      index.push_back(i(0));
+      if (map.keepdims) ++o;
+      continue;
+    }
+    index.push_back(loop::var(out[o++]));
+  }
+  return loop::load(buffer.name, buffer.dtype, index);
+}
+
+/// A max (or min) over `map` into a keepdims temporary, pushed as a stage of `b`.
+loop::Buffer extremumTemp(Builder &b, const loop::Buffer &x, const ReduceMap &map, Combiner combiner, const std::string &name) {
+  loop::Buffer m = b.temp(name, keptShape(x.shape, map.reduced), x.dtype);
+  ReduceMap kept = map;
+  kept.keepdims = true;
+  loop::Stage s = reduction(m, kept, combiner);
+  s.body = loop::load(x.name, x.dtype, kept.inputIndex(s.axes));
+  b.func_.stages.push_back(s);
+  return m;
+}
+
+} // namespace
+
+bool isReduceOp(const std::string &op) { return kReduceOps.count(op) != 0; }
+
+StatusOr<loop::Stage> describeReduce(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  bool noop = false;
+  TS_ASSIGN_OR_RETURN(std::vector<bool> reduced, reducedAxes(b, node, xs.size(), noop));
+  if (noop) {
+    loop::Stage s = b.stageFor(b.output_);
+    s.body = loop::load(x.name, x.dtype, axisVars(s.axes));
+    return s;
+  }
+  if (xs.empty()) return unimplemented(node, "reduction of a scalar");
+  ReduceMap map = makeMap(xs, reduced, node.attrs.getInt("keepdims", 1) != 0);
+  const std::string &op = node.op;
+  DType t = x.dtype;
+  bool floatOnly = op == "ReduceL2" || op == "ReduceLogSum" || op == "ReduceLogSumExp";
+  if (t != b.output_.dtype || (floatOnly && !loop::isFloat(t)) || t == DType::Bool)
+    return unimplemented(node, strCat("no description for ", dtypeName(t), " elements"));
+  Combiner combiner = op == "ReduceMax" ? Combiner::Max : op == "ReduceMin" ? Combiner::Min
+                    : op == "ReduceProd" ? Combiner::Prod : Combiner::Sum;
+  loop::Buffer peak;
+  if (op == "ReduceLogSumExp") peak = extremumTemp(b, x, map, Combiner::Max, "peak");
+  loop::Stage s = reduction(b.output_, map, combiner);
+  Expr v = loop::load(x.name, t, map.inputIndex(s.axes));
+  if (op == "ReduceSumSquare" || op == "ReduceL2") v = v * v;
+  if (op == "ReduceL1") v = loop::isFloat(t) ? loop::math(MathFn::Abs, v) : loop::select(loop::ltExpr(v, constant(0, t)), constant(0, t) - v, v);
+  if (op == "ReduceLogSumExp") {
+    // A peak of -inf (all elements -inf, or none) would make x - peak NaN.
+    Expr p = keptLoad(peak, map, s.axes);
+    Expr finite = loop::select(loop::binary(loop::BinOp::Eq, p, constant(-INFINITY, t)), constant(0, t), p);
+    v = loop::math(MathFn::Exp, v - finite);
+    s.body = v;
+    s.epilogue = loop::math(MathFn::Log, s.accumulated()) + finite;
+    return s;
+  }
+  s.body = v;
+  if (op == "ReduceMean") s.epilogue = s.accumulated() / reducedCount(map, t);
+  if (op == "ReduceL2") s.epilogue = loop::math(MathFn::Sqrt, s.accumulated());
+  if (op == "ReduceLogSum") s.epilogue = loop::math(MathFn::Log, s.accumulated());
+  return s;
+}
+
+StatusOr<loop::Stage> describeArgReduce(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  if (xs.empty() || x.dtype == DType::Bool) return unimplemented(node, "arg-reduction of a scalar or bools");
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", 0), xs.size());
+  if (axis < 0 || axis >= static_cast<int64_t>(xs.size())) return unimplemented(node, "axis out of range");
+  std::vector<bool> reduced(xs.size(), false);
+  reduced[axis] = true;
+  ReduceMap map = makeMap(xs, reduced, node.attrs.getInt("keepdims", 1) != 0);
+  bool isMax = node.op == "ArgMax", last = node.attrs.getInt("select_last_index", 0) != 0;
+  loop::Buffer peak = extremumTemp(b, x, map, isMax ? Combiner::Max : Combiner::Min, "peak");
+  // The first (smallest) or last (largest) index holding the extremum.
+  loop::Stage s = reduction(b.output_, map, last ? Combiner::Max : Combiner::Min);
+  Expr hit = loop::binary(loop::BinOp::Eq, loop::load(x.name, x.dtype, map.inputIndex(s.axes)), keptLoad(peak, map, s.axes));
+  Expr index = loop::var(strCat("r", axis));
+  s.init = constant(last ? -1 : static_cast<double>(xs[axis]), b.output_.dtype);
+  s.body = loop::select(hit, loop::cast(b.output_.dtype, index), s.init);
+  return s;
+}
+
+StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  if (xs.empty() || !loop::isFloat(x.dtype)) return unimplemented(node, "softmax of a scalar or non-float tensor");
+  bool legacy = node.attrs.getInt("coerce_2d", 0) != 0;
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", legacy ? 1 : -1), xs.size());
+  if (axis < 0 || axis >= static_cast<int64_t>(xs.size())) return unimplemented(node, "axis out of range");
+  std::vector<bool> reduced(xs.size(), false);
+  for (size_t d = axis; d < (legacy ? xs.size() : static_cast<size_t>(axis) + 1); ++d) reduced[d] = true;
+  ReduceMap map = makeMap(xs, reduced, /*keepdims=*/true);
+  DType t = x.dtype;
+  loop::Buffer peak = extremumTemp(b, x, map, Combiner::Max, "peak");
+  loop::Stage out = b.stageFor(b.output_);
+  Expr xv = loop::load(x.name, t, axisVars(out.axes));
+  // Output axes are the input's; the kept buffers read 0 on the reduced ones.
+  auto kept = [&](const loop::Buffer &buffer) {
+    std::vector<Expr> index;
+    for (size_t d = 0; d < xs.size(); ++d) index.push_back(reduced[d] ? i(0) : loop::var(out.axes[d]));
+    return loop::load(buffer.name, buffer.dtype, index);
+  };
+  if (node.op == "Hardmax") {
+    // 1 at the first index of the maximum (row-major over the reduced axes).
+    loop::Buffer first = b.temp("first", peak.shape, DType::I64);
+    loop::Stage s = reduction(first, map, Combiner::Min);
+    Expr flat = i(0);
+    for (size_t d = 0; d < xs.size(); ++d)
+      if (reduced[d]) flat = flat * i(xs[d]) + loop::var(strCat("r", d));
+    s.init = i(std::numeric_limits<int32_t>::max());
+    std::vector<Expr> peakIndex;
+    for (size_t d = 0; d < xs.size(); ++d) peakIndex.push_back(reduced[d] ? i(0) : loop::var(s.axes[d]));
+    s.body = loop::select(loop::binary(loop::BinOp::Eq, loop::load(x.name, t, map.inputIndex(s.axes)),
+                                       loop::load(peak.name, t, peakIndex)), flat, s.init);
+    b.func_.stages.push_back(s);
+    Expr here = i(0);
+    for (size_t d = 0; d < xs.size(); ++d)
+      if (reduced[d]) here = here * i(xs[d]) + loop::var(out.axes[d]);
+    out.body = loop::select(loop::binary(loop::BinOp::Eq, kept(first), here), constant(1, t), constant(0, t));
+    return out;
+  }
+  loop::Buffer sum = b.temp("sum", peak.shape, t);
+  loop::Stage s = reduction(sum, map, Combiner::Sum);
+  std::vector<Expr> peakIndex;
+  for (size_t d = 0; d < xs.size(); ++d) peakIndex.push_back(reduced[d] ? i(0) : loop::var(s.axes[d]));
+  s.body = loop::math(MathFn::Exp, loop::load(x.name, t, map.inputIndex(s.axes)) - loop::load(peak.name, t, peakIndex));
+  b.func_.stages.push_back(s);
+  Expr shifted = xv - kept(peak);
+  if (node.op == "LogSoftmax")
+    out.body = shifted - loop::math(MathFn::Log, kept(sum));
+  else
+    out.body = loop::math(MathFn::Exp, shifted) / kept(sum);
+  return out;
+}
+
+} // namespace tessera::lower::detail
