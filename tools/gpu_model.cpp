@@ -41,6 +41,10 @@ Status addKernel(const graph::Graph &graph, const exec::Step &step, const NvptxC
   lower::GpuScheduleParams params;
   params.threadsPerBlock = args.threadsPerBlock;
   TS_ASSIGN_OR_RETURN(lower::GpuProgram program, lower::lowerForGpu(description.func, params));
+  // Emitted alone first, so a kernel NVPTX cannot lower (an f64 exp) is listed, not fatal.
+  llvm::LLVMContext context;
+  std::vector<codegen::PtxKernel> kernels;
+  TS_RETURN_IF_ERROR(codegen::emitNvptxModule(program.module, context, step.kernel, kernels).status());
   for (loop::Func &f : program.module.funcs) {
     plan.bindings[f.name] = describeBindings(program, description.params);
     plan.module.funcs.push_back(std::move(f));

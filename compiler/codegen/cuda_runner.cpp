@@ -44,12 +44,13 @@ constexpr int kCudaSuccess = 0;
 constexpr int kCudaErrorNoDevice = 100;
 constexpr int kComputeCapabilityMajor = 75, kComputeCapabilityMinor = 76;
 
-/// Resolves `name` (or its versioned `name_v2`) into `fn`.
-template <typename Fn> Status resolve(CudaDriver &d, Fn &fn, const std::string &name) {
-  void *symbol = ::dlsym(d.library, (name + "_v2").c_str());
-  if (!symbol) symbol = ::dlsym(d.library, name.c_str());
-  if (!symbol) return absl::UnavailableError(strCat("libcuda.so.1 lacks ", name));
-  fn = reinterpret_cast<Fn>(symbol);
+/// Resolves `symbol` into `fn`. The names are explicit: some entry points exist in
+/// several versions with different signatures (cuMemAlloc_v2 is the 64-bit one;
+/// cuCtxSynchronize_v2 takes a context).
+template <typename Fn> Status resolve(CudaDriver &d, Fn &fn, const char *symbol) {
+  void *address = ::dlsym(d.library, symbol);
+  if (!address) return absl::UnavailableError(strCat("libcuda.so.1 lacks ", symbol));
+  fn = reinterpret_cast<Fn>(address);
   return absl::OkStatus();
 }
 
@@ -57,25 +58,25 @@ StatusOr<std::unique_ptr<CudaDriver>> loadDriver() {
   auto d = std::make_unique<CudaDriver>();
   d->library = ::dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!d->library) return absl::UnavailableError(strCat("libcuda.so.1 not found: ", ::dlerror()));
-#define TESSERA_RESOLVE(fn) TS_RETURN_IF_ERROR(resolve(*d, d->fn, #fn))
-  TESSERA_RESOLVE(cuInit);
-  TESSERA_RESOLVE(cuDeviceGetCount);
-  TESSERA_RESOLVE(cuDeviceGet);
-  TESSERA_RESOLVE(cuDeviceGetName);
-  TESSERA_RESOLVE(cuDeviceGetAttribute);
-  TESSERA_RESOLVE(cuDevicePrimaryCtxRetain);
-  TESSERA_RESOLVE(cuDevicePrimaryCtxRelease);
-  TESSERA_RESOLVE(cuCtxSetCurrent);
-  TESSERA_RESOLVE(cuCtxSynchronize);
-  TESSERA_RESOLVE(cuModuleLoadData);
-  TESSERA_RESOLVE(cuModuleUnload);
-  TESSERA_RESOLVE(cuModuleGetFunction);
-  TESSERA_RESOLVE(cuMemAlloc);
-  TESSERA_RESOLVE(cuMemFree);
-  TESSERA_RESOLVE(cuMemcpyHtoD);
-  TESSERA_RESOLVE(cuMemcpyDtoH);
-  TESSERA_RESOLVE(cuLaunchKernel);
-  TESSERA_RESOLVE(cuGetErrorString);
+#define TESSERA_RESOLVE(fn, symbol) TS_RETURN_IF_ERROR(resolve(*d, d->fn, symbol))
+  TESSERA_RESOLVE(cuInit, "cuInit");
+  TESSERA_RESOLVE(cuDeviceGetCount, "cuDeviceGetCount");
+  TESSERA_RESOLVE(cuDeviceGet, "cuDeviceGet");
+  TESSERA_RESOLVE(cuDeviceGetName, "cuDeviceGetName");
+  TESSERA_RESOLVE(cuDeviceGetAttribute, "cuDeviceGetAttribute");
+  TESSERA_RESOLVE(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
+  TESSERA_RESOLVE(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
+  TESSERA_RESOLVE(cuCtxSetCurrent, "cuCtxSetCurrent");
+  TESSERA_RESOLVE(cuCtxSynchronize, "cuCtxSynchronize");
+  TESSERA_RESOLVE(cuModuleLoadData, "cuModuleLoadData");
+  TESSERA_RESOLVE(cuModuleUnload, "cuModuleUnload");
+  TESSERA_RESOLVE(cuModuleGetFunction, "cuModuleGetFunction");
+  TESSERA_RESOLVE(cuMemAlloc, "cuMemAlloc_v2");
+  TESSERA_RESOLVE(cuMemFree, "cuMemFree_v2");
+  TESSERA_RESOLVE(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
+  TESSERA_RESOLVE(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
+  TESSERA_RESOLVE(cuLaunchKernel, "cuLaunchKernel");
+  TESSERA_RESOLVE(cuGetErrorString, "cuGetErrorString");
 #undef TESSERA_RESOLVE
   return d;
 }

@@ -55,7 +55,10 @@ TEST(CudaRunner, GpuKernelsMatchTheCpu) {
   }
   for (const testing::TestKernel &k : testing::allKernels()) {
     lower::GpuProgram program = testing::gpuProgram(k);
+    // PTX for an older architecture runs on newer GPUs (the driver JIT-compiles it):
+    // the fallback for a device LLVM 19 does not know yet.
     auto ptx = compileToPtx(program.module, (*runner)->arch());
+    if (!ptx.ok()) ptx = compileToPtx(program.module, "sm_90");
     ASSERT_TRUE(ptx.ok()) << ptx.status();
     ASSERT_TRUE((*runner)->load(*ptx).ok());
     std::vector<Tensor> gpu = bindParams(k, program.params);
