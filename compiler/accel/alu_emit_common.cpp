@@ -1,11 +1,27 @@
 //===- alu_emit_common.cpp - Tokens, constants and epilogues of the ALU layers ---------===//
 #include "compiler/accel/alu_emit_common.h"
 
+#include "compiler/accel/layouts.h"
+
 namespace tessera::accel {
 
 using isa::AluOp;
 using isa::Buffer;
 using isa::Field;
+
+Status checkActivationTensor(const ProgramBuilder &builder, const std::string &layer, const std::string &name,
+                             const Shape &nchw, int64_t blockOffset) {
+  const isa::TensorInfo *tensor = builder.findTensor(name);
+  if (!tensor) return invalidInput("%s: tensor '%s' is not in the program", layer, name);
+  const Shape &s = tensor->shape;
+  int64_t block = builder.config().block_out, blocks = ceilDiv(nchw[1], block);
+  bool fits = tensor->dtype == DType::I8 && s.size() == 4 && s[1] * s[2] == nchw[2] * nchw[3] && s[3] == block &&
+              blockOffset >= 0 && blockOffset + blocks <= s[0];
+  if (!fits)
+    return invalidInput("%s: tensor '%s' %s %s cannot hold %d channel blocks of %dx%d from block %d", layer, name,
+                        dtypeName(tensor->dtype), shapeToString(s), blocks, nchw[2], nchw[3], blockOffset);
+  return absl::OkStatus();
+}
 
 void emitLayerSync(ProgramBuilder &builder, LayerPosition position) {
   if (position != LayerPosition::afterLayer) return;

@@ -30,6 +30,11 @@
 
 namespace tessera::accel {
 
+/// The DRAM tensor `name` must be blocked [CB][H][W][block_out] int8 (any split of the
+/// H*W plane) with room for `channels` channels from channel block `blockOffset`.
+Status checkActivationTensor(const ProgramBuilder &builder, const std::string &layer, const std::string &name,
+                             const Shape &nchw, int64_t blockOffset);
+
 /// A layer after another: the compute no-op popping the store->compute token.
 void emitLayerSync(ProgramBuilder &builder, LayerPosition position);
 

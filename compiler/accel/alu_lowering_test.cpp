@@ -422,6 +422,43 @@ TEST(RtlCycles, SmallAluLayersEqualSystemc) {
   }
 }
 
+// A Concat written in place: a QClip fills channel block 0 of "cat", a QMaxPool blocks
+// 1-2; both slices equal the interpreter's outputs, and a slice past the end is rejected.
+TEST(ChainedLowering, LayersWriteChannelSlicesOfAConcat) {
+  std::mt19937_64 rng(50);
+  isa::HardwareConfig config = loadConfig("default");
+  Case clip, pool = poolCase("QMaxPool", {1, 32, 8, 8}, 2, 2, 0, false, 51);
+  clip.input("a", {1, 16, 4, 4}, rng);
+  clip.node("QClip", {"a"}, "y").attrs.set("clip", graph::Ints{-50, 50});
+  auto clipValues = evaluateReference(clip), poolValues = evaluateReference(pool);
+  ASSERT_TRUE(clipValues.ok() && poolValues.ok());
+  ProgramBuilder builder(config);
+  Tensor a = *packActivation(clip.inputs["a"], 16), x = *packActivation(pool.inputs["x"], 16);
+  builder.addTensor("a", isa::TensorKind::input, a.dtype(), a.shape());
+  builder.addTensor("x", isa::TensorKind::input, x.dtype(), x.shape());
+  builder.addTensor("cat", isa::TensorKind::output, DType::I8, {3, 4, 4, 16});
+  auto clipLayer = eltwiseLayerFromNode(clip.graph, clip.graph.nodes[0]);
+  auto poolLayer = poolLayerFromNode(pool.graph, pool.graph.nodes[0]);
+  ASSERT_TRUE(clipLayer.ok() && poolLayer.ok());
+  ASSERT_TRUE(emitEltwise(builder, *clipLayer, EltwiseTiling{16, 2}, "a", "", "cat", LayerPosition::first, 0).ok());
+  ASSERT_TRUE(emitPool(builder, *poolLayer, PoolTiling{1, 2, 2}, "x", "cat", LayerPosition::afterLayer, 1).ok());
+  Status overflow = emitPool(builder, *poolLayer, PoolTiling{1, 2, 2}, "x", "cat", LayerPosition::afterLayer, 2);
+  EXPECT_NE(overflow.message().find("cannot hold 2 channel blocks of 4x4 from block 2"), std::string::npos) << overflow;
+  auto program = builder.finish(/*popStore=*/true);
+  ASSERT_TRUE(program.ok()) << program.status();
+  auto dram = sim::buildDramImage(*program, config);
+  ASSERT_TRUE(dram.ok());
+  std::memcpy(dram->data() + program->findTensor("a")->dramOffset, a.bytes(), a.byteSize());
+  std::memcpy(dram->data() + program->findTensor("x")->dramOffset, x.bytes(), x.byteSize());
+  ASSERT_TRUE(sim::runFunctional(*program, config, *dram).ok());
+  Tensor cat(DType::I8, {3, 4, 4, 16});
+  std::memcpy(cat.bytes(), dram->data() + program->findTensor("cat")->dramOffset, cat.byteSize());
+  Tensor got = *unpackActivation(cat, 48);
+  const Tensor &first = (*clipValues)["y"], &second = (*poolValues)["y"];
+  EXPECT_EQ(std::memcmp(got.bytes(), first.bytes(), first.byteSize()), 0);
+  EXPECT_EQ(std::memcmp(got.bytes() + first.byteSize(), second.bytes(), second.byteSize()), 0);
+}
+
 std::string errorOf(Case &c) {
   for (graph::Node &node : c.graph.nodes) {
     if (node.op == "QMaxPool" || node.op == "QAveragePool") return std::string(poolLayerFromNode(c.graph, node).status().message());

@@ -19,6 +19,7 @@ struct EltwisePlan {
   const EltwiseLayer &layer;
   EltwiseTiling tiling;
   int64_t total, tiles, constRow;
+  int64_t outputOffset; ///< entries before the layer's first block in the output
 
   int64_t regionA(int64_t v) const { return v * layer.operands() * tiling.entries; }
   int64_t regionB(int64_t v) const { return regionA(v) + tiling.entries; }
@@ -82,7 +83,8 @@ TileParts eltwiseParts(ProgramBuilder &builder, const EltwisePlan &plan, const s
   };
   parts.stores = [&builder, &plan, output](int64_t t) {
     int64_t v = t % plan.tiling.virtualThreads, first = t * plan.tiling.entries, n = tileEntries(plan, t);
-    size_t store = builder.emit(makeStore(plan.regionA(v), builder.entryAddress(output, Buffer::out) + first, 1, n, n));
+    int64_t dram = builder.entryAddress(output, Buffer::out) + plan.outputOffset + first;
+    size_t store = builder.emit(makeStore(plan.regionA(v), dram, 1, n, n));
     return InstructionRange{store, store};
   };
   return parts;
@@ -91,10 +93,14 @@ TileParts eltwiseParts(ProgramBuilder &builder, const EltwisePlan &plan, const s
 } // namespace
 
 Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const EltwiseTiling &tiling, const std::string &a,
-                   const std::string &b, const std::string &output, LayerPosition position) {
+                   const std::string &b, const std::string &output, LayerPosition position, int64_t outputBlockOffset) {
   const isa::HardwareConfig &config = builder.config();
   TS_RETURN_IF_ERROR(checkEltwiseTiling(layer, tiling, config));
-  EltwisePlan plan{layer, tiling, eltwiseEntries(layer, config), 0, 0};
+  Shape shape = {1, layer.channels, layer.height, layer.width};
+  TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, a, shape, 0));
+  if (layer.operands() == 2) TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, b, shape, 0));
+  TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, output, shape, outputBlockOffset));
+  EltwisePlan plan{layer, tiling, eltwiseEntries(layer, config), 0, 0, outputBlockOffset * layer.height * layer.width};
   plan.tiles = ceilDiv(plan.total, tiling.entries);
   if (layer.epilogue.needsRequantRow()) plan.constRow = tiling.virtualThreads * layer.operands() * tiling.entries;
   builder.beginSegment(layer.name, segmentOpOf(layer.op));

@@ -26,7 +26,10 @@ namespace tessera::accel {
 /// QClip) and writing `output`, all blocked [ceil(C/block_out)][H][W][block_out] int8.
 /// Adds "<layer>.constants" when the requant needs a register row. On return the store
 /// unit has pushed one token toward compute for whatever follows (see conv_emitter.h).
+/// `outputBlockOffset` writes the channel blocks into `output` from that block on (a
+/// Concat written in place); the tensors' shapes are checked.
 Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const EltwiseTiling &tiling, const std::string &a,
-                   const std::string &b, const std::string &output, LayerPosition position);
+                   const std::string &b, const std::string &output, LayerPosition position,
+                   int64_t outputBlockOffset = 0);
 
 } // namespace tessera::accel

@@ -23,6 +23,7 @@ struct PoolPlan {
   PoolTiling tiling;
   PoolFootprint f;
   int64_t rowTiles, tiles, constRow;
+  int64_t outputBlockOffset;
 
   int64_t in(int64_t v, int64_t b) const { return v * f.slot + b * f.inRegion; }
   int64_t out(int64_t v, int64_t b) const { return v * f.slot + tiling.blocks * f.inRegion + b * f.outRegion; }
@@ -166,7 +167,7 @@ TileParts poolParts(ProgramBuilder &builder, const PoolPlan &plan, const std::st
     int64_t base = builder.entryAddress(output, Buffer::out), count = tile.outRows * l.outWidth;
     InstructionRange stores{0, 0};
     for (int64_t b = 0; b < tile.blocks; ++b) {
-      int64_t dram = base + ((tile.block0 + b) * l.outHeight + tile.outRow0) * l.outWidth;
+      int64_t dram = base + ((plan.outputBlockOffset + tile.block0 + b) * l.outHeight + tile.outRow0) * l.outWidth;
       stores.second = builder.emit(makeStore(plan.out(tile.thread, b), dram, 1, count, count));
       if (b == 0) stores.first = stores.second;
     }
@@ -178,10 +179,13 @@ TileParts poolParts(ProgramBuilder &builder, const PoolPlan &plan, const std::st
 } // namespace
 
 Status emitPool(ProgramBuilder &builder, const PoolLayer &layer, const PoolTiling &tiling, const std::string &input,
-                const std::string &output, LayerPosition position) {
+                const std::string &output, LayerPosition position, int64_t outputBlockOffset) {
   const isa::HardwareConfig &config = builder.config();
   TS_RETURN_IF_ERROR(checkPoolTiling(layer, tiling, config));
-  PoolPlan plan{layer, tiling, poolFootprint(layer, tiling, config), 0, 0, 0};
+  TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, input, {1, layer.channels, layer.height, layer.width}, 0));
+  TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, output, {1, layer.channels, layer.outHeight, layer.outWidth},
+                                           outputBlockOffset));
+  PoolPlan plan{layer, tiling, poolFootprint(layer, tiling, config), 0, 0, 0, outputBlockOffset};
   plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
   plan.tiles = plan.rowTiles * ceilDiv(plan.f.blocksTotal, tiling.blocks);
   if (layer.epilogue.needsRequantRow()) plan.constRow = tiling.virtualThreads * plan.f.slot;
@@ -201,6 +205,7 @@ struct GlobalPlan {
   const GlobalPoolLayer &layer;
   GlobalPoolTiling tiling;
   int64_t plane, blocksTotal, tiles, constRow;
+  int64_t outputBlockOffset;
 
   int64_t in(int64_t v) const { return v * tiling.blocks * (plane + 1); }
   int64_t out(int64_t v) const { return in(v) + tiling.blocks * plane; }
@@ -232,7 +237,7 @@ TileParts globalParts(ProgramBuilder &builder, const GlobalPlan &plan, const std
   };
   parts.stores = [&builder, &plan, output](int64_t t) {
     int64_t v = t % plan.tiling.virtualThreads, blocks = blocksOf(plan, t);
-    int64_t dram = builder.entryAddress(output, Buffer::out) + t * plan.tiling.blocks;
+    int64_t dram = builder.entryAddress(output, Buffer::out) + plan.outputBlockOffset + t * plan.tiling.blocks;
     size_t store = builder.emit(makeStore(plan.out(v), dram, 1, blocks, blocks));
     return InstructionRange{store, store};
   };
@@ -242,10 +247,14 @@ TileParts globalParts(ProgramBuilder &builder, const GlobalPlan &plan, const std
 } // namespace
 
 Status emitGlobalPool(ProgramBuilder &builder, const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
-                      const std::string &input, const std::string &output, LayerPosition position) {
+                      const std::string &input, const std::string &output, LayerPosition position,
+                      int64_t outputBlockOffset) {
   const isa::HardwareConfig &config = builder.config();
   TS_RETURN_IF_ERROR(checkGlobalPoolTiling(layer, tiling, config));
-  GlobalPlan plan{layer, tiling, layer.height * layer.width, ceilDiv(layer.channels, config.block_out), 0, 0};
+  TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, input, {1, layer.channels, layer.height, layer.width}, 0));
+  TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, output, {1, layer.channels, 1, 1}, outputBlockOffset));
+  GlobalPlan plan{layer, tiling, layer.height * layer.width, ceilDiv(layer.channels, config.block_out), 0, 0,
+                  outputBlockOffset};
   plan.tiles = ceilDiv(plan.blocksTotal, tiling.blocks);
   if (layer.epilogue.needsRequantRow()) plan.constRow = plan.in(tiling.virtualThreads);
   builder.beginSegment(layer.name, "global_avgpool");

@@ -38,12 +38,14 @@ namespace tessera::accel {
 
 /// Emits `layer`: reads `input` blocked [ceil(C/block_out)][H][W][block_out] int8, writes
 /// `output` blocked [ceil(C/block_out)][OH][OW][block_out]. See conv_emitter.h for the
-/// token left for whatever follows.
+/// token left for whatever follows. `outputBlockOffset` writes the channel blocks into
+/// `output` from that block on (a Concat written in place); the tensors' shapes are checked.
 Status emitPool(ProgramBuilder &builder, const PoolLayer &layer, const PoolTiling &tiling, const std::string &input,
-                const std::string &output, LayerPosition position);
+                const std::string &output, LayerPosition position, int64_t outputBlockOffset = 0);
 
 /// Emits `layer`: output blocked [ceil(C/block_out)][1][1][block_out].
 Status emitGlobalPool(ProgramBuilder &builder, const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
-                      const std::string &input, const std::string &output, LayerPosition position);
+                      const std::string &input, const std::string &output, LayerPosition position,
+                      int64_t outputBlockOffset = 0);
 
 } // namespace tessera::accel
