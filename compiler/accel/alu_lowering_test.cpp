@@ -306,6 +306,52 @@ TEST(PoolLowering, GlobalAveragePool) {
   expectBitExact(odd, "default", Forced{{}, {}, GlobalPoolTiling{1, 2}}, 4);
 }
 
+// Random window pools: kernel 1-4, stride 1-3, dilation 1-2, padding below the kernel,
+// ceil_mode, 1-40 channels, planes 3-20, max and average, default and small configs.
+TEST(PoolLowering, RandomWindows) {
+  std::mt19937_64 rng(60);
+  int compiled = 0;
+  for (int i = 0; i < 40; ++i) {
+    int64_t kernel = 1 + int64_t(rng() % 4), stride = 1 + int64_t(rng() % 3), dilation = 1 + int64_t(rng() % 2);
+    int64_t pad = int64_t(rng() % uint64_t(kernel)), channels = 1 + int64_t(rng() % 40);
+    Shape shape = {1, channels, 3 + int64_t(rng() % 18), 3 + int64_t(rng() % 18)};
+    bool ceil = rng() % 2 == 0, max = rng() % 2 == 0;
+    Case c = poolCase(max ? "QMaxPool" : "QAveragePool", shape, kernel, stride, pad, ceil, 100 + uint64_t(i));
+    c.graph.nodes[0].attrs.set("dilations", graph::Ints{dilation, dilation});
+    if (!evaluateReference(c).ok()) continue; // a window geometry ONNX rejects
+    SCOPED_TRACE(absl::StrFormat("%s %s k=%d s=%d d=%d p=%d ceil=%d", c.graph.nodes[0].op, shapeToString(shape), kernel,
+                                 stride, dilation, pad, ceil));
+    expectBitExact(c, i % 3 == 0 ? "small" : "default", {}, 1);
+    ++compiled;
+  }
+  EXPECT_GT(compiled, 30);
+}
+
+// Random elementwise layers: every op, 1-40 channels, planes 1-20, random multipliers,
+// requant (sometimes a power of two) and clip.
+TEST(EltwiseLowering, RandomShapesAndAttributes) {
+  std::mt19937_64 rng(61);
+  const char *ops[] = {"QAdd", "QMax", "QMin", "QClip"};
+  for (int i = 0; i < 24; ++i) {
+    Shape shape = {1, 1 + int64_t(rng() % 40), 1 + int64_t(rng() % 20), 1 + int64_t(rng() % 20)};
+    std::string op = ops[i % 4];
+    Case c;
+    c.input("a", shape, rng);
+    if (op != "QClip") c.input("b", shape, rng);
+    graph::Node &node = c.node(op, op == "QClip" ? std::vector<std::string>{"a"} : std::vector<std::string>{"a", "b"}, "y");
+    if (op == "QAdd") {
+      node.attrs.set("mul_a", int64_t(rng() % 32768) - 16384);
+      node.attrs.set("mul_b", int64_t(rng() % 32768) - 16384);
+    }
+    if (op == "QAdd" || rng() % 2 == 0) setRequant(node, op == "QAdd" ? 15 : 0, rng);
+    if (op == "QAdd" && rng() % 3 == 0) node.attrs.set("requant_multiplier", graph::Ints{int64_t(1) << (rng() % 20)});
+    int64_t lo = int64_t(rng() % 100) - 100;
+    if (op == "QClip" || rng() % 2 == 0) node.attrs.set("clip", graph::Ints{lo, lo + 1 + int64_t(rng() % 120)});
+    SCOPED_TRACE(absl::StrFormat("%s %s", op, shapeToString(shape)));
+    expectBitExact(c, i % 3 == 0 ? "small" : "default", {}, 1);
+  }
+}
+
 TEST(ChainedLowering, ConvThenMaxPoolThenResidualAddThenGlobalPool) {
   std::mt19937_64 rng(16);
   Case c;
