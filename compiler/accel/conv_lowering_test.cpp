@@ -205,6 +205,30 @@ TEST(ConvTiling, RejectsTilingsThatOverflowNamingTheScratchpad) {
   EXPECT_NE(status.message().find("the input tile needs"), std::string::npos) << status;
 }
 
+TEST(ConvTiling, RejectsInconsistentLayersNamingWhat) {
+  std::mt19937_64 rng(9);
+  isa::HardwareConfig config = loadConfig("default");
+  graph::Graph g = makeConvGraph({16, 6, 6, 16, 3, 1, 1, 1, false}, rng);
+  auto layer = convLayerFromNode(g, g.nodes[0]);
+  ASSERT_TRUE(layer.ok());
+  ConvLayer wrongWeights = *layer;
+  wrongWeights.weights = Tensor(DType::I8, {16, 16, 1, 1});
+  auto tiling = chooseConvTiling(wrongWeights, config, 2);
+  ASSERT_FALSE(tiling.ok());
+  EXPECT_NE(tiling.status().message().find("expected i8 16x16x3x3"), std::string::npos) << tiling.status();
+  ConvLayer empty = *layer;
+  empty.outChannels = 0;
+  Status status = checkConvTiling(empty, ConvTiling{}, config);
+  EXPECT_NE(status.message().find("must be positive"), std::string::npos) << status;
+  ConvLayer shortBias = *layer;
+  shortBias.bias.pop_back();
+  ProgramBuilder builder(config);
+  builder.addTensor("x", isa::TensorKind::input, DType::I8, {1, 6, 6, 16});
+  builder.addTensor("y", isa::TensorKind::output, DType::I8, {1, 6, 6, 16});
+  status = emitConv(builder, shortBias, ConvTiling{}, "x", "y", LayerPosition::first);
+  EXPECT_NE(status.message().find("15 bias and 16 requant values"), std::string::npos) << status;
+}
+
 TEST(ConvTiling, CostModelPrefersOverlapWithTwoThreads) {
   std::mt19937_64 rng(2);
   isa::HardwareConfig config = loadConfig("default");

@@ -99,9 +99,33 @@ Status checkEveryTileReadsData(const ConvLayer &layer, const ConvTiling &tiling)
   return absl::OkStatus();
 }
 
+/// The layer's own consistency (a ConvLayer may be built by hand): sizes, group, weights
+/// and per-channel vectors.
+Status checkLayer(const ConvLayer &l) {
+  bool positive = l.inChannels > 0 && l.height > 0 && l.width > 0 && l.outChannels > 0 && l.outHeight > 0 &&
+                  l.outWidth > 0 && l.kernelH > 0 && l.kernelW > 0 && l.strideH > 0 && l.strideW > 0 &&
+                  l.dilationH > 0 && l.dilationW > 0 && l.padTop >= 0 && l.padLeft >= 0;
+  if (!positive) return invalidInput("%s: every size, stride and dilation must be positive", l.name);
+  if (l.group < 1 || l.inChannels % l.group != 0 || l.outChannels % l.group != 0)
+    return invalidInput("%s: group %d does not split %d input and %d output channels", l.name, l.group, l.inChannels,
+                        l.outChannels);
+  Shape expected = {l.outChannels, l.inChannels / l.group, l.kernelH, l.kernelW};
+  if (l.weights.dtype() != DType::I8 || l.weights.shape() != expected)
+    return invalidInput("%s: weights are %s %s, expected i8 %s", l.name, dtypeName(l.weights.dtype()),
+                        shapeToString(l.weights.shape()), shapeToString(expected));
+  if (int64_t(l.bias.size()) != l.outChannels || int64_t(l.requantOperands.size()) != l.outChannels)
+    return invalidInput("%s: %d bias and %d requant values for %d output channels", l.name, l.bias.size(),
+                        l.requantOperands.size(), l.outChannels);
+  return absl::OkStatus();
+}
+
 } // namespace
 
 Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
+  TS_RETURN_IF_ERROR(checkLayer(layer));
+  if (tiling.virtualThreads < 1 || tiling.weightSlots < 1 || tiling.weightSlots > 2 || tiling.outBlocks < 1 || tiling.outRows < 1)
+    return invalidInput("%s: tiling of %d threads, %d weight slots, %d blocks x %d rows is not valid", layer.name,
+                        tiling.virtualThreads, tiling.weightSlots, tiling.outBlocks, tiling.outRows);
   ConvFootprint f = convFootprint(layer, tiling, config);
   int64_t v = tiling.virtualThreads;
   if (v * f.inpPerSlot > config.depth(Buffer::inp)) return overflow("the input tile", v * f.inpPerSlot, config.depth(Buffer::inp));
@@ -189,6 +213,7 @@ StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::Hardwar
   std::optional<ConvTiling> best;
   double bestCycles = std::numeric_limits<double>::infinity();
   Status firstError = absl::OkStatus();  // why the first (one-row) candidate does not fit
+  TS_RETURN_IF_ERROR(checkLayer(layer));
   int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
   for (bool rowMajor : {false, true})
   for (int64_t weightSlots : {1, 2})
