@@ -101,4 +101,25 @@ private:
 
 StatusOr<BoundKernel> bindGpuLoops(const loop::Func &func) { return Binder(func).run(); }
 
+StatusOr<loop::Func> hostEmulation(const BoundKernel &kernel) {
+  std::map<std::pair<ForKind, int>, std::string> names;
+  for (const auto &[var, index] : kernel.indices) {
+    if (index.min != 0) return invalidInput("host emulation of @%s: GPU loop %%%s starts at %d", kernel.func.name, var, index.min);
+    auto [it, inserted] = names.emplace(std::make_pair(index.kind, index.dim), var);
+    if (!inserted)
+      return invalidInput("host emulation of @%s: %%%s and %%%s take the same index", kernel.func.name, it->second, var);
+  }
+  loop::Func host = kernel.func.clone();
+  for (ForKind kind : {ForKind::GpuThread, ForKind::GpuBlock}) {
+    for (int dim = 0; dim < 3; ++dim) {
+      auto it = names.find({kind, dim});
+      if (it == names.end()) continue;
+      size_t d = static_cast<size_t>(dim);
+      int64_t extent = kind == ForKind::GpuBlock ? kernel.dims.grid[d] : kernel.dims.block[d];
+      host.body = loop::forLoop(it->second, loop::intImm(0), loop::intImm(extent), ForKind::Serial, host.body);
+    }
+  }
+  return host;
+}
+
 } // namespace tessera::codegen

@@ -52,4 +52,12 @@ struct BoundKernel {
 
 StatusOr<BoundKernel> bindGpuLoops(const loop::Func &func);
 
+/// The bound kernel as a host func: serial loops over the launch (block z outermost,
+/// thread x innermost) around the body, binding each GPU variable to its index. The
+/// threads of a kernel are independent (no shared memory or barriers in the loop IR),
+/// so this runs what the GPU would, one thread at a time; the tests run it with the
+/// CPU JIT to check schedules and bindings on machines without a GPU. Needs GPU
+/// loops starting at 0 and one variable per index.
+StatusOr<loop::Func> hostEmulation(const BoundKernel &kernel);
+
 } // namespace tessera::codegen

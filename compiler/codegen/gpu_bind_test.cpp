@@ -56,6 +56,35 @@ TEST(GpuBind, BindsNestedLoopsToDimensions) {
   EXPECT_EQ(bound->indices.at("b").kind, loop::ForKind::GpuBlock);
 }
 
+// The launch as serial loops: blocks outside threads, x innermost.
+TEST(GpuBind, HostEmulationLoopsOverTheLaunch) {
+  auto bound = bind(R"(func @k(%a: f32[70] global) {
+  gpu_block for %b from 0 extent 3 {
+    gpu_thread for %t from 0 extent 32 {
+      if %b * 32 + %t < 70 {
+        %a[%b * 32 + %t] = 1.0
+      }
+    }
+  }
+})");
+  ASSERT_TRUE(bound.ok()) << bound.status();
+  auto host = hostEmulation(*bound);
+  ASSERT_TRUE(host.ok()) << host.status();
+  EXPECT_EQ(loop::printFunc(*host), R"(func @k(%a: f32[70] global) {
+  for %b from 0 extent 3 {
+    for %t from 0 extent 32 {
+      if %b * 32 + %t < 70 {
+        %a[%b * 32 + %t] = 1.0
+      }
+    }
+  }
+}
+)");
+  auto shifted = bind("func @k(%a: f32[4] global) {\n  gpu_thread for %t from 1 extent 3 {\n    %a[%t] = 1.0\n  }\n}");
+  ASSERT_TRUE(shifted.ok()) << shifted.status();
+  EXPECT_FALSE(hostEmulation(*shifted).ok());
+}
+
 TEST(GpuBind, RejectsWhatAKernelCannotRun) {
   expectError("func @k(%a: f32[4] global) {\n  %a[0] = 1.0\n}", "store to %a outside every gpu_thread loop");
   expectError(R"(func @k(%a: f32[4] global) {
