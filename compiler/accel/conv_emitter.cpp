@@ -82,8 +82,8 @@ void addAluUops(ProgramBuilder &builder, const ConvPlan &plan) {
         }
 }
 
-/// Emits the layer's constants and the loads of the micro-ops and constant acc rows.
-void emitSetup(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeights) {
+/// Adds the layer's DRAM constants and micro-ops, and emits the micro-op LOAD.
+void emitConstantsAndUops(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeights) {
   const ConvLayer &l = plan.layer;
   const isa::HardwareConfig &config = builder.config();
   builder.addTensor(plan.weights, isa::TensorKind::constant, packedWeights);
@@ -99,8 +99,35 @@ void emitSetup(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeig
   addGemmUops(builder, plan);
   addAluUops(builder, plan);
   builder.emitUopLoad(plan.uopBase, builder.uopCount() - plan.uopBase, 0);
-  builder.emit(makeLoad(Buffer::acc, plan.biasRow, builder.entryAddress(l.name + ".constants", Buffer::acc), 1,
+}
+
+/// The LOAD of the bias and requant rows into the accumulator.
+void emitConstantRowsLoad(ProgramBuilder &builder, const ConvPlan &plan) {
+  builder.emit(makeLoad(Buffer::acc, plan.biasRow, builder.entryAddress(plan.layer.name + ".constants", Buffer::acc), 1,
                         plan.f.constRows, plan.f.constRows));
+}
+
+/// A compute no-op that waits for the previous layer's last store and passes a token to
+/// the load unit (popped by this layer's first load).
+void emitLayerSync(ProgramBuilder &builder) {
+  size_t sync = builder.emit(makeGemm(0, 0, LoopNest{}, false));
+  builder.instruction(sync)[Field::pop_next] = 1;
+  builder.instruction(sync)[Field::push_prev] = 1;
+}
+
+ConvPlan makePlan(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config, const std::string &input,
+                  const std::string &output, int64_t outputBlockOffset) {
+  ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights",
+                layer.name + ".zeros", outputBlockOffset,
+                groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in),
+                convEpilogue(layer)};
+  plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
+  plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);
+  plan.tiles = plan.rowTiles * plan.channelTiles;
+  plan.biasRow = tiling.virtualThreads * plan.f.accPerSlot;
+  plan.requantRow = plan.biasRow + plan.f.outBlocksTotal;
+  plan.gemmUops = plan.f.wgtPerSlot;
+  return plan;
 }
 
 struct Tile {
@@ -279,22 +306,13 @@ Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTilin
   TS_RETURN_IF_ERROR(checkOutputTensor(builder, layer, output, outputBlockOffset));
   TS_ASSIGN_OR_RETURN(Tensor packedWeights,
                       packGroupedConvWeights(layer.weights, layer.inChannels, layer.group, config.block_out, config.block_in));
-  ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights",
-                layer.name + ".zeros", outputBlockOffset, groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in),
-                convEpilogue(layer)};
-  plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
-  plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);
-  plan.tiles = plan.rowTiles * plan.channelTiles;
-  plan.biasRow = tiling.virtualThreads * plan.f.accPerSlot;
-  plan.requantRow = plan.biasRow + plan.f.outBlocksTotal;
-  plan.gemmUops = plan.f.wgtPerSlot;
+  ConvPlan plan = makePlan(layer, tiling, config, input, output, outputBlockOffset);
   builder.beginSegment(layer.name, "conv2d");
-  if (position == LayerPosition::afterLayer) {
-    size_t sync = builder.emit(makeGemm(0, 0, LoopNest{}, false));
-    builder.instruction(sync)[Field::pop_next] = 1;
-    builder.instruction(sync)[Field::push_prev] = 1;
-  }
-  emitSetup(builder, plan, packedWeights);
+  // Only the compute unit reads micro-ops, in program order: their LOAD may run while the
+  // previous layer's last stores drain. The accumulator rows wait for the sync.
+  emitConstantsAndUops(builder, plan, packedWeights);
+  if (position == LayerPosition::afterLayer) emitLayerSync(builder);
+  emitConstantRowsLoad(builder, plan);
   for (int64_t t = 0; t < plan.tiles; ++t) {
     Tile tile = tileAt(plan, t);
     size_t firstLoad = builder.instructionCount();

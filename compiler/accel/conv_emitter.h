@@ -36,9 +36,9 @@ enum class LayerPosition { first, afterLayer };
 /// builder in the blocked layouts above). Adds the layer's constants as tensors named
 /// "<layer>.weights" and "<layer>.constants". On return the store unit has pushed one
 /// token toward compute for whatever follows (the next layer or FINISH pops it). A layer
-/// after another starts with a compute no-op that pops that token and passes one to the
-/// load unit, so its loads see the previous layer's stores and its scratchpad writes
-/// follow the previous layer's last reads.
+/// after another loads its micro-ops, then runs a compute no-op that pops that token and
+/// passes one to the load unit, so its loads see the previous layer's stores and its
+/// scratchpad writes follow the previous layer's last reads.
 ///
 /// `outputBlockOffset` writes the layer's channel blocks into `output` starting at that
 /// channel block, so `output` may hold more channels (a Concat written in place: each

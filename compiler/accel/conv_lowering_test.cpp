@@ -444,6 +444,50 @@ TEST(ConvLowering, WritesIntoALargerTensorAtAChannelBlock) {
   EXPECT_NE(overflow.status().message().find("cannot hold 2 channel blocks"), std::string::npos) << overflow.status();
 }
 
+// --- Layers back to back -------------------------------------------------------------------------
+
+/// Two convolutions in one program (the second after the first: the layer sync, the
+/// micro-op LOAD ahead of it), on the functional executor with the race checker, for
+/// every pair of thread counts.
+TEST(ConvLowering, TwoLayersBackToBack) {
+  std::mt19937_64 rng(10);
+  isa::HardwareConfig config = loadConfig("default");
+  ConvCase a{16, 8, 8, 32, 3, 1, 1, 1, true}, b{32, 8, 8, 16, 3, 2, 1, 1, false};
+  graph::Graph ga = makeConvGraph(a, rng), gb = makeConvGraph(b, rng);
+  Tensor x = randomInt8({1, a.channels, a.height, a.width}, rng);
+  Tensor expected = interpret(gb, interpret(ga, x));
+  auto la = convLayerFromNode(ga, ga.nodes[0]), lb = convLayerFromNode(gb, gb.nodes[0]);
+  ASSERT_TRUE(la.ok() && lb.ok());
+  lb->name = "conv2";
+  auto packed = packActivation(x, config.block_in);
+  ASSERT_TRUE(packed.ok());
+  for (int64_t va : {1, 2})
+    for (int64_t vb : {1, 2}) {
+      SCOPED_TRACE(absl::StrFormat("threads %d then %d", va, vb));
+      auto ta = chooseConvTiling(*la, config, va), tb = chooseConvTiling(*lb, config, vb);
+      ASSERT_TRUE(ta.ok() && tb.ok());
+      ProgramBuilder builder(config);
+      builder.addTensor("x", isa::TensorKind::input, packed->dtype(), packed->shape());
+      builder.addTensor("mid", isa::TensorKind::scratch, DType::I8, {2, 8, 8, config.block_out});
+      builder.addTensor("y", isa::TensorKind::output, DType::I8, {1, 4, 4, config.block_out});
+      ASSERT_TRUE(emitConv(builder, *la, *ta, "x", "mid", LayerPosition::first).ok());
+      Status second = emitConv(builder, *lb, *tb, "mid", "y", LayerPosition::afterLayer);
+      ASSERT_TRUE(second.ok()) << second;
+      auto program = builder.finish(/*popStore=*/true);
+      ASSERT_TRUE(program.ok()) << program.status();
+      auto dram = sim::buildDramImage(*program, config);
+      ASSERT_TRUE(dram.ok());
+      std::memcpy(dram->data() + program->findTensor("x")->dramOffset, packed->bytes(), packed->byteSize());
+      auto run = sim::runFunctional(*program, config, *dram);
+      ASSERT_TRUE(run.ok()) << run.status();
+      Tensor y(DType::I8, {1, 4, 4, config.block_out});
+      std::memcpy(y.bytes(), dram->data() + program->findTensor("y")->dramOffset, y.byteSize());
+      auto got = unpackActivation(y, b.outChannels);
+      ASSERT_TRUE(got.ok());
+      EXPECT_EQ(countMismatches(*got, expected), 0);
+    }
+}
+
 // --- Random layers and tilings ------------------------------------------------------------
 
 /// A random valid tiling of `layer` (the search space chooseConvTiling walks), or none.
