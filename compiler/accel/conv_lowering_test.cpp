@@ -502,17 +502,19 @@ std::optional<ConvTiling> randomTiling(const ConvLayer &layer, const isa::Hardwa
   return std::nullopt;
 }
 
-TEST(ConvLowering, RandomLayersAndTilingsMatchTheInterpreter) {
-  std::mt19937_64 rng(2026);
-  isa::HardwareConfig config = loadConfig("default");
+/// `count` random layers (groups, depthwise, stride, padding, dilation, ReLU), each with a
+/// random tiling that fits `configName`, against the interpreter.
+void checkRandomLayers(const std::string &configName, int count, int64_t maxBlocks, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  isa::HardwareConfig config = loadConfig(configName);
   int checked = 0;
-  for (int i = 0; i < 40; ++i) {
-    int64_t group = std::vector<int64_t>{1, 1, 2, 3, 4}[rng() % 5];
+  for (int i = 0; i < count; ++i) {
+    int64_t group = std::vector<int64_t>{1, 1, 2, 3, 4}[rng() % 5], block = config.block_in;
     ConvCase c{group * int64_t(1 + rng() % 12), int64_t(3 + rng() % 9), int64_t(3 + rng() % 9), group * int64_t(1 + rng() % 12),
                int64_t(1 + rng() % 3), int64_t(1 + rng() % 2), int64_t(rng() % 2), int64_t(1 + rng() % 2), rng() % 2 == 1, group};
-    if (rng() % 4 == 0) c.group = c.channels = c.outChannels = 16 * int64_t(1 + rng() % 4); // depthwise
-    SCOPED_TRACE(absl::StrFormat("case %d: C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d", i, c.channels, c.height,
-                                 c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group));
+    if (rng() % 4 == 0) c.group = c.channels = c.outChannels = block * int64_t(1 + rng() % uint64_t(maxBlocks)); // depthwise
+    SCOPED_TRACE(absl::StrFormat("%s case %d: C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d", configName, i, c.channels,
+                                 c.height, c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group));
     graph::Graph g = makeConvGraph(c, rng);
     Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
     const graph::Node &node = g.nodes[0];
@@ -531,7 +533,12 @@ TEST(ConvLowering, RandomLayersAndTilingsMatchTheInterpreter) {
     EXPECT_EQ(mismatches, 0);
     ++checked;
   }
-  EXPECT_GE(checked, 25);
+  EXPECT_GE(checked, count / 2);
+}
+
+TEST(ConvLowering, RandomLayersAndTilingsMatchTheInterpreter) {
+  checkRandomLayers("default", 40, 4, 2026);
+  checkRandomLayers("small", 40, 3, 2027);
 }
 
 // --- Cycle-level: the SystemC model ------------------------------------------------------------
