@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: assembles examples/matmul_256.s (a 256x256x256
-# int8 matmul with per-channel requantize, double-buffered with dependency tokens), runs
-# it on the accelerator's golden functional executor, checks every output against a plain
-# C++ reference, and prints the run's counters. Installs and builds first if needed.
+# The main job on the embedded default model: compiles the trained digits CNN
+# (examples/models/digits_cnn.onnx, 8x8 handwritten digits) for the accelerator
+# (int8 post-training quantization calibrated on the committed samples, lowering,
+# configs/default.json), runs it on the cycle-accurate SystemC simulator for each
+# committed sample image, checks every output against the reference interpreter running
+# the same int8 graph (bit for bit), and prints the predictions and the per-layer cycle
+# table. Installs and builds first if needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 BIN=build/bin
 WORK=build/demo
+MODELS=examples/models
 mkdir -p "$WORK"
 echo
-echo "== assemble examples/matmul_256.s for configs/default.json"
-"$BIN/tessera" asm examples/matmul_256.s --config configs/default.json -o "$WORK/matmul_256.tsb"
-echo "== generate inputs A (256x256 int8) and B (blocked 16x16x16x16 int8), seed 42"
-"$BIN/matmul-reference" gen "$WORK" --seed 42
-backends=(functional)
-if "$BIN/tessera" run "$WORK/matmul_256.tsb" --backend systemc --random-inputs 1 >/dev/null 2>&1; then
-  backends+=(systemc)
-fi
-for backend in "${backends[@]}"; do
-  echo "== run on the $backend backend"
-  "$BIN/tessera" run "$WORK/matmul_256.tsb" --backend "$backend" --input A="$WORK/A.npy" \
-      --input B="$WORK/B.npy" --output-dir "$WORK/out-$backend" --report "$WORK/report-$backend.json"
-  echo "== check the $backend outputs against the C++ reference"
-  "$BIN/matmul-reference" check "$WORK/matmul_256.tsb" "$WORK" "$WORK/out-$backend"
+echo "== compile $MODELS/digits_cnn.onnx for the accelerator (configs/default.json)"
+"$BIN/tessera" compile "$MODELS/digits_cnn.onnx" --target accel --config configs/default.json \
+    --calibrate "$MODELS/digits_calib" --emit-quantized "$WORK/digits_cnn.q.tg" -o "$WORK/digits_cnn.tsb"
+correct=0
+total=0
+for sample in "$MODELS"/digits_samples/*.npy; do
+  name=$(basename "$sample" .npy)
+  label=${name##*_d}
+  echo
+  echo "== $name (label $label): run on systemc, check against the reference interpreter"
+  output=$("$BIN/tessera" run "$WORK/digits_cnn.tsb" --backend systemc --input input="$sample" \
+      --reference "$WORK/digits_cnn.q.tg" --report "$WORK/report-$name.json" --roofline "$WORK/roofline-$name.svg")
+  if [[ $total -eq 0 ]]; then echo "$output"; else echo "$output" | grep -E "prediction|reference|total_cycles"; fi
+  prediction=$(echo "$output" | sed -n 's/.*prediction (argmax): \([0-9]*\).*/\1/p')
+  total=$((total + 1))
+  [[ "$prediction" == "$label" ]] && correct=$((correct + 1))
 done
 echo
-echo "report: $WORK/report-functional.json    outputs: $WORK/out-functional/C.npy"
+echo "predictions: $correct of $total samples match their labels; every output bit-identical to the interpreter"
+echo "reports: $WORK/report-*.json   roofline plots: $WORK/roofline-*.svg"

@@ -148,9 +148,11 @@ Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, Compil
     for (const std::string &input : node.inputs)
       if (!input.empty() && !lowering.graph.constantOf(input)) inputs.push_back(lowering.inputTensor(index, input));
     const DeviceValue &output = lowering.values.at(node.outputs[0]);
+    size_t firstSegment = builder.segmentCount();
     Status status = plan.emit(builder, inputs, output.tensor, first ? LayerPosition::first : LayerPosition::afterLayer,
                               output.blockOffset);
     TS_RETURN_IF_ERROR(annotate(status, node.describe()));
+    builder.relabelSegments(firstSegment, plan.op);
     model.layers.push_back(LayerSummary{plan.name, plan.op, plan.macs, plan.estimatedCycles});
     first = false;
   }

@@ -44,6 +44,13 @@ public:
 
   void beginSegment(const std::string &name, const std::string &op);
   void endSegment();
+  size_t segmentCount() const { return program_.segments.size(); }
+  /// Sets the op of segments [first, end) (the model compiler names what a layer is: a
+  /// fully connected layer emitted as a convolution reports op "gemm").
+  void relabelSegments(size_t first, const std::string &op) {
+    endSegment();
+    for (size_t i = first; i < program_.segments.size(); ++i) program_.segments[i].op = op;
+  }
 
   /// Appends FINISH (popping a token from store when `popStore`), places the micro-op
   /// table and verifies the program.

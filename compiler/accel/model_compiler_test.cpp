@@ -1,0 +1,181 @@
+//===- model_compiler_test.cpp - Whole models on the accelerator ----------------------===//
+//
+// Models compiled by compileForAccelerator run through the host model (pre graph,
+// packing, device, unpacking, post graph) on every backend, and must give outputs
+// identical to the reference interpreter running the quantized graph.
+//
+//===----------------------------------------------------------------------===//
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "compiler/accel/host_model.h"
+#include "compiler/accel/model_compiler.h"
+#include "compiler/graph/parser.h"
+#include "compiler/graph/verifier.h"
+#include "compiler/interp/interpreter.h"
+#include "compiler/onnx/importer.h"
+#include "compiler/quant/quantize_model.h"
+#include "isa/binary.h"
+#include "isa/test_util.h"
+#include "runtime/support/npy.h"
+
+namespace tessera::accel {
+namespace {
+
+const std::string kModels = std::string(TESSERA_SOURCE_DIR) + "/examples/models/";
+
+std::vector<std::string> backends() {
+  std::vector<std::string> names = {"functional", "systemc"};
+#ifdef TESSERA_HAVE_RTL
+  names.push_back("rtl");
+#endif
+  return names;
+}
+
+graph::Graph quantizedDigits() {
+  auto graph = onnx_import::importOnnxFile(kModels + "digits_cnn.onnx");
+  EXPECT_TRUE(graph.ok()) << graph.status();
+  quant::QuantizeModelOptions options;
+  options.calibrate = kModels + "digits_calib";
+  auto report = quant::quantizeModel(*graph, options);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *graph;
+}
+
+/// The program after a trip through the binary format, as `tessera run` sees it.
+isa::Program throughBinary(const isa::Program &program, const isa::HardwareConfig &config) {
+  auto bytes = isa::writeBinary(program, config);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  auto loaded = isa::readBinary(*bytes);
+  EXPECT_TRUE(loaded.ok()) << loaded.status();
+  return loaded->program;
+}
+
+/// Runs the compiled model on `backend`; returns its outputs and total cycles (0 when untimed).
+std::pair<TensorMap, uint64_t> runOn(const std::string &backend, const isa::Program &program,
+                                     const isa::HardwareConfig &config, const TensorMap &inputs) {
+  auto host = HostModel::fromJson(program.host);
+  EXPECT_TRUE(host.ok()) << host.status();
+  auto device = runtime::Device::open(backend, config);
+  EXPECT_TRUE(device.ok()) << device.status();
+  EXPECT_TRUE((*device)->load(program).ok());
+  runtime::RunResult result;
+  auto outputs = runHostModel(*host, **device, inputs, {}, result);
+  EXPECT_TRUE(outputs.ok()) << backend << ": " << outputs.status();
+  return {outputs.ok() ? *outputs : TensorMap{}, result.totalCycles.value_or(0)};
+}
+
+void expectIdentical(const TensorMap &got, const TensorMap &want, const std::string &what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (const auto &[name, tensor] : want) {
+    ASSERT_TRUE(got.count(name)) << what << ": no output " << name;
+    EXPECT_TRUE(got.at(name) == tensor) << what << ": output " << name << " differs from the interpreter";
+  }
+}
+
+TEST(ModelCompiler, DigitsCnnRunsEntirelyOnTheAcceleratorOnEveryBackend) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  graph::Graph graph = quantizedDigits();
+  auto model = compileForAccelerator(graph, config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->cpuOps, (std::map<std::string, int>{{"DequantizeLinear", 1}, {"QuantizeLinear", 1}}));
+  EXPECT_EQ(model->layers.size(), 7u); // 3 conv, maxpool, add, 2 fully connected
+  EXPECT_EQ(model->program.segments.size(), model->layers.size());
+  isa::Program program = throughBinary(model->program, config);
+  for (const auto &entry : std::filesystem::directory_iterator(kModels + "digits_samples")) {
+    auto image = readNpyFile(entry.path().string());
+    ASSERT_TRUE(image.ok()) << image.status();
+    TensorMap inputs{{graph.inputs[0], *image}};
+    auto want = interp::runGraph(graph, inputs);
+    ASSERT_TRUE(want.ok()) << want.status();
+    for (const std::string &backend : backends())
+      expectIdentical(runOn(backend, program, config, inputs).first, *want, backend + " " + entry.path().filename().string());
+  }
+}
+
+TEST(ModelCompiler, SystemcAndRtlAgreeOnCycles) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(quantizedDigits(), config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto image = readNpyFile(kModels + "digits_samples/00_d7.npy");
+  ASSERT_TRUE(image.ok());
+  TensorMap inputs{{"input", *image}};
+  uint64_t systemc = runOn("systemc", model->program, config, inputs).second;
+  EXPECT_GT(systemc, 0u);
+#ifdef TESSERA_HAVE_RTL
+  EXPECT_EQ(runOn("rtl", model->program, config, inputs).second, systemc);
+#endif
+}
+
+TEST(ModelCompiler, OneAndTwoVirtualThreadsGiveTheSameOutputs) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  graph::Graph graph = quantizedDigits();
+  auto image = readNpyFile(kModels + "digits_samples/01_d6.npy");
+  ASSERT_TRUE(image.ok());
+  TensorMap inputs{{"input", *image}};
+  auto want = interp::runGraph(graph, inputs);
+  ASSERT_TRUE(want.ok());
+  for (int64_t threads : {1, 2}) {
+    auto model = compileForAccelerator(graph, config, LoweringOptions{threads});
+    ASSERT_TRUE(model.ok()) << model.status();
+    expectIdentical(runOn("functional", model->program, config, inputs).first, *want,
+                    absl::StrFormat("%d virtual threads", threads));
+  }
+}
+
+/// Conv -> Sigmoid -> Conv: Sigmoid has no int8 form, so the second conv runs on the CPU
+/// after the accelerator, and the host moves tensors across with (de)quantization.
+TEST(ModelCompiler, OpsTheAcceleratorLacksRunOnTheCpuAfterIt) {
+  auto graph = graph::parseGraph(R"(graph @main(%x: f32[1,3,6,6]) {
+  %w1 = const f32[4,3,3,3] dense<[-0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5]>
+  %w2 = const f32[2,4,1,1] dense<[0.5, -0.25, 1.0, 0.75, -1.0, 0.5, 0.25, 0.5]>
+  %c1 = Conv(%x, %w1) {pads = [1, 1, 1, 1]} : f32[1,4,6,6]
+  %s = Sigmoid(%c1) : f32[1,4,6,6]
+  %c2 = Conv(%s, %w2) : f32[1,2,6,6]
+  return %c2
+}
+)");
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  quant::QuantizeModelOptions options;
+  options.calibrate = "random:2";
+  ASSERT_TRUE(quant::quantizeModel(*graph, options).ok());
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(*graph, config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->acceleratorOps, (std::map<std::string, int>{{"QConv", 1}}));
+  EXPECT_EQ(model->cpuOps.at("QConv"), 1);
+  EXPECT_EQ(model->cpuOps.at("Sigmoid"), 1);
+  TensorMap inputs{{"x", Tensor(DType::F32, {1, 3, 6, 6})}};
+  for (int64_t i = 0; i < 108; ++i) inputs["x"].data<float>()[i] = float(i % 13) / 6.5f - 1.0f;
+  auto want = interp::runGraph(*graph, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  expectIdentical(runOn("systemc", throughBinary(model->program, config), config, inputs).first, *want, "systemc");
+}
+
+TEST(ModelCompiler, AGraphWithNothingForTheAcceleratorIsAnErrorListingWhy) {
+  auto graph = graph::parseGraph(R"(graph @main(%x: f32[1,4]) {
+  %y = Sigmoid(%x) : f32[1,4]
+  return %y
+}
+)");
+  ASSERT_TRUE(graph.ok());
+  auto model = compileForAccelerator(*graph, isa::testing::loadTestConfig("default"));
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("Sigmoid"), std::string::npos) << model.status();
+}
+
+TEST(HostModel, MalformedMetadataIsAnErrorNamingTheField) {
+  auto missing = HostModel::fromJson(R"({"inputs": []})");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("outputs"), std::string::npos) << missing.status();
+  auto badShape = HostModel::fromJson(
+      R"({"inputs": [], "outputs": [], "pre": null, "post": null, "from_device": [],
+          "to_device": [{"value": "v", "tensor": "v", "nchw": [1, 2, 3], "shape": [1, 6]}]})");
+  ASSERT_FALSE(badShape.ok());
+  EXPECT_NE(badShape.status().message().find("'v'"), std::string::npos) << badShape.status();
+  EXPECT_FALSE(HostModel::fromJson("[1, 2]").ok());
+}
+
+} // namespace
+} // namespace tessera::accel
