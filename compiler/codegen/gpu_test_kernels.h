@@ -54,7 +54,7 @@ inline TestKernel convKernel() {
 }
 
 /// Every function NVPTX lowers itself: exp (Sigmoid), log (Softplus), sin, cos, tanh,
-/// erf and pow, fused into one elementwise kernel over 3 x 100 values.
+/// erf, pow and atan, fused into one elementwise kernel over 3 x 100 values.
 inline TestKernel elementwiseKernel() {
   graph::Graph g;
   g.inputs = {"x"};
@@ -68,7 +68,8 @@ inline TestKernel elementwiseKernel() {
   addNode(g, "Cos", {"c"}, "d");
   addNode(g, "Tanh", {"d"}, "e");
   addNode(g, "Erf", {"e"}, "f");
-  addNode(g, "Pow", {"f", p}, "y");
+  addNode(g, "Pow", {"f", p}, "g");
+  addNode(g, "Atan", {"g"}, "y");
   g.outputs = {"y"};
   return describeAll("ew", std::move(g));
 }

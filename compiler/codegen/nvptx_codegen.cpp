@@ -1,6 +1,7 @@
 //===- nvptx_codegen.cpp - Kernels for nvptx64-nvidia-cuda, O3, PTX --------------------===//
 #include "compiler/codegen/nvptx_codegen.h"
 
+#include <cmath>
 #include <mutex>
 #include <regex>
 
@@ -74,6 +75,22 @@ llvm::Value *erfF32(Builder &b, llvm::Value *x) {
   return withSign(b, b.CreateFCmpOLT(x, f32(b, 0)), y);
 }
 
+/// atan: Cephes' atanf (range reduction by tan(pi/8) and tan(3pi/8), then an odd
+/// polynomial; relative error about 1e-7) with the sign of x.
+llvm::Value *atanF32(Builder &b, llvm::Value *x) {
+  llvm::Value *a = fabs(b, x);
+  llvm::Value *big = b.CreateFCmpOGT(a, f32(b, 2.414213562373095));
+  llvm::Value *mid = b.CreateFCmpOGT(a, f32(b, 0.4142135623730950));
+  llvm::Value *reduced = b.CreateSelect(
+      big, b.CreateFDiv(f32(b, -1), a),
+      b.CreateSelect(mid, b.CreateFDiv(b.CreateFSub(a, f32(b, 1)), b.CreateFAdd(a, f32(b, 1))), a));
+  llvm::Value *base = b.CreateSelect(big, f32(b, M_PI / 2), b.CreateSelect(mid, f32(b, M_PI / 4), f32(b, 0)));
+  llvm::Value *z = b.CreateFMul(reduced, reduced);
+  llvm::Value *p = polynomial(b, z, {8.05374449538e-2, -1.38776856032e-1, 1.99777106478e-1, -3.33329491539e-1});
+  llvm::Value *y = b.CreateFAdd(base, b.CreateFAdd(b.CreateFMul(b.CreateFMul(p, z), reduced), reduced));
+  return withSign(b, b.CreateFCmpOLT(x, f32(b, 0)), y);
+}
+
 /// pow as ex2(b * lg2|a|): a negative base needs an integer exponent (negated
 /// when it is odd), else NaN; pow(a, 0) = 1.
 llvm::Value *powF32(Builder &b, llvm::Value *base, llvm::Value *exponent) {
@@ -96,6 +113,7 @@ StatusOr<llvm::Value *> approximated(Builder &b, MathFn fn, llvm::Value *x) {
   case MathFn::Cos: return b.CreateIntrinsic(llvm::Intrinsic::nvvm_cos_approx_f, {}, {x});
   case MathFn::Tanh: return tanhF32(b, x);
   case MathFn::Erf: return erfF32(b, x);
+  case MathFn::Atan: return atanF32(b, x);
   default: return absl::UnimplementedError(strCat("NVPTX codegen: ", loop::mathName(fn), " has no lowering"));
   }
 }

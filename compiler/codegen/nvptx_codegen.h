@@ -8,8 +8,8 @@
 // the entry block. The statements are emitted by the shared CPU emitter
 // (llvm_codegen.h, emitFuncBody) with an override for the operations the NVPTX
 // target cannot select: exp, log, sin, cos from the PTX approximate instructions
-// (ex2/lg2/sin/cos.approx), tanh and erf as expressions of ex2, pow as
-// ex2(b * lg2|a|) with the sign rules of C's pow. The new pass manager's O3 pipeline
+// (ex2/lg2/sin/cos.approx), tanh and erf as expressions of ex2, atan as Cephes'
+// polynomial, pow as ex2(b * lg2|a|) with the sign rules of C's pow. The new pass manager's O3 pipeline
 // runs for the target machine (which adds NVPTX's own passes: address-space
 // inference, argument lowering), then the target machine prints PTX.
 //
