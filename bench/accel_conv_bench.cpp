@@ -71,6 +71,14 @@ ConvLayer makeLayer(const Shape2d &s, std::mt19937_64 &rng) {
   return l;
 }
 
+/// The GEMM's share of the compute unit when nothing else stalls it: micro-ops per output
+/// pixel and block against the ALU epilogue's cycles per accumulator row.
+double isaCeiling(const ConvLayer &layer, const isa::HardwareConfig &config) {
+  GroupBlocks groups = groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in);
+  double gemm = double(groups.perOutBlock * layer.kernelH * layer.kernelW);
+  return gemm / (gemm + double(convEpilogue(layer).cyclesPerRow()));
+}
+
 struct Row {
   ConvTiling tiling;
   double estimate = 0;
@@ -130,9 +138,9 @@ Status run(int argc, char **argv) {
   TS_ASSIGN_OR_RETURN(Options options, parseOptions(argc, argv));
   TS_ASSIGN_OR_RETURN(isa::HardwareConfig config,
                       isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + options.config + ".json"));
-  std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots, input slot) | estimate | %s cycles | est. error | GEMM util. |\n",
+  std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots, input slot) | estimate | %s cycles | est. error | GEMM util. | ISA ceiling |\n",
               options.backend.c_str());
-  std::printf("|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|\n");
   std::mt19937_64 rng(2026);
   for (const Shape2d &shape : kLayers) {
     ConvLayer layer = makeLayer(shape, rng);
@@ -143,16 +151,17 @@ Status run(int argc, char **argv) {
     for (int64_t threads : options.threads) {
       StatusOr<Row> result = runLayer(layer, config, options.backend, threads);
       if (!result.ok()) {
-        std::printf("| %s | | %d | %s | | | | |\n", shape.name, int(threads), std::string(result.status().message()).c_str());
+        std::printf("| %s | | %d | %s | | | | | |\n", shape.name, int(threads), std::string(result.status().message()).c_str());
         continue;
       }
       const Row &row = *result;
       int64_t out = (shape.size + 2 * shape.pad - shape.kernel) / shape.stride + 1;
-      std::fputs(absl::StrFormat("| %s | %dx%dx%d -> %dx%dx%d | %d | %d x %d, %d, %s | %.0f | %d | %+.1f%% | %.1f%% |\n", shape.name,
+      std::fputs(absl::StrFormat("| %s | %dx%dx%d -> %dx%dx%d | %d | %d x %d, %d, %s | %.0f | %d | %+.1f%% | %.1f%% | %.1f%% |\n", shape.name,
                   shape.channels, shape.size, shape.size, shape.outChannels, out, out, threads,
                   row.tiling.outBlocks, row.tiling.outRows, row.tiling.weightSlots,
                                  row.tiling.rowMajorInput ? "by row" : "by block", row.estimate,
-                  row.cycles, 100.0 * (row.estimate / double(row.cycles) - 1.0), 100.0 * row.utilization)
+                  row.cycles, 100.0 * (row.estimate / double(row.cycles) - 1.0), 100.0 * row.utilization,
+                                 100.0 * isaCeiling(layer, config))
                      .c_str(),
                  stdout);
       std::fflush(stdout);
