@@ -568,6 +568,13 @@ TEST(AluTiling, RejectsTilingsThatOverflowNamingTheScratchpad) {
   PoolLayer pool{"pool", PoolOp::max, 16, 40, 40, 20, 20, 3, 3, 2, 2, 1, 1, 16, 1, {}};
   status = checkPoolTiling(pool, PoolTiling{1, 1, 1}, loadConfig("default"));
   EXPECT_NE(status.message().find("padding of 16"), std::string::npos) << status;
+  EXPECT_NE(chooseEltwiseTiling(add, config, 0).status().message().find("0 virtual threads"), std::string::npos);
+  EXPECT_FALSE(checkPoolTiling(pool, PoolTiling{1, 1, 0}, config).ok());
+  EXPECT_FALSE(checkGlobalPoolTiling(global, GlobalPoolTiling{1, 0}, config).ok());
+  PoolLayer zeroStride = pool;
+  zeroStride.strideW = 0;
+  status = checkPoolTiling(zeroStride, PoolTiling{1, 1, 2}, config);
+  EXPECT_NE(status.message().find("pool: sizes, kernel, strides and dilations must be positive"), std::string::npos) << status;
 }
 
 TEST(AluTiling, CostModelPrefersOverlapWithTwoThreads) {

@@ -26,6 +26,18 @@ Status overflow(const char *what, int64_t need, int64_t have) {
   return absl::ResourceExhaustedError(absl::StrFormat("%s needs %d entries, the scratchpad has %d", what, need, have));
 }
 
+Status checkThreads(int64_t threads) {
+  if (threads < 1 || threads > 8) return invalidInput("%d virtual threads; 1 to 8 are supported", threads);
+  return absl::OkStatus();
+}
+
+/// A hand-built layer's sizes must be positive (the readers guarantee it for nodes).
+Status checkPositive(const std::string &layer, std::initializer_list<int64_t> sizes) {
+  for (int64_t size : sizes)
+    if (size < 1) return invalidInput("%s: sizes, kernel, strides and dilations must be positive", layer);
+  return absl::OkStatus();
+}
+
 Status checkAccAndUops(int64_t accNeed, int64_t uops, const isa::HardwareConfig &config) {
   if (accNeed > accRows(config)) return overflow("the accumulator tile", accNeed, accRows(config));
   if (uops > config.depth(Buffer::uop)) return overflow("the micro-ops", uops, config.depth(Buffer::uop));
@@ -90,7 +102,9 @@ int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &con
 }
 
 Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
-  if (tiling.entries < 1 || tiling.virtualThreads < 1) return invalidInput("tile of %d entries does not fit", tiling.entries);
+  TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width}));
+  if (tiling.entries < 1) return invalidInput("tile of %d entries does not fit", tiling.entries);
   if (tiling.entries > kMaxIterations)
     return absl::UnimplementedError(absl::StrFormat("tile of %d entries exceeds the ALU loop's %d", tiling.entries, kMaxIterations));
   int64_t need = tiling.virtualThreads * layer.operands() * tiling.entries + constRowsOf(layer.epilogue);
@@ -108,6 +122,7 @@ double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &til
 
 StatusOr<EltwiseTiling> chooseEltwiseTiling(const EltwiseLayer &layer, const isa::HardwareConfig &config,
                                             int64_t virtualThreads) {
+  TS_RETURN_IF_ERROR(checkThreads(virtualThreads));
   int64_t most = (accRows(config) - constRowsOf(layer.epilogue)) / (virtualThreads * layer.operands());
   most = std::min({most, kMaxIterations, eltwiseEntries(layer, config)});
   if (most < 1)
@@ -138,6 +153,10 @@ PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, co
 }
 
 Status checkPoolTiling(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config) {
+  TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width, layer.outHeight, layer.outWidth,
+                                                layer.kernelH, layer.kernelW, layer.strideH, layer.strideW, layer.dilationH,
+                                                layer.dilationW, layer.padTop + 1, layer.padLeft + 1}));
   PoolFootprint f = poolFootprint(layer, tiling, config);
   if (tiling.outRows < 1 || tiling.outRows > layer.outHeight || tiling.blocks < 1 || tiling.blocks > f.blocksTotal)
     return invalidInput("tile of %d rows x %d blocks does not fit the layer", tiling.outRows, tiling.blocks);
@@ -192,6 +211,8 @@ StatusOr<PoolTiling> choosePoolTiling(const PoolLayer &layer, const isa::Hardwar
 
 Status checkGlobalPoolTiling(const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
                              const isa::HardwareConfig &config) {
+  TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width}));
   int64_t plane = layer.height * layer.width;
   if (tiling.blocks < 1 || tiling.blocks > ceilDiv(layer.channels, config.block_out))
     return invalidInput("tile of %d blocks does not fit the layer", tiling.blocks);
