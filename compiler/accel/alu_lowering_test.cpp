@@ -442,7 +442,8 @@ double estimatedCycles(const Case &c, const isa::HardwareConfig &config, int64_t
   return estimateEltwiseCycles(layer, chosen, config);
 }
 
-// The figures of docs/accelerator-backend.md: ResNet-18's ALU layers on the cycle-level
+// The figures of docs/accelerator-backend.md: ResNet-18's ALU layers (and SqueezeNet's
+// ceil-mode maxpool) on the cycle-level
 // SystemC model, against the cost model (which must stay within 5%).
 TEST(SystemcCycles, ResNet18AluLayersMatchTheCostModel) {
   isa::HardwareConfig config = loadConfig("default");
@@ -450,6 +451,7 @@ TEST(SystemcCycles, ResNet18AluLayersMatchTheCostModel) {
   layers.emplace_back("maxpool 3x3/2 pad 1, 64x112x112 -> 56x56", poolCase("QMaxPool", {1, 64, 112, 112}, 3, 2, 1, false, 30));
   layers.emplace_back("residual add + relu, 64x56x56", addCase({1, 64, 56, 56}, /*relu=*/true, 31));
   layers.emplace_back("global avgpool, 512x7x7", globalPoolCase({1, 512, 7, 7}, 32));
+  layers.emplace_back("SqueezeNet 1.1 maxpool 3x3/2 ceil, 64x111x111", poolCase("QMaxPool", {1, 64, 111, 111}, 3, 2, 0, true, 33));
   for (auto &[what, c] : layers)
     for (int64_t threads : {1, 2}) {
       auto cycles = simulatedCycles(c, config, threads, "systemc");
