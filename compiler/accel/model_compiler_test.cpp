@@ -5,12 +5,15 @@
 // identical to the reference interpreter running the quantized graph.
 //
 //===----------------------------------------------------------------------===//
+#include <cmath>
 #include <filesystem>
+#include <iostream>
 
 #include <gtest/gtest.h>
 
 #include "compiler/accel/host_model.h"
 #include "compiler/accel/model_compiler.h"
+#include "compiler/accel/model_test_util.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/verifier.h"
 #include "compiler/interp/interpreter.h"
@@ -25,13 +28,7 @@ namespace {
 
 const std::string kModels = std::string(TESSERA_SOURCE_DIR) + "/examples/models/";
 
-std::vector<std::string> backends() {
-  std::vector<std::string> names = {"functional", "systemc"};
-#ifdef TESSERA_HAVE_RTL
-  names.push_back("rtl");
-#endif
-  return names;
-}
+using namespace model_testing;
 
 graph::Graph quantizedDigits() {
   auto graph = onnx_import::importOnnxFile(kModels + "digits_cnn.onnx");
@@ -41,37 +38,6 @@ graph::Graph quantizedDigits() {
   auto report = quant::quantizeModel(*graph, options);
   EXPECT_TRUE(report.ok()) << report.status();
   return *graph;
-}
-
-/// The program after a trip through the binary format, as `tessera run` sees it.
-isa::Program throughBinary(const isa::Program &program, const isa::HardwareConfig &config) {
-  auto bytes = isa::writeBinary(program, config);
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  auto loaded = isa::readBinary(*bytes);
-  EXPECT_TRUE(loaded.ok()) << loaded.status();
-  return loaded->program;
-}
-
-/// Runs the compiled model on `backend`; returns its outputs and total cycles (0 when untimed).
-std::pair<TensorMap, uint64_t> runOn(const std::string &backend, const isa::Program &program,
-                                     const isa::HardwareConfig &config, const TensorMap &inputs) {
-  auto host = HostModel::fromJson(program.host);
-  EXPECT_TRUE(host.ok()) << host.status();
-  auto device = runtime::Device::open(backend, config);
-  EXPECT_TRUE(device.ok()) << device.status();
-  EXPECT_TRUE((*device)->load(program).ok());
-  runtime::RunResult result;
-  auto outputs = runHostModel(*host, **device, inputs, {}, result);
-  EXPECT_TRUE(outputs.ok()) << backend << ": " << outputs.status();
-  return {outputs.ok() ? *outputs : TensorMap{}, result.totalCycles.value_or(0)};
-}
-
-void expectIdentical(const TensorMap &got, const TensorMap &want, const std::string &what) {
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (const auto &[name, tensor] : want) {
-    ASSERT_TRUE(got.count(name)) << what << ": no output " << name;
-    EXPECT_TRUE(got.at(name) == tensor) << what << ": output " << name << " differs from the interpreter";
-  }
 }
 
 TEST(ModelCompiler, DigitsCnnRunsEntirelyOnTheAcceleratorOnEveryBackend) {
