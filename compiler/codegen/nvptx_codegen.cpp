@@ -168,13 +168,11 @@ bool isPtxIdentifier(const std::string &name) {
   return std::regex_match(name, kIdentifier);
 }
 
-Status emitKernel(llvm::Module &m, const loop::Func &func, std::vector<PtxKernel> &kernels) {
-  if (!isPtxIdentifier(func.name)) return invalidInput("NVPTX codegen: @%s is not a PTX identifier", func.name);
-  TS_ASSIGN_OR_RETURN(BoundKernel bound, bindGpuLoops(func));
-  llvm::LLVMContext &ctx = m.getContext();
-  Builder b(ctx);
-  std::vector<llvm::Type *> params(func.params.size(), b.getPtrTy(kGlobalAddressSpace));
-  auto *type = llvm::FunctionType::get(b.getVoidTy(), params, false);
+/// `void name(ptr addrspace(1) noalias %buffer, ...)` in the ptx_kernel convention.
+llvm::Function *createKernel(llvm::Module &m, const loop::Func &func) {
+  llvm::Type *global = llvm::PointerType::get(m.getContext(), kGlobalAddressSpace);
+  std::vector<llvm::Type *> params(func.params.size(), global);
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(m.getContext()), params, false);
   llvm::Function *fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage, func.name, m);
   fn->setCallingConv(llvm::CallingConv::PTX_Kernel);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
@@ -182,8 +180,16 @@ Status emitKernel(llvm::Module &m, const loop::Func &func, std::vector<PtxKernel
     fn->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
     fn->getArg(static_cast<unsigned>(i))->setName(func.params[i].name);
   }
-  llvm::BasicBlock *entry = llvm::BasicBlock::Create(ctx, "entry", fn);
-  b.SetInsertPoint(entry);
+  return fn;
+}
+
+Status emitKernel(llvm::Module &m, const loop::Func &func, std::vector<PtxKernel> &kernels) {
+  if (!isPtxIdentifier(func.name)) return invalidInput("NVPTX codegen: @%s is not a PTX identifier", func.name);
+  if (m.getFunction(func.name)) return invalidInput("NVPTX codegen: two kernels are named @%s", func.name);
+  TS_ASSIGN_OR_RETURN(BoundKernel bound, bindGpuLoops(func));
+  llvm::Function *fn = createKernel(m, func);
+  llvm::BasicBlock *entry = llvm::BasicBlock::Create(m.getContext(), "entry", fn);
+  Builder b(entry);
   BodyOptions options;
   for (const auto &[var, index] : bound.indices) {
     llvm::Value *hw = b.CreateZExt(b.CreateIntrinsic(sregIntrinsic(index), {}, {}), b.getInt64Ty());

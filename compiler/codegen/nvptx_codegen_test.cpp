@@ -92,6 +92,11 @@ TEST(Nvptx, RejectsUnknownArchitecturesAndNames) {
     ASSERT_FALSE(ptx.ok()) << arch;
     EXPECT_TRUE(contains(std::string(ptx.status().message()), "unknown GPU architecture '" + arch + "'")) << ptx.status();
   }
+  module.funcs.push_back(module.funcs[0]);
+  auto twice = compileToPtx(module, "sm_80");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_TRUE(contains(std::string(twice.status().message()), "two kernels are named @mm")) << twice.status();
+  module.funcs.pop_back();
   module.funcs[0].name = "mm.v2";
   auto ptx = compileToPtx(module, "sm_80");
   ASSERT_FALSE(ptx.ok());
