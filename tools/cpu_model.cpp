@@ -140,6 +140,10 @@ StatusOr<graph::Graph> loadGraphForCpu(const std::string &path, const std::vecto
     TS_ASSIGN_OR_RETURN(graph, graph::parseGraph(text));
     TS_RETURN_IF_ERROR(graph::verifyGraph(graph));
   }
+  return cleanGraphForCpu(std::move(graph));
+}
+
+StatusOr<graph::Graph> cleanGraphForCpu(graph::Graph graph) {
   passes::PassManager manager;
   TS_RETURN_IF_ERROR(manager.addPipeline(kCpuGraphPipeline));
   TS_RETURN_IF_ERROR(manager.run(graph));
@@ -148,12 +152,15 @@ StatusOr<graph::Graph> loadGraphForCpu(const std::string &path, const std::vecto
 
 onnx_import::CaseTarget cpuCaseTarget() {
   onnx_import::CaseTarget target;
+  // Cases go through the same graph clean-up as `tessera compile --target cpu`.
   target.run = [](const graph::Graph &graph, const interp::TensorMap &inputs) -> StatusOr<interp::TensorMap> {
-    TS_ASSIGN_OR_RETURN(exec::CompiledModel model, exec::compileForCpu(graph));
+    TS_ASSIGN_OR_RETURN(graph::Graph cleaned, cleanGraphForCpu(graph));
+    TS_ASSIGN_OR_RETURN(exec::CompiledModel model, exec::compileForCpu(cleaned));
     return model.executor->run(inputs);
   };
   target.fallbackCount = [](const graph::Graph &graph) -> StatusOr<int> {
-    TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph));
+    TS_ASSIGN_OR_RETURN(graph::Graph cleaned, cleanGraphForCpu(graph));
+    TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(cleaned));
     return plan.count(exec::StepKind::Reference);
   };
   return target;

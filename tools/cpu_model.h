@@ -21,6 +21,9 @@ namespace tessera::cli {
 /// Graph passes run before the CPU back end plans kernels.
 inline constexpr const char *kCpuGraphPipeline = "nop-elim,constant-fold,bn-fold,cse,dce";
 
+/// Runs kCpuGraphPipeline on `graph`.
+StatusOr<graph::Graph> cleanGraphForCpu(graph::Graph graph);
+
 /// Reads an .onnx model (with --input-shape overrides) or graph IR text, and runs
 /// kCpuGraphPipeline on it.
 StatusOr<graph::Graph> loadGraphForCpu(const std::string &path, const std::vector<std::string> &inputShapes);
@@ -39,8 +42,8 @@ struct CpuRunArgs {
   std::optional<double> checkTolerance;
 };
 
-/// The `cpu` target of `tessera onnx-test`: JIT-compiled kernels, with the nodes left
-/// to the reference interpreter counted (a passing case with any is "ref_fallback").
+/// The `cpu` target of `tessera onnx-test`: the cleaned graph's JIT-compiled kernels,
+/// with the nodes left to the reference interpreter counted (a passing case with any is "ref_fallback").
 onnx_import::CaseTarget cpuCaseTarget();
 
 /// `tessera run <model> --backend cpu ...`; returns the process exit status.

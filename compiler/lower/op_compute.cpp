@@ -324,6 +324,8 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "ArgMax" || node.op == "ArgMin") return describeArgReduce(b, node);
   if (node.op == "Softmax" || node.op == "LogSoftmax" || node.op == "Hardmax") return describeSoftmax(b, node);
   if (isLayoutOp(node.op)) return describeLayout(b, node);
+  if (isLossOp(node.op)) return describeLoss(b, node);
+  if (node.op == "LayerNormalization") return describeLayerNorm(b, node);
   if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
   loop::Stage s = b.stageFor(b.output_);
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
@@ -340,7 +342,8 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
 Status checkResults(const Node &node) {
   size_t results = 0;
   for (const std::string &out : node.outputs) results += !out.empty();
-  if (results <= 1 || node.op == "Split" || node.op == "Dropout") return absl::OkStatus();
+  static const std::set<std::string> kSeveral = {"Split", "Dropout", "SoftmaxCrossEntropyLoss", "LayerNormalization"};
+  if (results <= 1 || kSeveral.count(node.op)) return absl::OkStatus();
   return unimplemented(node, "several results");
 }
 
@@ -378,12 +381,13 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
                                           const std::string &name, const DescribeOptions &options) {
   Builder b(graph, name, options);
   const Node &anchor = graph.nodes[group.nodes[0]];
+  TS_RETURN_IF_ERROR(checkResults(anchor));
   const std::string &outValue = graph.nodes[group.nodes.back()].outputs[0];
+  if (outValue.empty()) return unimplemented(anchor, "the first result is not used");
   const graph::TensorType &outType = graph.typeOf(outValue);
   if (!outType.isStatic()) return unimplemented(anchor, "output is not a static tensor");
   if (group.nodes.size() > 1 && graph.typeOf(anchor.outputs[0]).dtype != DType::F32)
     return unimplemented(anchor, "only f32 kernels fuse epilogues");
-  TS_RETURN_IF_ERROR(checkResults(anchor));
   TS_RETURN_IF_ERROR(b.addOutput(outValue));
   const Shape &shape = b.output_.shape;
   TS_ASSIGN_OR_RETURN(loop::Stage stage, describeAnchor(b, anchor, shape));

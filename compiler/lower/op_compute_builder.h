@@ -79,6 +79,9 @@ StatusOr<loop::Stage> describeArgReduce(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeLayout(Builder &b, const Node &node);
 bool isLayoutOp(const std::string &op);
+StatusOr<loop::Stage> describeLoss(Builder &b, const Node &node);
+bool isLossOp(const std::string &op);
+StatusOr<loop::Stage> describeLayerNorm(Builder &b, const Node &node);
 bool isReduceOp(const std::string &op);
 
 } // namespace tessera::lower::detail

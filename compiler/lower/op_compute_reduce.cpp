@@ -3,8 +3,9 @@
 // ReduceSum/Mean/Max/Min/Prod/L1/L2/LogSum/LogSumExp/SumSquare (axes as an attribute
 // or a constant input, keepdims, noop_with_empty_axes), ArgMax/ArgMin (first or last
 // index), and Softmax/LogSoftmax/Hardmax (one axis, or every axis from it on for the
-// pre-13 opsets). Each is one reduction stage over the input, with a max (or sum)
-// stage before it where the result needs one.
+// pre-13 opsets), LayerNormalization (mean and inverse standard deviation stages,
+// results or temporaries). Each is one reduction stage over the input, with a max
+// (or sum) stage before it where the result needs one.
 //
 //===----------------------------------------------------------------------===//
 #include <cmath>
@@ -251,6 +252,47 @@ StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node) {
   else
     out.body = loop::math(MathFn::Exp, shifted) / kept(sum);
   return out;
+}
+
+/// A keepdims statistic of LayerNormalization: result `index` when the graph uses it.
+StatusOr<loop::Buffer> statistic(Builder &b, const Node &node, size_t index, const Shape &kept, DType t, const char *name) {
+  if (node.outputs.size() > index && !node.outputs[index].empty()) return b.param(node.outputs[index]);
+  return b.temp(name, kept, t);
+}
+
+StatusOr<loop::Stage> describeLayerNorm(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", -1), xs.size());
+  if (xs.empty() || axis < 0 || axis >= static_cast<int64_t>(xs.size()) || !loop::isFloat(x.dtype))
+    return unimplemented(node, "float input and an axis in range expected");
+  std::vector<bool> reduced(xs.size(), false);
+  for (size_t d = axis; d < xs.size(); ++d) reduced[d] = true;
+  ReduceMap map = makeMap(xs, reduced, /*keepdims=*/true);
+  DType t = x.dtype;
+  Shape kept = keptShape(xs, reduced);
+  TS_ASSIGN_OR_RETURN(loop::Buffer mean, statistic(b, node, 1, kept, t, "mean"));
+  TS_ASSIGN_OR_RETURN(loop::Buffer inv, statistic(b, node, 2, kept, t, "invstd"));
+  if (mean.dtype != t || inv.dtype != t) return unimplemented(node, "statistics of another type");
+  loop::Stage m = reduction(mean, map, Combiner::Sum);
+  m.body = loop::load(x.name, t, map.inputIndex(m.axes));
+  m.epilogue = m.accumulated() / reducedCount(map, t);
+  b.func_.stages.push_back(m);
+  loop::Stage v = reduction(inv, map, Combiner::Sum);
+  Expr centered = loop::load(x.name, t, map.inputIndex(v.axes)) - keptLoad(mean, map, v.axes);
+  v.body = centered * centered;
+  Expr eps = constant(node.attrs.getFloat("epsilon", 1e-5f), t);
+  v.epilogue = constant(1, t) / loop::math(MathFn::Sqrt, v.accumulated() / reducedCount(map, t) + eps);
+  b.func_.stages.push_back(v);
+  loop::Stage y = b.stageFor(b.output_);
+  Expr normalized = (loop::load(x.name, t, axisVars(y.axes)) - keptLoad(mean, map, y.axes)) * keptLoad(inv, map, y.axes);
+  TS_ASSIGN_OR_RETURN(Expr scale, b.broadcastLoad(node.input(1), y.axes));
+  y.body = normalized * scale;
+  if (node.hasInput(2)) {
+    TS_ASSIGN_OR_RETURN(Expr bias, b.broadcastLoad(node.input(2), y.axes));
+    y.body = y.body + bias;
+  }
+  return y;
 }
 
 } // namespace tessera::lower::detail
