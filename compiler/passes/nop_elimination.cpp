@@ -36,7 +36,7 @@ bool isPadNop(const graph::Graph &graph, const graph::Node &node) {
 /// Whether `node` returns its first input unchanged.
 bool isNop(const graph::Graph &graph, const graph::Node &node, const std::unordered_map<std::string, int> &uses) {
   const std::string &op = node.op;
-  if (node.inputs.empty() || node.input(0).empty() || node.outputs.empty()) return false;
+  if (node.inputs.empty() || node.input(0).empty() || node.outputs.empty() || node.outputs[0].empty()) return false;
   if (op == "Identity") return true;
   if (op == "Dropout") return node.outputs.size() < 2 || node.outputs[1].empty() || !uses.count(node.outputs[1]);
   if (op == "Sum" || op == "Max" || op == "Min" || op == "Mean" || op == "Concat") return node.inputs.size() == 1;

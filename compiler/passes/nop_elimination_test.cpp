@@ -44,6 +44,16 @@ TEST(NopElimination, KeepsOpsThatChangeTheirInput) {
   EXPECT_EQ(runPipelineOnText("nop-elim", input), input);
 }
 
+// A node whose first result is absent (an RNN's unused Y) is left alone, not inspected.
+TEST(NopElimination, SkipsNodesWithoutAFirstResult) {
+  std::string input = R"(graph @main(%x: f32[2,3]) {
+  _, %b = Split(%x) {axis = 0} : none, f32[1,3]
+  return %b
+}
+)";
+  EXPECT_EQ(runPipelineOnText("nop-elim", input), input);
+}
+
 // A nop whose result is a graph output hands its name to its input's producer.
 TEST(NopElimination, PreservesGraphOutputNames) {
   std::string input = R"(graph @main(%x: f32[2]) {
