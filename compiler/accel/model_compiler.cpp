@@ -40,7 +40,7 @@ struct ModelLowering {
     return values[value] = device;
   }
 
-  /// A Concat over channels whose inputs are convolutions writing only to it: each
+  /// A Concat over channels whose inputs are accelerator layers writing only to it: each
   /// producer writes its channel blocks straight into the Concat's tensor.
   Status acceptConcat(const graph::Node &node) {
     const graph::TensorType &out = graph.typeOf(node.outputs[0]);
@@ -54,8 +54,8 @@ struct ModelLowering {
       const std::string &input = node.inputs[i];
       auto producer = producers.find(input);
       auto plan = producer == producers.end() ? plans.end() : plans.find(producer->second);
-      if (plan == plans.end() || !writesAtBlockOffset(plan->second) || uses[input] != 1 || graph.isGraphOutput(input))
-        return invalidInput("%s: input %%%s is not an accelerator convolution used only by the Concat", node.describe(), input);
+      if (plan == plans.end() || uses[input] != 1 || graph.isGraphOutput(input))
+        return invalidInput("%s: input %%%s is not an accelerator layer's result used only by the Concat", node.describe(), input);
       const Shape &nchw = values.at(input).nchw;
       if (i + 1 < node.inputs.size() && nchw[1] % config.block_out != 0)
         return invalidInput("%s: input %%%s has %d channels, not a multiple of the block %d", node.describe(), input, nchw[1],

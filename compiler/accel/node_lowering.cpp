@@ -56,8 +56,8 @@ StatusOr<LayerPlan> planEltwise(const graph::Graph &graph, const graph::Node &no
   LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimateEltwiseCycles(layer, tiling, context.config), {}, {}};
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
                               LayerPosition position, int64_t offset) {
-    if (offset != 0) return invalidInput("%s writes no Concat slice", layer.name);
-    return emitEltwise(builder, layer, tiling, inputs[0], inputs.size() > 1 ? inputs[1] : inputs[0], output, position);
+    return emitEltwise(builder, layer, tiling, inputs[0], inputs.size() > 1 ? inputs[1] : inputs[0], output, position,
+                       offset);
   };
   return plan;
 }
@@ -69,8 +69,7 @@ StatusOr<LayerPlan> planPool(const graph::Graph &graph, const graph::Node &node,
   LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimatePoolCycles(layer, tiling, context.config), {}, {}};
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
                               LayerPosition position, int64_t offset) {
-    if (offset != 0) return invalidInput("%s writes no Concat slice", layer.name);
-    return emitPool(builder, layer, tiling, inputs[0], output, position);
+    return emitPool(builder, layer, tiling, inputs[0], output, position, offset);
   };
   return plan;
 }
@@ -82,8 +81,7 @@ StatusOr<LayerPlan> planGlobalPool(const graph::Graph &graph, const graph::Node 
   LayerPlan plan{layer.name, "global_avgpool", 0, estimateGlobalPoolCycles(layer, tiling, context.config), {}, {}};
   plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
                               LayerPosition position, int64_t offset) {
-    if (offset != 0) return invalidInput("%s writes no Concat slice", layer.name);
-    return emitGlobalPool(builder, layer, tiling, inputs[0], output, position);
+    return emitGlobalPool(builder, layer, tiling, inputs[0], output, position, offset);
   };
   return plan;
 }

@@ -43,8 +43,7 @@ struct LayerPlan {
   /// channels (the first convolution; layouts.h) instead of the blocked layout.
   std::optional<ConvLayer> windowPacking;
   /// Emits the layer reading `inputs` (DRAM tensor names, in node input order) and
-  /// writing `output` from channel block `outputBlockOffset` on (a Concat's slice;
-  /// only convolutions write at an offset).
+  /// writing `output` from channel block `outputBlockOffset` on (a Concat's slice).
   std::function<Status(ProgramBuilder &, const std::vector<std::string> &inputs, const std::string &output,
                        LayerPosition, int64_t outputBlockOffset)>
       emit;
@@ -57,9 +56,6 @@ struct NodeContext {
   std::vector<DeviceValue> inputs; ///< one per non-constant node input
   bool inputFromHost = false;      ///< input 0 is written by the host (may be packed)
 };
-
-/// True for layers that can write their output into a slice of a Concat's tensor.
-inline bool writesAtBlockOffset(const LayerPlan &plan) { return plan.op.starts_with("conv2d"); }
 
 /// True for nodes that only rename data in the blocked layout (no instructions).
 bool isView(const graph::Graph &graph, const graph::Node &node);
