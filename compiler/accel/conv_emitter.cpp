@@ -148,6 +148,12 @@ Tile tileAt(const ConvPlan &plan, int64_t t) {
   return tile;
 }
 
+/// Weight entries of channel tile `j`.
+int64_t weightEntries(const ConvPlan &plan, int64_t j) {
+  int64_t blocks = std::min(plan.tiling.outBlocks, plan.f.outBlocksTotal - j * plan.tiling.outBlocks);
+  return blocks * plan.f.inBlocksPerOut * plan.f.taps;
+}
+
 /// Loads weight entries [begin, end) of channel tile `channelTile` into its slot.
 void emitWeightLoad(ProgramBuilder &builder, const ConvPlan &plan, int64_t channelTile, int64_t begin, int64_t end,
                     std::vector<size_t> &emitted) {
@@ -157,19 +163,23 @@ void emitWeightLoad(ProgramBuilder &builder, const ConvPlan &plan, int64_t chann
   emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(slot) + begin, dram, 1, end - begin, end - begin)));
 }
 
-/// Weights: channel tile 0's before its first tile. With double-buffered weights and
-/// several row tiles, channel tile j+1's weights are prefetched in pieces with row tiles
-/// 1.. of channel tile j (each waits, through the tile's slot token, for a GEMM that
-/// follows every GEMM of channel tile j-1, the slot's last reader); with one row tile, a
-/// channel tile loads its own weights.
-void emitWeightLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
-  int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps;
-  auto sizeOf = [&](int64_t j) { return std::min(plan.tiling.outBlocks, plan.f.outBlocksTotal - j * plan.tiling.outBlocks) * perBlock; };
-  bool spread = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
-  if (tile.rowTile == 0 && (tile.channelTile == 0 || (plan.tiling.weightSlots == 2 && !spread)))
-    return emitWeightLoad(builder, plan, tile.channelTile, 0, sizeOf(tile.channelTile), emitted);
-  if (!spread || tile.rowTile == 0 || tile.channelTile + 1 >= plan.channelTiles) return;
-  int64_t next = tile.channelTile + 1, pieces = plan.rowTiles - 1, piece = tile.rowTile - 1, total = sizeOf(next);
+/// A channel tile's own weights, loaded before its first tile: channel tile 0's, and every
+/// channel tile's when double-buffered weights are not prefetched (one row tile).
+void emitOwnWeights(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
+  bool prefetched = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
+  if (tile.rowTile == 0 && (tile.channelTile == 0 || (plan.tiling.weightSlots == 2 && !prefetched)))
+    emitWeightLoad(builder, plan, tile.channelTile, 0, weightEntries(plan, tile.channelTile), emitted);
+}
+
+/// With double-buffered weights and several row tiles, channel tile j+1's weights are
+/// prefetched in pieces after the inputs of row tiles 1.. of channel tile j (after the
+/// token to the GEMM, so the piece loads while the tile computes). The tile's first load
+/// waits, through the slot token, for a GEMM that follows every GEMM of channel tile j-1,
+/// the slot's last reader.
+void emitWeightPrefetch(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
+  bool prefetched = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
+  if (!prefetched || tile.rowTile == 0 || tile.channelTile + 1 >= plan.channelTiles) return;
+  int64_t next = tile.channelTile + 1, pieces = plan.rowTiles - 1, piece = tile.rowTile - 1, total = weightEntries(plan, next);
   emitWeightLoad(builder, plan, next, total * piece / pieces, total * (piece + 1) / pieces, emitted);
 }
 
@@ -224,13 +234,14 @@ void emitInputByRow(ProgramBuilder &builder, const ConvPlan &plan, const Tile &t
 
 void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
   std::vector<size_t> emitted;
-  emitWeightLoads(builder, plan, tile, emitted);
+  emitOwnWeights(builder, plan, tile, emitted);
   int64_t block0 = plan.tileInBlock0(tile.channelTile), lastOut = tile.outBlock0 + tile.outBlocks - 1;
   int64_t blocks = plan.groups.first[size_t(lastOut)] + plan.f.inBlocksPerOut - block0;
   if (plan.tiling.rowMajorInput) emitInputByRow(builder, plan, tile, block0, blocks, emitted);
   else emitInputByBlock(builder, plan, tile, block0, blocks, emitted);
   if (tile.index >= plan.tiling.virtualThreads) builder.instruction(emitted.front())[Field::pop_next] = 1;
   builder.instruction(emitted.back())[Field::push_next] = 1;
+  emitWeightPrefetch(builder, plan, tile, emitted);
 }
 
 /// The bias `mov` that starts a tile: a register operand per channel, or the immediate.

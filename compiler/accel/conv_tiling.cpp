@@ -159,22 +159,35 @@ struct TileCycles {
   double compute, load, store, bias, epilogue;
 };
 
+/// One tile of `rows` output rows and `blocks` output blocks (the last row or channel tile
+/// may be smaller than the tiling's).
 TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const ConvFootprint &f,
-                      const isa::HardwareConfig &config) {
+                      const isa::HardwareConfig &config, int64_t rows, int64_t blocks) {
   ConvEpilogue epilogue = convEpilogue(layer);
-  double rows = double(tiling.outRows * layer.outWidth * tiling.outBlocks);
-  double gemm = rows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
-  double alu = rows * double(epilogue.cyclesPerRow()) + double(epilogue.instructions() * config.alu_pipeline_depth);
-  double bias = rows * (epilogue.biasImmediate ? 1.0 : 2.0) + double(config.alu_pipeline_depth);
-  int64_t inRows = std::min(f.inRowsPerTile, layer.height), entry = config.entryBytes(Buffer::inp);
-  int64_t pad = f.inRowsPerTile * f.paddedWidth - inRows * layer.width;
+  double accRows = double(rows * layer.outWidth * blocks);
+  double gemm = accRows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
+  double alu = accRows * double(epilogue.cyclesPerRow()) + double(epilogue.instructions() * config.alu_pipeline_depth);
+  double bias = accRows * (epilogue.biasImmediate ? 1.0 : 2.0) + double(config.alu_pipeline_depth);
+  int64_t inRowsTile = (rows - 1) * layer.strideH + (layer.kernelH - 1) * layer.dilationH + 1;
+  int64_t inRows = std::min(inRowsTile, layer.height), entry = config.entryBytes(Buffer::inp);
+  int64_t pad = inRowsTile * f.paddedWidth - inRows * layer.width;
   double load = tiling.rowMajorInput
-                    ? double(f.inRowsPerTile) * transferCycles(config, f.inBlocksPerTile, layer.width, entry,
-                                                               f.inBlocksPerTile * (f.paddedWidth - layer.width))
+                    ? double(inRowsTile) * transferCycles(config, f.inBlocksPerTile, layer.width, entry,
+                                                          f.inBlocksPerTile * (f.paddedWidth - layer.width))
                     : double(f.inBlocksPerTile) * transferCycles(config, inRows, layer.width, entry, pad);
-  double store = double(tiling.outBlocks) *
-                 transferCycles(config, 1, tiling.outRows * layer.outWidth, config.entryBytes(Buffer::out), 0);
+  double store = double(blocks) * transferCycles(config, 1, rows * layer.outWidth, config.entryBytes(Buffer::out), 0);
   return {gemm + alu, load, store, bias, alu - bias};
+}
+
+/// Cycles of one tile in the steady state: with one virtual thread the next tile's load
+/// waits for this tile's GEMM (and for a weight piece loading beside it) and runs beside
+/// its requant and store, the next bias mov waits for the store; with more, the busiest
+/// unit sets the pace. `piece`: prefetched weights loaded after the tile's inputs;
+/// `own`: the tile's own weights, loaded before them.
+double steadyTileCycles(const TileCycles &tile, int64_t virtualThreads, double piece, double own) {
+  double gemm = tile.compute - tile.epilogue;
+  if (virtualThreads == 1) return gemm + std::max(own + tile.load + std::max(0.0, piece - gemm), tile.epilogue + tile.store);
+  return std::max({tile.compute, own + tile.load + piece, tile.store});
 }
 
 } // namespace
@@ -182,31 +195,29 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
 double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
   ConvFootprint f = convFootprint(layer, tiling, config);
   int64_t rowTiles = ceilDiv(layer.outHeight, tiling.outRows), channelTiles = ceilDiv(f.outBlocksTotal, tiling.outBlocks);
-  TileCycles tile = tileCycles(layer, tiling, f, config);
-  double weights = transferCycles(config, 1, f.wgtPerSlot, config.entryBytes(Buffer::wgt), 0);
+  auto weightsOf = [&](int64_t j) {
+    int64_t blocks = std::min(tiling.outBlocks, f.outBlocksTotal - j * tiling.outBlocks);
+    return transferCycles(config, 1, blocks * f.inBlocksPerOut * f.taps, config.entryBytes(Buffer::wgt), 0);
+  };
   double setup = transferCycles(config, 1, f.uops, 4, 0) + transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
+  // Double-buffered weights are prefetched in pieces with row tiles 1.. of the previous
+  // channel tile (with one row tile, a channel tile loads its own); channel tile 0's
+  // weights, the first input load and the last store do not overlap anything.
   bool prefetch = tiling.weightSlots == 2 && rowTiles >= 2;
-  if (tiling.virtualThreads == 1) {
-    // One slot: the next tile's load waits for this tile's GEMM and runs beside its
-    // requant and store; the next bias mov waits for the store.
-    auto perTile = [&](double load) {
-      return tile.compute - tile.epilogue + std::max(load, tile.epilogue + tile.store);
-    };
-    double perChannelTile = prefetch ? perTile(tile.load) + double(rowTiles - 1) * perTile(tile.load + weights / double(rowTiles - 1))
-                                     : double(rowTiles) * perTile(tile.load) + (tiling.weightSlots == 2 ? weights : 0.0);
-    return setup + weights + tile.load + double(channelTiles) * perChannelTile;
+  double total = 0;
+  TileCycles tile{};
+  for (int64_t j = 0; j < channelTiles; ++j) {
+    int64_t blocks = std::min(tiling.outBlocks, f.outBlocksTotal - j * tiling.outBlocks);
+    double next = prefetch && j + 1 < channelTiles ? weightsOf(j + 1) / double(rowTiles - 1) : 0.0;
+    double own = tiling.weightSlots == 2 && !prefetch && j > 0 ? weightsOf(j) : 0.0;
+    for (int64_t r = 0; r < rowTiles; ++r) {
+      tile = tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight - r * tiling.outRows), blocks);
+      total += steadyTileCycles(tile, tiling.virtualThreads, r == 0 ? 0.0 : next, r == 0 ? own : 0.0);
+    }
   }
-  // Overlapped: the busiest unit sets the pace. Double-buffered weights are prefetched in
-  // pieces over row tiles 1.. of the previous channel tile (or, with one row tile, with
-  // the tile itself); channel tile 0's weights, the first input load and the last store
-  // do not overlap.
-  auto pace = [&](double extraLoad) { return std::max({tile.compute, tile.load + extraLoad, tile.store}); };
-  double perChannelTile = double(rowTiles) * pace(0.0);
-  if (prefetch)
-    perChannelTile = pace(0.0) + double(rowTiles - 1) * pace(weights / double(rowTiles - 1));
-  else if (tiling.weightSlots == 2)
-    perChannelTile = pace(weights);
-  return std::max(setup, weights) + tile.load + double(channelTiles) * perChannelTile + tile.store;
+  TileCycles first = tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight),
+                                std::min(tiling.outBlocks, f.outBlocksTotal));
+  return std::max(setup, weightsOf(0)) + first.load + total + tile.store;
 }
 
 StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
