@@ -15,8 +15,10 @@ bool allZero(const std::vector<int64_t> &values) {
 
 /// Static and equal input and result types.
 bool sameStaticType(const graph::Graph &graph, const graph::Node &node) {
-  const graph::TensorType &in = graph.typeOf(node.inputs[0]), &out = graph.typeOf(node.outputs[0]);
-  return in.isStatic() && out.isStatic() && in.dtype == out.dtype && in.shape == out.shape;
+  const graph::Value *in = graph.findValue(node.inputs[0]), *out = graph.findValue(node.outputs[0]);
+  if (!in || !out) return false; // e.g. an optional output the importer left without a type
+  return in->type.isStatic() && out->type.isStatic() && in->type.dtype == out->type.dtype &&
+         in->type.shape == out->type.shape;
 }
 
 bool isIdentityPermutation(const graph::Node &node, int64_t rank) {
