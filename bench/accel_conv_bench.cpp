@@ -6,7 +6,7 @@
 // per number of virtual threads, the simulated cycles, the layer segment's GEMM
 // utilization (docs/reports.md) and the cost model's estimate next to them.
 //
-//   accel_conv_bench [--backend systemc|rtl] [--config default] [--threads 1,2] [--layer NAME]
+//   accel_conv_bench [--backend systemc|rtl] [--config default|FILE.json] [--threads 1,2] [--layer NAME]
 //
 // docs/performance.md ("Accelerator: ResNet-18 conv layers") records its output.
 //
@@ -136,8 +136,10 @@ StatusOr<Options> parseOptions(int argc, char **argv) {
 
 Status run(int argc, char **argv) {
   TS_ASSIGN_OR_RETURN(Options options, parseOptions(argc, argv));
+  bool path = options.config.size() > 5 && options.config.substr(options.config.size() - 5) == ".json";
   TS_ASSIGN_OR_RETURN(isa::HardwareConfig config,
-                      isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + options.config + ".json"));
+                      isa::loadConfigFile(path ? options.config
+                                               : std::string(TESSERA_SOURCE_DIR) + "/configs/" + options.config + ".json"));
   std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots, input slot) | estimate | %s cycles | est. error | GEMM util. | ISA ceiling |\n",
               options.backend.c_str());
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
