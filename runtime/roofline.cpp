@@ -40,8 +40,8 @@ std::string line(double x1, double y1, double x2, double y2, const char *style) 
   return absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" style=\"%s\"/>\n", x1, y1, x2, y2, style);
 }
 
-std::string text(double x, double y, const std::string &content, const char *extra = "") {
-  return absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" %s>%s</text>\n", x, y, extra, escape(content));
+std::string text(double x, double y, const std::string &content, const char *extra = "", int size = 11) {
+  return absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" %s>%s</text>\n", x, y, size, extra, escape(content));
 }
 
 std::string gridAndLabels(const Axes &axes) {
@@ -62,7 +62,9 @@ std::string gridAndLabels(const Axes &axes) {
 }
 
 std::string roofs(const Axes &axes, double peak, double bandwidth) {
-  double ridge = peak / bandwidth, xMin = std::pow(10.0, axes.xLo), xMax = std::pow(10.0, axes.xHi);
+  double ridge = peak / bandwidth, xMax = std::pow(10.0, axes.xHi);
+  // The DRAM roof enters the plot at the left edge or at the bottom, whichever is later.
+  double xMin = std::max(std::pow(10.0, axes.xLo), std::pow(10.0, axes.yLo) / bandwidth);
   std::string svg = line(axes.x(xMin), axes.y(xMin * bandwidth), axes.x(ridge), axes.y(peak), "stroke:#c00;stroke-width:2");
   svg += line(axes.x(ridge), axes.y(peak), axes.x(xMax), axes.y(peak), "stroke:#00c;stroke-width:2");
   svg += text(axes.x(ridge) + 6, axes.y(peak) - 6, absl::StrFormat("compute roof %.0f MACs/cycle", peak), "fill=\"#00c\"");
@@ -102,7 +104,7 @@ StatusOr<std::string> rooflineSvg(const nlohmann::json &report, const isa::Hardw
     svg += absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#080\" fill-opacity=\"0.7\"><title>%s</title></circle>\n",
                            axes.x(p.intensity), axes.y(p.achieved),
                            escape(absl::StrFormat("%s (%s): %.1f MACs/byte, %.1f MACs/cycle", p.name, p.op, p.intensity, p.achieved)));
-    svg += text(axes.x(p.intensity) + 5, axes.y(p.achieved) + 3, p.name, "fill=\"#555\" font-size=\"9\"");
+    svg += text(axes.x(p.intensity) + 5, axes.y(p.achieved) + 3, p.name, "fill=\"#555\"", 9);
   }
   return svg + "</svg>\n";
 }
