@@ -4,22 +4,30 @@
 // DRAM blocked [IB][H][W][Bi] int8, the output is written blocked [OB][OH][OW][Bo] int8.
 // Per tile (channel tile j outer, row tile h inner; tile t uses virtual thread t mod V):
 //
-//   load unit:    [LOAD wgt slot j%2]  LOAD inp x (input blocks of the tile's groups: all
-//                 for group 1, one per output block for depthwise; rows with the kernel
-//                 halo; the DMA inserts the zero padding)
+//   load unit:    [LOAD wgt: channel tile j's own weights, before its first tile]
+//                 LOAD inp: the input blocks of the tile's groups (all for group 1, one per
+//                 output block for depthwise), rows with the kernel halo, the DMA adding
+//                 the zero padding; one LOAD per block (slot [block][row][col]) or one per
+//                 input row gathering every block (slot [row][block][col], padding rows
+//                 from a zero constant)
+//                 [LOAD wgt: a piece of channel tile j+1's weights, prefetched by row
+//                 tiles 1.. of channel tile j, after the inputs]
 //   compute unit: ALU mov bias -> acc slot; GEMM over (channel block, input block of its
 //                 group, tap) micro-ops inside loops (row, column); ALU requant; [ALU clip]
 //                 (immediate operands where uniform, no clip for [-128, 127]: ConvEpilogue)
-//   store unit:   STORE x (channel blocks of the tile)
+//   store unit:   STORE x (channel blocks of the tile), from `outputBlockOffset` on
 //
 // Tokens, by construction (the race checker verifies every compiled layer in tests):
-//   load(t)'s last instruction pushes to compute, whose GEMM(t) pops it   (RAW inp/wgt)
+//   load(t)'s last input LOAD pushes to compute, whose GEMM(t) pops it     (RAW inp/wgt)
 //   GEMM(t) pushes to load when tile t+V exists; load(t+V)'s first pops   (WAR inp/wgt slot)
 //   compute(t)'s last ALU pushes to store; store(t)'s first pops          (RAW out)
 //   store(t) pushes to compute when tile t+V exists; mov(t+V) pops         (WAR acc slot)
 //   the last tile's store pushes once more, for the instruction after the layer.
-// A weight slot is reused two channel tiles later, after at least two GEMMs, so the
-// inp-slot token also covers it.
+// Weight slot (j+1) % 2 was last read by channel tile j-1's GEMMs; its first prefetch
+// piece comes in row tile 1 of channel tile j, whose first LOAD pops the token of a GEMM
+// after all of channel tile j-1's (V <= 2 tiles back). Without prefetch (one row tile) a
+// channel tile loads its own weights after popping the token of the GEMM two channel
+// tiles back. GEMM(j+1, 0) pops a token pushed after every piece (in-order load unit).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
