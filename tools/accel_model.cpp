@@ -8,32 +8,17 @@
 #include "compiler/accel/host_model.h"
 #include "compiler/accel/layouts.h"
 #include "compiler/accel/model_compiler.h"
-#include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
-#include "compiler/graph/verifier.h"
 #include "compiler/interp/interpreter.h"
-#include "compiler/onnx/importer.h"
 #include "compiler/quant/quantize_model.h"
 #include "runtime/device.h"
 #include "runtime/support/file_io.h"
 #include "runtime/support/npy.h"
-#include "tools/program_input.h"
+#include "tools/model_input.h"
 
 namespace tessera::cli {
 
 namespace {
-
-StatusOr<graph::Graph> readGraph(const std::string &path, const std::vector<std::string> &inputShapes) {
-  if (path.ends_with(".onnx")) {
-    TS_ASSIGN_OR_RETURN(auto shapes, onnx_import::parseInputShapes(inputShapes));
-    return onnx_import::importOnnxFile(path, {shapes});
-  }
-  TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
-  auto graph = graph::parseGraph(text);
-  if (!graph.ok()) return annotate(graph.status(), path);
-  TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*graph), path));
-  return graph;
-}
 
 bool isQuantized(const graph::Graph &graph) {
   for (const graph::Node &node : graph.nodes)
@@ -43,7 +28,7 @@ bool isQuantized(const graph::Graph &graph) {
 
 /// The int8 graph: quantized with calibration, or read as is when already quantized.
 StatusOr<graph::Graph> quantizedGraph(const AccelCompileArgs &args) {
-  TS_ASSIGN_OR_RETURN(graph::Graph graph, readGraph(args.model, args.inputShapes));
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, readGraphFile(args.model, args.inputShapes));
   if (!args.calibrate) {
     if (isQuantized(graph)) return graph;
     return invalidInput("'%s' is an fp32 model: give --calibrate <folder of .npy | random:N> to quantize it", args.model);
@@ -62,29 +47,9 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 StatusOr<accel::TensorMap> readModelInputs(const accel::HostModel &model, const AccelRunArgs &args) {
-  std::map<std::string, std::string> files;
-  for (const std::string &input : args.inputs) {
-    auto [name, path] = splitOnce(input, '=');
-    if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
-    files[std::string(name)] = std::string(path);
-  }
-  accel::TensorMap inputs;
-  uint64_t index = 0;
-  for (const accel::HostInput &input : model.inputs) {
-    ++index;
-    auto file = files.find(input.name);
-    if (file != files.end()) {
-      TS_ASSIGN_OR_RETURN(inputs[input.name], readTensorFile(file->second));
-      files.erase(file);
-    } else if (args.randomSeed) {
-      inputs[input.name] = randomTensor(input.dtype, input.shape, *args.randomSeed + index);
-    } else {
-      return invalidInput("no value for model input '%s' (%s %s): give --input %s=FILE.npy or --random-inputs SEED",
-                          input.name, dtypeName(input.dtype), shapeToString(input.shape), input.name);
-    }
-  }
-  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the model", files.begin()->first);
-  return inputs;
+  std::vector<InputSpec> specs;
+  for (const accel::HostInput &input : model.inputs) specs.push_back(InputSpec{input.name, input.dtype, input.shape});
+  return readInputTensors(specs, args.inputs, args.randomSeed);
 }
 
 /// "logits: f32[1,10] argmax 7 (value 12.3)".
@@ -126,7 +91,7 @@ std::string firstDivergence(const graph::Graph &reference, const accel::TensorMa
 
 Status checkAgainstReference(const std::string &path, const accel::TensorMap &inputs, const accel::TensorMap &outputs,
                              const runtime::Device &device) {
-  TS_ASSIGN_OR_RETURN(graph::Graph reference, readGraph(path, {}));
+  TS_ASSIGN_OR_RETURN(graph::Graph reference, readGraphFile(path));
   auto expected = interp::runGraph(reference, inputs);
   if (!expected.ok()) return annotate(expected.status(), strCat("reference '", path, "'"));
   for (const auto &[name, want] : *expected) {

@@ -20,6 +20,7 @@
 #include "runtime/support/file_io.h"
 #include "runtime/support/npy.h"
 #include "tools/command.h"
+#include "tools/model_input.h"
 
 namespace po = boost::program_options;
 
@@ -27,18 +28,6 @@ namespace tessera::cli {
 namespace {
 
 constexpr const char *kUsage = "<model.onnx|model.tg> [--passes=a,b | --against other.tg] [--input name=x.npy]";
-
-StatusOr<graph::Graph> loadGraph(const std::string &path, const std::vector<std::string> &shapes) {
-  if (path.size() >= 5 && path.substr(path.size() - 5) == ".onnx") {
-    TS_ASSIGN_OR_RETURN(auto inputShapes, onnx_import::parseInputShapes(shapes));
-    return onnx_import::importOnnxFile(path, {inputShapes});
-  }
-  TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
-  auto graph = graph::parseGraph(text);
-  if (!graph.ok()) return annotate(graph.status(), path);
-  TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*graph), path));
-  return graph;
-}
 
 StatusOr<interp::TensorMap> loadInputs(const graph::Graph &graph, const std::vector<std::string> &specs) {
   TS_ASSIGN_OR_RETURN(interp::TensorMap inputs, interp::randomInputs(graph, 0));
@@ -53,7 +42,10 @@ StatusOr<interp::TensorMap> loadInputs(const graph::Graph &graph, const std::vec
 
 StatusOr<graph::Graph> candidateGraph(const po::variables_map &vm, const graph::Graph &reference,
                                       const std::vector<std::string> &shapes) {
-  if (vm.count("against")) return loadGraph(vm["against"].as<std::string>(), shapes);
+  if (vm.count("against")) {
+    const std::string &path = vm["against"].as<std::string>();
+    return readGraphFile(path, path.ends_with(".onnx") ? shapes : std::vector<std::string>{});
+  }
   graph::Graph candidate = reference;
   passes::PassManager manager;
   TS_RETURN_IF_ERROR(manager.addPipeline(vm.count("passes") ? vm["passes"].as<std::string>() : passes::kDefaultPipeline));
@@ -81,7 +73,7 @@ int runCompareCommand(const std::vector<std::string> &args) {
   auto list = [&](const char *name) {
     return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
   };
-  auto reference = loadGraph(vm["model"].as<std::string>(), list("input-shape"));
+  auto reference = readGraphFile(vm["model"].as<std::string>(), list("input-shape"));
   if (!reference.ok()) return reportError("compare", reference.status());
   auto candidate = candidateGraph(vm, *reference, list("input-shape"));
   if (!candidate.ok()) return reportError("compare", candidate.status());

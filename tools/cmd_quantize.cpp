@@ -19,6 +19,7 @@
 #include "compiler/quant/quantize_model.h"
 #include "runtime/support/file_io.h"
 #include "tools/command.h"
+#include "tools/model_input.h"
 
 namespace po = boost::program_options;
 
@@ -28,19 +29,6 @@ namespace {
 constexpr const char *kUsage =
     "<model.onnx|model.tg> --calibrate <folder of .npy | random:N> -o out.tg "
     "[--method minmax|percentile|entropy] [--percentile P] [--seed S] [--input-shape name:1x3x224x224]";
-
-StatusOr<graph::Graph> readModel(const std::string &path, const std::vector<std::string> &shapes) {
-  if (path.size() >= 5 && path.substr(path.size() - 5) == ".onnx") {
-    TS_ASSIGN_OR_RETURN(auto inputShapes, onnx_import::parseInputShapes(shapes));
-    return onnx_import::importOnnxFile(path, {inputShapes});
-  }
-  if (!shapes.empty()) return invalidInput("--input-shape applies to .onnx inputs only");
-  TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
-  auto graph = graph::parseGraph(text);
-  if (!graph.ok()) return annotate(graph.status(), path);
-  TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*graph), path));
-  return graph;
-}
 
 Status quantizeFile(const po::variables_map &vm) {
   quant::QuantizeModelOptions options;
@@ -52,7 +40,7 @@ Status quantizeFile(const po::variables_map &vm) {
     return invalidInput("--percentile must be in (0, 100], got %g", options.quant.percentile);
   std::vector<std::string> shapes;
   if (vm.count("input-shape")) shapes = vm["input-shape"].as<std::vector<std::string>>();
-  TS_ASSIGN_OR_RETURN(graph::Graph graph, readModel(vm["model"].as<std::string>(), shapes));
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, readGraphFile(vm["model"].as<std::string>(), shapes));
   TS_ASSIGN_OR_RETURN(quant::QuantizeReport report, quant::quantizeModel(graph, options));
   TS_RETURN_IF_ERROR(writeTextFile(vm["output"].as<std::string>(), graph::printGraph(graph)));
   std::cout << report.summary();

@@ -1,5 +1,6 @@
 //===- cpu_model.cpp - Models on the `cpu` backend: load, compile, run, time ------------===//
 #include "tools/cpu_model.h"
+#include "tools/model_input.h"
 
 #include <algorithm>
 #include <chrono>
@@ -45,31 +46,7 @@ StatusOr<RunnableModel> openModel(const CpuRunArgs &args) {
 }
 
 StatusOr<interp::TensorMap> readInputs(const graph::Graph &graph, const CpuRunArgs &args) {
-  std::map<std::string, std::string> files;
-  for (const std::string &input : args.inputs) {
-    auto [name, path] = splitOnce(input, '=');
-    if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
-    files[std::string(name)] = std::string(path);
-  }
-  interp::TensorMap inputs;
-  uint64_t index = 0;
-  for (const std::string &name : graph.inputs) {
-    if (graph.constantOf(name)) continue;
-    ++index;
-    const graph::TensorType &type = graph.typeOf(name);
-    auto file = files.find(name);
-    if (file != files.end()) {
-      TS_ASSIGN_OR_RETURN(inputs[name], readTensorFile(file->second));
-      files.erase(file);
-    } else if (args.randomSeed) {
-      inputs[name] = randomTensor(type.dtype, type.shape, *args.randomSeed + index);
-    } else {
-      return invalidInput("no value for input '%s' (%s %s): give --input %s=FILE.npy or --random-inputs SEED", name,
-                          dtypeName(type.dtype), shapeToString(type.shape), name);
-    }
-  }
-  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the model", files.begin()->first);
-  return inputs;
+  return readInputTensors(inputSpecsOf(graph), args.inputs, args.randomSeed);
 }
 
 /// Largest |got - want| / max(1, |want|) over every output.
