@@ -64,6 +64,7 @@ loop::Buffer Builder::constantParam(const std::string &value, Tensor data) {
 }
 
 StatusOr<loop::Buffer> Builder::param(const std::string &value) {
+  if (value.empty() || !graph_.findValue(value)) return absl::UnimplementedError("a required input is absent");
   for (size_t k = 0; k < bound_.size(); ++k)
     if (bound_[k] == value) return func_.params[k];
   const graph::TensorType &t = graph_.typeOf(value);

@@ -8,6 +8,7 @@
 // not be constants; indices read at run time are wrapped and clamped in bounds.
 //
 //===----------------------------------------------------------------------===//
+#include <algorithm>
 #include <set>
 
 #include "compiler/graph/dtype_dispatch.h"
@@ -233,11 +234,48 @@ StatusOr<loop::Stage> describeOneHot(Builder &b, const Node &node) {
   return s;
 }
 
+/// An int operand read at run time as i64, negative values counted from `rank`.
+StatusOr<Expr> runtimeAxis(Builder &b, const std::string &value, size_t k, size_t rank) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer buffer, b.param(value));
+  if (loop::isFloat(buffer.dtype)) return absl::UnimplementedError(strCat("value ", value, " is not an integer tensor"));
+  Expr a = loop::cast(DType::I64, loop::load(buffer.name, buffer.dtype, {i(static_cast<int64_t>(k))}));
+  return loop::select(loop::ltExpr(a, i(0)), a + i(static_cast<int64_t>(rank)), a);
+}
+
+/// CumSum along an axis known only at run time: the reduction runs over the longest
+/// dimension; each input index picks the reduction variable on the chosen axis.
+StatusOr<loop::Stage> describeCumSumAnyAxis(Builder &b, const Node &node, const loop::Buffer &x) {
+  const Shape &xs = x.shape;
+  TS_ASSIGN_OR_RETURN(Expr axis, runtimeAxis(b, node.input(1), 0, xs.size()));
+  loop::Stage s = b.stageFor(b.output_);
+  int64_t longest = *std::max_element(xs.begin(), xs.end());
+  s.reduceAxes = {{"k", longest}};
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, x.dtype);
+  Expr k = loop::var("k"), position = i(0), extent = i(0);
+  std::vector<Expr> index;
+  for (size_t d = 0; d < xs.size(); ++d) {
+    Expr here = loop::binary(loop::BinOp::Eq, axis, i(static_cast<int64_t>(d)));
+    Expr o = loop::var(s.axes[d]);
+    position = loop::select(here, o, position);
+    extent = loop::select(here, i(xs[d]), extent);
+    index.push_back(loop::select(here, clampIndex(k, xs[d]), o));
+  }
+  bool exclusive = node.attrs.getInt("exclusive", 0), reverse = node.attrs.getInt("reverse", 0);
+  Expr o = position;
+  Expr include = reverse ? (exclusive ? loop::ltExpr(o, k) : loop::geExpr(k, o)) : (exclusive ? loop::ltExpr(k, o) : loop::geExpr(o, k));
+  include = loop::andExpr(include, loop::ltExpr(k, extent));
+  s.body = loop::select(include, loop::load(x.name, x.dtype, index), s.init);
+  return s;
+}
+
 StatusOr<loop::Stage> describeCumSum(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   const Shape &xs = b.shapeOf(node.input(0));
+  if (xs.empty()) return unimplemented(node, "CumSum of a scalar");
   auto axisValue = constantInts(b.graph_, node.input(1));
-  if (!axisValue || axisValue->size() != 1) return unimplemented(node, "axis is not a constant");
+  if (!axisValue) return describeCumSumAnyAxis(b, node, x);
+  if (axisValue->size() != 1) return unimplemented(node, "axis must hold one value");
   int64_t axis = normalizeAxis((*axisValue)[0], xs.size());
   if (axis < 0 || axis >= static_cast<int64_t>(xs.size())) return unimplemented(node, "axis out of range");
   loop::Stage s = b.stageFor(b.output_);
@@ -250,6 +288,43 @@ StatusOr<loop::Stage> describeCumSum(Builder &b, const Node &node) {
   bool exclusive = node.attrs.getInt("exclusive", 0), reverse = node.attrs.getInt("reverse", 0);
   Expr include = reverse ? (exclusive ? loop::ltExpr(o, k) : loop::geExpr(k, o)) : (exclusive ? loop::ltExpr(k, o) : loop::geExpr(o, k));
   s.body = loop::select(include, loop::load(x.name, x.dtype, index), s.init);
+  return s;
+}
+
+/// Slice with starts/axes/steps read at run time (the output shape is static, so ends
+/// are implied): each output axis finds its entry, normalizes and clamps the start.
+StatusOr<loop::Stage> describeSlice(Builder &b, const Node &node) {
+  if (!node.hasInput(1)) return unimplemented(node, "Slice with attribute starts (opset 1)");
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer starts, b.param(node.input(1)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  if (loop::isFloat(starts.dtype)) return unimplemented(node, "starts is not an integer tensor");
+  std::optional<loop::Buffer> steps;
+  if (node.hasInput(4)) {
+    TS_ASSIGN_OR_RETURN(steps, b.param(node.input(4)));
+  }
+  loop::Stage s = b.stageFor(b.output_);
+  std::vector<Expr> index;
+  for (size_t d = 0; d < xs.size(); ++d) {
+    int64_t dim = xs[d];
+    Expr start = i(0), step = i(1);
+    for (int64_t k = 0; k < starts.elementCount(); ++k) {
+      Expr axis = i(k);
+      if (node.hasInput(3)) {
+        TS_ASSIGN_OR_RETURN(axis, runtimeAxis(b, node.input(3), static_cast<size_t>(k), xs.size()));
+      }
+      Expr here = loop::binary(loop::BinOp::Eq, axis, i(static_cast<int64_t>(d)));
+      Expr st = steps ? loop::cast(DType::I64, loop::load(steps->name, steps->dtype, {i(k)})) : i(1);
+      Expr first = loop::cast(DType::I64, loop::load(starts.name, starts.dtype, {i(k)}));
+      first = loop::select(loop::ltExpr(first, i(0)), first + i(dim), first);
+      Expr upper = loop::select(loop::ltExpr(i(0), st), i(dim), i(dim - 1));
+      first = loop::minExpr(loop::maxExpr(first, i(0)), upper);
+      start = loop::select(here, first, start);
+      step = loop::select(here, st, step);
+    }
+    index.push_back(clampIndex(start + loop::var(s.axes[d]) * step, dim));
+  }
+  s.body = loop::load(x.name, x.dtype, index);
   return s;
 }
 
@@ -285,7 +360,7 @@ const std::map<std::string, Describe> &layoutOps() {
       {"Tile", describeRepeat},           {"Expand", describeRepeat},     {"Gather", describeGather},
       {"GatherElements", describeGather}, {"Pad", describePad},           {"EyeLike", describeIndexOp},
       {"ConstantOfShape", describeIndexOp}, {"Range", describeIndexOp},   {"OneHot", describeOneHot},
-      {"CumSum", describeCumSum},         {"Split", describeSplit}};
+      {"CumSum", describeCumSum},         {"Split", describeSplit},       {"Slice", describeSlice}};
   return ops;
 }
 

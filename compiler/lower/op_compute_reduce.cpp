@@ -67,11 +67,31 @@ Expr reduceInit(Combiner combiner, DType type) {
   return constant(combiner == Combiner::Max ? lowest : highest, type);
 }
 
+/// Axes given at run time, with keepdims: the static shapes determine the reduction
+/// exactly for the ops that map a single element to itself (reducing an axis of extent
+/// 1 or not gives the same result), so the kernel needs no axes values. Without
+/// keepdims the dropped axes can be ambiguous: not described.
+StatusOr<std::vector<bool>> axesFromShapes(const Builder &b, const Node &node, bool &noop) {
+  const Shape &in = b.shapeOf(node.input(0)), &out = b.shapeOf(node.outputs[0]);
+  static const std::set<std::string> kIdentityOnOne = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd"};
+  if (!kIdentityOnOne.count(node.op) || !node.attrs.getInt("keepdims", 1) || in.size() != out.size())
+    return unimplemented(node, "axes is not a constant");
+  std::vector<bool> reduced(in.size(), false);
+  bool any = false;
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (out[d] != in[d] && out[d] != 1) return unimplemented(node, "output shape does not match a reduction");
+    reduced[d] = out[d] != in[d];
+    any = any || reduced[d];
+  }
+  noop = !any;
+  return reduced;
+}
+
 StatusOr<std::vector<bool>> reducedAxes(const Builder &b, const Node &node, size_t rank, bool &noop) {
   std::vector<int64_t> axes = node.attrs.getInts("axes");
   if (!node.attrs.has("axes") && node.hasInput(1)) {
     auto c = constantInts(b.graph_, node.input(1));
-    if (!c) return unimplemented(node, "axes is not a constant");
+    if (!c) return axesFromShapes(b, node, noop);
     axes = *c;
   }
   noop = axes.empty() && node.attrs.getInt("noop_with_empty_axes", 0);
