@@ -119,15 +119,18 @@ namespace {
 
 using namespace detail;
 
-/// OIHW -> [O/block][I][H][W][block].
+/// OIHW -> [O/block][H][W][I][block]: the reduction walks input channels innermost,
+/// so a register tile reads its weights contiguously.
 Tensor packWeights(const Tensor &w, int64_t block) {
   const Shape &s = w.shape();
-  int64_t inner = s[1] * s[2] * s[3];
-  Tensor packed(DType::F32, {s[0] / block, s[1], s[2], s[3], block});
+  int64_t taps = s[2] * s[3], inner = s[1] * taps;
+  Tensor packed(DType::F32, {s[0] / block, s[2], s[3], s[1], block});
   const float *src = w.data<float>();
   float *dst = packed.data<float>();
   for (int64_t o = 0; o < s[0]; ++o)
-    for (int64_t r = 0; r < inner; ++r) dst[((o / block) * inner + r) * block + o % block] = src[o * inner + r];
+    for (int64_t c = 0; c < s[1]; ++c)
+      for (int64_t t = 0; t < taps; ++t)
+        dst[(((o / block) * taps + t) * s[1] + c) * block + o % block] = src[o * inner + c * taps + t];
   return packed;
 }
 
@@ -145,7 +148,7 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   bool packed = block > 1 && constantWeights;
   loop::Buffer w;
   if (packed) {
-    w = b.constantParam(strCat(node.input(1), ".oihw", block, "o"), packWeights(*constantWeights, block));
+    w = b.constantParam(strCat(node.input(1), ".ohwi", block, "o"), packWeights(*constantWeights, block));
   } else {
     TS_ASSIGN_OR_RETURN(w, b.param(node.input(1)));
   }
@@ -171,7 +174,7 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   Expr ih = loop::var("oh") * i(geo.strides[0]) + loop::var("kh") * i(geo.dilations[0]);
   Expr iw = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]);
   std::vector<Expr> wIndex = {oc, loop::var("ic"), loop::var("kh"), loop::var("kw")};
-  if (packed) wIndex = {oc / i(block), loop::var("ic"), loop::var("kh"), loop::var("kw"), oc % i(block)};
+  if (packed) wIndex = {oc / i(block), loop::var("kh"), loop::var("kw"), loop::var("ic"), oc % i(block)};
   s.body = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw}) * loop::load(w.name, DType::F32, wIndex);
   s.init = f(0);
   if (node.hasInput(2)) {
@@ -217,7 +220,11 @@ StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
     TS_ASSIGN_OR_RETURN(Expr c, b.broadcastLoad(node.input(2), s.axes));
     s.init = beta == 1.0f ? c : f(beta) * c;
   }
-  if (alpha != 1.0f) return unimplemented(node, "Gemm with alpha != 1");
+  if (alpha == 1.0f) return s;
+  // alpha scales the product only: accumulate from 0, add beta * C afterwards.
+  s.output = b.output_;
+  s.epilogue = f(alpha) * s.accumulated() + s.init;
+  s.init = f(0);
   return s;
 }
 
@@ -327,6 +334,8 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (isLayoutOp(node.op)) return describeLayout(b, node);
   if (isLossOp(node.op)) return describeLoss(b, node);
   if (node.op == "LayerNormalization") return describeLayerNorm(b, node);
+  if (node.op == "InstanceNormalization") return describeInstanceNorm(b, node);
+  if (node.op == "LRN") return describeLrn(b, node);
   if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
   loop::Stage s = b.stageFor(b.output_);
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";

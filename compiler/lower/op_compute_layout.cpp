@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "compiler/graph/dtype_dispatch.h"
@@ -212,6 +213,44 @@ StatusOr<loop::Stage> describeIndexOp(Builder &b, const Node &node) {
   return s;
 }
 
+/// Hann, Hamming and Blackman windows: cosine sums of 2 pi n / N (N - 1 when symmetric).
+StatusOr<loop::Stage> describeWindow(Builder &b, const Node &node) {
+  loop::Stage s = b.stageFor(b.output_);
+  DType t = b.output_.dtype;
+  if (s.axes.size() != 1 || !loop::isFloat(t)) return unimplemented(node, "a float vector result expected");
+  int64_t n = b.output_.shape[0];
+  double denominator = static_cast<double>(node.attrs.getInt("periodic", 1) ? n : n - 1);
+  Expr phase = loop::cast(DType::F64, loop::var(s.axes[0])) * constant(2 * M_PI / std::max(denominator, 1.0), DType::F64);
+  auto cosine = [&](double k) { return loop::math(loop::MathFn::Cos, phase * constant(k, DType::F64)); };
+  Expr w;
+  if (node.op == "HannWindow") w = constant(0.5, DType::F64) - constant(0.5, DType::F64) * cosine(1);
+  if (node.op == "HammingWindow") w = constant(25.0 / 46, DType::F64) - constant(21.0 / 46, DType::F64) * cosine(1);
+  if (node.op == "BlackmanWindow")
+    w = constant(0.42, DType::F64) - constant(0.5, DType::F64) * cosine(1) + constant(0.08, DType::F64) * cosine(2);
+  s.body = loop::cast(t, w);
+  return s;
+}
+
+/// BatchNormalization in inference mode: per-channel (axis 1) affine normalization.
+StatusOr<loop::Stage> describeBatchNorm(Builder &b, const Node &node) {
+  if (node.attrs.getInt("training_mode", 0)) return unimplemented(node, "training mode");
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  DType t = x.dtype;
+  if (x.shape.size() < 2 || !loop::isFloat(t)) return unimplemented(node, "float (N, C, ...) input expected");
+  loop::Stage s = b.stageFor(b.output_);
+  Expr c = loop::var(s.axes[1]);
+  std::vector<Expr> per;
+  for (size_t k = 1; k <= 4; ++k) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer p, b.param(node.input(k)));
+    if (p.dtype != t) return unimplemented(node, "parameters of another type");
+    per.push_back(loop::load(p.name, t, {c}));
+  }
+  Expr eps = constant(node.attrs.getFloat("epsilon", 1e-5f), t);
+  Expr xv = loop::load(x.name, t, axisVars(s.axes));
+  s.body = (xv - per[2]) / loop::math(loop::MathFn::Sqrt, per[3] + eps) * per[0] + per[1];
+  return s;
+}
+
 StatusOr<loop::Stage> describeOneHot(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(loop::Buffer idx, b.param(node.input(0)));
   TS_ASSIGN_OR_RETURN(loop::Buffer values, b.param(node.input(2)));
@@ -360,7 +399,9 @@ const std::map<std::string, Describe> &layoutOps() {
       {"Tile", describeRepeat},           {"Expand", describeRepeat},     {"Gather", describeGather},
       {"GatherElements", describeGather}, {"Pad", describePad},           {"EyeLike", describeIndexOp},
       {"ConstantOfShape", describeIndexOp}, {"Range", describeIndexOp},   {"OneHot", describeOneHot},
-      {"CumSum", describeCumSum},         {"Split", describeSplit},       {"Slice", describeSlice}};
+      {"CumSum", describeCumSum},         {"Split", describeSplit},       {"Slice", describeSlice},
+      {"HannWindow", describeWindow},     {"HammingWindow", describeWindow}, {"BlackmanWindow", describeWindow},
+      {"BatchNormalization", describeBatchNorm}};
   return ops;
 }
 

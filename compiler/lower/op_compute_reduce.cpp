@@ -274,6 +274,63 @@ StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node) {
   return out;
 }
 
+/// InstanceNormalization: per (n, c) mean and variance over the spatial axes, then
+/// scale[c] * (x - mean) / sqrt(var + epsilon) + B[c].
+StatusOr<loop::Stage> describeInstanceNorm(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer scale, b.param(node.input(1)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
+  const Shape &xs = x.shape;
+  DType t = x.dtype;
+  if (xs.size() < 3 || !loop::isFloat(t) || scale.dtype != t || bias.dtype != t)
+    return unimplemented(node, "float (N, C, spatial...) input expected");
+  std::vector<bool> reduced(xs.size(), true);
+  reduced[0] = reduced[1] = false;
+  ReduceMap map = makeMap(xs, reduced, /*keepdims=*/true);
+  Shape kept = keptShape(xs, reduced);
+  loop::Buffer mean = b.temp("mean", kept, t), inv = b.temp("invstd", kept, t);
+  loop::Stage m = reduction(mean, map, Combiner::Sum);
+  m.body = loop::load(x.name, t, map.inputIndex(m.axes));
+  m.epilogue = m.accumulated() / reducedCount(map, t);
+  b.func_.stages.push_back(m);
+  loop::Stage v = reduction(inv, map, Combiner::Sum);
+  Expr centered = loop::load(x.name, t, map.inputIndex(v.axes)) - keptLoad(mean, map, v.axes);
+  v.body = centered * centered;
+  Expr eps = constant(node.attrs.getFloat("epsilon", 1e-5f), t);
+  v.epilogue = constant(1, t) / loop::math(MathFn::Sqrt, v.accumulated() / reducedCount(map, t) + eps);
+  b.func_.stages.push_back(v);
+  loop::Stage y = b.stageFor(b.output_);
+  Expr c = loop::var(y.axes[1]);
+  Expr normalized = (loop::load(x.name, t, axisVars(y.axes)) - keptLoad(mean, map, y.axes)) * keptLoad(inv, map, y.axes);
+  y.body = normalized * loop::load(scale.name, t, {c}) + loop::load(bias.name, t, {c});
+  return y;
+}
+
+/// LRN: x / (bias + alpha / size * sum of squares over the channel window)^beta.
+StatusOr<loop::Stage> describeLrn(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = x.shape;
+  DType t = x.dtype;
+  int64_t size = node.attrs.getInt("size", 0);
+  if (xs.size() < 3 || !loop::isFloat(t) || size < 1) return unimplemented(node, "float (N, C, ...) input and a size expected");
+  int64_t before = (size - 1) / 2;
+  loop::Stage s = b.stageFor(b.output_);
+  s.reduceAxes = {{"k", size}};
+  s.combiner = Combiner::Sum;
+  s.init = constant(0, t);
+  std::vector<Expr> index = axisVars(s.axes);
+  Expr channel = index[1] + loop::var("k") - i(before);
+  Expr inside = loop::andExpr(loop::geExpr(channel, i(0)), loop::ltExpr(channel, i(xs[1])));
+  index[1] = clampIndex(channel, xs[1]);
+  Expr v = loop::load(x.name, t, index);
+  s.body = loop::select(inside, v * v, s.init);
+  Expr alpha = constant(node.attrs.getFloat("alpha", 1e-4f) / static_cast<double>(size), t);
+  Expr base = constant(node.attrs.getFloat("bias", 1.0f), t) + alpha * s.accumulated();
+  s.epilogue = loop::load(x.name, t, axisVars(s.axes)) /
+               loop::binary(loop::BinOp::Pow, base, constant(node.attrs.getFloat("beta", 0.75f), t));
+  return s;
+}
+
 /// A keepdims statistic of LayerNormalization: result `index` when the graph uses it.
 StatusOr<loop::Buffer> statistic(Builder &b, const Node &node, size_t index, const Shape &kept, DType t, const char *name) {
   if (node.outputs.size() > index && !node.outputs[index].empty()) return b.param(node.outputs[index]);
