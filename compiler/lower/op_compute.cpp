@@ -336,6 +336,7 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "LayerNormalization") return describeLayerNorm(b, node);
   if (node.op == "InstanceNormalization") return describeInstanceNorm(b, node);
   if (node.op == "LRN") return describeLrn(b, node);
+  if (node.op == "Resize" || node.op == "Upsample") return describeResize(b, node);
   if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
   loop::Stage s = b.stageFor(b.output_);
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";

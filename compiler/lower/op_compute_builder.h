@@ -84,6 +84,7 @@ bool isLossOp(const std::string &op);
 StatusOr<loop::Stage> describeLayerNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeInstanceNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeLrn(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeResize(Builder &b, const Node &node);
 bool isReduceOp(const std::string &op);
 
 } // namespace tessera::lower::detail

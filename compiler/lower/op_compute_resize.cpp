@@ -1,0 +1,196 @@
+//===- op_compute_resize.cpp - Resize and Upsample as separable stages -----------------===//
+//
+// Interpolation is separable: one stage per resized dimension, each a sum of at most
+// four taps (nearest: 1, linear: 2, cubic: 4) along that dimension, reading the
+// previous stage. Coordinates are computed in f64 at run time from the scales (a run-
+// time input, an attribute, or the static sizes ratio) and the roi, with the
+// coordinate transformation and nearest rounding modes of the ONNX reference. A
+// dimension is skipped only where the scale is known to be 1 and nothing crops it.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/graph/dtype_dispatch.h"
+#include "compiler/lower/op_compute_builder.h"
+
+namespace tessera::lower::detail {
+namespace {
+
+using loop::BinOp;
+using loop::MathFn;
+
+Expr d64(double v) { return constant(v, DType::F64); }
+Expr eq(Expr a, Expr b) { return loop::binary(BinOp::Eq, a, b); }
+
+struct ResizeOptions {
+  std::string mode, transform, nearestMode;
+  double cubicA = -0.75, extrapolation = 0;
+  bool excludeOutside = false;
+  /// Per dimension: the scale (f64 expression) and whether it is known to be 1.
+  std::vector<Expr> scales;
+  std::vector<bool> unitScale;
+  /// tf_crop_and_resize: roi start and end per dimension (f64 expressions).
+  std::vector<Expr> roiStart, roiEnd;
+};
+
+/// The source coordinate of output index `x` (f64) along a dimension of `in` elements.
+Expr sourceCoordinate(const ResizeOptions &o, size_t d, Expr x, int64_t in) {
+  Expr scale = o.scales[d];
+  if (o.transform == "asymmetric") return x / scale;
+  Expr resized = d64(static_cast<double>(in)) * scale;
+  Expr half = (x + d64(0.5)) / scale;
+  if (o.transform == "align_corners")
+    return loop::select(eq(resized, d64(1)), d64(0), x * d64(static_cast<double>(in - 1)) / (resized - d64(1)));
+  if (o.transform == "pytorch_half_pixel") return loop::select(loop::ltExpr(d64(1), resized), half - d64(0.5), d64(0));
+  if (o.transform == "tf_half_pixel_for_nn") return half;
+  if (o.transform == "tf_crop_and_resize") {
+    Expr span = d64(static_cast<double>(in - 1));
+    Expr start = o.roiStart[d], end = o.roiEnd[d];
+    Expr inside = start * span + x * (end - start) * span / (resized - d64(1));
+    return loop::select(loop::ltExpr(d64(1), resized), inside, d64(0.5) * (start + end) * span);
+  }
+  return half - d64(0.5);
+}
+
+Expr nearestIndex(const std::string &mode, Expr x) {
+  Expr fl = loop::math(MathFn::Floor, x), ce = loop::math(MathFn::Ceil, x);
+  if (mode == "floor") return fl;
+  if (mode == "ceil") return ce;
+  Expr isHalf = eq(x - fl, d64(0.5));
+  return loop::select(isHalf, mode == "round_prefer_ceil" ? ce : fl, loop::math(MathFn::Round, x));
+}
+
+Expr cubicWeight(Expr t, double a) {
+  t = loop::math(MathFn::Abs, t);
+  Expr near = ((d64(a + 2) * t - d64(a + 3)) * t) * t + d64(1);
+  Expr far = ((d64(a) * t - d64(5 * a)) * t + d64(8 * a)) * t - d64(4 * a);
+  return loop::select(loop::ltExpr(d64(1), t), loop::select(loop::ltExpr(t, d64(2)), far, d64(0)), near);
+}
+
+/// (index, weight) taps of coordinate `x` along a dimension of `in` elements.
+std::vector<std::pair<Expr, Expr>> tapsFor(const ResizeOptions &o, Expr x, int64_t in) {
+  auto index = [&](Expr v) { return loop::cast(DType::I64, v); };
+  if (o.mode == "nearest") return {{clampIndex(index(nearestIndex(o.nearestMode, x)), in), d64(1)}};
+  Expr base = loop::math(MathFn::Floor, x), frac = x - base;
+  std::vector<std::pair<Expr, Expr>> taps;
+  if (o.mode == "linear") {
+    taps = {{index(base), d64(1) - frac}, {index(base) + i(1), frac}};
+  } else {
+    for (int64_t k = -1; k <= 2; ++k) taps.push_back({index(base) + i(k), cubicWeight(frac - d64(static_cast<double>(k)), o.cubicA)});
+  }
+  Expr total;
+  for (auto &[idx, w] : taps) {
+    if (o.excludeOutside) w = loop::select(loop::andExpr(loop::geExpr(idx, i(0)), loop::ltExpr(idx, i(in))), w, d64(0));
+    total = total ? total + w : w;
+    idx = clampIndex(idx, in);
+  }
+  if (o.excludeOutside)
+    for (auto &tap : taps) tap.second = tap.second / loop::select(eq(total, d64(0)), d64(1), total);
+  return taps;
+}
+
+/// One stage resizing dimension `d` of `src` into `dst`.
+loop::Stage resizeStage(const ResizeOptions &o, size_t d, const loop::Buffer &src, const loop::Buffer &dst) {
+  loop::Stage s;
+  s.output = dst;
+  s.axes = axisNames(dst.shape.size(), strCat("d", d, "_"));
+  int64_t in = src.shape[d];
+  Expr x = sourceCoordinate(o, d, loop::cast(DType::F64, loop::var(s.axes[d])), in);
+  Expr sum;
+  for (const auto &[idx, w] : tapsFor(o, x, in)) {
+    std::vector<Expr> index = axisVars(s.axes);
+    index[d] = idx;
+    Expr term = w * loop::cast(DType::F64, loop::load(src.name, src.dtype, index));
+    sum = sum ? sum + term : term;
+  }
+  if (o.transform == "tf_crop_and_resize") {
+    Expr outside = loop::binary(BinOp::Or, loop::ltExpr(x, d64(0)), loop::ltExpr(d64(static_cast<double>(in - 1)), x));
+    sum = loop::select(outside, d64(o.extrapolation), sum);
+  }
+  s.body = loop::cast(dst.dtype, sum);
+  return s;
+}
+
+/// Scales from the sizes ratio, a run-time or constant input, or Upsample's attribute.
+Status resizeScales(Builder &b, const Node &node, const Shape &in, const Shape &out, ResizeOptions &o) {
+  bool upsample = node.op == "Upsample";
+  size_t rank = in.size();
+  std::string scaleInput = upsample ? node.input(1) : node.input(2);
+  o.scales.assign(rank, d64(1));
+  o.unitScale.assign(rank, false);
+  if (!upsample && node.hasInput(3)) {
+    for (size_t d = 0; d < rank; ++d) {
+      o.scales[d] = d64(static_cast<double>(out[d]) / static_cast<double>(in[d]));
+      o.unitScale[d] = out[d] == in[d];
+    }
+    return absl::OkStatus();
+  }
+  if (scaleInput.empty() && upsample) {
+    graph::Floats f = node.attrs.getFloats("scales");
+    if (f.size() != rank) return unimplemented(node, "scales of another rank");
+    for (size_t d = 0; d < rank; ++d) {
+      o.scales[d] = d64(f[d]);
+      o.unitScale[d] = f[d] == 1.0f;
+    }
+    return absl::OkStatus();
+  }
+  if (scaleInput.empty()) return unimplemented(node, "neither scales nor sizes");
+  TS_ASSIGN_OR_RETURN(loop::Buffer s, b.param(scaleInput));
+  if (s.elementCount() != static_cast<int64_t>(rank) || !loop::isFloat(s.dtype)) return unimplemented(node, "scales of another rank");
+  const Tensor *c = b.graph_.constantOf(scaleInput);
+  for (size_t d = 0; d < rank; ++d) {
+    o.scales[d] = loop::cast(DType::F64, loop::load(s.name, s.dtype, {i(static_cast<int64_t>(d))}));
+    o.unitScale[d] = c && graph::loadAsDouble(c->dtype(), c->bytes(), static_cast<int64_t>(d)) == 1.0;
+  }
+  return absl::OkStatus();
+}
+
+Status resizeRoi(Builder &b, const Node &node, size_t rank, ResizeOptions &o) {
+  if (o.transform != "tf_crop_and_resize") return absl::OkStatus();
+  if (!node.hasInput(1)) return unimplemented(node, "tf_crop_and_resize without roi");
+  TS_ASSIGN_OR_RETURN(loop::Buffer roi, b.param(node.input(1)));
+  if (roi.elementCount() != static_cast<int64_t>(2 * rank) || !loop::isFloat(roi.dtype)) return unimplemented(node, "roi of another rank");
+  for (size_t d = 0; d < rank; ++d) {
+    o.roiStart.push_back(loop::cast(DType::F64, loop::load(roi.name, roi.dtype, {i(static_cast<int64_t>(d))})));
+    o.roiEnd.push_back(loop::cast(DType::F64, loop::load(roi.name, roi.dtype, {i(static_cast<int64_t>(rank + d))})));
+  }
+  return absl::OkStatus();
+}
+
+} // namespace
+
+StatusOr<loop::Stage> describeResize(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &in = x.shape, &out = b.output_.shape;
+  bool upsample = node.op == "Upsample";
+  if (!loop::isFloat(x.dtype) || in.size() != out.size() || node.attrs.has("axes") ||
+      node.attrs.getInt("antialias", 0) || node.attrs.getString("keep_aspect_ratio_policy", "stretch") != "stretch")
+    return unimplemented(node, "only float inputs without axes, antialias or aspect-ratio policies");
+  ResizeOptions o;
+  o.mode = node.attrs.getString("mode", "nearest");
+  if (o.mode == "bilinear" || o.mode == "trilinear") o.mode = "linear";
+  o.transform = upsample ? "asymmetric" : node.attrs.getString("coordinate_transformation_mode", "half_pixel");
+  o.nearestMode = upsample ? "floor" : node.attrs.getString("nearest_mode", "round_prefer_floor");
+  o.cubicA = node.attrs.getFloat("cubic_coeff_a", -0.75f);
+  o.excludeOutside = node.attrs.getInt("exclude_outside", 0) != 0;
+  o.extrapolation = node.attrs.getFloat("extrapolation_value", 0.0f);
+  if (o.mode != "nearest" && o.mode != "linear" && o.mode != "cubic") return unimplemented(node, strCat("mode ", o.mode));
+  TS_RETURN_IF_ERROR(resizeScales(b, node, in, out, o));
+  TS_RETURN_IF_ERROR(resizeRoi(b, node, in.size(), o));
+  std::vector<size_t> dims;
+  for (size_t d = 0; d < in.size(); ++d)
+    if (!(o.unitScale[d] && in[d] == out[d]) || o.transform == "tf_crop_and_resize") dims.push_back(d);
+  loop::Buffer src = x;
+  Shape shape = in;
+  for (size_t k = 0; k < dims.size(); ++k) {
+    shape[dims[k]] = out[dims[k]];
+    loop::Buffer dst = k + 1 == dims.size() ? b.output_ : b.temp(strCat("r", k), shape, x.dtype);
+    loop::Stage s = resizeStage(o, dims[k], src, dst);
+    if (k + 1 == dims.size()) return s;
+    b.func_.stages.push_back(s);
+    src = dst;
+  }
+  loop::Stage copy = b.stageFor(b.output_);
+  copy.body = loop::load(x.name, x.dtype, axisVars(copy.axes));
+  return copy;
+}
+
+} // namespace tessera::lower::detail
