@@ -100,14 +100,21 @@ Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, c
   return absl::OkStatus();
 }
 
+/// The conv tile's output columns: the largest divisor of `width` not above `limit`,
+/// unless that is under half of it (then `limit`, with a guard on the last tile).
+int64_t convWidthBlock(int64_t width, int64_t limit) {
+  int64_t b = blockFor(width, limit);
+  return 2 * b >= std::min(width, limit) ? b : std::min(width, limit);
+}
+
 /// Conv: [n, co, oh, wo] outside, the reduction, then wi (unrolled) x ci (vector).
 Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
-  int64_t wb = std::min(p.convWidthBlock, stage.output.shape[3]);
+  int64_t wb = convWidthBlock(stage.output.shape[3], p.convWidthBlock);
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
   TS_RETURN_IF_ERROR(s.split(name, "ow", wb, "wo", "wi"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "oh", "wo", "ic", "kh", "kw", "wi", "ci"}));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "oh", "wo", "kh", "kw", "ic", "wi", "ci"}));
   TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
   if (wb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
   if (cb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "ci"));

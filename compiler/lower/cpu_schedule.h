@@ -25,11 +25,13 @@ struct CpuScheduleParams {
   /// Output channels (columns) accumulated together: rows of the register tile.
   int64_t channelBlock = 8;
   /// Convolutions (not depthwise): output channels per register tile, the vector
-  /// axis (16 = two AVX2 registers; weights are repacked by the same block).
-  int64_t convChannelBlock = 16;
-  /// Convolutions: output columns per register tile (unrolled; 7 x 2 registers of
-  /// accumulators leave two for weights and one for the broadcast input).
-  int64_t convWidthBlock = 7;
+  /// axis (8 = one AVX2 register; weights are repacked by the same block).
+  int64_t convChannelBlock = 8;
+  /// Convolutions: at most this many output columns per register tile (unrolled; the
+  /// largest divisor of the width: 14 accumulators, one weight register and one
+  /// broadcast input fill the 16 AVX2 registers without spills, and 14 independent
+  /// FMA chains cover the FMA latency).
+  int64_t convWidthBlock = 14;
   /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
   int64_t vectorWidth = 8;
   /// Loops of at least this many iterations (after fusion) run in parallel.

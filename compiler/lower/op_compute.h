@@ -36,7 +36,7 @@ struct KernelDescription {
 
 /// Target-dependent layout choices, explicit for the tuner.
 struct DescribeOptions {
-  /// Repack constant conv weights OIHW -> [O/b][I][H][W][b] for this b (0: keep OIHW),
+  /// Repack constant conv weights OIHW -> [O/b][H][W][I][b] for this b (0: keep OIHW),
   /// so a register tile's b output channels read adjacent weights.
   int64_t convWeightBlock = 0;
 };
