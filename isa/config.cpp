@@ -109,6 +109,8 @@ Status validateTiming(const HardwareConfig &c) {
     return invalidInput("config key 'clock_mhz' must be in (0, 100000], got %g", c.clock_mhz);
   TS_RETURN_IF_ERROR(requireRange("gemm_pipeline_depth", c.gemm_pipeline_depth, 1, 64));
   TS_RETURN_IF_ERROR(requireRange("alu_pipeline_depth", c.alu_pipeline_depth, 1, 64));
+  if (c.alu_read_ports != 1 && c.alu_read_ports != 2)
+    return invalidInput("config key 'alu_read_ports' must be 1 or 2, got %d", c.alu_read_ports);
   return absl::OkStatus();
 }
 

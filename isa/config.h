@@ -39,7 +39,8 @@ namespace tessera::isa {
   X(dram_burst_bytes, int64_t, "largest DRAM request the DMA engine issues, in bytes")        \
   X(clock_mhz, double, "accelerator clock frequency in MHz")                                  \
   X(gemm_pipeline_depth, int64_t, "GEMM pipeline stages (fill latency in cycles)")            \
-  X(alu_pipeline_depth, int64_t, "ALU pipeline stages (fill latency in cycles)")
+  X(alu_pipeline_depth, int64_t, "ALU pipeline stages (fill latency in cycles)")              \
+  X(alu_read_ports, int64_t, "ALU accumulator read ports (1 or 2: a register operand row takes 2 or 1 cycles)")
 
 struct HardwareConfig {
   std::string name = "unnamed";
@@ -56,6 +57,10 @@ struct HardwareConfig {
   int logDepth(Buffer buffer) const;
   /// Multiply-accumulates the GEMM core does per micro-op iteration.
   int64_t macsPerCycle() const { return batch * block_in * block_out; }
+  /// Cycles per micro-op iteration (row) of an ALU instruction: 1 with an immediate or
+  /// with two accumulator read ports, 2 with a register operand and one read port (its
+  /// acc[src] and acc[dst] reads take turns). docs/microarchitecture.md, section 4.1.
+  int64_t aluCyclesPerRow(bool immediate) const { return immediate || alu_read_ports >= 2 ? 1 : 2; }
 
   /// The canonical JSON object (keys sorted) that the hash is computed over.
   nlohmann::json toJson() const;

@@ -86,6 +86,24 @@ TEST(Config, RejectsUnsupportedWidths) {
   EXPECT_ERROR_CONTAINS(parseConfig(json), "'acc_bits' must be 32");
 }
 
+TEST(Config, AluReadPortsIsOneOrTwo) {
+  HardwareConfig two = loadTestConfig("default"), one = loadTestConfig("small");
+  EXPECT_EQ(two.alu_read_ports, 2);
+  EXPECT_EQ(one.alu_read_ports, 1);
+  EXPECT_EQ(two.aluCyclesPerRow(/*immediate=*/false), 1);
+  EXPECT_EQ(two.aluCyclesPerRow(/*immediate=*/true), 1);
+  EXPECT_EQ(one.aluCyclesPerRow(/*immediate=*/false), 2);
+  EXPECT_EQ(one.aluCyclesPerRow(/*immediate=*/true), 1);
+  for (int ports : {0, 3, -1}) {
+    nlohmann::json json = defaultJson();
+    json["alu_read_ports"] = ports;
+    EXPECT_ERROR_CONTAINS(parseConfig(json), "config key 'alu_read_ports' must be 1 or 2");
+  }
+  nlohmann::json json = defaultJson();
+  json.erase("alu_read_ports");
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "'alu_read_ports' is missing");
+}
+
 TEST(Config, RejectsOutputDepthMismatch) {
   nlohmann::json json = defaultJson();
   json["output_buffer_bytes"] = 16384;

@@ -4,8 +4,9 @@
 //
 // An iteration issued in cycle t travels Pa - 1 stages. With an immediate operand it then
 // reads acc[dst], computes and writes back in cycle t + Pa - 1 (one row per cycle). With
-// a register operand the one accumulator read port is used twice: acc[src] in cycle
-// t + Pa - 1, acc[dst] with the write-back in t + Pa; the caller issues every other cycle.
+// a register operand and ALU_READ_PORTS = 2 the same, acc[src] read through the second
+// port in that cycle. With one read port it is used twice: acc[src] in cycle t + Pa - 1,
+// acc[dst] with the write-back in t + Pa; the caller issues every other cycle.
 // Every read-modify-write is done in one cycle, so dependent rows see each other's results.
 
 module tessera_alu
@@ -26,6 +27,8 @@ module tessera_alu
 
   output logic [ACC_ADDR_W-1:0] acc_raddr_o,
   input  logic [AccW-1:0]       acc_rdata_i,
+  output logic [ACC_ADDR_W-1:0] acc_raddr2_o,  // ALU_READ_PORTS = 2 only
+  input  logic [AccW-1:0]       acc_rdata2_i,
   output logic                  acc_we_o,
   output logic [ACC_ADDR_W-1:0] acc_waddr_o,
   output logic [AccW-1:0]       acc_wdata_o
@@ -46,32 +49,46 @@ module tessera_alu
     .data_o ({x_dst, x_src})
   );
 
-  // Register operand: acc[src] is read in stage X and held for the write-back stage Y.
-  logic                  y_valid_q;
-  logic [ACC_ADDR_W-1:0] y_dst_q;
-  logic [AccW-1:0]       y_operand_q;
   logic                  rmw_valid;
   logic [ACC_ADDR_W-1:0] rmw_dst;
+  logic [AccW-1:0]       operand;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      y_valid_q <= 1'b0;
-      y_dst_q   <= '0;
-    end else begin
-      y_valid_q <= x_valid && !use_imm_i;
-      y_dst_q   <= x_dst;
+  if (ALU_READ_PORTS == 2) begin : gen_two_ports
+    // acc[dst] through the first port, acc[src] through the second, both in stage X.
+    assign rmw_valid    = x_valid;
+    assign rmw_dst      = x_dst;
+    assign acc_raddr_o  = x_dst;
+    assign acc_raddr2_o = x_src;
+    assign operand      = acc_rdata2_i;
+  end else begin : gen_one_port
+    // acc[src] is read in stage X and held for the write-back stage Y.
+    logic                  y_valid_q;
+    logic [ACC_ADDR_W-1:0] y_dst_q;
+    logic [AccW-1:0]       y_operand_q;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        y_valid_q <= 1'b0;
+        y_dst_q   <= '0;
+      end else begin
+        y_valid_q <= x_valid && !use_imm_i;
+        y_dst_q   <= x_dst;
+      end
     end
+
+    always_ff @(posedge clk_i) begin
+      if (x_valid && !use_imm_i) begin
+        y_operand_q <= acc_rdata_i;
+      end
+    end
+
+    assign rmw_valid    = use_imm_i ? x_valid : y_valid_q;
+    assign rmw_dst      = use_imm_i ? x_dst : y_dst_q;
+    assign acc_raddr_o  = (!use_imm_i && x_valid) ? x_src : rmw_dst;
+    assign acc_raddr2_o = '0;
+    assign operand      = y_operand_q;
   end
 
-  always_ff @(posedge clk_i) begin
-    if (x_valid && !use_imm_i) begin
-      y_operand_q <= acc_rdata_i;
-    end
-  end
-
-  assign rmw_valid   = use_imm_i ? x_valid : y_valid_q;
-  assign rmw_dst     = use_imm_i ? x_dst : y_dst_q;
-  assign acc_raddr_o = (!use_imm_i && x_valid) ? x_src : rmw_dst;
   assign acc_we_o    = rmw_valid;
   assign acc_waddr_o = rmw_dst;
 
@@ -81,7 +98,7 @@ module tessera_alu
       .op_i,
       .use_imm_i,
       .x_i      (acc_rdata_i[l * 32 +: 32]),
-      .operand_i(use_imm_i ? imm_i : y_operand_q[l * 32 +: 32]),
+      .operand_i(use_imm_i ? imm_i : operand[l * 32 +: 32]),
       .result_o (acc_wdata_o[l * 32 +: 32])
     );
   end

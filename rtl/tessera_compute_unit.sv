@@ -5,8 +5,9 @@
 //
 // It pops l2c (pop_prev) and s2c (pop_next), pushes c2l (push_prev) and c2s (push_next).
 // A GEMM or ALU latches its fields at its start s and issues micro-op iterations from
-// s + 1 (every cycle; every other cycle for an ALU with a register operand); its end is
-// e = s + n + Pg, s + n + Pa or s + 2n + Pa, which the pipelines meet by construction.
+// s + 1 (every cycle; every other cycle for an ALU with a register operand when the
+// accumulator has one ALU read port, ALU_READ_PORTS = 1); its end is e = s + n + Pg,
+// s + n + Pa or s + 2n + Pa, which the pipelines meet by construction.
 // FINISH waits until the load and store units have drained, takes one cycle, raises done.
 
 module tessera_compute_unit
@@ -64,6 +65,8 @@ module tessera_compute_unit
   input  logic [WGT_ENTRY_BYTES*8-1:0] wgt_rdata_i,
   output logic [ACC_ADDR_W-1:0]        acc_raddr_o,
   input  logic [AccW-1:0]              acc_rdata_i,
+  output logic [ACC_ADDR_W-1:0]        acc_raddr2_o,  // ALU register operand, 2 ports only
+  input  logic [AccW-1:0]              acc_rdata2_i,
   output logic                         acc_we_o,
   output logic [ACC_ADDR_W-1:0]        acc_waddr_o,
   output logic [AccW-1:0]              acc_wdata_o,
@@ -110,7 +113,10 @@ module tessera_compute_unit
     endcase
   end
 
-  // Micro-op iterations n and duration of GEMM/ALU.
+  // Micro-op iterations n and duration of GEMM/ALU. A register operand costs a second
+  // cycle per row when it shares the accumulator's one ALU read port.
+  localparam bit OnePortAlu = (ALU_READ_PORTS == 1);
+
   logic [UOP_ADDR_W:0] uop_bgn, uop_end, uop_count;
   logic [13:0]         iter_out, iter_in;
   logic                use_imm, has_iters;
@@ -128,7 +134,7 @@ module tessera_compute_unit
   always_comb begin
     if (kind == KindGemm) begin
       duration = n + 48'(GEMM_PIPELINE_DEPTH);
-    end else if (use_imm) begin
+    end else if (use_imm || !OnePortAlu) begin
       duration = n + 48'(ALU_PIPELINE_DEPTH);
     end else begin
       duration = (n << 1) + 48'(ALU_PIPELINE_DEPTH);
@@ -154,7 +160,7 @@ module tessera_compute_unit
 
   assign start       = head_valid_i && !busy_q && !dma_busy && ready;
   assign multi_cycle = (kind == KindGemm || kind == KindAlu) && has_iters;
-  assign step        = issuing_q && (is_gemm_q || aq.use_imm || !phase_q);
+  assign step        = issuing_q && (is_gemm_q || aq.use_imm || !OnePortAlu || !phase_q);
   assign exec_last   = busy_q && (cnt_q + 48'd1 == dur_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -269,6 +275,8 @@ module tessera_compute_unit
     .src_i      (idx_src[ACC_ADDR_W-1:0]),
     .acc_raddr_o(alu_acc_raddr),
     .acc_rdata_i,
+    .acc_raddr2_o,
+    .acc_rdata2_i,
     .acc_we_o   (alu_acc_we),
     .acc_waddr_o(alu_acc_waddr),
     .acc_wdata_o(alu_acc_wdata)

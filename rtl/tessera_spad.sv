@@ -9,6 +9,8 @@
 //   consecutive entries from beat_waddr_i (the last beat of a DRAM row may be partial).
 // - entry write: one whole entry (LOAD padding, GEMM and ALU results).
 // - entry read: one whole entry, combinational (GEMM operands, accumulator rows).
+// - second entry read (HasRead2): the same, for an ALU register operand read in the cycle
+//   of its destination row (acc with ALU_READ_PORTS = 2 only).
 // - beat read: RBeatBytes bytes for a STORE data beat, the same chunking as beat write.
 // - wide beat write: W2BeatBytes bytes, chunked like beat write, merged into the entries
 //   with a byte mask (acc8 LOADs: a beat of B int8 values becomes 4B bytes of lanes).
@@ -20,6 +22,7 @@ module tessera_spad #(
   parameter int unsigned RBeatBytes = 4,
   parameter int unsigned W2BeatBytes = 4,
   parameter bit HasBeat2 = 1'b0,  // the wide beat-write port exists (acc and out only)
+  parameter bit HasRead2 = 1'b0,  // the second entry read port exists (acc, 2 ALU ports)
   localparam int unsigned AddrW = (Depth > 1) ? $clog2(Depth) : 1,
   localparam int unsigned EntryW = EntryBytes * 8,
   localparam int unsigned WBeatW = WBeatBytes * 8,
@@ -50,6 +53,9 @@ module tessera_spad #(
 
   input  logic [AddrW-1:0]   entry_raddr_i,
   output logic [EntryW-1:0]  entry_rdata_o,
+
+  input  logic [AddrW-1:0]   entry2_raddr_i,
+  output logic [EntryW-1:0]  entry2_rdata_o,
 
   input  logic [AddrW-1:0]   beat_raddr_i,
   input  logic [OffW-1:0]    beat_roff_i,
@@ -136,6 +142,12 @@ module tessera_spad #(
   end
 
   assign entry_rdata_o = mem_q[entry_raddr_i];
+
+  if (HasRead2) begin : gen_read2
+    assign entry2_rdata_o = mem_q[entry2_raddr_i];
+  end else begin : gen_no_read2
+    assign entry2_rdata_o = '0;
+  end
 
   // Beat read: a chunk of one entry, or several whole entries.
   if (EntryBytes >= RBeatBytes) begin : gen_rchunk

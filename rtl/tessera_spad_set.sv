@@ -7,7 +7,8 @@
 // - out mirrors acc: every write of an acc lane also writes its low byte into out, both
 //   for DMA beats (a beat of B bytes of lanes is B / 4 bytes of out) and whole rows.
 // - an acc8 beat holds B int8 lanes: sign-extended, 4B bytes of acc; as is, B bytes of out.
-// - GEMM reads uop, inp, wgt and acc; ALU reads uop and acc; STORE reads out by beats.
+// - GEMM reads uop, inp, wgt and acc; ALU reads uop and acc (through a second acc read port
+//   for its register operand when ALU_READ_PORTS = 2); STORE reads out by beats.
 
 module tessera_spad_set
   import tessera_pkg::*;
@@ -51,6 +52,8 @@ module tessera_spad_set
   output logic [WGT_ENTRY_BYTES*8-1:0] wgt_rdata_o,
   input  logic [ACC_ADDR_W-1:0]        acc_raddr_i,
   output logic [AccW-1:0]              acc_rdata_o,
+  input  logic [ACC_ADDR_W-1:0]        acc_raddr2_i,  // ALU_READ_PORTS = 2 only
+  output logic [AccW-1:0]              acc_rdata2_o,
 
   input  logic [31:0]                  st_beat_raddr_i,
   input  logic [7:0]                   st_beat_roff_i,
@@ -104,6 +107,8 @@ module tessera_spad_set
     .beat2_wdata_i ('0),
     .entry_raddr_i(uop_raddr_i),
     .entry_rdata_o(uop_rdata_o),
+    .entry2_raddr_i('0),
+    .entry2_rdata_o(),
     .beat_raddr_i ('0),
     .beat_roff_i  ('0),
     .beat_rdata_o ()
@@ -129,6 +134,8 @@ module tessera_spad_set
     .beat2_wdata_i ('0),
     .entry_raddr_i(inp_raddr_i),
     .entry_rdata_o(inp_rdata_o),
+    .entry2_raddr_i('0),
+    .entry2_rdata_o(),
     .beat_raddr_i ('0),
     .beat_roff_i  ('0),
     .beat_rdata_o ()
@@ -154,6 +161,8 @@ module tessera_spad_set
     .beat2_wdata_i ('0),
     .entry_raddr_i(wgt_raddr_i),
     .entry_rdata_o(wgt_rdata_o),
+    .entry2_raddr_i('0),
+    .entry2_rdata_o(),
     .beat_raddr_i ('0),
     .beat_roff_i  ('0),
     .beat_rdata_o ()
@@ -172,7 +181,8 @@ module tessera_spad_set
 
   tessera_spad #(
     .Depth(ACC_DEPTH), .EntryBytes(ACC_ENTRY_BYTES), .WBeatBytes(BeatBytes),
-    .RBeatBytes(BeatBytes), .W2BeatBytes(4 * BeatBytes), .HasBeat2(1'b1)
+    .RBeatBytes(BeatBytes), .W2BeatBytes(4 * BeatBytes), .HasBeat2(1'b1),
+    .HasRead2(ALU_READ_PORTS == 2)
   ) u_acc (
     .clk_i,
     .beat_we_i    (acc_beat_we),
@@ -190,6 +200,8 @@ module tessera_spad_set
     .beat2_wdata_i (sign_extend_beat(cp_beat_wdata_i)),
     .entry_raddr_i(acc_raddr_i),
     .entry_rdata_o(acc_rdata_o),
+    .entry2_raddr_i(acc_raddr2_i),
+    .entry2_rdata_o(acc_rdata2_o),
     .beat_raddr_i ('0),
     .beat_roff_i  ('0),
     .beat_rdata_o ()
@@ -215,6 +227,8 @@ module tessera_spad_set
     .beat2_wdata_i (cp_beat_wdata_i),
     .entry_raddr_i('0),
     .entry_rdata_o(),
+    .entry2_raddr_i('0),
+    .entry2_rdata_o(),
     .beat_raddr_i (st_beat_raddr_i[OUT_ADDR_W-1:0]),
     .beat_roff_i  (st_beat_roff_i[OutOffW-1:0]),
     .beat_rdata_o (st_beat_rdata_o)

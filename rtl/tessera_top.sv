@@ -283,8 +283,8 @@ module tessera_top
   logic [INP_ENTRY_BYTES*8-1:0] inp_rdata;
   logic [WGT_ADDR_W-1:0]        wgt_raddr;
   logic [WGT_ENTRY_BYTES*8-1:0] wgt_rdata;
-  logic [ACC_ADDR_W-1:0]        acc_raddr, cp_acc_waddr;
-  logic [AccW-1:0]              acc_rdata, cp_acc_wdata;
+  logic [ACC_ADDR_W-1:0]        acc_raddr, acc_raddr2, cp_acc_waddr;
+  logic [AccW-1:0]              acc_rdata, acc_rdata2, cp_acc_wdata;
   logic                         cp_acc_we;
 
   tessera_compute_unit #(
@@ -329,6 +329,8 @@ module tessera_top
     .wgt_rdata_i    (wgt_rdata),
     .acc_raddr_o    (acc_raddr),
     .acc_rdata_i    (acc_rdata),
+    .acc_raddr2_o   (acc_raddr2),
+    .acc_rdata2_i   (acc_rdata2),
     .acc_we_o       (cp_acc_we),
     .acc_waddr_o    (cp_acc_waddr),
     .acc_wdata_o    (cp_acc_wdata),
@@ -377,6 +379,8 @@ module tessera_top
     .wgt_rdata_o     (wgt_rdata),
     .acc_raddr_i     (acc_raddr),
     .acc_rdata_o     (acc_rdata),
+    .acc_raddr2_i    (acc_raddr2),
+    .acc_rdata2_o    (acc_rdata2),
     .st_beat_raddr_i (st_beat_raddr),
     .st_beat_roff_i  (st_beat_roff),
     .st_beat_rdata_o (mem_wdata_o)

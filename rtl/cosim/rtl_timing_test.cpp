@@ -68,6 +68,15 @@ TEST(RtlWorkedExample, SingleGemm) {
   EXPECT_EQ(run.units["compute"]["busy_cycles"], 37u);
 }
 
+// Section 9.6 with the default config's two accumulator read ports: a register-operand
+// ALU row per cycle. (The small config's RTL has one port; rtl_cosim_test covers it.)
+TEST(RtlWorkedExample, AluRegisterOperandWithTwoReadPorts) {
+  ExampleRun run = runOk("alu alu_op=add uop_bgn=0 uop_end=1 iter_out=4 iter_in=8\nfinish\n");
+  EXPECT_EQ(run.trace.totalCycles, 78u);
+  expectTimes(run, {{0, 43, 77}, {1, 77, 78}});
+  EXPECT_EQ(run.units["compute"]["busy_cycles"], 35u);
+}
+
 TEST(RtlWorkedExample, LoadOfTileOneOverlapsGemmOfTileZero) {
   ExampleRun run = runOk(R"(
 .tensor A input i8 32x16 @0x0

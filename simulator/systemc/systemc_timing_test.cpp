@@ -126,6 +126,22 @@ finish pop_prev
   EXPECT_EQ(run.result.details["units"]["load"]["stall_dram_cycles"], 1u);
 }
 
+TEST(WorkedExample, AluRegisterOperandAndReadPorts) {
+  // Section 9.6: 32 register-operand rows, one cycle each with two accumulator read ports
+  // (the default config), two each with one.
+  const char *text = "alu alu_op=add uop_bgn=0 uop_end=1 iter_out=4 iter_in=8\nfinish\n";
+  isa::HardwareConfig config = loadConfig("default");
+  ASSERT_EQ(config.alu_read_ports, 2);
+  SystemcRun two = runOk(text, config);
+  EXPECT_EQ(two.outcome.totalCycles, 78u);
+  expectTimes(two, {{0, 43, 77}, {1, 77, 78}});
+  config.alu_read_ports = 1;
+  SystemcRun one = runOk(text, config);
+  EXPECT_EQ(one.outcome.totalCycles, 110u);
+  expectTimes(one, {{0, 43, 109}, {1, 109, 110}});
+  EXPECT_EQ(one.result.details["units"]["compute"]["busy_cycles"], 67u);
+}
+
 TEST(WorkedExample, FetchReadsTheSecondBlockAfterTheFirst) {
   std::string text = ".tensor A input i8 64x16 @0x0\n";
   for (int i = 0; i < 16; ++i) text += "gemm uop_bgn=0 uop_end=1 iter_out=1 iter_in=1\n";

@@ -14,13 +14,17 @@
 namespace tessera::timing {
 namespace {
 
-ReferenceRun reference(const std::string &text) {
+isa::HardwareConfig defaultConfig() {
   auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/default.json");
   EXPECT_TRUE(config.ok()) << config.status();
-  auto program = isa::assemble(text, *config);
+  return config.ok() ? *config : isa::HardwareConfig{};
+}
+
+ReferenceRun reference(const std::string &text, const isa::HardwareConfig &config = defaultConfig()) {
+  auto program = isa::assemble(text, config);
   EXPECT_TRUE(program.ok()) << program.status();
   if (!program.ok()) return {};
-  auto run = runCycleReference(*program, *config, 100000);
+  auto run = runCycleReference(*program, config, 100000);
   EXPECT_TRUE(run.ok()) << run.status();
   return run.ok() ? *run : ReferenceRun{};
 }
@@ -38,6 +42,22 @@ TEST(CycleReference, SingleGemm) {
   ReferenceRun run = reference("gemm uop_bgn=0 uop_end=1 iter_out=4 iter_in=8\nfinish\n");
   EXPECT_EQ(run.totalCycles, 80u);
   EXPECT_EQ(run.instructions[0].end, 79u);
+}
+
+// Like SingleGemm: the ALU starts at 43; n = 32 rows with a register operand take one
+// cycle each through two accumulator read ports, two through one.
+TEST(CycleReference, AluRegisterOperandAndReadPorts) {
+  const std::string text = "alu alu_op=add uop_bgn=0 uop_end=1 iter_out=4 iter_in=8\nfinish\n";
+  isa::HardwareConfig config = defaultConfig();
+  ASSERT_EQ(config.alu_read_ports, 2);
+  ReferenceRun two = reference(text, config);
+  EXPECT_EQ(two.instructions[0].start, 43u);
+  EXPECT_EQ(two.instructions[0].end, 43u + 32u + 2u);
+  EXPECT_EQ(two.totalCycles, 78u);
+  config.alu_read_ports = 1;
+  ReferenceRun one = reference(text, config);
+  EXPECT_EQ(one.instructions[0].end, 43u + 2u * 32u + 2u);
+  EXPECT_EQ(one.totalCycles, 110u);
 }
 
 TEST(CycleReference, LoadGemmStoreWithTokens) {

@@ -22,7 +22,7 @@ uint64_t fixedDuration(const isa::Instruction &inst, const isa::HardwareConfig &
   const uint64_t n = loopIterations(inst);
   if (n == 0) return 1;
   if (inst.opcode == Opcode::gemm) return n + uint64_t(config.gemm_pipeline_depth);
-  const uint64_t perRow = inst[Field::use_imm] != 0 ? 1 : 2;
+  const uint64_t perRow = uint64_t(config.aluCyclesPerRow(/*immediate=*/inst[Field::use_imm] != 0));
   return perRow * n + uint64_t(config.alu_pipeline_depth);
 }
 

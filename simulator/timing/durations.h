@@ -1,8 +1,9 @@
 //===- durations.h - Closed-form durations of compute-unit instructions -----------===//
 //
-// docs/microarchitecture.md, section 4.1: GEMM n + gemm_pipeline_depth; ALU n (immediate)
-// or 2n (register operand) + alu_pipeline_depth; empty loops, FINISH and empty DMA
-// transfers one cycle. DMA durations depend on the DRAM channel (dram_model.h).
+// docs/microarchitecture.md, section 4.1: GEMM n + gemm_pipeline_depth; ALU n (immediate,
+// or register operand with alu_read_ports = 2) or 2n (register operand through one read
+// port) + alu_pipeline_depth (HardwareConfig::aluCyclesPerRow); empty loops, FINISH and
+// empty DMA transfers one cycle. DMA durations depend on the DRAM channel (dram_model.h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

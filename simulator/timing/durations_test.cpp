@@ -32,13 +32,23 @@ TEST(Durations, GemmIsOneIterationPerCyclePlusFill) {
   EXPECT_EQ(usefulMacs(loop(Opcode::gemm, 4, 8, 1), config), 32u * 256u);
 }
 
-TEST(Durations, AluRegisterOperandTakesTwoCyclesPerRow) {
+TEST(Durations, AluRegisterOperandTakesTwoCyclesPerRowWithOneReadPort) {
   isa::HardwareConfig config = defaultConfig();
+  config.alu_read_ports = 1;
   isa::Instruction alu = loop(Opcode::alu, 2, 3, 2);
   EXPECT_EQ(fixedDuration(alu, config), 2u * 12u + 2u);
   alu[Field::use_imm] = 1;
   EXPECT_EQ(fixedDuration(alu, config), 12u + 2u);
   EXPECT_EQ(fixedDuration(isa::makeInstruction(Opcode::finish), config), 1u);
+}
+
+TEST(Durations, AluRegisterOperandTakesOneCyclePerRowWithTwoReadPorts) {
+  isa::HardwareConfig config = defaultConfig();
+  ASSERT_EQ(config.alu_read_ports, 2);
+  isa::Instruction alu = loop(Opcode::alu, 2, 3, 2);
+  EXPECT_EQ(fixedDuration(alu, config), 12u + 2u);
+  alu[Field::use_imm] = 1;
+  EXPECT_EQ(fixedDuration(alu, config), 12u + 2u);
 }
 
 TEST(TransferShape, RowsAreCutIntoBursts) {
