@@ -228,56 +228,66 @@ StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
   return s;
 }
 
-/// MaxPool/AveragePool (2-D) and the global pools, as window reductions.
+/// MaxPool/AveragePool (1-D to 3-D) and the global pools, as window reductions.
 StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &outShape) {
   const Shape &xs = b.graph_.typeOf(node.input(0)).shape;
-  if (xs.size() != 4) return unimplemented(node, "only 2-D pooling is lowered");
+  if (xs.size() < 3 || xs.size() > 5) return unimplemented(node, "only 1-D to 3-D pooling is lowered");
+  size_t rank = xs.size() - 2;
   bool global = node.op.rfind("Global", 0) == 0, isMax = node.op.find("Max") != std::string::npos;
   if (node.op == "GlobalLpPool") return unimplemented(node, "Lp pooling");
   if (!global && node.outputs.size() > 1 && !node.outputs[1].empty()) return unimplemented(node, "MaxPool indices");
+  Shape spatial(xs.begin() + 2, xs.end());
   graph::WindowGeometry geo;
   if (global) {
-    geo = {{xs[2], xs[3]}, {1, 1}, {1, 1}, {0, 0}, {0, 0}, {1, 1}};
+    geo = {spatial, std::vector<int64_t>(rank, 1), std::vector<int64_t>(rank, 1), std::vector<int64_t>(rank, 0),
+           std::vector<int64_t>(rank, 0), Shape(rank, 1)};
   } else {
     Shape kernel = node.attrs.getInts("kernel_shape");
-    if (kernel.size() != 2) return unimplemented(node, "kernel_shape of rank 2 expected");
-    TS_ASSIGN_OR_RETURN(geo, graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, kernel, node.attrs.getInt("ceil_mode", 0)));
+    if (kernel.size() != rank) return unimplemented(node, "kernel_shape does not match the input rank");
+    TS_ASSIGN_OR_RETURN(geo, graph::computeWindowGeometry(node.attrs, spatial, kernel, node.attrs.getInt("ceil_mode", 0)));
   }
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  std::vector<std::string> outAxes = rank == 2 ? std::vector<std::string>{"oh", "ow"} : axisNames(rank, "o");
+  std::vector<std::string> kernelAxes = rank == 2 ? std::vector<std::string>{"kh", "kw"} : axisNames(rank, "k");
   loop::Stage s;
   s.output = b.output_;
-  s.axes = {"n", "c", "oh", "ow"};
-  s.reduceAxes = {{"kh", geo.kernel[0]}, {"kw", geo.kernel[1]}};
+  s.axes = {"n", "c"};
+  s.axes.insert(s.axes.end(), outAxes.begin(), outAxes.end());
+  for (size_t d = 0; d < rank; ++d) s.reduceAxes.push_back({kernelAxes[d], geo.kernel[d]});
   s.combiner = isMax ? loop::Combiner::Max : loop::Combiner::Sum;
-  Expr h = loop::var("oh") * i(geo.strides[0]) + loop::var("kh") * i(geo.dilations[0]) - i(geo.padBegin[0]);
-  Expr w = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]) - i(geo.padBegin[1]);
-  Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
-                              loop::andExpr(loop::geExpr(w, i(0)), loop::ltExpr(w, i(xs[3]))));
-  Expr value = loop::load(x.name, DType::F32, {loop::var("n"), loop::var("c"), clampIndex(h, xs[2]), clampIndex(w, xs[3])});
+  std::vector<Expr> index = {loop::var("n"), loop::var("c")};
+  Expr inside;
+  bool overhangs = false;
+  for (size_t d = 0; d < rank; ++d) {
+    Expr p = loop::var(outAxes[d]) * i(geo.strides[d]) + loop::var(kernelAxes[d]) * i(geo.dilations[d]) - i(geo.padBegin[d]);
+    Expr in = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(spatial[d])));
+    inside = inside ? loop::andExpr(inside, in) : in;
+    index.push_back(clampIndex(p, spatial[d]));
+    // Windows reach outside the input with padding, or past its end in ceil mode.
+    overhangs = overhangs || geo.padBegin[d] > 0 ||
+                (outShape[2 + d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] - geo.padBegin[d] >= spatial[d];
+  }
+  Expr value = loop::load(x.name, DType::F32, index);
   s.init = loop::combinerIdentity(s.combiner, DType::F32);
-  // Windows reach outside the input with padding, or past its end in ceil mode.
-  auto overhangs = [&](int d) {
-    return geo.padBegin[d] > 0 ||
-           (outShape[2 + d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] - geo.padBegin[d] >= xs[2 + d];
-  };
-  s.body = overhangs(0) || overhangs(1) ? loop::select(inside, value, s.init) : value;
+  s.body = overhangs ? loop::select(inside, value, s.init) : value;
   if (isMax) return s;
   bool countPad = node.attrs.getInt("count_include_pad", 0) != 0;
   if (global || countPad) {
-    s.epilogue = s.accumulated() / f(static_cast<double>(geo.kernel[0] * geo.kernel[1]));
+    s.epilogue = s.accumulated() / f(static_cast<double>(shapeElementCount(geo.kernel)));
     return s;
   }
   // Divide by the number of window elements inside the input.
-  auto count = [&](const std::string &o, int d, int64_t extent) {
-    Expr start = loop::var(o) * i(geo.strides[d]) - i(geo.padBegin[d]);
-    Expr end = loop::minExpr(start + i((geo.kernel[d] - 1) * geo.dilations[d] + 1), i(extent));
+  auto count = [&](size_t d) {
+    Expr start = loop::var(outAxes[d]) * i(geo.strides[d]) - i(geo.padBegin[d]);
+    Expr end = loop::minExpr(start + i((geo.kernel[d] - 1) * geo.dilations[d] + 1), i(spatial[d]));
     Expr first = loop::maxExpr(start, i(0));
     // Elements on the dilation grid in [first, end).
     Expr skip = (first - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]);
     return (end - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]) - skip;
   };
-  Expr n = loop::cast(DType::F32, count("oh", 0, xs[2]) * count("ow", 1, xs[3]));
-  s.epilogue = s.accumulated() / n;
+  Expr n = count(0);
+  for (size_t d = 1; d < rank; ++d) n = n * count(d);
+  s.epilogue = s.accumulated() / loop::cast(DType::F32, n);
   return s;
 }
 
@@ -337,6 +347,7 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "InstanceNormalization") return describeInstanceNorm(b, node);
   if (node.op == "LRN") return describeLrn(b, node);
   if (node.op == "Resize" || node.op == "Upsample") return describeResize(b, node);
+  if (node.op == "ConvTranspose") return describeConvTranspose(b, node);
   if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
   loop::Stage s = b.stageFor(b.output_);
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
