@@ -6,7 +6,8 @@
 // per number of virtual threads, the simulated cycles, the layer segment's GEMM
 // utilization (docs/reports.md) and the cost model's estimate next to them.
 //
-//   accel_conv_bench [--backend systemc|rtl] [--config default|FILE.json] [--threads 1,2] [--layer NAME]
+//   accel_conv_bench [--backend systemc|rtl] [--config default|FILE.json] [--threads 1,2]
+//                    [--layer NAME] [--trace t.json]   (Chrome trace of the last run)
 //
 // docs/performance.md ("Accelerator: ResNet-18 conv layers") records its output.
 //
@@ -76,7 +77,7 @@ ConvLayer makeLayer(const Shape2d &s, std::mt19937_64 &rng) {
 double isaCeiling(const ConvLayer &layer, const isa::HardwareConfig &config) {
   GroupBlocks groups = groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in);
   double gemm = double(groups.perOutBlock * layer.kernelH * layer.kernelW);
-  return gemm / (gemm + double(convEpilogue(layer).cyclesPerRow()));
+  return gemm / (gemm + double(convEpilogue(layer).cyclesPerRow(config)));
 }
 
 struct Row {
@@ -97,14 +98,16 @@ StatusOr<isa::Program> compileLayer(const ConvLayer &layer, const ConvTiling &ti
 }
 
 StatusOr<Row> runLayer(const ConvLayer &layer, const isa::HardwareConfig &config, const std::string &backend,
-                       int64_t threads) {
+                       int64_t threads, const std::string &trace) {
   Row row;
   TS_ASSIGN_OR_RETURN(row.tiling, chooseConvTiling(layer, config, threads));
   row.estimate = estimateConvCycles(layer, row.tiling, config);
   TS_ASSIGN_OR_RETURN(isa::Program program, compileLayer(layer, row.tiling, config));
   TS_ASSIGN_OR_RETURN(auto device, runtime::Device::open(backend, config));
   TS_RETURN_IF_ERROR(device->load(std::move(program)));
-  TS_ASSIGN_OR_RETURN(runtime::RunResult result, device->run({}));
+  runtime::RunOptions options;
+  options.tracePath = trace;
+  TS_ASSIGN_OR_RETURN(runtime::RunResult result, device->run(options));
   nlohmann::json report = device->report(result);
   for (const nlohmann::json &segment : report.at("segments"))
     if (segment.at("name") == layer.name) {
@@ -115,7 +118,7 @@ StatusOr<Row> runLayer(const ConvLayer &layer, const isa::HardwareConfig &config
 }
 
 struct Options {
-  std::string backend = "systemc", config = "default", only;
+  std::string backend = "systemc", config = "default", only, trace;
   std::vector<int64_t> threads = {1, 2};
 };
 
@@ -126,10 +129,11 @@ StatusOr<Options> parseOptions(int argc, char **argv) {
     if (flag == "--backend") options.backend = value;
     else if (flag == "--config") options.config = value;
     else if (flag == "--layer") options.only = value;
+    else if (flag == "--trace") options.trace = value;
     else if (flag == "--threads") {
       options.threads.clear();
       for (std::string_view t : splitString(value, ',')) options.threads.push_back(std::stoll(std::string(t)));
-    } else return invalidInput("unknown flag %s (--backend, --config, --threads, --layer)", flag);
+    } else return invalidInput("unknown flag %s (--backend, --config, --threads, --layer, --trace)", flag);
   }
   return options;
 }
@@ -151,7 +155,7 @@ Status run(int argc, char **argv) {
       TS_ASSIGN_OR_RETURN(layer, windowPackedLayer(layer));
     }
     for (int64_t threads : options.threads) {
-      StatusOr<Row> result = runLayer(layer, config, options.backend, threads);
+      StatusOr<Row> result = runLayer(layer, config, options.backend, threads, options.trace);
       if (!result.ok()) {
         std::printf("| %s | | %d | %s | | | | | |\n", shape.name, int(threads), std::string(result.status().message()).c_str());
         continue;

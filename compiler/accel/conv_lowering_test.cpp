@@ -187,7 +187,17 @@ TEST(ConvLowering, ImmediateEpilogueForUniformBiasAndShiftOnlyRequant) {
   EXPECT_EQ(epilogue.biasImmediate, -1234);
   EXPECT_EQ(epilogue.requantImmediate, 11);
   EXPECT_FALSE(epilogue.clip);
-  EXPECT_EQ(epilogue.cyclesPerRow(), 2);
+  EXPECT_EQ(epilogue.cyclesPerRow(config), 2);
+  isa::HardwareConfig onePort = config;
+  onePort.alu_read_ports = 1;
+  EXPECT_EQ(epilogue.cyclesPerRow(onePort), 2) << "immediates take one cycle per row with either port count";
+  ConvEpilogue registers = convEpilogue(*layer);
+  registers.biasImmediate.reset();
+  registers.requantImmediate.reset();
+  registers.clip = true;
+  EXPECT_EQ(registers.cyclesPerRow(onePort), 5);
+  onePort.alu_read_ports = 2;
+  EXPECT_EQ(registers.cyclesPerRow(onePort), 3);
   auto tiling = chooseConvTiling(*layer, config, 2);
   ASSERT_TRUE(tiling.ok());
   auto got = runCompiled(*layer, *tiling, x, config);

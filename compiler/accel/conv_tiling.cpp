@@ -166,8 +166,8 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
   ConvEpilogue epilogue = convEpilogue(layer);
   double accRows = double(rows * layer.outWidth * blocks);
   double gemm = accRows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
-  double alu = accRows * double(epilogue.cyclesPerRow()) + double(epilogue.instructions() * config.alu_pipeline_depth);
-  double bias = accRows * (epilogue.biasImmediate ? 1.0 : 2.0) + double(config.alu_pipeline_depth);
+  double alu = accRows * double(epilogue.cyclesPerRow(config)) + double(epilogue.instructions() * config.alu_pipeline_depth);
+  double bias = accRows * double(epilogue.biasCyclesPerRow(config)) + double(config.alu_pipeline_depth);
   int64_t inRowsTile = (rows - 1) * layer.strideH + (layer.kernelH - 1) * layer.dilationH + 1;
   int64_t inRows = std::min(inRowsTile, layer.height), entry = config.entryBytes(Buffer::inp);
   int64_t pad = inRowsTile * f.paddedWidth - inRows * layer.width;

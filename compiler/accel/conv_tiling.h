@@ -1,22 +1,26 @@
 //===- conv_tiling.h - Tile sizes of a convolution on the accelerator -----------------===//
 //
 // A convolution is computed in tiles of `outBlocks` output-channel blocks by `outRows`
-// output rows (all columns, all input channels). Each tile's input rows, weights and
-// accumulators live in scratchpad slots; with V virtual threads there are V input and
-// accumulator slots (and two weight slots when the weights do not fit at once), so the
-// DMA of tile t+1 and the store of tile t-1 overlap the GEMM of tile t.
+// output rows (all columns, the input channels of the tile's groups). Each tile's input
+// rows, weights and accumulators live in scratchpad slots; with V virtual threads there
+// are V input and accumulator slots (and two weight slots when the weights do not fit at
+// once, the next channel tile's prefetched in pieces), so the DMA of tile t+1 and the
+// store of tile t-1 overlap the GEMM of tile t. The input slot is laid out by block or by
+// row (ConvTiling::rowMajorInput).
 //
 // The parameters are explicit and the search space is enumerable: chooseConvTiling
-// evaluates an analytical cost model (docs/microarchitecture.md: one micro-op per cycle
-// per GEMM, DRAM latency + bytes / bandwidth per transfer) over every tiling that fits
-// and keeps the cheapest; an auto-tuner can search the same space.
+// evaluates an analytical cost model over every tiling that fits and keeps the cheapest
+// (an auto-tuner can search the same space). The model follows docs/microarchitecture.md
+// per unit and per tile: GEMM micro-op iterations + pipeline depth, ALU rows x cycles per
+// row + pipeline depth, DMA latency + beats + padding per transfer; with V >= 2 a tile
+// costs its busiest unit, with V = 1 the next load runs beside the requant and store.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "compiler/accel/conv_layer.h"
 #include <optional>
 
+#include "compiler/accel/conv_layer.h"
 #include "isa/config.h"
 
 namespace tessera::accel {
@@ -44,16 +48,21 @@ struct ConvFootprint {
   int64_t blockPitch, rowPitch; ///< input slot entries between consecutive blocks, rows
 };
 
-/// How the emitter sets the bias, requantizes and clips a tile (docs/isa.md ALU costs:
-/// n cycles with an immediate, 2n with a register operand): a uniform bias that fits the
-/// 16-bit immediate is a `mov` immediate, a uniform shift-only requant a `requant`
-/// immediate, and the clip is left out when it is the int8 range the requant saturates to.
+/// How the emitter sets the bias, requantizes and clips a tile (docs/microarchitecture.md
+/// ALU costs: one row per cycle with an immediate, and with a register operand when the
+/// config has two accumulator read ports, else two): a uniform bias that fits the 16-bit
+/// immediate is a `mov` immediate, a uniform shift-only requant a `requant` immediate, and
+/// the clip is left out when it is the int8 range the requant saturates to.
 struct ConvEpilogue {
   std::optional<int32_t> biasImmediate;
   std::optional<int32_t> requantImmediate;
   bool clip = false;
-  /// ALU cycles per accumulator row.
-  int64_t cyclesPerRow() const { return (biasImmediate ? 1 : 2) + (requantImmediate ? 1 : 2) + (clip ? 1 : 0); }
+  /// ALU cycles per accumulator row of the bias `mov`, and of the whole epilogue
+  /// (HardwareConfig::aluCyclesPerRow: the same rule as the timing contract).
+  int64_t biasCyclesPerRow(const isa::HardwareConfig &config) const { return config.aluCyclesPerRow(biasImmediate.has_value()); }
+  int64_t cyclesPerRow(const isa::HardwareConfig &config) const {
+    return biasCyclesPerRow(config) + config.aluCyclesPerRow(requantImmediate.has_value()) + (clip ? 1 : 0);
+  }
   int64_t instructions() const { return clip ? 3 : 2; }
 };
 ConvEpilogue convEpilogue(const ConvLayer &layer);
