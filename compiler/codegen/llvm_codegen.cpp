@@ -80,6 +80,7 @@ private:
     switch (t) {
     case DType::F32: return b_.getFloatTy();
     case DType::F64: return b_.getDoubleTy();
+    case DType::F16: return b_.getHalfTy();
     case DType::Bool: return b_.getInt1Ty();
     case DType::I8: case DType::U8: return b_.getInt8Ty();
     case DType::I16: case DType::U16: return b_.getInt16Ty();

@@ -68,8 +68,7 @@ StatusOr<loop::Buffer> Builder::param(const std::string &value) {
   for (size_t k = 0; k < bound_.size(); ++k)
     if (bound_[k] == value) return func_.params[k];
   const graph::TensorType &t = graph_.typeOf(value);
-  if (t.dtype == DType::F16 || !t.isStatic())
-    return absl::UnimplementedError(strCat("value ", value, " is not a static tensor of a compiled type"));
+  if (!t.isStatic()) return absl::UnimplementedError(strCat("value ", value, " is not a static tensor"));
   Shape shape = t.shape.empty() ? Shape{1} : t.shape;
   loop::Buffer b{strCat("p", func_.params.size()), t.dtype, shape, loop::MemScope::Global};
   func_.params.push_back(b);
@@ -381,6 +380,16 @@ Status describeDropoutMask(Builder &b, const Node &node) {
   return absl::OkStatus();
 }
 
+/// f16 tensors are converted (Cast) and moved (layout ops), not computed on: the back
+/// end has no f16 math library calls.
+Status checkHalfPrecision(const Builder &b, const Node &anchor, const KernelGroup &group) {
+  bool moves = anchor.op == "Cast" || anchor.op == "CastLike" || isLayoutOp(anchor.op);
+  if (moves && group.nodes.size() == 1) return absl::OkStatus();
+  for (const loop::Buffer &buffer : b.func_.params)
+    if (buffer.dtype == DType::F16) return unimplemented(anchor, "arithmetic on f16 tensors");
+  return absl::OkStatus();
+}
+
 /// The input index of `node` that reads `value`.
 size_t chainIndex(const Node &node, const std::string &value) {
   for (size_t k = 0; k < node.inputs.size(); ++k)
@@ -430,6 +439,7 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
     stage.epilogue = epilogue;
   b.func_.stages.push_back(stage);
   TS_RETURN_IF_ERROR(describeDropoutMask(b, anchor));
+  TS_RETURN_IF_ERROR(checkHalfPrecision(b, anchor, group));
   return KernelDescription{b.func_, b.bound_, b.constants_};
 }
 

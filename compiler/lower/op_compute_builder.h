@@ -47,7 +47,7 @@ public:
   /// A parameter bound to a constant derived here (named `value`).
   loop::Buffer constantParam(const std::string &value, Tensor data);
   /// The parameter bound to graph value `value` (added on first use); any static
-  /// tensor of a type the back ends handle (not f16).
+  /// tensor (any element type).
   StatusOr<loop::Buffer> param(const std::string &value);
   /// `value` read at the output point `axes` with numpy broadcasting.
   StatusOr<Expr> broadcastLoad(const std::string &value, const std::vector<std::string> &axes);
