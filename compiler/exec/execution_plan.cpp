@@ -95,6 +95,7 @@ private:
     std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
     lower::DescribeOptions describe;
     describe.convWeightBlock = options_.schedule.convChannelBlock;
+    describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);
     TS_RETURN_IF_ERROR(lower::scheduleForCpu(schedule, options_.schedule));

@@ -23,10 +23,46 @@ int64_t widthBlock(int64_t extent, int64_t vector) {
   return blockFor(extent, vector);
 }
 
+Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, const CpuScheduleParams &p);
+
+/// The column tile of a matrix product with too few rows to block: the most whole
+/// vectors, up to `p.gemmColumnBlock` columns, that divide the columns (0: none).
+int64_t rowVectorBlock(int64_t columns, const CpuScheduleParams &p) {
+  for (int64_t b = p.gemmColumnBlock; b >= p.vectorWidth; b -= p.vectorWidth)
+    if (columns % b == 0) return b;
+  return 0;
+}
+
+/// A matrix product with one row (or a few): columns split into a tile of whole
+/// vectors (unrolled: independent FMA chains), the reduction outside the tile.
+Status scheduleRowVector(Schedule &s, const loop::Stage &stage, int64_t block, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  size_t rank = stage.axes.size();
+  const std::string &column = stage.axes[rank - 1];
+  TS_RETURN_IF_ERROR(s.split(name, column, block, "jo", "jt"));
+  TS_RETURN_IF_ERROR(s.split(name, "jt", p.vectorWidth, "ju", "jv"));
+  // [batch..., jo, i, k, ju, jv]: the tile is accumulated inside the row loop, and the
+  // column tiles (with the batch) are the parallel work.
+  std::vector<std::string> order(stage.axes.begin(), stage.axes.end() - 2);
+  const std::string &row = stage.axes[rank - 2];
+  order.push_back("jo");
+  order.push_back(row);
+  for (const loop::ReduceAxis &r : stage.reduceAxes) order.push_back(r.name);
+  order.push_back("ju");
+  order.push_back("jv");
+  TS_RETURN_IF_ERROR(s.reorder(name, order));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, row, loop::MemScope::Local));
+  if (block > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "ju"));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "jv"));
+  return parallelizeOuter(s, name, rank - 1, p);
+}
+
 /// Register-blocked reduction over a 4-D (N, C, H, W) or matrix output.
 Status scheduleTiledReduction(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   size_t rank = stage.axes.size();
+  if (rank != 4 && stage.output.shape[rank - 2] < 4)
+    if (int64_t block = rowVectorBlock(stage.output.shape[rank - 1], p)) return scheduleRowVector(s, stage, block, p);
   const std::string &inner = stage.axes[rank - 1];
   // The "channel" axis: C of NCHW, or the row axis of a matrix product.
   const std::string &channel = rank == 4 ? stage.axes[1] : stage.axes[rank - 2];

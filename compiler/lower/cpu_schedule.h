@@ -34,6 +34,11 @@ struct CpuScheduleParams {
   int64_t convWidthBlock = 14;
   /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
   int64_t vectorWidth = 8;
+  /// Gemm/MatMul: output columns per register tile when there are too few rows to
+  /// block (a batch-1 fully connected layer): 4 vectors, 4 independent FMA chains.
+  int64_t gemmColumnBlock = 32;
+  /// Repack constant transposed Gemm weights to [K][N] (contiguous vector loads).
+  bool transposeGemmWeights = true;
   /// Loops of at least this many iterations (after fusion) run in parallel.
   int64_t minParallelIterations = 2;
 };

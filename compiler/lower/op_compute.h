@@ -39,6 +39,9 @@ struct DescribeOptions {
   /// Repack constant conv weights OIHW -> [O/b][H][W][I][b] for this b (0: keep OIHW),
   /// so a register tile's b output channels read adjacent weights.
   int64_t convWeightBlock = 0;
+  /// Store a constant Gemm B read with transB=1 as [K][N], so a row of outputs reads
+  /// adjacent weights instead of gathering them.
+  bool transposeGemmWeights = false;
 };
 
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...
