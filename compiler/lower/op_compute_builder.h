@@ -88,6 +88,9 @@ StatusOr<loop::Stage> describeResize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQuantize(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeEinsum(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeTopK(Builder &b, const Node &node);
 bool isReduceOp(const std::string &op);
 
 } // namespace tessera::lower::detail

@@ -225,3 +225,59 @@ StatusOr<Expr> Builder::elementwise(const Node &node, Expr x, const std::vector<
 }
 
 } // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+namespace {
+
+/// A per-tensor (one element) or per-axis (1-D, indexed by output axis `axis`) operand.
+StatusOr<Expr> quantParam(Builder &b, const std::string &value, const std::vector<std::string> &axes, int64_t axis) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer p, b.param(value));
+  if (p.elementCount() == 1) return loop::load(p.name, p.dtype, std::vector<Expr>(p.shape.size(), i(0)));
+  if (p.shape.size() != 1 || axis < 0 || axis >= static_cast<int64_t>(axes.size()))
+    return absl::UnimplementedError("blocked quantization parameters");
+  return loop::load(p.name, p.dtype, {loop::var(axes[axis])});
+}
+
+/// The saturation range of a quantized type.
+std::pair<double, double> quantRange(DType t) {
+  switch (t) {
+  case DType::U8: return {0, 255};
+  case DType::I8: return {-128, 127};
+  case DType::U16: return {0, 65535};
+  case DType::I16: return {-32768, 32767};
+  default: return {-2147483648.0, 2147483647.0};
+  }
+}
+
+} // namespace
+
+/// QuantizeLinear: saturate(round_half_even(x / scale) + zero_point); DequantizeLinear:
+/// (x - zero_point) * scale; per tensor or per axis.
+StatusOr<loop::Stage> describeQuantize(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  loop::Stage s = b.stageFor(b.output_);
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", 1), x.shape.size());
+  if (node.attrs.has("block_size") && node.attrs.getInt("block_size", 0) != 0) return unimplemented(node, "blocked quantization");
+  auto st = quantParam(b, node.input(1), s.axes, axis);
+  if (!st.ok()) return unimplemented(node, std::string(st.status().message()));
+  Expr scale = loop::cast(DType::F32, *st), zero = f(0);
+  if (node.hasInput(2)) {
+    auto z = quantParam(b, node.input(2), s.axes, axis);
+    if (!z.ok()) return unimplemented(node, std::string(z.status().message()));
+    zero = loop::cast(DType::F32, *z);
+  }
+  Expr xv = loop::cast(DType::F32, loop::load(x.name, x.dtype, axisVars(s.axes)));
+  DType out = b.output_.dtype;
+  if (node.op == "DequantizeLinear") {
+    if (!loop::isFloat(out)) return unimplemented(node, "a float result expected");
+    s.body = loop::cast(out, (xv - zero) * scale);
+    return s;
+  }
+  if (loop::isFloat(out) || out == DType::Bool) return unimplemented(node, "an integer result expected");
+  auto [lo, hi] = quantRange(out);
+  Expr q = loop::math(loop::MathFn::Round, xv / scale) + zero;
+  s.body = loop::cast(out, loop::minExpr(loop::maxExpr(q, f(lo)), f(hi)));
+  return s;
+}
+
+} // namespace tessera::lower::detail

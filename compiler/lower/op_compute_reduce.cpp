@@ -8,6 +8,7 @@
 // (or sum) stage before it where the result needs one.
 //
 //===----------------------------------------------------------------------===//
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -370,6 +371,140 @@ StatusOr<loop::Stage> describeLayerNorm(Builder &b, const Node &node) {
     y.body = y.body + bias;
   }
   return y;
+}
+
+} // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+namespace {
+
+/// One Einsum operand's labels, with "..." expanded to `E0`, `E1`, ... for its
+/// leading broadcast dimensions (the ellipsis covers rank - explicit labels).
+StatusOr<std::vector<std::string>> einsumLabels(const std::string &term, size_t rank) {
+  std::vector<std::string> labels;
+  size_t dots = term.find("...");
+  std::string explicitPart = term;
+  if (dots != std::string::npos) explicitPart.erase(dots, 3);
+  if (explicitPart.size() > rank) return absl::UnimplementedError("an Einsum term names more axes than its operand has");
+  size_t ellipsis = rank - explicitPart.size();
+  for (size_t k = 0; k < term.size(); ++k) {
+    if (term.compare(k, 3, "...") == 0) {
+      for (size_t e = 0; e < ellipsis; ++e) labels.push_back(strCat("E", e + (8 - ellipsis)));
+      k += 2;
+      continue;
+    }
+    labels.push_back(std::string(1, term[k]));
+  }
+  if (labels.size() != rank) return absl::UnimplementedError("an Einsum term does not match its operand's rank");
+  return labels;
+}
+
+} // namespace
+
+/// Einsum: the output labels are the stage's axes, every other label a reduction axis;
+/// the body is the product of the operands read at their labels.
+StatusOr<loop::Stage> describeEinsum(Builder &b, const Node &node) {
+  std::string equation;
+  for (char c : node.attrs.getString("equation", ""))
+    if (c != ' ') equation += c;
+  size_t arrow = equation.find("->");
+  if (arrow == std::string::npos) {
+    // Implicit output: the labels used once, in alphabetical order.
+    std::map<char, int> uses;
+    for (char c : equation)
+      if (std::isalpha(static_cast<unsigned char>(c))) ++uses[c];
+    std::string out;
+    for (const auto &[c, n] : uses)
+      if (n == 1) out += c;
+    if (equation.find("...") != std::string::npos) return unimplemented(node, "implicit Einsum output with an ellipsis");
+    arrow = equation.size();
+    equation += "->" + out;
+  }
+  std::string inputs = equation.substr(0, arrow);
+  std::vector<std::string> terms;
+  for (auto term : splitString(inputs, ',')) terms.emplace_back(term);
+  if (terms.size() != node.inputs.size()) return unimplemented(node, "one term per input expected");
+  std::map<std::string, int64_t> extents;
+  std::vector<std::vector<std::string>> labels;
+  std::vector<loop::Buffer> operands;
+  for (size_t k = 0; k < terms.size(); ++k) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(k)));
+    size_t rank = b.shapeOf(node.input(k)).size();
+    auto l = einsumLabels(terms[k], rank);
+    if (!l.ok()) return unimplemented(node, std::string(l.status().message()));
+    for (size_t d = 0; d < rank; ++d) extents[(*l)[d]] = std::max(extents[(*l)[d]], x.shape[d]);
+    labels.push_back(*l);
+    operands.push_back(x);
+  }
+  auto outLabels = einsumLabels(equation.substr(arrow + 2), b.shapeOf(node.outputs[0]).size());
+  if (!outLabels.ok()) return unimplemented(node, std::string(outLabels.status().message()));
+  loop::Stage s;
+  s.output = b.output_;
+  std::set<std::string> kept;
+  for (const std::string &l : *outLabels) {
+    s.axes.push_back(strCat("e_", l));
+    kept.insert(l);
+  }
+  if (s.axes.empty()) s.axes = {"e_scalar"};
+  for (const auto &[l, extent] : extents)
+    if (!kept.count(l)) s.reduceAxes.push_back({strCat("e_", l), extent});
+  DType t = b.output_.dtype;
+  Expr product;
+  for (size_t k = 0; k < operands.size(); ++k) {
+    std::vector<Expr> index;
+    for (size_t d = 0; d < labels[k].size(); ++d)
+      index.push_back(operands[k].shape[d] == 1 ? i(0) : loop::var(strCat("e_", labels[k][d])));
+    Expr v = loop::load(operands[k].name, operands[k].dtype, index);
+    product = product ? product * v : v;
+  }
+  if (s.reduceAxes.empty()) {
+    s.body = product;
+    return s;
+  }
+  s.combiner = Combiner::Sum;
+  s.init = constant(0, t);
+  s.body = product;
+  return s;
+}
+
+/// TopK: each element's rank along the axis (how many come before it: larger, or
+/// equal and earlier), then the k results select the element of each rank.
+StatusOr<loop::Stage> describeTopK(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = x.shape;
+  int64_t axis = normalizeAxis(node.attrs.getInt("axis", -1), xs.size());
+  if (node.outputs.size() != 2 || node.outputs[0].empty() || node.outputs[1].empty() || axis < 0 ||
+      axis >= static_cast<int64_t>(xs.size()) || x.dtype == DType::Bool || !node.attrs.getInt("sorted", 1))
+    return unimplemented(node, "sorted values and indices along an axis in range expected");
+  TS_ASSIGN_OR_RETURN(loop::Buffer indices, b.param(node.outputs[1]));
+  bool largest = node.attrs.getInt("largest", 1) != 0;
+  loop::Buffer rank = b.temp("rank", xs, DType::I64);
+  loop::Stage r = b.stageFor(rank, "r");
+  r.reduceAxes = {{"m", xs[axis]}};
+  r.combiner = Combiner::Sum;
+  r.init = i(0);
+  std::vector<Expr> other = axisVars(r.axes);
+  other[axis] = loop::var("m");
+  Expr xm = loop::load(x.name, x.dtype, other), xj = loop::load(x.name, x.dtype, axisVars(r.axes));
+  Expr before = largest ? loop::ltExpr(xj, xm) : loop::ltExpr(xm, xj);
+  Expr tie = loop::andExpr(loop::binary(loop::BinOp::Eq, xm, xj), loop::ltExpr(loop::var("m"), loop::var(r.axes[axis])));
+  r.body = loop::select(loop::binary(loop::BinOp::Or, before, tie), i(1), i(0));
+  b.func_.stages.push_back(r);
+  auto pick = [&](const loop::Buffer &out, bool wantIndex) {
+    loop::Stage s = b.stageFor(out, wantIndex ? "q" : "v");
+    s.reduceAxes = {{"m", xs[axis]}};
+    s.combiner = Combiner::Sum;
+    s.init = constant(0, out.dtype);
+    std::vector<Expr> at = axisVars(s.axes);
+    at[axis] = loop::var("m");
+    Expr hit = loop::binary(loop::BinOp::Eq, loop::load(rank.name, DType::I64, at), loop::var(s.axes[axis]));
+    Expr v = wantIndex ? loop::cast(out.dtype, loop::var("m")) : loop::load(x.name, x.dtype, at);
+    s.body = loop::select(hit, v, s.init);
+    return s;
+  };
+  if (b.output_.dtype != x.dtype) return unimplemented(node, "values of another type");
+  b.func_.stages.push_back(pick(indices, /*wantIndex=*/true));
+  return pick(b.output_, /*wantIndex=*/false);
 }
 
 } // namespace tessera::lower::detail
