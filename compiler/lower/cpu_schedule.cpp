@@ -1,6 +1,7 @@
 //===- cpu_schedule.cpp - Register-blocked, vectorized, parallel CPU schedules ----------===//
 #include "compiler/lower/cpu_schedule.h"
 
+#include "compiler/loop/affine.h"
 #include "compiler/lower/op_compute.h"
 
 namespace tessera::lower {
@@ -157,6 +158,43 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   return parallelizeOuter(s, name, 3, p);
 }
 
+/// True when the conv's input column is `ow + kw * d` (unit stride along the width):
+/// a vector of adjacent outputs then reads adjacent inputs.
+bool unitStrideWidth(const loop::Stage &stage) {
+  const loop::Expr &body = stage.body;
+  if (body->kind != loop::ExprKind::Binary || body->operands[0]->kind != loop::ExprKind::Load) return false;
+  const std::vector<loop::Expr> &index = body->operands[0]->operands;
+  std::optional<loop::Affine> column = index.size() == 4 ? loop::toAffine(index[3]) : std::nullopt;
+  if (!column) return false;
+  auto it = column->coeffs.find("ow");
+  return it != column->coeffs.end() && it->second == 1;
+}
+
+/// Pointwise (1x1, unit stride) convs whose width fills whole vectors: vectorize
+/// over the width (contiguous input loads and output stores) instead of channels.
+bool isPointwiseRowConv(const loop::Stage &stage, const CpuScheduleParams &p) {
+  const Shape &out = stage.output.shape;
+  return stage.reduceAxes[1].extent == 1 && stage.reduceAxes[2].extent == 1 && out[3] % p.vectorWidth == 0 &&
+         out[2] % p.pointwiseRowBlock == 0 && unitStrideWidth(stage);
+}
+
+/// Pointwise conv: [n, co, ho, wo] outside, the input channels, then a tile of
+/// ci (unrolled output channels; broadcast weights) x hi (unrolled rows) x wv (a
+/// vector of columns) accumulated in registers.
+Status schedulePointwiseConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t cb = blockFor(stage.output.shape[1], p.pointwiseChannelBlock);
+  TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
+  TS_RETURN_IF_ERROR(s.split(name, "oh", p.pointwiseRowBlock, "ho", "hi"));
+  TS_RETURN_IF_ERROR(s.split(name, "ow", p.vectorWidth, "wo", "wv"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "ho", "wo", "kh", "kw", "ic", "ci", "hi", "wv"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
+  if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
+  if (p.pointwiseRowBlock > 1) TS_RETURN_IF_ERROR(s.unroll(name, "hi"));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "wv"));
+  return parallelizeOuter(s, name, 3, p);
+}
+
 bool isDenseConv(const loop::Stage &stage) {
   return stage.combiner == loop::Combiner::Sum && stage.reduceAxes.size() == 3 && stage.reduceAxes[0].name == "ic" &&
          stage.reduceAxes[0].extent > 1 && stage.axes.size() == 4;
@@ -172,7 +210,9 @@ bool isTiledReduction(const loop::Stage &stage) {
 
 Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
   for (const loop::Stage &stage : schedule.func().stages) {
-    if (isDenseConv(stage))
+    if (isDenseConv(stage) && isPointwiseRowConv(stage, params))
+      TS_RETURN_IF_ERROR(schedulePointwiseConv(schedule, stage, params));
+    else if (isDenseConv(stage))
       TS_RETURN_IF_ERROR(scheduleConv(schedule, stage, params));
     else if (isTiledReduction(stage))
       TS_RETURN_IF_ERROR(scheduleTiledReduction(schedule, stage, params));

@@ -34,9 +34,14 @@ struct CpuScheduleParams {
   int64_t convWidthBlock = 14;
   /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
   int64_t vectorWidth = 8;
+  /// Pointwise (1x1, unit stride) convs with a width of whole vectors: output
+  /// channels x rows per register tile, each a vector of columns (6 x 2 = 12
+  /// accumulators, one broadcast weight, two input vectors).
+  int64_t pointwiseChannelBlock = 6;
+  int64_t pointwiseRowBlock = 2;
   /// Gemm/MatMul: output columns per register tile when there are too few rows to
-  /// block (a batch-1 fully connected layer): 4 vectors, 4 independent FMA chains.
-  int64_t gemmColumnBlock = 32;
+  /// block (a batch-1 fully connected layer): up to 6 vectors, independent FMA chains.
+  int64_t gemmColumnBlock = 48;
   /// Repack constant transposed Gemm weights to [K][N] (contiguous vector loads).
   bool transposeGemmWeights = true;
   /// Loops of at least this many iterations (after fusion) run in parallel.
