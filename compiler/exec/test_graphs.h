@@ -38,7 +38,7 @@ inline graph::AttributeMap attrs(std::initializer_list<std::pair<std::string, gr
 
 /// A small CNN touching every lowering: padded, strided, grouped and depthwise
 /// convolutions with fused bias/ReLU/residual/Clip epilogues, both pools, global
-/// pooling, Flatten, Gemm, Concat, MatMul, and a Softmax left to the interpreter.
+/// pooling, Flatten, Gemm, Concat, MatMul and Softmax.
 inline graph::Graph miniNet() {
   graph::Graph g;
   g.inputs = {"x"};
