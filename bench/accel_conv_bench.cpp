@@ -87,7 +87,8 @@ struct Row {
   double utilization = 0;
 };
 
-StatusOr<isa::Program> compileLayer(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
+StatusOr<isa::Program> compileLayer(const ConvLayer &layer, const ConvTiling &tiling,
+                                    const isa::HardwareConfig &config) {
   ProgramBuilder builder(config);
   Shape in = {ceilDiv(layer.inChannels, config.block_in), layer.height, layer.width, config.block_in};
   builder.addTensor("x", isa::TensorKind::input, DType::I8, in);
@@ -126,14 +127,19 @@ StatusOr<Options> parseOptions(int argc, char **argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--backend") options.backend = value;
-    else if (flag == "--config") options.config = value;
-    else if (flag == "--layer") options.only = value;
-    else if (flag == "--trace") options.trace = value;
+    if (flag == "--backend")
+      options.backend = value;
+    else if (flag == "--config")
+      options.config = value;
+    else if (flag == "--layer")
+      options.only = value;
+    else if (flag == "--trace")
+      options.trace = value;
     else if (flag == "--threads") {
       options.threads.clear();
       for (std::string_view t : splitString(value, ',')) options.threads.push_back(std::stoll(std::string(t)));
-    } else return invalidInput("unknown flag %s (--backend, --config, --threads, --layer, --trace)", flag);
+    } else
+      return invalidInput("unknown flag %s (--backend, --config, --threads, --layer, --trace)", flag);
   }
   return options;
 }
@@ -141,33 +147,35 @@ StatusOr<Options> parseOptions(int argc, char **argv) {
 Status run(int argc, char **argv) {
   TS_ASSIGN_OR_RETURN(Options options, parseOptions(argc, argv));
   bool path = options.config.size() > 5 && options.config.substr(options.config.size() - 5) == ".json";
-  TS_ASSIGN_OR_RETURN(isa::HardwareConfig config,
-                      isa::loadConfigFile(path ? options.config
-                                               : std::string(TESSERA_SOURCE_DIR) + "/configs/" + options.config + ".json"));
-  std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots, input slot) | estimate | %s cycles | est. error | GEMM util. | ISA ceiling |\n",
+  TS_ASSIGN_OR_RETURN(
+      isa::HardwareConfig config,
+      isa::loadConfigFile(path ? options.config
+                               : std::string(TESSERA_SOURCE_DIR) + "/configs/" + options.config + ".json"));
+  std::printf("| layer | in -> out | V | tile (blocks x rows, wgt slots, input slot) | estimate | %s cycles | est. "
+              "error | GEMM util. | ISA ceiling |\n",
               options.backend.c_str());
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   std::mt19937_64 rng(2026);
   for (const Shape2d &shape : kLayers) {
     ConvLayer layer = makeLayer(shape, rng);
     if (!options.only.empty() && options.only != shape.name) continue;
-    if (shape.windowPack) {
-      TS_ASSIGN_OR_RETURN(layer, windowPackedLayer(layer));
-    }
+    if (shape.windowPack) { TS_ASSIGN_OR_RETURN(layer, windowPackedLayer(layer)); }
     for (int64_t threads : options.threads) {
       StatusOr<Row> result = runLayer(layer, config, options.backend, threads, options.trace);
       if (!result.ok()) {
-        std::printf("| %s | | %d | %s | | | | | |\n", shape.name, int(threads), std::string(result.status().message()).c_str());
+        std::printf("| %s | | %d | %s | | | | | |\n", shape.name, int(threads),
+                    std::string(result.status().message()).c_str());
         continue;
       }
       const Row &row = *result;
       int64_t out = (shape.size + 2 * shape.pad - shape.kernel) / shape.stride + 1;
-      std::fputs(absl::StrFormat("| %s | %dx%dx%d -> %dx%dx%d | %d | %d x %d, %d, %s | %.0f | %d | %+.1f%% | %.1f%% | %.1f%% |\n", shape.name,
-                  shape.channels, shape.size, shape.size, shape.outChannels, out, out, threads,
-                  row.tiling.outBlocks, row.tiling.outRows, row.tiling.weightSlots,
-                                 row.tiling.rowMajorInput ? "by row" : "by block", row.estimate,
-                  row.cycles, 100.0 * (row.estimate / double(row.cycles) - 1.0), 100.0 * row.utilization,
-                                 100.0 * isaCeiling(layer, config))
+      std::fputs(absl::StrFormat(
+                     "| %s | %dx%dx%d -> %dx%dx%d | %d | %d x %d, %d, %s | %.0f | %d | %+.1f%% | %.1f%% | %.1f%% |\n",
+                     shape.name, shape.channels, shape.size, shape.size, shape.outChannels, out, out, threads,
+                     row.tiling.outBlocks, row.tiling.outRows, row.tiling.weightSlots,
+                     row.tiling.rowMajorInput ? "by row" : "by block", row.estimate, row.cycles,
+                     100.0 * (row.estimate / double(row.cycles) - 1.0), 100.0 * row.utilization,
+                     100.0 * isaCeiling(layer, config))
                      .c_str(),
                  stdout);
       std::fflush(stdout);

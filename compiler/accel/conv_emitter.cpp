@@ -19,15 +19,15 @@ struct ConvPlan {
   const ConvLayer &layer;
   ConvTiling tiling;
   ConvFootprint f;
-  int64_t rowTiles, channelTiles, tiles;
-  int64_t biasRow, requantRow;              ///< first acc row of the constant rows
-  uint32_t uopBase;                         ///< first micro-op of the layer in the table; loaded to uop row 0,
-                                            ///< so instructions index rows relative to it
-  int64_t gemmUops;                         ///< micro-ops per (thread, micro-op set)
-  std::string input, output, weights, zeros;
-  int64_t outputBlockOffset;                ///< first channel block of the output tensor written
-  GroupBlocks groups;
-  ConvEpilogue epilogue;
+  int64_t rowTiles = 0, channelTiles = 0, tiles = 0;
+  int64_t biasRow = 0, requantRow = 0; ///< first acc row of the constant rows
+  uint32_t uopBase = 0;                ///< first micro-op of the layer in the table; loaded to uop row 0,
+                                       ///< so instructions index rows relative to it
+  int64_t gemmUops = 0;                ///< micro-ops per (thread, micro-op set)
+  std::string input{}, output{}, weights{}, zeros{};
+  int64_t outputBlockOffset = 0; ///< first channel block of the output tensor written
+  GroupBlocks groups{};
+  ConvEpilogue epilogue{};
 
   int64_t accSlot(int64_t v) const { return v * f.accPerSlot; }
   int64_t inpSlot(int64_t v) const { return v * f.inpPerSlot; }
@@ -36,7 +36,9 @@ struct ConvPlan {
   /// GEMM micro-op sets per thread: one per weight slot when every channel tile reads its
   /// slots at the same offsets, else one per channel tile.
   int64_t gemmSets() const { return f.sharedGemmUops ? tiling.weightSlots : channelTiles; }
-  int64_t gemmSetOf(int64_t channelTile) const { return f.sharedGemmUops ? channelTile % tiling.weightSlots : channelTile; }
+  int64_t gemmSetOf(int64_t channelTile) const {
+    return f.sharedGemmUops ? channelTile % tiling.weightSlots : channelTile;
+  }
   uint32_t gemmUopsOf(int64_t v, int64_t set) const { return uint32_t((v * gemmSets() + set) * gemmUops); }
   /// First input block a channel tile's slot holds.
   int64_t tileInBlock0(int64_t channelTile) const { return groups.first[size_t(channelTile * tiling.outBlocks)]; }
@@ -51,7 +53,8 @@ struct ConvPlan {
 /// reading the input slot at the offsets of the set's first channel tile.
 void addGemmUopSet(ProgramBuilder &builder, const ConvPlan &plan, int64_t v, int64_t set) {
   const ConvLayer &l = plan.layer;
-  int64_t channelTile = plan.f.sharedGemmUops ? 0 : set, weightSlot = plan.f.sharedGemmUops ? set : set % plan.tiling.weightSlots;
+  int64_t channelTile = plan.f.sharedGemmUops ? 0 : set,
+          weightSlot = plan.f.sharedGemmUops ? set : set % plan.tiling.weightSlots;
   int64_t ob0 = channelTile * plan.tiling.outBlocks;
   for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
     int64_t global = std::min(ob0 + ob, plan.f.outBlocksTotal - 1);
@@ -61,7 +64,8 @@ void addGemmUopSet(ProgramBuilder &builder, const ConvPlan &plan, int64_t v, int
         for (int64_t kx = 0; kx < l.kernelW; ++kx) {
           int64_t src = plan.inpSlot(v) + (slotBlock0 + ib) * plan.f.blockPitch + ky * l.dilationH * plan.f.rowPitch +
                         kx * l.dilationW;
-          int64_t wgt = plan.wgtSlot(weightSlot) + ((ob * plan.f.inBlocksPerOut + ib) * l.kernelH + ky) * l.kernelW + kx;
+          int64_t wgt =
+              plan.wgtSlot(weightSlot) + ((ob * plan.f.inBlocksPerOut + ib) * l.kernelH + ky) * l.kernelW + kx;
           builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
         }
   }
@@ -115,12 +119,13 @@ void emitLayerSync(ProgramBuilder &builder) {
   builder.instruction(sync)[Field::push_prev] = 1;
 }
 
-ConvPlan makePlan(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config, const std::string &input,
-                  const std::string &output, int64_t outputBlockOffset) {
-  ConvPlan plan{layer, tiling, convFootprint(layer, tiling, config), 0, 0, 0, 0, 0, 0, 0, input, output, layer.name + ".weights",
-                layer.name + ".zeros", outputBlockOffset,
-                groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in),
-                convEpilogue(layer)};
+ConvPlan makePlan(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config,
+                  const std::string &input, const std::string &output, int64_t outputBlockOffset) {
+  ConvPlan plan{.layer = layer, .tiling = tiling, .f = convFootprint(layer, tiling, config)};
+  plan.input = input, plan.output = output, plan.outputBlockOffset = outputBlockOffset;
+  plan.weights = layer.name + ".weights", plan.zeros = layer.name + ".zeros";
+  plan.groups = groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in);
+  plan.epilogue = convEpilogue(layer);
   plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
   plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);
   plan.tiles = plan.rowTiles * plan.channelTiles;
@@ -159,7 +164,8 @@ void emitWeightLoad(ProgramBuilder &builder, const ConvPlan &plan, int64_t chann
                     std::vector<size_t> &emitted) {
   if (begin >= end) return;
   int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps, slot = channelTile % plan.tiling.weightSlots;
-  int64_t dram = builder.entryAddress(plan.weights, Buffer::wgt) + channelTile * plan.tiling.outBlocks * perBlock + begin;
+  int64_t dram =
+      builder.entryAddress(plan.weights, Buffer::wgt) + channelTile * plan.tiling.outBlocks * perBlock + begin;
   emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(slot) + begin, dram, 1, end - begin, end - begin)));
 }
 
@@ -179,7 +185,8 @@ void emitOwnWeights(ProgramBuilder &builder, const ConvPlan &plan, const Tile &t
 void emitWeightPrefetch(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
   bool prefetched = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
   if (!prefetched || tile.rowTile == 0 || tile.channelTile + 1 >= plan.channelTiles) return;
-  int64_t next = tile.channelTile + 1, pieces = plan.rowTiles - 1, piece = tile.rowTile - 1, total = weightEntries(plan, next);
+  int64_t next = tile.channelTile + 1, pieces = plan.rowTiles - 1, piece = tile.rowTile - 1,
+          total = weightEntries(plan, next);
   emitWeightLoad(builder, plan, next, total * piece / pieces, total * (piece + 1) / pieces, emitted);
 }
 
@@ -204,8 +211,8 @@ void emitInputByBlock(ProgramBuilder &builder, const ConvPlan &plan, const Tile 
   int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp);
   for (int64_t ib = 0; ib < blocks; ++ib) {
     isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + ib * plan.f.blockPitch,
-                                     inputBase + ((block0 + ib) * l.height + rows.begin) * l.width, rows.end - rows.begin,
-                                     l.width, l.width);
+                                     inputBase + ((block0 + ib) * l.height + rows.begin) * l.width,
+                                     rows.end - rows.begin, l.width, l.width);
     load[Field::y_pad_0] = rows.begin - rows.first;
     load[Field::y_pad_1] = rows.last + 1 - rows.end;
     load[Field::x_pad_0] = l.padLeft;
@@ -220,7 +227,8 @@ void emitInputByRow(ProgramBuilder &builder, const ConvPlan &plan, const Tile &t
                     std::vector<size_t> &emitted) {
   const ConvLayer &l = plan.layer;
   InputRows rows = inputRowsOf(l, tile);
-  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp), zeros = builder.entryAddress(plan.zeros, Buffer::inp);
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp),
+          zeros = builder.entryAddress(plan.zeros, Buffer::inp);
   for (int64_t y = rows.first; y <= rows.last; ++y) {
     bool inside = y >= 0 && y < l.height;
     isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + (y - rows.first) * plan.f.rowPitch,
@@ -237,8 +245,10 @@ void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) 
   emitOwnWeights(builder, plan, tile, emitted);
   int64_t block0 = plan.tileInBlock0(tile.channelTile), lastOut = tile.outBlock0 + tile.outBlocks - 1;
   int64_t blocks = plan.groups.first[size_t(lastOut)] + plan.f.inBlocksPerOut - block0;
-  if (plan.tiling.rowMajorInput) emitInputByRow(builder, plan, tile, block0, blocks, emitted);
-  else emitInputByBlock(builder, plan, tile, block0, blocks, emitted);
+  if (plan.tiling.rowMajorInput)
+    emitInputByRow(builder, plan, tile, block0, blocks, emitted);
+  else
+    emitInputByBlock(builder, plan, tile, block0, blocks, emitted);
   if (tile.index >= plan.tiling.virtualThreads) builder.instruction(emitted.front())[Field::pop_next] = 1;
   builder.instruction(emitted.back())[Field::push_next] = 1;
   emitWeightPrefetch(builder, plan, tile, emitted);
@@ -255,7 +265,8 @@ size_t emitRequantClip(ProgramBuilder &builder, const ConvPlan &plan, const Tile
   const ConvLayer &l = plan.layer;
   uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile), requant = alu + uint32_t(plan.tiling.outBlocks);
   uint32_t first = plan.epilogue.requantImmediate ? alu : requant;
-  size_t last = builder.emit(makeAlu(AluOp::requant, first, first + uint32_t(tile.outBlocks), pixels, plan.epilogue.requantImmediate));
+  size_t last = builder.emit(
+      makeAlu(AluOp::requant, first, first + uint32_t(tile.outBlocks), pixels, plan.epilogue.requantImmediate));
   if (!plan.epilogue.clip) return last;
   int32_t bounds = int32_t(int16_t(uint16_t((uint32_t(l.clipLo) & 0xff) << 8 | (uint32_t(l.clipHi) & 0xff))));
   return builder.emit(makeAlu(AluOp::clip, alu, alu + uint32_t(tile.outBlocks), pixels, bounds));
@@ -270,7 +281,8 @@ void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile
   gemmLoops.srcOut = l.strideH * plan.f.rowPitch;
   gemmLoops.srcIn = l.strideW;
   uint32_t gemm = plan.gemmUopsOf(tile.thread, plan.gemmSetOf(tile.channelTile));
-  size_t g = builder.emit(makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocksPerOut * plan.f.taps), gemmLoops, false));
+  size_t g = builder.emit(
+      makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocksPerOut * plan.f.taps), gemmLoops, false));
   builder.instruction(g)[Field::pop_prev] = 1;
   if (tile.index + plan.tiling.virtualThreads < plan.tiles) builder.instruction(g)[Field::push_prev] = 1;
   size_t last = emitRequantClip(builder, plan, tile, pixels);
@@ -282,7 +294,8 @@ void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile)
   int64_t outputBase = builder.entryAddress(plan.output, Buffer::out);
   std::vector<size_t> emitted;
   for (int64_t ob = 0; ob < tile.outBlocks; ++ob) {
-    int64_t dram = outputBase + ((plan.outputBlockOffset + tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth;
+    int64_t dram =
+        outputBase + ((plan.outputBlockOffset + tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth;
     emitted.push_back(builder.emit(makeStore(plan.accSlot(tile.thread) + ob * plan.accPlane(), dram, 1,
                                              tile.outRows * l.outWidth, tile.outRows * l.outWidth)));
   }
@@ -303,8 +316,8 @@ Status checkOutputTensor(const ProgramBuilder &builder, const ConvLayer &layer, 
   bool fits = s.size() == 4 && s[1] * s[2] == layer.outHeight * layer.outWidth && s[3] == builder.config().block_out &&
               blockOffset >= 0 && blockOffset + blocks <= s[0];
   if (!fits)
-    return invalidInput("%s: output tensor '%s' %s cannot hold %d channel blocks of %dx%d from block %d", layer.name, output,
-                        shapeToString(s), blocks, layer.outHeight, layer.outWidth, blockOffset);
+    return invalidInput("%s: output tensor '%s' %s cannot hold %d channel blocks of %dx%d from block %d", layer.name,
+                        output, shapeToString(s), blocks, layer.outHeight, layer.outWidth, blockOffset);
   return absl::OkStatus();
 }
 
@@ -315,8 +328,8 @@ Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTilin
   const isa::HardwareConfig &config = builder.config();
   TS_RETURN_IF_ERROR(checkConvTiling(layer, tiling, config));
   TS_RETURN_IF_ERROR(checkOutputTensor(builder, layer, output, outputBlockOffset));
-  TS_ASSIGN_OR_RETURN(Tensor packedWeights,
-                      packGroupedConvWeights(layer.weights, layer.inChannels, layer.group, config.block_out, config.block_in));
+  TS_ASSIGN_OR_RETURN(Tensor packedWeights, packGroupedConvWeights(layer.weights, layer.inChannels, layer.group,
+                                                                   config.block_out, config.block_in));
   ConvPlan plan = makePlan(layer, tiling, config, input, output, outputBlockOffset);
   builder.beginSegment(layer.name, "conv2d");
   // Only the compute unit reads micro-ops, in program order: their LOAD may run while the

@@ -13,11 +13,12 @@ namespace tessera::accel {
 namespace {
 
 Status checkSupported(const graph::Node &node, const Shape &x, const Shape &w, int64_t group) {
-  if (x.size() != 4 || w.size() != 4) return invalidInput("%s: only 2-D convolutions lower to the accelerator", node.describe());
+  if (x.size() != 4 || w.size() != 4)
+    return invalidInput("%s: only 2-D convolutions lower to the accelerator", node.describe());
   if (x[0] != 1) return invalidInput("%s: batch %d; the accelerator lowering handles batch 1", node.describe(), x[0]);
   if (group < 1 || x[1] % group != 0 || w[0] % group != 0 || w[1] * group != x[1])
-    return invalidInput("%s: group %d does not split %d input and %d output channels (weights %s)", node.describe(), group,
-                        x[1], w[0], shapeToString(w));
+    return invalidInput("%s: group %d does not split %d input and %d output channels (weights %s)", node.describe(),
+                        group, x[1], w[0], shapeToString(w));
   return absl::OkStatus();
 }
 
@@ -73,15 +74,17 @@ StatusOr<ConvLayer> convLayerFromNode(const graph::Graph &graph, const graph::No
   return layer;
 }
 
-StatusOr<ConvLayer> gemmLayerFromNode(const graph::Graph &graph, const graph::Node &node, const Shape &inputBeforeFlatten) {
+StatusOr<ConvLayer> gemmLayerFromNode(const graph::Graph &graph, const graph::Node &node,
+                                      const Shape &inputBeforeFlatten) {
   if (node.op != "QGemm") return invalidInput("%s is not a QGemm", node.describe());
-  if (node.attrs.getInt("transA", 0) != 0) return invalidInput("%s: transA is not lowered to the accelerator", node.describe());
+  if (node.attrs.getInt("transA", 0) != 0)
+    return invalidInput("%s: transA is not lowered to the accelerator", node.describe());
   TS_RETURN_IF_ERROR(checkConstantOperands(graph, node));
   const Tensor *weights = graph.constantOf(node.input(1));
   const Shape &x = inputBeforeFlatten, &w = weights->shape();
   if ((x.size() != 2 && x.size() != 4) || x[0] != 1)
-    return invalidInput("%s: input %s; the accelerator lowering handles [1,K] and a flattened [1,C,H,W]", node.describe(),
-                        shapeToString(x));
+    return invalidInput("%s: input %s; the accelerator lowering handles [1,K] and a flattened [1,C,H,W]",
+                        node.describe(), shapeToString(x));
   int64_t k = shapeElementCount(x) / x[0];
   if (w.size() != 2 || w[1] != k)
     return invalidInput("%s: weights %s do not match %d inputs", node.describe(), shapeToString(w), k);
@@ -111,7 +114,8 @@ int64_t rowWidthFor(int64_t pixels, int64_t limit) {
 StatusOr<ConvLayer> windowPackedLayer(const ConvLayer &layer) {
   if (layer.group != 1) return invalidInput("%s: window packing needs group 1, not %d", layer.name, layer.group);
   const Shape &w = layer.weights.shape();
-  if (layer.weights.dtype() != DType::I8 || w != Shape{layer.outChannels, layer.inChannels, layer.kernelH, layer.kernelW})
+  if (layer.weights.dtype() != DType::I8 ||
+      w != Shape{layer.outChannels, layer.inChannels, layer.kernelH, layer.kernelW})
     return invalidInput("%s: weights %s do not match the layer", layer.name, shapeToString(w));
   ConvLayer packed = layer;
   int64_t taps = layer.kernelH * layer.kernelW, pixels = layer.outHeight * layer.outWidth;

@@ -17,10 +17,10 @@ struct ConvLayer {
   int64_t outChannels = 0, outHeight = 0, outWidth = 0;
   int64_t kernelH = 1, kernelW = 1, strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
   int64_t padTop = 0, padLeft = 0;
-  int64_t group = 1;                     ///< ONNX group: in and out channels split in `group` parts
-  Tensor weights;                        ///< i8 [O][I / group][KH][KW]
-  std::vector<int32_t> bias;             ///< one per output channel
-  std::vector<int32_t> requantOperands;  ///< (multiplier << 8 | shift) per output channel
+  int64_t group = 1;                    ///< ONNX group: in and out channels split in `group` parts
+  Tensor weights;                       ///< i8 [O][I / group][KH][KW]
+  std::vector<int32_t> bias;            ///< one per output channel
+  std::vector<int32_t> requantOperands; ///< (multiplier << 8 | shift) per output channel
   int32_t clipLo = -128, clipHi = 127;
 
   /// Multiply-accumulates of the layer (without channel padding).

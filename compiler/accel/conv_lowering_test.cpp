@@ -127,8 +127,9 @@ Tensor interpret(const graph::Graph &g, const Tensor &x) {
 }
 
 void checkCase(const ConvCase &c, const std::string &configName, std::optional<ConvTiling> forced = std::nullopt) {
-  SCOPED_TRACE(absl::StrFormat("C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d on %s", c.channels, c.height, c.width,
-                               c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group, configName));
+  SCOPED_TRACE(absl::StrFormat("C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d on %s", c.channels, c.height,
+                               c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group,
+                               configName));
   std::mt19937_64 rng(uint64_t(c.channels * 131 + c.height * 17 + c.outChannels * 7 + c.kernel + c.group * 3));
   isa::HardwareConfig config = loadConfig(configName);
   graph::Graph g = makeConvGraph(c, rng);
@@ -501,7 +502,8 @@ TEST(ConvLowering, TwoLayersBackToBack) {
 // --- Random layers and tilings ------------------------------------------------------------
 
 /// A random valid tiling of `layer` (the search space chooseConvTiling walks), or none.
-std::optional<ConvTiling> randomTiling(const ConvLayer &layer, const isa::HardwareConfig &config, std::mt19937_64 &rng) {
+std::optional<ConvTiling> randomTiling(const ConvLayer &layer, const isa::HardwareConfig &config,
+                                       std::mt19937_64 &rng) {
   int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
   for (int attempt = 0; attempt < 50; ++attempt) {
     ConvTiling tiling{int64_t(1 + rng() % uint64_t(blocks)), int64_t(1 + rng() % uint64_t(layer.outHeight)),
@@ -520,11 +522,21 @@ void checkRandomLayers(const std::string &configName, int count, int64_t maxBloc
   int checked = 0;
   for (int i = 0; i < count; ++i) {
     int64_t group = std::vector<int64_t>{1, 1, 2, 3, 4}[rng() % 5], block = config.block_in;
-    ConvCase c{group * int64_t(1 + rng() % 12), int64_t(3 + rng() % 9), int64_t(3 + rng() % 9), group * int64_t(1 + rng() % 12),
-               int64_t(1 + rng() % 3), int64_t(1 + rng() % 2), int64_t(rng() % 2), int64_t(1 + rng() % 2), rng() % 2 == 1, group};
-    if (rng() % 4 == 0) c.group = c.channels = c.outChannels = block * int64_t(1 + rng() % uint64_t(maxBlocks)); // depthwise
-    SCOPED_TRACE(absl::StrFormat("%s case %d: C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d", configName, i, c.channels,
-                                 c.height, c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group));
+    ConvCase c{group * int64_t(1 + rng() % 12),
+               int64_t(3 + rng() % 9),
+               int64_t(3 + rng() % 9),
+               group * int64_t(1 + rng() % 12),
+               int64_t(1 + rng() % 3),
+               int64_t(1 + rng() % 2),
+               int64_t(rng() % 2),
+               int64_t(1 + rng() % 2),
+               rng() % 2 == 1,
+               group};
+    if (rng() % 4 == 0)
+      c.group = c.channels = c.outChannels = block * int64_t(1 + rng() % uint64_t(maxBlocks)); // depthwise
+    SCOPED_TRACE(absl::StrFormat("%s case %d: C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d", configName, i,
+                                 c.channels, c.height, c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation,
+                                 c.relu, c.group));
     graph::Graph g = makeConvGraph(c, rng);
     Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
     const graph::Node &node = g.nodes[0];
@@ -539,7 +551,8 @@ void checkRandomLayers(const std::string &configName, int count, int64_t maxBloc
     auto got = runCompiled(*layer, *tiling, x, config);
     ASSERT_TRUE(got.ok()) << got.status();
     int mismatches = 0;
-    for (int64_t e = 0; e < got->elementCount(); ++e) mismatches += got->data<int8_t>()[e] != (*expected)[0].data<int8_t>()[e];
+    for (int64_t e = 0; e < got->elementCount(); ++e)
+      mismatches += got->data<int8_t>()[e] != (*expected)[0].data<int8_t>()[e];
     EXPECT_EQ(mismatches, 0);
     ++checked;
   }

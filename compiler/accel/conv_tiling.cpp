@@ -43,7 +43,8 @@ ConvEpilogue convEpilogue(const ConvLayer &layer) {
   ConvEpilogue epilogue;
   const std::vector<int32_t> &bias = layer.bias, &requant = layer.requantOperands;
   if (!bias.empty() && uniform(bias) && bias[0] >= -32768 && bias[0] <= 32767) epilogue.biasImmediate = bias[0];
-  if (!requant.empty() && uniform(requant) && (uint32_t(requant[0]) >> 8) == 1) epilogue.requantImmediate = requant[0] & 0xff;
+  if (!requant.empty() && uniform(requant) && (uint32_t(requant[0]) >> 8) == 1)
+    epilogue.requantImmediate = requant[0] & 0xff;
   epilogue.clip = layer.clipLo != -128 || layer.clipHi != 127;
   return epilogue;
 }
@@ -70,7 +71,8 @@ ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, co
   f.constRows = 2 * f.outBlocksTotal;
   int64_t channelTiles = ceilDiv(f.outBlocksTotal, outBlocks);
   int64_t gemmSets = f.sharedGemmUops ? tiling.weightSlots : channelTiles;
-  f.uops = tiling.virtualThreads * gemmSets * f.wgtPerSlot + 2 * tiling.virtualThreads * channelTiles * tiling.outBlocks;
+  f.uops =
+      tiling.virtualThreads * gemmSets * f.wgtPerSlot + 2 * tiling.virtualThreads * channelTiles * tiling.outBlocks;
   return f;
 }
 
@@ -123,22 +125,26 @@ Status checkLayer(const ConvLayer &l) {
 
 Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkLayer(layer));
-  if (tiling.virtualThreads < 1 || tiling.weightSlots < 1 || tiling.weightSlots > 2 || tiling.outBlocks < 1 || tiling.outRows < 1)
+  if (tiling.virtualThreads < 1 || tiling.weightSlots < 1 || tiling.weightSlots > 2 || tiling.outBlocks < 1 ||
+      tiling.outRows < 1)
     return invalidInput("%s: tiling of %d threads, %d weight slots, %d blocks x %d rows is not valid", layer.name,
                         tiling.virtualThreads, tiling.weightSlots, tiling.outBlocks, tiling.outRows);
   ConvFootprint f = convFootprint(layer, tiling, config);
   int64_t v = tiling.virtualThreads;
-  if (v * f.inpPerSlot > config.depth(Buffer::inp)) return overflow("the input tile", v * f.inpPerSlot, config.depth(Buffer::inp));
+  if (v * f.inpPerSlot > config.depth(Buffer::inp))
+    return overflow("the input tile", v * f.inpPerSlot, config.depth(Buffer::inp));
   if (tiling.weightSlots * f.wgtPerSlot > config.depth(Buffer::wgt))
     return overflow("the weight tile", tiling.weightSlots * f.wgtPerSlot, config.depth(Buffer::wgt));
   if (v * f.accPerSlot + f.constRows > config.depth(Buffer::acc))
     return overflow("the accumulator tile", v * f.accPerSlot + f.constRows, config.depth(Buffer::acc));
   if (f.uops > config.depth(Buffer::uop)) return overflow("the micro-ops", f.uops, config.depth(Buffer::uop));
   if (layer.strideH * f.rowPitch >= config.depth(Buffer::acc))
-    return absl::UnimplementedError(absl::StrFormat("the input row step %d exceeds the GEMM's src factor", layer.strideH * f.rowPitch));
+    return absl::UnimplementedError(
+        absl::StrFormat("the input row step %d exceeds the GEMM's src factor", layer.strideH * f.rowPitch));
   if (maxPadding(layer, f) > 15)
     return absl::UnimplementedError(absl::StrFormat("padding of %d exceeds the DMA's 15", maxPadding(layer, f)));
-  if (tiling.outRows > layer.outHeight || tiling.outBlocks > f.outBlocksTotal || tiling.outRows < 1 || tiling.outBlocks < 1)
+  if (tiling.outRows > layer.outHeight || tiling.outBlocks > f.outBlocksTotal || tiling.outRows < 1 ||
+      tiling.outBlocks < 1)
     return invalidInput("tile of %d rows x %d blocks does not fit the layer", tiling.outRows, tiling.outBlocks);
   return tiling.rowMajorInput ? absl::OkStatus() : checkEveryTileReadsData(layer, tiling);
 }
@@ -147,7 +153,8 @@ namespace {
 
 /// Cycles of one DMA transfer of `rows` rows of `entries` entries of `entryBytes` bytes
 /// with `pad` padding entries, on an idle channel (docs/microarchitecture.md sections 6-7).
-double transferCycles(const isa::HardwareConfig &config, int64_t rows, int64_t entries, int64_t entryBytes, int64_t pad) {
+double transferCycles(const isa::HardwareConfig &config, int64_t rows, int64_t entries, int64_t entryBytes,
+                      int64_t pad) {
   int64_t bytes = entries * entryBytes, burst = config.dram_burst_bytes, beat = config.dram_bytes_per_cycle;
   int64_t beatsPerRow = bytes / burst * ceilDiv(burst, beat) + ceilDiv(bytes % burst, beat);
   return double(config.dram_latency_cycles + rows * beatsPerRow + pad);
@@ -166,7 +173,8 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
   ConvEpilogue epilogue = convEpilogue(layer);
   double accRows = double(rows * layer.outWidth * blocks);
   double gemm = accRows * double(f.inBlocksPerOut * f.taps) + double(config.gemm_pipeline_depth);
-  double alu = accRows * double(epilogue.cyclesPerRow(config)) + double(epilogue.instructions() * config.alu_pipeline_depth);
+  double alu =
+      accRows * double(epilogue.cyclesPerRow(config)) + double(epilogue.instructions() * config.alu_pipeline_depth);
   double bias = accRows * double(epilogue.biasCyclesPerRow(config)) + double(config.alu_pipeline_depth);
   int64_t inRowsTile = (rows - 1) * layer.strideH + (layer.kernelH - 1) * layer.dilationH + 1;
   int64_t inRows = std::min(inRowsTile, layer.height), entry = config.entryBytes(Buffer::inp);
@@ -186,7 +194,8 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
 /// `own`: the tile's own weights, loaded before them.
 double steadyTileCycles(const TileCycles &tile, int64_t virtualThreads, double piece, double own) {
   double gemm = tile.compute - tile.epilogue;
-  if (virtualThreads == 1) return gemm + std::max(own + tile.load + std::max(0.0, piece - gemm), tile.epilogue + tile.store);
+  if (virtualThreads == 1)
+    return gemm + std::max(own + tile.load + std::max(0.0, piece - gemm), tile.epilogue + tile.store);
   return std::max({tile.compute, own + tile.load + piece, tile.store});
 }
 
@@ -194,12 +203,14 @@ double steadyTileCycles(const TileCycles &tile, int64_t virtualThreads, double p
 
 double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
   ConvFootprint f = convFootprint(layer, tiling, config);
-  int64_t rowTiles = ceilDiv(layer.outHeight, tiling.outRows), channelTiles = ceilDiv(f.outBlocksTotal, tiling.outBlocks);
+  int64_t rowTiles = ceilDiv(layer.outHeight, tiling.outRows),
+          channelTiles = ceilDiv(f.outBlocksTotal, tiling.outBlocks);
   auto weightsOf = [&](int64_t j) {
     int64_t blocks = std::min(tiling.outBlocks, f.outBlocksTotal - j * tiling.outBlocks);
     return transferCycles(config, 1, blocks * f.inBlocksPerOut * f.taps, config.entryBytes(Buffer::wgt), 0);
   };
-  double setup = transferCycles(config, 1, f.uops, 4, 0) + transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
+  double setup = transferCycles(config, 1, f.uops, 4, 0) +
+                 transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
   // Double-buffered weights are prefetched in pieces with row tiles 1.. of the previous
   // channel tile (with one row tile, a channel tile loads its own); channel tile 0's
   // weights, the first input load and the last store do not overlap anything.
@@ -211,7 +222,8 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
     double next = prefetch && j + 1 < channelTiles ? weightsOf(j + 1) / double(rowTiles - 1) : 0.0;
     double own = tiling.weightSlots == 2 && !prefetch && j > 0 ? weightsOf(j) : 0.0;
     for (int64_t r = 0; r < rowTiles; ++r) {
-      tile = tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight - r * tiling.outRows), blocks);
+      tile =
+          tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight - r * tiling.outRows), blocks);
       total += steadyTileCycles(tile, tiling.virtualThreads, r == 0 ? 0.0 : next, r == 0 ? own : 0.0);
     }
   }
@@ -220,30 +232,31 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
   return std::max(setup, weightsOf(0)) + first.load + total + tile.store;
 }
 
-StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
+StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config,
+                                      int64_t virtualThreads) {
   std::optional<ConvTiling> best;
   double bestCycles = std::numeric_limits<double>::infinity();
-  Status firstError = absl::OkStatus();  // why the first (one-row) candidate does not fit
+  Status firstError = absl::OkStatus(); // why the first (one-row) candidate does not fit
   TS_RETURN_IF_ERROR(checkLayer(layer));
   int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
   for (bool rowMajor : {false, true})
-  for (int64_t weightSlots : {1, 2})
-    for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks)
-      for (int64_t outRows = 1; outRows <= layer.outHeight; ++outRows) {
-        if (weightSlots == 1 && outBlocks != blocks) continue;
-        if (weightSlots == 2 && outBlocks == blocks) continue;
-        ConvTiling tiling{outBlocks, outRows, virtualThreads, weightSlots, rowMajor};
-        Status fits = checkConvTiling(layer, tiling, config);
-        if (!fits.ok()) {
-          if (firstError.ok()) firstError = fits; 
-          continue;
+    for (int64_t weightSlots : {1, 2})
+      for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks)
+        for (int64_t outRows = 1; outRows <= layer.outHeight; ++outRows) {
+          if (weightSlots == 1 && outBlocks != blocks) continue;
+          if (weightSlots == 2 && outBlocks == blocks) continue;
+          ConvTiling tiling{outBlocks, outRows, virtualThreads, weightSlots, rowMajor};
+          Status fits = checkConvTiling(layer, tiling, config);
+          if (!fits.ok()) {
+            if (firstError.ok()) firstError = fits;
+            continue;
+          }
+          double cycles = estimateConvCycles(layer, tiling, config);
+          if (cycles < bestCycles) best = tiling, bestCycles = cycles;
         }
-        double cycles = estimateConvCycles(layer, tiling, config);
-        if (cycles < bestCycles) best = tiling, bestCycles = cycles;
-      }
   if (!best)
-    return absl::ResourceExhaustedError(absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name,
-                                                        firstError.message()));
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name, firstError.message()));
   return *best;
 }
 

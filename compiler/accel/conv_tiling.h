@@ -26,10 +26,10 @@
 namespace tessera::accel {
 
 struct ConvTiling {
-  int64_t outBlocks = 1;    ///< output-channel blocks per tile
-  int64_t outRows = 1;      ///< output rows per tile
+  int64_t outBlocks = 1; ///< output-channel blocks per tile
+  int64_t outRows = 1;   ///< output rows per tile
   int64_t virtualThreads = 2;
-  int64_t weightSlots = 1;  ///< 1: all weights resident; 2: double-buffered per channel tile
+  int64_t weightSlots = 1; ///< 1: all weights resident; 2: double-buffered per channel tile
   /// Input slot layout. false: [block][row][padded column], one LOAD per input block (its
   /// rows, padded by the DMA). true: [row][block][padded column], one LOAD per input row
   /// (every block of the tile: x_stride = H*W), rows in the padding loaded from a zero
@@ -59,7 +59,9 @@ struct ConvEpilogue {
   bool clip = false;
   /// ALU cycles per accumulator row of the bias `mov`, and of the whole epilogue
   /// (HardwareConfig::aluCyclesPerRow: the same rule as the timing contract).
-  int64_t biasCyclesPerRow(const isa::HardwareConfig &config) const { return config.aluCyclesPerRow(biasImmediate.has_value()); }
+  int64_t biasCyclesPerRow(const isa::HardwareConfig &config) const {
+    return config.aluCyclesPerRow(biasImmediate.has_value());
+  }
   int64_t cyclesPerRow(const isa::HardwareConfig &config) const {
     return biasCyclesPerRow(config) + config.aluCyclesPerRow(requantImmediate.has_value()) + (clip ? 1 : 0);
   }
@@ -76,7 +78,8 @@ Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const i
 double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config);
 
 /// The cheapest tiling that fits, with `virtualThreads` threads.
-StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads);
+StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config,
+                                      int64_t virtualThreads);
 
 /// Whether the first-layer window packing pays: group 1, fewer input channels than a block,
 /// a kernel larger than 1x1, and a lower estimate for windowPackedLayer(layer) than for the

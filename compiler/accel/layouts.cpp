@@ -49,7 +49,8 @@ StatusOr<Tensor> packConvWeights(const Tensor &oihw, int64_t blockOut, int64_t b
 }
 
 GroupBlocks groupBlocks(int64_t inChannels, int64_t outChannels, int64_t group, int64_t blockOut, int64_t blockIn) {
-  int64_t outPerGroup = outChannels / group, inPerGroup = inChannels / group, outBlocks = ceilDiv(outChannels, blockOut);
+  int64_t outPerGroup = outChannels / group, inPerGroup = inChannels / group,
+          outBlocks = ceilDiv(outChannels, blockOut);
   std::vector<int64_t> low, span;
   for (int64_t ob = 0; ob < outBlocks; ++ob) {
     int64_t firstGroup = ob * blockOut / outPerGroup;
@@ -74,7 +75,8 @@ StatusOr<Tensor> packGroupedConvWeights(const Tensor &weights, int64_t inChannel
   Tensor packed(DType::I8, {ceilDiv(s[0], blockOut), k, s[2], s[3], blockOut, blockIn});
   for (int64_t o = 0; o < s[0]; ++o)
     for (int64_t i = 0; i < s[1]; ++i) {
-      int64_t channel = o / outPerGroup * s[1] + i, ob = o / blockOut, slot = channel / blockIn - blocks.first[size_t(ob)];
+      int64_t channel = o / outPerGroup * s[1] + i, ob = o / blockOut,
+              slot = channel / blockIn - blocks.first[size_t(ob)];
       for (int64_t t = 0; t < taps; ++t) {
         int64_t entry = (ob * k + slot) * taps + t;
         packed.data<int8_t>()[(entry * blockOut + o % blockOut) * blockIn + channel % blockIn] =
