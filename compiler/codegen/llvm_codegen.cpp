@@ -66,6 +66,10 @@ bool vectorizable(const Stmt &s, const std::string &var) {
   return true;
 }
 
+/// Vector loads with a constant stride up to this become a contiguous load and a
+/// shuffle (strided convolutions, pooling) instead of a gather.
+constexpr int64_t kMaxShuffledStride = 4;
+
 class FuncEmitter {
 public:
   FuncEmitter(llvm::Module &module, const loop::Func &func, const BodyOptions *options = nullptr)
@@ -106,6 +110,7 @@ private:
   Status vectorLoop(const Stmt &s, int64_t width);
   Status vectorStmt(const Stmt &s);
   StatusOr<llvm::Value *> vexpr(const Expr &e);
+  llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride);
   StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
                                   llvm::Value *value);
   llvm::Value *splat(llvm::Value *v) {
@@ -350,6 +355,20 @@ Status FuncEmitter::vectorStmt(const Stmt &s) {
   return vaccess(nullptr, s->name, s->indices, /*isLoad=*/false, v).status();
 }
 
+/// Lanes at `ptr + stride * lane` for a small constant stride: one contiguous load of
+/// width * stride elements (those past the last lane masked off, so nothing beyond
+/// the accessed range is read) and a shuffle picking every stride-th: no gather.
+llvm::Value *FuncEmitter::stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride) {
+  auto width = static_cast<unsigned>(vecWidth_), wide = width * static_cast<unsigned>(stride);
+  std::vector<llvm::Constant *> mask;
+  for (unsigned k = 0; k < wide; ++k) mask.push_back(b_.getInt1(k <= (width - 1) * stride));
+  llvm::Value *all = b_.CreateMaskedLoad(llvm::FixedVectorType::get(elem, wide), ptr, llvm::Align(4),
+                                         llvm::ConstantVector::get(mask));
+  std::vector<int> pick;
+  for (unsigned k = 0; k < width; ++k) pick.push_back(static_cast<int>(k * stride));
+  return b_.CreateShuffleVector(all, pick);
+}
+
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
                                              bool isLoad, llvm::Value *value) {
   const loop::Buffer &buffer = scope_.buffers.at(name).second;
@@ -358,8 +377,11 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
   auto vecType = llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_));
   Expr flat = flatIndex(indices, buffer.shape);
   auto coefficient = linearCoefficient(flat, vecVar_);
-  if (coefficient && *coefficient == 1) {
-    // Unit stride: the address of lane 0, one vector access.
+  bool unit = coefficient && *coefficient == 1;
+  bool shuffled = isLoad && coefficient && *coefficient > 1 && *coefficient <= kMaxShuffledStride &&
+                  e->type != DType::Bool;
+  if (unit || shuffled) {
+    // Unit (or small constant) stride: from the address of lane 0, one vector access.
     Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
     std::string saved = vecVar_;
     vecVar_.clear();
@@ -367,6 +389,7 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
     vecVar_ = saved;
     TS_RETURN_IF_ERROR(offset.status());
     llvm::Value *ptr = b_.CreateInBoundsGEP(elem, base, *offset);
+    if (shuffled) return stridedLoad(elem, ptr, *coefficient);
     if (!isLoad) return static_cast<llvm::Value *>(b_.CreateAlignedStore(value, ptr, llvm::Align(4)));
     llvm::Value *v = b_.CreateAlignedLoad(vecType, ptr, llvm::Align(4));
     return e->type == DType::Bool ? b_.CreateTrunc(v, llvm::FixedVectorType::get(b_.getInt1Ty(), vecWidth_)) : v;
