@@ -164,6 +164,7 @@ double transferCycles(const isa::HardwareConfig &config, int64_t rows, int64_t e
 /// of `compute` before the GEMM (the bias mov), `epilogue` the part after it.
 struct TileCycles {
   double compute, load, store, bias, epilogue;
+  double loadLatencies; ///< the part of `load` that is DRAM latency (one per transfer), not bus time
 };
 
 /// One tile of `rows` output rows and `blocks` output blocks (the last row or channel tile
@@ -184,7 +185,8 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
                                                           f.inBlocksPerTile * (f.paddedWidth - layer.width))
                     : double(f.inBlocksPerTile) * transferCycles(config, inRows, layer.width, entry, pad);
   double store = double(blocks) * transferCycles(config, 1, rows * layer.outWidth, config.entryBytes(Buffer::out), 0);
-  return {gemm + alu, load, store, bias, alu - bias};
+  double transfers = double(tiling.rowMajorInput ? inRowsTile : f.inBlocksPerTile);
+  return {gemm + alu, load, store, bias, alu - bias, transfers * double(config.dram_latency_cycles)};
 }
 
 /// Cycles of one tile in the steady state: with one virtual thread the next tile's load
@@ -192,11 +194,15 @@ TileCycles tileCycles(const ConvLayer &layer, const ConvTiling &tiling, const Co
 /// its requant and store, the next bias mov waits for the store; with more, the busiest
 /// unit sets the pace. `piece`: prefetched weights loaded after the tile's inputs;
 /// `own`: the tile's own weights, loaded before them.
-double steadyTileCycles(const TileCycles &tile, int64_t virtualThreads, double piece, double own) {
+double steadyTileCycles(const TileCycles &tile, int64_t virtualThreads, double piece, double own, double latency) {
   double gemm = tile.compute - tile.epilogue;
   if (virtualThreads == 1)
     return gemm + std::max(own + tile.load + std::max(0.0, piece - gemm), tile.epilogue + tile.store);
-  return std::max({tile.compute, own + tile.load + piece, tile.store});
+  // The store of tile t must end before the bias mov of tile t+2, one tile of compute
+  // later; its transfers wait on the shared data bus behind the load unit's (inputs and
+  // weights), which it may find in flight.
+  double loadBus = own + tile.load + piece - tile.loadLatencies - (piece > 0 ? latency : 0.0);
+  return std::max({tile.compute, own + tile.load + piece, tile.store + loadBus});
 }
 
 } // namespace
@@ -224,7 +230,8 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
     for (int64_t r = 0; r < rowTiles; ++r) {
       tile =
           tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight - r * tiling.outRows), blocks);
-      total += steadyTileCycles(tile, tiling.virtualThreads, r == 0 ? 0.0 : next, r == 0 ? own : 0.0);
+      total += steadyTileCycles(tile, tiling.virtualThreads, r == 0 ? 0.0 : next, r == 0 ? own : 0.0,
+                                double(config.dram_latency_cycles));
     }
   }
   TileCycles first = tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight),
