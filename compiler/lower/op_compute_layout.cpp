@@ -137,26 +137,20 @@ StatusOr<loop::Stage> describeGather(Builder &b, const Node &node) {
 }
 
 /// The source index of output index `o` along a dimension of `n` elements padded by
-/// `before`, for Pad's reflect/edge modes; constant mode clamps and masks.
-Expr padSource(const std::string &mode, Expr o, int64_t before, int64_t n) {
-  Expr src = o - i(before);
+/// `before` (constant or read at run time), for Pad's reflect/edge/wrap modes; constant
+/// mode clamps and masks.
+Expr padSource(const std::string &mode, Expr o, Expr before, int64_t n) {
+  Expr src = o - before;
   if (mode == "reflect" && n > 1) {
     src = loop::select(loop::ltExpr(src, i(0)), i(0) - src, src);
     src = loop::select(loop::geExpr(src, i(n)), i(2 * (n - 1)) - src, src);
   }
+  if (mode == "wrap") src = (src % i(n) + i(n)) % i(n);
   return clampIndex(src, n);
 }
 
-StatusOr<loop::Stage> describePad(Builder &b, const Node &node) {
-  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
-  const Shape &xs = b.shapeOf(node.input(0));
-  size_t rank = xs.size();
-  std::vector<int64_t> pads = node.attrs.getInts("pads");
-  if (node.hasInput(1)) {
-    auto c = constantInts(b.graph_, node.input(1));
-    if (!c) return unimplemented(node, "pads is not a constant");
-    pads = *c;
-  }
+/// Pad's leading amounts per dimension: constants, or read at run time from `pads`.
+StatusOr<std::vector<Expr>> padBefore(Builder &b, const Node &node, size_t rank) {
   std::vector<int64_t> axes;
   if (node.hasInput(3)) {
     auto c = constantInts(b.graph_, node.input(3));
@@ -165,9 +159,27 @@ StatusOr<loop::Stage> describePad(Builder &b, const Node &node) {
   } else {
     for (size_t d = 0; d < rank; ++d) axes.push_back(static_cast<int64_t>(d));
   }
-  if (pads.size() != 2 * axes.size()) return unimplemented(node, "pads does not match the axes");
-  std::vector<int64_t> before(rank, 0);
-  for (size_t k = 0; k < axes.size(); ++k) before[normalizeAxis(axes[k], rank)] = pads[k];
+  std::vector<Expr> before(rank, i(0));
+  std::vector<int64_t> pads = node.attrs.getInts("pads");
+  auto constantPads = node.hasInput(1) ? constantInts(b.graph_, node.input(1)) : std::optional(pads);
+  if (constantPads) {
+    if (constantPads->size() != 2 * axes.size()) return unimplemented(node, "pads does not match the axes");
+    for (size_t k = 0; k < axes.size(); ++k) before[normalizeAxis(axes[k], rank)] = i((*constantPads)[k]);
+    return before;
+  }
+  TS_ASSIGN_OR_RETURN(loop::Buffer p, b.param(node.input(1)));
+  if (p.elementCount() != static_cast<int64_t>(2 * axes.size()) || loop::isFloat(p.dtype))
+    return unimplemented(node, "pads does not match the axes");
+  for (size_t k = 0; k < axes.size(); ++k)
+    before[normalizeAxis(axes[k], rank)] = loop::cast(DType::I64, loop::load(p.name, p.dtype, {i(static_cast<int64_t>(k))}));
+  return before;
+}
+
+StatusOr<loop::Stage> describePad(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = b.shapeOf(node.input(0));
+  size_t rank = xs.size();
+  TS_ASSIGN_OR_RETURN(std::vector<Expr> before, padBefore(b, node, rank));
   std::string mode = node.attrs.getString("mode", "constant");
   loop::Stage s = b.stageFor(b.output_);
   std::vector<Expr> index;
@@ -175,7 +187,7 @@ StatusOr<loop::Stage> describePad(Builder &b, const Node &node) {
   for (size_t d = 0; d < rank; ++d) {
     Expr o = loop::var(s.axes[d]);
     index.push_back(padSource(mode, o, before[d], xs[d]));
-    Expr in = loop::andExpr(loop::geExpr(o - i(before[d]), i(0)), loop::ltExpr(o - i(before[d]), i(xs[d])));
+    Expr in = loop::andExpr(loop::geExpr(o - before[d], i(0)), loop::ltExpr(o - before[d], i(xs[d])));
     inside = inside ? loop::andExpr(inside, in) : in;
   }
   Expr value = loop::load(x.name, x.dtype, index);
@@ -188,6 +200,66 @@ StatusOr<loop::Stage> describePad(Builder &b, const Node &node) {
     TS_ASSIGN_OR_RETURN(fill, b.scalarLoad(node.input(2)));
   }
   s.body = loop::select(inside, value, fill);
+  return s;
+}
+
+/// ReverseSequence: the first len[b] time steps of each batch row reversed.
+StatusOr<loop::Stage> describeReverseSequence(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer lens, b.param(node.input(1)));
+  size_t rank = x.shape.size();
+  int64_t batch = normalizeAxis(node.attrs.getInt("batch_axis", 1), rank);
+  int64_t time = normalizeAxis(node.attrs.getInt("time_axis", 0), rank);
+  if (rank < 2 || batch < 0 || time < 0 || batch >= static_cast<int64_t>(rank) || time >= static_cast<int64_t>(rank) || batch == time)
+    return unimplemented(node, "batch and time axes in range expected");
+  loop::Stage s = b.stageFor(b.output_);
+  std::vector<Expr> index = axisVars(s.axes);
+  Expr t = index[time];
+  Expr len = loop::cast(DType::I64, loop::load(lens.name, lens.dtype, {index[batch]}));
+  index[time] = loop::select(loop::ltExpr(t, len), clampIndex(len - i(1) - t, x.shape[time]), t);
+  s.body = loop::load(x.name, x.dtype, index);
+  return s;
+}
+
+/// Compress: the k-th result along the axis is the element at the k-th true condition
+/// (a prefix count of the condition, then a masked sum); without an axis, of the
+/// flattened input.
+StatusOr<loop::Stage> describeCompress(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer cond, b.param(node.input(1)));
+  bool flat = !node.attrs.has("axis");
+  int64_t axis = flat ? 0 : normalizeAxis(node.attrs.getInt("axis", 0), x.shape.size());
+  int64_t extent = flat ? x.elementCount() : x.shape[axis];
+  if (cond.shape.size() != 1 || axis < 0 || axis >= static_cast<int64_t>(x.shape.size()))
+    return unimplemented(node, "a 1-D condition and an axis in range expected");
+  int64_t length = std::min(extent, cond.shape[0]);
+  Expr truth = loop::cast(DType::I64, loop::load(cond.name, cond.dtype, {loop::var("m")}));
+  loop::Buffer prefix = b.temp("prefix", {length}, DType::I64);
+  loop::Stage p = b.stageFor(prefix, "c");
+  p.reduceAxes = {{"m", length}};
+  p.combiner = loop::Combiner::Sum;
+  p.init = i(0);
+  p.body = loop::select(loop::geExpr(loop::var(p.axes[0]), loop::var("m")), truth, i(0));
+  b.func_.stages.push_back(p);
+  loop::Stage s = b.stageFor(b.output_);
+  s.reduceAxes = {{"m", length}};
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, x.dtype);
+  std::vector<Expr> index = axisVars(s.axes);
+  if (flat) {
+    index.clear();
+    Expr rest = loop::var("m");
+    for (size_t d = x.shape.size(); d-- > 0;) {
+      index.insert(index.begin(), rest % i(x.shape[d]));
+      rest = rest / i(x.shape[d]);
+    }
+  } else {
+    index[axis] = loop::var("m");
+  }
+  Expr k = loop::var(s.axes[flat ? 0 : axis]);
+  Expr hit = loop::andExpr(loop::binary(loop::BinOp::Ne, truth, i(0)),
+                           loop::binary(loop::BinOp::Eq, loop::load(prefix.name, DType::I64, {loop::var("m")}), k + i(1)));
+  s.body = loop::select(hit, loop::load(x.name, x.dtype, index), s.init);
   return s;
 }
 
@@ -401,7 +473,8 @@ const std::map<std::string, Describe> &layoutOps() {
       {"ConstantOfShape", describeIndexOp}, {"Range", describeIndexOp},   {"OneHot", describeOneHot},
       {"CumSum", describeCumSum},         {"Split", describeSplit},       {"Slice", describeSlice},
       {"HannWindow", describeWindow},     {"HammingWindow", describeWindow}, {"BlackmanWindow", describeWindow},
-      {"BatchNormalization", describeBatchNorm}};
+      {"BatchNormalization", describeBatchNorm}, {"ReverseSequence", describeReverseSequence},
+      {"Compress", describeCompress}};
   return ops;
 }
 
