@@ -7,6 +7,7 @@
 #include "compiler/lower/op_compute.h"
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "compiler/graph/conv_geometry.h"
@@ -227,6 +228,33 @@ StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
   return s;
 }
 
+/// MaxPool's Indices result: the first window position holding the maximum (pushed as
+/// the values stage's successor), flattened row-major (storage_order 0) or with the
+/// spatial axes column-major (1).
+StatusOr<loop::Stage> describePoolIndices(Builder &b, const Node &node, const loop::Stage &values, Expr inside,
+                                          const loop::Buffer &x, const std::vector<Expr> &index) {
+  const Shape &xs = x.shape;
+  TS_ASSIGN_OR_RETURN(loop::Buffer out, b.param(node.outputs[1]));
+  if (out.dtype != DType::I64) return unimplemented(node, "int64 indices expected");
+  b.func_.stages.push_back(values);
+  loop::Stage s = values;
+  s.output = out;
+  s.combiner = loop::Combiner::Min;
+  s.init = i(std::numeric_limits<int64_t>::max());
+  Expr flat = index[0] * i(xs[1]) + index[1];
+  bool columns = node.attrs.getInt("storage_order", 0) != 0;
+  for (size_t k = 0; k + 2 < xs.size(); ++k) {
+    size_t d = columns ? xs.size() - 1 - k : 2 + k;
+    flat = flat * i(xs[d]) + index[d];
+  }
+  Expr hit = loop::binary(loop::BinOp::Eq, loop::load(values.output.name, DType::F32, axisVars(values.axes)),
+                          loop::load(x.name, DType::F32, index));
+  hit = inside ? loop::andExpr(inside, hit) : hit;
+  s.body = loop::select(hit, flat, s.init);
+  s.epilogue = nullptr;
+  return s;
+}
+
 /// MaxPool/AveragePool (1-D to 3-D) and the global pools, as window reductions.
 StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &outShape) {
   const Shape &xs = b.graph_.typeOf(node.input(0)).shape;
@@ -234,7 +262,7 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
   size_t rank = xs.size() - 2;
   bool global = node.op.rfind("Global", 0) == 0, isMax = node.op.find("Max") != std::string::npos;
   if (node.op == "GlobalLpPool") return unimplemented(node, "Lp pooling");
-  if (!global && node.outputs.size() > 1 && !node.outputs[1].empty()) return unimplemented(node, "MaxPool indices");
+  bool withIndices = !global && node.outputs.size() > 1 && !node.outputs[1].empty();
   Shape spatial(xs.begin() + 2, xs.end());
   graph::WindowGeometry geo;
   if (global) {
@@ -269,6 +297,7 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
   Expr value = loop::load(x.name, DType::F32, index);
   s.init = loop::combinerIdentity(s.combiner, DType::F32);
   s.body = overhangs ? loop::select(inside, value, s.init) : value;
+  if (isMax && withIndices) return describePoolIndices(b, node, s, inside, x, index);
   if (isMax) return s;
   bool countPad = node.attrs.getInt("count_include_pad", 0) != 0;
   if (global || countPad) {
@@ -369,7 +398,7 @@ Status checkResults(const Node &node) {
   size_t results = 0;
   for (const std::string &out : node.outputs) results += !out.empty();
   static const std::set<std::string> kSeveral = {"Split", "Dropout", "SoftmaxCrossEntropyLoss", "LayerNormalization",
-                                                 "TopK"};
+                                                 "TopK", "MaxPool"};
   if (results <= 1 || kSeveral.count(node.op)) return absl::OkStatus();
   return unimplemented(node, "several results");
 }
