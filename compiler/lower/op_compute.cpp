@@ -369,6 +369,7 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (isReduceOp(node.op)) return describeReduce(b, node);
   if (node.op == "ArgMax" || node.op == "ArgMin") return describeArgReduce(b, node);
   if (node.op == "Softmax" || node.op == "LogSoftmax" || node.op == "Hardmax") return describeSoftmax(b, node);
+  if (node.op == "BatchNormalization" && node.attrs.getInt("training_mode", 0)) return describeBatchNormTraining(b, node);
   if (isLayoutOp(node.op)) return describeLayout(b, node);
   if (isLossOp(node.op)) return describeLoss(b, node);
   if (node.op == "LayerNormalization") return describeLayerNorm(b, node);
@@ -381,6 +382,7 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "QuantizeLinear" || node.op == "DequantizeLinear") return describeQuantize(b, node);
   if (node.op == "Einsum") return describeEinsum(b, node);
   if (node.op == "TopK") return describeTopK(b, node);
+  if (node.op == "DynamicQuantizeLinear") return describeDynamicQuantize(b, node);
   if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
   loop::Stage s = b.stageFor(b.output_);
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
@@ -398,7 +400,7 @@ Status checkResults(const Node &node) {
   size_t results = 0;
   for (const std::string &out : node.outputs) results += !out.empty();
   static const std::set<std::string> kSeveral = {"Split", "Dropout", "SoftmaxCrossEntropyLoss", "LayerNormalization",
-                                                 "TopK", "MaxPool"};
+                                                 "TopK", "MaxPool", "BatchNormalization", "DynamicQuantizeLinear"};
   if (results <= 1 || kSeveral.count(node.op)) return absl::OkStatus();
   return unimplemented(node, "several results");
 }

@@ -91,6 +91,8 @@ StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQuantize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeEinsum(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeTopK(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeBatchNormTraining(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeDynamicQuantize(Builder &b, const Node &node);
 bool isReduceOp(const std::string &op);
 
 } // namespace tessera::lower::detail

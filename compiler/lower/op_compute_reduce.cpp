@@ -13,6 +13,7 @@
 #include <limits>
 #include <set>
 
+#include "compiler/loop/ir_util.h"
 #include "compiler/lower/op_compute_builder.h"
 
 namespace tessera::lower::detail {
@@ -505,6 +506,98 @@ StatusOr<loop::Stage> describeTopK(Builder &b, const Node &node) {
   if (b.output_.dtype != x.dtype) return unimplemented(node, "values of another type");
   b.func_.stages.push_back(pick(indices, /*wantIndex=*/true));
   return pick(b.output_, /*wantIndex=*/false);
+}
+
+} // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+
+/// BatchNormalization in training mode: batch mean and (population) variance per
+/// channel, Y normalized with them, and the running statistics updated by momentum.
+StatusOr<loop::Stage> describeBatchNormTraining(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = x.shape;
+  DType t = x.dtype;
+  if (xs.size() < 2 || !loop::isFloat(t)) return unimplemented(node, "float (N, C, ...) input expected");
+  std::vector<Expr> per;
+  for (size_t k = 1; k <= 4; ++k) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer p, b.param(node.input(k)));
+    if (p.dtype != t || p.shape.size() != 1) return unimplemented(node, "per-channel parameters of the input's type expected");
+    per.push_back(loop::load(p.name, t, {loop::var("c0")}));
+  }
+  std::vector<bool> reduced(xs.size(), true);
+  reduced[1] = false;
+  ReduceMap map = makeMap(xs, reduced, /*keepdims=*/true);
+  Shape kept = keptShape(xs, reduced);
+  loop::Buffer mean = b.temp("mean", kept, t), var = b.temp("var", kept, t);
+  loop::Stage m = reduction(mean, map, Combiner::Sum);
+  m.body = loop::load(x.name, t, map.inputIndex(m.axes));
+  m.epilogue = m.accumulated() / reducedCount(map, t);
+  b.func_.stages.push_back(m);
+  loop::Stage v = reduction(var, map, Combiner::Sum);
+  Expr centered = loop::load(x.name, t, map.inputIndex(v.axes)) - keptLoad(mean, map, v.axes);
+  v.body = centered * centered;
+  v.epilogue = v.accumulated() / reducedCount(map, t);
+  b.func_.stages.push_back(v);
+  Expr momentum = constant(node.attrs.getFloat("momentum", 0.9f), t);
+  std::vector<Expr> channel(xs.size(), i(0));
+  channel[1] = loop::var("c0");
+  for (size_t k = 1; k <= 2; ++k) {
+    if (node.outputs.size() <= k || node.outputs[k].empty()) continue;
+    TS_ASSIGN_OR_RETURN(loop::Buffer running, b.param(node.outputs[k]));
+    loop::Stage r = b.stageFor(running, "c");
+    const loop::Buffer &batch = k == 1 ? mean : var;
+    r.body = per[k + 1] * momentum + loop::load(batch.name, t, channel) * (constant(1, t) - momentum);
+    b.func_.stages.push_back(r);
+  }
+  loop::Stage y = b.stageFor(b.output_);
+  auto channelOf = [&](const loop::Buffer &buffer) {
+    std::vector<Expr> at(xs.size(), i(0));
+    at[1] = loop::var(y.axes[1]);
+    return loop::load(buffer.name, t, at);
+  };
+  auto param = [&](size_t k) {
+    return loop::mapExpr(per[k], [&](const Expr &e) { return e->kind == loop::ExprKind::Var ? loop::var(y.axes[1]) : e; });
+  };
+  Expr eps = constant(node.attrs.getFloat("epsilon", 1e-5f), t);
+  Expr xv = loop::load(x.name, t, axisVars(y.axes));
+  y.body = (xv - channelOf(mean)) / loop::math(MathFn::Sqrt, channelOf(var) + eps) * param(0) + param(1);
+  return y;
+}
+
+/// DynamicQuantizeLinear: scale = (max(0, max x) - min(0, min x)) / 255, a uint8 zero
+/// point from the minimum, then y = saturate(round(x / scale) + zero point); f32
+/// arithmetic throughout, as the op specifies.
+StatusOr<loop::Stage> describeDynamicQuantize(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  if (x.dtype != DType::F32 || node.outputs.size() != 3 || node.outputs[1].empty() || node.outputs[2].empty())
+    return unimplemented(node, "f32 input and all three results expected");
+  TS_ASSIGN_OR_RETURN(loop::Buffer scale, b.param(node.outputs[1]));
+  TS_ASSIGN_OR_RETURN(loop::Buffer zero, b.param(node.outputs[2]));
+  if (scale.dtype != DType::F32 || zero.dtype != DType::U8 || b.output_.dtype != DType::U8)
+    return unimplemented(node, "f32 scale and uint8 results expected");
+  ReduceMap map = makeMap(x.shape, std::vector<bool>(x.shape.size(), true), /*keepdims=*/false);
+  loop::Buffer hi = b.temp("hi", {1}), lo = b.temp("lo", {1});
+  for (const auto &[buffer, combiner] : {std::pair{hi, Combiner::Max}, std::pair{lo, Combiner::Min}}) {
+    loop::Stage s = reduction(buffer, map, combiner);
+    s.init = f(0);
+    s.body = loop::load(x.name, DType::F32, map.inputIndex(s.axes));
+    b.func_.stages.push_back(s);
+  }
+  auto first = [](const loop::Buffer &buffer) { return loop::load(buffer.name, buffer.dtype, {i(0)}); };
+  auto saturate = [](Expr v) { return loop::cast(DType::U8, loop::minExpr(loop::maxExpr(v, f(0)), f(255))); };
+  loop::Stage sc = b.stageFor(scale, "s");
+  sc.body = (first(hi) - first(lo)) / f(255);
+  b.func_.stages.push_back(sc);
+  Expr isZero = loop::binary(loop::BinOp::Eq, first(scale), f(0));
+  loop::Stage zp = b.stageFor(zero, "z");
+  zp.body = loop::select(isZero, constant(0, DType::U8), saturate(loop::math(MathFn::Round, f(0) - first(lo) / first(scale))));
+  b.func_.stages.push_back(zp);
+  loop::Stage y = b.stageFor(b.output_);
+  Expr z = loop::cast(DType::F32, first(zero));
+  Expr q = loop::math(MathFn::Round, loop::load(x.name, DType::F32, axisVars(y.axes)) / first(scale)) + z;
+  y.body = loop::select(isZero, first(zero), saturate(q));
+  return y;
 }
 
 } // namespace tessera::lower::detail
