@@ -137,23 +137,35 @@ Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, c
   return absl::OkStatus();
 }
 
-/// The conv tile's output columns: the largest divisor of `width` not above `limit`,
-/// unless that is under half of it (then `limit`, with a guard on the last tile).
-int64_t convWidthBlock(int64_t width, int64_t limit) {
-  int64_t b = blockFor(width, limit);
-  return 2 * b >= std::min(width, limit) ? b : std::min(width, limit);
+/// The conv tile's rows x columns of outputs (at most `limit` accumulators): columns
+/// and rows that divide the output, the most outputs, ties to the wider tile. When
+/// no divisor tile fills half of it, `limit` columns with a guard on the last tile.
+struct ConvTile {
+  int64_t rows = 1, columns = 1;
+};
+ConvTile convTile(int64_t height, int64_t width, int64_t limit) {
+  ConvTile best;
+  for (int64_t w = std::min(width, limit); w >= 1; --w) {
+    if (width % w != 0) continue;
+    ConvTile t{blockFor(height, limit / w), w};
+    if (t.rows * t.columns > best.rows * best.columns) best = t;
+  }
+  if (2 * best.rows * best.columns >= std::min(height * width, limit)) return best;
+  return {1, std::min(width, limit)};
 }
 
-/// Conv: [n, co, oh, wo] outside, the reduction, then wi (unrolled) x ci (vector).
+/// Conv: [n, co, ho, wo] outside, the reduction, then hi x wi (unrolled) x ci (vector).
 Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
-  int64_t wb = convWidthBlock(stage.output.shape[3], p.convWidthBlock);
+  ConvTile tile = convTile(stage.output.shape[2], stage.output.shape[3], p.convWidthBlock);
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
-  TS_RETURN_IF_ERROR(s.split(name, "ow", wb, "wo", "wi"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "oh", "wo", "kh", "kw", "ic", "wi", "ci"}));
+  TS_RETURN_IF_ERROR(s.split(name, "oh", tile.rows, "ho", "hi"));
+  TS_RETURN_IF_ERROR(s.split(name, "ow", tile.columns, "wo", "wi"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "ho", "wo", "kh", "kw", "ic", "hi", "wi", "ci"}));
   TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
-  if (wb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
+  if (tile.rows > 1) TS_RETURN_IF_ERROR(s.unroll(name, "hi"));
+  if (tile.columns > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
   if (cb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "ci"));
   return parallelizeOuter(s, name, 3, p);
 }

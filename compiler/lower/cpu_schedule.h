@@ -27,10 +27,10 @@ struct CpuScheduleParams {
   /// Convolutions (not depthwise): output channels per register tile, the vector
   /// axis (8 = one AVX2 register; weights are repacked by the same block).
   int64_t convChannelBlock = 8;
-  /// Convolutions: at most this many output columns per register tile (unrolled; the
-  /// largest divisor of the width: 14 accumulators, one weight register and one
+  /// Convolutions: at most this many outputs (rows x columns dividing the output,
+  /// unrolled) per register tile: 14 accumulators, one weight register and one
   /// broadcast input fill the 16 AVX2 registers without spills, and 14 independent
-  /// FMA chains cover the FMA latency).
+  /// FMA chains cover the FMA latency.
   int64_t convWidthBlock = 14;
   /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
   int64_t vectorWidth = 8;
