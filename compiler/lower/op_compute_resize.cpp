@@ -194,3 +194,103 @@ StatusOr<loop::Stage> describeResize(Builder &b, const Node &node) {
 }
 
 } // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+namespace {
+
+/// GridSample's sampling of one [H, W] plane, as expressions (the interpreter's
+/// grid_sampler_2d semantics): unnormalize, pad, interpolate.
+struct GridSampler {
+  loop::Buffer x;
+  Expr n, c;
+  int64_t height, width;
+  bool alignCorners;
+  std::string padding;
+
+  Expr unnormalize(Expr coord, int64_t size) const {
+    double s = static_cast<double>(size);
+    return alignCorners ? (coord + d64(1)) / d64(2) * d64(s - 1) : ((coord + d64(1)) * d64(s) - d64(1)) / d64(2);
+  }
+
+  static Expr reflect(Expr in, double twiceLow, double twiceHigh) {
+    if (twiceLow == twiceHigh) return d64(0);
+    double low = twiceLow / 2, span = (twiceHigh - twiceLow) / 2;
+    in = loop::math(MathFn::Abs, in - d64(low));
+    Expr extra = loop::binary(BinOp::Mod, in, d64(span));
+    Expr flips = loop::cast(DType::I64, loop::math(MathFn::Floor, in / d64(span)));
+    return loop::select(eq(flips % i(2), i(0)), extra + d64(low), d64(span) - extra + d64(low));
+  }
+
+  Expr clampCoord(Expr v, int64_t size) const { return loop::minExpr(loop::maxExpr(v, d64(0)), d64(static_cast<double>(size - 1))); }
+
+  Expr pad(Expr coord, int64_t size) const {
+    if (padding == "border") return clampCoord(coord, size);
+    if (padding != "reflection") return coord;
+    double s = static_cast<double>(size);
+    return clampCoord(alignCorners ? reflect(coord, 0, 2 * (s - 1)) : reflect(coord, -1, 2 * s - 1), size);
+  }
+
+  /// The pixel at integer (y, x), 0 outside the plane.
+  Expr pixel(Expr y, Expr xi) const {
+    Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(y, i(0)), loop::ltExpr(y, i(height))),
+                                loop::andExpr(loop::geExpr(xi, i(0)), loop::ltExpr(xi, i(width))));
+    Expr v = loop::cast(DType::F64, loop::load(x.name, x.dtype, {n, c, clampIndex(y, height), clampIndex(xi, width)}));
+    return loop::select(inside, v, d64(0));
+  }
+
+  Expr paddedPixel(Expr y, Expr xi) const {
+    auto along = [&](Expr v, int64_t size) { return loop::cast(DType::I64, pad(loop::cast(DType::F64, v), size)); };
+    return pixel(along(y, height), along(xi, width));
+  }
+
+  static Expr cubic(Expr t, int which) {
+    constexpr double a = -0.75;
+    Expr v = which == 0 ? t + d64(1) : which == 1 ? t : which == 2 ? d64(1) - t : d64(2) - t;
+    if (which == 1 || which == 2) return ((d64(a + 2) * v - d64(a + 3)) * v) * v + d64(1);
+    return ((d64(a) * v - d64(5 * a)) * v + d64(8 * a)) * v - d64(4 * a);
+  }
+
+  Expr sample(const std::string &mode, Expr gx, Expr gy) const {
+    Expr xc = unnormalize(gx, width), yc = unnormalize(gy, height);
+    auto index = [](Expr v) { return loop::cast(DType::I64, v); };
+    if (mode == "bicubic" || mode == "cubic") {
+      Expr x0 = loop::math(MathFn::Floor, xc), y0 = loop::math(MathFn::Floor, yc), sum;
+      for (int j = 0; j < 4; ++j)
+        for (int k = 0; k < 4; ++k) {
+          Expr term = cubic(yc - y0, j) * cubic(xc - x0, k) * paddedPixel(index(y0) + i(j - 1), index(x0) + i(k - 1));
+          sum = sum ? sum + term : term;
+        }
+      return sum;
+    }
+    xc = pad(xc, width);
+    yc = pad(yc, height);
+    if (mode == "nearest") return pixel(index(loop::math(MathFn::Round, yc)), index(loop::math(MathFn::Round, xc)));
+    Expr x0 = loop::math(MathFn::Floor, xc), y0 = loop::math(MathFn::Floor, yc), tx = xc - x0, ty = yc - y0;
+    Expr ix = index(x0), iy = index(y0), one = d64(1);
+    return pixel(iy, ix) * (one - tx) * (one - ty) + pixel(iy, ix + i(1)) * tx * (one - ty) +
+           pixel(iy + i(1), ix) * (one - tx) * ty + pixel(iy + i(1), ix + i(1)) * tx * ty;
+  }
+};
+
+} // namespace
+
+StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer grid, b.param(node.input(1)));
+  const Shape &xs = x.shape, &gs = grid.shape;
+  std::string mode = node.attrs.getString("mode", "bilinear");
+  if (xs.size() != 4 || gs.size() != 4 || gs[3] != 2 || gs[0] != xs[0] || !loop::isFloat(x.dtype) || !loop::isFloat(grid.dtype))
+    return unimplemented(node, "float X [N,C,H,W] and grid [N,H_out,W_out,2] expected");
+  if (mode == "linear") mode = "bilinear";
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic" && mode != "cubic") return unimplemented(node, strCat("mode ", mode));
+  loop::Stage s = b.stageFor(b.output_);
+  GridSampler sampler{x, loop::var(s.axes[0]), loop::var(s.axes[1]), xs[2], xs[3],
+                      node.attrs.getInt("align_corners", 0) != 0, node.attrs.getString("padding_mode", "zeros")};
+  auto coord = [&](int64_t k) {
+    return loop::cast(DType::F64, loop::load(grid.name, grid.dtype, {loop::var(s.axes[0]), loop::var(s.axes[2]), loop::var(s.axes[3]), i(k)}));
+  };
+  s.body = loop::cast(b.output_.dtype, sampler.sample(mode, coord(0), coord(1)));
+  return s;
+}
+
+} // namespace tessera::lower::detail
