@@ -377,6 +377,8 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "LRN") return describeLrn(b, node);
   if (node.op == "Resize" || node.op == "Upsample") return describeResize(b, node);
   if (node.op == "GridSample") return describeGridSample(b, node);
+  if (node.op == "ConvInteger" || node.op == "QLinearConv") return describeIntegerConv(b, node);
+  if (node.op == "MatMulInteger" || node.op == "QLinearMatMul") return describeIntegerMatMul(b, node);
   if (node.op == "ConvTranspose") return describeConvTranspose(b, node);
   if (node.op == "ScatterElements" || node.op == "Scatter" || node.op == "ScatterND") return describeScatter(b, node);
   if (node.op == "GatherND") return describeGatherNd(b, node);

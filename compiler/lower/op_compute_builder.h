@@ -86,6 +86,8 @@ StatusOr<loop::Stage> describeInstanceNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeLrn(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeResize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
