@@ -86,12 +86,14 @@ StatusOr<Expr> Builder::broadcastLoad(const std::string &value, const std::vecto
   size_t offset = axes.size() - shape.size();
   for (size_t d = 0; d < shape.size(); ++d) index.push_back(shape[d] == 1 ? i(0) : loop::var(axes[d + offset]));
   if (index.empty()) index.push_back(i(0));
-  return loop::load(b.name, b.dtype, index);
+  Expr load = loop::load(b.name, b.dtype, index);
+  return promoteHalf_ && b.dtype == DType::F16 ? loop::cast(DType::F32, load) : load;
 }
 
 StatusOr<Expr> Builder::scalarLoad(const std::string &value) {
   TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
-  return loop::load(b.name, b.dtype, std::vector<Expr>(b.shape.size(), i(0)));
+  Expr load = loop::load(b.name, b.dtype, std::vector<Expr>(b.shape.size(), i(0)));
+  return promoteHalf_ && b.dtype == DType::F16 ? loop::cast(DType::F32, load) : load;
 }
 
 Status Builder::addOutput(const std::string &value) {
@@ -388,13 +390,17 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "DynamicQuantizeLinear") return describeDynamicQuantize(b, node);
   if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
   loop::Stage s = b.stageFor(b.output_);
+  // f16 operands are computed in f32 (there are no f16 math calls) and rounded back.
+  b.promoteHalf_ = true;
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
   if (unary) {
     TS_ASSIGN_OR_RETURN(Expr x, b.broadcastLoad(node.input(0), s.axes));
     TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, x, s.axes, 0));
-    return s;
+  } else {
+    TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, nullptr, s.axes, node.inputs.size()));
   }
-  TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, nullptr, s.axes, node.inputs.size()));
+  b.promoteHalf_ = false;
+  if (s.body->type != b.output_.dtype && s.body->type == DType::F32) s.body = loop::cast(b.output_.dtype, s.body);
   return s;
 }
 
@@ -421,7 +427,7 @@ Status describeDropoutMask(Builder &b, const Node &node) {
 /// f16 tensors are converted (Cast) and moved (layout ops), not computed on: the back
 /// end has no f16 math library calls.
 Status checkHalfPrecision(const Builder &b, const Node &anchor, const KernelGroup &group) {
-  bool moves = anchor.op == "Cast" || anchor.op == "CastLike" || isLayoutOp(anchor.op);
+  bool moves = anchor.op == "Cast" || anchor.op == "CastLike" || isLayoutOp(anchor.op) || isElementwiseOp(anchor.op);
   if (moves && group.nodes.size() == 1) return absl::OkStatus();
   for (const loop::Buffer &buffer : b.func_.params)
     if (buffer.dtype == DType::F16) return unimplemented(anchor, "arithmetic on f16 tensors");

@@ -67,6 +67,8 @@ public:
   std::vector<std::string> bound_;
   std::map<std::string, Tensor> constants_;
   loop::Buffer output_;
+  /// Loads of f16 values are widened to f32 (elementwise anchors only).
+  bool promoteHalf_ = false;
 };
 
 using loop::isUnsigned;
