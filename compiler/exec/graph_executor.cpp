@@ -60,13 +60,25 @@ const Tensor *GraphExecutor::find(const std::string &name, const std::unordered_
   return it == values.end() ? nullptr : &it->second;
 }
 
-Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tensor> &values) const {
+namespace {
+
+/// A tensor of `type`: a released buffer of the same type if there is one.
+Tensor takeTensor(GraphExecutor::TensorPool &pool, const graph::TensorType &type) {
+  auto it = pool.find({type.dtype, type.shape});
+  if (it == pool.end() || it->second.empty()) return Tensor(type.dtype, type.shape);
+  Tensor t = std::move(it->second.back());
+  it->second.pop_back();
+  return t;
+}
+
+} // namespace
+
+Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tensor> &values, TensorPool &pool) const {
   const Step &step = plan_.steps[index];
   const graph::Node &last = graph_.nodes[step.nodes.back()];
   if (step.kind == StepKind::Alias) {
     const Tensor *in = find(last.input(0), values);
-    const graph::TensorType &type = graph_.typeOf(last.outputs[0]);
-    Tensor out(type.dtype, type.shape);
+    Tensor out = takeTensor(pool, graph_.typeOf(last.outputs[0]));
     std::memcpy(out.bytes(), in->bytes(), in->byteSize());
     values[last.outputs[0]] = std::move(out);
     return absl::OkStatus();
@@ -81,8 +93,7 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
   }
   for (const std::string &output : last.outputs) {
     if (output.empty()) continue;
-    const graph::TensorType &type = graph_.typeOf(output);
-    values[output] = Tensor(type.dtype, type.shape);
+    values[output] = takeTensor(pool, graph_.typeOf(output));
   }
   std::vector<void *> args;
   for (const std::string &param : step.params) {
@@ -106,9 +117,20 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs) 
                           shapeToString(it->second.shape()), dtypeName(type.dtype), shapeToString(type.shape));
     values[name] = it->second;
   }
+  TensorPool pool;
+  {
+    std::lock_guard<std::mutex> lock(poolMutex_);
+    pool.swap(pool_);
+  }
   for (size_t s = 0; s < plan_.steps.size(); ++s) {
-    TS_RETURN_IF_ERROR(runStep(s, values));
-    for (const std::string &value : dying_[s]) values.erase(value);
+    TS_RETURN_IF_ERROR(runStep(s, values, pool));
+    for (const std::string &value : dying_[s]) {
+      auto it = values.find(value);
+      if (it == values.end()) continue;
+      Tensor &t = it->second;
+      pool[{t.dtype(), t.shape()}].push_back(std::move(t));
+      values.erase(it);
+    }
   }
   interp::TensorMap outputs;
   for (const std::string &name : graph_.outputs) {
@@ -116,6 +138,8 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs) 
     if (!t) return absl::InternalError(strCat("graph output ", name, " was not computed"));
     outputs[name] = *t;
   }
+  std::lock_guard<std::mutex> lock(poolMutex_);
+  if (pool_.empty()) pool_.swap(pool);
   return outputs;
 }
 

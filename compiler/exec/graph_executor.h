@@ -11,7 +11,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "compiler/codegen/cpu_jit.h"
 #include "compiler/exec/execution_plan.h"
@@ -24,6 +26,10 @@ using KernelResolver = std::function<StatusOr<codegen::KernelFn>(const std::stri
 
 class GraphExecutor {
 public:
+  /// Buffers of intermediates released earlier (in this run or the previous one), by
+  /// type, for later steps to write into: no allocation and no zero-fill, since
+  /// kernels define every element of their outputs.
+  using TensorPool = std::map<std::pair<DType, Shape>, std::vector<Tensor>>;
   /// Resolves every kernel of `plan` up front.
   static StatusOr<std::unique_ptr<GraphExecutor>> create(graph::Graph graph, ExecutionPlan plan,
                                                          const KernelResolver &resolve);
@@ -35,13 +41,15 @@ public:
 
 private:
   GraphExecutor() = default;
-  Status runStep(size_t index, std::unordered_map<std::string, Tensor> &values) const;
+  Status runStep(size_t index, std::unordered_map<std::string, Tensor> &values, TensorPool &pool) const;
   const Tensor *find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const;
 
   graph::Graph graph_;
   ExecutionPlan plan_;
   std::vector<codegen::KernelFn> kernels_; ///< per step (null for non-kernels)
   std::vector<std::vector<std::string>> dying_; ///< values released after each step
+  mutable std::mutex poolMutex_;
+  mutable TensorPool pool_; ///< kept between runs
 };
 
 /// Plans, JIT-compiles and wraps a graph in one call (keeps the JIT alive inside).
