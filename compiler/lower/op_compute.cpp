@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/lower/op_compute.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -379,6 +380,7 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "LRN") return describeLrn(b, node);
   if (node.op == "Resize" || node.op == "Upsample") return describeResize(b, node);
   if (node.op == "GridSample") return describeGridSample(b, node);
+  if (isRecurrentOp(node.op)) return describeRecurrent(b, node);
   if (node.op == "ConvInteger" || node.op == "QLinearConv") return describeIntegerConv(b, node);
   if (node.op == "MatMulInteger" || node.op == "QLinearMatMul") return describeIntegerMatMul(b, node);
   if (node.op == "ConvTranspose") return describeConvTranspose(b, node);
@@ -409,7 +411,8 @@ Status checkResults(const Node &node) {
   size_t results = 0;
   for (const std::string &out : node.outputs) results += !out.empty();
   static const std::set<std::string> kSeveral = {"Split", "Dropout", "SoftmaxCrossEntropyLoss", "LayerNormalization",
-                                                 "TopK", "MaxPool", "BatchNormalization", "DynamicQuantizeLinear"};
+                                                 "TopK", "MaxPool", "BatchNormalization", "DynamicQuantizeLinear",
+                                                 "RNN", "GRU", "LSTM"};
   if (results <= 1 || kSeveral.count(node.op)) return absl::OkStatus();
   return unimplemented(node, "several results");
 }
@@ -459,8 +462,12 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
   Builder b(graph, name, options);
   const Node &anchor = graph.nodes[group.nodes[0]];
   TS_RETURN_IF_ERROR(checkResults(anchor));
-  const std::string &outValue = graph.nodes[group.nodes.back()].outputs[0];
-  if (outValue.empty()) return unimplemented(anchor, "the first result is not used");
+  // The kernel's main result: the first one the graph uses (an RNN's Y may be absent).
+  const std::vector<std::string> &results = graph.nodes[group.nodes.back()].outputs;
+  auto used = std::find_if(results.begin(), results.end(), [](const std::string &r) { return !r.empty(); });
+  if (used == results.end() || (used != results.begin() && group.nodes.size() > 1))
+    return unimplemented(anchor, "the first result is not used");
+  const std::string &outValue = *used;
   const graph::TensorType &outType = graph.typeOf(outValue);
   if (!outType.isStatic()) return unimplemented(anchor, "output is not a static tensor");
   if (group.nodes.size() > 1 && graph.typeOf(anchor.outputs[0]).dtype != DType::F32)

@@ -90,6 +90,8 @@ StatusOr<loop::Stage> describeResize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeRecurrent(Builder &b, const Node &node);
+bool isRecurrentOp(const std::string &op);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
