@@ -137,5 +137,30 @@ TEST(OpFamilies, WindowsResizeAndScatter) {
        {"u", floats({2, 3}, 8)}});
 }
 
+TEST(OpFamilies, RecurrentIntegerAndSampling) {
+  std::vector<uint8_t> image(32), kernel(24);
+  for (size_t k = 0; k < image.size(); ++k) image[k] = static_cast<uint8_t>((k * 53) % 256);
+  for (size_t k = 0; k < kernel.size(); ++k) kernel[k] = static_cast<uint8_t>((k * 29) % 17);
+  expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[3,2,4], %wg: f32[1,9,4], %rg: f32[1,9,3], %len: i32[2], %wl: f32[1,12,4], %rl: f32[1,12,3], %q: u8[1,2,4,4], %k: u8[3,2,2,2], %g: f32[1,3,2,2]) {
+  _, %h = GRU(%x, %wg, %rg, _, %len) {hidden_size = 3, linear_before_reset = 1} : none, f32[1,2,3]
+  %y, %lh, %lc = LSTM(%x, %wl, %rl) {hidden_size = 3} : f32[3,1,2,3], f32[1,2,3], f32[1,2,3]
+  %zp = const u8[1] dense<[3]>
+  %c = ConvInteger(%q, %k, %zp) {pads = [1, 0, 0, 1]} : i32[1,3,4,4]
+  %qf = Cast(%q) {to = "f32"} : f32[1,2,4,4]
+  %s = GridSample(%qf, %g) {mode = "bicubic", padding_mode = "reflection"} : f32[1,2,3,2]
+  return %h, %y, %lc, %c, %s
+}
+)",
+      {{"x", floats({3, 2, 4}, 9)},
+       {"wg", floats({1, 9, 4}, 10)},
+       {"rg", floats({1, 9, 3}, 11)},
+       {"len", tensorOf<int32_t>(DType::I32, {2}, {3, 2})},
+       {"wl", floats({1, 12, 4}, 12)},
+       {"rl", floats({1, 12, 3}, 13)},
+       {"q", tensorOf<uint8_t>(DType::U8, {1, 2, 4, 4}, image)},
+       {"k", tensorOf<uint8_t>(DType::U8, {3, 2, 2, 2}, kernel)},
+       {"g", floats({1, 3, 2, 2}, 14)}});
+}
+
 } // namespace
 } // namespace tessera::exec
