@@ -386,6 +386,7 @@ StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &
   if (node.op == "ConvTranspose") return describeConvTranspose(b, node);
   if (node.op == "ScatterElements" || node.op == "Scatter" || node.op == "ScatterND") return describeScatter(b, node);
   if (node.op == "GatherND") return describeGatherNd(b, node);
+  if (node.op == "MaxUnpool") return describeMaxUnpool(b, node);
   if (node.op == "QuantizeLinear" || node.op == "DequantizeLinear") return describeQuantize(b, node);
   if (node.op == "Einsum") return describeEinsum(b, node);
   if (node.op == "TopK") return describeTopK(b, node);

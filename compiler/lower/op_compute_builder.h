@@ -95,6 +95,7 @@ bool isRecurrentOp(const std::string &op);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeMaxUnpool(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQuantize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeEinsum(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeTopK(Builder &b, const Node &node);

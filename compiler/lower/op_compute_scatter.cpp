@@ -5,8 +5,9 @@
 // (a max over the update positions; later updates win, as in the ONNX reference) and
 // the result takes it or the data; add/mul/max/min fold every hit into the data
 // element. ScatterElements (and the deprecated Scatter) bind the update coordinates to
-// the output's except along `axis`; ScatterND binds the slice coordinates. GatherND
-// reads data at the index tuple of its output row.
+// the output's except along `axis`; ScatterND binds the slice coordinates; MaxUnpool
+// scatters by MaxPool's flattened indices. GatherND reads data at the index tuple of its
+// output row.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/loop/ir_util.h"
@@ -158,6 +159,61 @@ StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node) {
   }
   for (size_t d = batch + k; d < ds.size(); ++d) index.push_back(loop::var(s.axes[q - 1 + d - batch - k]));
   s.body = loop::load(data.name, data.dtype, index);
+  return s;
+}
+
+} // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+
+/// MaxUnpool: the indices (MaxPool's, flattened over the natural output shape) scatter
+/// the input; the output (the natural shape, or output_shape's) is zero elsewhere.
+/// Like the scatters, the last input element aimed at a position wins.
+StatusOr<loop::Stage> describeMaxUnpool(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer idx, b.param(node.input(1)));
+  const Shape &xs = x.shape;
+  size_t rank = xs.size() < 3 ? 0 : xs.size() - 2;
+  std::vector<int64_t> kernel = node.attrs.getInts("kernel_shape"), strides = node.attrs.getInts("strides", std::vector<int64_t>(rank, 1)),
+                       pads = node.attrs.getInts("pads", std::vector<int64_t>(2 * rank, 0));
+  if (rank == 0 || kernel.size() != rank || strides.size() != rank || pads.size() != 2 * rank || idx.shape != xs ||
+      loop::isFloat(idx.dtype) || b.output_.shape.size() != xs.size())
+    return unimplemented(node, "input, indices and window attributes of one rank expected");
+  Shape natural = {xs[0], xs[1]};
+  for (size_t d = 0; d < rank; ++d) natural.push_back((xs[d + 2] - 1) * strides[d] + kernel[d] - pads[d] - pads[d + rank]);
+  // Stage 1: the input position (flattened over its spatial axes) aimed at each output element.
+  loop::Buffer last = b.temp("last", b.output_.shape, DType::I64);
+  loop::Stage find = b.stageFor(last, "u");
+  Expr target = i(0), order = i(0), fits;
+  std::vector<Expr> at = {loop::var(find.axes[0]), loop::var(find.axes[1])};
+  for (size_t d = 0; d < xs.size(); ++d) {
+    Expr o = loop::var(find.axes[d]);
+    target = target * i(natural[d]) + o;
+    Expr ok = loop::ltExpr(o, i(natural[d]));
+    fits = fits ? loop::andExpr(fits, ok) : ok;
+  }
+  for (size_t d = 0; d < rank; ++d) {
+    std::string p = strCat("up", d);
+    find.reduceAxes.push_back({p, xs[d + 2]});
+    at.push_back(loop::var(p));
+    order = order * i(xs[d + 2]) + loop::var(p);
+  }
+  find.combiner = loop::Combiner::Max;
+  find.init = i(-1);
+  Expr hit = loop::andExpr(fits, loop::binary(loop::BinOp::Eq, loop::cast(DType::I64, loop::load(idx.name, idx.dtype, at)), target));
+  find.body = loop::select(hit, order, i(-1));
+  b.func_.stages.push_back(find);
+  // Stage 2: that input element, or zero.
+  loop::Stage s = b.stageFor(b.output_);
+  Expr found = loop::load(last.name, DType::I64, axisVars(s.axes)), rest = loop::maxExpr(found, i(0));
+  std::vector<Expr> source(xs.size());
+  source[0] = loop::var(s.axes[0]);
+  source[1] = loop::var(s.axes[1]);
+  for (size_t d = xs.size(); d-- > 2;) {
+    source[d] = rest % i(xs[d]);
+    rest = rest / i(xs[d]);
+  }
+  s.body = loop::select(loop::geExpr(found, i(0)), loop::load(x.name, x.dtype, source), constant(0, x.dtype));
   return s;
 }
 
