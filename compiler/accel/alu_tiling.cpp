@@ -49,7 +49,7 @@ struct CostModel {
   const isa::HardwareConfig &config;
 
   double alu(int64_t n, bool immediate) const {
-    return n == 0 ? 0.0 : double((immediate ? 1 : 2) * n + config.alu_pipeline_depth);
+    return n == 0 ? 0.0 : double(config.aluCyclesPerRow(immediate) * n + config.alu_pipeline_depth);
   }
   double dma(int64_t rows, int64_t bytesPerRow, int64_t padEntries = 0) const {
     return double(config.dram_latency_cycles) + double(rows * bytesPerRow) / double(config.dram_bytes_per_cycle) +
