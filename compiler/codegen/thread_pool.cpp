@@ -1,7 +1,8 @@
-//===- thread_pool.cpp - A static-chunk thread pool for parallel loops -----------------===//
+//===- thread_pool.cpp - A thread pool for parallel loops (dynamic grains) -----------------===//
 #include "compiler/codegen/thread_pool.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -9,6 +10,10 @@
 
 namespace tessera::codegen {
 namespace {
+
+/// Grains per thread: enough to rebalance around a busy core, few enough that each
+/// is still a long contiguous range.
+constexpr int64_t kGrainsPerThread = 8;
 
 class Pool {
 public:
@@ -34,17 +39,25 @@ public:
       closure_ = closure;
       count_ = count;
       chunks_ = chunks;
+      grains_ = std::min<int64_t>(count, kGrainsPerThread * chunks);
+      next_.store(0, std::memory_order_relaxed);
       pending_ = chunks - 1;
       ++generation_;
     }
     wake_.notify_all();
-    body(closure, 0, chunkEnd(0));
+    runGrains();
     std::unique_lock lock(mutex_);
     done_.wait(lock, [&] { return pending_ == 0; });
   }
 
 private:
-  int64_t chunkEnd(int chunk) const { return count_ * (chunk + 1) / chunks_; }
+  /// Runs grains (contiguous ranges of iterations) until none is left: a thread slowed
+  /// down (another process on its core) takes fewer of them instead of holding up
+  /// the loop with a fixed share.
+  void runGrains() {
+    for (int64_t g; (g = next_.fetch_add(1, std::memory_order_relaxed)) < grains_;)
+      body_(closure_, count_ * g / grains_, count_ * (g + 1) / grains_);
+  }
 
   void work(int index) {
     uint64_t seen = 0;
@@ -54,11 +67,8 @@ private:
       if (quit_) return;
       seen = generation_;
       if (index >= chunks_) continue;
-      ParallelBody body = body_;
-      void *closure = closure_;
-      int64_t begin = count_ * index / chunks_, end = chunkEnd(index);
       lock.unlock();
-      body(closure, begin, end);
+      runGrains();
       lock.lock();
       if (--pending_ == 0) done_.notify_one();
     }
@@ -84,6 +94,8 @@ private:
   void *closure_ = nullptr;
   int64_t count_ = 0;
   int chunks_ = 1;
+  int64_t grains_ = 0;
+  std::atomic<int64_t> next_{0};
   int pending_ = 0;
 };
 

@@ -2,8 +2,9 @@
 //
 // Compiled code reaches it through the module global `tessera.parallel_for`
 // (llvm_codegen.h). The pool holds threadCount - 1 workers; the calling thread takes
-// a share too. Iterations are split into one contiguous chunk per thread (static
-// scheduling: the loops it runs are uniform).
+// a share too. Iterations are split into a few contiguous grains per thread that
+// threads take in turn, so a thread slowed by another process on its core takes
+// fewer of them instead of holding up the loop.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
