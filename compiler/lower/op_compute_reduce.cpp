@@ -8,6 +8,7 @@
 // (or sum) stage before it where the result needs one.
 //
 //===----------------------------------------------------------------------===//
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -223,6 +224,29 @@ StatusOr<loop::Stage> describeArgReduce(Builder &b, const Node &node) {
   return s;
 }
 
+namespace {
+
+/// Hardmax: 1 at the first index of the maximum (row-major over the reduced axes).
+loop::Stage hardmaxStages(Builder &b, const loop::Buffer &x, const ReduceMap &map, const loop::Buffer &peak, loop::Stage out) {
+  loop::Buffer first = b.temp("first", peak.shape, DType::I64);
+  loop::Stage s = reduction(first, map, Combiner::Min);
+  Expr flat = i(0), here = i(0);
+  for (size_t d = 0; d < x.shape.size(); ++d) {
+    if (!map.reduced[d]) continue;
+    flat = flat * i(x.shape[d]) + loop::var(strCat("r", d));
+    here = here * i(x.shape[d]) + loop::var(out.axes[d]);
+  }
+  s.init = i(std::numeric_limits<int32_t>::max());
+  Expr isPeak = loop::binary(loop::BinOp::Eq, loop::load(x.name, x.dtype, map.inputIndex(s.axes)), keptLoad(peak, map, s.axes));
+  s.body = loop::select(isPeak, flat, s.init);
+  b.func_.stages.push_back(s);
+  Expr hit = loop::binary(loop::BinOp::Eq, keptLoad(first, map, out.axes), here);
+  out.body = loop::select(hit, constant(1, x.dtype), constant(0, x.dtype));
+  return out;
+}
+
+} // namespace
+
 StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   const Shape &xs = b.shapeOf(node.input(0));
@@ -236,43 +260,15 @@ StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node) {
   DType t = x.dtype;
   loop::Buffer peak = extremumTemp(b, x, map, Combiner::Max, "peak");
   loop::Stage out = b.stageFor(b.output_);
-  Expr xv = loop::load(x.name, t, axisVars(out.axes));
-  // Output axes are the input's; the kept buffers read 0 on the reduced ones.
-  auto kept = [&](const loop::Buffer &buffer) {
-    std::vector<Expr> index;
-    for (size_t d = 0; d < xs.size(); ++d) index.push_back(reduced[d] ? i(0) : loop::var(out.axes[d]));
-    return loop::load(buffer.name, buffer.dtype, index);
-  };
-  if (node.op == "Hardmax") {
-    // 1 at the first index of the maximum (row-major over the reduced axes).
-    loop::Buffer first = b.temp("first", peak.shape, DType::I64);
-    loop::Stage s = reduction(first, map, Combiner::Min);
-    Expr flat = i(0);
-    for (size_t d = 0; d < xs.size(); ++d)
-      if (reduced[d]) flat = flat * i(xs[d]) + loop::var(strCat("r", d));
-    s.init = i(std::numeric_limits<int32_t>::max());
-    std::vector<Expr> peakIndex;
-    for (size_t d = 0; d < xs.size(); ++d) peakIndex.push_back(reduced[d] ? i(0) : loop::var(s.axes[d]));
-    s.body = loop::select(loop::binary(loop::BinOp::Eq, loop::load(x.name, t, map.inputIndex(s.axes)),
-                                       loop::load(peak.name, t, peakIndex)), flat, s.init);
-    b.func_.stages.push_back(s);
-    Expr here = i(0);
-    for (size_t d = 0; d < xs.size(); ++d)
-      if (reduced[d]) here = here * i(xs[d]) + loop::var(out.axes[d]);
-    out.body = loop::select(loop::binary(loop::BinOp::Eq, kept(first), here), constant(1, t), constant(0, t));
-    return out;
-  }
+  if (node.op == "Hardmax") return hardmaxStages(b, x, map, peak, out);
   loop::Buffer sum = b.temp("sum", peak.shape, t);
   loop::Stage s = reduction(sum, map, Combiner::Sum);
-  std::vector<Expr> peakIndex;
-  for (size_t d = 0; d < xs.size(); ++d) peakIndex.push_back(reduced[d] ? i(0) : loop::var(s.axes[d]));
-  s.body = loop::math(MathFn::Exp, loop::load(x.name, t, map.inputIndex(s.axes)) - loop::load(peak.name, t, peakIndex));
+  s.body = loop::math(MathFn::Exp, loop::load(x.name, t, map.inputIndex(s.axes)) - keptLoad(peak, map, s.axes));
   b.func_.stages.push_back(s);
-  Expr shifted = xv - kept(peak);
-  if (node.op == "LogSoftmax")
-    out.body = shifted - loop::math(MathFn::Log, kept(sum));
-  else
-    out.body = loop::math(MathFn::Exp, shifted) / kept(sum);
+  // Output axes are the input's; the kept buffers read 0 on the reduced ones.
+  Expr shifted = loop::load(x.name, t, axisVars(out.axes)) - keptLoad(peak, map, out.axes);
+  Expr total = keptLoad(sum, map, out.axes);
+  out.body = node.op == "LogSoftmax" ? shifted - loop::math(MathFn::Log, total) : loop::math(MathFn::Exp, shifted) / total;
   return out;
 }
 
@@ -400,71 +396,60 @@ StatusOr<std::vector<std::string>> einsumLabels(const std::string &term, size_t 
   return labels;
 }
 
+/// The equation without spaces and with an explicit output ("ij,jk" -> "ij,jk->ik": the
+/// labels used once, in alphabetical order).
+StatusOr<std::string> explicitEinsum(const std::string &text) {
+  std::string equation;
+  for (char c : text)
+    if (c != ' ') equation += c;
+  if (equation.find("->") != std::string::npos) return equation;
+  if (equation.find("...") != std::string::npos) return absl::UnimplementedError("implicit Einsum output with an ellipsis");
+  std::map<char, int> uses;
+  for (char c : equation)
+    if (std::isalpha(static_cast<unsigned char>(c))) ++uses[c];
+  std::string out;
+  for (const auto &[c, n] : uses)
+    if (n == 1) out += c;
+  return equation + "->" + out;
+}
+
 } // namespace
 
 /// Einsum: the output labels are the stage's axes, every other label a reduction axis;
 /// the body is the product of the operands read at their labels.
 StatusOr<loop::Stage> describeEinsum(Builder &b, const Node &node) {
-  std::string equation;
-  for (char c : node.attrs.getString("equation", ""))
-    if (c != ' ') equation += c;
-  size_t arrow = equation.find("->");
-  if (arrow == std::string::npos) {
-    // Implicit output: the labels used once, in alphabetical order.
-    std::map<char, int> uses;
-    for (char c : equation)
-      if (std::isalpha(static_cast<unsigned char>(c))) ++uses[c];
-    std::string out;
-    for (const auto &[c, n] : uses)
-      if (n == 1) out += c;
-    if (equation.find("...") != std::string::npos) return unimplemented(node, "implicit Einsum output with an ellipsis");
-    arrow = equation.size();
-    equation += "->" + out;
-  }
-  std::string inputs = equation.substr(0, arrow);
-  std::vector<std::string> terms;
-  for (auto term : splitString(inputs, ',')) terms.emplace_back(term);
+  auto equation = explicitEinsum(node.attrs.getString("equation", ""));
+  if (!equation.ok()) return unimplemented(node, std::string(equation.status().message()));
+  size_t arrow = equation->find("->");
+  std::string inputs = equation->substr(0, arrow);
+  std::vector<std::string_view> terms = splitString(inputs, ',');
   if (terms.size() != node.inputs.size()) return unimplemented(node, "one term per input expected");
   std::map<std::string, int64_t> extents;
-  std::vector<std::vector<std::string>> labels;
-  std::vector<loop::Buffer> operands;
+  Expr product;
   for (size_t k = 0; k < terms.size(); ++k) {
     TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(k)));
-    size_t rank = b.shapeOf(node.input(k)).size();
-    auto l = einsumLabels(terms[k], rank);
-    if (!l.ok()) return unimplemented(node, std::string(l.status().message()));
-    for (size_t d = 0; d < rank; ++d) extents[(*l)[d]] = std::max(extents[(*l)[d]], x.shape[d]);
-    labels.push_back(*l);
-    operands.push_back(x);
+    auto labels = einsumLabels(std::string(terms[k]), x.shape.size());
+    if (!labels.ok()) return unimplemented(node, std::string(labels.status().message()));
+    std::vector<Expr> index;
+    for (size_t d = 0; d < x.shape.size(); ++d) {
+      extents[(*labels)[d]] = std::max(extents[(*labels)[d]], x.shape[d]);
+      index.push_back(x.shape[d] == 1 ? i(0) : loop::var(strCat("e_", (*labels)[d])));
+    }
+    Expr v = loop::load(x.name, x.dtype, index);
+    product = product ? product * v : v;
   }
-  auto outLabels = einsumLabels(equation.substr(arrow + 2), b.shapeOf(node.outputs[0]).size());
+  auto outLabels = einsumLabels(equation->substr(arrow + 2), b.shapeOf(node.outputs[0]).size());
   if (!outLabels.ok()) return unimplemented(node, std::string(outLabels.status().message()));
   loop::Stage s;
   s.output = b.output_;
-  std::set<std::string> kept;
-  for (const std::string &l : *outLabels) {
-    s.axes.push_back(strCat("e_", l));
-    kept.insert(l);
-  }
+  for (const std::string &l : *outLabels) s.axes.push_back(strCat("e_", l));
   if (s.axes.empty()) s.axes = {"e_scalar"};
   for (const auto &[l, extent] : extents)
-    if (!kept.count(l)) s.reduceAxes.push_back({strCat("e_", l), extent});
-  DType t = b.output_.dtype;
-  Expr product;
-  for (size_t k = 0; k < operands.size(); ++k) {
-    std::vector<Expr> index;
-    for (size_t d = 0; d < labels[k].size(); ++d)
-      index.push_back(operands[k].shape[d] == 1 ? i(0) : loop::var(strCat("e_", labels[k][d])));
-    Expr v = loop::load(operands[k].name, operands[k].dtype, index);
-    product = product ? product * v : v;
-  }
-  if (s.reduceAxes.empty()) {
-    s.body = product;
-    return s;
-  }
-  s.combiner = Combiner::Sum;
-  s.init = constant(0, t);
+    if (std::find(outLabels->begin(), outLabels->end(), l) == outLabels->end()) s.reduceAxes.push_back({strCat("e_", l), extent});
   s.body = product;
+  if (s.reduceAxes.empty()) return s;
+  s.combiner = Combiner::Sum;
+  s.init = constant(0, b.output_.dtype);
   return s;
 }
 
