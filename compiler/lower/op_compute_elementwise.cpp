@@ -96,58 +96,61 @@ std::optional<Expr> typeGenericUnary(const graph::Graph &g, const Node &node, Ex
   return std::nullopt;
 }
 
-StatusOr<Expr> unaryExpr(Builder &b, const Node &node, Expr x) {
+/// The activations with attributes (alpha, beta, gamma, lambd, approximate).
+std::optional<Expr> activationExpr(const Node &node, Expr x) {
   const std::string &op = node.op;
+  auto k = [&](double v) { return constant(v, x->type); };
+  auto alpha = [&](float d) { return k(node.attrs.getFloat("alpha", d)); };
+  if (op == "LeakyRelu") return loop::select(loop::ltExpr(x, k(0)), x * alpha(0.01f), x);
+  Expr expm1 = m(MathFn::Exp, x) - k(1);
+  if (op == "Elu") return loop::select(loop::ltExpr(x, k(0)), alpha(1.0f) * expm1, x);
+  if (op == "Celu") return loop::maxExpr(x, k(0)) + loop::minExpr(k(0), alpha(1.0f) * (m(MathFn::Exp, x / alpha(1.0f)) - k(1)));
+  if (op == "Selu") return k(node.attrs.getFloat("gamma", 1.05070102f)) * loop::select(loop::ltExpr(k(0), x), x, alpha(1.67326319f) * expm1);
+  if (op == "ThresholdedRelu") return loop::select(loop::ltExpr(alpha(1.0f), x), x, k(0));
+  if (op == "HardSigmoid")
+    return loop::maxExpr(k(0), loop::minExpr(k(1), alpha(0.2f) * x + k(node.attrs.getFloat("beta", 0.5f))));
+  if (op == "Shrink") {
+    Expr lambd = k(node.attrs.getFloat("lambd", 0.5f)), bias = k(node.attrs.getFloat("bias", 0.0f));
+    return loop::select(loop::ltExpr(x, k(0) - lambd), x + bias, loop::select(loop::ltExpr(lambd, x), x - bias, k(0)));
+  }
+  if (op == "Gelu" && node.attrs.getString("approximate", "none") == "tanh")
+    return k(0.5) * x * (k(1) + m(MathFn::Tanh, k(std::sqrt(2.0 / M_PI)) * (x + k(0.044715) * x * x * x)));
+  if (op == "Gelu") return k(0.5) * x * (k(1) + m(MathFn::Erf, x * k(M_SQRT1_2)));
+  return std::nullopt;
+}
+
+/// Float functions without attributes.
+std::optional<Expr> floatFunctionExpr(const std::string &op, Expr x) {
+  auto k = [&](double v) { return constant(v, x->type); };
+  static const std::map<std::string, MathFn> kMath = {
+      {"Tanh", MathFn::Tanh}, {"Exp", MathFn::Exp},     {"Log", MathFn::Log},     {"Sqrt", MathFn::Sqrt},
+      {"Floor", MathFn::Floor}, {"Ceil", MathFn::Ceil}, {"Round", MathFn::Round}, {"Sin", MathFn::Sin},
+      {"Cos", MathFn::Cos},   {"Erf", MathFn::Erf}};
+  if (auto it = kMath.find(op); it != kMath.end()) return m(it->second, x);
+  if (auto e = hyperbolicExpr(op, x)) return *e;
+  if (op == "Sigmoid") return k(1) / (k(1) + m(MathFn::Exp, m(MathFn::Neg, x)));
+  if (op == "Reciprocal") return k(1) / x;
+  if (op == "HardSwish") return x * loop::maxExpr(k(0), loop::minExpr(k(1), x * k(1.0 / 6.0) + k(0.5)));
+  Expr softplus = m(MathFn::Log, m(MathFn::Exp, x) + k(1));
+  if (op == "Softplus") return softplus;
+  if (op == "Mish") return x * m(MathFn::Tanh, softplus);
+  if (op == "Softsign") return x / (k(1) + m(MathFn::Abs, x));
+  return std::nullopt;
+}
+
+StatusOr<Expr> unaryExpr(Builder &b, const Node &node, Expr x) {
   if (auto e = typeGenericUnary(b.graph_, node, x)) return *e;
   DType t = x->type;
-  if (op == "Clip") {
+  if (node.op == "Clip") {
     TS_ASSIGN_OR_RETURN(Expr lo, clipBound(b, node, 1, t));
     TS_ASSIGN_OR_RETURN(Expr hi, clipBound(b, node, 2, t));
     if (lo) x = loop::maxExpr(x, lo);
     return hi ? loop::minExpr(x, hi) : x;
   }
   if (!loop::isFloat(t)) return unimplemented(node, strCat("no description for ", dtypeName(t), " elements"));
-  auto k = [&](double v) { return constant(v, t); };
-  auto alpha = [&](float d) { return k(node.attrs.getFloat("alpha", d)); };
-  if (op == "Dropout") return unimplemented(node, "Dropout with a training_mode input");
-  if (auto e = hyperbolicExpr(op, x)) return *e;
-  if (op == "Sigmoid") return k(1) / (k(1) + m(MathFn::Exp, m(MathFn::Neg, x)));
-  static const std::map<std::string, MathFn> kMath = {
-      {"Tanh", MathFn::Tanh}, {"Exp", MathFn::Exp},     {"Log", MathFn::Log},     {"Sqrt", MathFn::Sqrt},
-      {"Floor", MathFn::Floor}, {"Ceil", MathFn::Ceil}, {"Round", MathFn::Round}, {"Sin", MathFn::Sin},
-      {"Cos", MathFn::Cos},   {"Erf", MathFn::Erf}};
-  if (auto it = kMath.find(op); it != kMath.end()) return m(it->second, x);
-  if (op == "Reciprocal") return k(1) / x;
-  if (op == "LeakyRelu") return loop::select(loop::ltExpr(x, k(0)), x * alpha(0.01f), x);
-  Expr expm1 = m(MathFn::Exp, x) - k(1);
-  if (op == "Elu") return loop::select(loop::ltExpr(x, k(0)), alpha(1.0f) * expm1, x);
-  if (op == "Celu") {
-    Expr a = alpha(1.0f);
-    return loop::maxExpr(x, k(0)) + loop::minExpr(k(0), a * (m(MathFn::Exp, x / a) - k(1)));
-  }
-  if (op == "Selu") {
-    Expr gamma = k(node.attrs.getFloat("gamma", 1.05070102f));
-    return gamma * loop::select(loop::ltExpr(k(0), x), x, alpha(1.67326319f) * expm1);
-  }
-  if (op == "ThresholdedRelu") return loop::select(loop::ltExpr(alpha(1.0f), x), x, k(0));
-  if (op == "HardSigmoid")
-    return loop::maxExpr(k(0), loop::minExpr(k(1), alpha(0.2f) * x + k(node.attrs.getFloat("beta", 0.5f))));
-  if (op == "HardSwish") return x * loop::maxExpr(k(0), loop::minExpr(k(1), x * k(1.0 / 6.0) + k(0.5)));
-  Expr softplus = m(MathFn::Log, m(MathFn::Exp, x) + k(1));
-  if (op == "Softplus") return softplus;
-  if (op == "Mish") return x * m(MathFn::Tanh, softplus);
-  if (op == "Softsign") return x / (k(1) + m(MathFn::Abs, x));
-  if (op == "Shrink") {
-    Expr lambd = k(node.attrs.getFloat("lambd", 0.5f)), bias = k(node.attrs.getFloat("bias", 0.0f));
-    return loop::select(loop::ltExpr(x, k(0) - lambd), x + bias, loop::select(loop::ltExpr(lambd, x), x - bias, k(0)));
-  }
-  if (op == "Gelu") {
-    if (node.attrs.getString("approximate", "none") == "tanh") {
-      Expr inner = k(std::sqrt(2.0 / M_PI)) * (x + k(0.044715) * x * x * x);
-      return k(0.5) * x * (k(1) + m(MathFn::Tanh, inner));
-    }
-    return k(0.5) * x * (k(1) + m(MathFn::Erf, x * k(M_SQRT1_2)));
-  }
+  if (node.op == "Dropout") return unimplemented(node, "Dropout with a training_mode input");
+  if (auto e = floatFunctionExpr(node.op, x)) return *e;
+  if (auto e = activationExpr(node, x)) return *e;
   return unimplemented(node, "no elementwise description");
 }
 
