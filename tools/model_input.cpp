@@ -1,6 +1,8 @@
 //===- model_input.cpp - Models and input tensors for CLI commands --------------------===//
 #include "tools/model_input.h"
 
+#include <algorithm>
+
 #include "compiler/graph/parser.h"
 #include "compiler/graph/verifier.h"
 #include "compiler/onnx/importer.h"
@@ -38,6 +40,10 @@ StatusOr<std::map<std::string, Tensor>> readInputTensors(const std::vector<Input
     if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
     files[std::string(name)] = std::string(path);
   }
+  for (const auto &[name, path] : files) {
+    bool known = std::any_of(specs.begin(), specs.end(), [&](const InputSpec &spec) { return spec.name == name; });
+    if (!known) return invalidInput("--input names '%s', which is not an input of the model", name);
+  }
   std::map<std::string, Tensor> inputs;
   uint64_t index = 0;
   for (const InputSpec &spec : specs) {
@@ -53,7 +59,6 @@ StatusOr<std::map<std::string, Tensor>> readInputTensors(const std::vector<Input
                           dtypeName(spec.dtype), shapeToString(spec.shape), spec.name);
     }
   }
-  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the model", files.begin()->first);
   return inputs;
 }
 
