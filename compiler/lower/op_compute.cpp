@@ -258,6 +258,21 @@ StatusOr<loop::Stage> describePoolIndices(Builder &b, const Node &node, const lo
   return s;
 }
 
+/// The number of window elements inside the input at the output point `outAxes`.
+Expr windowCount(const graph::WindowGeometry &geo, const std::vector<std::string> &outAxes, const Shape &spatial) {
+  auto count = [&](size_t d) {
+    Expr start = loop::var(outAxes[d]) * i(geo.strides[d]) - i(geo.padBegin[d]);
+    Expr end = loop::minExpr(start + i((geo.kernel[d] - 1) * geo.dilations[d] + 1), i(spatial[d]));
+    Expr first = loop::maxExpr(start, i(0));
+    // Elements on the dilation grid in [first, end).
+    Expr skip = (first - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]);
+    return (end - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]) - skip;
+  };
+  Expr n = count(0);
+  for (size_t d = 1; d < outAxes.size(); ++d) n = n * count(d);
+  return n;
+}
+
 /// MaxPool/AveragePool (1-D to 3-D) and the global pools, as window reductions.
 StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &outShape) {
   const Shape &xs = b.graph_.typeOf(node.input(0)).shape;
@@ -307,18 +322,7 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
     s.epilogue = s.accumulated() / f(static_cast<double>(shapeElementCount(geo.kernel)));
     return s;
   }
-  // Divide by the number of window elements inside the input.
-  auto count = [&](size_t d) {
-    Expr start = loop::var(outAxes[d]) * i(geo.strides[d]) - i(geo.padBegin[d]);
-    Expr end = loop::minExpr(start + i((geo.kernel[d] - 1) * geo.dilations[d] + 1), i(spatial[d]));
-    Expr first = loop::maxExpr(start, i(0));
-    // Elements on the dilation grid in [first, end).
-    Expr skip = (first - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]);
-    return (end - start + i(geo.dilations[d] - 1)) / i(geo.dilations[d]) - skip;
-  };
-  Expr n = count(0);
-  for (size_t d = 1; d < rank; ++d) n = n * count(d);
-  s.epilogue = s.accumulated() / loop::cast(DType::F32, n);
+  s.epilogue = s.accumulated() / loop::cast(DType::F32, windowCount(geo, outAxes, spatial));
   return s;
 }
 
