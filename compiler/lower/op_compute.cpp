@@ -327,7 +327,8 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
 }
 
 /// Concat: each output element selects its source; loads are clamped in bounds.
-StatusOr<loop::Stage> describeConcat(Builder &b, const Node &node, const Shape &outShape) {
+StatusOr<loop::Stage> describeConcat(Builder &b, const Node &node) {
+  const Shape &outShape = b.output_.shape;
   int64_t axis = node.attrs.getInt("axis", 0);
   if (axis < 0) axis += static_cast<int64_t>(outShape.size());
   loop::Stage s;
@@ -358,57 +359,70 @@ bool allInputsF32(const graph::Graph &graph, const Node &node) {
   return true;
 }
 
-StatusOr<loop::Stage> describeDense(Builder &b, const Node &node, const Shape &outShape) {
+StatusOr<loop::Stage> describeDense(Builder &b, const Node &node) {
   if (!allInputsF32(b.graph_, node) || b.output_.dtype != DType::F32) return unimplemented(node, "only f32 tensors are lowered");
   if (node.op == "Conv") return describeConv(b, node);
   if (node.op == "Gemm" || node.op == "MatMul") return describeMatMul(b, node);
-  return describePool(b, node, outShape);
+  return describePool(b, node, b.output_.shape);
 }
 
-bool isDenseOp(const std::string &op) {
-  return op == "Conv" || op == "Gemm" || op == "MatMul" || op == "MaxPool" || op == "AveragePool" ||
-         op.rfind("Global", 0) == 0;
-}
-
-StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node, const Shape &outShape) {
-  if (isDenseOp(node.op)) return describeDense(b, node, outShape);
-  if (node.op == "Concat") return describeConcat(b, node, outShape);
-  if (isReduceOp(node.op)) return describeReduce(b, node);
-  if (node.op == "ArgMax" || node.op == "ArgMin") return describeArgReduce(b, node);
-  if (node.op == "Softmax" || node.op == "LogSoftmax" || node.op == "Hardmax") return describeSoftmax(b, node);
-  if (node.op == "BatchNormalization" && node.attrs.getInt("training_mode", 0)) return describeBatchNormTraining(b, node);
-  if (isLayoutOp(node.op)) return describeLayout(b, node);
-  if (isLossOp(node.op)) return describeLoss(b, node);
-  if (node.op == "LayerNormalization") return describeLayerNorm(b, node);
-  if (node.op == "InstanceNormalization") return describeInstanceNorm(b, node);
-  if (node.op == "LRN") return describeLrn(b, node);
-  if (node.op == "Resize" || node.op == "Upsample") return describeResize(b, node);
-  if (node.op == "GridSample") return describeGridSample(b, node);
-  if (isRecurrentOp(node.op)) return describeRecurrent(b, node);
-  if (node.op == "ConvInteger" || node.op == "QLinearConv") return describeIntegerConv(b, node);
-  if (node.op == "MatMulInteger" || node.op == "QLinearMatMul") return describeIntegerMatMul(b, node);
-  if (node.op == "ConvTranspose") return describeConvTranspose(b, node);
-  if (node.op == "ScatterElements" || node.op == "Scatter" || node.op == "ScatterND") return describeScatter(b, node);
-  if (node.op == "GatherND") return describeGatherNd(b, node);
-  if (node.op == "MaxUnpool") return describeMaxUnpool(b, node);
-  if (node.op == "QuantizeLinear" || node.op == "DequantizeLinear") return describeQuantize(b, node);
-  if (node.op == "Einsum") return describeEinsum(b, node);
-  if (node.op == "TopK") return describeTopK(b, node);
-  if (node.op == "DynamicQuantizeLinear") return describeDynamicQuantize(b, node);
-  if (!isElementwiseOp(node.op)) return unimplemented(node, "no compute description");
+/// Elementwise anchors: one expression of the (broadcast) operands. f16 operands are
+/// computed in f32 (there are no f16 math calls) and rounded back.
+StatusOr<loop::Stage> describeElementwise(Builder &b, const Node &node) {
   loop::Stage s = b.stageFor(b.output_);
-  // f16 operands are computed in f32 (there are no f16 math calls) and rounded back.
   b.promoteHalf_ = true;
   bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
-  if (unary) {
-    TS_ASSIGN_OR_RETURN(Expr x, b.broadcastLoad(node.input(0), s.axes));
-    TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, x, s.axes, 0));
-  } else {
-    TS_ASSIGN_OR_RETURN(s.body, b.elementwise(node, nullptr, s.axes, node.inputs.size()));
-  }
+  StatusOr<Expr> body = unary ? b.broadcastLoad(node.input(0), s.axes) : b.elementwise(node, nullptr, s.axes, node.inputs.size());
+  if (unary && body.ok()) body = b.elementwise(node, *body, s.axes, 0);
   b.promoteHalf_ = false;
+  TS_RETURN_IF_ERROR(body.status());
+  s.body = *body;
   if (s.body->type != b.output_.dtype && s.body->type == DType::F32) s.body = loop::cast(b.output_.dtype, s.body);
   return s;
+}
+
+using Describe = StatusOr<loop::Stage> (*)(Builder &, const Node &);
+
+/// Every op with a description, by name, with the family function that describes it
+/// (the reductions and the layout ops keep their own tables).
+const std::map<std::string, Describe> &describers() {
+  static const std::map<std::string, Describe> table = [] {
+    std::map<std::string, Describe> t;
+    auto add = [&](std::initializer_list<const char *> ops, Describe d) {
+      for (const char *op : ops) t[op] = d;
+    };
+    add({"Conv", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"}, describeDense);
+    add({"Concat"}, describeConcat);
+    add({"ArgMax", "ArgMin"}, describeArgReduce);
+    add({"Softmax", "LogSoftmax", "Hardmax"}, describeSoftmax);
+    add({"NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"}, describeLoss);
+    add({"LayerNormalization"}, describeLayerNorm);
+    add({"InstanceNormalization"}, describeInstanceNorm);
+    add({"LRN"}, describeLrn);
+    add({"Resize", "Upsample"}, describeResize);
+    add({"GridSample"}, describeGridSample);
+    add({"RNN", "GRU", "LSTM"}, describeRecurrent);
+    add({"ConvInteger", "QLinearConv"}, describeIntegerConv);
+    add({"MatMulInteger", "QLinearMatMul"}, describeIntegerMatMul);
+    add({"ConvTranspose"}, describeConvTranspose);
+    add({"ScatterElements", "Scatter", "ScatterND"}, describeScatter);
+    add({"GatherND"}, describeGatherNd);
+    add({"MaxUnpool"}, describeMaxUnpool);
+    add({"QuantizeLinear", "DequantizeLinear"}, describeQuantize);
+    add({"DynamicQuantizeLinear"}, describeDynamicQuantize);
+    add({"Einsum"}, describeEinsum);
+    add({"TopK"}, describeTopK);
+    return t;
+  }();
+  return table;
+}
+
+StatusOr<loop::Stage> describeAnchor(Builder &b, const Node &node) {
+  if (isReduceOp(node.op)) return describeReduce(b, node);
+  if (isLayoutOp(node.op)) return describeLayout(b, node);
+  if (auto it = describers().find(node.op); it != describers().end()) return it->second(b, node);
+  if (isElementwiseOp(node.op)) return describeElementwise(b, node);
+  return unimplemented(node, "no compute description");
 }
 
 /// Ops with several results are described only where each result has a stage.
@@ -478,8 +492,7 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
   if (group.nodes.size() > 1 && graph.typeOf(anchor.outputs[0]).dtype != DType::F32)
     return unimplemented(anchor, "only f32 kernels fuse epilogues");
   TS_RETURN_IF_ERROR(b.addOutput(outValue));
-  const Shape &shape = b.output_.shape;
-  TS_ASSIGN_OR_RETURN(loop::Stage stage, describeAnchor(b, anchor, shape));
+  TS_ASSIGN_OR_RETURN(loop::Stage stage, describeAnchor(b, anchor));
   if (stage.output.name.empty()) stage.output = b.output_;
   if (stage.axes.empty()) stage.axes = axisNames(stage.output.shape.size(), "i");
   Expr epilogue = stage.epilogue ? stage.epilogue : (stage.combiner == loop::Combiner::None ? stage.body : stage.accumulated());

@@ -305,7 +305,7 @@ StatusOr<loop::Stage> describeWindow(Builder &b, const Node &node) {
 
 /// BatchNormalization in inference mode: per-channel (axis 1) affine normalization.
 StatusOr<loop::Stage> describeBatchNorm(Builder &b, const Node &node) {
-  if (node.attrs.getInt("training_mode", 0)) return unimplemented(node, "training mode");
+  if (node.attrs.getInt("training_mode", 0)) return describeBatchNormTraining(b, node);
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   DType t = x.dtype;
   if (x.shape.size() < 2 || !loop::isFloat(t)) return unimplemented(node, "float (N, C, ...) input expected");

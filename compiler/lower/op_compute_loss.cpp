@@ -134,6 +134,4 @@ StatusOr<loop::Stage> describeLoss(Builder &b, const Node &node) {
   return nllStages(b, node, in);
 }
 
-bool isLossOp(const std::string &op) { return op == "NegativeLogLikelihoodLoss" || op == "SoftmaxCrossEntropyLoss"; }
-
 } // namespace tessera::lower::detail

@@ -283,6 +283,4 @@ StatusOr<loop::Stage> describeRecurrent(Builder &b, const Node &node) {
   return results.back();
 }
 
-bool isRecurrentOp(const std::string &op) { return op == "RNN" || op == "GRU" || op == "LSTM"; }
-
 } // namespace tessera::lower::detail
