@@ -250,8 +250,8 @@ StatusOr<loop::Stage> describePoolIndices(Builder &b, const Node &node, const lo
     size_t d = columns ? xs.size() - 1 - k : 2 + k;
     flat = flat * i(xs[d]) + index[d];
   }
-  Expr hit = loop::binary(loop::BinOp::Eq, loop::load(values.output.name, DType::F32, axisVars(values.axes)),
-                          loop::load(x.name, DType::F32, index));
+  Expr hit = loop::binary(loop::BinOp::Eq, loop::load(values.output.name, values.output.dtype, axisVars(values.axes)),
+                          loop::load(x.name, x.dtype, index));
   hit = inside ? loop::andExpr(inside, hit) : hit;
   s.body = loop::select(hit, flat, s.init);
   s.epilogue = nullptr;
@@ -312,8 +312,8 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
     overhangs = overhangs || geo.padBegin[d] > 0 ||
                 (outShape[2 + d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] - geo.padBegin[d] >= spatial[d];
   }
-  Expr value = loop::load(x.name, DType::F32, index);
-  s.init = loop::combinerIdentity(s.combiner, DType::F32);
+  Expr value = loop::load(x.name, x.dtype, index);
+  s.init = reduceInit(s.combiner, x.dtype);
   s.body = overhangs ? loop::select(inside, value, s.init) : value;
   if (isMax && withIndices) return describePoolIndices(b, node, s, inside, x, index);
   if (isMax) return s;
@@ -360,7 +360,11 @@ bool allInputsF32(const graph::Graph &graph, const Node &node) {
 }
 
 StatusOr<loop::Stage> describeDense(Builder &b, const Node &node) {
-  if (!allInputsF32(b.graph_, node) || b.output_.dtype != DType::F32) return unimplemented(node, "only f32 tensors are lowered");
+  // MaxPool also takes integers (its window maximum needs no arithmetic).
+  bool integerMax = node.op == "MaxPool" && !loop::isFloat(b.dtypeOf(node.input(0))) && b.dtypeOf(node.input(0)) != DType::Bool &&
+                    b.dtypeOf(node.input(0)) == b.output_.dtype;
+  if (!integerMax && (!allInputsF32(b.graph_, node) || b.output_.dtype != DType::F32))
+    return unimplemented(node, "only f32 tensors are lowered");
   if (node.op == "Conv") return describeConv(b, node);
   if (node.op == "Gemm" || node.op == "MatMul") return describeMatMul(b, node);
   return describePool(b, node, b.output_.shape);

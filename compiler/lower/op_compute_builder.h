@@ -30,6 +30,8 @@ Expr clampIndex(Expr e, int64_t dim);
 /// `e` with negative values wrapped by `dim` (ONNX negative indices), then clamped.
 Expr wrapIndex(Expr e, int64_t dim);
 std::vector<std::string> axisNames(size_t rank, const std::string &prefix);
+/// The identity of `combiner` for `type` (0, 1, -inf/+inf; integers use their range).
+Expr reduceInit(loop::Combiner combiner, DType type);
 std::vector<Expr> axisVars(const std::vector<std::string> &axes);
 /// `axis` normalized to [0, rank) (negative axes count from the end).
 int64_t normalizeAxis(int64_t axis, size_t rank);

@@ -57,18 +57,6 @@ ReduceMap makeMap(const Shape &in, const std::vector<bool> &reduced, bool keepdi
   return map;
 }
 
-/// The identity of `combiner` for `type`; ints use their range.
-Expr reduceInit(Combiner combiner, DType type) {
-  if (combiner == Combiner::Prod) return constant(1, type);
-  if (loop::isFloat(type)) return loop::combinerIdentity(combiner, type);
-  if (combiner == Combiner::Sum) return constant(0, type);
-  bool unsignedType = isUnsigned(type);
-  double lowest = unsignedType ? 0 : -std::ldexp(1.0, static_cast<int>(dtypeSize(type) * 8 - 1));
-  double highest = std::ldexp(1.0, static_cast<int>(dtypeSize(type) * 8 - (unsignedType ? 0 : 1))) - 1;
-  if (type == DType::I64) return loop::cast(type, i(combiner == Combiner::Max ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max()));
-  if (type == DType::U64) return loop::cast(type, i(combiner == Combiner::Max ? 0 : -1));
-  return constant(combiner == Combiner::Max ? lowest : highest, type);
-}
 
 /// Axes given at run time, with keepdims: the static shapes determine the reduction
 /// exactly for the ops that map a single element to itself (reducing an axis of extent
@@ -162,6 +150,18 @@ loop::Buffer extremumTemp(Builder &b, const loop::Buffer &x, const ReduceMap &ma
 } // namespace
 
 bool isReduceOp(const std::string &op) { return kReduceOps.count(op) != 0; }
+
+Expr reduceInit(loop::Combiner combiner, DType type) {
+  if (combiner == loop::Combiner::Prod) return constant(1, type);
+  if (loop::isFloat(type)) return loop::combinerIdentity(combiner, type);
+  if (combiner == loop::Combiner::Sum) return constant(0, type);
+  bool unsignedType = isUnsigned(type);
+  double lowest = unsignedType ? 0 : -std::ldexp(1.0, static_cast<int>(dtypeSize(type) * 8 - 1));
+  double highest = std::ldexp(1.0, static_cast<int>(dtypeSize(type) * 8 - (unsignedType ? 0 : 1))) - 1;
+  if (type == DType::I64) return loop::cast(type, i(combiner == loop::Combiner::Max ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max()));
+  if (type == DType::U64) return loop::cast(type, i(combiner == loop::Combiner::Max ? 0 : -1));
+  return constant(combiner == loop::Combiner::Max ? lowest : highest, type);
+}
 
 StatusOr<loop::Stage> describeReduce(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
