@@ -111,6 +111,7 @@ private:
   Status vectorStmt(const Stmt &s);
   StatusOr<llvm::Value *> vexpr(const Expr &e);
   llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride);
+  llvm::Value *stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *value);
   StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
                                   llvm::Value *value);
   llvm::Value *splat(llvm::Value *v) {
@@ -369,6 +370,23 @@ llvm::Value *FuncEmitter::stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_
   return b_.CreateShuffleVector(all, pick);
 }
 
+/// Lanes at `ptr + stride * lane` for any other constant stride (a register tile's
+/// channels written to their planes): one scalar access per lane at a constant
+/// offset, cheaper than a gather or scatter's per-lane address vector. Loads when
+/// `value` is null, else stores `value`'s lanes.
+llvm::Value *FuncEmitter::stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *value) {
+  llvm::Value *result = value ? nullptr : static_cast<llvm::Value *>(llvm::PoisonValue::get(
+                                              llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_))));
+  for (int64_t lane = 0; lane < vecWidth_; ++lane) {
+    llvm::Value *at = b_.CreateInBoundsGEP(elem, ptr, b_.getInt64(lane * stride));
+    if (value)
+      b_.CreateAlignedStore(b_.CreateExtractElement(value, static_cast<uint64_t>(lane)), at, llvm::Align(4));
+    else
+      result = b_.CreateInsertElement(result, b_.CreateAlignedLoad(elem, at, llvm::Align(4)), static_cast<uint64_t>(lane));
+  }
+  return result ? result : value;
+}
+
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
                                              bool isLoad, llvm::Value *value) {
   const loop::Buffer &buffer = scope_.buffers.at(name).second;
@@ -380,7 +398,8 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
   bool unit = coefficient && *coefficient == 1;
   bool shuffled = isLoad && coefficient && *coefficient > 1 && *coefficient <= kMaxShuffledStride &&
                   e->type != DType::Bool;
-  if (unit || shuffled) {
+  bool perLane = coefficient && !unit && !shuffled && !(isLoad && e->type == DType::Bool);
+  if (unit || shuffled || perLane) {
     // Unit (or small constant) stride: from the address of lane 0, one vector access.
     Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
     std::string saved = vecVar_;
@@ -390,6 +409,7 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
     TS_RETURN_IF_ERROR(offset.status());
     llvm::Value *ptr = b_.CreateInBoundsGEP(elem, base, *offset);
     if (shuffled) return stridedLoad(elem, ptr, *coefficient);
+    if (perLane) return stridedLanes(elem, ptr, *coefficient, isLoad ? nullptr : value);
     if (!isLoad) return static_cast<llvm::Value *>(b_.CreateAlignedStore(value, ptr, llvm::Align(4)));
     llvm::Value *v = b_.CreateAlignedLoad(vecType, ptr, llvm::Align(4));
     return e->type == DType::Bool ? b_.CreateTrunc(v, llvm::FixedVectorType::get(b_.getInt1Ty(), vecWidth_)) : v;
