@@ -403,6 +403,7 @@ const std::map<std::string, Describe> &describers() {
     add({"LayerNormalization"}, describeLayerNorm);
     add({"InstanceNormalization"}, describeInstanceNorm);
     add({"LRN"}, describeLrn);
+    add({"MeanVarianceNormalization"}, describeMeanVarianceNorm);
     add({"Resize", "Upsample"}, describeResize);
     add({"GridSample"}, describeGridSample);
     add({"RNN", "GRU", "LSTM"}, describeRecurrent);

@@ -87,6 +87,7 @@ StatusOr<loop::Stage> describeLoss(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeLayerNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeInstanceNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeLrn(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeMeanVarianceNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeResize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);

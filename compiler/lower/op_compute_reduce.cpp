@@ -586,3 +586,39 @@ StatusOr<loop::Stage> describeDynamicQuantize(Builder &b, const Node &node) {
 }
 
 } // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+
+/// MeanVarianceNormalization: (x - mean) / (std + 1e-9) over `axes` (default 0, 2, 3);
+/// the variance is computed centered (the same value as E[x^2] - E[x]^2, without the
+/// cancellation).
+StatusOr<loop::Stage> describeMeanVarianceNorm(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  const Shape &xs = x.shape;
+  DType t = x.dtype;
+  if (!loop::isFloat(t) || xs.empty()) return unimplemented(node, "a float tensor expected");
+  std::vector<bool> reduced(xs.size(), false);
+  for (int64_t axis : node.attrs.getInts("axes", {0, 2, 3})) {
+    int64_t a = normalizeAxis(axis, xs.size());
+    if (a < 0 || a >= static_cast<int64_t>(xs.size())) return unimplemented(node, "axis out of range");
+    reduced[a] = true;
+  }
+  ReduceMap map = makeMap(xs, reduced, /*keepdims=*/true);
+  Shape kept = keptShape(xs, reduced);
+  loop::Buffer mean = b.temp("mean", kept, t), stddev = b.temp("std", kept, t);
+  loop::Stage m = reduction(mean, map, Combiner::Sum);
+  m.body = loop::load(x.name, t, map.inputIndex(m.axes));
+  m.epilogue = m.accumulated() / reducedCount(map, t);
+  b.func_.stages.push_back(m);
+  loop::Stage v = reduction(stddev, map, Combiner::Sum);
+  Expr centered = loop::load(x.name, t, map.inputIndex(v.axes)) - keptLoad(mean, map, v.axes);
+  v.body = centered * centered;
+  v.epilogue = loop::math(MathFn::Sqrt, v.accumulated() / reducedCount(map, t));
+  b.func_.stages.push_back(v);
+  loop::Stage y = b.stageFor(b.output_);
+  Expr xv = loop::load(x.name, t, axisVars(y.axes));
+  y.body = (xv - keptLoad(mean, map, y.axes)) / (keptLoad(stddev, map, y.axes) + constant(1e-9, t));
+  return y;
+}
+
+} // namespace tessera::lower::detail
