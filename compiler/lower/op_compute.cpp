@@ -406,6 +406,7 @@ const std::map<std::string, Describe> &describers() {
     add({"MeanVarianceNormalization"}, describeMeanVarianceNorm);
     add({"Resize", "Upsample"}, describeResize);
     add({"GridSample"}, describeGridSample);
+    add({"RoiAlign"}, describeRoiAlign);
     add({"RNN", "GRU", "LSTM"}, describeRecurrent);
     add({"ConvInteger", "QLinearConv"}, describeIntegerConv);
     add({"MatMulInteger", "QLinearMatMul"}, describeIntegerMatMul);

@@ -90,6 +90,7 @@ StatusOr<loop::Stage> describeLrn(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeMeanVarianceNorm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeResize(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeRoiAlign(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeRecurrent(Builder &b, const Node &node);

@@ -294,3 +294,70 @@ StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node) {
 }
 
 } // namespace tessera::lower::detail
+
+namespace tessera::lower::detail {
+namespace {
+
+/// RoiAlign's bilinear sample of plane (n, c) at (y, x) with its border rules: zero
+/// beyond one pixel outside, clamped to the last row/column at the far edges.
+Expr roiBilinear(const loop::Buffer &x, Expr n, Expr c, Expr y, Expr xc) {
+  int64_t height = x.shape[2], width = x.shape[3];
+  auto axis = [](Expr v, int64_t size, Expr &lo, Expr &hi, Expr &frac) {
+    Expr clamped = loop::maxExpr(v, d64(0));
+    Expr first = loop::cast(DType::I64, clamped);
+    Expr edge = loop::geExpr(first, i(size - 1));
+    lo = loop::select(edge, i(size - 1), first);
+    hi = loop::select(edge, i(size - 1), first + i(1));
+    frac = loop::select(edge, d64(0), clamped - loop::cast(DType::F64, first));
+  };
+  Expr y0, y1, ly, x0, x1, lx;
+  axis(y, height, y0, y1, ly);
+  axis(xc, width, x0, x1, lx);
+  auto at = [&](Expr row, Expr col) { return loop::cast(DType::F64, loop::load(x.name, x.dtype, {n, c, row, col})); };
+  Expr hy = d64(1) - ly, hx = d64(1) - lx;
+  Expr value = hy * hx * at(y0, x0) + hy * lx * at(y0, x1) + ly * hx * at(y1, x0) + ly * lx * at(y1, x1);
+  Expr outside = loop::binary(BinOp::Or, loop::binary(BinOp::Or, loop::ltExpr(y, d64(-1)), loop::ltExpr(d64(static_cast<double>(height)), y)),
+                              loop::binary(BinOp::Or, loop::ltExpr(xc, d64(-1)), loop::ltExpr(d64(static_cast<double>(width)), xc)));
+  return loop::select(outside, d64(0), value);
+}
+
+} // namespace
+
+/// RoiAlign with a fixed sampling_ratio: each output bin averages (or takes the
+/// maximum of) ratio x ratio bilinear samples of its roi's batch plane.
+StatusOr<loop::Stage> describeRoiAlign(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer rois, b.param(node.input(1)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer batch, b.param(node.input(2)));
+  int64_t ratio = node.attrs.getInt("sampling_ratio", 0);
+  if (x.shape.size() != 4 || rois.shape.size() != 2 || rois.shape[1] != 4 || ratio <= 0 || x.dtype != b.output_.dtype ||
+      !loop::isFloat(x.dtype) || !loop::isFloat(rois.dtype))
+    return unimplemented(node, "float X [N,C,H,W], rois [R,4] and a fixed sampling_ratio expected");
+  bool maxMode = node.attrs.getString("mode", "avg") == "max";
+  bool halfPixel = node.attrs.getString("coordinate_transformation_mode", "half_pixel") == "half_pixel";
+  double scale = node.attrs.getFloat("spatial_scale", 1.0f), offset = halfPixel ? 0.5 : 0.0;
+  const Shape &out = b.output_.shape;
+  loop::Stage s = b.stageFor(b.output_, "a");
+  Expr r = loop::var(s.axes[0]);
+  auto corner = [&](int64_t k) { return loop::cast(DType::F64, loop::load(rois.name, rois.dtype, {r, i(k)})) * d64(scale) - d64(offset); };
+  Expr x1 = corner(0), y1 = corner(1), roiW = corner(2) - x1, roiH = corner(3) - y1;
+  if (!halfPixel) {
+    roiW = loop::maxExpr(roiW, d64(1));
+    roiH = loop::maxExpr(roiH, d64(1));
+  }
+  Expr binH = roiH / d64(static_cast<double>(out[2])), binW = roiW / d64(static_cast<double>(out[3]));
+  auto position = [&](Expr start, Expr bin, const std::string &p, const std::string &k) {
+    Expr step = loop::cast(DType::F64, loop::var(k)) + d64(0.5);
+    return start + loop::cast(DType::F64, loop::var(p)) * bin + step * bin / d64(static_cast<double>(ratio));
+  };
+  Expr n = clampIndex(loop::cast(DType::I64, loop::load(batch.name, batch.dtype, {r})), x.shape[0]);
+  s.reduceAxes = {{"ry", ratio}, {"rx", ratio}};
+  s.combiner = maxMode ? loop::Combiner::Max : loop::Combiner::Sum;
+  s.init = maxMode ? loop::combinerIdentity(loop::Combiner::Max, x.dtype) : constant(0, x.dtype);
+  Expr sample = roiBilinear(x, n, loop::var(s.axes[1]), position(y1, binH, s.axes[2], "ry"), position(x1, binW, s.axes[3], "rx"));
+  s.body = loop::cast(x.dtype, sample);
+  if (!maxMode) s.epilogue = s.accumulated() / constant(static_cast<double>(ratio * ratio), x.dtype);
+  return s;
+}
+
+} // namespace tessera::lower::detail
