@@ -158,7 +158,11 @@ ConvTile convTile(int64_t height, int64_t width, int64_t limit) {
 Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
-  ConvTile tile = convTile(stage.output.shape[2], stage.output.shape[3], p.convWidthBlock);
+  // A short reduction per tap (the first conv's 3 channels) is unrolled by LLVM, its
+  // weights loaded together: leave registers for them.
+  bool shortReduction = stage.reduceAxes[0].extent < p.vectorWidth;
+  ConvTile tile = convTile(stage.output.shape[2], stage.output.shape[3],
+                           shortReduction ? p.convShortReductionTile : p.convWidthBlock);
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
   TS_RETURN_IF_ERROR(s.split(name, "oh", tile.rows, "ho", "hi"));
   TS_RETURN_IF_ERROR(s.split(name, "ow", tile.columns, "wo", "wi"));

@@ -34,6 +34,10 @@ struct CpuScheduleParams {
   int64_t convWidthBlock = 14;
   /// Lanes of the register tile's vectorized axis (8 floats in an AVX2 register).
   int64_t vectorWidth = 8;
+  /// Convolutions with fewer input channels than a vector: at most this many outputs
+  /// per register tile (LLVM unrolls the short channel loop and loads its weights
+  /// together, so fewer accumulators fit).
+  int64_t convShortReductionTile = 8;
   /// Pointwise (1x1, unit stride) convs with a width of whole vectors: output
   /// channels x rows per register tile, each a vector of columns (6 x 2 = 12
   /// accumulators, one broadcast weight, two input vectors).
