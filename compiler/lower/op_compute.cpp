@@ -187,6 +187,17 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   return s;
 }
 
+/// [N][K] -> [K][N].
+Tensor transposeMatrix(const Tensor &m) {
+  int64_t rows = m.shape()[0], cols = m.shape()[1];
+  Tensor t(DType::F32, {cols, rows});
+  const float *src = m.data<float>();
+  float *dst = t.data<float>();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
+  return t;
+}
+
 /// Gemm: alpha * A' B' + beta * C; MatMul: 2-D or batched with equal batch dims.
 StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
   const Shape &as = b.graph_.typeOf(node.input(0)).shape, &bs = b.graph_.typeOf(node.input(1)).shape;
@@ -199,7 +210,14 @@ StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
   size_t rank = as.size();
   int64_t k = ta ? as[rank - 2] : as[rank - 1];
   TS_ASSIGN_OR_RETURN(loop::Buffer a, b.param(node.input(0)));
-  TS_ASSIGN_OR_RETURN(loop::Buffer bb, b.param(node.input(1)));
+  loop::Buffer bb;
+  const Tensor *constantB = b.graph_.constantOf(node.input(1));
+  if (tb && constantB && b.options_.transposeGemmWeights) {
+    bb = b.constantParam(strCat(node.input(1), ".kn"), transposeMatrix(*constantB));
+    tb = false;
+  } else {
+    TS_ASSIGN_OR_RETURN(bb, b.param(node.input(1)));
+  }
   loop::Stage s;
   s.axes = axisNames(rank, "m");
   s.axes[rank - 2] = "i";
