@@ -17,24 +17,17 @@
 #include "compiler/accel/eltwise_emitter.h"
 #include "compiler/accel/layouts.h"
 #include "compiler/accel/pool_emitter.h"
+#include "compiler/accel/model_test_util.h"
 #include "compiler/interp/interpreter.h"
+#include "isa/test_util.h"
 #include "runtime/device.h"
 #include "simulator/golden/functional_executor.h"
 
 namespace tessera::accel {
 namespace {
 
-isa::HardwareConfig loadConfig(const std::string &name) {
-  auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + name + ".json");
-  EXPECT_TRUE(config.ok()) << config.status();
-  return *config;
-}
-
-Tensor randomInt8(const Shape &shape, std::mt19937_64 &rng) {
-  Tensor tensor(DType::I8, shape);
-  for (int64_t i = 0; i < tensor.elementCount(); ++i) tensor.data<int8_t>()[i] = int8_t(int(rng() % 256) - 128);
-  return tensor;
-}
+isa::HardwareConfig loadConfig(const std::string &name) { return isa::testing::loadTestConfig(name); }
+using model_testing::randomInt8;
 
 /// Sets a per-tensor requant whose real scale is about 2^-log2Scale.
 void setRequant(graph::Node &node, int64_t log2Scale, std::mt19937_64 &rng) {

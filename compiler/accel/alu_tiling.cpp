@@ -84,9 +84,9 @@ double eltwiseAluCycles(const EltwiseLayer &layer, int64_t n, const CostModel &c
 Status checkPoolRows(const PoolLayer &layer, const PoolTiling &tiling) {
   for (int64_t row = 0; row < layer.outHeight; row += tiling.outRows) {
     int64_t rows = std::min(tiling.outRows, layer.outHeight - row);
-    int64_t first = row * layer.strideH - layer.padTop;
-    int64_t last = (row + rows - 1) * layer.strideH - layer.padTop + (layer.kernelH - 1) * layer.dilationH;
-    if (std::max<int64_t>(first, 0) > std::min(last, layer.height - 1))
+    InputRowWindow window = inputRowWindow(layer, row, rows);
+    int64_t last = window.last;
+    if (window.begin >= window.end)
       return absl::UnimplementedError(absl::StrFormat("output rows %d-%d read only padding", row, row + rows - 1));
     if (last + 1 - layer.height > kMaxDmaPad)
       return absl::UnimplementedError(absl::StrFormat("bottom padding of %d exceeds the DMA's %d", last + 1 - layer.height,

@@ -196,11 +196,8 @@ struct InputRows {
 };
 
 InputRows inputRowsOf(const ConvLayer &l, const Tile &tile) {
-  InputRows rows;
-  rows.first = tile.outRow0 * l.strideH - l.padTop;
-  rows.last = (tile.outRow0 + tile.outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
-  rows.begin = std::max<int64_t>(rows.first, 0), rows.end = std::min(rows.last + 1, l.height);
-  return rows;
+  InputRowWindow window = inputRowWindow(l, tile.outRow0, tile.outRows);
+  return InputRows{window.first, window.last, window.begin, window.end};
 }
 
 /// Block-major slot: one LOAD per input block, its rows padded by the DMA.

@@ -12,7 +12,9 @@
 
 #include "compiler/accel/conv_emitter.h"
 #include "compiler/accel/layouts.h"
+#include "compiler/accel/model_test_util.h"
 #include "compiler/interp/interpreter.h"
+#include "isa/test_util.h"
 #include "runtime/device.h"
 #include "simulator/golden/functional_executor.h"
 
@@ -25,17 +27,8 @@ struct ConvCase {
   int64_t group = 1;
 };
 
-isa::HardwareConfig loadConfig(const std::string &name) {
-  auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + name + ".json");
-  EXPECT_TRUE(config.ok()) << config.status();
-  return *config;
-}
-
-Tensor randomInt8(const Shape &shape, std::mt19937_64 &rng) {
-  Tensor tensor(DType::I8, shape);
-  for (int64_t i = 0; i < tensor.elementCount(); ++i) tensor.data<int8_t>()[i] = int8_t(int(rng() % 256) - 128);
-  return tensor;
-}
+isa::HardwareConfig loadConfig(const std::string &name) { return isa::testing::loadTestConfig(name); }
+using model_testing::randomInt8;
 
 /// A graph holding one QConv node for `c` with random weights, bias and requant.
 graph::Graph makeConvGraph(const ConvCase &c, std::mt19937_64 &rng) {

@@ -93,9 +93,8 @@ int64_t maxPadding(const ConvLayer &layer, const ConvFootprint &f) {
 Status checkEveryTileReadsData(const ConvLayer &layer, const ConvTiling &tiling) {
   for (int64_t row = 0; row < layer.outHeight; row += tiling.outRows) {
     int64_t rows = std::min(tiling.outRows, layer.outHeight - row);
-    int64_t first = row * layer.strideH - layer.padTop;
-    int64_t last = (row + rows - 1) * layer.strideH - layer.padTop + (layer.kernelH - 1) * layer.dilationH;
-    if (std::max<int64_t>(first, 0) > std::min(last, layer.height - 1))
+    InputRowWindow window = inputRowWindow(layer, row, rows);
+    if (window.begin >= window.end)
       return absl::UnimplementedError(absl::StrFormat("output rows %d-%d read only padding", row, row + rows - 1));
   }
   return absl::OkStatus();

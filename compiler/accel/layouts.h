@@ -19,6 +19,22 @@ struct ConvLayer;
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// The input rows a window layer (conv or pool: strideH, padTop, kernelH, dilationH,
+/// height) reads for output rows [outRow0, outRow0 + outRows): [first, last] counting the
+/// padding, [begin, end) the part inside the image.
+struct InputRowWindow {
+  int64_t first, last, begin, end;
+};
+template <typename WindowLayer>
+InputRowWindow inputRowWindow(const WindowLayer &l, int64_t outRow0, int64_t outRows) {
+  InputRowWindow rows;
+  rows.first = outRow0 * l.strideH - l.padTop;
+  rows.last = (outRow0 + outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
+  rows.begin = rows.first > 0 ? rows.first : 0;
+  rows.end = rows.last + 1 < l.height ? rows.last + 1 : l.height;
+  return rows;
+}
+
 /// [1][C][H][W] int8 -> [ceil(C/block)][H][W][block] int8.
 StatusOr<Tensor> packActivation(const Tensor &nchw, int64_t block);
 /// [CB][H][W][block] int8 -> [1][channels][H][W] int8.

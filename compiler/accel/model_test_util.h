@@ -1,6 +1,7 @@
 //===- model_test_util.h - Running compiled models in tests ---------------------------===//
 #pragma once
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,13 @@
 #include "isa/binary.h"
 
 namespace tessera::accel::model_testing {
+
+/// Uniform random int8 values.
+inline Tensor randomInt8(const Shape &shape, std::mt19937_64 &rng) {
+  Tensor tensor(DType::I8, shape);
+  for (int64_t i = 0; i < tensor.elementCount(); ++i) tensor.data<int8_t>()[i] = int8_t(int(rng() % 256) - 128);
+  return tensor;
+}
 
 inline std::vector<std::string> backends() {
   std::vector<std::string> names = {"functional", "systemc"};

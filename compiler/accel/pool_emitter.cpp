@@ -75,10 +75,9 @@ PoolTile poolTileAt(const PoolPlan &plan, int64_t t) {
   tile.blocks = std::min(plan.tiling.blocks, plan.f.blocksTotal - tile.block0);
   tile.outRow0 = t % plan.rowTiles * plan.tiling.outRows;
   tile.outRows = std::min(plan.tiling.outRows, l.outHeight - tile.outRow0);
-  int64_t first = tile.outRow0 * l.strideH - l.padTop;
-  int64_t last = (tile.outRow0 + tile.outRows - 1) * l.strideH - l.padTop + (l.kernelH - 1) * l.dilationH;
-  tile.rowBegin = std::max<int64_t>(first, 0), tile.rowEnd = std::min(last + 1, l.height);
-  tile.padAbove = tile.rowBegin - first, tile.padBelow = last + 1 - tile.rowEnd;
+  InputRowWindow rows = inputRowWindow(l, tile.outRow0, tile.outRows);
+  tile.rowBegin = rows.begin, tile.rowEnd = rows.end;
+  tile.padAbove = rows.begin - rows.first, tile.padBelow = rows.last + 1 - rows.end;
   return tile;
 }
 
