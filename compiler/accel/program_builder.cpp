@@ -91,9 +91,11 @@ StatusOr<isa::Program> ProgramBuilder::finish(bool popStore) {
   return program_;
 }
 
-Instruction makeLoad(Buffer buffer, int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize, int64_t xStride) {
-  Instruction inst = isa::makeInstruction(isa::Opcode::load);
-  inst[Field::buffer] = int64_t(buffer);
+namespace {
+
+/// A LOAD or STORE with its 2-D transfer shape.
+Instruction makeDma(isa::Opcode opcode, int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize, int64_t xStride) {
+  Instruction inst = isa::makeInstruction(opcode);
   inst[Field::sram_base] = sramBase;
   inst[Field::dram_base] = dramBase;
   inst[Field::y_size] = ySize;
@@ -102,14 +104,16 @@ Instruction makeLoad(Buffer buffer, int64_t sramBase, int64_t dramBase, int64_t 
   return inst;
 }
 
-Instruction makeStore(int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize, int64_t xStride) {
-  Instruction inst = isa::makeInstruction(isa::Opcode::store);
-  inst[Field::sram_base] = sramBase;
-  inst[Field::dram_base] = dramBase;
-  inst[Field::y_size] = ySize;
-  inst[Field::x_size] = xSize;
-  inst[Field::x_stride] = xStride;
+} // namespace
+
+Instruction makeLoad(Buffer buffer, int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize, int64_t xStride) {
+  Instruction inst = makeDma(isa::Opcode::load, sramBase, dramBase, ySize, xSize, xStride);
+  inst[Field::buffer] = int64_t(buffer);
   return inst;
+}
+
+Instruction makeStore(int64_t sramBase, int64_t dramBase, int64_t ySize, int64_t xSize, int64_t xStride) {
+  return makeDma(isa::Opcode::store, sramBase, dramBase, ySize, xSize, xStride);
 }
 
 namespace {
