@@ -1,7 +1,7 @@
 //===- cmd_compile.cpp - tessera compile: a model to a target's binary ---------------===//
 //
 //   tessera compile model.onnx --target cpu -o model.so [--input-shape NAME:1x3x224x224]
-//       [--print-plan] [--dump-loop-ir kernels.tl]
+//       [--print-plan] [--dump-loop-ir kernels.tl] [--schedule NAME=VALUE ...]
 //
 //   tessera compile model.onnx --target accel --config configs/default.json
 //       --calibrate <folder of .npy | random:N> -o model.tsb [--emit-quantized q.tg]
@@ -32,12 +32,16 @@ namespace {
 struct CompileArgs {
   std::string model, target, output, loopIrPath;
   std::vector<std::string> inputShapes;
+  std::vector<std::string> schedule;  ///< cpu: NAME=VALUE schedule parameters
   bool printPlan = false;
 };
 
 Status compileForCpuTarget(const CompileArgs &args) {
   TS_ASSIGN_OR_RETURN(graph::Graph graph, loadGraphForCpu(args.model, args.inputShapes));
-  TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph));
+  exec::PlanOptions options;
+  for (const std::string &assignment : args.schedule)
+    TS_RETURN_IF_ERROR(lower::setScheduleParam(options.schedule, assignment));
+  TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph, options));
   if (args.printPlan) std::cout << "plan: " << plan.summary(graph) << "\n";
   if (!args.loopIrPath.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.loopIrPath, loop::printModule(plan.module)));
   TS_RETURN_IF_ERROR(exec::writeSharedLibrary(graph, plan, args.output));
@@ -66,6 +70,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "input-shape", po::value(&compile.inputShapes)->composing(), "NAME:1x3x224x224 for dynamic inputs")(
       "print-plan", po::bool_switch(&compile.printPlan), "print the kernels, aliases and ref fallbacks")(
       "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file")(
+      "schedule", po::value(&compile.schedule)->composing(), "cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0)")(
       "gpu-arch", po::value(&gpu.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&gpu.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
       "config,c", po::value(&accel.configPath), "accel: the hardware config JSON")(

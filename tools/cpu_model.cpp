@@ -71,6 +71,39 @@ Status writeOutputs(const interp::TensorMap &outputs, const std::string &dir) {
   return absl::OkStatus();
 }
 
+/// "Conv+Relu [1,64,56,56]": the ops a step covers and its output's shape.
+std::string describeStep(const exec::GraphExecutor &executor, const exec::Step &step) {
+  const graph::Graph &graph = executor.graph();
+  std::string ops;
+  for (size_t n : step.nodes) ops += (ops.empty() ? "" : "+") + graph.nodes[n].op;
+  const std::string &out = graph.nodes[step.nodes.back()].outputs[0];
+  return strCat(ops, " ", shapeToString(graph.typeOf(out).shape));
+}
+
+/// The per-step profile: the slowest steps, then the time by op type.
+void printProfile(const exec::GraphExecutor &executor, const std::vector<double> &totalMs, int runs) {
+  const std::vector<exec::Step> &steps = executor.plan().steps;
+  std::vector<size_t> order(steps.size());
+  for (size_t s = 0; s < order.size(); ++s) order[s] = s;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return totalMs[a] > totalMs[b]; });
+  double total = 0;
+  for (double ms : totalMs) total += ms;
+  total /= runs;
+  std::cout << absl::StrFormat("profile: mean of %d runs, %.3f ms in %d steps (slowest first)\n", runs, total,
+                               static_cast<int>(steps.size()));
+  std::map<std::string, double> byOp;
+  for (size_t s : order) {
+    double ms = totalMs[s] / runs;
+    std::string what = describeStep(executor, steps[s]);
+    byOp[what.substr(0, what.find(' '))] += ms;
+    std::cout << absl::StrFormat("  %4d %8.3f ms %5.1f%%  %-10s %s\n", static_cast<int>(s), ms,
+                                 total > 0 ? 100 * ms / total : 0.0, steps[s].kernel.empty() ? "-" : steps[s].kernel, what);
+  }
+  std::cout << "profile by op:\n";
+  for (const auto &[op, ms] : byOp)
+    std::cout << absl::StrFormat("  %-40s %8.3f ms %5.1f%%\n", op, ms, total > 0 ? 100 * ms / total : 0.0);
+}
+
 Status runModel(const CpuRunArgs &args) {
   codegen::setParallelThreads(args.threads);
   TS_ASSIGN_OR_RETURN(RunnableModel model, openModel(args));
@@ -78,11 +111,11 @@ Status runModel(const CpuRunArgs &args) {
   TS_ASSIGN_OR_RETURN(interp::TensorMap inputs, readInputs(executor.graph(), args));
   std::cout << "plan: " << executor.plan().summary(executor.graph()) << "\n";
   for (int w = 0; w < args.warmup; ++w) TS_RETURN_IF_ERROR(executor.run(inputs).status());
-  std::vector<double> times;
+  std::vector<double> times, stepMs;
   interp::TensorMap outputs;
   for (int r = 0; r < std::max(1, args.repeat); ++r) {
     auto start = std::chrono::steady_clock::now();
-    TS_ASSIGN_OR_RETURN(outputs, executor.run(inputs));
+    TS_ASSIGN_OR_RETURN(outputs, executor.run(inputs, args.profile ? &stepMs : nullptr));
     times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
   if (args.printTime) {
@@ -93,6 +126,7 @@ Status runModel(const CpuRunArgs &args) {
     std::cout << absl::StrFormat("latency_ms: median=%.3f min=%.3f max=%.3f runs=%d threads=%d\n", median,
                                  sorted.front(), sorted.back(), static_cast<int>(sorted.size()), args.threads);
   }
+  if (args.profile) printProfile(executor, stepMs, std::max(1, args.repeat));
   if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputs(outputs, args.outputDir));
   if (args.checkTolerance) {
     TS_ASSIGN_OR_RETURN(interp::TensorMap want, interp::runGraph(executor.graph(), inputs));

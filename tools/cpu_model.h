@@ -38,6 +38,8 @@ struct CpuRunArgs {
   int warmup = 1;
   int threads = 1;
   bool printTime = false;
+  /// Print each step's mean time over the timed runs (slowest first).
+  bool profile = false;
   /// Compare the outputs with the reference interpreter (relative tolerance).
   std::optional<double> checkTolerance;
 };

@@ -95,6 +95,9 @@ private:
     std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
     lower::DescribeOptions describe;
     describe.convWeightBlock = options_.schedule.convChannelBlock;
+    describe.winogradOutputTile = options_.schedule.winogradOutputTile;
+    describe.winogradMinChannels = options_.schedule.winogradMinChannels;
+    describe.winogradColumnAlign = options_.schedule.winogradColumnBlock;
     describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);

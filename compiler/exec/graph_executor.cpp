@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 
+#include <chrono>
 #include <cstring>
 #include <set>
 
@@ -105,7 +106,7 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
   return absl::OkStatus();
 }
 
-StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs) const {
+StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, std::vector<double> *stepMs) const {
   std::unordered_map<std::string, Tensor> values;
   for (const std::string &name : graph_.inputs) {
     if (graph_.constantOf(name)) continue;
@@ -122,8 +123,11 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs) 
     std::lock_guard<std::mutex> lock(poolMutex_);
     pool.swap(pool_);
   }
+  if (stepMs) stepMs->resize(plan_.steps.size(), 0.0);
   for (size_t s = 0; s < plan_.steps.size(); ++s) {
+    auto start = std::chrono::steady_clock::now();
     TS_RETURN_IF_ERROR(runStep(s, values, pool));
+    if (stepMs) (*stepMs)[s] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     for (const std::string &value : dying_[s]) {
       auto it = values.find(value);
       if (it == values.end()) continue;

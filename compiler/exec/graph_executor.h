@@ -33,8 +33,10 @@ public:
   /// Resolves every kernel of `plan` up front.
   static StatusOr<std::unique_ptr<GraphExecutor>> create(graph::Graph graph, ExecutionPlan plan,
                                                          const KernelResolver &resolve);
-  /// Runs the graph; inputs are checked against the graph's input types.
-  StatusOr<interp::TensorMap> run(const interp::TensorMap &inputs) const;
+  /// Runs the graph; inputs are checked against the graph's input types. With
+  /// `stepMs`, each step's wall time in ms is added to its entry (resized to the
+  /// number of steps): a per-kernel profile.
+  StatusOr<interp::TensorMap> run(const interp::TensorMap &inputs, std::vector<double> *stepMs = nullptr) const;
 
   const graph::Graph &graph() const { return graph_; }
   const ExecutionPlan &plan() const { return plan_; }

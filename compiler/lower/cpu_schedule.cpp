@@ -4,6 +4,8 @@
 #include "compiler/loop/affine.h"
 #include "compiler/lower/op_compute.h"
 
+#include <absl/strings/numbers.h>
+
 namespace tessera::lower {
 namespace {
 
@@ -211,6 +213,65 @@ Status schedulePointwiseConv(Schedule &s, const loop::Stage &stage, const CpuSch
   return parallelizeOuter(s, name, 3, p);
 }
 
+/// The constant c of the first `var / c` or `var % c` in `e` (0 when there is none).
+int64_t constantDivisor(const loop::Expr &e, const std::string &var) {
+  if (e->kind == loop::ExprKind::Binary && (e->op == loop::BinOp::Div || e->op == loop::BinOp::Mod) &&
+      e->operands[0]->kind == loop::ExprKind::Var && e->operands[0]->name == var)
+    if (auto c = loop::asConstInt(e->operands[1])) return *c;
+  for (const loop::Expr &operand : e->operands)
+    if (int64_t c = constantDivisor(operand, var)) return c;
+  return 0;
+}
+
+/// Winograd input transform [n][p][c][t]: the tiles split into rows of `t / TW`
+/// (affine indices), the points unrolled (each select folds to its formula and the
+/// points share the tile's loads), a row of tiles vectorized.
+Status scheduleWinogradInput(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t tileColumns = constantDivisor(stage.body, "vt");
+  if (tileColumns <= 0) return absl::InternalError(strCat(name, ": no tile row in the Winograd input transform"));
+  TS_RETURN_IF_ERROR(s.split(name, "vt", tileColumns, "vth", "vtw"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"vn", "vc", "vth", "vp", "vtw"}));
+  TS_RETURN_IF_ERROR(s.unroll(name, "vp"));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "vtw"));
+  return parallelizeOuter(s, name, 2, p);
+}
+
+/// Winograd products [n][p][oc][t] over c: a tile of output channels (unrolled,
+/// broadcast weights) x columns (whole vectors), the reduction outside the tile.
+Status scheduleWinogradProduct(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t cb = blockFor(stage.output.shape[2], p.winogradChannelBlock);
+  int64_t columns = stage.output.shape[3];
+  int64_t wb = columns % p.winogradColumnBlock == 0 ? p.winogradColumnBlock : blockFor(columns, p.vectorWidth);
+  int64_t vector = wb % p.vectorWidth == 0 ? p.vectorWidth : wb;
+  TS_RETURN_IF_ERROR(s.split(name, "moc", cb, "mco", "mci"));
+  TS_RETURN_IF_ERROR(s.split(name, "mt", wb, "mto", "mti"));
+  TS_RETURN_IF_ERROR(s.split(name, "mti", vector, "mtu", "mtv"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mp", "mco", "mto", "mc", "mci", "mtu", "mtv"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "mto", loop::MemScope::Local));
+  if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "mci"));
+  if (wb > vector) TS_RETURN_IF_ERROR(s.unroll(name, "mtu"));
+  if (vector > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "mtv"));
+  return parallelizeOuter(s, name, 3, p);
+}
+
+/// Winograd output transform [n][oc][oh][ow]: rows and columns split by the tile
+/// size m, the positions in the tile unrolled (each select folds to its formula), a
+/// row of tiles vectorized.
+Status scheduleWinogradOutput(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t m = constantDivisor(stage.body, "oh");
+  if (m <= 0) return absl::InternalError(strCat(name, ": no tile size in the Winograd output transform"));
+  TS_RETURN_IF_ERROR(s.split(name, "oh", m, "oho", "ohi"));
+  TS_RETURN_IF_ERROR(s.split(name, "ow", m, "owo", "owi"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "oc", "oho", "ohi", "owi", "owo"}));
+  TS_RETURN_IF_ERROR(s.unroll(name, "ohi"));
+  TS_RETURN_IF_ERROR(s.unroll(name, "owi"));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "owo"));
+  return parallelizeOuter(s, name, 2, p);
+}
+
 bool isDenseConv(const loop::Stage &stage) {
   return stage.combiner == loop::Combiner::Sum && stage.reduceAxes.size() == 3 && stage.reduceAxes[0].name == "ic" &&
          stage.reduceAxes[0].extent > 1 && stage.axes.size() == 4;
@@ -224,9 +285,52 @@ bool isTiledReduction(const loop::Stage &stage) {
 
 } // namespace
 
+Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment) {
+  static const std::vector<std::pair<std::string, int64_t CpuScheduleParams::*>> kFields = {
+      {"channelBlock", &CpuScheduleParams::channelBlock},
+      {"convChannelBlock", &CpuScheduleParams::convChannelBlock},
+      {"convWidthBlock", &CpuScheduleParams::convWidthBlock},
+      {"vectorWidth", &CpuScheduleParams::vectorWidth},
+      {"convShortReductionTile", &CpuScheduleParams::convShortReductionTile},
+      {"pointwiseChannelBlock", &CpuScheduleParams::pointwiseChannelBlock},
+      {"pointwiseRowBlock", &CpuScheduleParams::pointwiseRowBlock},
+      {"gemmColumnBlock", &CpuScheduleParams::gemmColumnBlock},
+      {"winogradOutputTile", &CpuScheduleParams::winogradOutputTile},
+      {"winogradMinChannels", &CpuScheduleParams::winogradMinChannels},
+      {"winogradChannelBlock", &CpuScheduleParams::winogradChannelBlock},
+      {"winogradColumnBlock", &CpuScheduleParams::winogradColumnBlock},
+      {"minParallelIterations", &CpuScheduleParams::minParallelIterations},
+  };
+  size_t eq = assignment.find('=');
+  std::string name = assignment.substr(0, eq), text = eq == std::string::npos ? "" : assignment.substr(eq + 1);
+  int64_t value = 0;
+  if (eq == std::string::npos || !absl::SimpleAtoi(text, &value))
+    return invalidInput("schedule parameter '%s': expected NAME=INTEGER", assignment);
+  if (name == "transposeGemmWeights") {
+    params.transposeGemmWeights = value != 0;
+    return absl::OkStatus();
+  }
+  std::string known = "transposeGemmWeights";
+  for (const auto &[field, member] : kFields) {
+    if (field == name) {
+      if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);
+      params.*member = value;
+      return absl::OkStatus();
+    }
+    known += ", " + field;
+  }
+  return invalidInput("unknown schedule parameter '%s' (known: %s)", name, known);
+}
+
 Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
   for (const loop::Stage &stage : schedule.func().stages) {
-    if (isDenseConv(stage) && isPointwiseRowConv(stage, params))
+    if (stage.role == "winograd.input")
+      TS_RETURN_IF_ERROR(scheduleWinogradInput(schedule, stage, params));
+    else if (stage.role == "winograd.product")
+      TS_RETURN_IF_ERROR(scheduleWinogradProduct(schedule, stage, params));
+    else if (stage.role == "winograd.output")
+      TS_RETURN_IF_ERROR(scheduleWinogradOutput(schedule, stage, params));
+    else if (isDenseConv(stage) && isPointwiseRowConv(stage, params))
       TS_RETURN_IF_ERROR(schedulePointwiseConv(schedule, stage, params));
     else if (isDenseConv(stage))
       TS_RETURN_IF_ERROR(scheduleConv(schedule, stage, params));

@@ -11,6 +11,9 @@
 //  * convolutions with more than one input channel per group: vectorize over a block
 //    of output channels (weights repacked to make it contiguous), unroll a block of
 //    output columns, broadcast each input element: no gathers at any stride;
+//  * Winograd convolutions (op_compute_winograd.cpp): the input and output
+//    transforms with their point loops unrolled and a row of tiles vectorized, the
+//    batched products register-blocked like pointwise convolutions;
 //  * elementwise stages: the innermost axis split by the vector width and vectorized,
 //    the outermost axes fused and parallel.
 //
@@ -48,9 +51,22 @@ struct CpuScheduleParams {
   int64_t gemmColumnBlock = 48;
   /// Repack constant transposed Gemm weights to [K][N] (contiguous vector loads).
   bool transposeGemmWeights = true;
+  /// Winograd products (batched over the transform's points): output channels x
+  /// tile columns per register tile (4 x 16: 8 accumulators, 4 broadcast weights,
+  /// two vectors of transformed input per input channel).
+  /// Winograd F(m x m, 3 x 3) for eligible 3x3 convolutions with at least
+  /// winogradMinChannels input and output channels (0: direct convolution only).
+  int64_t winogradOutputTile = 2;
+  int64_t winogradMinChannels = 16;
+  int64_t winogradChannelBlock = 4;
+  int64_t winogradColumnBlock = 16;
   /// Loops of at least this many iterations (after fusion) run in parallel.
   int64_t minParallelIterations = 2;
 };
+
+/// Sets one parameter from `name=value` text (the field names above, e.g.
+/// "winogradOutputTile=0"): how `tessera compile --schedule` and tuners override them.
+Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment);
 
 /// Applies the CPU schedule to every stage of `schedule`.
 Status scheduleForCpu(loop::Schedule &schedule, const CpuScheduleParams &params = {});

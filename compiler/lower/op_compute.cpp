@@ -142,6 +142,7 @@ Tensor packWeights(const Tensor &w, int64_t block) {
 StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   const Shape &xs = b.graph_.typeOf(node.input(0)).shape, &ws = b.graph_.typeOf(node.input(1)).shape;
   if (xs.size() != 4) return unimplemented(node, "only 2-D convolution is lowered");
+  if (isWinogradConv(b, node)) return describeWinogradConv(b, node);
   TS_ASSIGN_OR_RETURN(graph::WindowGeometry geo,
                       graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {ws[2], ws[3]}, false));
   int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;

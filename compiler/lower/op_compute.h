@@ -42,6 +42,13 @@ struct DescribeOptions {
   /// Store a constant Gemm B read with transB=1 as [K][N], so a row of outputs reads
   /// adjacent weights instead of gathering them.
   bool transposeGemmWeights = false;
+  /// Compute eligible 3x3 convolutions (stride 1, dilation 1, one group, constant
+  /// weights, at least `winogradMinChannels` input and output channels) with
+  /// Winograd's F(m x m, 3 x 3) for this m (0: never; 2 is supported).
+  int64_t winogradOutputTile = 0;
+  int64_t winogradMinChannels = 16;
+  /// Columns (tiles) of the Winograd products are padded to a multiple of this.
+  int64_t winogradColumnAlign = 8;
 };
 
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...

@@ -95,6 +95,10 @@ StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeRecurrent(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
+/// True when `node` is a 3x3 Conv that options_.winogradOutputTile asks to compute
+/// with Winograd's algorithm (op_compute_winograd.cpp).
+bool isWinogradConv(const Builder &b, const Node &node);
+StatusOr<loop::Stage> describeWinogradConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeMaxUnpool(Builder &b, const Node &node);

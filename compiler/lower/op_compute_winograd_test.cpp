@@ -1,0 +1,111 @@
+//===- op_compute_winograd_test.cpp - Winograd 3x3 convolutions -------------------===//
+//
+// Which convolutions take the Winograd description, and that compiled Winograd
+// kernels (even, odd and non-square outputs, padding on some sides only, batch 2,
+// with and without bias, with fused ReLU and residual epilogues) reproduce the
+// reference interpreter.
+//
+//===----------------------------------------------------------------------===//
+#include <gtest/gtest.h>
+
+#include "compiler/exec/graph_executor.h"
+#include "compiler/exec/test_graphs.h"
+#include "compiler/loop/printer.h"
+#include "compiler/lower/op_compute.h"
+
+namespace tessera::lower {
+namespace {
+
+using exec::testing::addNode;
+using exec::testing::attrs;
+using exec::testing::randomTensor;
+
+struct ConvCase {
+  Shape input;
+  int64_t outChannels;
+  graph::Ints pads;
+  bool bias = true;
+  graph::Ints strides = {1, 1};
+  int64_t group = 1;
+};
+
+/// x -> Conv(3x3) [-> Relu -> Add(residual input `res`)] -> y.
+graph::Graph convGraph(const ConvCase &c, bool epilogue) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, c.input));
+  std::string w = g.addConstant("w", randomTensor({c.outChannels, c.input[1] / c.group, 3, 3}, 7));
+  std::string b = c.bias ? g.addConstant("b", randomTensor({c.outChannels}, 8)) : "";
+  addNode(g, "Conv", {"x", w, b}, "c",
+          attrs({{"pads", c.pads}, {"strides", c.strides}, {"group", c.group}, {"kernel_shape", graph::Ints{3, 3}}}));
+  g.outputs = {"c"};
+  Status status = graph::inferGraphTypes(g);
+  EXPECT_TRUE(status.ok()) << status;
+  if (epilogue) {
+    g.inputs.push_back("res");
+    g.setValue("res", g.typeOf("c"));
+    addNode(g, "Relu", {"c"}, "r");
+    addNode(g, "Add", {"r", "res"}, "y");
+    g.outputs = {"y"};
+    status = graph::inferGraphTypes(g);
+    EXPECT_TRUE(status.ok()) << status;
+  }
+  return g;
+}
+
+std::vector<std::string> rolesOf(const graph::Graph &g, int64_t tile) {
+  DescribeOptions options;
+  options.winogradOutputTile = tile;
+  auto description = describeKernel(g, KernelGroup{{0}}, "k", options);
+  EXPECT_TRUE(description.ok()) << description.status();
+  std::vector<std::string> roles;
+  if (description.ok())
+    for (const loop::Stage &s : description->func.stages) roles.push_back(s.role);
+  return roles;
+}
+
+TEST(WinogradConv, TakenOnlyByStrideOneUngroupedThreeByThree) {
+  std::vector<std::string> winograd = {"winograd.pad", "winograd.input", "winograd.product", "winograd.output"};
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 2), winograd);
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 0).size(), 2u);  // pad + direct
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {2, 2}}, false), 2).size(), 2u);
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {1, 1}, 2}, false), 2).size(), 2u);
+  EXPECT_EQ(rolesOf(convGraph({{1, 8, 8, 8}, 16, {1, 1, 1, 1}}, false), 2).size(), 2u);  // too few channels
+}
+
+/// Compiles `g` for the CPU (Winograd on), checks that some kernel uses it, and
+/// compares with the interpreter.
+void expectWinogradMatchesInterpreter(const graph::Graph &g, const Shape &input) {
+  exec::PlanOptions options;
+  auto model = exec::compileForCpu(g, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  std::string printed;
+  for (const loop::Func &f : model->executor->plan().module.funcs) printed += loop::printFunc(f);
+  EXPECT_NE(printed.find("wino_m"), std::string::npos) << "no Winograd kernel in\n" << printed;
+  interp::TensorMap inputs = {{"x", randomTensor(input, 3)}};
+  if (g.findValue("res")) inputs["res"] = randomTensor(g.typeOf("res").shape, 4);
+  EXPECT_EQ(model->executor->plan().steps.size(), 1u) << "the epilogue is not fused";
+  auto got = model->executor->run(inputs);
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto want = interp::runGraph(g, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  for (const std::string &name : g.outputs) exec::testing::expectClose(got->at(name), want->at(name), name);
+}
+
+TEST(WinogradConv, MatchesTheInterpreter) {
+  std::vector<ConvCase> cases = {
+      {{1, 16, 8, 8}, 16, {1, 1, 1, 1}},           // whole tiles
+      {{1, 16, 7, 7}, 24, {1, 1, 1, 1}, false},    // odd: the last tile row and column are partial
+      {{1, 20, 5, 9}, 16, {0, 1, 2, 1}},           // non-square, padding on some sides only
+      {{2, 16, 6, 6}, 32, {0, 0, 0, 0}},           // batch 2, no padding: 4x4 output
+      {{1, 32, 14, 14}, 16, {1, 1, 1, 1}},         // 49 tiles: columns padded to the alignment
+  };
+  for (const ConvCase &c : cases)
+    for (bool epilogue : {false, true}) {
+      SCOPED_TRACE(strCat(shapeToString(c.input), " -> ", c.outChannels, epilogue ? " with epilogue" : ""));
+      expectWinogradMatchesInterpreter(convGraph(c, epilogue), c.input);
+    }
+}
+
+} // namespace
+} // namespace tessera::lower
