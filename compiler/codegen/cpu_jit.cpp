@@ -5,6 +5,7 @@
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/TargetParser/Host.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/Error.h>
@@ -40,6 +41,15 @@ StatusOr<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
   auto tm = builder->createTargetMachine();
   if (!tm) return fromLlvm(tm.takeError(), "creating the target machine");
   return std::move(*tm);
+}
+
+int hostVectorRegisters() {
+  static const int registers = [] {
+    auto features = llvm::sys::getHostCPUFeatures();
+    auto it = features.find("avx512f");
+    return it != features.end() && it->second ? 32 : 16;
+  }();
+  return registers;
 }
 
 void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm) {

@@ -24,6 +24,10 @@ using KernelFn = void (*)(void **args);
 
 /// The host's target machine (CPU name and features detected now).
 StatusOr<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine();
+
+/// Vector registers the host's code can use: 32 with AVX-512 (zmm0-31, and ymm16-31
+/// for 8-lane code), else 16.
+int hostVectorRegisters();
 /// Runs O3 for `tm` over `module` (after setting its triple and data layout).
 void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm);
 

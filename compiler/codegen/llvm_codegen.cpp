@@ -1,6 +1,7 @@
 //===- llvm_codegen.cpp - Loop IR to LLVM IR with IRBuilder ----------------------------===//
 #include "compiler/codegen/llvm_codegen.h"
 
+#include <algorithm>
 #include <map>
 
 #include <llvm/IR/IRBuilder.h>
@@ -52,6 +53,44 @@ Expr flatIndex(const std::vector<Expr> &indices, const Shape &shape) {
   Expr flat = indices.empty() ? loop::intImm(0) : indices[0];
   for (size_t d = 1; d < indices.size(); ++d) flat = flat * loop::intImm(shape[d]) + indices[d];
   return flat;
+}
+
+/// The atoms of a conjunction `a && b && ...`.
+void conjuncts(const Expr &e, std::vector<Expr> &atoms) {
+  if (e->kind == ExprKind::Binary && e->op == BinOp::And) {
+    conjuncts(e->operands[0], atoms);
+    conjuncts(e->operands[1], atoms);
+  } else {
+    atoms.push_back(e);
+  }
+}
+
+bool hasAtom(const std::vector<Expr> &atoms, BinOp op, const Expr &lhs, int64_t rhs) {
+  return std::any_of(atoms.begin(), atoms.end(), [&](const Expr &a) {
+    return a->kind == ExprKind::Binary && a->op == op && loop::exprEqual(a->operands[0], lhs) &&
+           loop::asConstInt(a->operands[1]) == rhs;
+  });
+}
+
+/// `indices` with each clamp `min(max(x, 0), d - 1)` replaced by x where `atoms` hold
+/// `x >= 0` and `x < d` (under them the clamp is the identity); nullopt when no
+/// clamp is removed. How a zero-padding select becomes a masked load.
+std::optional<std::vector<Expr>> unclamped(const std::vector<Expr> &indices, const std::vector<Expr> &atoms) {
+  std::vector<Expr> out = indices;
+  bool changed = false;
+  for (Expr &index : out) {
+    if (index->kind != ExprKind::Binary || index->op != BinOp::Min) continue;
+    const Expr &inner = index->operands[0];
+    auto upper = loop::asConstInt(index->operands[1]);
+    if (!upper || inner->kind != ExprKind::Binary || inner->op != BinOp::Max || loop::asConstInt(inner->operands[1]) != 0)
+      continue;
+    const Expr &x = inner->operands[0];
+    if (!hasAtom(atoms, BinOp::Ge, x, 0) || !hasAtom(atoms, BinOp::Lt, x, *upper + 1)) continue;
+    index = x;
+    changed = true;
+  }
+  if (!changed) return std::nullopt;
+  return out;
 }
 
 /// True when `s` holds only stores and conditionals that do not depend on `var`
@@ -111,6 +150,7 @@ private:
   Status vectorStmt(const Stmt &s);
   StatusOr<llvm::Value *> vexpr(const Expr &e);
   llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride);
+  StatusOr<llvm::Value *> maskedPaddedLoad(const Expr &select);
   llvm::Value *stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *value);
   StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
                                   llvm::Value *value);
@@ -387,6 +427,34 @@ llvm::Value *FuncEmitter::stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64
   return result ? result : value;
 }
 
+/// `select(inside, x[clamped indices], pad)` where `inside` bounds every clamped index
+/// and the unclamped access has unit stride: one masked vector load (lanes outside
+/// read nothing and take `pad`) instead of a gather. Null when the pattern does not apply.
+StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
+  const Expr &load = select->operands[1];
+  if (load->kind != ExprKind::Load || load->type == DType::Bool) return nullptr;
+  std::vector<Expr> atoms;
+  conjuncts(select->operands[0], atoms);
+  auto indices = unclamped(load->operands, atoms);
+  if (!indices) return nullptr;
+  const loop::Buffer &buffer = scope_.buffers.at(load->name).second;
+  Expr flat = flatIndex(*indices, buffer.shape);
+  if (linearCoefficient(flat, vecVar_) != 1) return nullptr;
+  TS_ASSIGN_OR_RETURN(llvm::Value * mask, vexpr(select->operands[0]));
+  TS_ASSIGN_OR_RETURN(llvm::Value * pad, vexpr(select->operands[2]));
+  Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
+  std::string saved = vecVar_;
+  vecVar_.clear();
+  auto offset = expr(lane0);
+  vecVar_ = saved;
+  TS_RETURN_IF_ERROR(offset.status());
+  llvm::Type *elem = memType(buffer.dtype);
+  // Not inbounds: lane 0's address may lie before the buffer (masked off).
+  llvm::Value *ptr = b_.CreateGEP(elem, scope_.buffers.at(load->name).first, *offset);
+  auto vecType = llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_));
+  return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), splat(mask), splat(pad));
+}
+
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
                                              bool isLoad, llvm::Value *value) {
   const loop::Buffer &buffer = scope_.buffers.at(name).second;
@@ -434,6 +502,11 @@ StatusOr<llvm::Value *> FuncEmitter::vexpr(const Expr &e) {
   case ExprKind::Var: return scope_.vars.at(e->name);
   case ExprKind::Load: return vaccess(e, e->name, e->operands, /*isLoad=*/true, nullptr);
   case ExprKind::Address: return fail("an address that varies across vector lanes");
+  case ExprKind::Select: {
+    TS_ASSIGN_OR_RETURN(llvm::Value * masked, maskedPaddedLoad(e));
+    if (masked) return masked;
+    break;
+  }
   default: break;
   }
   std::vector<llvm::Value *> ops;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "compiler/codegen/cpu_jit.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/verifier.h"
 #include "compiler/lower/op_compute.h"
@@ -119,6 +120,8 @@ private:
 };
 
 } // namespace
+
+lower::CpuScheduleParams hostScheduleParams() { return lower::scheduleParamsFor(codegen::hostVectorRegisters()); }
 
 int ExecutionPlan::count(StepKind kind) const {
   return static_cast<int>(std::count_if(steps.begin(), steps.end(), [&](const Step &s) { return s.kind == kind; }));

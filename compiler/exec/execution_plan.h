@@ -34,8 +34,12 @@ struct Step {
   std::string reason;
 };
 
+/// The CPU schedule parameters for this machine (lower::scheduleParamsFor its
+/// vector registers).
+lower::CpuScheduleParams hostScheduleParams();
+
 struct PlanOptions {
-  lower::CpuScheduleParams schedule;
+  lower::CpuScheduleParams schedule = hostScheduleParams();
   /// Loop passes run after lowering each kernel.
   std::string loopPipeline = "simplify,unroll-loops";
   /// Fuse elementwise consumers into kernels' epilogues.

@@ -41,8 +41,9 @@ struct Stage {
   Expr body;
   /// Applied before storing; null means the identity.
   Expr epilogue;
-  /// What the stage is part of, for schedules that treat it specially (e.g.
-  /// "winograd.input"); empty for a stage schedules recognize by its shape alone.
+  /// What the stage is part of, for schedules that treat it specially ("pad": a
+  /// zero-padded copy, "winograd.input", ...); empty for a stage schedules
+  /// recognize by its shape alone.
   std::string role;
 
   /// `%out[axes...]`: the reduced value, as epilogues refer to it.

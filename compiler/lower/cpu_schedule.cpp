@@ -99,14 +99,27 @@ Status scheduleTiledReduction(Schedule &s, const loop::Stage &stage, const CpuSc
   return absl::OkStatus();
 }
 
+/// Lanes for a padded row of `extent` elements: the largest divisor of it from one
+/// vector to kMaxPaddedRowLanes (the whole row when it fits), 0 when there is none.
+constexpr int64_t kMaxPaddedRowLanes = 64;
+int64_t paddedRowVector(int64_t extent, const CpuScheduleParams &p) {
+  for (int64_t lanes = std::min(extent, kMaxPaddedRowLanes); lanes >= p.vectorWidth; --lanes)
+    if (extent % lanes == 0) return lanes;
+  return 0;
+}
+
 /// Elementwise and small reductions: vectorize the innermost axis, parallel outer.
 Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   size_t rank = stage.axes.size();
   bool reduce = stage.combiner != loop::Combiner::None;
   int64_t innerExtent = stage.output.shape[rank - 1];
-  if (!reduce && innerExtent % p.vectorWidth == 0 && innerExtent >= p.vectorWidth) {
-    TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], p.vectorWidth, "vo", "vi"));
+  int64_t vector = !reduce && innerExtent % p.vectorWidth == 0 && innerExtent >= p.vectorWidth ? p.vectorWidth : 0;
+  // A padded row is rarely a whole number of vectors: one vector of a divisor of it
+  // (the codegen reads the interior with one masked load).
+  if (!reduce && !vector && stage.role == "pad") vector = paddedRowVector(innerExtent, p);
+  if (vector) {
+    TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], vector, "vo", "vi"));
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
   }
   TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
@@ -284,6 +297,15 @@ bool isTiledReduction(const loop::Stage &stage) {
 }
 
 } // namespace
+
+CpuScheduleParams scheduleParamsFor(int vectorRegisters) {
+  CpuScheduleParams params;
+  if (vectorRegisters >= 32) {
+    params.convChannelBlock = 16;
+    params.winogradChannelBlock = 8;
+  }
+  return params;
+}
 
 Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment) {
   static const std::vector<std::pair<std::string, int64_t CpuScheduleParams::*>> kFields = {

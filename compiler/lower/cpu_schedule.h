@@ -64,6 +64,12 @@ struct CpuScheduleParams {
   int64_t minParallelIterations = 2;
 };
 
+/// The defaults for a target with `vectorRegisters` vector registers: with 32
+/// (AVX-512) the direct convolutions vectorize 16 output channels (two 8-lane
+/// registers per accumulator: a 14 x 16 tile fits) and the Winograd products block
+/// 8 output channels.
+CpuScheduleParams scheduleParamsFor(int vectorRegisters);
+
 /// Sets one parameter from `name=value` text (the field names above, e.g.
 /// "winogradOutputTile=0"): how `tessera compile --schedule` and tuners override them.
 Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment);

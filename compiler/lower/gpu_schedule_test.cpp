@@ -26,8 +26,8 @@ ComputeFunc matmul() {
 /// y = relu(x + 1) through a temporary: two stages.
 ComputeFunc twoStages() {
   Buffer x{"x", DType::F32, {6}}, t{"t", DType::F32, {6}}, y{"y", DType::F32, {6}};
-  Stage add{t, {"i"}, {}, Combiner::None, nullptr, load("x", DType::F32, {var("i")}) + floatImm(1.0), nullptr};
-  Stage relu{y, {"j"}, {}, Combiner::None, nullptr, maxExpr(load("t", DType::F32, {var("j")}), floatImm(0.0)), nullptr};
+  Stage add{t, {"i"}, {}, Combiner::None, nullptr, load("x", DType::F32, {var("i")}) + floatImm(1.0), nullptr, ""};
+  Stage relu{y, {"j"}, {}, Combiner::None, nullptr, maxExpr(load("t", DType::F32, {var("j")}), floatImm(0.0)), nullptr, ""};
   return ComputeFunc{"ew", {x, y}, {t}, {add, relu}};
 }
 

@@ -166,6 +166,7 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
     Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
                                 loop::andExpr(loop::geExpr(wv, i(0)), loop::ltExpr(wv, i(xs[3]))));
     pad.body = loop::select(inside, loop::load(x.name, DType::F32, {loop::var("pn"), loop::var("pc"), clampIndex(h, xs[2]), clampIndex(wv, xs[3])}), f(0));
+    pad.role = "pad";
     b.func_.stages.push_back(pad);
     src = "pad";
   }

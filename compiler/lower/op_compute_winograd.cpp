@@ -87,10 +87,10 @@ Tensor transformWeights(const Tensor &w, const WinogradMatrices &mx) {
 struct WinogradGeometry {
   WinogradMatrices mx;
   int64_t n, c, oc, oh, ow;
-  int64_t tileRows, tileColumns;  ///< TH, TW: output tiles per column and row
-  int64_t columns;                ///< Tc: tiles padded to the column alignment
-  int64_t vRows;                  ///< tile rows the input transform covers (>= Tc / TW)
-  int64_t padTop, padLeft;
+  int64_t tileRows = 0, tileColumns = 0;  ///< TH, TW: output tiles per column and row
+  int64_t columns = 0;                    ///< Tc: tiles padded to the column alignment
+  int64_t vRows = 0;                      ///< tile rows the input transform covers (>= Tc / TW)
+  int64_t padTop = 0, padLeft = 0;
 };
 
 loop::Stage padStage(Builder &b, const loop::Buffer &x, const WinogradGeometry &g) {
@@ -103,7 +103,7 @@ loop::Stage padStage(Builder &b, const loop::Buffer &x, const WinogradGeometry &
                               loop::andExpr(loop::geExpr(w, i(0)), loop::ltExpr(w, i(xs[3]))));
   Expr value = loop::load(x.name, DType::F32, {loop::var("pn"), loop::var("pc"), clampIndex(h, xs[2]), clampIndex(w, xs[3])});
   pad.body = loop::select(inside, value, f(0));
-  pad.role = "winograd.pad";
+  pad.role = "pad";
   return pad;
 }
 

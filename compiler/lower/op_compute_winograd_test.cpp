@@ -65,7 +65,7 @@ std::vector<std::string> rolesOf(const graph::Graph &g, int64_t tile) {
 }
 
 TEST(WinogradConv, TakenOnlyByStrideOneUngroupedThreeByThree) {
-  std::vector<std::string> winograd = {"winograd.pad", "winograd.input", "winograd.product", "winograd.output"};
+  std::vector<std::string> winograd = {"pad", "winograd.input", "winograd.product", "winograd.output"};
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 2), winograd);
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 0).size(), 2u);  // pad + direct
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {2, 2}}, false), 2).size(), 2u);
