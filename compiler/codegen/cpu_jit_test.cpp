@@ -1,10 +1,15 @@
 //===- cpu_jit_test.cpp - Loop IR compiled by LLVM and run in process -----------------===//
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
+
 #include "compiler/codegen/cpu_jit.h"
+#include "compiler/codegen/llvm_codegen.h"
 #include "compiler/codegen/thread_pool.h"
 #include "compiler/loop/parser.h"
 #include "compiler/loop/pass_manager.h"
@@ -110,6 +115,87 @@ TEST(CpuJit, ScheduledMatmulMatchesReference) {
       for (int k = 0; k < K; ++k) want += av[i * K + k] * bv[k * N + j];
       EXPECT_NEAR(cv[i * N + j], want, 1e-4);
     }
+}
+
+// A zero-padding kernel: x of [1, 2, 3, 5] into y of [1, 2, 5, 7], one padded row
+// (7 wide: not a multiple of 8) per vector loop. `wBound` is the condition's part on
+// the column; the row is always bounded.
+std::string padKernel(const std::string &wBound) {
+  return R"(func @pad(%x: f32[1, 2, 3, 5] global, %y: f32[1, 2, 5, 7] global) {
+  parallel for %r from 0 extent 10 {
+    vectorized for %w from 0 extent 7 {
+      %y[0, %r / 5, %r % 5, %w] = select(%r % 5 - 1 >= 0 && %r % 5 - 1 < 3 && ()" +
+         wBound + R"(), %x[0, %r / 5, min(max(%r % 5 - 1, 0), 2), min(max(%w - 1, 0), 4)], 0.0)
+    }
+  }
+}
+)";
+}
+
+/// The unoptimized LLVM IR of `module` (what the codegen chose, before O3).
+std::string llvmIr(const loop::Module &module) {
+  llvm::LLVMContext context;
+  auto llvmModule = emitLlvmModule(module, context, "test");
+  if (!llvmModule.ok()) return "error: " + std::string(llvmModule.status().message());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  (*llvmModule)->print(os, nullptr);
+  return text;
+}
+
+/// Runs @pad on x = 1, 2, 3, ... and returns y (initialized to -1).
+std::vector<float> runPad(const loop::Module &module) {
+  setParallelThreads(2);
+  auto jit = CpuJit::compile(module);
+  EXPECT_TRUE(jit.ok()) << jit.status();
+  if (!jit.ok()) return {};
+  auto fn = (*jit)->lookup("pad");
+  EXPECT_TRUE(fn.ok()) << fn.status();
+  if (!fn.ok()) return {};
+  std::vector<float> x(2 * 3 * 5), y(2 * 5 * 7, -1);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i + 1);
+  void *args[] = {x.data(), y.data()};
+  (*fn)(args);
+  return y;
+}
+
+// The condition bounds both clamped indices, so the clamps are the identity under it:
+// one masked vector load per row (lanes outside the input read nothing and take 0),
+// lane 0's address before the input's start for the first row. Borders are 0, the
+// interior is x.
+TEST(CpuJit, ZeroPaddingSelectBecomesMaskedLoad) {
+  auto module = loop::parseModule(padKernel("%w - 1 >= 0 && %w - 1 < 5"));
+  ASSERT_TRUE(module.ok()) << module.status();
+  std::string ir = llvmIr(*module);
+  EXPECT_NE(ir.find("@llvm.masked.load"), std::string::npos) << ir;
+  EXPECT_EQ(ir.find("@llvm.masked.gather"), std::string::npos) << ir;
+  std::vector<float> y = runPad(*module);
+  ASSERT_EQ(y.size(), 70u);
+  for (int c = 0; c < 2; ++c)
+    for (int h = 0; h < 5; ++h)
+      for (int w = 0; w < 7; ++w) {
+        bool inside = h >= 1 && h <= 3 && w >= 1 && w <= 5;
+        float want = inside ? static_cast<float>(c * 15 + (h - 1) * 5 + (w - 1) + 1) : 0.0f;
+        EXPECT_EQ(y[(c * 5 + h) * 7 + w], want) << c << "," << h << "," << w;
+      }
+}
+
+// Only `w - 1 >= 0` bounds the column: its clamp is not the identity (column 6 reads
+// x's last column, not the next row's first), so the select takes the generic path.
+TEST(CpuJit, PaddingSelectWithUnboundedClampKeepsTheClamp) {
+  auto module = loop::parseModule(padKernel("%w - 1 >= 0"));
+  ASSERT_TRUE(module.ok()) << module.status();
+  std::string ir = llvmIr(*module);
+  EXPECT_EQ(ir.find("@llvm.masked.load"), std::string::npos) << ir;
+  std::vector<float> y = runPad(*module);
+  ASSERT_EQ(y.size(), 70u);
+  for (int c = 0; c < 2; ++c)
+    for (int h = 0; h < 5; ++h)
+      for (int w = 0; w < 7; ++w) {
+        bool inside = h >= 1 && h <= 3 && w >= 1;
+        float want = inside ? static_cast<float>(c * 15 + (h - 1) * 5 + std::min(w - 1, 4) + 1) : 0.0f;
+        EXPECT_EQ(y[(c * 5 + h) * 7 + w], want) << c << "," << h << "," << w;
+      }
 }
 
 TEST(CpuJit, IntrinsicWithoutCpuLoweringIsAnError) {
