@@ -1,0 +1,78 @@
+//===- cpu_schedule_test.cpp - CPU schedule parameters: text overrides, host defaults -===//
+#include "compiler/lower/cpu_schedule.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tessera::lower {
+namespace {
+
+/// Whether `status` failed with a message containing `fragment`.
+::testing::AssertionResult failsWith(const Status &status, const std::string &fragment) {
+  if (status.ok()) return ::testing::AssertionFailure() << "succeeded";
+  if (std::string(status.message()).find(fragment) == std::string::npos)
+    return ::testing::AssertionFailure() << "message '" << status.message() << "' lacks '" << fragment << "'";
+  return ::testing::AssertionSuccess();
+}
+
+TEST(CpuScheduleParams, SetsANamedField) {
+  CpuScheduleParams params;
+  ASSERT_TRUE(setScheduleParam(params, "winogradOutputTile=0").ok());
+  EXPECT_EQ(params.winogradOutputTile, 0);
+  ASSERT_TRUE(setScheduleParam(params, "convWidthBlock=6").ok());
+  EXPECT_EQ(params.convWidthBlock, 6);
+  // Only the named fields change.
+  CpuScheduleParams defaults;
+  EXPECT_EQ(params.channelBlock, defaults.channelBlock);
+  EXPECT_EQ(params.gemmColumnBlock, defaults.gemmColumnBlock);
+}
+
+TEST(CpuScheduleParams, SetsTheBooleanFieldFromAnInteger) {
+  CpuScheduleParams params;
+  ASSERT_TRUE(params.transposeGemmWeights);
+  ASSERT_TRUE(setScheduleParam(params, "transposeGemmWeights=0").ok());
+  EXPECT_FALSE(params.transposeGemmWeights);
+  ASSERT_TRUE(setScheduleParam(params, "transposeGemmWeights=1").ok());
+  EXPECT_TRUE(params.transposeGemmWeights);
+}
+
+// An unknown name is an error that names it and lists the known ones (a typo in
+// `tessera compile --schedule` must not be ignored).
+TEST(CpuScheduleParams, UnknownNameListsTheKnownOnes) {
+  CpuScheduleParams params;
+  Status status = setScheduleParam(params, "bogus=1");
+  EXPECT_TRUE(failsWith(status, "unknown schedule parameter 'bogus' (known: "));
+  for (const char *known : {"transposeGemmWeights", "channelBlock", "winogradOutputTile", "minParallelIterations"})
+    EXPECT_TRUE(failsWith(status, known));
+}
+
+TEST(CpuScheduleParams, MalformedAssignmentsFail) {
+  CpuScheduleParams params;
+  for (const char *text : {"winogradOutputTile=x", "winogradOutputTile", "winogradOutputTile=",
+                           "winogradOutputTile=2.5"})
+    EXPECT_TRUE(failsWith(setScheduleParam(params, text), "expected NAME=INTEGER")) << text;
+  EXPECT_TRUE(failsWith(setScheduleParam(params, "=4"), "unknown schedule parameter ''"));
+  EXPECT_EQ(params.winogradOutputTile, CpuScheduleParams{}.winogradOutputTile);
+}
+
+TEST(CpuScheduleParams, NegativeValuesFail) {
+  CpuScheduleParams params;
+  EXPECT_TRUE(failsWith(setScheduleParam(params, "channelBlock=-4"), "'channelBlock' must not be negative"));
+  EXPECT_EQ(params.channelBlock, CpuScheduleParams{}.channelBlock);
+}
+
+// 16 vector registers (AVX2) keep the 8-channel tiles; 32 (AVX-512) double the direct
+// convolutions' channel block and the Winograd products'.
+TEST(CpuScheduleParams, DefaultsFollowTheVectorRegisters) {
+  CpuScheduleParams avx2 = scheduleParamsFor(16), avx512 = scheduleParamsFor(32);
+  EXPECT_EQ(avx2.convChannelBlock, 8);
+  EXPECT_EQ(avx2.winogradChannelBlock, CpuScheduleParams{}.winogradChannelBlock);
+  EXPECT_EQ(avx512.convChannelBlock, 16);
+  EXPECT_EQ(avx512.winogradChannelBlock, 8);
+  // The register tile's vector stays 8 lanes either way.
+  EXPECT_EQ(avx512.vectorWidth, 8);
+}
+
+} // namespace
+} // namespace tessera::lower
