@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# tessera compile --target cpu --schedule NAME=VALUE changes the kernels (here: the
+# 3x3 conv of digits_cnn without Winograd) and rejects bad parameters; tessera run
+# --backend cpu --profile prints each step's mean time and the time by op, and the
+# outputs still match the interpreter.
+set -uo pipefail
+BIN=$1; SRC=$2; WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+T="$BIN/tessera"
+MODEL="$SRC/examples/models/digits_cnn.onnx"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$T" compile "$MODEL" --target cpu -o "$WORK/wino.so" --dump-loop-ir "$WORK/wino.tl" >/dev/null ||
+  fail "default compile"
+grep -q '%wino_v' "$WORK/wino.tl" || fail "no Winograd stage by default (the test assumes one)"
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/direct.so" --schedule winogradOutputTile=0 \
+  --dump-loop-ir "$WORK/direct.tl" 2>&1) || fail "compile with --schedule winogradOutputTile=0: $out"
+grep -q 'wino' "$WORK/direct.tl" && fail "--schedule winogradOutputTile=0 still emits Winograd stages"
+
+for so in wino direct; do
+  out=$("$T" run "$WORK/$so.so" --backend cpu --random-inputs 1 --profile --repeat 2 --check 1e-4 2>&1) ||
+    fail "run $so.so --profile: $out"
+  [[ "$out" == *"profile: mean of 2 runs, "*" ms in 7 steps (slowest first)"* ]] || fail "$so: no profile header: $out"
+  [[ "$out" =~ k3_conv\ +Conv\+Relu\+Add\+Relu\ 1x32x4x4 ]] || fail "$so: no k3_conv step line: $out"
+  by_op=${out#*profile by op:}
+  [[ "$by_op" != "$out" ]] || fail "$so: no 'profile by op:' section: $out"
+  [[ "$by_op" =~ Conv\+Relu\ +[0-9.]+\ ms ]] || fail "$so: no Conv+Relu row by op: $by_op"
+  [[ "$out" == *"check: max relative error"* ]] || fail "$so: outputs not checked: $out"
+  echo "ok: $so.so profiled and checked"
+done
+
+expect_error() { # expect_error FRAGMENT SCHEDULE
+  local out; out=$("$T" compile "$MODEL" --target cpu -o "$WORK/bad.so" --schedule "$2" 2>&1)
+  local got=$?
+  [[ $got -ne 0 && "$out" == *"$1"* ]] || fail "--schedule $2 -> status $got, output: $out (wanted '$1')"
+  [[ -e "$WORK/bad.so" ]] && fail "--schedule $2 still wrote bad.so"
+  echo "ok: --schedule $2 rejected"
+}
+expect_error "unknown schedule parameter 'bogus' (known: transposeGemmWeights, " bogus=1
+expect_error "schedule parameter 'winogradOutputTile=x': expected NAME=INTEGER" winogradOutputTile=x
+expect_error "schedule parameter 'channelBlock' must not be negative" channelBlock=-1
+exit 0
