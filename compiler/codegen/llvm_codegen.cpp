@@ -95,10 +95,31 @@ std::optional<std::vector<Expr>> unclamped(const std::vector<Expr> &indices, con
 
 /// True when `s` holds only stores and conditionals that do not depend on `var`
 /// (what vector code handles).
+/// True when `e` divides integers by something other than a constant (a masked-off
+/// lane could then divide by zero, which traps).
+bool hasVariableIntDivision(const Expr &e) {
+  if (e->kind == ExprKind::Binary && (e->op == BinOp::Div || e->op == BinOp::Mod) && !loop::isFloat(e->type) &&
+      !loop::asConstInt(e->operands[1]))
+    return true;
+  return std::any_of(e->operands.begin(), e->operands.end(), hasVariableIntDivision);
+}
+
+bool storesDivideSafely(const Stmt &s) {
+  if (s->kind == StmtKind::Store)
+    return !hasVariableIntDivision(s->value) &&
+           std::none_of(s->indices.begin(), s->indices.end(), hasVariableIntDivision);
+  if (s->kind == StmtKind::If) return storesDivideSafely(s->body) && (!s->orElse || storesDivideSafely(s->orElse));
+  if (s->kind != StmtKind::Seq) return false;
+  return std::all_of(s->stmts.begin(), s->stmts.end(), storesDivideSafely);
+}
+
 bool vectorizable(const Stmt &s, const std::string &var) {
   if (s->kind == StmtKind::Store) return true;
+  // A condition that varies across lanes predicates its body (masked accesses).
+  if (s->kind == StmtKind::If && loop::usesVar(s->cond, var))
+    return !s->orElse && vectorizable(s->body, var) && storesDivideSafely(s->body);
   if (s->kind == StmtKind::If)
-    return !loop::usesVar(s->cond, var) && vectorizable(s->body, var) && (!s->orElse || vectorizable(s->orElse, var));
+    return vectorizable(s->body, var) && (!s->orElse || vectorizable(s->orElse, var));
   if (s->kind != StmtKind::Seq) return false;
   for (const Stmt &child : s->stmts)
     if (!vectorizable(child, var)) return false;
@@ -151,6 +172,7 @@ private:
   StatusOr<llvm::Value *> vexpr(const Expr &e);
   llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride);
   StatusOr<llvm::Value *> maskedPaddedLoad(const Expr &select);
+  Status predicatedStmt(const Stmt &s);
   llvm::Value *stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *value);
   StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
                                   llvm::Value *value);
@@ -174,6 +196,8 @@ private:
   /// The loop being emitted as vector code, and its width (0 when none).
   std::string vecVar_;
   int64_t vecWidth_ = 0;
+  /// Inside a lane-dependent `if` of a vector loop: the active lanes (else null).
+  llvm::Value *mask_ = nullptr;
   Status error_ = absl::OkStatus();
 };
 
@@ -373,6 +397,7 @@ Status FuncEmitter::vectorStmt(const Stmt &s) {
     for (const Stmt &child : s->stmts) TS_RETURN_IF_ERROR(vectorStmt(child));
     return absl::OkStatus();
   }
+  if (s->kind == StmtKind::If && loop::usesVar(s->cond, vecVar_)) return predicatedStmt(s);
   if (s->kind == StmtKind::If) {
     // The condition is the same in every lane: a scalar branch around vector code.
     TS_ASSIGN_OR_RETURN(llvm::Value * cond, vexpr(s->cond));
@@ -394,6 +419,28 @@ Status FuncEmitter::vectorStmt(const Stmt &s) {
   if (v->getType()->getScalarType()->isIntegerTy(1))
     v = b_.CreateZExt(v, llvm::FixedVectorType::get(b_.getInt8Ty(), static_cast<unsigned>(vecWidth_)));
   return vaccess(nullptr, s->name, s->indices, /*isLoad=*/false, v).status();
+}
+
+/// An `if` whose condition varies across lanes: its body runs when any lane is
+/// active, with every access masked by the active lanes (those that are off neither
+/// read nor write memory).
+Status FuncEmitter::predicatedStmt(const Stmt &s) {
+  TS_ASSIGN_OR_RETURN(llvm::Value * cond, vexpr(s->cond));
+  llvm::Value *mask = splat(cond);
+  if (mask_) mask = b_.CreateAnd(mask_, mask);
+  llvm::Value *any = b_.CreateOrReduce(mask);
+  llvm::BasicBlock *then = llvm::BasicBlock::Create(ctx_, "vmasked", fn_);
+  llvm::BasicBlock *join = llvm::BasicBlock::Create(ctx_, "vmasked.join", fn_);
+  b_.CreateCondBr(any, then, join);
+  b_.SetInsertPoint(then);
+  llvm::Value *saved = mask_;
+  mask_ = mask;
+  Status status = vectorStmt(s->body);
+  mask_ = saved;
+  TS_RETURN_IF_ERROR(status);
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  return absl::OkStatus();
 }
 
 /// Lanes at `ptr + stride * lane` for a small constant stride: one contiguous load of
@@ -452,7 +499,8 @@ StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   // Not inbounds: lane 0's address may lie before the buffer (masked off).
   llvm::Value *ptr = b_.CreateGEP(elem, scope_.buffers.at(load->name).first, *offset);
   auto vecType = llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_));
-  return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), splat(mask), splat(pad));
+  llvm::Value *lanes = mask_ ? b_.CreateAnd(mask_, splat(mask)) : splat(mask);
+  return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), lanes, splat(pad));
 }
 
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
@@ -464,9 +512,10 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
   Expr flat = flatIndex(indices, buffer.shape);
   auto coefficient = linearCoefficient(flat, vecVar_);
   bool unit = coefficient && *coefficient == 1;
-  bool shuffled = isLoad && coefficient && *coefficient > 1 && *coefficient <= kMaxShuffledStride &&
+  // Under a mask, strided accesses take the (masked) gather/scatter path.
+  bool shuffled = !mask_ && isLoad && coefficient && *coefficient > 1 && *coefficient <= kMaxShuffledStride &&
                   e->type != DType::Bool;
-  bool perLane = coefficient && !unit && !shuffled && !(isLoad && e->type == DType::Bool);
+  bool perLane = !mask_ && coefficient && !unit && !shuffled && !(isLoad && e->type == DType::Bool);
   if (unit || shuffled || perLane) {
     // Unit (or small constant) stride: from the address of lane 0, one vector access.
     Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
@@ -475,17 +524,28 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
     auto offset = expr(lane0);
     vecVar_ = saved;
     TS_RETURN_IF_ERROR(offset.status());
-    llvm::Value *ptr = b_.CreateInBoundsGEP(elem, base, *offset);
+    // Masked: lanes past the buffer's end may be off, so no inbounds promise.
+    llvm::Value *ptr = mask_ ? b_.CreateGEP(elem, base, *offset) : b_.CreateInBoundsGEP(elem, base, *offset);
     if (shuffled) return stridedLoad(elem, ptr, *coefficient);
     if (perLane) return stridedLanes(elem, ptr, *coefficient, isLoad ? nullptr : value);
+    // A register tile's local buffer is accessed whole (its indices are the tile's
+    // own loops): under a mask, plain loads and a blended store keep it promotable
+    // to registers.
+    bool tile = buffer.scope == loop::MemScope::Local;
+    if (!isLoad && mask_ && tile) {
+      llvm::Value *old = b_.CreateAlignedLoad(vecType, ptr, llvm::Align(4));
+      return static_cast<llvm::Value *>(b_.CreateAlignedStore(b_.CreateSelect(mask_, value, old), ptr, llvm::Align(4)));
+    }
+    if (!isLoad && mask_) return static_cast<llvm::Value *>(b_.CreateMaskedStore(value, ptr, llvm::Align(4), mask_));
     if (!isLoad) return static_cast<llvm::Value *>(b_.CreateAlignedStore(value, ptr, llvm::Align(4)));
-    llvm::Value *v = b_.CreateAlignedLoad(vecType, ptr, llvm::Align(4));
+    llvm::Value *v = mask_ && !tile ? b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), mask_)
+                                    : static_cast<llvm::Value *>(b_.CreateAlignedLoad(vecType, ptr, llvm::Align(4)));
     return e->type == DType::Bool ? b_.CreateTrunc(v, llvm::FixedVectorType::get(b_.getInt1Ty(), vecWidth_)) : v;
   }
   TS_ASSIGN_OR_RETURN(llvm::Value * offsets, vexpr(flat));
-  llvm::Value *ptrs = b_.CreateInBoundsGEP(elem, base, splat(offsets));
-  if (!isLoad) return static_cast<llvm::Value *>(b_.CreateMaskedScatter(value, ptrs, llvm::Align(4)));
-  llvm::Value *v = b_.CreateMaskedGather(vecType, ptrs, llvm::Align(4));
+  llvm::Value *ptrs = mask_ ? b_.CreateGEP(elem, base, splat(offsets)) : b_.CreateInBoundsGEP(elem, base, splat(offsets));
+  if (!isLoad) return static_cast<llvm::Value *>(b_.CreateMaskedScatter(value, ptrs, llvm::Align(4), mask_));
+  llvm::Value *v = b_.CreateMaskedGather(vecType, ptrs, llvm::Align(4), mask_);
   return e->type == DType::Bool ? b_.CreateTrunc(v, llvm::FixedVectorType::get(b_.getInt1Ty(), vecWidth_)) : v;
 }
 

@@ -99,6 +99,8 @@ private:
     describe.winogradOutputTile = options_.schedule.winogradOutputTile;
     describe.winogradMinChannels = options_.schedule.winogradMinChannels;
     describe.winogradColumnAlign = options_.schedule.winogradColumnBlock;
+    describe.pointwiseWeightBlock = options_.schedule.pointwiseMatrixChannelBlock;
+    describe.pointwiseMinPixels = options_.schedule.pointwiseMatrixMinPixels;
     describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);

@@ -4,6 +4,8 @@
 #include "compiler/loop/affine.h"
 #include "compiler/lower/op_compute.h"
 
+#include <set>
+
 #include <absl/strings/numbers.h>
 
 namespace tessera::lower {
@@ -115,9 +117,10 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
   bool reduce = stage.combiner != loop::Combiner::None;
   int64_t innerExtent = stage.output.shape[rank - 1];
   int64_t vector = !reduce && innerExtent % p.vectorWidth == 0 && innerExtent >= p.vectorWidth ? p.vectorWidth : 0;
-  // A padded row is rarely a whole number of vectors: one vector of a divisor of it
-  // (the codegen reads the interior with one masked load).
-  if (!reduce && !vector && stage.role == "pad") vector = paddedRowVector(innerExtent, p);
+  // A padded (or cropped) row is rarely a whole number of vectors: one vector of a
+  // divisor of it (the codegen reads a padded row's interior with one masked load).
+  if (!reduce && !vector && (stage.role == "pad" || stage.role == "winograd.crop"))
+    vector = paddedRowVector(innerExtent, p);
   if (vector) {
     TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], vector, "vo", "vi"));
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
@@ -285,6 +288,25 @@ Status scheduleWinogradOutput(Schedule &s, const loop::Stage &stage, const CpuSc
   return parallelizeOuter(s, name, 2, p);
 }
 
+/// 1x1 convolution as a matrix product [n][oc][p] over ic: a tile of output channels
+/// (unrolled, broadcast weights) x columns (whole vectors; the image's last tile
+/// masked), the reduction outside the tile, channel blocks in parallel.
+Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t cb = convChannelBlock(stage.output.shape[1], p.pointwiseMatrixChannelBlock);
+  int64_t columns = std::max(p.vectorWidth, p.pointwiseMatrixColumns / p.vectorWidth * p.vectorWidth);
+  TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
+  TS_RETURN_IF_ERROR(s.split(name, "p", columns, "po", "pi"));
+  TS_RETURN_IF_ERROR(s.split(name, "pi", p.vectorWidth, "pu", "pv"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "po", "ic", "ci", "pu", "pv"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "po", loop::MemScope::Local));
+  if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
+  if (columns > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "pu"));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "pv"));
+  // Only (n, co) may fuse: the tile's accumulators live inside `po`.
+  return parallelizeOuter(s, name, 2, p);
+}
+
 bool isDenseConv(const loop::Stage &stage) {
   return stage.combiner == loop::Combiner::Sum && stage.reduceAxes.size() == 3 && stage.reduceAxes[0].name == "ic" &&
          stage.reduceAxes[0].extent > 1 && stage.axes.size() == 4;
@@ -303,6 +325,7 @@ CpuScheduleParams scheduleParamsFor(int vectorRegisters) {
   if (vectorRegisters >= 32) {
     params.convChannelBlock = 16;
     params.winogradChannelBlock = 8;
+    params.pointwiseMatrixChannelBlock = 8;
   }
   return params;
 }
@@ -321,6 +344,9 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
       {"winogradMinChannels", &CpuScheduleParams::winogradMinChannels},
       {"winogradChannelBlock", &CpuScheduleParams::winogradChannelBlock},
       {"winogradColumnBlock", &CpuScheduleParams::winogradColumnBlock},
+      {"pointwiseMatrixChannelBlock", &CpuScheduleParams::pointwiseMatrixChannelBlock},
+      {"pointwiseMatrixColumns", &CpuScheduleParams::pointwiseMatrixColumns},
+      {"pointwiseMatrixMinPixels", &CpuScheduleParams::pointwiseMatrixMinPixels},
       {"minParallelIterations", &CpuScheduleParams::minParallelIterations},
   };
   size_t eq = assignment.find('=');
@@ -336,6 +362,14 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
   for (const auto &[field, member] : kFields) {
     if (field == name) {
       if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);
+      // Block sizes and widths divide extents; 0 only means "off" (or "any") for these.
+      static const std::set<std::string> kZeroAllowed = {"winogradOutputTile", "winogradMinChannels",
+                                                         "pointwiseMatrixChannelBlock", "pointwiseMatrixMinPixels",
+                                                         "minParallelIterations"};
+      if (value == 0 && !kZeroAllowed.count(name))
+        return invalidInput("schedule parameter '%s' must be at least 1", name);
+      if (name == "winogradOutputTile" && value != 0 && value != 2)
+        return invalidInput("schedule parameter 'winogradOutputTile' must be 0 (off) or 2 (F(2x2, 3x3)), not %d", value);
       params.*member = value;
       return absl::OkStatus();
     }
@@ -350,6 +384,8 @@ Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
       TS_RETURN_IF_ERROR(scheduleWinogradInput(schedule, stage, params));
     else if (stage.role == "winograd.product")
       TS_RETURN_IF_ERROR(scheduleWinogradProduct(schedule, stage, params));
+    else if (stage.role == "conv.pointwise")
+      TS_RETURN_IF_ERROR(schedulePointwiseMatrix(schedule, stage, params));
     else if (stage.role == "winograd.output")
       TS_RETURN_IF_ERROR(scheduleWinogradOutput(schedule, stage, params));
     else if (isDenseConv(stage) && isPointwiseRowConv(stage, params))

@@ -60,6 +60,13 @@ struct CpuScheduleParams {
   int64_t winogradMinChannels = 16;
   int64_t winogradChannelBlock = 4;
   int64_t winogradColumnBlock = 16;
+  /// 1x1 convolutions of images of at least pointwiseMatrixMinPixels pixels as matrix
+  /// products over the flattened image (channel block 0: off): output
+  /// channels (weights packed by the same block) x columns per register tile; the
+  /// last column tile of an image that is not a whole number of them is masked.
+  int64_t pointwiseMatrixChannelBlock = 4;
+  int64_t pointwiseMatrixColumns = 16;
+  int64_t pointwiseMatrixMinPixels = 256;
   /// Loops of at least this many iterations (after fusion) run in parallel.
   int64_t minParallelIterations = 2;
 };

@@ -62,6 +62,19 @@ TEST(CpuScheduleParams, NegativeValuesFail) {
   EXPECT_EQ(params.channelBlock, CpuScheduleParams{}.channelBlock);
 }
 
+// A zero block or width would divide by zero when scheduling; zero means "off" only
+// for the switches, and the Winograd tile is 0 or 2.
+TEST(CpuScheduleParams, ZeroOnlyWhereItMeansOff) {
+  CpuScheduleParams params;
+  EXPECT_TRUE(failsWith(setScheduleParam(params, "vectorWidth=0"), "'vectorWidth' must be at least 1"));
+  EXPECT_TRUE(failsWith(setScheduleParam(params, "winogradColumnBlock=0"), "'winogradColumnBlock' must be at least 1"));
+  EXPECT_TRUE(failsWith(setScheduleParam(params, "winogradOutputTile=3"), "must be 0 (off) or 2"));
+  EXPECT_TRUE(setScheduleParam(params, "winogradOutputTile=0").ok());
+  EXPECT_EQ(params.winogradOutputTile, 0);
+  EXPECT_TRUE(setScheduleParam(params, "pointwiseMatrixChannelBlock=0").ok());
+  EXPECT_EQ(params.pointwiseMatrixChannelBlock, 0);
+}
+
 // 16 vector registers (AVX2) keep the 8-channel tiles; 32 (AVX-512) double the direct
 // convolutions' channel block and the Winograd products'.
 TEST(CpuScheduleParams, DefaultsFollowTheVectorRegisters) {

@@ -71,18 +71,46 @@ StatusOr<loop::Buffer> Builder::param(const std::string &value) {
     if (bound_[k] == value) return func_.params[k];
   const graph::TensorType &t = graph_.typeOf(value);
   if (!t.isStatic()) return absl::UnimplementedError(strCat("value ", value, " is not a static tensor"));
-  Shape shape = t.shape.empty() ? Shape{1} : t.shape;
+  Shape shape = boundShape(t.shape.empty() ? Shape{1} : t.shape);
   loop::Buffer b{strCat("p", func_.params.size()), t.dtype, shape, loop::MemScope::Global};
   func_.params.push_back(b);
   bound_.push_back(value);
   return b;
 }
 
+Shape Builder::boundShape(const Shape &shape) const {
+  if (!mergedSpatial_ || shape.size() < 2) return shape;
+  auto [h, w] = *mergedSpatial_;
+  size_t r = shape.size();
+  bool spatial = shape[r - 2] == h && shape[r - 1] == w, ones = shape[r - 2] == 1 && shape[r - 1] == 1;
+  if (!spatial && !ones) return shape;
+  Shape merged(shape.begin(), shape.end() - 1);
+  merged.back() = spatial ? h * w : 1;
+  return merged;
+}
+
+Status Builder::mergeSpatialAxes(int64_t h, int64_t w) {
+  mergedSpatial_ = {h, w};
+  for (loop::Buffer &p : func_.params) {
+    if (p.shape.size() != 4) continue;
+    p.shape = boundShape(p.shape);
+    if (p.name == output_.name) output_ = p;
+  }
+  return absl::OkStatus();
+}
+
 StatusOr<Expr> Builder::broadcastLoad(const std::string &value, const std::vector<std::string> &axes) {
   if (const Tensor *c = graph_.constantOf(value); c && c->elementCount() == 1 && c->dtype() == DType::F32)
     return f(c->data<float>()[0]);
+  if (mergedSpatial_) {
+    // Broadcasting into the merged (h*w) axis needs both spatial extents or neither.
+    Shape s = graph_.typeOf(value).shape;
+    bool scalar = std::all_of(s.begin(), s.end(), [](int64_t d) { return d == 1; });
+    if (!scalar && (s.size() < 2 || boundShape(s).size() == s.size()))
+      return absl::UnimplementedError(strCat(value, " broadcasts along one spatial axis of a flattened kernel"));
+  }
   TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
-  const Shape &shape = graph_.typeOf(value).shape;
+  const Shape &shape = b.shape;
   std::vector<Expr> index;
   size_t offset = axes.size() - shape.size();
   for (size_t d = 0; d < shape.size(); ++d) index.push_back(shape[d] == 1 ? i(0) : loop::var(axes[d + offset]));
@@ -122,9 +150,13 @@ namespace {
 
 using namespace detail;
 
+} // namespace
+
+namespace detail {
+
 /// OIHW -> [O/block][H][W][I][block]: the reduction walks input channels innermost,
 /// so a register tile reads its weights contiguously.
-Tensor packWeights(const Tensor &w, int64_t block) {
+Tensor packConvWeights(const Tensor &w, int64_t block) {
   const Shape &s = w.shape();
   int64_t taps = s[2] * s[3], inner = s[1] * taps;
   Tensor packed(DType::F32, {s[0] / block, s[2], s[3], s[1], block});
@@ -137,12 +169,17 @@ Tensor packWeights(const Tensor &w, int64_t block) {
   return packed;
 }
 
+} // namespace detail
+
+namespace {
+
 /// Conv (2-D): a zero-padding stage when padded, then the reduction over
 /// input channels of the group and the kernel window.
 StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   const Shape &xs = b.graph_.typeOf(node.input(0)).shape, &ws = b.graph_.typeOf(node.input(1)).shape;
   if (xs.size() != 4) return unimplemented(node, "only 2-D convolution is lowered");
   if (isWinogradConv(b, node)) return describeWinogradConv(b, node);
+  if (isPointwiseMatrixConv(b, node)) return describePointwiseMatrixConv(b, node);
   TS_ASSIGN_OR_RETURN(graph::WindowGeometry geo,
                       graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {ws[2], ws[3]}, false));
   int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;
@@ -152,7 +189,7 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   bool packed = block > 1 && constantWeights;
   loop::Buffer w;
   if (packed) {
-    w = b.constantParam(strCat(node.input(1), ".ohwi", block, "o"), packWeights(*constantWeights, block));
+    w = b.constantParam(strCat(node.input(1), ".ohwi", block, "o"), packConvWeights(*constantWeights, block));
   } else {
     TS_ASSIGN_OR_RETURN(w, b.param(node.input(1)));
   }

@@ -49,6 +49,13 @@ struct DescribeOptions {
   int64_t winogradMinChannels = 16;
   /// Columns (tiles) of the Winograd products are padded to a multiple of this.
   int64_t winogradColumnAlign = 8;
+  /// Compute 1x1, stride-1, unpadded, ungrouped convolutions with constant weights as
+  /// matrix products over the flattened image, weights packed [O/b][I][b] for this
+  /// b (0: as other convolutions).
+  int64_t pointwiseWeightBlock = 0;
+  /// ... for images of at least this many pixels (smaller ones reuse the input less
+  /// than the direct convolution's tile does).
+  int64_t pointwiseMinPixels = 256;
 };
 
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...

@@ -60,6 +60,12 @@ public:
   loop::Buffer temp(const std::string &name, Shape shape, DType dtype = DType::F32);
   const Shape &shapeOf(const std::string &value) const { return graph_.typeOf(value).shape; }
   DType dtypeOf(const std::string &value) const { return graph_.typeOf(value).dtype; }
+  /// From now on, bind 4-D tensors ending in (h, w) (or (1, 1)) with those two axes
+  /// merged into one (h * w, or 1), the output and inputs already bound included:
+  /// kernels over a flattened image (a 1x1 convolution as a matrix product).
+  Status mergeSpatialAxes(int64_t h, int64_t w);
+  /// `shape` as bound under mergeSpatialAxes (unchanged without it).
+  Shape boundShape(const Shape &shape) const;
   /// A stage defining `out` over axes named `prefix`0.. of its shape.
   loop::Stage stageFor(const loop::Buffer &out, const std::string &prefix = "i") const;
 
@@ -71,6 +77,7 @@ public:
   loop::Buffer output_;
   /// Loads of f16 values are widened to f32 (elementwise anchors only).
   bool promoteHalf_ = false;
+  std::optional<std::pair<int64_t, int64_t>> mergedSpatial_;
 };
 
 using loop::isUnsigned;
@@ -99,6 +106,12 @@ StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 /// with Winograd's algorithm (op_compute_winograd.cpp).
 bool isWinogradConv(const Builder &b, const Node &node);
 StatusOr<loop::Stage> describeWinogradConv(Builder &b, const Node &node);
+/// OIHW -> [O/block][H][W][I][block] (block divides O).
+Tensor packConvWeights(const Tensor &w, int64_t block);
+/// True when `node` is a 1x1 Conv that options_.pointwiseWeightBlock asks to compute
+/// as a matrix product over the flattened image (op_compute_pointwise.cpp).
+bool isPointwiseMatrixConv(const Builder &b, const Node &node);
+StatusOr<loop::Stage> describePointwiseMatrixConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeGatherNd(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeMaxUnpool(Builder &b, const Node &node);

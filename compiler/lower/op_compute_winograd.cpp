@@ -14,6 +14,9 @@
 //                           needs no guard (the padding tiles transform zeros)
 //   out    [n][oc][oh][ow]  output transform plus the bias, where fused epilogues go
 //
+// When m does not divide the output, the transform writes whole tiles to wino_y and
+// a fifth stage crops it to `out` (the epilogue then goes there).
+//
 // The transforms are written out per point with their constant coefficients (zero
 // terms dropped), selected by the point index; the schedules unroll the point loops,
 // so each select folds to one formula.
@@ -171,6 +174,19 @@ loop::Stage outputTransform(const loop::Buffer &mBuf, const WinogradGeometry &g,
   return s;
 }
 
+/// With a partial last tile row or column, the transform writes whole tiles to a
+/// temporary (no guard in its vector loops) and a copy crops it to the output, where
+/// the fused epilogue goes.
+loop::Stage croppedOutput(Builder &b, loop::Stage transform, const WinogradGeometry &g) {
+  transform.output = b.temp("wino_y", {g.n, g.oc, g.tileRows * g.mx.m, g.tileColumns * g.mx.m});
+  b.func_.stages.push_back(transform);
+  loop::Stage crop;
+  crop.axes = {"n", "oc", "oh", "ow"};
+  crop.body = loop::load(transform.output.name, DType::F32, axisVars(crop.axes));
+  crop.role = "winograd.crop";
+  return crop;
+}
+
 } // namespace
 
 bool isWinogradConv(const Builder &b, const Node &node) {
@@ -211,7 +227,9 @@ StatusOr<loop::Stage> describeWinogradConv(Builder &b, const Node &node) {
     TS_ASSIGN_OR_RETURN(loop::Buffer biasBuf, b.param(node.input(2)));
     bias = loop::load(biasBuf.name, DType::F32, {loop::var("oc")});
   }
-  return outputTransform(m.output, g, bias);
+  loop::Stage out = outputTransform(m.output, g, bias);
+  if (g.oh % g.mx.m == 0 && g.ow % g.mx.m == 0) return out;
+  return croppedOutput(b, out, g);
 }
 
 } // namespace tessera::lower::detail

@@ -68,6 +68,10 @@ TEST(WinogradConv, TakenOnlyByStrideOneUngroupedThreeByThree) {
   std::vector<std::string> winograd = {"pad", "winograd.input", "winograd.product", "winograd.output"};
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 2), winograd);
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 0).size(), 2u);  // pad + direct
+  // A partial last tile: whole tiles to a temporary, then a crop to the output.
+  std::vector<std::string> cropped = winograd;
+  cropped.push_back("winograd.crop");
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 7, 7}, 16, {1, 1, 1, 1}}, false), 2), cropped);
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {2, 2}}, false), 2).size(), 2u);
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {1, 1}, 2}, false), 2).size(), 2u);
   EXPECT_EQ(rolesOf(convGraph({{1, 8, 8, 8}, 16, {1, 1, 1, 1}}, false), 2).size(), 2u);  // too few channels
