@@ -475,8 +475,8 @@ llvm::Value *FuncEmitter::stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64
 }
 
 /// `select(inside, x[clamped indices], pad)` where `inside` bounds every clamped index
-/// and the unclamped access has unit stride: one masked vector load (lanes outside
-/// read nothing and take `pad`) instead of a gather. Null when the pattern does not apply.
+/// and the unclamped access has a small constant stride: one masked vector load
+/// (lanes outside read nothing and take `pad`) instead of a gather. Null when the pattern does not apply.
 StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   const Expr &load = select->operands[1];
   if (load->kind != ExprKind::Load || load->type == DType::Bool) return nullptr;
@@ -486,7 +486,8 @@ StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   if (!indices) return nullptr;
   const loop::Buffer &buffer = scope_.buffers.at(load->name).second;
   Expr flat = flatIndex(*indices, buffer.shape);
-  if (linearCoefficient(flat, vecVar_) != 1) return nullptr;
+  int64_t stride = linearCoefficient(flat, vecVar_).value_or(0);
+  if (stride < 1 || stride > kMaxShuffledStride) return nullptr;
   TS_ASSIGN_OR_RETURN(llvm::Value * mask, vexpr(select->operands[0]));
   TS_ASSIGN_OR_RETURN(llvm::Value * pad, vexpr(select->operands[2]));
   Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
@@ -500,7 +501,17 @@ StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   llvm::Value *ptr = b_.CreateGEP(elem, scope_.buffers.at(load->name).first, *offset);
   auto vecType = llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_));
   llvm::Value *lanes = mask_ ? b_.CreateAnd(mask_, splat(mask)) : splat(mask);
-  return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), lanes, splat(pad));
+  if (stride == 1) return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), lanes, splat(pad));
+  // Strided (a stride-2 pooling window): lane k is element k * stride of one wide
+  // masked load, the elements between masked off.
+  auto width = static_cast<unsigned>(vecWidth_), wide = width * static_cast<unsigned>(stride);
+  std::vector<int> spread, pick;
+  for (unsigned j = 0; j < wide; ++j) spread.push_back(j % stride == 0 ? static_cast<int>(j / stride) : static_cast<int>(width));
+  for (unsigned k = 0; k < width; ++k) pick.push_back(static_cast<int>(k * stride));
+  llvm::Value *off = llvm::Constant::getNullValue(lanes->getType());
+  llvm::Value *wideMask = b_.CreateShuffleVector(lanes, off, spread);
+  llvm::Value *all = b_.CreateMaskedLoad(llvm::FixedVectorType::get(elem, wide), ptr, llvm::Align(4), wideMask);
+  return b_.CreateSelect(lanes, b_.CreateShuffleVector(all, pick), splat(pad));
 }
 
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,

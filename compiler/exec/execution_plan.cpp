@@ -98,7 +98,9 @@ private:
     describe.convWeightBlock = options_.schedule.convChannelBlock;
     describe.winogradOutputTile = options_.schedule.winogradOutputTile;
     describe.winogradMinChannels = options_.schedule.winogradMinChannels;
-    describe.winogradColumnAlign = options_.schedule.winogradColumnBlock;
+    describe.winogradMinPixels = options_.schedule.winogradMinPixels;
+    describe.winogradWeightBlock = options_.schedule.winogradChannelBlock;
+    describe.winogradColumnAlign = options_.schedule.winogradColumnAlign;
     describe.pointwiseWeightBlock = options_.schedule.pointwiseMatrixChannelBlock;
     describe.pointwiseMinPixels = options_.schedule.pointwiseMatrixMinPixels;
     describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;

@@ -257,10 +257,10 @@ Status scheduleWinogradInput(Schedule &s, const loop::Stage &stage, const CpuSch
 /// broadcast weights) x columns (whole vectors), the reduction outside the tile.
 Status scheduleWinogradProduct(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
-  int64_t cb = blockFor(stage.output.shape[2], p.winogradChannelBlock);
-  int64_t columns = stage.output.shape[3];
-  int64_t wb = columns % p.winogradColumnBlock == 0 ? p.winogradColumnBlock : blockFor(columns, p.vectorWidth);
-  int64_t vector = wb % p.vectorWidth == 0 ? p.vectorWidth : wb;
+  int64_t cb = convChannelBlock(stage.output.shape[2], p.winogradChannelBlock);  // as the weights are packed
+  // Columns not a whole number of tiles: the last tile is guarded (masked).
+  int64_t wb = std::max(p.vectorWidth, p.winogradColumnBlock / p.vectorWidth * p.vectorWidth);
+  int64_t vector = p.vectorWidth;
   TS_RETURN_IF_ERROR(s.split(name, "moc", cb, "mco", "mci"));
   TS_RETURN_IF_ERROR(s.split(name, "mt", wb, "mto", "mti"));
   TS_RETURN_IF_ERROR(s.split(name, "mti", vector, "mtu", "mtv"));
@@ -313,8 +313,10 @@ bool isDenseConv(const loop::Stage &stage) {
 }
 
 bool isTiledReduction(const loop::Stage &stage) {
-  if (stage.combiner != loop::Combiner::Sum) return false;
   size_t rank = stage.axes.size();
+  // Max/min windows over NCHW (pooling) tile like convolutions.
+  bool pooling = (stage.combiner == loop::Combiner::Max || stage.combiner == loop::Combiner::Min) && rank == 4;
+  if (stage.combiner != loop::Combiner::Sum && !pooling) return false;
   return rank >= 2 && stage.output.shape[rank - 1] >= 4;
 }
 
@@ -342,8 +344,10 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
       {"gemmColumnBlock", &CpuScheduleParams::gemmColumnBlock},
       {"winogradOutputTile", &CpuScheduleParams::winogradOutputTile},
       {"winogradMinChannels", &CpuScheduleParams::winogradMinChannels},
+      {"winogradMinPixels", &CpuScheduleParams::winogradMinPixels},
       {"winogradChannelBlock", &CpuScheduleParams::winogradChannelBlock},
       {"winogradColumnBlock", &CpuScheduleParams::winogradColumnBlock},
+      {"winogradColumnAlign", &CpuScheduleParams::winogradColumnAlign},
       {"pointwiseMatrixChannelBlock", &CpuScheduleParams::pointwiseMatrixChannelBlock},
       {"pointwiseMatrixColumns", &CpuScheduleParams::pointwiseMatrixColumns},
       {"pointwiseMatrixMinPixels", &CpuScheduleParams::pointwiseMatrixMinPixels},
@@ -363,7 +367,7 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
     if (field == name) {
       if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);
       // Block sizes and widths divide extents; 0 only means "off" (or "any") for these.
-      static const std::set<std::string> kZeroAllowed = {"winogradOutputTile", "winogradMinChannels",
+      static const std::set<std::string> kZeroAllowed = {"winogradOutputTile", "winogradMinChannels", "winogradMinPixels",
                                                          "pointwiseMatrixChannelBlock", "pointwiseMatrixMinPixels",
                                                          "minParallelIterations"};
       if (value == 0 && !kZeroAllowed.count(name))

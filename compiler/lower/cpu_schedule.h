@@ -58,8 +58,12 @@ struct CpuScheduleParams {
   /// winogradMinChannels input and output channels (0: direct convolution only).
   int64_t winogradOutputTile = 2;
   int64_t winogradMinChannels = 16;
+  int64_t winogradMinPixels = 0;
   int64_t winogradChannelBlock = 4;
   int64_t winogradColumnBlock = 16;
+  /// The products' columns (tiles) are padded to a multiple of this (1: none; the
+  /// last column tile is then masked).
+  int64_t winogradColumnAlign = 16;
   /// 1x1 convolutions of images of at least pointwiseMatrixMinPixels pixels as matrix
   /// products over the flattened image (channel block 0: off): output
   /// channels (weights packed by the same block) x columns per register tile; the

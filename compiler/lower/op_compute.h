@@ -47,6 +47,11 @@ struct DescribeOptions {
   /// Winograd's F(m x m, 3 x 3) for this m (0: never; 2 is supported).
   int64_t winogradOutputTile = 0;
   int64_t winogradMinChannels = 16;
+  /// ... and outputs of at least this many pixels.
+  int64_t winogradMinPixels = 0;
+  /// Output channels per block of the transformed Winograd weights (the product
+  /// tile's channel block; convChannelBlock picks the divisor used).
+  int64_t winogradWeightBlock = 8;
   /// Columns (tiles) of the Winograd products are padded to a multiple of this.
   int64_t winogradColumnAlign = 8;
   /// Compute 1x1, stride-1, unpadded, ungrouped convolutions with constant weights as

@@ -9,7 +9,7 @@
 //
 //   wpad   [n][c][Hp][Wp]   the zero-padded input, tall enough for every tile row
 //   wino_v [n][p][c][Tv]    input transform; tile t = row * TW + column
-//   wino_m [n][p][oc][Tc]   the products; Tc, the tiles padded to a multiple of
+//   wino_m [n][p][oc][Tc]   the products (U packed [p][oc / b][c][b]); Tc, the tiles padded to a multiple of
 //                           winogradColumnAlign, so the schedule's column tile
 //                           needs no guard (the padding tiles transform zeros)
 //   out    [n][oc][oh][ow]  output transform plus the bias, where fused epilogues go
@@ -66,11 +66,12 @@ Expr selectByIndex(const Expr &index, const std::vector<Expr> &values) {
   return result;
 }
 
-/// U[p][oc][c] = (G g Gt)[i][j] for p = i * a + j, from OIHW weights.
-Tensor transformWeights(const Tensor &w, const WinogradMatrices &mx) {
+/// U[p][oc / b][c][oc % b] = (G g Gt)[i][j] for p = i * a + j, from OIHW weights: a
+/// register tile's b output channels read adjacent weights, one stream per point.
+Tensor transformWeights(const Tensor &w, const WinogradMatrices &mx, int64_t block) {
   const Shape &s = w.shape();
   int64_t oc = s[0], ic = s[1], a = mx.a;
-  Tensor u(DType::F32, {a * a, oc, ic});
+  Tensor u(DType::F32, {a * a, oc / block, ic, block});
   const float *src = w.data<float>();
   float *dst = u.data<float>();
   for (int64_t o = 0; o < oc; ++o)
@@ -81,7 +82,7 @@ Tensor transformWeights(const Tensor &w, const WinogradMatrices &mx) {
           double sum = 0;
           for (int64_t r = 0; r < 3; ++r)
             for (int64_t q = 0; q < 3; ++q) sum += mx.g[i * 3 + r] * g[r * 3 + q] * mx.g[j * 3 + q];
-          dst[((i * a + j) * oc + o) * ic + c] = static_cast<float>(sum);
+          dst[(((i * a + j) * (oc / block) + o / block) * ic + c) * block + o % block] = static_cast<float>(sum);
         }
     }
   return u;
@@ -136,6 +137,7 @@ loop::Stage inputTransform(Builder &b, const loop::Buffer &padded, const Winogra
 
 /// M[n][p][oc][t] = sum_c U[p][oc][c] * V[n][p][c][t].
 loop::Stage product(Builder &b, const loop::Buffer &u, const loop::Buffer &v, const WinogradGeometry &g) {
+  int64_t block = u.shape[3];
   loop::Stage s;
   s.output = b.temp("wino_m", {g.n, g.mx.a * g.mx.a, g.oc, g.columns});
   s.axes = {"mn", "mp", "moc", "mt"};
@@ -143,7 +145,8 @@ loop::Stage product(Builder &b, const loop::Buffer &u, const loop::Buffer &v, co
   s.combiner = loop::Combiner::Sum;
   s.init = f(0);
   Expr p = loop::var("mp");
-  s.body = loop::load(u.name, DType::F32, {p, loop::var("moc"), loop::var("mc")}) *
+  Expr oc = loop::var("moc");
+  s.body = loop::load(u.name, DType::F32, {p, oc / i(block), loop::var("mc"), oc % i(block)}) *
            loop::load(v.name, DType::F32, {loop::var("mn"), p, loop::var("mc"), loop::var("mt")});
   s.role = "winograd.product";
   return s;
@@ -195,6 +198,9 @@ bool isWinogradConv(const Builder &b, const Node &node) {
   const Shape &xs = b.shapeOf(node.input(0)), &ws = b.shapeOf(node.input(1));
   if (xs.size() != 4 || ws.size() != 4 || ws[2] != 3 || ws[3] != 3 || !b.graph_.constantOf(node.input(1))) return false;
   if (ws[0] < b.options_.winogradMinChannels || ws[1] < b.options_.winogradMinChannels) return false;
+  if (b.shapeOf(node.outputs[0]).size() == 4 &&
+      b.shapeOf(node.outputs[0])[2] * b.shapeOf(node.outputs[0])[3] < b.options_.winogradMinPixels)
+    return false;
   auto geo = graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {3, 3}, false);
   if (!geo.ok()) return false;
   for (size_t d = 0; d < 2; ++d)
@@ -215,7 +221,9 @@ StatusOr<loop::Stage> describeWinogradConv(Builder &b, const Node &node) {
   g.padTop = geo.padBegin[0];
   g.padLeft = geo.padBegin[1];
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
-  loop::Buffer u = b.constantParam(strCat(node.input(1), ".winograd", g.mx.m), transformWeights(*b.graph_.constantOf(node.input(1)), g.mx));
+  int64_t block = convChannelBlock(g.oc, b.options_.winogradWeightBlock);
+  loop::Buffer u = b.constantParam(strCat(node.input(1), ".winograd", g.mx.m, "o", block),
+                                   transformWeights(*b.graph_.constantOf(node.input(1)), g.mx, block));
   loop::Stage pad = padStage(b, x, g);
   loop::Stage v = inputTransform(b, pad.output, g);
   loop::Stage m = product(b, u, v.output, g);
