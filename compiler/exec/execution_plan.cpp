@@ -103,6 +103,7 @@ private:
     describe.winogradColumnAlign = options_.schedule.winogradColumnAlign;
     describe.pointwiseWeightBlock = options_.schedule.pointwiseMatrixChannelBlock;
     describe.pointwiseMinPixels = options_.schedule.pointwiseMatrixMinPixels;
+    describe.inlineDepthwisePadding = options_.schedule.inlineDepthwisePadding;
     describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);

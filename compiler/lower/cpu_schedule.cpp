@@ -358,11 +358,11 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
   int64_t value = 0;
   if (eq == std::string::npos || !absl::SimpleAtoi(text, &value))
     return invalidInput("schedule parameter '%s': expected NAME=INTEGER", assignment);
-  if (name == "transposeGemmWeights") {
-    params.transposeGemmWeights = value != 0;
+  if (name == "transposeGemmWeights" || name == "inlineDepthwisePadding") {
+    (name == "transposeGemmWeights" ? params.transposeGemmWeights : params.inlineDepthwisePadding) = value != 0;
     return absl::OkStatus();
   }
-  std::string known = "transposeGemmWeights";
+  std::string known = "transposeGemmWeights, inlineDepthwisePadding";
   for (const auto &[field, member] : kFields) {
     if (field == name) {
       if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);

@@ -71,6 +71,9 @@ struct CpuScheduleParams {
   int64_t pointwiseMatrixChannelBlock = 4;
   int64_t pointwiseMatrixColumns = 16;
   int64_t pointwiseMatrixMinPixels = 256;
+  /// Depthwise convolutions read the unpadded input through masked loads (no
+  /// zero-padded copy).
+  bool inlineDepthwisePadding = true;
   /// Loops of at least this many iterations (after fusion) run in parallel.
   int64_t minParallelIterations = 2;
 };

@@ -195,7 +195,10 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   }
   std::string src = x.name;
   Shape padded = {xs[0], xs[1], xs[2] + geo.padBegin[0] + geo.padEnd[0], xs[3] + geo.padBegin[1] + geo.padEnd[1]};
-  if (padded != xs) {
+  // A depthwise window does one multiply per load: reading the input through a
+  // bounds select beats writing and re-reading a padded copy.
+  bool inlinePadding = b.options_.inlineDepthwisePadding && groups > 1 && cg == 1 && padded != xs;
+  if (padded != xs && !inlinePadding) {
     loop::Stage pad;
     pad.output = b.temp("pad", padded);
     pad.axes = {"pn", "pc", "ph", "pw"};
@@ -217,7 +220,14 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   Expr iw = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]);
   std::vector<Expr> wIndex = {oc, loop::var("ic"), loop::var("kh"), loop::var("kw")};
   if (packed) wIndex = {oc / i(block), loop::var("kh"), loop::var("kw"), loop::var("ic"), oc % i(block)};
-  s.body = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw}) * loop::load(w.name, DType::F32, wIndex);
+  Expr input = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw});
+  if (inlinePadding) {
+    Expr h = ih - i(geo.padBegin[0]), wv = iw - i(geo.padBegin[1]);
+    Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
+                                loop::andExpr(loop::geExpr(wv, i(0)), loop::ltExpr(wv, i(xs[3]))));
+    input = loop::select(inside, loop::load(x.name, DType::F32, {loop::var("n"), channel, clampIndex(h, xs[2]), clampIndex(wv, xs[3])}), f(0));
+  }
+  s.body = input * loop::load(w.name, DType::F32, wIndex);
   s.init = f(0);
   if (node.hasInput(2)) {
     TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));

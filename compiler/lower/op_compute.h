@@ -61,6 +61,9 @@ struct DescribeOptions {
   /// ... for images of at least this many pixels (smaller ones reuse the input less
   /// than the direct convolution's tile does).
   int64_t pointwiseMinPixels = 256;
+  /// Depthwise convolutions read their input through a bounds select (a masked load
+  /// on the CPU) instead of a zero-padded copy.
+  bool inlineDepthwisePadding = false;
 };
 
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...
