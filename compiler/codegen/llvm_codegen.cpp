@@ -72,20 +72,32 @@ bool hasAtom(const std::vector<Expr> &atoms, BinOp op, const Expr &lhs, int64_t 
   });
 }
 
-/// `indices` with each clamp `min(max(x, 0), d - 1)` replaced by x where `atoms` hold
-/// `x >= 0` and `x < d` (under them the clamp is the identity); nullopt when no
-/// clamp is removed. How a zero-padding select becomes a masked load.
+/// `indices` with each clamp `min(max(x, 0), d - 1)` (or one side of it) replaced by
+/// x where `atoms` hold `x >= 0` and `x < d` (under them the clamp is the identity);
+/// nullopt when no clamp is removed. How a zero-padding select becomes a masked load.
 std::optional<std::vector<Expr>> unclamped(const std::vector<Expr> &indices, const std::vector<Expr> &atoms) {
   std::vector<Expr> out = indices;
   bool changed = false;
+  auto isClamp = [](const Expr &e, BinOp op) {
+    return e->kind == ExprKind::Binary && e->op == op && loop::asConstInt(e->operands[1]).has_value();
+  };
   for (Expr &index : out) {
-    if (index->kind != ExprKind::Binary || index->op != BinOp::Min) continue;
-    const Expr &inner = index->operands[0];
-    auto upper = loop::asConstInt(index->operands[1]);
-    if (!upper || inner->kind != ExprKind::Binary || inner->op != BinOp::Max || loop::asConstInt(inner->operands[1]) != 0)
+    // min(max(x, 0), d - 1), or one side of it (the simplifier drops a side the loop
+    // bounds prove).
+    Expr x = index;
+    std::optional<int64_t> upper;
+    bool lower = false;
+    if (isClamp(x, BinOp::Min)) {
+      upper = loop::asConstInt(x->operands[1]);
+      x = x->operands[0];
+    }
+    if (isClamp(x, BinOp::Max) && loop::asConstInt(x->operands[1]) == 0) {
+      lower = true;
+      x = x->operands[0];
+    }
+    if ((!upper && !lower) || (lower && !hasAtom(atoms, BinOp::Ge, x, 0)) ||
+        (upper && !hasAtom(atoms, BinOp::Lt, x, *upper + 1)))
       continue;
-    const Expr &x = inner->operands[0];
-    if (!hasAtom(atoms, BinOp::Ge, x, 0) || !hasAtom(atoms, BinOp::Lt, x, *upper + 1)) continue;
     index = x;
     changed = true;
   }

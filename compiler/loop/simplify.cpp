@@ -50,6 +50,51 @@ std::optional<int64_t> exclusiveBound(const Expr &e) {
   return std::nullopt;
 }
 
+/// The inclusive range of an integer expression over the enclosing loops (from 0),
+/// when constants, loop variables, +, -, * by constants, / and % by positive
+/// constants, min and max bound it.
+struct Interval {
+  int64_t lo, hi;
+};
+std::optional<Interval> intervalOf(const Expr &e) {
+  if (auto c = asConstInt(e)) return Interval{*c, *c};
+  if (e->kind == ExprKind::Var && gLoopExtents) {
+    auto it = gLoopExtents->find(e->name);
+    if (it != gLoopExtents->end() && it->second > 0) return Interval{0, it->second - 1};
+    return std::nullopt;
+  }
+  if (e->kind != ExprKind::Binary || e->type != DType::I64) return std::nullopt;
+  auto a = intervalOf(e->operands[0]), b = intervalOf(e->operands[1]);
+  if (!a || !b) return std::nullopt;
+  switch (e->op) {
+  case BinOp::Add: return Interval{a->lo + b->lo, a->hi + b->hi};
+  case BinOp::Sub: return Interval{a->lo - b->hi, a->hi - b->lo};
+  case BinOp::Mul:
+    if (b->lo != b->hi) return std::nullopt;
+    return b->lo >= 0 ? Interval{a->lo * b->lo, a->hi * b->lo} : Interval{a->hi * b->lo, a->lo * b->lo};
+  case BinOp::Div:
+    if (b->lo != b->hi || b->lo <= 0 || a->lo < 0) return std::nullopt;
+    return Interval{a->lo / b->lo, a->hi / b->lo};
+  case BinOp::Mod:
+    if (b->lo != b->hi || b->lo <= 0 || a->lo < 0) return std::nullopt;
+    return a->hi < b->lo ? *a : Interval{0, b->lo - 1};
+  case BinOp::Min: return Interval{std::min(a->lo, b->lo), std::min(a->hi, b->hi)};
+  case BinOp::Max: return Interval{std::max(a->lo, b->lo), std::max(a->hi, b->hi)};
+  default: return std::nullopt;
+  }
+}
+
+/// min(a, b) / max(a, b) where the ranges decide: the clamps of indices that cannot
+/// leave their dimension (a pooling window that never reaches the padding).
+Expr simplifyMinMax(const Expr &e) {
+  auto a = intervalOf(e->operands[0]), b = intervalOf(e->operands[1]);
+  if (!a || !b) return e;
+  bool isMin = e->op == BinOp::Min;
+  if (isMin ? a->hi <= b->lo : a->lo >= b->hi) return e->operands[0];
+  if (isMin ? b->hi <= a->lo : b->lo >= a->hi) return e->operands[1];
+  return e;
+}
+
 /// (x + c1) + c2 -> x + (c1 + c2) and (x * c1) * c2 -> x * (c1 * c2).
 Expr reassociate(const Expr &e) {
   const Expr &a = e->operands[0], &b = e->operands[1];
@@ -117,6 +162,8 @@ Expr simplifyInt(const Expr &e) {
     return reassociate(e);
   case BinOp::Div:
   case BinOp::Mod: return simplifyDivMod(e);
+  case BinOp::Min:
+  case BinOp::Max: return simplifyMinMax(e);
   default: return e;
   }
 }

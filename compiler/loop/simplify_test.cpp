@@ -36,6 +36,28 @@ TEST(SimplifyPass, FoldsIndexArithmeticAndUnitLoops) {
 )");
 }
 
+// A clamp whose operand cannot leave the range (loop bounds, % and / by constants)
+// goes; of one that can, the side that can stays.
+TEST(SimplifyPass, DropsClampsTheLoopBoundsProve) {
+  EXPECT_EQ(runPasses(R"(func @f(%x: f32[111] global, %y: f32[55, 3] global) {
+  for %f from 0 extent 110 {
+    for %k from 0 extent 3 {
+      %y[%f % 55, %k] = %x[min(max(%f % 55 * 2 + %k, 0), 110)] + %x[min(max(%f % 55 * 2 + %k - 1, 0), 110)]
+    }
+  }
+}
+)",
+                      "simplify"),
+            R"(func @f(%x: f32[111] global, %y: f32[55, 3] global) {
+  for %f from 0 extent 110 {
+    for %k from 0 extent 3 {
+      %y[%f % 55, %k] = %x[%f % 55 * 2 + %k] + %x[max(%f % 55 * 2 + %k - 1, 0)]
+    }
+  }
+}
+)");
+}
+
 // Conditionals with constant predicates are resolved; empty loops are removed.
 TEST(SimplifyPass, ResolvesConstantConditionals) {
   EXPECT_EQ(runPasses(R"(func @f(%x: f32[4] global) {

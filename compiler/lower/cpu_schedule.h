@@ -55,10 +55,12 @@ struct CpuScheduleParams {
   /// tile columns per register tile (4 x 16: 8 accumulators, 4 broadcast weights,
   /// two vectors of transformed input per input channel).
   /// Winograd F(m x m, 3 x 3) for eligible 3x3 convolutions with at least
-  /// winogradMinChannels input and output channels (0: direct convolution only).
+  /// winogradMinChannels input and output channels and winogradMinPixels output
+  /// pixels (tile 0: direct convolution only). Measured on ResNet-18 and SqueezeNet
+  /// (docs/performance.md): with fewer channels or pixels the direct tile wins.
   int64_t winogradOutputTile = 2;
-  int64_t winogradMinChannels = 16;
-  int64_t winogradMinPixels = 0;
+  int64_t winogradMinChannels = 64;
+  int64_t winogradMinPixels = 196;
   int64_t winogradChannelBlock = 4;
   int64_t winogradColumnBlock = 16;
   /// The products' columns (tiles) are padded to a multiple of this (1: none; the

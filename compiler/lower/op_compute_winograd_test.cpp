@@ -81,6 +81,8 @@ TEST(WinogradConv, TakenOnlyByStrideOneUngroupedThreeByThree) {
 /// compares with the interpreter.
 void expectWinogradMatchesInterpreter(const graph::Graph &g, const Shape &input) {
   exec::PlanOptions options;
+  options.schedule.winogradMinChannels = 16;  // the defaults keep Winograd for larger layers
+  options.schedule.winogradMinPixels = 0;
   auto model = exec::compileForCpu(g, options);
   ASSERT_TRUE(model.ok()) << model.status();
   std::string printed;
