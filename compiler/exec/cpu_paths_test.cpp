@@ -362,13 +362,11 @@ TEST(Pooling, AveragePoolCeilWindowPastThePadding) {
   expectMatchesInterpreter(g, {{"x", randomTensor({1, 16, 24, 30}, 8)}});
 }
 
-// Disabled: a real bug. With count_include_pad = 1 the compiled AveragePool
-// (describePool in lower/op_compute.cpp) divides every window by the whole kernel
-// size (9), but the interpreter, like ONNX's reference and PyTorch, counts only
-// the cells inside the padded input (6 in the last row and column, 4 in the corner),
-// so the last output row and column are 2/3 (corner 4/9) of the expected values,
-// e.g. y[3322]: -0.06793 vs -0.10190.
-TEST(Pooling, DISABLED_AveragePoolCeilWindowPastThePaddingCountIncludePad) {
+// With count_include_pad = 1 a ceil-mode window that runs past the end padding
+// counts only the cells inside the padded input (6 in the last row and column, 4 in
+// the corner), as the interpreter, ONNX's reference and PyTorch do; the compiled pool
+// once divided by the whole kernel size (9).
+TEST(Pooling, AveragePoolCeilWindowPastThePaddingCountIncludePad) {
   graph::Graph g = averagePoolPastThePadding(1);
   expectMatchesInterpreter(g, {{"x", randomTensor({1, 16, 24, 30}, 8)}});
 }

@@ -385,6 +385,22 @@ StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &ou
   if (isMax && withIndices) return describePoolIndices(b, node, s, inside, x, index);
   if (isMax) return s;
   bool countPad = node.attrs.getInt("count_include_pad", 0) != 0;
+  if (countPad && !global) {
+    // Padding counts, but a ceil-mode window that runs past the end padding counts
+    // only the cells of the padded input (as ONNX's reference and PyTorch do).
+    graph::WindowGeometry padded = geo;
+    Shape paddedSpatial = spatial;
+    bool past = false;
+    for (size_t d = 0; d < rank; ++d) {
+      paddedSpatial[d] += geo.padBegin[d] + geo.padEnd[d];
+      padded.padBegin[d] = 0;
+      past = past || (outShape[2 + d] - 1) * geo.strides[d] + (geo.kernel[d] - 1) * geo.dilations[d] >= paddedSpatial[d];
+    }
+    if (past) {
+      s.epilogue = s.accumulated() / loop::cast(DType::F32, windowCount(padded, outAxes, paddedSpatial));
+      return s;
+    }
+  }
   if (global || countPad) {
     s.epilogue = s.accumulated() / f(static_cast<double>(shapeElementCount(geo.kernel)));
     return s;
