@@ -104,6 +104,8 @@ private:
     describe.pointwiseWeightBlock = options_.schedule.pointwiseMatrixChannelBlock;
     describe.pointwiseMinPixels = options_.schedule.pointwiseMatrixMinPixels;
     describe.inlineDepthwisePadding = options_.schedule.inlineDepthwisePadding;
+    describe.gemmColumnBlock = options_.schedule.gemmColumnBlock;
+    describe.vectorWidth = options_.schedule.vectorWidth;
     describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule schedule(description.func);

@@ -134,6 +134,11 @@ Expr simplifyDivMod(const Expr &e) {
     rest = a->operands[1];
   }
   auto bound = exclusiveBound(rest);
+  if (!bound || *bound > *c) {
+    // A sum of loop variables (a split of a split) bounded by their ranges.
+    auto range = intervalOf(rest);
+    if (range && range->lo >= 0 && range->hi < *c) bound = *c;
+  }
   bool multiple = scaled->kind == ExprKind::Binary && scaled->op == BinOp::Mul && isInt(scaled->operands[1], *c);
   if (!multiple || !bound || *bound > *c || !nonNegative(scaled->operands[0])) return e;
   return e->op == BinOp::Div ? scaled->operands[0] : rest;

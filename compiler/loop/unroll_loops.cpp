@@ -35,8 +35,9 @@ Stmt unrollLoops(const Stmt &s) {
 }
 
 Status unrollLoopsPass(Func &func) {
-  func.body = simplifyStmt(unrollLoops(func.body));
-  return absl::OkStatus();
+  func.body = unrollLoops(func.body);
+  // With the remaining loops' ranges: indices of split-of-split tiles fold.
+  return simplifyPass(func);
 }
 
 } // namespace tessera::loop

@@ -33,9 +33,7 @@ Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, c
 /// The column tile of a matrix product with too few rows to block: the most whole
 /// vectors, up to `p.gemmColumnBlock` columns, that divide the columns (0: none).
 int64_t rowVectorBlock(int64_t columns, const CpuScheduleParams &p) {
-  for (int64_t b = p.gemmColumnBlock; b >= p.vectorWidth; b -= p.vectorWidth)
-    if (columns % b == 0) return b;
-  return 0;
+  return gemmColumnTile(columns, p.gemmColumnBlock, p.vectorWidth);  // as describeMatMul packs
 }
 
 /// A matrix product with one row (or a few): columns split into a tile of whole

@@ -236,6 +236,17 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   return s;
 }
 
+/// [N][K] -> [N / t][K][t]: column tiles of t, each contiguous.
+Tensor packColumnTiles(const Tensor &m, int64_t t) {
+  int64_t rows = m.shape()[0], cols = m.shape()[1];
+  Tensor packed(DType::F32, {rows / t, cols, t});
+  const float *src = m.data<float>();
+  float *dst = packed.data<float>();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) dst[((r / t) * cols + c) * t + r % t] = src[r * cols + c];
+  return packed;
+}
+
 /// [N][K] -> [K][N].
 Tensor transposeMatrix(const Tensor &m) {
   int64_t rows = m.shape()[0], cols = m.shape()[1];
@@ -261,7 +272,13 @@ StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(loop::Buffer a, b.param(node.input(0)));
   loop::Buffer bb;
   const Tensor *constantB = b.graph_.constantOf(node.input(1));
-  if (tb && constantB && b.options_.transposeGemmWeights) {
+  int64_t rows = ta ? as[rank - 1] : as[rank - 2], tile = 0;
+  if (tb && constantB && b.options_.transposeGemmWeights && rows < 4 && rank == 2)
+    tile = gemmColumnTile(bs[0], b.options_.gemmColumnBlock, b.options_.vectorWidth);
+  if (tile) {
+    bb = b.constantParam(strCat(node.input(1), ".kn", tile), packColumnTiles(*constantB, tile));
+    tb = false;
+  } else if (tb && constantB && b.options_.transposeGemmWeights) {
     bb = b.constantParam(strCat(node.input(1), ".kn"), transposeMatrix(*constantB));
     tb = false;
   } else {
@@ -281,8 +298,12 @@ StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
   Expr iv = loop::var("i"), jv = loop::var("j"), kv = loop::var("k");
   ai.push_back(ta ? kv : iv);
   ai.push_back(ta ? iv : kv);
-  bi.push_back(tb ? jv : kv);
-  bi.push_back(tb ? kv : jv);
+  if (tile) {
+    bi = {jv / i(tile), kv, jv % i(tile)};
+  } else {
+    bi.push_back(tb ? jv : kv);
+    bi.push_back(tb ? kv : jv);
+  }
   s.body = loop::load(a.name, DType::F32, ai) * loop::load(bb.name, DType::F32, bi);
   s.init = f(0);
   float alpha = gemm ? node.attrs.getFloat("alpha", 1.0f) : 1.0f, beta = gemm ? node.attrs.getFloat("beta", 1.0f) : 0.0f;
@@ -553,6 +574,12 @@ size_t chainIndex(const Node &node, const std::string &value) {
 }
 
 } // namespace
+
+int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth) {
+  for (int64_t b = maxColumns / vectorWidth * vectorWidth; b >= vectorWidth && vectorWidth > 0; b -= vectorWidth)
+    if (columns % b == 0) return b;
+  return 0;
+}
 
 int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock) {
   for (int64_t b = maxBlock; b > 1; b /= 2)

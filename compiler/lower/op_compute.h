@@ -42,6 +42,11 @@ struct DescribeOptions {
   /// Store a constant Gemm B read with transB=1 as [K][N], so a row of outputs reads
   /// adjacent weights instead of gathering them.
   bool transposeGemmWeights = false;
+  /// ... and, when A has fewer than 4 rows, pack them [N / t][K][t] for the column
+  /// tile t = gemmColumnTile(N, gemmColumnBlock, vectorWidth), so each tile streams
+  /// contiguous weights (0: [K][N]).
+  int64_t gemmColumnBlock = 0;
+  int64_t vectorWidth = 8;
   /// Compute eligible 3x3 convolutions (stride 1, dilation 1, one group, constant
   /// weights, at least `winogradMinChannels` input and output channels) with
   /// Winograd's F(m x m, 3 x 3) for this m (0: never; 2 is supported).
@@ -65,6 +70,10 @@ struct DescribeOptions {
   /// on the CPU) instead of a zero-padded copy.
   bool inlineDepthwisePadding = false;
 };
+
+/// The column tile of a matrix product with too few rows to block (batch-1 Gemm):
+/// the most whole vectors, up to `maxColumns` columns, that divide `columns` (0: none).
+int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth);
 
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...
 /// that divides it (1 when none above 1 does). Schedules tile output channels by it.
