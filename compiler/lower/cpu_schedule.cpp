@@ -119,6 +119,9 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
   // divisor of it (the codegen reads a padded row's interior with one masked load).
   if (!reduce && !vector && (stage.role == "pad" || stage.role == "winograd.crop"))
     vector = paddedRowVector(innerExtent, p);
+  // No divisor: whole vectors and a masked last one (partition-loops peels it).
+  if (!reduce && !vector && (stage.role == "pad" || stage.role == "winograd.crop") && innerExtent > p.vectorWidth)
+    vector = p.vectorWidth;
   if (vector) {
     TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], vector, "vo", "vi"));
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
