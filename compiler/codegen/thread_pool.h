@@ -4,7 +4,9 @@
 // (llvm_codegen.h). The pool holds threadCount - 1 workers; the calling thread takes
 // a share too. Iterations are split into a few contiguous grains per thread that
 // threads take in turn, so a thread slowed by another process on its core takes
-// fewer of them instead of holding up the loop.
+// fewer of them instead of holding up the loop. Threads spin briefly (300 us) for
+// the next loop and for each other before they sleep: waking a sleeping thread
+// costs more than a small kernel's share.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
