@@ -291,7 +291,7 @@ Status scheduleWinogradOutput(Schedule &s, const loop::Stage &stage, const CpuSc
 
 /// 1x1 convolution as a matrix product [n][oc][p] over ic: a tile of output channels
 /// (unrolled, broadcast weights) x columns (whole vectors; the image's last tile
-/// masked), the reduction outside the tile, channel blocks in parallel.
+/// masked), the reduction outside the tile, channel blocks or column tiles in parallel.
 Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = convChannelBlock(stage.output.shape[1], p.pointwiseMatrixChannelBlock);
@@ -299,12 +299,18 @@ Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuS
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
   TS_RETURN_IF_ERROR(s.split(name, "p", columns, "po", "pi"));
   TS_RETURN_IF_ERROR(s.split(name, "pi", p.vectorWidth, "pu", "pv"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "po", "ic", "ci", "pu", "pv"}));
-  TS_RETURN_IF_ERROR(s.cacheWrite(name, "po", loop::MemScope::Local));
+  // Many channel blocks: each streams its output rows, channel blocks in parallel.
+  // Few (a squeeze to 16-32 channels): column tiles outside, so a tile's input
+  // columns stay in L1 while every block reads them and the image's many tiles are
+  // the parallel work.
+  bool columnsOuter = stage.output.shape[1] / cb < p.pointwiseMatrixMinChannelBlocks;
+  std::string outer = columnsOuter ? "po" : "co", inner = columnsOuter ? "co" : "po";
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", outer, inner, "ic", "ci", "pu", "pv"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, inner, loop::MemScope::Local));
   if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
   if (columns > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "pu"));
   TS_RETURN_IF_ERROR(s.vectorize(name, "pv"));
-  // Only (n, co) may fuse: the tile's accumulators live inside `po`.
+  // Only (n, outer) may fuse: the tile's accumulators live inside `inner`.
   return parallelizeOuter(s, name, 2, p);
 }
 
@@ -352,6 +358,7 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
       {"pointwiseMatrixChannelBlock", &CpuScheduleParams::pointwiseMatrixChannelBlock},
       {"pointwiseMatrixColumns", &CpuScheduleParams::pointwiseMatrixColumns},
       {"pointwiseMatrixMinPixels", &CpuScheduleParams::pointwiseMatrixMinPixels},
+      {"pointwiseMatrixMinChannelBlocks", &CpuScheduleParams::pointwiseMatrixMinChannelBlocks},
       {"minParallelIterations", &CpuScheduleParams::minParallelIterations},
   };
   size_t eq = assignment.find('=');

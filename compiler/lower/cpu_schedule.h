@@ -73,6 +73,9 @@ struct CpuScheduleParams {
   int64_t pointwiseMatrixChannelBlock = 4;
   int64_t pointwiseMatrixColumns = 16;
   int64_t pointwiseMatrixMinPixels = 256;
+  /// With fewer output channel blocks than this, the column tiles are the outer
+  /// (parallel) loop, else the channel blocks.
+  int64_t pointwiseMatrixMinChannelBlocks = 8;
   /// Depthwise convolutions read the unpadded input through masked loads (no
   /// zero-padded copy).
   bool inlineDepthwisePadding = true;
