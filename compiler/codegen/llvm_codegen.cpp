@@ -55,16 +55,6 @@ Expr flatIndex(const std::vector<Expr> &indices, const Shape &shape) {
   return flat;
 }
 
-/// The atoms of a conjunction `a && b && ...`.
-void conjuncts(const Expr &e, std::vector<Expr> &atoms) {
-  if (e->kind == ExprKind::Binary && e->op == BinOp::And) {
-    conjuncts(e->operands[0], atoms);
-    conjuncts(e->operands[1], atoms);
-  } else {
-    atoms.push_back(e);
-  }
-}
-
 bool hasAtom(const std::vector<Expr> &atoms, BinOp op, const Expr &lhs, int64_t rhs) {
   return std::any_of(atoms.begin(), atoms.end(), [&](const Expr &a) {
     return a->kind == ExprKind::Binary && a->op == op && loop::exprEqual(a->operands[0], lhs) &&
@@ -184,6 +174,7 @@ private:
   StatusOr<llvm::Value *> vexpr(const Expr &e);
   llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride);
   StatusOr<llvm::Value *> maskedPaddedLoad(const Expr &select);
+  StatusOr<llvm::Value *> laneZeroOffset(const Expr &flat);
   Status predicatedStmt(const Stmt &s);
   llvm::Value *stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *value);
   StatusOr<llvm::Value *> vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices, bool isLoad,
@@ -486,14 +477,23 @@ llvm::Value *FuncEmitter::stridedLanes(llvm::Type *elem, llvm::Value *ptr, int64
   return result ? result : value;
 }
 
+/// The scalar element offset of `flat` in the vector loop's lane 0.
+StatusOr<llvm::Value *> FuncEmitter::laneZeroOffset(const Expr &flat) {
+  Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
+  std::string saved = vecVar_;
+  vecVar_.clear();
+  auto offset = expr(lane0);
+  vecVar_ = saved;
+  return offset;
+}
+
 /// `select(inside, x[clamped indices], pad)` where `inside` bounds every clamped index
 /// and the unclamped access has a small constant stride: one masked vector load
 /// (lanes outside read nothing and take `pad`) instead of a gather. Null when the pattern does not apply.
 StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   const Expr &load = select->operands[1];
   if (load->kind != ExprKind::Load || load->type == DType::Bool) return nullptr;
-  std::vector<Expr> atoms;
-  conjuncts(select->operands[0], atoms);
+  std::vector<Expr> atoms = loop::conjuncts(select->operands[0]);
   auto indices = unclamped(load->operands, atoms);
   if (!indices) return nullptr;
   const loop::Buffer &buffer = scope_.buffers.at(load->name).second;
@@ -502,15 +502,10 @@ StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   if (stride < 1 || stride > kMaxShuffledStride) return nullptr;
   TS_ASSIGN_OR_RETURN(llvm::Value * mask, vexpr(select->operands[0]));
   TS_ASSIGN_OR_RETURN(llvm::Value * pad, vexpr(select->operands[2]));
-  Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
-  std::string saved = vecVar_;
-  vecVar_.clear();
-  auto offset = expr(lane0);
-  vecVar_ = saved;
-  TS_RETURN_IF_ERROR(offset.status());
+  TS_ASSIGN_OR_RETURN(llvm::Value * offset, laneZeroOffset(flat));
   llvm::Type *elem = memType(buffer.dtype);
   // Not inbounds: lane 0's address may lie before the buffer (masked off).
-  llvm::Value *ptr = b_.CreateGEP(elem, scope_.buffers.at(load->name).first, *offset);
+  llvm::Value *ptr = b_.CreateGEP(elem, scope_.buffers.at(load->name).first, offset);
   auto vecType = llvm::FixedVectorType::get(elem, static_cast<unsigned>(vecWidth_));
   llvm::Value *lanes = mask_ ? b_.CreateAnd(mask_, splat(mask)) : splat(mask);
   if (stride == 1) return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), lanes, splat(pad));
@@ -541,14 +536,9 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
   bool perLane = !mask_ && coefficient && !unit && !shuffled && !(isLoad && e->type == DType::Bool);
   if (unit || shuffled || perLane) {
     // Unit (or small constant) stride: from the address of lane 0, one vector access.
-    Expr lane0 = loop::substitute(flat, {{vecVar_, loop::var(vecVar_ + ".base")}});
-    std::string saved = vecVar_;
-    vecVar_.clear();
-    auto offset = expr(lane0);
-    vecVar_ = saved;
-    TS_RETURN_IF_ERROR(offset.status());
+    TS_ASSIGN_OR_RETURN(llvm::Value * offset, laneZeroOffset(flat));
     // Masked: lanes past the buffer's end may be off, so no inbounds promise.
-    llvm::Value *ptr = mask_ ? b_.CreateGEP(elem, base, *offset) : b_.CreateInBoundsGEP(elem, base, *offset);
+    llvm::Value *ptr = mask_ ? b_.CreateGEP(elem, base, offset) : b_.CreateInBoundsGEP(elem, base, offset);
     if (shuffled) return stridedLoad(elem, ptr, *coefficient);
     if (perLane) return stridedLanes(elem, ptr, *coefficient, isLoad ? nullptr : value);
     // A register tile's local buffer is accessed whole (its indices are the tile's

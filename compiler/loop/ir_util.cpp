@@ -63,6 +63,13 @@ void visitExpr(const Expr &e, const std::function<void(const Expr &)> &fn) {
   for (const Expr &operand : e->operands) visitExpr(operand, fn);
 }
 
+std::vector<Expr> conjuncts(const Expr &e) {
+  if (e->kind != ExprKind::Binary || e->op != BinOp::And) return {e};
+  std::vector<Expr> atoms = conjuncts(e->operands[0]), right = conjuncts(e->operands[1]);
+  atoms.insert(atoms.end(), right.begin(), right.end());
+  return atoms;
+}
+
 bool usesVar(const Expr &e, const std::string &name) {
   bool found = false;
   visitExpr(e, [&](const Expr &node) { found |= node->kind == ExprKind::Var && node->name == name; });

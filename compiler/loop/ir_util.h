@@ -29,6 +29,8 @@ void substituteInStmt(const Stmt &s, const std::map<std::string, Expr> &values);
 void visitStmts(const Stmt &s, const std::function<void(const Stmt &)> &fn);
 /// True when `e` mentions variable `name`.
 bool usesVar(const Expr &e, const std::string &name);
+/// The atoms of a conjunction `a && b && ...` (just `e` when it is not one).
+std::vector<Expr> conjuncts(const Expr &e);
 /// Visits every expression node of `e` (pre-order).
 void visitExpr(const Expr &e, const std::function<void(const Expr &)> &fn);
 

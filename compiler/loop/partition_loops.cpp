@@ -12,15 +12,6 @@
 namespace tessera::loop {
 namespace {
 
-void conjuncts(const Expr &e, std::vector<Expr> &atoms) {
-  if (e->kind == ExprKind::Binary && e->op == BinOp::And) {
-    conjuncts(e->operands[0], atoms);
-    conjuncts(e->operands[1], atoms);
-  } else {
-    atoms.push_back(e);
-  }
-}
-
 int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 /// The last value of `var` (from `min`) for which `atom` holds in every iteration of
@@ -55,9 +46,7 @@ void scanGuards(const Stmt &s, const std::string &var, std::map<std::string, int
     return;
   }
   case StmtKind::If: {
-    std::vector<Expr> atoms;
-    conjuncts(s->cond, atoms);
-    for (const Expr &atom : atoms)
+    for (const Expr &atom : conjuncts(s->cond))
       if (auto v = lastHolding(atom, var, inner)) last = std::min(last, *v);
     scanGuards(s->body, var, inner, last);
     scanGuards(s->orElse, var, inner, last);
@@ -83,9 +72,8 @@ void dropProvenGuards(const Stmt &s, const std::string &var, int64_t last, std::
     return;
   }
   if (s->kind == StmtKind::If) {
-    std::vector<Expr> atoms, kept;
-    conjuncts(s->cond, atoms);
-    for (const Expr &atom : atoms) {
+    std::vector<Expr> kept;
+    for (const Expr &atom : conjuncts(s->cond)) {
       auto v = lastHolding(atom, var, inner);
       if (!v || *v < last) kept.push_back(atom);
     }

@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include <cmath>
+#include <functional>
 
 #include "compiler/graph/conv_geometry.h"
 #include "compiler/lower/op_compute_builder.h"
@@ -56,6 +57,22 @@ Expr linearCombination(const std::vector<std::pair<double, Expr>> &terms) {
     else sum = c < 0 ? sum - term : sum + term;
   }
   return sum ? sum : f(0);
+}
+
+/// (T d Tt)[i][j] for every i, j < rows, written out: T is rows x cols (row-major),
+/// d(r, q) the tile's element; zero terms are dropped.
+std::vector<Expr> transformTile(const std::vector<double> &t, int64_t rows, int64_t cols,
+                                const std::function<Expr(int64_t, int64_t)> &d) {
+  std::vector<Expr> out;
+  for (int64_t ti = 0; ti < rows; ++ti)
+    for (int64_t tj = 0; tj < rows; ++tj) {
+      std::vector<std::pair<double, Expr>> terms;
+      for (int64_t r = 0; r < cols; ++r)
+        for (int64_t q = 0; q < cols; ++q)
+          if (double c = t[ti * cols + r] * t[tj * cols + q]; c != 0) terms.emplace_back(c, d(r, q));
+      out.push_back(linearCombination(terms));
+    }
+  return out;
 }
 
 /// select(index == 0, values[0], select(index == 1, values[1], ...)).
@@ -121,15 +138,7 @@ loop::Stage inputTransform(Builder &b, const loop::Buffer &padded, const Winogra
   auto d = [&](int64_t r, int64_t q) {
     return loop::load(padded.name, DType::F32, {loop::var("vn"), loop::var("vc"), row + i(r), column + i(q)});
   };
-  std::vector<Expr> points;
-  for (int64_t pi = 0; pi < mx.a; ++pi)
-    for (int64_t pj = 0; pj < mx.a; ++pj) {
-      std::vector<std::pair<double, Expr>> terms;
-      for (int64_t r = 0; r < mx.a; ++r)
-        for (int64_t q = 0; q < mx.a; ++q)
-          if (double c = mx.bt[pi * mx.a + r] * mx.bt[pj * mx.a + q]; c != 0) terms.emplace_back(c, d(r, q));
-      points.push_back(linearCombination(terms));
-    }
+  std::vector<Expr> points = transformTile(mx.bt, mx.a, mx.a, d);
   s.body = selectByIndex(loop::var("vp"), points);
   s.role = "winograd.input";
   return s;
@@ -159,17 +168,9 @@ loop::Stage outputTransform(const loop::Buffer &mBuf, const WinogradGeometry &g,
   s.axes = {"n", "oc", "oh", "ow"};
   Expr oh = loop::var("oh"), ow = loop::var("ow");
   Expr tile = oh / i(mx.m) * i(g.tileColumns) + ow / i(mx.m);
-  std::vector<Expr> outputs;
-  for (int64_t r = 0; r < mx.m; ++r)
-    for (int64_t q = 0; q < mx.m; ++q) {
-      std::vector<std::pair<double, Expr>> terms;
-      for (int64_t pi = 0; pi < mx.a; ++pi)
-        for (int64_t pj = 0; pj < mx.a; ++pj)
-          if (double c = mx.at[r * mx.a + pi] * mx.at[q * mx.a + pj]; c != 0)
-            terms.emplace_back(c, loop::load(mBuf.name, DType::F32,
-                                             {loop::var("n"), i(pi * mx.a + pj), loop::var("oc"), tile}));
-      outputs.push_back(linearCombination(terms));
-    }
+  std::vector<Expr> outputs = transformTile(mx.at, mx.m, mx.a, [&](int64_t pi, int64_t pj) {
+    return loop::load(mBuf.name, DType::F32, {loop::var("n"), i(pi * mx.a + pj), loop::var("oc"), tile});
+  });
   Expr position = oh % i(mx.m) * i(mx.m) + ow % i(mx.m);
   Expr value = selectByIndex(position, outputs);
   s.body = bias ? value + bias : value;
