@@ -26,6 +26,19 @@ void keepFreedMemoryForReuse() {
 
 } // namespace
 
+namespace {
+
+/// A tensor of `type`: a released buffer of the same type if there is one.
+Tensor takeTensor(GraphExecutor::TensorPool &pool, const graph::TensorType &type) {
+  auto it = pool.find({type.dtype, type.shape});
+  if (it == pool.end() || it->second.empty()) return Tensor(type.dtype, type.shape);
+  Tensor t = std::move(it->second.back());
+  it->second.pop_back();
+  return t;
+}
+
+} // namespace
+
 StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph graph, ExecutionPlan plan,
                                                                const KernelResolver &resolve) {
   auto executor = std::unique_ptr<GraphExecutor>(new GraphExecutor());
@@ -52,7 +65,57 @@ StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph grap
   plan.constants.clear();
   executor->graph_ = std::move(graph);
   executor->plan_ = std::move(plan);
+  executor->placeConcatInputs();
   return executor;
+}
+
+void GraphExecutor::placeConcatInputs() {
+  skipped_.assign(plan_.steps.size(), false);
+  std::map<std::string, size_t> producer;  // value -> the kernel step whose single result it is
+  for (size_t s = 0; s < plan_.steps.size(); ++s) {
+    const Step &step = plan_.steps[s];
+    const graph::Node &last = graph_.nodes[step.nodes.back()];
+    if (step.kind == StepKind::Kernel && last.outputs.size() == 1) producer[last.outputs[0]] = s;
+  }
+  std::unordered_map<std::string, int> uses = graph_.useCounts();
+  for (size_t s = 0; s < plan_.steps.size(); ++s) {
+    const graph::Node &node = graph_.nodes[plan_.steps[s].nodes.back()];
+    if (plan_.steps[s].nodes.size() != 1 || node.op != "Concat" || node.outputs.size() != 1) continue;
+    const graph::TensorType &out = graph_.typeOf(node.outputs[0]);
+    if (!out.isStatic()) continue;
+    int64_t rank = static_cast<int64_t>(out.shape.size()), axis = node.attrs.getInt("axis", 0);
+    if (axis < 0) axis += rank;
+    bool leading = axis >= 0 && axis < rank;
+    for (int64_t d = 0; leading && d < axis; ++d) leading = out.shape[d] == 1;
+    std::set<std::string> seen;
+    bool placeable = leading;
+    for (const std::string &in : node.inputs)
+      placeable = placeable && producer.count(in) && uses[in] == 1 && !graph_.isGraphOutput(in) &&
+                  seen.insert(in).second && graph_.typeOf(in).dtype == out.dtype;
+    if (!placeable) continue;
+    size_t offset = 0;
+    for (const std::string &in : node.inputs) {
+      placed_[in] = {node.outputs[0], offset};
+      offset += static_cast<size_t>(graph_.typeOf(in).elementCount()) * dtypeSize(out.dtype);
+    }
+    skipped_[s] = true;
+  }
+}
+
+/// A kernel argument: the tensor's bytes, or for a value written in place into a
+/// Concat, its block of the Concat's output (allocated by the first writer).
+StatusOr<uint8_t *> GraphExecutor::bufferOf(const std::string &name, std::unordered_map<std::string, Tensor> &values,
+                                            TensorPool &pool) const {
+  auto placed = placed_.find(name);
+  if (placed != placed_.end()) {
+    auto it = values.find(placed->second.concat);
+    if (it == values.end())
+      it = values.emplace(placed->second.concat, takeTensor(pool, graph_.typeOf(placed->second.concat))).first;
+    return it->second.bytes() + placed->second.offset;
+  }
+  const Tensor *t = find(name, values);
+  if (!t) return absl::InternalError(strCat("value ", name, " is not computed"));
+  return const_cast<uint8_t *>(t->bytes());
 }
 
 const Tensor *GraphExecutor::find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const {
@@ -61,22 +124,11 @@ const Tensor *GraphExecutor::find(const std::string &name, const std::unordered_
   return it == values.end() ? nullptr : &it->second;
 }
 
-namespace {
-
-/// A tensor of `type`: a released buffer of the same type if there is one.
-Tensor takeTensor(GraphExecutor::TensorPool &pool, const graph::TensorType &type) {
-  auto it = pool.find({type.dtype, type.shape});
-  if (it == pool.end() || it->second.empty()) return Tensor(type.dtype, type.shape);
-  Tensor t = std::move(it->second.back());
-  it->second.pop_back();
-  return t;
-}
-
-} // namespace
 
 Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tensor> &values, TensorPool &pool) const {
   const Step &step = plan_.steps[index];
   const graph::Node &last = graph_.nodes[step.nodes.back()];
+  if (skipped_[index]) return absl::OkStatus();  // a Concat whose inputs were written in place
   if (step.kind == StepKind::Alias) {
     const Tensor *in = find(last.input(0), values);
     Tensor out = takeTensor(pool, graph_.typeOf(last.outputs[0]));
@@ -93,14 +145,14 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
     return absl::OkStatus();
   }
   for (const std::string &output : last.outputs) {
-    if (output.empty()) continue;
+    if (output.empty() || placed_.count(output)) continue;
     values[output] = takeTensor(pool, graph_.typeOf(output));
   }
   std::vector<void *> args;
   for (const std::string &param : step.params) {
-    const Tensor *t = find(param, values);
-    if (!t) return absl::InternalError(strCat("kernel ", step.kernel, ": value ", param, " is not computed"));
-    args.push_back(const_cast<uint8_t *>(t->bytes()));
+    auto buffer = bufferOf(param, values, pool);
+    if (!buffer.ok()) return absl::InternalError(strCat("kernel ", step.kernel, ": ", buffer.status().message()));
+    args.push_back(*buffer);
   }
   kernels_[index](args.data());
   return absl::OkStatus();

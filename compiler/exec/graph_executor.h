@@ -3,13 +3,16 @@
 // The `cpu` backend's model runner. It walks the plan's steps in order, binding each
 // kernel's parameters to tensors (constants in place, intermediates allocated on
 // first definition and released after their last use), running reference fallbacks
-// through the interpreter. Where the kernels come from (the in-process JIT or a
+// through the interpreter. A Concat along an axis with only unit axes before it, whose
+// inputs are single-use kernel results, costs nothing: the kernels write straight
+// into its output's blocks. Where the kernels come from (the in-process JIT or a
 // loaded ahead-of-time library) is the resolver's business. The accelerator back end
 // adds its partitions as further step kinds.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,6 +42,8 @@ public:
   StatusOr<interp::TensorMap> run(const interp::TensorMap &inputs, std::vector<double> *stepMs = nullptr) const;
 
   const graph::Graph &graph() const { return graph_; }
+  /// Concat steps that cost nothing: their inputs' kernels write into their output.
+  int concatsInPlace() const { return static_cast<int>(std::count(skipped_.begin(), skipped_.end(), true)); }
   const ExecutionPlan &plan() const { return plan_; }
 
 private:
@@ -46,8 +51,20 @@ private:
   Status runStep(size_t index, std::unordered_map<std::string, Tensor> &values, TensorPool &pool) const;
   const Tensor *find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const;
 
+  /// Where a kernel writes a Concat input directly: the Concat's output and the
+  /// byte offset of that input's block in it.
+  struct Placement {
+    std::string concat;
+    size_t offset = 0;
+  };
+  void placeConcatInputs();
+  StatusOr<uint8_t *> bufferOf(const std::string &name, std::unordered_map<std::string, Tensor> &values,
+                               TensorPool &pool) const;
+
   graph::Graph graph_;
   ExecutionPlan plan_;
+  std::unordered_map<std::string, Placement> placed_;
+  std::vector<bool> skipped_;  ///< Concat steps whose inputs were written in place
   std::vector<codegen::KernelFn> kernels_; ///< per step (null for non-kernels)
   std::vector<std::vector<std::string>> dying_; ///< values released after each step
   mutable std::mutex poolMutex_;

@@ -22,6 +22,8 @@ TEST(GraphExecutor, MiniNetMatchesTheInterpreter) {
   // Every node has a compute description (Softmax included): nothing is left to the interpreter.
   EXPECT_EQ(plan.count(StepKind::Reference), 0) << plan.summary(g);
   EXPECT_EQ(plan.count(StepKind::Alias), 1) << plan.summary(g);
+  // The Concat's three inputs (a conv, two pools) are written into its output.
+  EXPECT_EQ(model->executor->concatsInPlace(), 1);
   interp::TensorMap inputs{{"x", randomTensor({1, 4, 15, 15}, 1)}};
   auto got = model->executor->run(inputs);
   ASSERT_TRUE(got.ok()) << got.status();
@@ -42,6 +44,47 @@ TEST(GraphExecutor, UnfusedPlanMatchesToo) {
   auto want = interp::runGraph(g, inputs);
   ASSERT_TRUE(got.ok() && want.ok());
   for (const std::string &name : g.outputs) expectClose(got->at(name), want->at(name), name);
+}
+
+/// x -> Relu -> a, x -> Sigmoid -> b, Concat(a, b) on `axis`; with `reuse`, `a` is also
+/// an output (so it cannot live inside the Concat's buffer).
+graph::Graph concatGraph(Shape shape, int64_t axis, bool reuse) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, shape));
+  addNode(g, "Relu", {"x"}, "a");
+  addNode(g, "Sigmoid", {"x"}, "b");
+  addNode(g, "Concat", {"a", "b"}, "y", attrs({{"axis", axis}}));
+  g.outputs = reuse ? std::vector<std::string>{"y", "a"} : std::vector<std::string>{"y"};
+  EXPECT_TRUE(graph::inferGraphTypes(g).ok());
+  return g;
+}
+
+// Only a Concat whose blocks are contiguous (unit axes before the concat axis) and
+// whose inputs are single-use kernel results is done in place; every variant matches.
+TEST(GraphExecutor, ConcatInPlaceOnlyWhereItsBlocksAreContiguous) {
+  struct Case {
+    Shape shape;
+    int64_t axis;
+    bool reuse;
+    int inPlace;
+  };
+  for (const Case &c : {Case{{1, 3, 4, 5}, 1, false, 1}, Case{{1, 3, 4, 5}, -3, false, 1},
+                        Case{{2, 3, 4, 5}, 1, false, 0}, Case{{1, 3, 4, 5}, 2, false, 0},
+                        Case{{1, 3, 4, 5}, 1, true, 0}}) {
+    SCOPED_TRACE(strCat(shapeToString(c.shape), " axis ", c.axis, c.reuse ? " reused" : ""));
+    graph::Graph g = concatGraph(c.shape, c.axis, c.reuse);
+    auto model = compileForCpu(g);
+    ASSERT_TRUE(model.ok()) << model.status();
+    EXPECT_EQ(model->executor->concatsInPlace(), c.inPlace);
+    interp::TensorMap inputs{{"x", randomTensor(c.shape, 3)}};
+    for (int run = 0; run < 2; ++run) {  // the second run reuses pooled buffers
+      auto got = model->executor->run(inputs);
+      auto want = interp::runGraph(g, inputs);
+      ASSERT_TRUE(got.ok() && want.ok());
+      for (const std::string &name : g.outputs) expectClose(got->at(name), want->at(name), name);
+    }
+  }
 }
 
 TEST(GraphExecutor, RejectsWrongInputShape) {
