@@ -202,7 +202,7 @@ int runRunCommand(const std::vector<std::string> &args) {
       "warmup", po::value(&cpu.warmup)->default_value(1), "cpu: untimed runs first")(
       "threads", po::value(&cpu.threads)->default_value(1), "cpu: threads for parallel loops")(
       "print-time", po::bool_switch(&cpu.printTime), "cpu: print median, min and max latency in ms")(
-      "profile", po::bool_switch(&cpu.profile), "cpu: print each kernel's mean time, slowest first, and time by op")(
+      "profile", po::bool_switch(&cpu.profile), "cpu: print each kernel's mean time (and GMAC/s), slowest first, and time by op")(
       "input-shape", po::value(&cpu.inputShapes)->composing(), "cpu: NAME:1x3x224x224 for dynamic ONNX inputs")(
       "check", po::value(&checkTolerance), "cpu: compare with the reference interpreter at this relative tolerance");
 #endif
