@@ -95,8 +95,6 @@ std::optional<std::vector<Expr>> unclamped(const std::vector<Expr> &indices, con
   return out;
 }
 
-/// True when `s` holds only stores and conditionals that do not depend on `var`
-/// (what vector code handles).
 /// True when `e` divides integers by something other than a constant (a masked-off
 /// lane could then divide by zero, which traps).
 bool hasVariableIntDivision(const Expr &e) {
@@ -115,6 +113,8 @@ bool storesDivideSafely(const Stmt &s) {
   return std::all_of(s->stmts.begin(), s->stmts.end(), storesDivideSafely);
 }
 
+/// True when `s` holds only stores and conditionals (a condition that varies across
+/// lanes predicating its body): what vector code handles.
 bool vectorizable(const Stmt &s, const std::string &var) {
   if (s->kind == StmtKind::Store) return true;
   // A condition that varies across lanes predicates its body (masked accesses).

@@ -2,6 +2,7 @@
 #include "compiler/loop/partition_loops.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -32,73 +33,61 @@ std::optional<int64_t> lastHolding(const Expr &atom, const std::string &var, con
   return floorDiv(-range.hi.constant - 1, a);
 }
 
-/// The loops inside `s` (from 0, constant extents) on the way to each `if`, and the
-/// last value of `var` for which every guard that can be bounded holds.
-void scanGuards(const Stmt &s, const std::string &var, std::map<std::string, int64_t> &inner, int64_t &last) {
-  if (!s) return;
-  switch (s->kind) {
-  case StmtKind::For: {
-    auto min = asConstInt(s->min), extent = asConstInt(s->extent);
-    bool ranged = min && *min == 0 && extent;
-    if (ranged) inner[s->var] = *extent;
-    scanGuards(s->body, var, inner, last);
-    if (ranged) inner.erase(s->var);
-    return;
-  }
-  case StmtKind::If: {
-    for (const Expr &atom : conjuncts(s->cond))
-      if (auto v = lastHolding(atom, var, inner)) last = std::min(last, *v);
-    scanGuards(s->body, var, inner, last);
-    scanGuards(s->orElse, var, inner, last);
-    return;
-  }
-  case StmtKind::Seq:
-    for (const Stmt &child : s->stmts) scanGuards(child, var, inner, last);
-    return;
-  case StmtKind::Alloc: scanGuards(s->body, var, inner, last); return;
-  default: return;
-  }
-}
+using Ranges = std::map<std::string, int64_t>;
 
-/// `s` with the guard atoms that hold for `var <= last` removed.
-void dropProvenGuards(const Stmt &s, const std::string &var, int64_t last, std::map<std::string, int64_t> &inner) {
+/// Calls `visit(if, inner)` for every `if` in `s`, `inner` holding the loops (from 0,
+/// constant extents) between `s` and it.
+void visitGuards(const Stmt &s, Ranges &inner, const std::function<void(const Stmt &, const Ranges &)> &visit) {
   if (!s) return;
+  bool ranged = false;
   if (s->kind == StmtKind::For) {
     auto min = asConstInt(s->min), extent = asConstInt(s->extent);
-    bool ranged = min && *min == 0 && extent;
+    ranged = min && *min == 0 && extent;
     if (ranged) inner[s->var] = *extent;
-    dropProvenGuards(s->body, var, last, inner);
-    if (ranged) inner.erase(s->var);
-    return;
   }
-  if (s->kind == StmtKind::If) {
+  if (s->kind == StmtKind::If) visit(s, inner);
+  visitGuards(s->body, inner, visit);
+  visitGuards(s->orElse, inner, visit);
+  for (const Stmt &child : s->stmts) visitGuards(child, inner, visit);
+  if (ranged) inner.erase(s->var);
+}
+
+/// The last value of `var` for which every guard in `body` that can be bounded holds.
+int64_t lastAllHolding(const Stmt &body, const std::string &var) {
+  Ranges inner;
+  int64_t last = std::numeric_limits<int64_t>::max();
+  visitGuards(body, inner, [&](const Stmt &guard, const Ranges &ranges) {
+    for (const Expr &atom : conjuncts(guard->cond))
+      if (auto v = lastHolding(atom, var, ranges)) last = std::min(last, *v);
+  });
+  return last;
+}
+
+/// `body` with the guard atoms that hold for `var <= last` removed.
+void dropProvenGuards(const Stmt &body, const std::string &var, int64_t last) {
+  Ranges inner;
+  visitGuards(body, inner, [&](const Stmt &guard, const Ranges &ranges) {
     std::vector<Expr> kept;
-    for (const Expr &atom : conjuncts(s->cond)) {
-      auto v = lastHolding(atom, var, inner);
+    for (const Expr &atom : conjuncts(guard->cond)) {
+      auto v = lastHolding(atom, var, ranges);
       if (!v || *v < last) kept.push_back(atom);
     }
     Expr cond = kept.empty() ? ltExpr(intImm(0), intImm(1)) : kept[0];
     for (size_t k = 1; k < kept.size(); ++k) cond = andExpr(cond, kept[k]);
-    s->cond = cond;
-  }
-  dropProvenGuards(s->body, var, last, inner);
-  dropProvenGuards(s->orElse, var, last, inner);
-  for (const Stmt &child : s->stmts) dropProvenGuards(child, var, last, inner);
+    guard->cond = cond;
+  });
 }
 
 /// A serial loop split at the first iteration where a guard inside may fail.
 Stmt partitionLoop(const Stmt &loop) {
   auto min = asConstInt(loop->min), extent = asConstInt(loop->extent);
   if (loop->forKind != ForKind::Serial || !min || !extent || *extent < 2) return loop;
-  std::map<std::string, int64_t> inner;
-  int64_t last = std::numeric_limits<int64_t>::max();
-  scanGuards(loop->body, loop->var, inner, last);
+  int64_t last = lastAllHolding(loop->body, loop->var);
   int64_t head = last == std::numeric_limits<int64_t>::max() ? 0 : last - *min + 1;
   if (head <= 0 || head >= *extent) return loop;
   Stmt tail = forLoop(loop->var, intImm(*min + head), intImm(*extent - head), loop->forKind, loop->body->clone());
   Stmt first = forLoop(loop->var, loop->min, intImm(head), loop->forKind, loop->body);
-  inner.clear();
-  dropProvenGuards(first->body, loop->var, *min + head - 1, inner);
+  dropProvenGuards(first->body, loop->var, *min + head - 1);
   first->body = simplifyStmt(first->body);
   return seq({first, tail});
 }

@@ -116,12 +116,11 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
   int64_t innerExtent = stage.output.shape[rank - 1];
   int64_t vector = !reduce && innerExtent % p.vectorWidth == 0 && innerExtent >= p.vectorWidth ? p.vectorWidth : 0;
   // A padded (or cropped) row is rarely a whole number of vectors: one vector of a
-  // divisor of it (the codegen reads a padded row's interior with one masked load).
-  if (!reduce && !vector && (stage.role == "pad" || stage.role == "winograd.crop"))
-    vector = paddedRowVector(innerExtent, p);
-  // No divisor: whole vectors and a masked last one (partition-loops peels it).
-  if (!reduce && !vector && (stage.role == "pad" || stage.role == "winograd.crop") && innerExtent > p.vectorWidth)
-    vector = p.vectorWidth;
+  // divisor of it (the codegen reads a padded row's interior with one masked load),
+  // else whole vectors and a masked last one (partition-loops peels it).
+  bool paddedRow = !reduce && (stage.role == "pad" || stage.role == "winograd.crop");
+  if (paddedRow && !vector) vector = paddedRowVector(innerExtent, p);
+  if (paddedRow && !vector && innerExtent > p.vectorWidth) vector = p.vectorWidth;
   if (vector) {
     TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], vector, "vo", "vi"));
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
@@ -261,15 +260,14 @@ Status scheduleWinogradProduct(Schedule &s, const loop::Stage &stage, const CpuS
   int64_t cb = convChannelBlock(stage.output.shape[2], p.winogradChannelBlock);  // as the weights are packed
   // Columns not a whole number of tiles: the last tile is guarded (masked).
   int64_t wb = std::max(p.vectorWidth, p.winogradColumnBlock / p.vectorWidth * p.vectorWidth);
-  int64_t vector = p.vectorWidth;
   TS_RETURN_IF_ERROR(s.split(name, "moc", cb, "mco", "mci"));
   TS_RETURN_IF_ERROR(s.split(name, "mt", wb, "mto", "mti"));
-  TS_RETURN_IF_ERROR(s.split(name, "mti", vector, "mtu", "mtv"));
+  TS_RETURN_IF_ERROR(s.split(name, "mti", p.vectorWidth, "mtu", "mtv"));
   TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mp", "mco", "mto", "mc", "mci", "mtu", "mtv"}));
   TS_RETURN_IF_ERROR(s.cacheWrite(name, "mto", loop::MemScope::Local));
   if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "mci"));
-  if (wb > vector) TS_RETURN_IF_ERROR(s.unroll(name, "mtu"));
-  if (vector > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "mtv"));
+  if (wb > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "mtu"));
+  if (p.vectorWidth > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "mtv"));
   return parallelizeOuter(s, name, 3, p);
 }
 

@@ -30,6 +30,14 @@ Expr constant(double v, DType type) {
 
 Expr clampIndex(Expr e, int64_t dim) { return loop::minExpr(loop::maxExpr(e, i(0)), i(dim - 1)); }
 
+Expr zeroPaddedLoad(const loop::Buffer &x, Expr n, Expr c, Expr h, Expr w) {
+  const Shape &xs = x.shape;
+  Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
+                              loop::andExpr(loop::geExpr(w, i(0)), loop::ltExpr(w, i(xs[3]))));
+  Expr value = loop::load(x.name, x.dtype, {std::move(n), std::move(c), clampIndex(h, xs[2]), clampIndex(w, xs[3])});
+  return loop::select(inside, value, f(0));
+}
+
 Expr wrapIndex(Expr e, int64_t dim) {
   if (e->type != DType::I64) e = loop::cast(DType::I64, e);
   return clampIndex(loop::select(loop::ltExpr(e, i(0)), e + i(dim), e), dim);
@@ -89,14 +97,13 @@ Shape Builder::boundShape(const Shape &shape) const {
   return merged;
 }
 
-Status Builder::mergeSpatialAxes(int64_t h, int64_t w) {
+void Builder::mergeSpatialAxes(int64_t h, int64_t w) {
   mergedSpatial_ = {h, w};
   for (loop::Buffer &p : func_.params) {
     if (p.shape.size() != 4) continue;
     p.shape = boundShape(p.shape);
     if (p.name == output_.name) output_ = p;
   }
-  return absl::OkStatus();
 }
 
 StatusOr<Expr> Builder::broadcastLoad(const std::string &value, const std::vector<std::string> &axes) {
@@ -202,10 +209,8 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
     loop::Stage pad;
     pad.output = b.temp("pad", padded);
     pad.axes = {"pn", "pc", "ph", "pw"};
-    Expr h = loop::var("ph") - i(geo.padBegin[0]), wv = loop::var("pw") - i(geo.padBegin[1]);
-    Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
-                                loop::andExpr(loop::geExpr(wv, i(0)), loop::ltExpr(wv, i(xs[3]))));
-    pad.body = loop::select(inside, loop::load(x.name, DType::F32, {loop::var("pn"), loop::var("pc"), clampIndex(h, xs[2]), clampIndex(wv, xs[3])}), f(0));
+    pad.body = zeroPaddedLoad(x, loop::var("pn"), loop::var("pc"), loop::var("ph") - i(geo.padBegin[0]),
+                              loop::var("pw") - i(geo.padBegin[1]));
     pad.role = "pad";
     b.func_.stages.push_back(pad);
     src = "pad";
@@ -220,13 +225,8 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   Expr iw = loop::var("ow") * i(geo.strides[1]) + loop::var("kw") * i(geo.dilations[1]);
   std::vector<Expr> wIndex = {oc, loop::var("ic"), loop::var("kh"), loop::var("kw")};
   if (packed) wIndex = {oc / i(block), loop::var("kh"), loop::var("kw"), loop::var("ic"), oc % i(block)};
-  Expr input = loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw});
-  if (inlinePadding) {
-    Expr h = ih - i(geo.padBegin[0]), wv = iw - i(geo.padBegin[1]);
-    Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
-                                loop::andExpr(loop::geExpr(wv, i(0)), loop::ltExpr(wv, i(xs[3]))));
-    input = loop::select(inside, loop::load(x.name, DType::F32, {loop::var("n"), channel, clampIndex(h, xs[2]), clampIndex(wv, xs[3])}), f(0));
-  }
+  Expr input = inlinePadding ? zeroPaddedLoad(x, loop::var("n"), channel, ih - i(geo.padBegin[0]), iw - i(geo.padBegin[1]))
+                             : loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw});
   s.body = input * loop::load(w.name, DType::F32, wIndex);
   s.init = f(0);
   if (node.hasInput(2)) {

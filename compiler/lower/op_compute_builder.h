@@ -27,6 +27,9 @@ inline Expr f(double v) { return loop::floatImm(v); }
 inline Expr i(int64_t v) { return loop::intImm(v); }
 /// `e` clamped to [0, dim - 1] (indices read in arms a select may discard).
 Expr clampIndex(Expr e, int64_t dim);
+/// x[n][c][h][w] of the 4-D buffer `x`, or 0 where (h, w) lies outside it: a read of
+/// the zero-padded input (indices clamped so that no read leaves the buffer).
+Expr zeroPaddedLoad(const loop::Buffer &x, Expr n, Expr c, Expr h, Expr w);
 /// `e` with negative values wrapped by `dim` (ONNX negative indices), then clamped.
 Expr wrapIndex(Expr e, int64_t dim);
 std::vector<std::string> axisNames(size_t rank, const std::string &prefix);
@@ -63,7 +66,7 @@ public:
   /// From now on, bind 4-D tensors ending in (h, w) (or (1, 1)) with those two axes
   /// merged into one (h * w, or 1), the output and inputs already bound included:
   /// kernels over a flattened image (a 1x1 convolution as a matrix product).
-  Status mergeSpatialAxes(int64_t h, int64_t w);
+  void mergeSpatialAxes(int64_t h, int64_t w);
   /// `shape` as bound under mergeSpatialAxes (unchanged without it).
   Shape boundShape(const Shape &shape) const;
   /// A stage defining `out` over axes named `prefix`0.. of its shape.

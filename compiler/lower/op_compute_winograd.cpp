@@ -115,15 +115,11 @@ struct WinogradGeometry {
 };
 
 loop::Stage padStage(Builder &b, const loop::Buffer &x, const WinogradGeometry &g) {
-  const Shape &xs = x.shape;
   loop::Stage pad;
   pad.output = b.temp("wpad", {g.n, g.c, g.mx.m * g.vRows + 2, g.mx.m * g.tileColumns + 2});
   pad.axes = {"pn", "pc", "ph", "pw"};
-  Expr h = loop::var("ph") - i(g.padTop), w = loop::var("pw") - i(g.padLeft);
-  Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),
-                              loop::andExpr(loop::geExpr(w, i(0)), loop::ltExpr(w, i(xs[3]))));
-  Expr value = loop::load(x.name, DType::F32, {loop::var("pn"), loop::var("pc"), clampIndex(h, xs[2]), clampIndex(w, xs[3])});
-  pad.body = loop::select(inside, value, f(0));
+  pad.body = zeroPaddedLoad(x, loop::var("pn"), loop::var("pc"), loop::var("ph") - i(g.padTop),
+                            loop::var("pw") - i(g.padLeft));
   pad.role = "pad";
   return pad;
 }
