@@ -198,6 +198,35 @@ TEST(CpuJit, PaddingSelectWithUnboundedClampKeepsTheClamp) {
       }
 }
 
+// A stride-2 pooling row whose last tile is guarded (13 outputs of 27 inputs in two
+// tiles of 8): the guarded tile reads its lanes with one masked contiguous load and
+// a shuffle, never a gather, and nothing past the input (ASan would see it).
+TEST(CpuJit, GuardedStridedLoadIsAMaskedLoad) {
+  auto module = loop::parseModule(R"(func @pool(%x: f32[27] global, %y: f32[13] global) {
+  for %wo from 0 extent 2 {
+    vectorized for %wi from 0 extent 8 {
+      if %wo * 8 + %wi < 13 {
+        %y[%wo * 8 + %wi] = max(%x[(%wo * 8 + %wi) * 2], %x[(%wo * 8 + %wi) * 2 + 1])
+      }
+    }
+  }
+}
+)");
+  ASSERT_TRUE(module.ok()) << module.status();
+  std::string ir = llvmIr(*module);
+  EXPECT_NE(ir.find("@llvm.masked.load"), std::string::npos) << ir;
+  EXPECT_EQ(ir.find("@llvm.masked.gather"), std::string::npos) << ir;
+  auto jit = CpuJit::compile(*module);
+  ASSERT_TRUE(jit.ok()) << jit.status();
+  auto fn = (*jit)->lookup("pool");
+  ASSERT_TRUE(fn.ok()) << fn.status();
+  std::vector<float> x(27), y(13, -1);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 7) % 11);
+  void *args[] = {x.data(), y.data()};
+  (*fn)(args);
+  for (size_t k = 0; k < y.size(); ++k) EXPECT_EQ(y[k], std::max(x[2 * k], x[2 * k + 1])) << k;
+}
+
 TEST(CpuJit, IntrinsicWithoutCpuLoweringIsAnError) {
   auto module = loop::parseModule("func @k(%x: f32[4] global) {\n  call @tessera.gemm(&%x[0], 4)\n}\n");
   ASSERT_TRUE(module.ok());

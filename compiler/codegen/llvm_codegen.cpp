@@ -172,7 +172,7 @@ private:
   Status vectorLoop(const Stmt &s, int64_t width);
   Status vectorStmt(const Stmt &s);
   StatusOr<llvm::Value *> vexpr(const Expr &e);
-  llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride);
+  llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *lanes = nullptr);
   StatusOr<llvm::Value *> maskedPaddedLoad(const Expr &select);
   StatusOr<llvm::Value *> laneZeroOffset(const Expr &flat);
   Status predicatedStmt(const Stmt &s);
@@ -447,14 +447,29 @@ Status FuncEmitter::predicatedStmt(const Stmt &s) {
 }
 
 /// Lanes at `ptr + stride * lane` for a small constant stride: one contiguous load of
-/// width * stride elements (those past the last lane masked off, so nothing beyond
-/// the accessed range is read) and a shuffle picking every stride-th: no gather.
-llvm::Value *FuncEmitter::stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride) {
+/// width * stride elements and a shuffle picking every stride-th: no gather. Only
+/// elements from the first to the last lane on in `lanes` (all lanes when null) are
+/// read -- the gaps between two lanes on too, so a run of lanes is one contiguous
+/// masked load, not a gather -- and nothing beyond them; lanes off are poison.
+llvm::Value *FuncEmitter::stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *lanes) {
   auto width = static_cast<unsigned>(vecWidth_), wide = width * static_cast<unsigned>(stride);
-  std::vector<llvm::Constant *> mask;
-  for (unsigned k = 0; k < wide; ++k) mask.push_back(b_.getInt1(k <= (width - 1) * stride));
-  llvm::Value *all = b_.CreateMaskedLoad(llvm::FixedVectorType::get(elem, wide), ptr, llvm::Align(4),
-                                         llvm::ConstantVector::get(mask));
+  llvm::Value *wideMask;
+  if (lanes) {
+    // Element j is read when lane j / stride is on and, between lanes, the next too.
+    std::vector<int> own, next;
+    for (unsigned j = 0; j < wide; ++j) {
+      unsigned lane = j / static_cast<unsigned>(stride), after = j % stride == 0 ? lane : lane + 1;
+      own.push_back(static_cast<int>(lane));
+      next.push_back(static_cast<int>(std::min(after, width)));  // lane `width`: off
+    }
+    llvm::Value *off = llvm::Constant::getNullValue(lanes->getType());
+    wideMask = b_.CreateAnd(b_.CreateShuffleVector(lanes, off, own), b_.CreateShuffleVector(lanes, off, next));
+  } else {
+    std::vector<llvm::Constant *> mask;
+    for (unsigned k = 0; k < wide; ++k) mask.push_back(b_.getInt1(k <= (width - 1) * stride));
+    wideMask = llvm::ConstantVector::get(mask);
+  }
+  llvm::Value *all = b_.CreateMaskedLoad(llvm::FixedVectorType::get(elem, wide), ptr, llvm::Align(4), wideMask);
   std::vector<int> pick;
   for (unsigned k = 0; k < width; ++k) pick.push_back(static_cast<int>(k * stride));
   return b_.CreateShuffleVector(all, pick);
@@ -511,14 +526,7 @@ StatusOr<llvm::Value *> FuncEmitter::maskedPaddedLoad(const Expr &select) {
   if (stride == 1) return b_.CreateMaskedLoad(vecType, ptr, llvm::Align(4), lanes, splat(pad));
   // Strided (a stride-2 pooling window): lane k is element k * stride of one wide
   // masked load, the elements between masked off.
-  auto width = static_cast<unsigned>(vecWidth_), wide = width * static_cast<unsigned>(stride);
-  std::vector<int> spread, pick;
-  for (unsigned j = 0; j < wide; ++j) spread.push_back(j % stride == 0 ? static_cast<int>(j / stride) : static_cast<int>(width));
-  for (unsigned k = 0; k < width; ++k) pick.push_back(static_cast<int>(k * stride));
-  llvm::Value *off = llvm::Constant::getNullValue(lanes->getType());
-  llvm::Value *wideMask = b_.CreateShuffleVector(lanes, off, spread);
-  llvm::Value *all = b_.CreateMaskedLoad(llvm::FixedVectorType::get(elem, wide), ptr, llvm::Align(4), wideMask);
-  return b_.CreateSelect(lanes, b_.CreateShuffleVector(all, pick), splat(pad));
+  return b_.CreateSelect(lanes, stridedLoad(elem, ptr, stride, lanes), splat(pad));
 }
 
 StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &name, const std::vector<Expr> &indices,
@@ -530,8 +538,8 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
   Expr flat = flatIndex(indices, buffer.shape);
   auto coefficient = linearCoefficient(flat, vecVar_);
   bool unit = coefficient && *coefficient == 1;
-  // Under a mask, strided accesses take the (masked) gather/scatter path.
-  bool shuffled = !mask_ && isLoad && coefficient && *coefficient > 1 && *coefficient <= kMaxShuffledStride &&
+  // Under a mask, strided stores take the (masked) scatter path.
+  bool shuffled = isLoad && coefficient && *coefficient > 1 && *coefficient <= kMaxShuffledStride &&
                   e->type != DType::Bool;
   bool perLane = !mask_ && coefficient && !unit && !shuffled && !(isLoad && e->type == DType::Bool);
   if (unit || shuffled || perLane) {
@@ -539,7 +547,7 @@ StatusOr<llvm::Value *> FuncEmitter::vaccess(const Expr &e, const std::string &n
     TS_ASSIGN_OR_RETURN(llvm::Value * offset, laneZeroOffset(flat));
     // Masked: lanes past the buffer's end may be off, so no inbounds promise.
     llvm::Value *ptr = mask_ ? b_.CreateGEP(elem, base, offset) : b_.CreateInBoundsGEP(elem, base, offset);
-    if (shuffled) return stridedLoad(elem, ptr, *coefficient);
+    if (shuffled) return stridedLoad(elem, ptr, *coefficient, mask_);
     if (perLane) return stridedLanes(elem, ptr, *coefficient, isLoad ? nullptr : value);
     // A register tile's local buffer is accessed whole (its indices are the tile's
     // own loops): under a mask, plain loads and a blended store keep it promotable

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "compiler/loop/affine.h"
 #include "compiler/loop/ir_util.h"
@@ -13,31 +14,65 @@
 namespace tessera::loop {
 namespace {
 
+constexpr int64_t kNoBound = std::numeric_limits<int64_t>::max();
+
 int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-/// The last value of `var` (from `min`) for which `atom` holds in every iteration of
-/// the loops `inner` (variable -> extent, all from 0); nullopt when the atom is not
-/// `x < y` with `var` in it at a positive coefficient and only inner loops besides.
-std::optional<int64_t> lastHolding(const Expr &atom, const std::string &var, const std::map<std::string, int64_t> &inner) {
-  if (atom->kind != ExprKind::Binary || atom->op != BinOp::Lt) return std::nullopt;
+/// The values of a loop variable for which a guard atom holds: [first, last].
+struct Holding {
+  int64_t first = -kNoBound, last = kNoBound;
+};
+
+/// `atom` as `d < 0` (d affine), for the integer comparisons <, <=, >, >=.
+std::optional<Affine> negativeForm(const Expr &atom) {
+  if (atom->kind != ExprKind::Binary) return std::nullopt;
+  BinOp op = atom->op;
+  if (op != BinOp::Lt && op != BinOp::Le && op != BinOp::Gt && op != BinOp::Ge) return std::nullopt;
   auto lhs = toAffine(atom->operands[0]), rhs = toAffine(atom->operands[1]);
   if (!lhs || !rhs) return std::nullopt;
-  Affine d = *lhs - *rhs;  // holds while d < 0
-  auto it = d.coeffs.find(var);
-  if (it == d.coeffs.end() || it->second <= 0) return std::nullopt;
-  int64_t a = it->second;
-  d.coeffs.erase(it);
-  AffineRange range = affineRange(d, inner);
-  if (!range.hi.isConstant()) return std::nullopt;
-  // a * v + hi < 0  <=>  v <= floor((-hi - 1) / a)
-  return floorDiv(-range.hi.constant - 1, a);
+  Affine one;
+  one.constant = 1;
+  if (op == BinOp::Lt) return *lhs - *rhs;          // a < b   <=>  a - b < 0
+  if (op == BinOp::Le) return *lhs - *rhs - one;    // a <= b  <=>  a - b - 1 < 0
+  if (op == BinOp::Gt) return *rhs - *lhs;          // a > b   <=>  b - a < 0
+  return *rhs - *lhs - one;                         // a >= b  <=>  b - a - 1 < 0
 }
 
 using Ranges = std::map<std::string, int64_t>;
 
-/// Calls `visit(if, inner)` for every `if` in `s`, `inner` holding the loops (from 0,
-/// constant extents) between `s` and it.
-void visitGuards(const Stmt &s, Ranges &inner, const std::function<void(const Stmt &, const Ranges &)> &visit) {
+/// The values of `var` for which `atom` holds in every iteration of the loops `inner`
+/// (variable -> extent, all from 0); nullopt unless the atom compares affine forms
+/// in which `var` appears and only inner loops besides.
+std::optional<Holding> holdingRange(const Expr &atom, const std::string &var, const Ranges &inner) {
+  std::optional<Affine> d = negativeForm(atom);
+  if (!d) return std::nullopt;
+  auto it = d->coeffs.find(var);
+  if (it == d->coeffs.end() || it->second == 0) return std::nullopt;
+  int64_t a = it->second;
+  d->coeffs.erase(it);
+  AffineRange range = affineRange(*d, inner);
+  if (!range.hi.isConstant()) return std::nullopt;
+  int64_t hi = range.hi.constant;
+  Holding holds;
+  if (a > 0) holds.last = floorDiv(-hi - 1, a);  // a * v + hi < 0
+  else holds.first = floorDiv(hi, -a) + 1;        // hi < -a * v
+  return holds;
+}
+
+/// Rewrites each guard -- an `if` condition or a `select` condition -- in `s` with
+/// `fn(cond, inner)`, `inner` holding the loops (from 0, constant extents) between
+/// `s` and the guard.
+using GuardFn = std::function<Expr(const Expr &, const Ranges &)>;
+
+Expr rewriteSelects(const Expr &e, const Ranges &inner, const GuardFn &fn) {
+  return mapExpr(e, [&](const Expr &node) {
+    if (node->kind != ExprKind::Select) return node;
+    Expr cond = fn(node->operands[0], inner);
+    return cond == node->operands[0] ? node : withOperands(node, {cond, node->operands[1], node->operands[2]});
+  });
+}
+
+void rewriteGuards(const Stmt &s, Ranges &inner, const GuardFn &fn) {
   if (!s) return;
   bool ranged = false;
   if (s->kind == StmtKind::For) {
@@ -45,51 +80,75 @@ void visitGuards(const Stmt &s, Ranges &inner, const std::function<void(const St
     ranged = min && *min == 0 && extent;
     if (ranged) inner[s->var] = *extent;
   }
-  if (s->kind == StmtKind::If) visit(s, inner);
-  visitGuards(s->body, inner, visit);
-  visitGuards(s->orElse, inner, visit);
-  for (const Stmt &child : s->stmts) visitGuards(child, inner, visit);
+  auto apply = [&](Expr &slot) {
+    if (slot) slot = rewriteSelects(slot, inner, fn);
+  };
+  apply(s->value);
+  apply(s->cond);
+  for (Expr &e : s->indices) apply(e);
+  for (Expr &e : s->args) apply(e);
+  if (s->kind == StmtKind::If) s->cond = fn(s->cond, inner);
+  rewriteGuards(s->body, inner, fn);
+  rewriteGuards(s->orElse, inner, fn);
+  for (const Stmt &child : s->stmts) rewriteGuards(child, inner, fn);
   if (ranged) inner.erase(s->var);
 }
 
-/// The last value of `var` for which every guard in `body` that can be bounded holds.
-int64_t lastAllHolding(const Stmt &body, const std::string &var) {
+/// The values of `var` for which every guard atom in `body` that can be bounded holds.
+Holding allHolding(const Stmt &body, const std::string &var) {
   Ranges inner;
-  int64_t last = std::numeric_limits<int64_t>::max();
-  visitGuards(body, inner, [&](const Stmt &guard, const Ranges &ranges) {
-    for (const Expr &atom : conjuncts(guard->cond))
-      if (auto v = lastHolding(atom, var, ranges)) last = std::min(last, *v);
+  Holding all;
+  rewriteGuards(body, inner, [&](const Expr &cond, const Ranges &ranges) {
+    for (const Expr &atom : conjuncts(cond))
+      if (auto holds = holdingRange(atom, var, ranges)) {
+        all.first = std::max(all.first, holds->first);
+        all.last = std::min(all.last, holds->last);
+      }
+    return cond;
   });
-  return last;
+  return all;
 }
 
-/// `body` with the guard atoms that hold for `var <= last` removed.
-void dropProvenGuards(const Stmt &body, const std::string &var, int64_t last) {
+/// `body` with the guard atoms that hold for every `var` in [first, last] removed.
+void dropProvenGuards(const Stmt &body, const std::string &var, int64_t first, int64_t last) {
   Ranges inner;
-  visitGuards(body, inner, [&](const Stmt &guard, const Ranges &ranges) {
-    std::vector<Expr> kept;
-    for (const Expr &atom : conjuncts(guard->cond)) {
-      auto v = lastHolding(atom, var, ranges);
-      if (!v || *v < last) kept.push_back(atom);
+  rewriteGuards(body, inner, [&](const Expr &cond, const Ranges &ranges) {
+    std::vector<Expr> atoms = conjuncts(cond), kept;
+    for (const Expr &atom : atoms) {
+      auto holds = holdingRange(atom, var, ranges);
+      if (!holds || holds->first > first || holds->last < last) kept.push_back(atom);
     }
-    Expr cond = kept.empty() ? ltExpr(intImm(0), intImm(1)) : kept[0];
-    for (size_t k = 1; k < kept.size(); ++k) cond = andExpr(cond, kept[k]);
-    guard->cond = cond;
+    if (kept.size() == atoms.size()) return cond;
+    Expr result = kept.empty() ? ltExpr(intImm(0), intImm(1)) : kept[0];
+    for (size_t k = 1; k < kept.size(); ++k) result = andExpr(result, kept[k]);
+    return result;
   });
 }
 
-/// A serial loop split at the first iteration where a guard inside may fail.
+/// A serial loop split into the iterations before every guard inside provably holds,
+/// those where it does (the proven guards dropped), and those after.
 Stmt partitionLoop(const Stmt &loop) {
   auto min = asConstInt(loop->min), extent = asConstInt(loop->extent);
-  if (loop->forKind != ForKind::Serial || !min || !extent || *extent < 2) return loop;
-  int64_t last = lastAllHolding(loop->body, loop->var);
-  int64_t head = last == std::numeric_limits<int64_t>::max() ? 0 : last - *min + 1;
-  if (head <= 0 || head >= *extent) return loop;
-  Stmt tail = forLoop(loop->var, intImm(*min + head), intImm(*extent - head), loop->forKind, loop->body->clone());
-  Stmt first = forLoop(loop->var, loop->min, intImm(head), loop->forKind, loop->body);
-  dropProvenGuards(first->body, loop->var, *min + head - 1);
-  first->body = simplifyStmt(first->body);
-  return seq({first, tail});
+  // Parallel loops split too: each part stays parallel (a part of one iteration
+  // becomes plain code).
+  bool splittable = loop->forKind == ForKind::Serial || loop->forKind == ForKind::Parallel;
+  if (!splittable || !min || !extent || *extent < 2) return loop;
+  int64_t end = *min + *extent;  // exclusive
+  Holding all = allHolding(loop->body, loop->var);
+  int64_t first = std::max(all.first, *min), last = std::min(all.last, end - 1);
+  if (first > last || (first == *min && last == end - 1)) return loop;
+  auto part = [&](int64_t from, int64_t to, Stmt body) {  // [from, to)
+    return forLoop(loop->var, intImm(from), intImm(to - from), loop->forKind, std::move(body));
+  };
+  std::vector<Stmt> parts;
+  if (first > *min) parts.push_back(part(*min, first, loop->body->clone()));
+  Stmt after = last + 1 < end ? part(last + 1, end, loop->body->clone()) : nullptr;
+  Stmt middle = part(first, last + 1, loop->body);
+  dropProvenGuards(middle->body, loop->var, first, last);
+  middle->body = simplifyStmt(middle->body);
+  parts.push_back(middle);
+  if (after) parts.push_back(after);
+  return seq(std::move(parts));
 }
 
 } // namespace
@@ -103,8 +162,8 @@ Stmt partitionLoops(const Stmt &s) {
 }
 
 Status partitionLoopsPass(Func &func) {
-  func.body = simplifyStmt(partitionLoops(func.body));
-  return absl::OkStatus();
+  func.body = partitionLoops(func.body);
+  return simplifyPass(func);  // range-aware: drops the clamps the middle parts no longer need
 }
 
 } // namespace tessera::loop

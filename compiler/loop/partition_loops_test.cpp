@@ -91,5 +91,70 @@ TEST(PartitionLoopsPass, DropsOnlyProvenAtoms) {
 )");
 }
 
+// Inline padding: the bounds select on each input load fails only in the first
+// tile (the left pad) and the last (the right pad), so the loop splits in three and
+// the middle part loads without a select.
+TEST(PartitionLoopsPass, SplitsOffBothPaddedEnds) {
+  EXPECT_EQ(partitioned(R"(func @f(%x: f32[32] global, %y: f32[32] global) {
+  for %wo from 0 extent 4 {
+    for %kw from 0 extent 3 {
+      vectorized for %wi from 0 extent 8 {
+        %y[%wo * 8 + %wi] = %y[%wo * 8 + %wi] + select(%wo * 8 + %wi + %kw - 1 >= 0 && %wo * 8 + %wi + %kw - 1 < 32, %x[%wo * 8 + %wi + %kw - 1], 0.0)
+      }
+    }
+  }
+}
+)"),
+            R"(func @f(%x: f32[32] global, %y: f32[32] global) {
+  for %kw from 0 extent 3 {
+    vectorized for %wi from 0 extent 8 {
+      %y[%wi] = %y[%wi] + select(%wi + %kw - 1 >= 0 && %wi + %kw - 1 < 32, %x[%wi + %kw - 1], 0.0)
+    }
+  }
+  for %wo from 1 extent 2 {
+    for %kw from 0 extent 3 {
+      vectorized for %wi from 0 extent 8 {
+        %y[%wo * 8 + %wi] = %y[%wo * 8 + %wi] + %x[%wo * 8 + %wi + %kw - 1]
+      }
+    }
+  }
+  for %kw from 0 extent 3 {
+    vectorized for %wi from 0 extent 8 {
+      %y[%wi + 24] = %y[%wi + 24] + select(%wi + 24 + %kw - 1 >= 0 && %wi + 24 + %kw - 1 < 32, %x[%wi + 24 + %kw - 1], 0.0)
+    }
+  }
+}
+)");
+}
+
+// A fused parallel loop over column tiles (a 1x1 conv over 3025 pixels in tiles of
+// 16): only its last iteration is guarded, so it splits into a parallel loop without
+// the guard and the last tile.
+TEST(PartitionLoopsPass, SplitsParallelLoops) {
+  EXPECT_EQ(partitioned(R"(func @f(%x: f32[40] global) {
+  parallel for %t from 0 extent 3 {
+    vectorized for %v from 0 extent 16 {
+      if %t * 16 + %v < 40 {
+        %x[%t * 16 + %v] = 1.0
+      }
+    }
+  }
+}
+)"),
+            R"(func @f(%x: f32[40] global) {
+  parallel for %t from 0 extent 2 {
+    vectorized for %v from 0 extent 16 {
+      %x[%t * 16 + %v] = 1.0
+    }
+  }
+  vectorized for %v from 0 extent 16 {
+    if %v + 32 < 40 {
+      %x[%v + 32] = 1.0
+    }
+  }
+}
+)");
+}
+
 } // namespace
 } // namespace tessera::loop

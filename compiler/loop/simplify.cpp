@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "compiler/loop/affine.h"
 #include "compiler/loop/ir_util.h"
 
 namespace tessera::loop {
@@ -37,30 +38,33 @@ std::optional<double> foldFloat(BinOp op, double a, double b) {
 
 bool isInt(const Expr &e, int64_t value) { return e->kind == ExprKind::Int && e->intValue == value; }
 
-/// Extents of the enclosing loops that start at 0 (while simplifying a statement).
-thread_local std::map<std::string, int64_t> *gLoopExtents = nullptr;
+/// An inclusive range of integers.
+struct Interval {
+  int64_t lo, hi;
+};
+
+/// The values of the enclosing loops with constant bounds (while simplifying a
+/// statement).
+thread_local std::map<std::string, Interval> *gLoopRanges = nullptr;
 
 /// An upper bound (exclusive) of a non-negative term: constants and loop variables.
 std::optional<int64_t> exclusiveBound(const Expr &e) {
   if (auto c = asConstInt(e)) return *c >= 0 ? std::optional<int64_t>(*c + 1) : std::nullopt;
-  if (e->kind == ExprKind::Var && gLoopExtents) {
-    auto it = gLoopExtents->find(e->name);
-    if (it != gLoopExtents->end()) return it->second;
+  if (e->kind == ExprKind::Var && gLoopRanges) {
+    auto it = gLoopRanges->find(e->name);
+    if (it != gLoopRanges->end() && it->second.lo >= 0) return it->second.hi + 1;
   }
   return std::nullopt;
 }
 
-/// The inclusive range of an integer expression over the enclosing loops (from 0),
-/// when constants, loop variables, +, -, * by constants, / and % by positive
-/// constants, min and max bound it.
-struct Interval {
-  int64_t lo, hi;
-};
+/// The inclusive range of an integer expression over the enclosing loops, when
+/// constants, loop variables, +, -, * by constants, / and % by positive constants,
+/// min and max bound it.
 std::optional<Interval> intervalOf(const Expr &e) {
   if (auto c = asConstInt(e)) return Interval{*c, *c};
-  if (e->kind == ExprKind::Var && gLoopExtents) {
-    auto it = gLoopExtents->find(e->name);
-    if (it != gLoopExtents->end() && it->second > 0) return Interval{0, it->second - 1};
+  if (e->kind == ExprKind::Var && gLoopRanges) {
+    auto it = gLoopRanges->find(e->name);
+    if (it != gLoopRanges->end()) return it->second;
     return std::nullopt;
   }
   if (e->kind != ExprKind::Binary || e->type != DType::I64) return std::nullopt;
@@ -128,6 +132,11 @@ Expr simplifyDivMod(const Expr &e) {
   auto c = asConstInt(e->operands[1]);
   if (c && *c == 1) return e->op == BinOp::Div ? a : intImm(0);
   if (!c || *c <= 0) return e;
+  // x in [lo, hi] with one quotient (a fused loop `%f1 % 190` over [0, 190)).
+  if (auto range = intervalOf(a); range && range->lo >= 0 && range->lo / *c == range->hi / *c) {
+    int64_t q = range->lo / *c;
+    return e->op == BinOp::Div ? intImm(q) : (q == 0 ? a : simplifyExpr(a - intImm(q * *c)));
+  }
   Expr scaled = a, rest = intImm(0);
   if (a->kind == ExprKind::Binary && a->op == BinOp::Add) {
     scaled = a->operands[0];
@@ -200,6 +209,31 @@ void appendFlattened(std::vector<Stmt> &out, const Stmt &s) {
   for (const Stmt &child : s->stmts) appendFlattened(out, child);
 }
 
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+/// Inside `if cond`, the loop ranges narrowed by each atom of `cond` that bounds one
+/// loop variable (`%wi + 24 < 27`: %wi <= 2 in a guarded last tile), so the clamps
+/// the guarded accesses no longer need fold away.
+void narrowByGuard(const Expr &cond) {
+  if (!gLoopRanges) return;
+  for (const Expr &atom : conjuncts(cond)) {
+    if (atom->kind != ExprKind::Binary || (atom->op != BinOp::Lt && atom->op != BinOp::Ge)) continue;
+    auto lhs = toAffine(atom->operands[0]), rhs = toAffine(atom->operands[1]);
+    if (!lhs || !rhs) continue;
+    Affine d = *lhs - *rhs;  // Lt: d < 0; Ge: d >= 0
+    if (d.coeffs.size() != 1) continue;
+    auto [var, a] = *d.coeffs.begin();
+    auto it = gLoopRanges->find(var);
+    if (it == gLoopRanges->end() || a == 0) continue;
+    int64_t c = d.constant;
+    // a * v + c < 0 or a * v + c >= 0, for a > 0 or a < 0.
+    if (atom->op == BinOp::Lt && a > 0) it->second.hi = std::min(it->second.hi, floorDiv(-c - 1, a));
+    if (atom->op == BinOp::Lt && a < 0) it->second.lo = std::max(it->second.lo, floorDiv(c, -a) + 1);
+    if (atom->op == BinOp::Ge && a > 0) it->second.lo = std::max(it->second.lo, -floorDiv(c, a));
+    if (atom->op == BinOp::Ge && a < 0) it->second.hi = std::min(it->second.hi, floorDiv(c, -a));
+  }
+}
+
 Stmt simplifyFor(const Stmt &s) {
   s->min = simplifyExpr(s->min);
   s->extent = simplifyExpr(s->extent);
@@ -210,10 +244,10 @@ Stmt simplifyFor(const Stmt &s) {
     return simplifyStmt(s->body);
   }
   auto min = asConstInt(s->min);
-  bool ranged = gLoopExtents && extent && min && *min == 0;
-  if (ranged) (*gLoopExtents)[s->var] = *extent;
+  bool ranged = gLoopRanges && extent && min;
+  if (ranged) (*gLoopRanges)[s->var] = Interval{*min, *min + *extent - 1};
   s->body = simplifyStmt(s->body);
-  if (ranged) gLoopExtents->erase(s->var);
+  if (ranged) gLoopRanges->erase(s->var);
   return s;
 }
 
@@ -255,7 +289,10 @@ Stmt simplifyStmt(const Stmt &s) {
   case StmtKind::If: {
     s->cond = simplifyExpr(s->cond);
     if (auto c = constPredicate(s->cond)) return *c ? simplifyStmt(s->body) : (s->orElse ? simplifyStmt(s->orElse) : seq({}));
+    std::map<std::string, Interval> outside = gLoopRanges ? *gLoopRanges : std::map<std::string, Interval>{};
+    narrowByGuard(s->cond);
     s->body = simplifyStmt(s->body);
+    if (gLoopRanges) *gLoopRanges = outside;
     if (s->orElse) s->orElse = simplifyStmt(s->orElse);
     return s;
   }
@@ -267,10 +304,10 @@ Stmt simplifyStmt(const Stmt &s) {
 }
 
 Status simplifyPass(Func &func) {
-  std::map<std::string, int64_t> extents;
-  gLoopExtents = &extents;
+  std::map<std::string, Interval> ranges;
+  gLoopRanges = &ranges;
   func.body = simplifyStmt(func.body);
-  gLoopExtents = nullptr;
+  gLoopRanges = nullptr;
   return absl::OkStatus();
 }
 

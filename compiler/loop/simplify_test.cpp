@@ -58,6 +58,33 @@ TEST(SimplifyPass, DropsClampsTheLoopBoundsProve) {
 )");
 }
 
+// Under `if`, a guard on one loop variable narrows its range (a guarded last tile:
+// %wi <= 4), so the clamp of a ceil-mode pooling window folds away; and a loop
+// whose range has one quotient drops its / and % (a fused loop over one image).
+TEST(SimplifyPass, NarrowsRangesUnderGuards) {
+  EXPECT_EQ(runPasses(R"(func @f(%x: f32[27] global, %y: f32[13] global) {
+  for %f from 0 extent 5 {
+    for %wi from 0 extent 8 {
+      if %wi + 8 < 13 {
+        %y[%f / 5 + %wi + 8] = %x[min((%wi + 8) * 2 + %f % 5 % 3, 26)]
+      }
+    }
+  }
+}
+)",
+                      "simplify"),
+            R"(func @f(%x: f32[27] global, %y: f32[13] global) {
+  for %f from 0 extent 5 {
+    for %wi from 0 extent 8 {
+      if %wi + 8 < 13 {
+        %y[%wi + 8] = %x[(%wi + 8) * 2 + %f % 3]
+      }
+    }
+  }
+}
+)");
+}
+
 // Conditionals with constant predicates are resolved; empty loops are removed.
 TEST(SimplifyPass, ResolvesConstantConditionals) {
   EXPECT_EQ(runPasses(R"(func @f(%x: f32[4] global) {

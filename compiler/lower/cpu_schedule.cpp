@@ -71,7 +71,11 @@ Status scheduleTiledReduction(Schedule &s, const loop::Stage &stage, const CpuSc
   const std::string &channel = rank == 4 ? stage.axes[1] : stage.axes[rank - 2];
   int64_t innerExtent = stage.output.shape[rank - 1];
   int64_t channelExtent = rank == 4 ? stage.output.shape[1] : stage.output.shape[rank - 2];
-  int64_t wb = widthBlock(innerExtent, p.vectorWidth);
+  // Windows (pooling, depthwise convs): one vector per tile, the last tile guarded
+  // when the width is not a whole number of vectors (partition-loops peels it off and
+  // the codegen masks it) -- not a narrow divisor (13 or 55 columns would run in
+  // vectors of 1 or 5 lanes).
+  int64_t wb = rank == 4 ? p.vectorWidth : widthBlock(innerExtent, p.vectorWidth);
   int64_t cb = blockFor(channelExtent, rank == 4 ? p.channelBlock : 4);
   TS_RETURN_IF_ERROR(s.split(name, inner, wb, "wo", "wi"));
   TS_RETURN_IF_ERROR(s.split(name, channel, cb, "co", "ci"));
