@@ -41,7 +41,7 @@ lower::CpuScheduleParams hostScheduleParams();
 struct PlanOptions {
   lower::CpuScheduleParams schedule = hostScheduleParams();
   /// Loop passes run after lowering each kernel.
-  std::string loopPipeline = "simplify,partition-loops,unroll-loops";
+  std::string loopPipeline = "simplify,partition-loops,guard-accumulations,unroll-loops";
   /// Fuse elementwise consumers into kernels' epilogues.
   bool fuse = true;
 };

@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "compiler/loop/guard_accumulations.h"
 #include "compiler/loop/partition_loops.h"
 #include "compiler/loop/printer.h"
 #include "compiler/loop/simplify.h"

@@ -134,7 +134,7 @@ TEST(PassManager, RejectsUnknownPassBeforeRunning) {
   auto func = parseFunc("func @f(%x: f32[4] global) {\n  %x[0] = 1.0\n}\n");
   ASSERT_TRUE(func.ok());
   Status status = runLoopPipeline(*func, "simplify,no-such-pass");
-  EXPECT_EQ(status.message(), "unknown loop pass 'no-such-pass' (available: simplify, partition-loops, unroll-loops)");
+  EXPECT_EQ(status.message(), "unknown loop pass 'no-such-pass' (available: simplify, partition-loops, guard-accumulations, unroll-loops)");
 }
 
 } // namespace
