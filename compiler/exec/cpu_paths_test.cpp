@@ -7,7 +7,8 @@
 //    axes, a masked last column tile), with fused residual and per-channel operands,
 //    and an operand broadcasting along one spatial axis (not fusable there);
 //  * depthwise convolutions reading the unpadded input through a bounds select (no
-//    zero-padded copy), and the padded-copy path they replace;
+//    zero-padded copy) in tiles of channels x rows with the taps unrolled, and the
+//    padded-copy path they replace;
 //  * max pooling with -inf padded windows (ceil mode included) and average pooling.
 //
 //===----------------------------------------------------------------------===//
@@ -246,6 +247,23 @@ TEST(DepthwiseConv, PaddingReadThroughABoundsSelect) {
     Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor({1, 32, 15, 17}, 3, 4)}});
     EXPECT_EQ(c.steps, 1u) << "the Clip is not fused\n" << c.ir;
     EXPECT_EQ(c.ir.find("alloc %pad"), std::string::npos) << "a zero-padded copy is still written\n" << c.ir;
+  }
+}
+
+// The depthwise tile (channels x rows x a vector of columns, taps unrolled) at other
+// blocks, on an image whose rows and columns are no whole number of tiles (30 x 33:
+// guarded last row block and column tile), and the generic window tile (block 0).
+TEST(DepthwiseConv, EveryTileShapeMatches) {
+  for (auto [channels, rows] : std::vector<std::pair<int64_t, int64_t>>{{0, 4}, {2, 3}}) {
+    PlanOptions options;
+    options.schedule.depthwiseChannelBlock = channels;
+    options.schedule.depthwiseRowBlock = rows;
+    for (const DepthwiseCase &dc : kDepthwiseCases) {
+      SCOPED_TRACE(strCat(describe(dc), " tile ", channels, "x", rows));
+      graph::Graph g = depthwiseGraph({1, 8, 30, 33}, dc);
+      Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor({1, 8, 30, 33}, 3, 4)}}, options);
+      EXPECT_EQ(c.steps, 1u) << c.ir;
+    }
   }
 }
 

@@ -316,6 +316,42 @@ Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuS
   return parallelizeOuter(s, name, 2, p);
 }
 
+/// A depthwise convolution (one input channel per output channel) with a window of
+/// at most 25 taps, all unrolled in the tile.
+bool isDepthwiseConv(const loop::Stage &stage) {
+  const std::vector<loop::ReduceAxis> &r = stage.reduceAxes;
+  return stage.combiner == loop::Combiner::Sum && stage.axes.size() == 4 && r.size() == 3 && r[0].name == "ic" &&
+         r[0].extent == 1 && r[1].extent * r[2].extent <= 25;
+}
+
+/// Rows per depthwise tile: the whole height when it is at most twice `block` (one
+/// tile of 7 rows beats 4 and a guarded 3), else `block` with the last row block
+/// guarded. Taller tiles (8 rows of a 56-row image) measured slower: their loads spill.
+int64_t depthwiseRows(int64_t height, int64_t block) { return height <= 2 * block ? height : block; }
+constexpr int64_t kMaxDepthwiseTileTaps = 96;
+
+/// Depthwise conv: [n, co] in parallel, then rows (ho) and columns (wo) of tiles of
+/// ci channels x hi rows x wi lanes, the taps unrolled around them: a tile's rows
+/// share input rows, loaded once for all the taps that read them. The borders of ho
+/// and wo are what partition-loops peels off, the middle tiles load without masks.
+Status scheduleDepthwiseConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t cb = blockFor(stage.output.shape[1], p.depthwiseChannelBlock);
+  // At most kMaxDepthwiseTileTaps multiply-adds unrolled per tile (5x5 windows get
+  // fewer rows): code size and compile time stay bounded.
+  int64_t taps = stage.reduceAxes[1].extent * stage.reduceAxes[2].extent;
+  int64_t rows = std::min(depthwiseRows(stage.output.shape[2], p.depthwiseRowBlock),
+                          std::max<int64_t>(1, kMaxDepthwiseTileTaps / (taps * cb)));
+  TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
+  TS_RETURN_IF_ERROR(s.split(name, "oh", rows, "ho", "hi"));
+  TS_RETURN_IF_ERROR(s.split(name, "ow", p.vectorWidth, "wo", "wi"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "ho", "wo", "ic", "kh", "kw", "ci", "hi", "wi"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
+  for (const char *axis : {"kh", "kw", "ci", "hi"}) TS_RETURN_IF_ERROR(s.unroll(name, axis));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "wi"));
+  return parallelizeOuter(s, name, 2, p);
+}
+
 bool isDenseConv(const loop::Stage &stage) {
   return stage.combiner == loop::Combiner::Sum && stage.reduceAxes.size() == 3 && stage.reduceAxes[0].name == "ic" &&
          stage.reduceAxes[0].extent > 1 && stage.axes.size() == 4;
@@ -361,6 +397,8 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
       {"pointwiseMatrixColumns", &CpuScheduleParams::pointwiseMatrixColumns},
       {"pointwiseMatrixMinPixels", &CpuScheduleParams::pointwiseMatrixMinPixels},
       {"pointwiseMatrixMinChannelBlocks", &CpuScheduleParams::pointwiseMatrixMinChannelBlocks},
+      {"depthwiseChannelBlock", &CpuScheduleParams::depthwiseChannelBlock},
+      {"depthwiseRowBlock", &CpuScheduleParams::depthwiseRowBlock},
       {"minParallelIterations", &CpuScheduleParams::minParallelIterations},
   };
   size_t eq = assignment.find('=');
@@ -379,6 +417,7 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
       // Block sizes and widths divide extents; 0 only means "off" (or "any") for these.
       static const std::set<std::string> kZeroAllowed = {"winogradOutputTile", "winogradMinChannels", "winogradMinPixels",
                                                          "pointwiseMatrixChannelBlock", "pointwiseMatrixMinPixels",
+                                                         "depthwiseChannelBlock",
                                                          "minParallelIterations"};
       if (value == 0 && !kZeroAllowed.count(name))
         return invalidInput("schedule parameter '%s' must be at least 1", name);
@@ -406,6 +445,8 @@ Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
       TS_RETURN_IF_ERROR(schedulePointwiseConv(schedule, stage, params));
     else if (isDenseConv(stage))
       TS_RETURN_IF_ERROR(scheduleConv(schedule, stage, params));
+    else if (isDepthwiseConv(stage) && params.depthwiseChannelBlock > 0)
+      TS_RETURN_IF_ERROR(scheduleDepthwiseConv(schedule, stage, params));
     else if (isTiledReduction(stage))
       TS_RETURN_IF_ERROR(scheduleTiledReduction(schedule, stage, params));
     else

@@ -79,6 +79,13 @@ struct CpuScheduleParams {
   /// Depthwise convolutions read the unpadded input through masked loads (no
   /// zero-padded copy).
   bool inlineDepthwisePadding = true;
+  /// Depthwise convolutions: channels x rows per register tile (each a vector of
+  /// columns; all the rows when there are at most twice depthwiseRowBlock), the
+  /// window's taps unrolled so the rows' shared input loads are loaded once; the channels are the parallel work, the rows a serial loop
+  /// that partition-loops splits at the padding (channel block 0: the generic window
+  /// tile). Measured on MobileNetV2 (docs/performance.md).
+  int64_t depthwiseChannelBlock = 1;
+  int64_t depthwiseRowBlock = 4;
   /// Loops of at least this many iterations (after fusion) run in parallel.
   int64_t minParallelIterations = 2;
 };
