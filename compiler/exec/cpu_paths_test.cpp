@@ -9,12 +9,14 @@
 //  * depthwise convolutions reading the unpadded input through a bounds select (no
 //    zero-padded copy) in tiles of channels x rows with the taps unrolled, and the
 //    padded-copy path they replace;
-//  * max pooling with -inf padded windows (ceil mode included) and average pooling.
+//  * max pooling with -inf padded windows (ceil mode included) and average pooling;
+//  * all of them under both targets' default schedules (AVX2 and AVX-512).
 //
 //===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "compiler/exec/graph_executor.h"
 #include "compiler/exec/test_graphs.h"
@@ -387,6 +389,55 @@ TEST(Pooling, AveragePoolCeilWindowPastThePadding) {
 TEST(Pooling, AveragePoolCeilWindowPastThePaddingCountIncludePad) {
   graph::Graph g = averagePoolPastThePadding(1);
   expectMatchesInterpreter(g, {{"x", randomTensor({1, 16, 24, 30}, 8)}});
+}
+
+//===----------------------------------------------------------------------===//
+// Both targets' defaults
+//===----------------------------------------------------------------------===//
+
+/// x -> 3x3 conv (64 channels, Winograd) -> max pool (17x17, a guarded last column
+/// tile) -> depthwise 3x3 -> 1x1 conv (a matrix product over 289 pixels) -> global
+/// average pool -> Gemm (1000 wide: tiles of half vectors under 16 lanes).
+graph::Graph everyPathGraph() {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 64, 34, 34}));
+  auto conv = [&](const std::string &in, const std::string &out, int64_t outC, int64_t inC, int64_t k, int64_t group) {
+    // Weights scaled by 1 / sqrt(fan-in): activations stay near 1, so the float
+    // kernels' rounding stays within the comparison's tolerance after six layers.
+    float scale = 1.0f / std::sqrt(static_cast<float>(inC / group * k * k));
+    std::string w = g.addConstant("w", scaledTensor({outC, inC / group, k, k}, static_cast<unsigned>(outC + k), scale));
+    std::string b = g.addConstant("b", randomTensor({outC}, static_cast<unsigned>(outC + 1)));
+    int64_t pad = k / 2;
+    addNode(g, "Conv", {in, w, b}, out,
+            attrs({{"kernel_shape", graph::Ints{k, k}}, {"pads", graph::Ints{pad, pad, pad, pad}}, {"group", group}}));
+  };
+  conv("x", "c1", 64, 64, 3, 1);
+  addNode(g, "Relu", {"c1"}, "r1");
+  addNode(g, "MaxPool", {"r1"}, "p", pool3x3s2p1());
+  conv("p", "d", 64, 64, 3, 64);
+  conv("d", "e", 40, 64, 1, 1);
+  addNode(g, "GlobalAveragePool", {"e"}, "gap");
+  addNode(g, "Flatten", {"gap"}, "flat");
+  std::string fw = g.addConstant("fw", scaledTensor({1000, 40}, 11, 0.15f));
+  addNode(g, "Gemm", {"flat", fw}, "y", attrs({{"transB", int64_t{1}}}));
+  g.outputs = {"y"};
+  inferTypes(g);
+  return g;
+}
+
+// The AVX2 defaults (8-lane vectors) and the AVX-512 ones (16 lanes) on any host
+// (LLVM splits or widens the vectors): the host runs only one of them by default.
+TEST(CpuDefaults, BothTargetsMatchTheInterpreter) {
+  for (int registers : {16, 32}) {
+    SCOPED_TRACE(strCat(registers, " vector registers"));
+    PlanOptions options;
+    options.schedule = lower::scheduleParamsFor(registers);
+    graph::Graph g = everyPathGraph();
+    Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor({1, 64, 34, 34}, 12, 2)}}, options);
+    EXPECT_NE(c.ir.find("%wino"), std::string::npos) << "no Winograd stage\n" << c.ir;
+    EXPECT_NE(c.ir.find("f32[1, 40, 289]"), std::string::npos) << "the 1x1 conv is no matrix product\n" << c.ir;
+  }
 }
 
 } // namespace

@@ -91,9 +91,11 @@ struct CpuScheduleParams {
 };
 
 /// The defaults for a target with `vectorRegisters` vector registers: with 32
-/// (AVX-512) the direct convolutions vectorize 16 output channels (two 8-lane
-/// registers per accumulator: a 14 x 16 tile fits) and the Winograd products block
-/// 8 output channels.
+/// (AVX-512) vectors of 16 lanes (one zmm register: half the instructions, and the
+/// broadcasts and loads, of two 8-lane ones for the same multiply-adds; measured
+/// 7-18% faster on the three CNNs in docs/performance.md), the direct convolutions
+/// vectorize 16 output channels (a 14 x 16 tile fits) and the Winograd and 1x1
+/// products block 8 output channels.
 CpuScheduleParams scheduleParamsFor(int vectorRegisters);
 
 /// Sets one parameter from `name=value` text (the field names above, e.g.

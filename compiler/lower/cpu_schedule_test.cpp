@@ -83,8 +83,9 @@ TEST(CpuScheduleParams, DefaultsFollowTheVectorRegisters) {
   EXPECT_EQ(avx2.winogradChannelBlock, CpuScheduleParams{}.winogradChannelBlock);
   EXPECT_EQ(avx512.convChannelBlock, 16);
   EXPECT_EQ(avx512.winogradChannelBlock, 8);
-  // The register tile's vector stays 8 lanes either way.
-  EXPECT_EQ(avx512.vectorWidth, 8);
+  // One register per vector: 8 lanes (ymm) or 16 (zmm).
+  EXPECT_EQ(avx2.vectorWidth, 8);
+  EXPECT_EQ(avx512.vectorWidth, 16);
 }
 
 } // namespace

@@ -576,8 +576,9 @@ size_t chainIndex(const Node &node, const std::string &value) {
 } // namespace
 
 int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth) {
-  for (int64_t b = maxColumns / vectorWidth * vectorWidth; b >= vectorWidth && vectorWidth > 0; b -= vectorWidth)
-    if (columns % b == 0) return b;
+  for (int64_t lanes = vectorWidth; lanes >= 8 || (lanes == vectorWidth && lanes > 0); lanes /= 2)
+    for (int64_t b = maxColumns / lanes * lanes; b >= lanes; b -= lanes)
+      if (columns % b == 0) return b;
   return 0;
 }
 

@@ -72,7 +72,8 @@ struct DescribeOptions {
 };
 
 /// The column tile of a matrix product with too few rows to block (batch-1 Gemm):
-/// the most whole vectors, up to `maxColumns` columns, that divide `columns` (0: none).
+/// the most whole vectors, up to `maxColumns` columns, that divide `columns` -- else
+/// the most half vectors of at least 8 lanes (0: none).
 int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth);
 
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...
