@@ -34,6 +34,7 @@ struct CompileArgs {
   std::vector<std::string> inputShapes;
   std::vector<std::string> schedule;  ///< cpu: NAME=VALUE schedule parameters
   bool printPlan = false;
+  bool tune = false;  ///< cpu: time each kernel's candidate schedules, keep the fastest
 };
 
 Status compileForCpuTarget(const CompileArgs &args) {
@@ -41,6 +42,8 @@ Status compileForCpuTarget(const CompileArgs &args) {
   exec::PlanOptions options;
   for (const std::string &assignment : args.schedule)
     TS_RETURN_IF_ERROR(lower::setScheduleParam(options.schedule, assignment));
+  options.tune = args.tune;
+  options.tuneLog = &std::cout;
   TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph, options));
   if (args.printPlan) std::cout << "plan: " << plan.summary(graph) << "\n";
   if (!args.loopIrPath.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.loopIrPath, loop::printModule(plan.module)));
@@ -71,6 +74,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "print-plan", po::bool_switch(&compile.printPlan), "print the kernels, aliases and ref fallbacks")(
       "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file")(
       "schedule", po::value(&compile.schedule)->composing(), "cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0)")(
+      "tune", po::bool_switch(&compile.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
       "gpu-arch", po::value(&gpu.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&gpu.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
       "config,c", po::value(&accel.configPath), "accel: the hardware config JSON")(

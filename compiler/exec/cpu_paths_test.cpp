@@ -10,13 +10,15 @@
 //    zero-padded copy) in tiles of channels x rows with the taps unrolled, and the
 //    padded-copy path they replace;
 //  * max pooling with -inf padded windows (ceil mode included) and average pooling;
-//  * all of them under both targets' default schedules (AVX2 and AVX-512).
+//  * all of them under both targets' default schedules (AVX2 and AVX-512), and
+//    auto-tuned (--tune).
 //
 //===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "compiler/exec/graph_executor.h"
 #include "compiler/exec/test_graphs.h"
@@ -438,6 +440,34 @@ TEST(CpuDefaults, BothTargetsMatchTheInterpreter) {
     EXPECT_NE(c.ir.find("%wino"), std::string::npos) << "no Winograd stage\n" << c.ir;
     EXPECT_NE(c.ir.find("f32[1, 40, 289]"), std::string::npos) << "the 1x1 conv is no matrix product\n" << c.ir;
   }
+}
+
+// Auto-tuning: a 1x1 conv over 14 x 14 (direct tile by default; the matrix product is
+// the other candidate) and a depthwise conv (three other tiles) are each timed under
+// their distinct schedules; the log names them, and whichever is kept matches.
+TEST(CpuTuning, TimesDistinctSchedulesAndKeepsOne) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 32, 14, 14}));
+  std::string w1 = g.addConstant("w", scaledTensor({48, 32, 1, 1}, 21, 0.2f));
+  addNode(g, "Conv", {"x", w1}, "c", attrs({{"kernel_shape", graph::Ints{1, 1}}}));
+  std::string w2 = g.addConstant("w", scaledTensor({48, 1, 3, 3}, 22, 0.3f));
+  addNode(g, "Conv", {"c", w2}, "y",
+          attrs({{"kernel_shape", graph::Ints{3, 3}}, {"pads", graph::Ints{1, 1, 1, 1}}, {"group", int64_t{48}}}));
+  g.outputs = {"y"};
+  inferTypes(g);
+  std::ostringstream log;
+  PlanOptions options;
+  options.tune = true;
+  options.tuneLog = &log;
+  Compiled c = expectMatchesInterpreter(g, {{"x", randomTensor({1, 32, 14, 14}, 23)}}, options);
+  EXPECT_EQ(c.kernels, 2);
+  std::string text = log.str();
+  EXPECT_NE(text.find("tune k0_conv: default "), std::string::npos) << text;
+  EXPECT_NE(text.find("1x1 as a matrix product "), std::string::npos) << text;
+  EXPECT_NE(text.find("tune k1_conv: default "), std::string::npos) << text;
+  EXPECT_NE(text.find("depthwise 4x2 "), std::string::npos) << text;
+  EXPECT_EQ(text.find("1x1 direct"), std::string::npos) << "the default 1x1 schedule timed twice\n" << text;
 }
 
 } // namespace

@@ -6,12 +6,17 @@
 #include <set>
 
 #include "compiler/codegen/cpu_jit.h"
+#include "compiler/exec/kernel_timer.h"
+#include "compiler/loop/printer.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/verifier.h"
 #include "compiler/lower/op_compute.h"
 
 namespace tessera::exec {
 namespace {
+
+/// How much faster (a fraction) a tuning candidate must be than the default schedule.
+constexpr double kTuneMargin = 0.05;
 
 const std::set<std::string> kAliasOps = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
 
@@ -92,30 +97,83 @@ private:
     return Step{StepKind::Reference, {n}, "", {}, std::string(status.message())};
   }
 
-  StatusOr<Step> compileGroup(const lower::KernelGroup &group) {
-    std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
+  /// One way to compile a kernel group: its func, the graph value bound to each of
+  /// its parameters, and the repacked constants it reads.
+  struct KernelBuild {
+    loop::Func func;
+    std::vector<std::string> params;
+    std::map<std::string, Tensor> constants;
+  };
+
+  StatusOr<KernelBuild> buildKernel(const lower::KernelGroup &group, const std::string &name,
+                                    const lower::CpuScheduleParams &schedule) {
     lower::DescribeOptions describe;
-    describe.convWeightBlock = options_.schedule.convChannelBlock;
-    describe.winogradOutputTile = options_.schedule.winogradOutputTile;
-    describe.winogradMinChannels = options_.schedule.winogradMinChannels;
-    describe.winogradMinPixels = options_.schedule.winogradMinPixels;
-    describe.winogradWeightBlock = options_.schedule.winogradChannelBlock;
-    describe.winogradColumnAlign = options_.schedule.winogradColumnAlign;
-    describe.pointwiseWeightBlock = options_.schedule.pointwiseMatrixChannelBlock;
-    describe.pointwiseMinPixels = options_.schedule.pointwiseMatrixMinPixels;
-    describe.inlineDepthwisePadding = options_.schedule.inlineDepthwisePadding;
-    describe.gemmColumnBlock = options_.schedule.gemmColumnBlock;
-    describe.vectorWidth = options_.schedule.vectorWidth;
-    describe.transposeGemmWeights = options_.schedule.transposeGemmWeights;
+    describe.convWeightBlock = schedule.convChannelBlock;
+    describe.winogradOutputTile = schedule.winogradOutputTile;
+    describe.winogradMinChannels = schedule.winogradMinChannels;
+    describe.winogradMinPixels = schedule.winogradMinPixels;
+    describe.winogradWeightBlock = schedule.winogradChannelBlock;
+    describe.winogradColumnAlign = schedule.winogradColumnAlign;
+    describe.pointwiseWeightBlock = schedule.pointwiseMatrixChannelBlock;
+    describe.pointwiseMinPixels = schedule.pointwiseMatrixMinPixels;
+    describe.inlineDepthwisePadding = schedule.inlineDepthwisePadding;
+    describe.gemmColumnBlock = schedule.gemmColumnBlock;
+    describe.vectorWidth = schedule.vectorWidth;
+    describe.transposeGemmWeights = schedule.transposeGemmWeights;
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
-    loop::Schedule schedule(description.func);
-    TS_RETURN_IF_ERROR(lower::scheduleForCpu(schedule, options_.schedule));
-    TS_ASSIGN_OR_RETURN(loop::Func func, schedule.lower());
+    loop::Schedule loops(description.func);
+    TS_RETURN_IF_ERROR(lower::scheduleForCpu(loops, schedule));
+    TS_ASSIGN_OR_RETURN(loop::Func func, loops.lower());
     TS_RETURN_IF_ERROR(loop::runLoopPipeline(func, options_.loopPipeline));
     TS_RETURN_IF_ERROR(loop::verifyFunc(func));
-    plan_.module.funcs.push_back(std::move(func));
-    for (auto &[value, tensor] : description.constants) plan_.constants[value] = std::move(tensor);
-    return Step{StepKind::Kernel, group.nodes, name, description.params, ""};
+    return KernelBuild{std::move(func), description.params, std::move(description.constants)};
+  }
+
+  /// The fastest of the group's distinct lowerings under the tuning candidates (the
+  /// first, the configured schedule, decides whether the group compiles at all).
+  StatusOr<KernelBuild> tuneKernel(const lower::KernelGroup &group, const std::string &name) {
+    std::vector<KernelBuild> builds;
+    std::vector<std::string> labels;
+    std::set<std::string> seen;
+    for (const lower::ScheduleCandidate &candidate : lower::tuningCandidates(options_.schedule)) {
+      auto build = buildKernel(group, name, candidate.params);
+      if (!build.ok() && builds.empty()) return build.status();
+      if (!build.ok() || !seen.insert(loop::printFunc(build->func)).second) continue;
+      builds.push_back(std::move(*build));
+      labels.push_back(candidate.label);
+    }
+    if (builds.size() == 1) return std::move(builds[0]);
+    std::vector<KernelVariant> variants;
+    for (const KernelBuild &b : builds) {
+      KernelVariant v{b.func, {}};
+      for (const std::string &value : b.params) {
+        auto repacked = b.constants.find(value);
+        v.constants.push_back(repacked != b.constants.end() ? &repacked->second : graph_.constantOf(value));
+      }
+      variants.push_back(std::move(v));
+    }
+    TS_ASSIGN_OR_RETURN(std::vector<double> ms, timeKernelVariants(variants));
+    // Another schedule only when it is clearly faster: within kTuneMargin the
+    // difference is the host's noise, and the default's choice was measured in whole
+    // models.
+    size_t best = 0;
+    for (size_t v = 1; v < ms.size(); ++v)
+      if (ms[v] < ms[best] && ms[v] < ms[0] * (1 - kTuneMargin)) best = v;
+    if (options_.tuneLog) {
+      std::string times;
+      for (size_t v = 0; v < builds.size(); ++v) times += absl::StrFormat("%s%s %.3f ms", v ? ", " : "", labels[v], ms[v]);
+      *options_.tuneLog << absl::StrFormat("tune %s: %s -> %s\n", name, times, labels[best]);
+    }
+    return std::move(builds[best]);
+  }
+
+  StatusOr<Step> compileGroup(const lower::KernelGroup &group) {
+    std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
+    TS_ASSIGN_OR_RETURN(KernelBuild build,
+                        options_.tune ? tuneKernel(group, name) : buildKernel(group, name, options_.schedule));
+    plan_.module.funcs.push_back(std::move(build.func));
+    for (auto &[value, tensor] : build.constants) plan_.constants[value] = std::move(tensor);
+    return Step{StepKind::Kernel, group.nodes, name, build.params, ""};
   }
 
   const graph::Graph &graph_;

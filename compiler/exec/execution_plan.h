@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,11 @@ struct PlanOptions {
   std::string loopPipeline = "simplify,partition-loops,guard-accumulations,unroll-loops";
   /// Fuse elementwise consumers into kernels' epilogues.
   bool fuse = true;
+  /// Auto-tune: lower each kernel under every distinct schedule of
+  /// lower::tuningCandidates(schedule), time them on this machine (one thread) and
+  /// keep the fastest; each tuned kernel's times go to `tuneLog` when set.
+  bool tune = false;
+  std::ostream *tuneLog = nullptr;
 };
 
 struct ExecutionPlan {

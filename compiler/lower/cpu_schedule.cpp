@@ -320,8 +320,8 @@ Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuS
   return parallelizeOuter(s, name, 2, p);
 }
 
-/// A depthwise convolution (one input channel per output channel) with a window of
-/// at most 25 taps, all unrolled in the tile.
+/// A convolution with one input channel per group -- depthwise convs, and convs of a
+/// one-channel image -- and a window of at most 25 taps, all unrolled in the tile.
 bool isDepthwiseConv(const loop::Stage &stage) {
   const std::vector<loop::ReduceAxis> &r = stage.reduceAxes;
   return stage.combiner == loop::Combiner::Sum && stage.axes.size() == 4 && r.size() == 3 && r[0].name == "ic" &&
@@ -380,6 +380,27 @@ CpuScheduleParams scheduleParamsFor(int vectorRegisters) {
     params.pointwiseMatrixChannelBlock = 8;
   }
   return params;
+}
+
+std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base) {
+  std::vector<ScheduleCandidate> candidates = {{"default", base}};
+  auto add = [&](const std::string &label, auto change) {
+    CpuScheduleParams p = base;
+    change(p);
+    candidates.push_back({label, p});
+  };
+  add("1x1 as a matrix product", [](CpuScheduleParams &p) {
+    p.pointwiseMatrixMinPixels = 0;
+    if (p.pointwiseMatrixChannelBlock == 0) p.pointwiseMatrixChannelBlock = 8;
+  });
+  add("1x1 direct", [](CpuScheduleParams &p) { p.pointwiseMatrixChannelBlock = 0; });
+  add("3x3 direct", [](CpuScheduleParams &p) { p.winogradOutputTile = 0; });
+  for (auto [channels, rows] : {std::pair<int64_t, int64_t>{2, 2}, {4, 2}, {1, 8}})
+    add(strCat("depthwise ", channels, "x", rows), [&](CpuScheduleParams &p) {
+      p.depthwiseChannelBlock = channels;
+      p.depthwiseRowBlock = rows;
+    });
+  return candidates;
 }
 
 Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment) {

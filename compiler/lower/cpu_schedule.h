@@ -98,6 +98,19 @@ struct CpuScheduleParams {
 /// products block 8 output channels.
 CpuScheduleParams scheduleParamsFor(int vectorRegisters);
 
+/// A schedule an auto-tuner tries for a kernel: what it changes, and the parameters.
+struct ScheduleCandidate {
+  std::string label;
+  CpuScheduleParams params;
+};
+
+/// The schedules `tessera compile --tune` times for each kernel, `base` first: each
+/// changes one decision the defaults take by shape alone (1x1 convolutions as matrix
+/// products or direct tiles, 3x3 ones through Winograd or direct, the depthwise
+/// tile). Most kernels lower the same under several of them; only distinct ones need
+/// timing.
+std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base);
+
 /// Sets one parameter from `name=value` text (the field names above, e.g.
 /// "winogradOutputTile=0"): how `tessera compile --schedule` and tuners override them.
 Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment);

@@ -88,5 +88,22 @@ TEST(CpuScheduleParams, DefaultsFollowTheVectorRegisters) {
   EXPECT_EQ(avx512.vectorWidth, 16);
 }
 
+// The tuning candidates start with the configured schedule and each changes it.
+TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
+  CpuScheduleParams base = scheduleParamsFor(32);
+  std::vector<ScheduleCandidate> candidates = tuningCandidates(base);
+  ASSERT_GE(candidates.size(), 4u);
+  EXPECT_EQ(candidates[0].label, "default");
+  EXPECT_EQ(candidates[0].params.pointwiseMatrixMinPixels, base.pointwiseMatrixMinPixels);
+  for (size_t k = 1; k < candidates.size(); ++k) {
+    const CpuScheduleParams &p = candidates[k].params;
+    bool changed = p.pointwiseMatrixMinPixels != base.pointwiseMatrixMinPixels ||
+                   p.pointwiseMatrixChannelBlock != base.pointwiseMatrixChannelBlock ||
+                   p.winogradOutputTile != base.winogradOutputTile ||
+                   p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock;
+    EXPECT_TRUE(changed) << candidates[k].label;
+  }
+}
+
 } // namespace
 } // namespace tessera::lower

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tessera compile --target cpu --schedule NAME=VALUE changes the kernels (here: the
-# 3x3 conv of digits_cnn without Winograd) and rejects bad parameters; tessera run
+# 3x3 conv of digits_cnn without Winograd) and rejects bad parameters; --tune picks
+# among candidate schedules by timing them; tessera run
 # --backend cpu --profile prints each step's mean time and the time by op, and the
 # outputs still match the interpreter.
 set -uo pipefail
@@ -28,6 +29,13 @@ for so in wino direct; do
   [[ "$out" == *"check: max relative error"* ]] || fail "$so: outputs not checked: $out"
   echo "ok: $so.so profiled and checked"
 done
+
+# --tune times each kernel's distinct candidate schedules and says which it keeps;
+# the tuned library still matches the interpreter.
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/tuned.so" --tune 2>&1) || fail "compile --tune: $out"
+[[ "$out" =~ tune\ k0_conv:\ default\ [0-9.]+\ ms,\ .*\ -\>\  ]] || fail "no tuning line for k0_conv: $out"
+out=$("$T" run "$WORK/tuned.so" --backend cpu --random-inputs 1 --check 1e-4 2>&1) || fail "run tuned.so: $out"
+echo "ok: --tune"
 
 expect_error() { # expect_error FRAGMENT SCHEDULE
   local out; out=$("$T" compile "$MODEL" --target cpu -o "$WORK/bad.so" --schedule "$2" 2>&1)

@@ -1,0 +1,77 @@
+//===- kernel_timer.cpp - Times compiled variants of one kernel on the host ----------===//
+#include "compiler/exec/kernel_timer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+#include "compiler/codegen/cpu_jit.h"
+
+namespace tessera::exec {
+namespace {
+
+/// The buffers one variant is called on: its constants, or deterministic values in
+/// [-1, 1) for floating-point parameters and zeros for integer ones (indices stay
+/// in range).
+struct Arguments {
+  std::vector<Tensor> storage;
+  std::vector<void *> pointers;
+};
+
+Arguments argumentsFor(const KernelVariant &variant) {
+  Arguments args;
+  args.storage.reserve(variant.func.params.size());
+  uint32_t state = 12345;
+  for (size_t p = 0; p < variant.func.params.size(); ++p) {
+    const loop::Buffer &buffer = variant.func.params[p];
+    const Tensor *constant = p < variant.constants.size() ? variant.constants[p] : nullptr;
+    if (constant) {
+      args.storage.push_back(*constant);
+    } else {
+      Tensor t(buffer.dtype, buffer.shape);
+      if (buffer.dtype == DType::F32)
+        for (int64_t k = 0; k < t.elementCount(); ++k) {
+          state = state * 1664525u + 1013904223u;
+          t.data<float>()[k] = static_cast<float>(state >> 8) / static_cast<float>(1u << 23) - 1.0f;
+        }
+      args.storage.push_back(std::move(t));
+    }
+  }
+  for (Tensor &t : args.storage) args.pointers.push_back(t.bytes());
+  return args;
+}
+
+double callMs(codegen::KernelFn fn, Arguments &args) {
+  auto start = std::chrono::steady_clock::now();
+  fn(args.pointers.data());
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
+
+StatusOr<std::vector<double>> timeKernelVariants(const std::vector<KernelVariant> &variants, double budgetMs) {
+  loop::Module module;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    loop::Func f = variants[v].func.clone();
+    f.name = strCat("tune", v);
+    module.funcs.push_back(std::move(f));
+  }
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<codegen::CpuJit> jit, codegen::CpuJit::compile(module));
+  std::vector<codegen::KernelFn> fns;
+  std::vector<Arguments> args;
+  double roundMs = 0;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    TS_ASSIGN_OR_RETURN(codegen::KernelFn fn, jit->lookup(strCat("tune", v)));
+    fns.push_back(fn);
+    args.push_back(argumentsFor(variants[v]));
+    roundMs += callMs(fn, args.back());  // warm-up: pages touched, caches filled
+  }
+  int rounds = static_cast<int>(std::clamp(budgetMs / std::max(roundMs, 1e-3), 2.0, 50.0));
+  std::vector<double> best(variants.size(), std::numeric_limits<double>::infinity());
+  for (int r = 0; r < rounds; ++r)
+    for (size_t v = 0; v < variants.size(); ++v) best[v] = std::min(best[v], callMs(fns[v], args[v]));
+  return best;
+}
+
+} // namespace tessera::exec

@@ -1,0 +1,31 @@
+//===- kernel_timer.h - Times compiled variants of one kernel on the host ------------===//
+//
+// Auto-tuning's measurement (TVM's measure step, Halide's autotuner timing): the
+// variants of one kernel -- the same computation under different schedules -- are
+// JIT-compiled together, called on the same buffers (the kernel's constants, random
+// inputs), interleaved round by round so a slow phase of the host hits every variant
+// alike, and each one's fastest call is kept.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <vector>
+
+#include "compiler/loop/ir.h"
+#include "runtime/support/status.h"
+#include "runtime/support/tensor.h"
+
+namespace tessera::exec {
+
+/// One variant: its func and, per parameter, the constant it is bound to (null for
+/// inputs and outputs: random and zeroed buffers).
+struct KernelVariant {
+  loop::Func func;
+  std::vector<const Tensor *> constants;
+};
+
+/// The fastest call of each variant in milliseconds, within about `budgetMs` of
+/// calls in all (at least two rounds).
+StatusOr<std::vector<double>> timeKernelVariants(const std::vector<KernelVariant> &variants, double budgetMs = 40);
+
+} // namespace tessera::exec
