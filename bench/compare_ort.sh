@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # compare_ort.sh - tessera's `cpu` backend against ONNX Runtime's CPU engine.
 #
-#   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--threads "1 2"]
+#   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--rounds K]
+#                        [--threads "1 2"] [--no-tune]
 #
 # For ResNet-18, MobileNetV2, SqueezeNet 1.1 (torchvision exports, fp32, batch 1,
 # opset 13) and an MLP 784-512-256-10, and each thread count: compiles the model with
-# `tessera compile --target cpu` (AOT .so), times `tessera run --backend cpu` (median
-# of N runs after a warm-up, in process), times ONNX Runtime on the same input in the
-# same run (node + onnxruntime-node, installed in bench/ with --ignore-scripts), and prints
+# `tessera compile --target cpu --tune` (AOT .so; kernels' schedules timed on this
+# machine, as TVM tunes before it is measured; --no-tune: the default schedules),
+# times `tessera run --backend cpu` (median of N runs after a warm-up, in process)
+# and ONNX Runtime on the same input (node + onnxruntime-node, installed in bench/
+# with --ignore-scripts) in K alternating rounds -- tessera, ORT, tessera, ORT, ... so
+# a slow phase of a shared host hits both alike -- and prints, the medians being the
+# median of the K rounds' medians,
 #
 #   <model> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio>
 #
@@ -18,14 +23,19 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build"
 models="${TMPDIR:-/tmp}/tessera-bench-models"
 repeat=20
+rounds=3
 threads_list="1 2"
+tune=--tune
+usage="usage: $0 [--build DIR] [--models DIR] [--repeat N] [--rounds K] [--threads \"1 2\"] [--no-tune]"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) build="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --threads) threads_list="$2"; shift 2 ;;
-    *) echo "usage: $0 [--build DIR] [--models DIR] [--repeat N] [--threads \"1 2\"]" >&2; exit 2 ;;
+    --no-tune) tune=""; shift ;;
+    *) echo "$usage" >&2; exit 2 ;;
   esac
 done
 tessera="$build/bin/tessera"
@@ -67,16 +77,25 @@ for name, (make, shape) in nets.items():
     numpy.save(os.path.join(out, name + ".input.npy"), x.numpy().astype("float32"))
 PY
 
+# The median of whitespace-separated numbers.
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 for model in resnet18 mobilenet_v2 squeezenet1_1 mlp; do
   onnx="$models/$model.onnx"
   so="$models/$model.so"
-  "$tessera" compile "$onnx" --target cpu -o "$so" >/dev/null
+  echo "compiling $model (tessera compile --target cpu $tune)" >&2
+  "$tessera" compile "$onnx" --target cpu -o "$so" $tune >/dev/null
   for threads in $threads_list; do
-    tessera_ms=$("$tessera" run "$so" --backend cpu --input "input=$models/$model.input.npy" \
-                   --repeat "$repeat" --threads "$threads" --print-time |
-                 sed -n 's/^latency_ms: median=\([0-9.]*\).*/\1/p')
-    ort_ms=$(node "$root/bench/ort_bench.js" "$onnx" "$threads" "$repeat" "$models/$model.input.bin" |
-             sed -n 's/^ort_ms=//p')
+    tessera_runs="" ort_runs=""
+    for ((round = 0; round < rounds; ++round)); do
+      tessera_runs+=" $("$tessera" run "$so" --backend cpu --input "input=$models/$model.input.npy" \
+                          --repeat "$repeat" --threads "$threads" --print-time |
+                        sed -n 's/^latency_ms: median=\([0-9.]*\).*/\1/p')"
+      ort_runs+=" $(node "$root/bench/ort_bench.js" "$onnx" "$threads" "$repeat" "$models/$model.input.bin" |
+                    sed -n 's/^ort_ms=//p')"
+    done
+    tessera_ms=$(echo "$tessera_runs" | median)
+    ort_ms=$(echo "$ort_runs" | median)
     ratio=$(awk -v o="$ort_ms" -v t="$tessera_ms" 'BEGIN { printf "%.3f", o / t }')
     echo "$model threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio"
   done
