@@ -394,6 +394,7 @@ std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base) {
     if (p.pointwiseMatrixChannelBlock == 0) p.pointwiseMatrixChannelBlock = 8;
   });
   add("1x1 direct", [](CpuScheduleParams &p) { p.pointwiseMatrixChannelBlock = 0; });
+  add("1x1 matrix, wide column tiles", [](CpuScheduleParams &p) { p.pointwiseMatrixColumns *= 2; });
   add("3x3 direct", [](CpuScheduleParams &p) { p.winogradOutputTile = 0; });
   for (auto [channels, rows] : {std::pair<int64_t, int64_t>{2, 2}, {4, 2}, {1, 8}})
     add(strCat("depthwise ", channels, "x", rows), [&](CpuScheduleParams &p) {

@@ -99,6 +99,7 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
     const CpuScheduleParams &p = candidates[k].params;
     bool changed = p.pointwiseMatrixMinPixels != base.pointwiseMatrixMinPixels ||
                    p.pointwiseMatrixChannelBlock != base.pointwiseMatrixChannelBlock ||
+                   p.pointwiseMatrixColumns != base.pointwiseMatrixColumns ||
                    p.winogradOutputTile != base.winogradOutputTile ||
                    p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock;
     EXPECT_TRUE(changed) << candidates[k].label;
