@@ -57,8 +57,12 @@ StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph grap
       for (const std::string &in : graph.nodes[n].inputs)
         if (!in.empty()) lastUse[in] = s;
   executor->dying_.resize(plan.steps.size());
+  // Graph inputs are the caller's tensors, not the pool's: pooling them would grow the
+  // pool by a copy of every input on every run.
+  std::set<std::string> graphInputs(graph.inputs.begin(), graph.inputs.end());
   for (const auto &[value, s] : lastUse)
-    if (!graph.isGraphOutput(value) && !graph.constantOf(value)) executor->dying_[s].push_back(value);
+    if (!graph.isGraphOutput(value) && !graph.constantOf(value) && !graphInputs.count(value))
+      executor->dying_[s].push_back(value);
   for (auto &[name, tensor] : plan.constants) {
     graph.setValue(name, graph::TensorType(tensor.dtype(), tensor.shape())).constant = std::move(tensor);
   }
@@ -197,6 +201,14 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, 
   std::lock_guard<std::mutex> lock(poolMutex_);
   if (pool_.empty()) pool_.swap(pool);
   return outputs;
+}
+
+size_t GraphExecutor::pooledBytes() const {
+  std::lock_guard<std::mutex> lock(poolMutex_);
+  size_t bytes = 0;
+  for (const auto &[type, tensors] : pool_)
+    for (const Tensor &t : tensors) bytes += t.byteSize();
+  return bytes;
 }
 
 StatusOr<CompiledModel> compileForCpu(const graph::Graph &graph, const PlanOptions &options) {

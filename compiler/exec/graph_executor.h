@@ -45,6 +45,9 @@ public:
   /// Concat steps that cost nothing: their inputs' kernels write into their output.
   int concatsInPlace() const { return static_cast<int>(std::count(skipped_.begin(), skipped_.end(), true)); }
   const ExecutionPlan &plan() const { return plan_; }
+  /// Bytes of intermediates kept for the next run: the same after every run (a run
+  /// takes what it needs from the pool and gives back only what it took or made).
+  size_t pooledBytes() const;
 
 private:
   GraphExecutor() = default;
