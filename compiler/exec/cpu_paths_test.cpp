@@ -132,6 +132,18 @@ TEST(PointwiseMatrixConv, SmallImagesKeepTheirSpatialAxes) {
   EXPECT_NE(c.ir.find("f32[1, 40, 13, 13]"), std::string::npos) << c.ir;
 }
 
+// Small images keep the direct tile; on narrow ones it holds whole rows with the
+// last row block guarded (7 rows of 7 in blocks of 2; 5 of 5 in blocks of 2; 9 of 4
+// in blocks of 3), fused residual included.
+TEST(PointwiseMatrixConv, SmallNarrowImagesTileGuardedRows) {
+  for (const Shape &image : std::vector<Shape>{{7, 7}, {5, 5}, {9, 4}}) {
+    SCOPED_TRACE(shapeToString(image));
+    graph::Graph g = pointwiseGraph({1, 24, image[0], image[1]}, 40, {{1, 40, image[0], image[1]}});
+    Compiled c = expectMatchesInterpreter(g, pointwiseInputs(g));
+    EXPECT_EQ(c.steps, 1u) << c.ir;
+  }
+}
+
 TEST(PointwiseMatrixConv, PartialLastColumnTile) {
   // 17 x 19 = 323 pixels: 20 whole 16-column tiles and a masked tile of 3.
   graph::Graph g = pointwiseGraph({1, 24, 17, 19}, 40, {{1, 40, 17, 19}});

@@ -164,17 +164,25 @@ Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, c
 }
 
 /// The conv tile's rows x columns of outputs (at most `limit` accumulators): columns
-/// and rows that divide the output, the most outputs, ties to the wider tile. When
-/// no divisor tile fills half of it, `limit` columns with a guard on the last tile.
+/// and rows that divide the output, the most outputs, ties to the wider tile; with
+/// `guardRows`, whole rows of a narrow image with the last row block guarded when
+/// that holds more. When no divisor tile fills half of it, `limit` columns with a
+/// guard on the last tile.
 struct ConvTile {
   int64_t rows = 1, columns = 1;
 };
-ConvTile convTile(int64_t height, int64_t width, int64_t limit) {
+ConvTile convTile(int64_t height, int64_t width, int64_t limit, bool guardRows) {
   ConvTile best;
   for (int64_t w = std::min(width, limit); w >= 1; --w) {
     if (width % w != 0) continue;
     ConvTile t{blockFor(height, limit / w), w};
     if (t.rows * t.columns > best.rows * best.columns) best = t;
+  }
+  // A narrow image whose height has no fitting divisor (7 rows of 7: only 1 x 7 divides
+  // 14): whole rows, the last row block guarded (partition-loops peels it).
+  if (guardRows && width <= limit / 2 && height > 1) {
+    ConvTile rows{std::min(height, limit / width), width};
+    if (rows.rows * rows.columns > best.rows * best.columns) return rows;
   }
   if (2 * best.rows * best.columns >= std::min(height * width, limit)) return best;
   return {1, std::min(width, limit)};
@@ -187,8 +195,12 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   // A short reduction per tap (the first conv's 3 channels) is unrolled by LLVM, its
   // weights loaded together: leave registers for them.
   bool shortReduction = stage.reduceAxes[0].extent < p.vectorWidth;
+  // 1x1 kernels reuse a loaded input only across the tile's channels: they take the
+  // larger guarded tiles (MobileNetV2's 7x7 layers 8% faster; ResNet-18's 3x3 ones
+  // on 7x7 were not).
+  bool pointwise = stage.reduceAxes[1].extent == 1 && stage.reduceAxes[2].extent == 1;
   ConvTile tile = convTile(stage.output.shape[2], stage.output.shape[3],
-                           shortReduction ? p.convShortReductionTile : p.convWidthBlock);
+                           shortReduction ? p.convShortReductionTile : p.convWidthBlock, pointwise);
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
   TS_RETURN_IF_ERROR(s.split(name, "oh", tile.rows, "ho", "hi"));
   TS_RETURN_IF_ERROR(s.split(name, "ow", tile.columns, "wo", "wi"));
