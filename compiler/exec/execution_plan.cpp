@@ -152,7 +152,13 @@ private:
       }
       variants.push_back(std::move(v));
     }
-    TS_ASSIGN_OR_RETURN(std::vector<double> ms, timeKernelVariants(variants));
+    auto timed = timeKernelVariants(variants);
+    if (!timed.ok()) {  // the configured schedule compiles without timing
+      if (options_.tuneLog)
+        *options_.tuneLog << "tune " << name << ": timing failed (" << timed.status().message() << "), default kept\n";
+      return std::move(builds[0]);
+    }
+    const std::vector<double> &ms = *timed;
     // Another schedule only when it is clearly faster: within kTuneMargin the
     // difference is the host's noise, and the default's choice was measured in whole
     // models.
