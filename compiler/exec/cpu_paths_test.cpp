@@ -482,5 +482,25 @@ TEST(CpuTuning, TimesDistinctSchedulesAndKeepsOne) {
   EXPECT_EQ(text.find("1x1 direct"), std::string::npos) << "the default 1x1 schedule timed twice\n" << text;
 }
 
+// GlobalAveragePool as lane sums then their sum: images whose pixels are a whole
+// number of vectors or not (the last block guarded), small images on the one-stage
+// path, a fused Relu after it, and batch 2.
+TEST(Pooling, GlobalAveragePoolLaneSums) {
+  for (const Shape &input : std::vector<Shape>{{1, 40, 13, 13}, {1, 24, 8, 8}, {2, 12, 7, 7}, {1, 8, 3, 5}}) {
+    SCOPED_TRACE(shapeToString(input));
+    graph::Graph g;
+    g.inputs = {"x"};
+    g.setValue("x", graph::TensorType(DType::F32, input));
+    addNode(g, "GlobalAveragePool", {"x"}, "p");
+    addNode(g, "Relu", {"p"}, "y");
+    g.outputs = {"y"};
+    inferTypes(g);
+    Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor(input, 13, 1, 0.2f)}});
+    EXPECT_EQ(c.kernels, 1) << c.ir;
+    bool twoStages = input[2] * input[3] >= 2 * hostScheduleParams().vectorWidth;
+    EXPECT_EQ(c.ir.find("lane_sums") != std::string::npos, twoStages) << c.ir;
+  }
+}
+
 } // namespace
 } // namespace tessera::exec

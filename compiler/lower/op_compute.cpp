@@ -361,8 +361,46 @@ Expr windowCount(const graph::WindowGeometry &geo, const std::vector<std::string
   return n;
 }
 
+/// GlobalAveragePool over a 2-D image of at least two vectors of pixels, in two stages
+/// (TVM's rfactor): partial sums of the flattened image in `lanes` interleaved
+/// columns -- a vector of independent sums per channel, the last column block
+/// guarded and its loads clamped -- then the `lanes` sums added and divided. One
+/// chain of scalar adds per channel otherwise.
+bool isLaneSummedGlobalPool(Builder &b, const Node &node) {
+  const Shape &xs = b.shapeOf(node.input(0));
+  int64_t lanes = b.options_.vectorWidth;
+  return node.op == "GlobalAveragePool" && xs.size() == 4 && lanes > 1 && xs[2] * xs[3] >= 2 * lanes;
+}
+
+StatusOr<loop::Stage> describeLaneSummedGlobalPool(Builder &b, const Node &node) {
+  const Shape &xs = b.shapeOf(node.input(0));
+  int64_t lanes = b.options_.vectorWidth, pixels = xs[2] * xs[3], blocks = (pixels + lanes - 1) / lanes;
+  b.mergeSpatialAxes(xs[2], xs[3]);
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  loop::Stage partial;
+  partial.output = b.temp("lane_sums", {xs[0], xs[1], lanes});
+  partial.axes = {"n", "c", "l"};
+  partial.reduceAxes = {{"j", blocks}};
+  partial.combiner = loop::Combiner::Sum;
+  partial.init = f(0);
+  Expr p = loop::var("j") * i(lanes) + loop::var("l");
+  Expr value = loop::load(x.name, DType::F32, {loop::var("n"), loop::var("c"), loop::minExpr(p, i(pixels - 1))});
+  partial.body = pixels % lanes == 0 ? value : loop::select(loop::ltExpr(p, i(pixels)), value, f(0));
+  b.func_.stages.push_back(partial);
+  loop::Stage s;
+  s.output = b.output_;
+  s.axes = {"n", "c", "o"};
+  s.reduceAxes = {{"l", lanes}};
+  s.combiner = loop::Combiner::Sum;
+  s.init = f(0);
+  s.body = loop::load(partial.output.name, DType::F32, {loop::var("n"), loop::var("c"), loop::var("l")});
+  s.epilogue = s.accumulated() / f(static_cast<double>(pixels));
+  return s;
+}
+
 /// MaxPool/AveragePool (1-D to 3-D) and the global pools, as window reductions.
 StatusOr<loop::Stage> describePool(Builder &b, const Node &node, const Shape &outShape) {
+  if (isLaneSummedGlobalPool(b, node)) return describeLaneSummedGlobalPool(b, node);
   const Shape &xs = b.graph_.typeOf(node.input(0)).shape;
   if (xs.size() < 3 || xs.size() > 5) return unimplemented(node, "only 1-D to 3-D pooling is lowered");
   size_t rank = xs.size() - 2;
