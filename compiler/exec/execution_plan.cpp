@@ -107,19 +107,7 @@ private:
 
   StatusOr<KernelBuild> buildKernel(const lower::KernelGroup &group, const std::string &name,
                                     const lower::CpuScheduleParams &schedule) {
-    lower::DescribeOptions describe;
-    describe.convWeightBlock = schedule.convChannelBlock;
-    describe.winogradOutputTile = schedule.winogradOutputTile;
-    describe.winogradMinChannels = schedule.winogradMinChannels;
-    describe.winogradMinPixels = schedule.winogradMinPixels;
-    describe.winogradWeightBlock = schedule.winogradChannelBlock;
-    describe.winogradColumnAlign = schedule.winogradColumnAlign;
-    describe.pointwiseWeightBlock = schedule.pointwiseMatrixChannelBlock;
-    describe.pointwiseMinPixels = schedule.pointwiseMatrixMinPixels;
-    describe.inlineDepthwisePadding = schedule.inlineDepthwisePadding;
-    describe.gemmColumnBlock = schedule.gemmColumnBlock;
-    describe.vectorWidth = schedule.vectorWidth;
-    describe.transposeGemmWeights = schedule.transposeGemmWeights;
+    lower::DescribeOptions describe = lower::describeOptionsFor(schedule);
     TS_ASSIGN_OR_RETURN(lower::KernelDescription description, lower::describeKernel(graph_, group, name, describe));
     loop::Schedule loops(description.func);
     TS_RETURN_IF_ERROR(lower::scheduleForCpu(loops, schedule));

@@ -470,6 +470,23 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
   return invalidInput("unknown schedule parameter '%s' (known: %s)", name, known);
 }
 
+DescribeOptions describeOptionsFor(const CpuScheduleParams &params) {
+  DescribeOptions describe;
+  describe.convWeightBlock = params.convChannelBlock;
+  describe.winogradOutputTile = params.winogradOutputTile;
+  describe.winogradMinChannels = params.winogradMinChannels;
+  describe.winogradMinPixels = params.winogradMinPixels;
+  describe.winogradWeightBlock = params.winogradChannelBlock;
+  describe.winogradColumnAlign = params.winogradColumnAlign;
+  describe.pointwiseWeightBlock = params.pointwiseMatrixChannelBlock;
+  describe.pointwiseMinPixels = params.pointwiseMatrixMinPixels;
+  describe.inlineDepthwisePadding = params.inlineDepthwisePadding;
+  describe.gemmColumnBlock = params.gemmColumnBlock;
+  describe.vectorWidth = params.vectorWidth;
+  describe.transposeGemmWeights = params.transposeGemmWeights;
+  return describe;
+}
+
 Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
   for (const loop::Stage &stage : schedule.func().stages) {
     if (stage.role == "winograd.input")

@@ -21,6 +21,7 @@
 #pragma once
 
 #include "compiler/loop/schedule.h"
+#include "compiler/lower/op_compute.h"
 
 namespace tessera::lower {
 
@@ -114,6 +115,10 @@ std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base);
 /// Sets one parameter from `name=value` text (the field names above, e.g.
 /// "winogradOutputTile=0"): how `tessera compile --schedule` and tuners override them.
 Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment);
+
+/// The description choices (weight packing, Winograd and matrix-product eligibility,
+/// inline padding) that go with `params`' schedules.
+DescribeOptions describeOptionsFor(const CpuScheduleParams &params);
 
 /// Applies the CPU schedule to every stage of `schedule`.
 Status scheduleForCpu(loop::Schedule &schedule, const CpuScheduleParams &params = {});
