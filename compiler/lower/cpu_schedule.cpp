@@ -408,6 +408,9 @@ std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base) {
   add("1x1 direct", [](CpuScheduleParams &p) { p.pointwiseMatrixChannelBlock = 0; });
   add("1x1 matrix, wide column tiles", [](CpuScheduleParams &p) { p.pointwiseMatrixColumns *= 2; });
   add("3x3 direct", [](CpuScheduleParams &p) { p.winogradOutputTile = 0; });
+  // Half vectors: less of the last tile masked off when a row is a little over a
+  // whole number of 8-lane vectors (56 = 3.5 x 16 = 7 x 8 columns).
+  if (base.vectorWidth >= 16) add(strCat(base.vectorWidth / 2, "-lane vectors"), [](CpuScheduleParams &p) { p.vectorWidth /= 2; });
   for (auto [channels, rows] : {std::pair<int64_t, int64_t>{2, 2}, {4, 2}, {1, 8}})
     add(strCat("depthwise ", channels, "x", rows), [&](CpuScheduleParams &p) {
       p.depthwiseChannelBlock = channels;

@@ -99,7 +99,7 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
     const CpuScheduleParams &p = candidates[k].params;
     bool changed = p.pointwiseMatrixMinPixels != base.pointwiseMatrixMinPixels ||
                    p.pointwiseMatrixChannelBlock != base.pointwiseMatrixChannelBlock ||
-                   p.pointwiseMatrixColumns != base.pointwiseMatrixColumns ||
+                   p.pointwiseMatrixColumns != base.pointwiseMatrixColumns || p.vectorWidth != base.vectorWidth ||
                    p.winogradOutputTile != base.winogradOutputTile ||
                    p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock;
     EXPECT_TRUE(changed) << candidates[k].label;
