@@ -108,13 +108,12 @@ void GraphExecutor::placeConcatInputs() {
 
 /// A kernel argument: the tensor's bytes, or for a value written in place into a
 /// Concat, its block of the Concat's output (allocated by the first writer).
-StatusOr<uint8_t *> GraphExecutor::bufferOf(const std::string &name, std::unordered_map<std::string, Tensor> &values,
-                                            TensorPool &pool) const {
+StatusOr<uint8_t *> GraphExecutor::bufferOf(const std::string &name, RunValues &values, TensorPool &pool) const {
   auto placed = placed_.find(name);
   if (placed != placed_.end()) {
-    auto it = values.find(placed->second.concat);
-    if (it == values.end())
-      it = values.emplace(placed->second.concat, takeTensor(pool, graph_.typeOf(placed->second.concat))).first;
+    auto it = values.computed.find(placed->second.concat);
+    if (it == values.computed.end())
+      it = values.computed.emplace(placed->second.concat, takeTensor(pool, graph_.typeOf(placed->second.concat))).first;
     return it->second.bytes() + placed->second.offset;
   }
   const Tensor *t = find(name, values);
@@ -122,14 +121,15 @@ StatusOr<uint8_t *> GraphExecutor::bufferOf(const std::string &name, std::unorde
   return const_cast<uint8_t *>(t->bytes());
 }
 
-const Tensor *GraphExecutor::find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const {
+const Tensor *GraphExecutor::find(const std::string &name, const RunValues &values) const {
   if (const Tensor *c = graph_.constantOf(name)) return c;
-  auto it = values.find(name);
-  return it == values.end() ? nullptr : &it->second;
+  if (auto it = values.computed.find(name); it != values.computed.end()) return &it->second;
+  auto in = values.inputs.find(name);
+  return in == values.inputs.end() ? nullptr : &in->second;
 }
 
 
-Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tensor> &values, TensorPool &pool) const {
+Status GraphExecutor::runStep(size_t index, RunValues &values, TensorPool &pool) const {
   const Step &step = plan_.steps[index];
   const graph::Node &last = graph_.nodes[step.nodes.back()];
   if (skipped_[index]) return absl::OkStatus();  // a Concat whose inputs were written in place
@@ -137,7 +137,7 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
     const Tensor *in = find(last.input(0), values);
     Tensor out = takeTensor(pool, graph_.typeOf(last.outputs[0]));
     std::memcpy(out.bytes(), in->bytes(), in->byteSize());
-    values[last.outputs[0]] = std::move(out);
+    values.computed[last.outputs[0]] = std::move(out);
     return absl::OkStatus();
   }
   if (step.kind == StepKind::Reference) {
@@ -145,12 +145,12 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
     for (const std::string &in : last.inputs) inputs.push_back(in.empty() ? nullptr : find(in, values));
     TS_ASSIGN_OR_RETURN(std::vector<Tensor> results, interp::evaluateNode(last, inputs));
     for (size_t k = 0; k < results.size() && k < last.outputs.size(); ++k)
-      if (!last.outputs[k].empty()) values[last.outputs[k]] = std::move(results[k]);
+      if (!last.outputs[k].empty()) values.computed[last.outputs[k]] = std::move(results[k]);
     return absl::OkStatus();
   }
   for (const std::string &output : last.outputs) {
     if (output.empty() || placed_.count(output)) continue;
-    values[output] = takeTensor(pool, graph_.typeOf(output));
+    values.computed[output] = takeTensor(pool, graph_.typeOf(output));
   }
   std::vector<void *> args;
   for (const std::string &param : step.params) {
@@ -163,7 +163,7 @@ Status GraphExecutor::runStep(size_t index, std::unordered_map<std::string, Tens
 }
 
 StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, std::vector<double> *stepMs) const {
-  std::unordered_map<std::string, Tensor> values;
+  RunValues values{inputs, {}};
   for (const std::string &name : graph_.inputs) {
     if (graph_.constantOf(name)) continue;
     auto it = inputs.find(name);
@@ -172,7 +172,6 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, 
     if (it->second.dtype() != type.dtype || it->second.shape() != type.shape)
       return invalidInput("input '%s' is %s %s, the model expects %s %s", name, dtypeName(it->second.dtype()),
                           shapeToString(it->second.shape()), dtypeName(type.dtype), shapeToString(type.shape));
-    values[name] = it->second;
   }
   TensorPool pool;
   {
@@ -185,11 +184,11 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, 
     TS_RETURN_IF_ERROR(runStep(s, values, pool));
     if (stepMs) (*stepMs)[s] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     for (const std::string &value : dying_[s]) {
-      auto it = values.find(value);
-      if (it == values.end()) continue;
+      auto it = values.computed.find(value);
+      if (it == values.computed.end()) continue;
       Tensor &t = it->second;
       pool[{t.dtype(), t.shape()}].push_back(std::move(t));
-      values.erase(it);
+      values.computed.erase(it);
     }
   }
   interp::TensorMap outputs;

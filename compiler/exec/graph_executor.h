@@ -51,8 +51,14 @@ public:
 
 private:
   GraphExecutor() = default;
-  Status runStep(size_t index, std::unordered_map<std::string, Tensor> &values, TensorPool &pool) const;
-  const Tensor *find(const std::string &name, const std::unordered_map<std::string, Tensor> &values) const;
+  /// One run's tensors: the caller's inputs, read in place (not copied), and the
+  /// values the steps compute.
+  struct RunValues {
+    const interp::TensorMap &inputs;
+    std::unordered_map<std::string, Tensor> computed;
+  };
+  Status runStep(size_t index, RunValues &values, TensorPool &pool) const;
+  const Tensor *find(const std::string &name, const RunValues &values) const;
 
   /// Where a kernel writes a Concat input directly: the Concat's output and the
   /// byte offset of that input's block in it.
@@ -61,8 +67,7 @@ private:
     size_t offset = 0;
   };
   void placeConcatInputs();
-  StatusOr<uint8_t *> bufferOf(const std::string &name, std::unordered_map<std::string, Tensor> &values,
-                               TensorPool &pool) const;
+  StatusOr<uint8_t *> bufferOf(const std::string &name, RunValues &values, TensorPool &pool) const;
 
   graph::Graph graph_;
   ExecutionPlan plan_;
