@@ -1,6 +1,8 @@
 //===- affine.cpp - Affine forms of index expressions ------------------------------------===//
 #include "compiler/loop/affine.h"
 
+#include <limits>
+
 namespace tessera::loop {
 
 Affine Affine::operator+(const Affine &other) const {
@@ -67,6 +69,30 @@ AffineRange affineRange(const Affine &a, const std::map<std::string, int64_t> &r
     (span >= 0 ? r.hi : r.lo).constant += span;
   }
   return r;
+}
+
+std::optional<Affine> comparisonAsNegative(const Expr &atom) {
+  if (atom->kind != ExprKind::Binary) return std::nullopt;
+  BinOp op = atom->op;
+  if (op != BinOp::Lt && op != BinOp::Le && op != BinOp::Gt && op != BinOp::Ge) return std::nullopt;
+  auto lhs = toAffine(atom->operands[0]), rhs = toAffine(atom->operands[1]);
+  if (!lhs || !rhs) return std::nullopt;
+  Affine one;
+  one.constant = 1;
+  if (op == BinOp::Lt) return *lhs - *rhs;        // a < b   <=>  a - b < 0
+  if (op == BinOp::Le) return *lhs - *rhs - one;  // a <= b  <=>  a - b - 1 < 0
+  if (op == BinOp::Gt) return *rhs - *lhs;        // a > b   <=>  b - a < 0
+  return *rhs - *lhs - one;                       // a >= b  <=>  b - a - 1 < 0
+}
+
+namespace {
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+} // namespace
+
+VarBound solveNegative(int64_t a, int64_t c) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (a > 0) return {-kMax, floorDiv(-c - 1, a)};  // a * v < -c
+  return {floorDiv(c, -a) + 1, kMax};              // -a * v > c
 }
 
 } // namespace tessera::loop

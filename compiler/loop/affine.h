@@ -40,4 +40,15 @@ struct AffineRange {
 };
 AffineRange affineRange(const Affine &a, const std::map<std::string, int64_t> &ranges);
 
+/// A comparison of affine forms (<, <=, >, >=) as the form d with `d < 0`; nullopt
+/// for any other expression. How guards and padding conditions are reasoned about.
+std::optional<Affine> comparisonAsNegative(const Expr &atom);
+
+/// The values of v for which `a * v + c < 0` (a != 0): [first, last], the side that
+/// does not bound v at the int64 limit.
+struct VarBound {
+  int64_t first, last;
+};
+VarBound solveNegative(int64_t a, int64_t c);
+
 } // namespace tessera::loop

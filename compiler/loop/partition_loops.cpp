@@ -16,27 +16,8 @@ namespace {
 
 constexpr int64_t kNoBound = std::numeric_limits<int64_t>::max();
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 /// The values of a loop variable for which a guard atom holds: [first, last].
-struct Holding {
-  int64_t first = -kNoBound, last = kNoBound;
-};
-
-/// `atom` as `d < 0` (d affine), for the integer comparisons <, <=, >, >=.
-std::optional<Affine> negativeForm(const Expr &atom) {
-  if (atom->kind != ExprKind::Binary) return std::nullopt;
-  BinOp op = atom->op;
-  if (op != BinOp::Lt && op != BinOp::Le && op != BinOp::Gt && op != BinOp::Ge) return std::nullopt;
-  auto lhs = toAffine(atom->operands[0]), rhs = toAffine(atom->operands[1]);
-  if (!lhs || !rhs) return std::nullopt;
-  Affine one;
-  one.constant = 1;
-  if (op == BinOp::Lt) return *lhs - *rhs;          // a < b   <=>  a - b < 0
-  if (op == BinOp::Le) return *lhs - *rhs - one;    // a <= b  <=>  a - b - 1 < 0
-  if (op == BinOp::Gt) return *rhs - *lhs;          // a > b   <=>  b - a < 0
-  return *rhs - *lhs - one;                         // a >= b  <=>  b - a - 1 < 0
-}
+using Holding = VarBound;
 
 using Ranges = std::map<std::string, int64_t>;
 
@@ -44,7 +25,7 @@ using Ranges = std::map<std::string, int64_t>;
 /// (variable -> extent, all from 0); nullopt unless the atom compares affine forms
 /// in which `var` appears and only inner loops besides.
 std::optional<Holding> holdingRange(const Expr &atom, const std::string &var, const Ranges &inner) {
-  std::optional<Affine> d = negativeForm(atom);
+  std::optional<Affine> d = comparisonAsNegative(atom);
   if (!d) return std::nullopt;
   auto it = d->coeffs.find(var);
   if (it == d->coeffs.end() || it->second == 0) return std::nullopt;
@@ -52,11 +33,7 @@ std::optional<Holding> holdingRange(const Expr &atom, const std::string &var, co
   d->coeffs.erase(it);
   AffineRange range = affineRange(*d, inner);
   if (!range.hi.isConstant()) return std::nullopt;
-  int64_t hi = range.hi.constant;
-  Holding holds;
-  if (a > 0) holds.last = floorDiv(-hi - 1, a);  // a * v + hi < 0
-  else holds.first = floorDiv(hi, -a) + 1;        // hi < -a * v
-  return holds;
+  return solveNegative(a, range.hi.constant);  // a * v + rest < 0 for every rest <= hi
 }
 
 /// Rewrites each guard -- an `if` condition or a `select` condition -- in `s` with
@@ -97,7 +74,7 @@ void rewriteGuards(const Stmt &s, Ranges &inner, const GuardFn &fn) {
 /// The values of `var` for which every guard atom in `body` that can be bounded holds.
 Holding allHolding(const Stmt &body, const std::string &var) {
   Ranges inner;
-  Holding all;
+  Holding all{-kNoBound, kNoBound};
   rewriteGuards(body, inner, [&](const Expr &cond, const Ranges &ranges) {
     for (const Expr &atom : conjuncts(cond))
       if (auto holds = holdingRange(atom, var, ranges)) {

@@ -209,28 +209,19 @@ void appendFlattened(std::vector<Stmt> &out, const Stmt &s) {
   for (const Stmt &child : s->stmts) appendFlattened(out, child);
 }
 
-int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 /// Inside `if cond`, the loop ranges narrowed by each atom of `cond` that bounds one
 /// loop variable (`%wi + 24 < 27`: %wi <= 2 in a guarded last tile), so the clamps
 /// the guarded accesses no longer need fold away.
 void narrowByGuard(const Expr &cond) {
   if (!gLoopRanges) return;
   for (const Expr &atom : conjuncts(cond)) {
-    if (atom->kind != ExprKind::Binary || (atom->op != BinOp::Lt && atom->op != BinOp::Ge)) continue;
-    auto lhs = toAffine(atom->operands[0]), rhs = toAffine(atom->operands[1]);
-    if (!lhs || !rhs) continue;
-    Affine d = *lhs - *rhs;  // Lt: d < 0; Ge: d >= 0
-    if (d.coeffs.size() != 1) continue;
-    auto [var, a] = *d.coeffs.begin();
-    auto it = gLoopRanges->find(var);
-    if (it == gLoopRanges->end() || a == 0) continue;
-    int64_t c = d.constant;
-    // a * v + c < 0 or a * v + c >= 0, for a > 0 or a < 0.
-    if (atom->op == BinOp::Lt && a > 0) it->second.hi = std::min(it->second.hi, floorDiv(-c - 1, a));
-    if (atom->op == BinOp::Lt && a < 0) it->second.lo = std::max(it->second.lo, floorDiv(c, -a) + 1);
-    if (atom->op == BinOp::Ge && a > 0) it->second.lo = std::max(it->second.lo, -floorDiv(c, a));
-    if (atom->op == BinOp::Ge && a < 0) it->second.hi = std::min(it->second.hi, floorDiv(c, -a));
+    std::optional<Affine> d = comparisonAsNegative(atom);
+    if (!d || d->coeffs.size() != 1 || d->coeffs.begin()->second == 0) continue;
+    auto it = gLoopRanges->find(d->coeffs.begin()->first);
+    if (it == gLoopRanges->end()) continue;
+    VarBound holds = solveNegative(d->coeffs.begin()->second, d->constant);
+    it->second.lo = std::max(it->second.lo, holds.first);
+    it->second.hi = std::min(it->second.hi, holds.last);
   }
 }
 
