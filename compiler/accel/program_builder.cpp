@@ -28,7 +28,7 @@ ProgramBuilder::ProgramBuilder(const isa::HardwareConfig &config) : config_(conf
 
 uint64_t ProgramBuilder::addTensor(const std::string &name, isa::TensorKind kind, const Tensor &value) {
   uint64_t offset = addTensor(name, kind, value.dtype(), value.shape());
-  program_.tensors.back().data = value.storage();
+  program_.tensors.back().data.assign(value.storage().begin(), value.storage().end());
   return offset;
 }
 

@@ -101,7 +101,7 @@ StatusOr<Tensor> tensorFromProto(const TensorProto &proto, const std::string &ba
     TS_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, readExternalData(proto, baseDir));
     if (bytes.size() != tensor.byteSize())
       return invalidInput("tensor '%s' has %d bytes of external data, its shape needs %d", proto.name(), bytes.size(), tensor.byteSize());
-    tensor.storage() = std::move(bytes);
+    std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
     return tensor;
   }
   if (proto.has_raw_data()) {
