@@ -15,6 +15,8 @@ namespace {
 /// Grains per thread: enough to rebalance around a busy core, few enough that each
 /// is still a long contiguous range.
 constexpr int64_t kGrainsPerThread = 8;
+/// Grains are numbered in 16 bits of the pool's ticket.
+constexpr int64_t kMaxGrains = 0xffff;
 /// How long a thread spins for the next loop (workers) or for the others to finish
 /// (the caller) before it sleeps: a model's kernels run back to back, each with its
 /// parallel loops, and waking a sleeping thread costs tens of microseconds -- more
@@ -37,6 +39,11 @@ template <typename Ready> bool spinUntil(Ready ready) {
   }
 }
 
+/// The loop being run is published as a generation number; a thread takes a grain
+/// by advancing `ticket_` (the generation, the loop's grain count and the next
+/// grain, in one word) with a compare-and-swap, so it can never take a grain of a later loop
+/// than the one it read. The caller returns once every grain has completed: a worker
+/// that has not woken up yet (its core busy with another process) holds nothing up.
 class Pool {
 public:
   ~Pool() { resize(1); }
@@ -45,65 +52,70 @@ public:
     stop();
     size_ = std::max(1, threads);
     quit_ = false;
-    for (int i = 1; i < size_; ++i) workers_.emplace_back([this, i] { work(i); });
+    for (int i = 1; i < size_; ++i) workers_.emplace_back([this] { work(); });
   }
   int size() const { return size_; }
 
   void run(ParallelBody body, void *closure, int64_t count) {
-    int chunks = static_cast<int>(std::min<int64_t>(size_, count));
-    if (chunks <= 1) {
+    if (size_ <= 1 || count <= 1) {
       body(closure, 0, count);
       return;
     }
+    int64_t grains = std::min<int64_t>({count, kGrainsPerThread * size_, kMaxGrains});
+    uint64_t generation;
     {
-      std::lock_guard lock(mutex_);
+      std::lock_guard lock(mutex_);  // a worker about to sleep sees the new loop
       body_ = body;
       closure_ = closure;
       count_ = count;
-      chunks_ = chunks;
-      grains_ = std::min<int64_t>(count, kGrainsPerThread * chunks);
-      next_.store(0, std::memory_order_relaxed);
-      pending_.store(chunks - 1, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
+      completed_.store(0, std::memory_order_relaxed);
+      generation = (ticket_.load(std::memory_order_relaxed) >> 32) + 1;
+      ticket_.store(generation << 32 | uint64_t(grains) << 16, std::memory_order_release);
     }
     wake_.notify_all();
-    runGrains();
-    if (spinUntil([&] { return pending_.load(std::memory_order_acquire) == 0; })) return;
+    runGrains(generation);
+    auto done = [&] { return completed_.load(std::memory_order_acquire) == grains; };
+    if (spinUntil(done)) return;
     std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
+    done_.wait(lock, done);
   }
 
 private:
-  /// Runs grains (contiguous ranges of iterations) until none is left: a thread slowed
-  /// down (another process on its core) takes fewer of them instead of holding up
-  /// the loop with a fixed share.
-  void runGrains() {
-    for (int64_t g; (g = next_.fetch_add(1, std::memory_order_relaxed)) < grains_;)
-      body_(closure_, count_ * g / grains_, count_ * (g + 1) / grains_);
+  /// Takes and runs grains (contiguous ranges of iterations) of loop `generation`
+  /// until none is left: a thread slowed down by another process on its core takes
+  /// fewer of them instead of holding up the loop with a fixed share.
+  void runGrains(uint64_t generation) {
+    uint64_t ticket = ticket_.load(std::memory_order_acquire);
+    while ((ticket >> 32) == generation) {
+      int64_t grains = static_cast<int64_t>((ticket >> 16) & 0xffff), g = static_cast<int64_t>(ticket & 0xffff);
+      if (g >= grains) return;
+      if (!ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel, std::memory_order_acquire))
+        continue;
+      // Grain g is ours, and the loop's fields stay put until it completes.
+      body_(closure_, count_ * g / grains, count_ * (g + 1) / grains);
+      if (completed_.fetch_add(1, std::memory_order_acq_rel) + 1 == grains) {
+        std::lock_guard lock(mutex_);
+        done_.notify_one();
+        return;
+      }
+      ticket = ticket_.load(std::memory_order_acquire);
+    }
   }
 
-  void work(int index) {
-    uint64_t seen = 0;
+  uint64_t currentGeneration() const { return ticket_.load(std::memory_order_acquire) >> 32; }
+
+  void work() {
+    uint64_t seen = currentGeneration();
     while (true) {
       // Spin for the next loop, then sleep until one is posted (or the pool stops).
-      auto posted = [&] { return quit_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen; };
+      auto posted = [&] { return quit_.load(std::memory_order_acquire) || currentGeneration() != seen; };
       if (!spinUntil(posted)) {
         std::unique_lock lock(mutex_);
         wake_.wait(lock, posted);
       }
       if (quit_.load(std::memory_order_acquire)) return;
-      int chunks;
-      {
-        std::lock_guard lock(mutex_);  // the loop's fields, written under the mutex
-        seen = generation_.load(std::memory_order_relaxed);
-        chunks = chunks_;
-      }
-      if (index >= chunks) continue;
-      runGrains();
-      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard lock(mutex_);
-        done_.notify_one();
-      }
+      seen = currentGeneration();
+      runGrains(seen);
     }
   }
 
@@ -122,14 +134,13 @@ private:
   std::vector<std::thread> workers_;
   int size_ = 1;
   std::atomic<bool> quit_{false};
-  std::atomic<uint64_t> generation_{0};
+  /// The current loop's generation (bits 32-63), its number of grains (16-31) and the
+  /// next grain to take (0-15).
+  std::atomic<uint64_t> ticket_{0};
+  std::atomic<int64_t> completed_{0};
   ParallelBody body_ = nullptr;
   void *closure_ = nullptr;
   int64_t count_ = 0;
-  int chunks_ = 1;
-  int64_t grains_ = 0;
-  std::atomic<int64_t> next_{0};
-  std::atomic<int> pending_{0};
 };
 
 Pool &pool() {
