@@ -372,6 +372,37 @@ TEST(Pooling, MaxPoolOtherWindowsAndShapes) {
   }
 }
 
+// Max pools take the depthwise window tile (channels x rows x a vector of columns,
+// taps unrolled; one channel and one row by default): every tile shape, the generic tiled reduction (block 0),
+// padded and ceil-mode windows (SqueezeNet's 3x3 stride 2) and images of fewer
+// columns than a vector.
+TEST(Pooling, MaxPoolEveryWindowTileShapeMatches) {
+  struct PoolCase {
+    Shape input;
+    graph::AttributeMap attrs;
+  };
+  std::vector<PoolCase> cases = {
+      {{1, 8, 27, 27}, attrs({{"kernel_shape", graph::Ints{3, 3}}, {"strides", graph::Ints{2, 2}}, {"ceil_mode", int64_t{1}}})},
+      {{1, 6, 23, 29}, pool3x3s2p1({{"ceil_mode", int64_t{1}}})},
+      {{2, 5, 9, 11}, attrs({{"kernel_shape", graph::Ints{2, 2}}, {"strides", graph::Ints{2, 2}}})},
+      {{1, 4, 30, 33}, attrs({{"kernel_shape", graph::Ints{5, 5}}, {"pads", graph::Ints{2, 2, 2, 2}}})},
+  };
+  for (auto [channels, rows] : std::vector<std::pair<int64_t, int64_t>>{{1, 4}, {0, 4}, {1, 1}, {2, 3}, {1, 8}}) {
+    PlanOptions options;
+    options.schedule.depthwiseChannelBlock = channels;
+    options.schedule.poolRowBlock = rows;
+    for (const PoolCase &pc : cases) {
+      SCOPED_TRACE(strCat(shapeToString(pc.input), " tile ", channels, "x", rows));
+      graph::Graph g = poolGraph("MaxPool", pc.input, pc.attrs);
+      Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor(pc.input, 8, 1, -3)}}, options);
+      // The default tile holds one accumulator vector per row, a one-row tile one.
+      bool rowTile = c.ir.find("%p0_local[0, 1, %wi]") != std::string::npos;
+      if (channels == 1 && rows == 4) EXPECT_TRUE(rowTile) << c.ir;
+      if (channels == 1 && rows == 1) EXPECT_FALSE(rowTile) << c.ir;
+    }
+  }
+}
+
 TEST(Pooling, AveragePoolPaddedWindows) {
   const Shape input = {1, 16, 23, 29};
   for (int64_t include : {0, 1})

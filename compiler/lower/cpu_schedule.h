@@ -80,13 +80,18 @@ struct CpuScheduleParams {
   /// Depthwise convolutions read the unpadded input through masked loads (no
   /// zero-padded copy).
   bool inlineDepthwisePadding = true;
-  /// Depthwise convolutions: channels x rows per register tile (each a vector of
-  /// columns; all the rows when there are at most twice depthwiseRowBlock), the
-  /// window's taps unrolled so the rows' shared input loads are loaded once; the channels are the parallel work, the rows a serial loop
-  /// that partition-loops splits at the padding (channel block 0: the generic window
-  /// tile). Measured on MobileNetV2 (docs/performance.md).
+  /// Depthwise convolutions and 2-D max/min pools: channels x rows per register tile
+  /// (each a vector of columns; all the rows when there are at most twice
+  /// depthwiseRowBlock), the window's taps unrolled so the rows' shared input loads
+  /// are loaded once; the channels are the parallel work, the rows a serial loop that
+  /// partition-loops splits at the padding (channel block 0: the generic window
+  /// tile). Measured on MobileNetV2 and SqueezeNet (docs/performance.md).
   int64_t depthwiseChannelBlock = 1;
   int64_t depthwiseRowBlock = 4;
+  /// 2-D max/min pools take the same tile with this many rows (one by default:
+  /// SqueezeNet's first pool, 111 x 111 -> 55 x 55 of stride 2, runs twice as long in
+  /// tiles of 4 rows; its later pools are faster in them, which the tuner finds).
+  int64_t poolRowBlock = 1;
   /// Loops of at least this many iterations (after fusion) run in parallel.
   int64_t minParallelIterations = 2;
 };

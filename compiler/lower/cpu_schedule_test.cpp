@@ -101,7 +101,8 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
                    p.pointwiseMatrixChannelBlock != base.pointwiseMatrixChannelBlock ||
                    p.pointwiseMatrixColumns != base.pointwiseMatrixColumns || p.vectorWidth != base.vectorWidth ||
                    p.winogradOutputTile != base.winogradOutputTile ||
-                   p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock;
+                   p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock ||
+                   p.poolRowBlock != base.poolRowBlock;
     EXPECT_TRUE(changed) << candidates[k].label;
   }
 }
