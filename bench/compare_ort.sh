@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare_ort.sh - tessera's `cpu` backend against ONNX Runtime's CPU engine.
 #
-#   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--rounds K]
+#   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--rounds K (5)]
 #                        [--threads "1 2"] [--no-tune]
 #
 # For ResNet-18, MobileNetV2, SqueezeNet 1.1 (torchvision exports, fp32, batch 1,
@@ -23,7 +23,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build"
 models="${TMPDIR:-/tmp}/tessera-bench-models"
 repeat=20
-rounds=3
+rounds=5
 threads_list="1 2"
 tune=--tune
 usage="usage: $0 [--build DIR] [--models DIR] [--repeat N] [--rounds K] [--threads \"1 2\"] [--no-tune]"
