@@ -28,13 +28,22 @@ void keepFreedMemoryForReuse() {
 
 namespace {
 
-/// A tensor of `type`: a released buffer of the same type if there is one.
+/// A tensor of `type` in the most recently released buffer that holds it without
+/// leaving more than three quarters of itself unused -- of any shape: the lines a
+/// kernel writes are then likely still in cache from the step that released them,
+/// where a buffer kept for one shape was last touched a whole inference ago. A new
+/// buffer when none fits.
 Tensor takeTensor(GraphExecutor::TensorPool &pool, const graph::TensorType &type) {
-  auto it = pool.find({type.dtype, type.shape});
-  if (it == pool.end() || it->second.empty()) return Tensor(type.dtype, type.shape);
-  Tensor t = std::move(it->second.back());
-  it->second.pop_back();
-  return t;
+  size_t needed = static_cast<size_t>(type.elementCount()) * dtypeSize(type.dtype);
+  for (size_t k = pool.size(); k-- > 0;) {
+    size_t capacity = pool[k].storage().capacity();
+    if (capacity < needed || capacity > 4 * needed) continue;
+    Tensor t = std::move(pool[k]);
+    pool.erase(pool.begin() + static_cast<std::ptrdiff_t>(k));
+    t.reuseAs(type.dtype, type.shape);
+    return t;
+  }
+  return Tensor(type.dtype, type.shape);
 }
 
 } // namespace
@@ -187,7 +196,7 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, 
       auto it = values.computed.find(value);
       if (it == values.computed.end()) continue;
       Tensor &t = it->second;
-      pool[{t.dtype(), t.shape()}].push_back(std::move(t));
+      pool.push_back(std::move(t));
       values.computed.erase(it);
     }
   }
@@ -205,8 +214,7 @@ StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, 
 size_t GraphExecutor::pooledBytes() const {
   std::lock_guard<std::mutex> lock(poolMutex_);
   size_t bytes = 0;
-  for (const auto &[type, tensors] : pool_)
-    for (const Tensor &t : tensors) bytes += t.byteSize();
+  for (const Tensor &t : pool_) bytes += t.storage().capacity();
   return bytes;
 }
 

@@ -32,7 +32,8 @@ public:
   /// Buffers of intermediates released earlier (in this run or the previous one), by
   /// type, for later steps to write into: no allocation and no zero-fill, since
   /// kernels define every element of their outputs.
-  using TensorPool = std::map<std::pair<DType, Shape>, std::vector<Tensor>>;
+  /// Released intermediates, most recent last.
+  using TensorPool = std::vector<Tensor>;
   /// Resolves every kernel of `plan` up front.
   static StatusOr<std::unique_ptr<GraphExecutor>> create(graph::Graph graph, ExecutionPlan plan,
                                                          const KernelResolver &resolve);

@@ -34,6 +34,12 @@ StatusOr<Shape> parseShape(std::string_view text) {
 
 Tensor::Tensor(DType dtype, Shape shape)
     : dtype_(dtype), shape_(std::move(shape)),
-      bytes_(static_cast<size_t>(shapeElementCount(shape_)) * dtypeSize(dtype)) {}
+      bytes_(static_cast<size_t>(shapeElementCount(shape_)) * dtypeSize(dtype), uint8_t{0}) {}
+
+void Tensor::reuseAs(DType dtype, Shape shape) {
+  dtype_ = dtype;
+  shape_ = std::move(shape);
+  bytes_.resize(static_cast<size_t>(shapeElementCount(shape_)) * dtypeSize(dtype));
+}
 
 } // namespace tessera

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/support/dtype.h"
@@ -36,6 +37,11 @@ template <typename T> struct CacheLineAllocator {
   template <typename U> CacheLineAllocator(const CacheLineAllocator<U> &) {}
   T *allocate(size_t n) { return static_cast<T *>(::operator new(n * sizeof(T), kAlignment)); }
   void deallocate(T *p, size_t) { ::operator delete(p, kAlignment); }
+  /// Default-initializes (no zero fill on resize): Tensor zeroes what it promises.
+  template <typename U> void construct(U *p) { ::new (static_cast<void *>(p)) U; }
+  template <typename U, typename... Args> void construct(U *p, Args &&...args) {
+    ::new (static_cast<void *>(p)) U(std::forward<Args>(args)...);
+  }
   template <typename U> bool operator==(const CacheLineAllocator<U> &) const { return true; }
 };
 
@@ -47,6 +53,11 @@ public:
   Tensor() = default;
   /// A zero-filled tensor.
   Tensor(DType dtype, Shape shape);
+
+  /// Becomes a tensor of `dtype` and `shape` in the same storage, reallocated only when
+  /// its capacity is too small; the contents are whatever the storage held (an
+  /// executor's pooled buffer, about to be overwritten).
+  void reuseAs(DType dtype, Shape shape);
 
   DType dtype() const { return dtype_; }
   const Shape &shape() const { return shape_; }
