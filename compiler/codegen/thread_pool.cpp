@@ -57,10 +57,16 @@ public:
   int size() const { return size_; }
 
   void run(ParallelBody body, void *closure, int64_t count) {
-    if (size_ <= 1 || count <= 1) {
+    // One loop at a time: a loop posted while another runs (from a body, or from a
+    // second thread running another model) runs inline on its caller.
+    if (size_ <= 1 || count <= 1 || busy_.exchange(true, std::memory_order_acquire)) {
       body(closure, 0, count);
       return;
     }
+    struct Release {
+      std::atomic<bool> &busy;
+      ~Release() { busy.store(false, std::memory_order_release); }
+    } release{busy_};
     int64_t grains = std::min<int64_t>({count, kGrainsPerThread * size_, kMaxGrains});
     uint64_t generation;
     {
@@ -134,6 +140,7 @@ private:
   std::vector<std::thread> workers_;
   int size_ = 1;
   std::atomic<bool> quit_{false};
+  std::atomic<bool> busy_{false};  ///< a loop is in flight
   /// The current loop's generation (bits 32-63), its number of grains (16-31) and the
   /// next grain to take (0-15).
   std::atomic<uint64_t> ticket_{0};

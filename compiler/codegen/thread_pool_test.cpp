@@ -61,5 +61,62 @@ TEST(ThreadPool, WorkersThatSleptWakeForTheNextLoop) {
   setParallelThreads(1);
 }
 
+struct Nested {
+  Counts outer, inner;
+  Nested() : outer(8), inner(8 * 16) {}
+};
+
+void innerRange(void *closure, int64_t begin, int64_t end) { countRange(closure, begin, end); }
+
+void outerRange(void *closure, int64_t begin, int64_t end) {
+  auto *n = static_cast<Nested *>(closure);
+  for (int64_t i = begin; i < end; ++i) {
+    n->outer.hits[i].fetch_add(1, std::memory_order_relaxed);
+    // A parallel loop inside a parallel loop's body runs inline, on this thread.
+    struct Slice {
+      Counts *counts;
+      int64_t base;
+    } slice{&n->inner, i * 16};
+    parallelFor(
+        [](void *c, int64_t b, int64_t e) {
+          auto *s = static_cast<Slice *>(c);
+          for (int64_t k = b; k < e; ++k) s->counts->hits[s->base + k].fetch_add(1, std::memory_order_relaxed);
+        },
+        &slice, 16);
+  }
+}
+
+TEST(ThreadPool, NestedLoopsRunInline) {
+  setParallelThreads(2);
+  Nested n;
+  parallelFor(outerRange, &n, 8);
+  for (auto &hit : n.outer.hits) EXPECT_EQ(hit.load(), 1);
+  for (auto &hit : n.inner.hits) EXPECT_EQ(hit.load(), 1);
+  setParallelThreads(1);
+}
+
+TEST(ThreadPool, LoopsFromTwoThreadsAtOnce) {
+  // Two models run by two threads share the pool: one loop at a time takes it, the
+  // other runs inline; every iteration still runs once.
+  setParallelThreads(2);
+  auto hammer = [](int seed) {
+    for (int k = 0; k < 2000; ++k) {
+      int64_t count = 1 + (k * 31 + seed) % 200;
+      Counts counts(count);
+      parallelFor(countRange, &counts, count);
+      for (int64_t i = 0; i < count; ++i)
+        if (counts.hits[i].load() != 1) return false;
+    }
+    return true;
+  };
+  bool a = false, b = false;
+  std::thread other([&] { b = hammer(7); });
+  a = hammer(3);
+  other.join();
+  EXPECT_TRUE(a);
+  EXPECT_TRUE(b);
+  setParallelThreads(1);
+}
+
 } // namespace
 } // namespace tessera::codegen
