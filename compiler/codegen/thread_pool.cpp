@@ -15,8 +15,8 @@ namespace {
 /// Grains per thread: enough to rebalance around a busy core, few enough that each
 /// is still a long contiguous range.
 constexpr int64_t kGrainsPerThread = 8;
-/// Grains are numbered in 16 bits of the pool's ticket.
-constexpr int64_t kMaxGrains = 0xffff;
+/// Grains are numbered in 16 bits of the pool's ticket (also its field mask).
+constexpr uint64_t kMaxGrains = 0xffff;
 /// How long a thread spins for the next loop (workers) or for the others to finish
 /// (the caller) before it sleeps: a model's kernels run back to back, each with its
 /// parallel loops, and waking a sleeping thread costs tens of microseconds -- more
@@ -67,7 +67,7 @@ public:
       std::atomic<bool> &busy;
       ~Release() { busy.store(false, std::memory_order_release); }
     } release{busy_};
-    int64_t grains = std::min<int64_t>({count, kGrainsPerThread * size_, kMaxGrains});
+    int64_t grains = std::min<int64_t>({count, kGrainsPerThread * size_, static_cast<int64_t>(kMaxGrains)});
     uint64_t generation;
     {
       std::lock_guard lock(mutex_);  // a worker about to sleep sees the new loop
@@ -93,7 +93,7 @@ private:
   void runGrains(uint64_t generation) {
     uint64_t ticket = ticket_.load(std::memory_order_acquire);
     while ((ticket >> 32) == generation) {
-      int64_t grains = static_cast<int64_t>((ticket >> 16) & 0xffff), g = static_cast<int64_t>(ticket & 0xffff);
+      int64_t grains = static_cast<int64_t>((ticket >> 16) & kMaxGrains), g = static_cast<int64_t>(ticket & kMaxGrains);
       if (g >= grains) return;
       if (!ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel, std::memory_order_acquire))
         continue;

@@ -6,7 +6,8 @@
 // threads take in turn, so a thread slowed by another process on its core takes
 // fewer of them instead of holding up the loop. Threads spin briefly (300 us) for
 // the next loop and for each other before they sleep: waking a sleeping thread
-// costs more than a small kernel's share.
+// costs more than a small kernel's share. One loop runs at a time; a loop posted
+// while one is in flight (from a body, or from another thread) runs inline.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -66,8 +66,6 @@ struct Nested {
   Nested() : outer(8), inner(8 * 16) {}
 };
 
-void innerRange(void *closure, int64_t begin, int64_t end) { countRange(closure, begin, end); }
-
 void outerRange(void *closure, int64_t begin, int64_t end) {
   auto *n = static_cast<Nested *>(closure);
   for (int64_t i = begin; i < end; ++i) {

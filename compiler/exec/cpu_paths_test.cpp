@@ -397,8 +397,12 @@ TEST(Pooling, MaxPoolEveryWindowTileShapeMatches) {
       Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor(pc.input, 8, 1, -3)}}, options);
       // The default tile holds one accumulator vector per row, a one-row tile one.
       bool rowTile = c.ir.find("%p0_local[0, 1, %wi]") != std::string::npos;
-      if (channels == 1 && rows == 4) EXPECT_TRUE(rowTile) << c.ir;
-      if (channels == 1 && rows == 1) EXPECT_FALSE(rowTile) << c.ir;
+      if (channels == 1 && rows == 4) {
+        EXPECT_TRUE(rowTile) << c.ir;
+      }
+      if (channels == 1 && rows == 1) {
+        EXPECT_FALSE(rowTile) << c.ir;
+      }
     }
   }
 }

@@ -29,10 +29,9 @@ using KernelResolver = std::function<StatusOr<codegen::KernelFn>(const std::stri
 
 class GraphExecutor {
 public:
-  /// Buffers of intermediates released earlier (in this run or the previous one), by
-  /// type, for later steps to write into: no allocation and no zero-fill, since
-  /// kernels define every element of their outputs.
-  /// Released intermediates, most recent last.
+  /// Buffers of intermediates released earlier (in this run or the previous one),
+  /// most recent last, for later steps of any shape to write into: no allocation and
+  /// no zero-fill, since kernels define every element of their outputs.
   using TensorPool = std::vector<Tensor>;
   /// Resolves every kernel of `plan` up front.
   static StatusOr<std::unique_ptr<GraphExecutor>> create(graph::Graph graph, ExecutionPlan plan,

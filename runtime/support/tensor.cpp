@@ -32,14 +32,19 @@ StatusOr<Shape> parseShape(std::string_view text) {
   return shape;
 }
 
+namespace {
+size_t bytesOf(DType dtype, const Shape &shape) {
+  return static_cast<size_t>(shapeElementCount(shape)) * dtypeSize(dtype);
+}
+} // namespace
+
 Tensor::Tensor(DType dtype, Shape shape)
-    : dtype_(dtype), shape_(std::move(shape)),
-      bytes_(static_cast<size_t>(shapeElementCount(shape_)) * dtypeSize(dtype), uint8_t{0}) {}
+    : dtype_(dtype), shape_(std::move(shape)), bytes_(bytesOf(dtype_, shape_), uint8_t{0}) {}
 
 void Tensor::reuseAs(DType dtype, Shape shape) {
   dtype_ = dtype;
   shape_ = std::move(shape);
-  bytes_.resize(static_cast<size_t>(shapeElementCount(shape_)) * dtypeSize(dtype));
+  bytes_.resize(bytesOf(dtype_, shape_));
 }
 
 } // namespace tessera
