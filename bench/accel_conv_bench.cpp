@@ -19,8 +19,8 @@
 #include "compiler/accel/conv_emitter.h"
 #include "compiler/accel/layouts.h"
 #include "runtime/device.h"
-#include "runtime/support/strings.h"
-#include "simulator/golden/alu_ops.h"
+#include "support/strings.h"
+#include "isa/alu_ops.h"
 
 namespace tessera::accel {
 namespace {
@@ -66,7 +66,7 @@ ConvLayer makeLayer(const Shape2d &s, std::mt19937_64 &rng) {
   for (int64_t i = 0; i < l.weights.elementCount(); ++i) l.weights.data<int8_t>()[i] = int8_t(int(rng() % 256) - 128);
   for (int64_t c = 0; c < s.outChannels; ++c) {
     l.bias.push_back(int32_t(rng() % 20001) - 10000);
-    l.requantOperands.push_back(sim::packRequantOperand(uint32_t((1 << 22) + rng() % (1 << 22)), 34));
+    l.requantOperands.push_back(isa::packRequantOperand(uint32_t((1 << 22) + rng() % (1 << 22)), 34));
   }
   if (s.relu) l.clipLo = 0;
   return l;

@@ -11,7 +11,7 @@
 #include <random>
 
 #include "isa/assembler.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/golden/functional_executor.h"
 #include "simulator/golden/gemm_kernel.h"
 

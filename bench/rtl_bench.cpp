@@ -19,7 +19,7 @@
 #include "bench/gemm_program.h"
 #include "isa/assembler.h"
 #include "rtl/harness/rtl_sim.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/golden/functional_executor.h"
 #ifdef TESSERA_BENCH_SYSTEMC
 #include "simulator/systemc/child_runner.h"

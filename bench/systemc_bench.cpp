@@ -17,7 +17,7 @@
 
 #include "bench/gemm_program.h"
 #include "isa/assembler.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/golden/functional_executor.h"
 #include "simulator/systemc/child_runner.h"
 

@@ -14,7 +14,7 @@
 #include <random>
 
 #include "isa/binary.h"
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 #include "tools/program_input.h"
 
 using namespace tessera;

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <map>
 
-#include "runtime/support/file_io.h"
-#include "runtime/support/hash.h"
+#include "support/file_io.h"
+#include "support/hash.h"
 
 namespace tessera::isa {
 namespace {

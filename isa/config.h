@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "isa/isa.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::isa {
 

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "isa/assembler.h"
 #include "isa/text_values.h"
-#include "runtime/support/hash.h"
+#include "support/hash.h"
 
 namespace tessera::isa {
 namespace {

@@ -12,7 +12,7 @@
 #include <iostream>
 
 #include "isa/isagen.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 
 using namespace tessera;
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "isa/isagen.h"
-#include "runtime/support/hash.h"
+#include "support/hash.h"
 
 namespace tessera::isa {
 namespace {

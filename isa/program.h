@@ -15,7 +15,7 @@
 
 #include "isa/config.h"
 #include "isa/instruction.h"
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::isa {
 

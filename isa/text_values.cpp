@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 namespace tessera::isa {
 namespace {

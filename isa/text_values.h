@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "isa/layout.h"
-#include "runtime/support/dtype.h"
+#include "support/dtype.h"
 
 namespace tessera::isa {
 

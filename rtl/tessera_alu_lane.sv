@@ -1,7 +1,7 @@
 // Copyright tessera contributors. SPDX-License-Identifier: Apache-2.0
 //
 // tessera_alu_lane: one 32-bit lane of the vector ALU, result = op(x, operand), bit-exact
-// with simulator/golden/alu_ops.h:
+// with isa/alu_ops.h:
 // - add, sub, mul wrap; min, max signed; mov copies the operand;
 // - shr: round-half-up shift right by min(s, 31) for s >= 0, shift left by min(-s, 31);
 // - clip: clamp to [operand[15:8], operand[7:0]] as signed bytes;

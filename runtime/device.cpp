@@ -3,8 +3,8 @@
 
 #include <cstring>
 
-#include "runtime/support/hash.h"
-#include "runtime/support/version.h"
+#include "support/hash.h"
+#include "support/version.h"
 #include "simulator/golden/functional_executor.h"
 
 namespace tessera::runtime {

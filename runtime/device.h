@@ -13,7 +13,7 @@
 #include <memory>
 
 #include "runtime/backend.h"
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::runtime {
 

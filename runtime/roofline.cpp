@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 namespace tessera::runtime {
 

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "isa/config.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::runtime {
 

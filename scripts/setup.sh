@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   cmake ninja-build g++ pkg-config
-  llvm-19-dev libzstd-dev
+  llvm-19-dev llvm-19-tools libzstd-dev
   libsystemc-dev verilator
   libboost-all-dev libabsl-dev nlohmann-json3-dev
   googletest libgtest-dev libbenchmark-dev

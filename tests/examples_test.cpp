@@ -7,7 +7,7 @@
 #include "isa/assembler.h"
 #include "isa/binary.h"
 #include "runtime/device.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 
 namespace tessera {
 namespace {

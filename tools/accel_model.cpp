@@ -12,8 +12,8 @@
 #include "compiler/interp/interpreter.h"
 #include "compiler/quant/quantize_model.h"
 #include "runtime/device.h"
-#include "runtime/support/file_io.h"
-#include "runtime/support/npy.h"
+#include "support/file_io.h"
+#include "support/npy.h"
 #include "tools/model_input.h"
 
 namespace tessera::cli {

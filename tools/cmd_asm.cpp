@@ -3,7 +3,7 @@
 
 #include "isa/assembler.h"
 #include "isa/binary.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/command.h"
 
 namespace po = boost::program_options;

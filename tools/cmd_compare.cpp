@@ -17,8 +17,8 @@
 #include "compiler/interp/layer_compare.h"
 #include "compiler/onnx/importer.h"
 #include "compiler/passes/pass_manager.h"
-#include "runtime/support/file_io.h"
-#include "runtime/support/npy.h"
+#include "support/file_io.h"
+#include "support/npy.h"
 #include "tools/command.h"
 #include "tools/model_input.h"
 

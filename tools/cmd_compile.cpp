@@ -18,7 +18,7 @@
 
 #include "compiler/exec/aot.h"
 #include "compiler/loop/printer.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/accel_model.h"
 #include "tools/command.h"
 #include "tools/cpu_model.h"

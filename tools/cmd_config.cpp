@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "isa/layout.h"
-#include "runtime/support/hash.h"
+#include "support/hash.h"
 #include "tools/command.h"
 
 namespace po = boost::program_options;

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "compiler/onnx/backend_test.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/command.h"
 #include "tools/cpu_model.h"
 

@@ -15,7 +15,7 @@
 #include "compiler/graph/verifier.h"
 #include "compiler/onnx/importer.h"
 #include "compiler/passes/pass_manager.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/command.h"
 
 namespace po = boost::program_options;

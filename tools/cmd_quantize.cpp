@@ -17,7 +17,7 @@
 #include "compiler/graph/verifier.h"
 #include "compiler/onnx/importer.h"
 #include "compiler/quant/quantize_model.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/command.h"
 #include "tools/model_input.h"
 

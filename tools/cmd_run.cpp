@@ -17,8 +17,8 @@
 
 #include "runtime/device.h"
 #include "runtime/roofline.h"
-#include "runtime/support/file_io.h"
-#include "runtime/support/npy.h"
+#include "support/file_io.h"
+#include "support/npy.h"
 #include "tools/command.h"
 #include "tools/program_input.h"
 #ifdef TESSERA_HAVE_COMPILER

@@ -6,7 +6,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::cli {
 

@@ -15,8 +15,8 @@
 #include "compiler/graph/verifier.h"
 #include "compiler/onnx/importer.h"
 #include "compiler/passes/pass_manager.h"
-#include "runtime/support/file_io.h"
-#include "runtime/support/npy.h"
+#include "support/file_io.h"
+#include "support/npy.h"
 #include "tools/command.h"
 #include "tools/program_input.h"
 

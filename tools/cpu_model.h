@@ -14,7 +14,7 @@
 
 #include "compiler/graph/graph.h"
 #include "compiler/onnx/backend_test.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::cli {
 

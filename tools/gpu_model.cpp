@@ -9,7 +9,7 @@
 #include "compiler/loop/printer.h"
 #include "compiler/lower/gpu_schedule.h"
 #include "compiler/lower/op_compute.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/cpu_model.h"
 
 namespace tessera::cli {

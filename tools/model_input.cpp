@@ -6,7 +6,7 @@
 #include "compiler/graph/parser.h"
 #include "compiler/graph/verifier.h"
 #include "compiler/onnx/importer.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "tools/program_input.h"
 
 namespace tessera::cli {

@@ -4,8 +4,8 @@
 #include <random>
 
 #include "isa/assembler.h"
-#include "runtime/support/file_io.h"
-#include "runtime/support/npy.h"
+#include "support/file_io.h"
+#include "support/npy.h"
 
 #ifdef TESSERA_HAVE_COMPILER
 #include "compiler/onnx/onnx_tensor.h"

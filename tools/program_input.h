@@ -5,7 +5,7 @@
 #include <string>
 
 #include "isa/binary.h"
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::cli {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tools/command.h"
-#include "runtime/support/version.h"
+#include "support/version.h"
 
 namespace {
 

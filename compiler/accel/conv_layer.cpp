@@ -6,7 +6,7 @@
 
 #include "compiler/graph/conv_geometry.h"
 #include "compiler/graph/int8_ops.h"
-#include "simulator/golden/alu_ops.h"
+#include "isa/alu_ops.h"
 
 namespace tessera::accel {
 
@@ -36,7 +36,7 @@ Status setEpilogue(ConvLayer &layer, const graph::Graph &graph, const graph::Nod
   layer.bias = biasOf(graph, node, channels);
   for (int64_t c = 0; c < channels; ++c) {
     size_t i = attrs.multipliers.size() == 1 ? 0 : size_t(c);
-    layer.requantOperands.push_back(sim::packRequantOperand(attrs.multipliers[i], attrs.shifts[i]));
+    layer.requantOperands.push_back(isa::packRequantOperand(attrs.multipliers[i], attrs.shifts[i]));
   }
   layer.clipLo = attrs.clipLo, layer.clipHi = attrs.clipHi;
   return absl::OkStatus();

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "compiler/graph/graph.h"
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::accel {
 

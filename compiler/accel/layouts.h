@@ -11,7 +11,7 @@
 
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::accel {
 

@@ -21,7 +21,7 @@
 #include "compiler/quant/quantize_model.h"
 #include "isa/binary.h"
 #include "isa/test_util.h"
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 namespace tessera::accel {
 namespace {

@@ -17,7 +17,7 @@
 #include "compiler/onnx/importer.h"
 #include "compiler/quant/quantize_model.h"
 #include "isa/test_util.h"
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 namespace tessera::accel {
 namespace {

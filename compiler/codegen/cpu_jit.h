@@ -15,7 +15,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::codegen {
 

@@ -17,8 +17,8 @@
 
 #include "compiler/codegen/nvptx_codegen.h"
 #include "compiler/lower/gpu_schedule.h"
-#include "runtime/support/status.h"
-#include "runtime/support/tensor.h"
+#include "support/status.h"
+#include "support/tensor.h"
 
 namespace tessera::codegen {
 

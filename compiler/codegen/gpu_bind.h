@@ -22,7 +22,7 @@
 #include <string>
 
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::codegen {
 

@@ -28,7 +28,7 @@
 #include <llvm/IR/Module.h>
 
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::codegen {
 

@@ -25,7 +25,7 @@
 
 #include "compiler/codegen/gpu_bind.h"
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::codegen {
 

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 namespace tessera::codegen {
 namespace {

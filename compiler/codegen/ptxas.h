@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::codegen {
 

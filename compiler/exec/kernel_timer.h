@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
-#include "runtime/support/tensor.h"
+#include "support/status.h"
+#include "support/tensor.h"
 
 namespace tessera::exec {
 

@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::graph {
 

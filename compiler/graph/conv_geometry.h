@@ -8,7 +8,7 @@
 #pragma once
 
 #include "compiler/graph/attribute.h"
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::graph {
 

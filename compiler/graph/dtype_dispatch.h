@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "runtime/support/dtype.h"
+#include "support/dtype.h"
 
 namespace tessera::graph {
 

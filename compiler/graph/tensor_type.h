@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::graph {
 

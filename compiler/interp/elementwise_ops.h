@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "compiler/graph/attribute.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::interp {
 

@@ -4,7 +4,7 @@
 // exact integers wrapped to int32 as the GEMM core and the ALU wrap; rescaling,
 // clamping, multiplication by immediates, max and min go through the ALU lane
 // functions of compiler/quant/fixed_point.h, which call the golden executor's single
-// definition (simulator/golden/alu_ops.h). These kernels are therefore the golden of
+// definition (isa/alu_ops.h). These kernels are therefore the golden of
 // the int8 code the back end emits.
 //
 //===----------------------------------------------------------------------===//

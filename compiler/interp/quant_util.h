@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::interp {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::loop {
 

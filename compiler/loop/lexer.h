@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::loop {
 

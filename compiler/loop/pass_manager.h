@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::loop {
 

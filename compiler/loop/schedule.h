@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "compiler/loop/compute.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::loop {
 

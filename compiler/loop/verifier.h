@@ -10,7 +10,7 @@
 #pragma once
 
 #include "compiler/loop/ir.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::loop {
 

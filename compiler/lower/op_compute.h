@@ -15,7 +15,7 @@
 
 #include "compiler/graph/graph.h"
 #include "compiler/loop/compute.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::lower {
 

@@ -16,7 +16,7 @@
 #include "compiler/onnx/importer.h"
 #include "compiler/passes/memory_planning.h"
 #include "compiler/passes/pass_manager.h"
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 namespace tessera {
 namespace {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::graph {
 class Graph;

@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "compiler/onnx/importer.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 
 namespace tessera::onnx_import {
 namespace {

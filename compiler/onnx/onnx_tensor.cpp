@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "compiler/graph/dtype_dispatch.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 
 namespace tessera::onnx_import {
 namespace {

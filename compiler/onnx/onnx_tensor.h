@@ -12,7 +12,7 @@
 
 #include <onnx/onnx_pb.h>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera::onnx_import {
 

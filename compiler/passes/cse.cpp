@@ -8,7 +8,7 @@
 
 #include "compiler/graph/printer.h"
 #include "compiler/passes/rewrite.h"
-#include "runtime/support/hash.h"
+#include "support/hash.h"
 
 namespace tessera::passes {
 namespace {

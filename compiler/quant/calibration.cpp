@@ -7,7 +7,7 @@
 #include <random>
 
 #include "compiler/interp/kernel_util.h"
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 namespace tessera::quant {
 

@@ -14,7 +14,7 @@
 #include "compiler/interp/kernel_util.h"
 #include "compiler/onnx/importer.h"
 #include "compiler/quant/quantize_model.h"
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 namespace tessera::quant {
 namespace {

@@ -3,13 +3,13 @@
 
 #include <cmath>
 
-#include "simulator/golden/alu_ops.h"
+#include "isa/alu_ops.h"
 
 namespace tessera::quant {
 
 double RequantParams::realScale() const { return std::ldexp(double(multiplier), -int(shift)); }
 
-int32_t RequantParams::packed() const { return sim::packRequantOperand(multiplier, shift); }
+int32_t RequantParams::packed() const { return isa::packRequantOperand(multiplier, shift); }
 
 StatusOr<RequantParams> requantFromScale(double scale) {
   if (!std::isfinite(scale) || scale < 0)
@@ -33,18 +33,18 @@ StatusOr<RequantParams> requantFromScale(double scale) {
 }
 
 int32_t requantLane(int32_t x, RequantParams params) {
-  return sim::aluLane(isa::AluOp::requant, x, params.packed(), /*useImm=*/false);
+  return isa::aluLane(isa::AluOp::requant, x, params.packed(), /*useImm=*/false);
 }
 
 int32_t clipLane(int32_t x, int32_t lo, int32_t hi) {
   int32_t operand = int32_t((uint32_t(lo) & 0xff) << 8 | (uint32_t(hi) & 0xff));
-  return sim::aluLane(isa::AluOp::clip, x, operand, /*useImm=*/false);
+  return isa::aluLane(isa::AluOp::clip, x, operand, /*useImm=*/false);
 }
 
-int32_t mulLane(int32_t x, int32_t operand) { return sim::aluLane(isa::AluOp::mul, x, operand, /*useImm=*/true); }
-int32_t addLane(int32_t x, int32_t operand) { return sim::aluLane(isa::AluOp::add, x, operand, /*useImm=*/false); }
-int32_t maxLane(int32_t x, int32_t operand) { return sim::aluLane(isa::AluOp::max, x, operand, /*useImm=*/false); }
-int32_t minLane(int32_t x, int32_t operand) { return sim::aluLane(isa::AluOp::min, x, operand, /*useImm=*/false); }
+int32_t mulLane(int32_t x, int32_t operand) { return isa::aluLane(isa::AluOp::mul, x, operand, /*useImm=*/true); }
+int32_t addLane(int32_t x, int32_t operand) { return isa::aluLane(isa::AluOp::add, x, operand, /*useImm=*/false); }
+int32_t maxLane(int32_t x, int32_t operand) { return isa::aluLane(isa::AluOp::max, x, operand, /*useImm=*/false); }
+int32_t minLane(int32_t x, int32_t operand) { return isa::aluLane(isa::AluOp::min, x, operand, /*useImm=*/false); }
 
 StatusOr<AddOperands> addOperandsFromRatios(double ratioA, double ratioB) {
   if (!(ratioA > 0) || !(ratioB > 0) || !std::isfinite(ratioA) || !std::isfinite(ratioB))

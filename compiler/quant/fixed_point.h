@@ -5,7 +5,7 @@
 // unsigned 24-bit multiplier m and a shift s <= 63. This file turns a real scale into
 // the (m, s) pair that represents it most precisely, and exposes the integer
 // semantics of the ALU lanes the quantized ops use. Those semantics are not copied
-// here: every function calls the single definition in simulator/golden/alu_ops.h, so
+// here: every function calls the single definition in isa/alu_ops.h, so
 // the reference interpreter computes bit for bit what the golden executor, the
 // SystemC model and the RTL compute.
 //
@@ -14,7 +14,7 @@
 
 #include <cstdint>
 
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::quant {
 

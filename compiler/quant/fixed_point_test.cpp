@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "simulator/golden/alu_ops.h"
+#include "isa/alu_ops.h"
 
 namespace tessera::quant {
 namespace {
@@ -70,11 +70,11 @@ TEST(RequantLane, OutputErrorBound) {
   }
 }
 
-// The lanes are the golden executor's: same results as sim::aluLane on the packed operand.
+// The lanes are the golden executor's: same results as isa::aluLane on the packed operand.
 TEST(RequantLane, IsTheGoldenAluLane) {
   RequantParams params{12345678, 30};
   for (int32_t x : {0, 1, -1, 1 << 20, -(1 << 20), 2147483647, -2147483647 - 1})
-    EXPECT_EQ(requantLane(x, params), sim::aluLane(isa::AluOp::requant, x, params.packed(), false)) << x;
+    EXPECT_EQ(requantLane(x, params), isa::aluLane(isa::AluOp::requant, x, params.packed(), false)) << x;
   // Ties round up (towards +infinity): 3 * 2^-1 = 1.5 -> 2, -3 * 2^-1 = -1.5 -> -1.
   RequantParams half{1u << 23, 24};
   EXPECT_EQ(requantLane(3, half), 2);

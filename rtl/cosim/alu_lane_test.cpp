@@ -1,7 +1,7 @@
 //===- alu_lane_test.cpp - One ALU lane of the RTL against the golden lane semantics ---===//
 //
-// rtl/tessera_alu_lane.sv, Verilated on its own, against sim::aluLane
-// (simulator/golden/alu_ops.h) for every operation, with a register and an immediate
+// rtl/tessera_alu_lane.sv, Verilated on its own, against isa::aluLane
+// (isa/alu_ops.h) for every operation, with a register and an immediate
 // operand, on edge values (0, +-1, the int8 and int32 limits, every shift amount around the
 // saturation points) and on seeded random values. Immediate operands are 16-bit signed,
 // as the ALU feeds them. shr by INT32_MIN is left out: the golden lane negates it.
@@ -16,7 +16,7 @@
 #include <verilated.h>
 
 #include "Vtessera_alu_lane.h"
-#include "simulator/golden/alu_ops.h"
+#include "isa/alu_ops.h"
 
 namespace tessera {
 namespace {
@@ -27,7 +27,7 @@ std::vector<int32_t> edgeValues() {
                                  std::numeric_limits<int32_t>::max() - 1, std::numeric_limits<int32_t>::min() + 1};
   for (int32_t shift = -40; shift <= 70; ++shift) values.push_back(shift);
   for (uint32_t m : {1u, 3u, 0x7fffu, 0x800000u, 0xffffffu})
-    for (uint32_t s : {0u, 1u, 7u, 31u, 32u, 62u, 63u, 64u, 255u}) values.push_back(sim::packRequantOperand(m, s));
+    for (uint32_t s : {0u, 1u, 7u, 31u, 32u, 62u, 63u, 64u, 255u}) values.push_back(isa::packRequantOperand(m, s));
   return values;
 }
 
@@ -56,7 +56,7 @@ bool skipped(isa::AluOp op, int32_t operand) {
 void check(AluLane &lane, isa::AluOp op, int32_t x, int32_t operand, bool useImm) {
   if (useImm) operand = int16_t(operand);
   if (skipped(op, operand)) return;
-  int32_t expected = sim::aluLane(op, x, operand, useImm);
+  int32_t expected = isa::aluLane(op, x, operand, useImm);
   int32_t actual = lane.eval(op, x, operand, useImm);
   ASSERT_EQ(actual, expected) << isa::aluOpName(op) << (useImm ? " imm " : " reg ") << "x=" << x
                               << " operand=" << operand;

@@ -28,13 +28,13 @@
 #include "isa/assembler.h"
 #include "rtl/harness/rtl_sim.h"
 #include "runtime/backend.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/golden/functional_executor.h"
 #include "simulator/testing/random_program.h"
 #include "simulator/timing/cycle_reference.h"
-#include "simulator/timing/durations.h"
+#include "isa/timing/durations.h"
 #include "simulator/timing/random_program.h"
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 #ifdef TESSERA_COSIM_SYSTEMC
 #include "simulator/systemc/systemc_backend.h"
 #endif

@@ -20,7 +20,7 @@
 #ifdef TESSERA_RTL_SYSTEMC_REPORT
 #include "simulator/systemc/report.h"
 #include "simulator/systemc/trace_writer.h"
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 #endif
 
 namespace tessera::runtime {

@@ -2,7 +2,7 @@
 //
 // The Verilator testbench of rtl/tessera_top.sv: it loads a program's DRAM image, drives
 // the accelerator's memory port with the shared DRAM timing model
-// (simulator/timing/dram_model.h, per-burst view), runs to FINISH and leaves the final
+// (isa/timing/dram_model.h, per-burst view), runs to FINISH and leaves the final
 // DRAM contents in place. One Verilated model is built per shipped config (default and
 // small); a run picks the one whose config equals the program's.
 //

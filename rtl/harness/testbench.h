@@ -23,7 +23,7 @@
 #include <verilated_vcd_c.h>
 
 #include "rtl/harness/rtl_sim.h"
-#include "simulator/timing/dram_model.h"
+#include "isa/timing/dram_model.h"
 
 namespace tessera::rtl {
 

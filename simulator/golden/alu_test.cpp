@@ -1,5 +1,5 @@
 //===- alu_test.cpp - Lane semantics of every ALU operation, edges included ----------===//
-#include "simulator/golden/alu_ops.h"
+#include "isa/alu_ops.h"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 // iteration: the whole instruction is bounds-checked before any state changes.
 //
 //===----------------------------------------------------------------------===//
-#include "simulator/golden/alu_ops.h"
+#include "isa/alu_ops.h"
 #include "simulator/golden/gemm_kernel.h"
 #include "simulator/golden/machine.h"
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "isa/instruction.h"
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 namespace tessera::sim {
 

@@ -12,7 +12,7 @@
 #include <array>
 
 #include "simulator/systemc/cycle_time.h"
-#include "simulator/timing/dram_model.h"
+#include "isa/timing/dram_model.h"
 
 namespace tessera::systemc {
 

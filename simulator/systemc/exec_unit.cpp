@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include "simulator/timing/durations.h"
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/durations.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::systemc {
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::systemc {
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "simulator/timing/durations.h"
+#include "isa/timing/durations.h"
 
 namespace tessera::systemc {
 namespace {

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "isa/assembler.h"
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/golden/functional_executor.h"
 #include "simulator/systemc/systemc_backend.h"
 

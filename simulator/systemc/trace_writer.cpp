@@ -1,9 +1,9 @@
 //===- trace_writer.cpp - Slices, counters and track metadata -------------------------===//
 #include "simulator/systemc/trace_writer.h"
 
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/systemc/timeline.h"
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::systemc {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <map>
 
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 #include "simulator/systemc/timeline.h"
 
 namespace tessera::systemc {

@@ -5,9 +5,9 @@
 #include <deque>
 #include <optional>
 
-#include "simulator/timing/dram_model.h"
-#include "simulator/timing/durations.h"
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/dram_model.h"
+#include "isa/timing/durations.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::timing {
 namespace {

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "isa/program.h"
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera::timing {
 

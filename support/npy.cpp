@@ -1,11 +1,11 @@
 //===- npy.cpp - NumPy .npy reader and writer --------------------------------===//
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 #include <charconv>
 
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 
 namespace tessera {
 namespace {

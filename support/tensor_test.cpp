@@ -1,5 +1,5 @@
 //===- tensor_test.cpp - Host tensors: shapes and storage ---------------------===//
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 #include <cstdint>
 

@@ -12,7 +12,7 @@
 
 #include "isa/isa.h"
 
-namespace tessera::sim {
+namespace tessera::isa {
 
 /// Arithmetic shift right by `shift` (0..63) with round-half-up: floor(x / 2^s + 1/2).
 inline int64_t roundingShiftRight(int64_t value, int shift) {
@@ -43,19 +43,19 @@ inline int32_t clip(int32_t x, int32_t operand) {
 }
 
 /// One lane of `op`. `useImm` only changes requant's operand decoding (m = 1, s = imm).
-inline int32_t aluLane(isa::AluOp op, int32_t x, int32_t operand, bool useImm) {
+inline int32_t aluLane(AluOp op, int32_t x, int32_t operand, bool useImm) {
   switch (op) {
-  case isa::AluOp::add: return int32_t(uint32_t(x) + uint32_t(operand));
-  case isa::AluOp::sub: return int32_t(uint32_t(x) - uint32_t(operand));
-  case isa::AluOp::mul: return int32_t(uint32_t(x) * uint32_t(operand));
-  case isa::AluOp::min: return std::min(x, operand);
-  case isa::AluOp::max: return std::max(x, operand);
-  case isa::AluOp::shr: return shiftRight(x, operand);
-  case isa::AluOp::clip: return clip(x, operand);
-  case isa::AluOp::requant:
+  case AluOp::add: return int32_t(uint32_t(x) + uint32_t(operand));
+  case AluOp::sub: return int32_t(uint32_t(x) - uint32_t(operand));
+  case AluOp::mul: return int32_t(uint32_t(x) * uint32_t(operand));
+  case AluOp::min: return std::min(x, operand);
+  case AluOp::max: return std::max(x, operand);
+  case AluOp::shr: return shiftRight(x, operand);
+  case AluOp::clip: return clip(x, operand);
+  case AluOp::requant:
     if (useImm) return requantize(x, 1, uint32_t(std::max(operand, 0)));
     return requantize(x, uint32_t(operand) >> 8, uint32_t(operand) & 0xff);
-  case isa::AluOp::mov: return operand;
+  case AluOp::mov: return operand;
   }
   return x;
 }
@@ -65,4 +65,4 @@ inline int32_t packRequantOperand(uint32_t multiplier, uint32_t shift) {
   return int32_t((multiplier << 8) | (shift & 0xff));
 }
 
-} // namespace tessera::sim
+} // namespace tessera::isa

@@ -1,9 +1,9 @@
 //===- durations_test.cpp - Closed-form durations and DMA shapes -----------------===//
-#include "simulator/timing/durations.h"
+#include "isa/timing/durations.h"
 
 #include <gtest/gtest.h>
 
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::timing {
 namespace {

@@ -1,5 +1,5 @@
 //===- hash.cpp - Hash formatting ---------------------------------------------===//
-#include "runtime/support/hash.h"
+#include "support/hash.h"
 
 #include <absl/strings/str_format.h>
 

@@ -1,5 +1,5 @@
 //===- dram_model.cpp - Transfer and burst views of the DRAM channel ------------===//
-#include "simulator/timing/dram_model.h"
+#include "isa/timing/dram_model.h"
 
 #include <algorithm>
 #include <cassert>

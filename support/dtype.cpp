@@ -1,5 +1,5 @@
 //===- dtype.cpp - Element type names and sizes ------------------------------===//
-#include "runtime/support/dtype.h"
+#include "support/dtype.h"
 
 #include <string>
 

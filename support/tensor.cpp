@@ -1,9 +1,9 @@
 //===- tensor.cpp - Dense host tensor ----------------------------------------===//
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 #include <charconv>
 
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 namespace tessera {
 

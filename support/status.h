@@ -12,7 +12,7 @@
 #include <absl/status/statusor.h>
 #include <absl/strings/str_format.h>
 
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 namespace tessera {
 

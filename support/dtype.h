@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera {
 

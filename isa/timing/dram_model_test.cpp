@@ -1,9 +1,9 @@
 //===- dram_model_test.cpp - The DRAM channel's two views agree ------------------===//
-#include "simulator/timing/dram_model.h"
+#include "isa/timing/dram_model.h"
 
 #include <gtest/gtest.h>
 
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::timing {
 namespace {

@@ -1,9 +1,9 @@
 //===- durations.cpp - Compute-unit instruction durations --------------------------===//
-#include "simulator/timing/durations.h"
+#include "isa/timing/durations.h"
 
 #include <cassert>
 
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::timing {
 

@@ -1,5 +1,5 @@
 //===- npy_test.cpp - .npy round trips and malformed files --------------------===//
-#include "runtime/support/npy.h"
+#include "support/npy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 //===- file_io.cpp - Whole-file reads and writes -----------------------------===//
-#include "runtime/support/file_io.h"
+#include "support/file_io.h"
 
 #include <cerrno>
 #include <cstring>

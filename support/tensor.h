@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/support/dtype.h"
+#include "support/dtype.h"
 
 namespace tessera {
 

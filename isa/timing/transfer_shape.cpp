@@ -1,5 +1,5 @@
 //===- transfer_shape.cpp - Burst sequencing of DMA transfers -----------------------===//
-#include "simulator/timing/transfer_shape.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::timing {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/support/tensor.h"
+#include "support/tensor.h"
 
 namespace tessera {
 

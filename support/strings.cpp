@@ -1,5 +1,5 @@
 //===- strings.cpp - String splitting helpers ------------------------------------===//
-#include "runtime/support/strings.h"
+#include "support/strings.h"
 
 #include <cctype>
 

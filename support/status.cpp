@@ -1,5 +1,5 @@
 //===- status.cpp - Status helpers ------------------------------------------===//
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera {
 

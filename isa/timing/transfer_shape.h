@@ -9,7 +9,7 @@
 #pragma once
 
 #include "isa/instruction.h"
-#include "simulator/timing/dram_model.h"
+#include "isa/timing/dram_model.h"
 
 namespace tessera::timing {
 

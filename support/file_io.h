@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/support/status.h"
+#include "support/status.h"
 
 namespace tessera {
 
