@@ -7,6 +7,7 @@ namespace tessera::sim {
 namespace {
 
 using isa::AluOp;
+using isa::packRequantOperand;
 
 TEST(AluLane, WrappingArithmetic) {
   EXPECT_EQ(aluLane(AluOp::add, INT32_MAX, 1, false), INT32_MIN);
