@@ -18,6 +18,7 @@
 
 #include "compiler/accel/conv_emitter.h"
 #include "compiler/accel/layouts.h"
+#include "compiler/accel/mapping_space.h"
 #include "runtime/device.h"
 #include "support/strings.h"
 #include "isa/alu_ops.h"

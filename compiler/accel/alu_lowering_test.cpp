@@ -16,6 +16,7 @@
 
 #include "compiler/accel/eltwise_emitter.h"
 #include "compiler/accel/layouts.h"
+#include "compiler/accel/mapping_space.h"
 #include "compiler/accel/pool_emitter.h"
 #include "compiler/accel/model_test_util.h"
 #include "compiler/interp/interpreter.h"
@@ -559,7 +560,7 @@ TEST(AluTiling, RejectsTilingsThatOverflowNamingTheScratchpad) {
   GlobalPoolLayer global{"gap", 16, 32, 32, {}};
   auto tiling = chooseGlobalPoolTiling(global, config, 2);
   ASSERT_FALSE(tiling.ok());
-  EXPECT_NE(tiling.status().message().find("gap: no tiling fits"), std::string::npos) << tiling.status();
+  EXPECT_NE(tiling.status().message().find("gap: no mapping fits"), std::string::npos) << tiling.status();
   PoolLayer pool{"pool", PoolOp::max, 16, 40, 40, 20, 20, 3, 3, 2, 2, 1, 1, 16, 1, {}};
   status = checkPoolTiling(pool, PoolTiling{1, 1, 1}, loadConfig("default"));
   EXPECT_NE(status.message().find("padding of 16"), std::string::npos) << status;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compiler/accel/layouts.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::accel {
 
@@ -52,8 +53,7 @@ struct CostModel {
     return n == 0 ? 0.0 : double(config.aluCyclesPerRow(immediate) * n + config.alu_pipeline_depth);
   }
   double dma(int64_t rows, int64_t bytesPerRow, int64_t padEntries = 0) const {
-    return double(config.dram_latency_cycles) + double(rows * bytesPerRow) / double(config.dram_bytes_per_cycle) +
-           double(padEntries);
+    return double(timing::idleTransferCycles(uint64_t(rows), uint64_t(bytesPerRow), uint64_t(padEntries), config));
   }
   double epilogue(const Int8Epilogue &e, int64_t n) const {
     double cycles = e.requant ? alu(n, e.requantImmediate().has_value()) : 0.0;
@@ -120,22 +120,6 @@ double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &til
   return cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads, constRowsOf(layer.epilogue));
 }
 
-StatusOr<EltwiseTiling> chooseEltwiseTiling(const EltwiseLayer &layer, const isa::HardwareConfig &config,
-                                            int64_t virtualThreads) {
-  TS_RETURN_IF_ERROR(checkThreads(virtualThreads));
-  int64_t most = (accRows(config) - constRowsOf(layer.epilogue)) / (virtualThreads * layer.operands());
-  most = std::min({most, kMaxIterations, eltwiseEntries(layer, config)});
-  if (most < 1)
-    return absl::ResourceExhaustedError(absl::StrFormat("%s: no tiling fits config '%s'", layer.name, config.name));
-  EltwiseTiling best{most, virtualThreads};
-  for (int64_t entries = 1; entries <= most; ++entries) {
-    EltwiseTiling tiling{entries, virtualThreads};
-    if (estimateEltwiseCycles(layer, tiling, config) < estimateEltwiseCycles(layer, best, config)) best = tiling;
-  }
-  TS_RETURN_IF_ERROR(checkEltwiseTiling(layer, best, config));
-  return best;
-}
-
 PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config) {
   PoolFootprint f;
   f.blocksTotal = ceilDiv(layer.channels, config.block_out);
@@ -187,28 +171,6 @@ double estimatePoolCycles(const PoolLayer &layer, const PoolTiling &tiling, cons
   return cost.total(tiles, compute, store, tiling.virtualThreads, tiling.virtualThreads * f.uopsPerThread, f.constRows);
 }
 
-StatusOr<PoolTiling> choosePoolTiling(const PoolLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
-  std::optional<PoolTiling> best;
-  double bestCycles = std::numeric_limits<double>::infinity();
-  Status lastError = absl::OkStatus();
-  int64_t blocks = ceilDiv(layer.channels, config.block_out);
-  for (int64_t tileBlocks = 1; tileBlocks <= blocks; ++tileBlocks)
-    for (int64_t outRows = 1; outRows <= layer.outHeight; ++outRows) {
-      PoolTiling tiling{tileBlocks, outRows, virtualThreads};
-      Status fits = checkPoolTiling(layer, tiling, config);
-      if (!fits.ok()) {
-        lastError = fits;
-        continue;
-      }
-      double cycles = estimatePoolCycles(layer, tiling, config);
-      if (cycles < bestCycles) best = tiling, bestCycles = cycles;
-    }
-  if (!best)
-    return absl::ResourceExhaustedError(absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name,
-                                                        lastError.message()));
-  return *best;
-}
-
 Status checkGlobalPoolTiling(const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
                              const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
@@ -230,25 +192,6 @@ double estimateGlobalPoolCycles(const GlobalPoolLayer &layer, const GlobalPoolTi
                    cost.alu(tiling.blocks * plane, /*immediate=*/false) + cost.epilogue(layer.epilogue, tiling.blocks);
   double store = cost.dma(1, tiling.blocks * config.entryBytes(Buffer::out));
   return cost.total(tiles, compute, store, tiling.virtualThreads, 2 * tiling.virtualThreads, constRowsOf(layer.epilogue));
-}
-
-StatusOr<GlobalPoolTiling> chooseGlobalPoolTiling(const GlobalPoolLayer &layer, const isa::HardwareConfig &config,
-                                                  int64_t virtualThreads) {
-  std::optional<GlobalPoolTiling> best;
-  Status lastError = absl::OkStatus();
-  for (int64_t blocks = 1; blocks <= ceilDiv(layer.channels, config.block_out); ++blocks) {
-    GlobalPoolTiling tiling{blocks, virtualThreads};
-    Status fits = checkGlobalPoolTiling(layer, tiling, config);
-    if (!fits.ok()) {
-      lastError = fits;
-      continue;
-    }
-    if (!best || estimateGlobalPoolCycles(layer, tiling, config) < estimateGlobalPoolCycles(layer, *best, config)) best = tiling;
-  }
-  if (!best)
-    return absl::ResourceExhaustedError(absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name,
-                                                        lastError.message()));
-  return *best;
 }
 
 } // namespace tessera::accel

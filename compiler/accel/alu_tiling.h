@@ -12,8 +12,9 @@
 //   global pool:  `blocks` channel blocks, each with its whole H x W plane and one output row.
 //
 // The cost model follows docs/microarchitecture.md: an ALU instruction takes n + Pa
-// cycles with an immediate, 2n + Pa with a register operand; a LOAD or STORE L + bytes / B
-// (+ one cycle per padding entry). acc8 LOADs and the ALU share the compute unit, so with
+// cycles with an immediate, 2n + Pa with a register operand; a LOAD or STORE the timing
+// contract's idle-channel cost (isa/timing/transfer_shape.h: L + beats of its bursts + one
+// cycle per padding entry). acc8 LOADs and the ALU share the compute unit, so with
 // two virtual threads what overlaps the compute of tile t is the store of tile t-1.
 //
 //===----------------------------------------------------------------------===//
@@ -64,13 +65,5 @@ double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &til
 double estimatePoolCycles(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config);
 double estimateGlobalPoolCycles(const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
                                 const isa::HardwareConfig &config);
-
-/// The cheapest tiling that fits, with `virtualThreads` threads; the error names the
-/// layer and the scratchpad that is too small.
-StatusOr<EltwiseTiling> chooseEltwiseTiling(const EltwiseLayer &layer, const isa::HardwareConfig &config,
-                                            int64_t virtualThreads);
-StatusOr<PoolTiling> choosePoolTiling(const PoolLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads);
-StatusOr<GlobalPoolTiling> chooseGlobalPoolTiling(const GlobalPoolLayer &layer, const isa::HardwareConfig &config,
-                                                  int64_t virtualThreads);
 
 } // namespace tessera::accel

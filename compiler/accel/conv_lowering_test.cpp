@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/accel/conv_emitter.h"
+#include "compiler/accel/mapping_space.h"
 #include "compiler/accel/layouts.h"
 #include "compiler/accel/model_test_util.h"
 #include "compiler/interp/interpreter.h"
@@ -401,17 +402,37 @@ TEST(WindowPacking, ResNetStem) { checkWindowPacked({3, 30, 30, 64, 7, 2, 3, 1, 
 TEST(WindowPacking, DigitsFirstConv) { checkWindowPacked({1, 28, 28, 8, 5, 1, 2, 1, true}); }
 TEST(WindowPacking, DilatedThreeByThree) { checkWindowPacked({4, 11, 9, 20, 3, 1, 2, 2, false}); }
 
+/// Whether the cost model's mapping of a first layer (input from the host) packs it.
+bool chosenMappingPacks(const ConvLayer &layer, const isa::HardwareConfig &config) {
+  AccelLayer accel{layer.name, "conv2d", layer, /*inputFromHost=*/true};
+  auto mapping = chooseMapping(accel, config, MappingSpace{{2}, true});
+  EXPECT_TRUE(mapping.ok()) << mapping.status();
+  return mapping.ok() && std::get<ConvMapping>(*mapping).windowPacked;
+}
+
 TEST(WindowPacking, PaysForFewChannelsOnly) {
   std::mt19937_64 rng(5);
   isa::HardwareConfig config = loadConfig("default");
   graph::Graph stem = makeConvGraph({3, 224, 224, 64, 7, 2, 3, 1, true}, rng);
   auto stemLayer = convLayerFromNode(stem, stem.nodes[0]);
   ASSERT_TRUE(stemLayer.ok());
-  EXPECT_TRUE(shouldWindowPack(*stemLayer, config, 2));
+  EXPECT_TRUE(chosenMappingPacks(*stemLayer, config));
   graph::Graph body = makeConvGraph({64, 14, 14, 64, 3, 1, 1, 1, true}, rng);
   auto bodyLayer = convLayerFromNode(body, body.nodes[0]);
   ASSERT_TRUE(bodyLayer.ok());
-  EXPECT_FALSE(shouldWindowPack(*bodyLayer, config, 2));
+  EXPECT_FALSE(chosenMappingPacks(*bodyLayer, config));
+}
+
+TEST(WindowPacking, OnlyForALayerWhoseInputTheHostWrites) {
+  std::mt19937_64 rng(5);
+  isa::HardwareConfig config = loadConfig("default");
+  graph::Graph stem = makeConvGraph({3, 224, 224, 64, 7, 2, 3, 1, true}, rng);
+  auto layer = convLayerFromNode(stem, stem.nodes[0]);
+  ASSERT_TRUE(layer.ok());
+  AccelLayer inner{layer->name, "conv2d", *layer, /*inputFromHost=*/false};
+  ConvMapping packed{ConvTiling{4, 8, 2, 1, false}, /*windowPacked=*/true};
+  Status status = checkMapping(inner, packed, config);
+  EXPECT_NE(status.message().find("window packing needs a first layer"), std::string::npos) << status;
 }
 
 // --- Output at a channel-block offset (Concat in place) ----------------------------------------

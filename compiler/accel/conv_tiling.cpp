@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compiler/accel/layouts.h"
+#include "isa/timing/transfer_shape.h"
 
 namespace tessera::accel {
 
@@ -151,12 +152,10 @@ Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const i
 namespace {
 
 /// Cycles of one DMA transfer of `rows` rows of `entries` entries of `entryBytes` bytes
-/// with `pad` padding entries, on an idle channel (docs/microarchitecture.md sections 6-7).
+/// with `pad` padding entries, on an idle channel (the timing contract's formula).
 double transferCycles(const isa::HardwareConfig &config, int64_t rows, int64_t entries, int64_t entryBytes,
                       int64_t pad) {
-  int64_t bytes = entries * entryBytes, burst = config.dram_burst_bytes, beat = config.dram_bytes_per_cycle;
-  int64_t beatsPerRow = bytes / burst * ceilDiv(burst, beat) + ceilDiv(bytes % burst, beat);
-  return double(config.dram_latency_cycles + rows * beatsPerRow + pad);
+  return double(timing::idleTransferCycles(uint64_t(rows), uint64_t(entries * entryBytes), uint64_t(pad), config));
 }
 
 /// The three units' busy cycles for one full tile (weights excluded); `bias` is the part
@@ -236,45 +235,6 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
   TileCycles first = tileCycles(layer, tiling, f, config, std::min(tiling.outRows, layer.outHeight),
                                 std::min(tiling.outBlocks, f.outBlocksTotal));
   return std::max(setup, weightsOf(0)) + first.load + total + tile.store;
-}
-
-StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config,
-                                      int64_t virtualThreads) {
-  std::optional<ConvTiling> best;
-  double bestCycles = std::numeric_limits<double>::infinity();
-  Status firstError = absl::OkStatus(); // why the first (one-row) candidate does not fit
-  TS_RETURN_IF_ERROR(checkLayer(layer));
-  int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
-  for (bool rowMajor : {false, true})
-    for (int64_t weightSlots : {1, 2})
-      for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks)
-        for (int64_t outRows = 1; outRows <= layer.outHeight; ++outRows) {
-          if (weightSlots == 1 && outBlocks != blocks) continue;
-          if (weightSlots == 2 && outBlocks == blocks) continue;
-          ConvTiling tiling{outBlocks, outRows, virtualThreads, weightSlots, rowMajor};
-          Status fits = checkConvTiling(layer, tiling, config);
-          if (!fits.ok()) {
-            if (firstError.ok()) firstError = fits;
-            continue;
-          }
-          double cycles = estimateConvCycles(layer, tiling, config);
-          if (cycles < bestCycles) best = tiling, bestCycles = cycles;
-        }
-  if (!best)
-    return absl::ResourceExhaustedError(
-        absl::StrFormat("%s: no tiling fits config '%s' (%s)", layer.name, config.name, firstError.message()));
-  return *best;
-}
-
-bool shouldWindowPack(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads) {
-  if (layer.group != 1 || layer.inChannels >= config.block_in || layer.kernelH * layer.kernelW == 1) return false;
-  StatusOr<ConvLayer> packed = windowPackedLayer(layer);
-  if (!packed.ok()) return false;
-  StatusOr<ConvTiling> packedTiling = chooseConvTiling(*packed, config, virtualThreads);
-  if (!packedTiling.ok()) return false;
-  double packedCycles = estimateConvCycles(*packed, *packedTiling, config);
-  StatusOr<ConvTiling> tiling = chooseConvTiling(layer, config, virtualThreads);
-  return !tiling.ok() || packedCycles < estimateConvCycles(layer, *tiling, config);
 }
 
 } // namespace tessera::accel

@@ -8,9 +8,9 @@
 // store of tile t-1 overlap the GEMM of tile t. The input slot is laid out by block or by
 // row (ConvTiling::rowMajorInput).
 //
-// The parameters are explicit and the search space is enumerable: chooseConvTiling
-// evaluates an analytical cost model over every tiling that fits and keeps the cheapest
-// (an auto-tuner can search the same space). The model follows docs/microarchitecture.md
+// The parameters are explicit and the search space is enumerable: mapping_space.h walks
+// every tiling that fits and keeps the cheapest by the analytical cost model here (an
+// auto-tuner searches the same space). The model follows docs/microarchitecture.md
 // per unit and per tile: GEMM micro-op iterations + pipeline depth, ALU rows x cycles per
 // row + pipeline depth, DMA latency + beats + padding per transfer; with V >= 2 a tile
 // costs its busiest unit, with V = 1 the next load runs beside the requant and store.
@@ -76,14 +76,5 @@ Status checkConvTiling(const ConvLayer &layer, const ConvTiling &tiling, const i
 
 /// Estimated cycles of the layer with `tiling` (the cost model).
 double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config);
-
-/// The cheapest tiling that fits, with `virtualThreads` threads.
-StatusOr<ConvTiling> chooseConvTiling(const ConvLayer &layer, const isa::HardwareConfig &config,
-                                      int64_t virtualThreads);
-
-/// Whether the first-layer window packing pays: group 1, fewer input channels than a block,
-/// a kernel larger than 1x1, and a lower estimate for windowPackedLayer(layer) than for the
-/// layer itself (both with their chosen tilings and `virtualThreads`).
-bool shouldWindowPack(const ConvLayer &layer, const isa::HardwareConfig &config, int64_t virtualThreads);
 
 } // namespace tessera::accel

@@ -7,12 +7,20 @@
 
 #include "compiler/accel/host_model.h"
 #include "compiler/accel/layouts.h"
+#include "compiler/passes/memory_planning.h"
 
 namespace tessera::accel {
 
 using nlohmann::json;
 
 namespace {
+
+/// A layer the accelerator runs, with its mapping.
+struct LayerPlan {
+  AccelLayer layer;
+  Mapping mapping;
+  double estimatedCycles = 0;
+};
 
 /// State shared by the partition's support check and the emission that follows.
 struct ModelLowering {
@@ -24,6 +32,8 @@ struct ModelLowering {
   std::map<size_t, LayerPlan> plans;           ///< accelerator nodes that emit
   std::map<std::string, DeviceValue> values;   ///< every value the accelerator reads or writes
   std::vector<HostTransfer> toDevice;          ///< host-written tensors
+  std::set<std::string> overridden;            ///< layers mapped by options.mappings
+  Status mappingError;                         ///< a given mapping that does not fit its layer
 
   bool fromHost(const std::string &value) const {
     auto producer = producers.find(value);
@@ -75,7 +85,7 @@ struct ModelLowering {
       values[node.outputs[0]] = source;
       return absl::OkStatus();
     }
-    NodeContext context{config, options, {}, fromHost(node.input(0))};
+    NodeContext context{{}, fromHost(node.input(0))};
     for (const std::string &input : node.inputs)
       if (!input.empty() && !graph.constantOf(input)) {
         auto known = values.find(input); // a view's value keeps its source's image shape
@@ -87,25 +97,49 @@ struct ModelLowering {
         context.inputs.push_back(DeviceValue{input, nchw});
       }
     TS_ASSIGN_OR_RETURN(Shape outShape, imageShape(graph, node.outputs[0]));
-    TS_ASSIGN_OR_RETURN(LayerPlan plan, planNode(graph, node, context));
+    TS_ASSIGN_OR_RETURN(AccelLayer layer, layerFromNode(graph, node, context));
+    TS_ASSIGN_OR_RETURN(LayerPlan plan, mapLayer(std::move(layer)));
+    std::optional<ConvLayer> packing = windowPackingOf(plan.layer, plan.mapping);
     for (const std::string &input : node.inputs)
-      if (!input.empty() && !graph.constantOf(input) && !(plan.windowPacking && input == node.input(0))) {
+      if (!input.empty() && !graph.constantOf(input) && !(packing && input == node.input(0))) {
         TS_RETURN_IF_ERROR(deviceValue(input).status());
       }
-    if (plan.windowPacking) {
-      std::string tensor = strCat(node.input(0), "@window:", plan.name);
+    if (packing) {
+      std::string tensor = strCat(node.input(0), "@window:", plan.layer.name);
       TS_ASSIGN_OR_RETURN(Shape nchw, imageShape(graph, node.input(0)));
-      toDevice.push_back(HostTransfer{node.input(0), tensor, nchw, {}, plan.windowPacking});
+      toDevice.push_back(HostTransfer{node.input(0), tensor, nchw, {}, packing});
     }
     values[node.outputs[0]] = DeviceValue{node.outputs[0], outShape};
     plans.emplace(index, std::move(plan));
     return absl::OkStatus();
   }
 
+  /// The layer's mapping: the one given for it in the options (checked), or the cost
+  /// model's choice. A given mapping that does not fit is an error for the whole model.
+  StatusOr<LayerPlan> mapLayer(AccelLayer layer) {
+    auto given = options.mappings.find(layer.name);
+    Mapping mapping;
+    if (given != options.mappings.end()) {
+      Status fits = checkMapping(layer, given->second, config);
+      if (!fits.ok()) {
+        mappingError = invalidInput("mapping of layer '%s' (%s) does not fit config '%s': %s", layer.name,
+                                    printMapping(given->second), config.name, fits.message());
+        return mappingError;
+      }
+      overridden.insert(layer.name);
+      mapping = given->second;
+    } else {
+      TS_ASSIGN_OR_RETURN(mapping, chooseMapping(layer, config, MappingSpace{{options.virtualThreads}, true}));
+    }
+    double cycles = estimateCycles(layer, mapping, config);
+    return LayerPlan{std::move(layer), mapping, cycles};
+  }
+
   /// The DRAM tensor a layer reads for `input` of node `index`.
   std::string inputTensor(size_t index, const std::string &input) const {
     const LayerPlan &plan = plans.at(index);
-    if (plan.windowPacking && input == graph.nodes[index].input(0)) return strCat(input, "@window:", plan.name);
+    if (windowPackingOf(plan.layer, plan.mapping) && input == graph.nodes[index].input(0))
+      return strCat(input, "@window:", plan.layer.name);
     return values.at(input).tensor;
   }
 };
@@ -124,20 +158,74 @@ std::vector<HostTransfer> fromDevice(const ModelLowering &lowering, const Partit
   return transfers;
 }
 
-void addTensors(ProgramBuilder &builder, const ModelLowering &lowering, const std::vector<HostTransfer> &outputs) {
-  std::set<std::string> added;
+/// A DRAM tensor of the accelerator's activations, before placement.
+struct ActivationTensor {
+  std::string name;
+  isa::TensorKind kind;
+  Shape shape;
+  passes::BufferRequest lifetime;
+};
+
+/// The tensors the layers read and write: host-written ones first, then the values that
+/// own a tensor (views and Concat slices own none), in name order.
+std::vector<ActivationTensor> activationTensors(const ModelLowering &lowering, const std::vector<HostTransfer> &outputs) {
+  std::vector<ActivationTensor> tensors;
+  std::set<std::string> added, outputTensors;
+  for (const HostTransfer &output : outputs) outputTensors.insert(output.tensor);
   for (const HostTransfer &input : lowering.toDevice) {
-    builder.addTensor(input.tensor, isa::TensorKind::input, DType::I8, deviceShape(input, lowering.config));
+    tensors.push_back({input.tensor, isa::TensorKind::input, deviceShape(input, lowering.config), {}});
     added.insert(input.tensor);
   }
-  std::set<std::string> outputTensors;
-  for (const HostTransfer &output : outputs) outputTensors.insert(output.tensor);
   for (const auto &[value, device] : lowering.values) {
-    if (added.count(device.tensor) || device.tensor != value) continue; // views and Concat slices own no tensor
+    if (added.count(device.tensor) || device.tensor != value) continue;
     isa::TensorKind kind = outputTensors.count(device.tensor) ? isa::TensorKind::output : isa::TensorKind::scratch;
-    builder.addTensor(device.tensor, kind, DType::I8, blockedShape(device.nchw, lowering.config));
+    tensors.push_back({device.tensor, kind, blockedShape(device.nchw, lowering.config), {}});
     added.insert(device.tensor);
   }
+  return tensors;
+}
+
+/// Lifetimes in graph node order: from the first layer that touches a tensor to the last;
+/// tensors the host writes are live from the start, those it reads after the run (kind
+/// output) to the end.
+void computeLifetimes(const ModelLowering &lowering, std::vector<ActivationTensor> &tensors) {
+  std::map<std::string, std::pair<size_t, size_t>> uses;
+  auto use = [&](const std::string &tensor, size_t step) {
+    auto [it, fresh] = uses.emplace(tensor, std::make_pair(step, step));
+    it->second.first = std::min(it->second.first, step), it->second.second = std::max(it->second.second, step);
+  };
+  const graph::Graph &graph = lowering.graph;
+  for (const auto &[index, plan] : lowering.plans) {
+    for (const std::string &input : graph.nodes[index].inputs)
+      if (!input.empty() && !graph.constantOf(input)) use(lowering.inputTensor(index, input), index + 1);
+    use(lowering.values.at(graph.nodes[index].outputs[0]).tensor, index + 1);
+  }
+  size_t end = graph.nodes.size() + 1;
+  for (ActivationTensor &tensor : tensors) {
+    auto found = uses.find(tensor.name);
+    auto [first, last] = found == uses.end() ? std::make_pair(size_t(0), end) : found->second;
+    if (tensor.kind == isa::TensorKind::input) first = 0;
+    if (tensor.kind == isa::TensorKind::output) last = end;
+    tensor.lifetime.firstUse = first, tensor.lifetime.lastUse = last;
+  }
+}
+
+/// Places the activations in one DRAM arena with the graph memory planner's placement:
+/// tensors whose lifetimes do not overlap share bytes. Returns the arena's size.
+uint64_t addTensors(ProgramBuilder &builder, const ModelLowering &lowering, const std::vector<HostTransfer> &outputs) {
+  std::vector<ActivationTensor> tensors = activationTensors(lowering, outputs);
+  computeLifetimes(lowering, tensors);
+  std::vector<passes::BufferRequest> requests;
+  for (ActivationTensor &tensor : tensors) {
+    tensor.lifetime.bytes = int64_t(shapeElementCount(tensor.shape)); // int8
+    requests.push_back(tensor.lifetime);
+  }
+  int64_t arenaBytes = 0;
+  std::vector<int64_t> offsets = passes::placeBuffers(requests, int64_t(tensorAlignment(lowering.config)), arenaBytes);
+  uint64_t base = builder.reserveArena(uint64_t(arenaBytes));
+  for (size_t i = 0; i < tensors.size(); ++i)
+    builder.addTensorAt(tensors[i].name, tensors[i].kind, DType::I8, tensors[i].shape, base + uint64_t(offsets[i]));
+  return uint64_t(arenaBytes);
 }
 
 Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, CompiledModel &model) {
@@ -149,11 +237,11 @@ Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, Compil
       if (!input.empty() && !lowering.graph.constantOf(input)) inputs.push_back(lowering.inputTensor(index, input));
     const DeviceValue &output = lowering.values.at(node.outputs[0]);
     size_t firstSegment = builder.segmentCount();
-    Status status = plan.emit(builder, inputs, output.tensor, first ? LayerPosition::first : LayerPosition::afterLayer,
-                              output.blockOffset);
-    TS_RETURN_IF_ERROR(annotate(status, node.describe()));
-    builder.relabelSegments(firstSegment, plan.op);
-    model.layers.push_back(LayerSummary{plan.name, plan.op, plan.macs, plan.estimatedCycles});
+    LayerIO io{inputs, output.tensor, first ? LayerPosition::first : LayerPosition::afterLayer, output.blockOffset};
+    TS_RETURN_IF_ERROR(annotate(emitLayer(builder, plan.layer, plan.mapping, io), node.describe()));
+    builder.relabelSegments(firstSegment, plan.layer.op);
+    model.layers.push_back(
+        LayerSummary{plan.layer.name, plan.layer.op, plan.layer.macs(), plan.estimatedCycles, plan.mapping});
     first = false;
   }
   return absl::OkStatus();
@@ -177,7 +265,7 @@ void countOps(const graph::Graph &graph, const Partition &partition, CompiledMod
 
 StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const isa::HardwareConfig &config,
                                               const LoweringOptions &options) {
-  ModelLowering lowering{graph, config, options, graph.producers(), {}, {}, {}, {}};
+  ModelLowering lowering{graph, config, options, graph.producers(), {}, {}, {}, {}, {}, absl::OkStatus()};
   lowering.placed.assign(graph.nodes.size(), Placement::pre);
   std::unordered_map<const graph::Node *, size_t> indexOf;
   for (size_t i = 0; i < graph.nodes.size(); ++i) indexOf[&graph.nodes[i]] = i;
@@ -187,13 +275,17 @@ StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const i
     if (status.ok()) lowering.placed[index] = Placement::accel;
     return status;
   });
+  TS_RETURN_IF_ERROR(lowering.mappingError);
+  for (const auto &[name, mapping] : options.mappings)
+    if (!lowering.overridden.count(name))
+      return invalidInput("mapping given for '%s', which is no accelerator layer of graph '%s'", name, graph.name);
   CompiledModel model;
   countOps(graph, partition, model);
   if (lowering.plans.empty())
     return invalidInput("no node of graph '%s' runs on the accelerator:\n  %s", graph.name, joinStrings(model.cpuReasons, "\n  "));
   ProgramBuilder builder(config);
   std::vector<HostTransfer> outputs = fromDevice(lowering, partition);
-  addTensors(builder, lowering, outputs);
+  model.activationBytes = addTensors(builder, lowering, outputs);
   TS_RETURN_IF_ERROR(emitLayers(builder, lowering, model));
   TS_ASSIGN_OR_RETURN(model.program, builder.finish(/*popStore=*/true));
   for (const isa::TensorInfo &tensor : model.program.tensors)
@@ -223,10 +315,34 @@ std::string CompiledModel::summary(const isa::HardwareConfig &config) const {
   for (const std::string &reason : cpuReasons) text += strCat("  cpu: ", reason, "\n");
   text += absl::StrFormat("layers: %d  instructions: %d  micro-ops: %d\n", layers.size(), program.instructions.size(),
                           program.uops.size());
-  text += absl::StrFormat("dram: %d bytes (constants %d)  macs: %d\n", program.dramBytes, constantBytes, macs);
+  text += absl::StrFormat("dram: %d bytes (constants %d, activations %d)  macs: %d\n", program.dramBytes, constantBytes,
+                          activationBytes, macs);
   text += absl::StrFormat("estimated cycles: %.0f (%.3f ms at %d MHz, cost model)\n", cycles,
                           cycles / (config.clock_mhz * 1e3), config.clock_mhz);
   return text;
+}
+
+std::string printLayerMappings(const CompiledModel &model) {
+  std::string text;
+  for (const LayerSummary &layer : model.layers) text += strCat(layer.name, ": ", printMapping(layer.mapping), "\n");
+  return text;
+}
+
+StatusOr<std::map<std::string, Mapping>> parseLayerMappings(std::string_view text) {
+  std::map<std::string, Mapping> mappings;
+  int lineNumber = 0;
+  for (std::string_view line : splitString(text, '\n')) {
+    ++lineNumber;
+    line = trimWhitespace(line);
+    if (line.empty() || line.front() == '#') continue;
+    size_t colon = line.rfind(':');
+    if (colon == std::string_view::npos) return invalidInput("line %d: expected 'LAYER: MAPPING'", lineNumber);
+    std::string name(trimWhitespace(line.substr(0, colon)));
+    StatusOr<Mapping> mapping = parseMapping(line.substr(colon + 1));
+    if (!mapping.ok()) return invalidInput("line %d (layer '%s'): %s", lineNumber, name, mapping.status().message());
+    if (!mappings.emplace(name, *mapping).second) return invalidInput("line %d: layer '%s' mapped twice", lineNumber, name);
+  }
+  return mappings;
 }
 
 } // namespace tessera::accel

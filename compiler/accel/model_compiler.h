@@ -1,9 +1,11 @@
 //===- model_compiler.h - A quantized graph -> one accelerator binary ----------------===//
 //
 // `tessera compile model.onnx --target accel` runs this after quantization: the graph
-// is partitioned (partition.h), every accelerator node is planned (node_lowering.h:
-// layer, cost-model schedule), the activations it touches get DRAM tensors in the
-// blocked layout, and the layers are emitted in graph order into one program with one
+// is partitioned (partition.h), every accelerator node becomes a layer (node_lowering.h)
+// with a mapping (mapping_space.h: the cost model's choice, or one given in
+// LoweringOptions::mappings), the activations it touches get DRAM tensors in the
+// blocked layout, placed in one arena by the memory planner (tensors whose lifetimes do
+// not overlap share bytes), and the layers are emitted in graph order into one program with one
 // segment per layer. The host side (the pre and post graphs in text form and how the
 // tensors cross: packing, unpacking) is stored in the program's `host` metadata
 // (docs/binary-format.md), so `tessera run model.tsb` runs the whole model.
@@ -20,10 +22,19 @@
 
 namespace tessera::accel {
 
+/// How the model compiler maps layers.
+struct LoweringOptions {
+  int64_t virtualThreads = 2; ///< the threads of the mappings the cost model chooses from
+  /// Mappings to use instead of the cost model's choice, by layer name. A mapping that is
+  /// illegal for its layer, or a name that is no accelerator layer, is an error.
+  std::map<std::string, Mapping> mappings;
+};
+
 struct LayerSummary {
   std::string name, op;
   int64_t macs = 0;
   double estimatedCycles = 0;
+  Mapping mapping;
 };
 
 struct CompiledModel {
@@ -32,11 +43,19 @@ struct CompiledModel {
   std::map<std::string, int> acceleratorOps, cpuOps; ///< node counts by op
   std::vector<std::string> cpuReasons;               ///< "node: reason", one per CPU node
   uint64_t constantBytes = 0;                        ///< weights and per-channel constants in DRAM
+  uint64_t activationBytes = 0;                      ///< the arena of activations (memory-planned)
 
   double estimatedCycles() const;
   /// The compile summary `tessera compile --target accel` prints.
   std::string summary(const isa::HardwareConfig &config) const;
 };
+
+/// The mappings file `tessera compile --dump-mappings` writes: one line per layer,
+/// "NAME: MAPPING" (mapping.h), in program order.
+std::string printLayerMappings(const CompiledModel &model);
+/// Reads a mappings file (`--mappings`); errors name the line. Lines starting with `#`
+/// are comments.
+StatusOr<std::map<std::string, Mapping>> parseLayerMappings(std::string_view text);
 
 /// Compiles a quantized graph (int8 ops, docs/quantization.md).
 StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const isa::HardwareConfig &config,

@@ -83,7 +83,7 @@ TEST(ModelCompiler, OneAndTwoVirtualThreadsGiveTheSameOutputs) {
   auto want = interp::runGraph(graph, inputs);
   ASSERT_TRUE(want.ok());
   for (int64_t threads : {1, 2}) {
-    auto model = compileForAccelerator(graph, config, LoweringOptions{threads});
+    auto model = compileForAccelerator(graph, config, LoweringOptions{threads, {}});
     ASSERT_TRUE(model.ok()) << model.status();
     expectIdentical(runOn("functional", model->program, config, inputs).first, *want,
                     absl::StrFormat("%d virtual threads", threads));

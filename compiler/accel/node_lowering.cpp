@@ -1,10 +1,6 @@
-//===- node_lowering.cpp - Graph nodes -> layer plans ---------------------------------===//
+//===- node_lowering.cpp - Graph nodes -> accelerator layers ---------------------------===//
 #include "compiler/accel/node_lowering.h"
 
-#include "compiler/accel/alu_tiling.h"
-#include "compiler/accel/conv_tiling.h"
-#include "compiler/accel/eltwise_emitter.h"
-#include "compiler/accel/pool_emitter.h"
 
 namespace tessera::accel {
 
@@ -17,92 +13,54 @@ Status requireInt8(const graph::Graph &graph, const graph::Node &node, size_t in
   return absl::OkStatus();
 }
 
-/// A convolution layer (QConv, or QGemm read as a conv) with its cost-model tiling.
-StatusOr<LayerPlan> planConvLayer(ConvLayer layer, const char *op, const NodeContext &context) {
-  LayerPlan plan;
-  plan.name = layer.name;
-  plan.op = op;
-  plan.macs = layer.macs();
-  if (context.inputFromHost && shouldWindowPack(layer, context.config, context.options.virtualThreads)) {
-    plan.windowPacking = layer;
-    TS_ASSIGN_OR_RETURN(layer, windowPackedLayer(layer));
-  }
-  TS_ASSIGN_OR_RETURN(ConvTiling tiling, chooseConvTiling(layer, context.config, context.options.virtualThreads));
-  plan.estimatedCycles = estimateConvCycles(layer, tiling, context.config);
-  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position, int64_t offset) {
-    return emitConv(builder, layer, tiling, inputs[0], output, position, offset);
-  };
-  return plan;
-}
-
-StatusOr<LayerPlan> planConv(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+StatusOr<AccelLayer> convFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
   TS_RETURN_IF_ERROR(requireInt8(graph, node, 0));
   TS_ASSIGN_OR_RETURN(ConvLayer layer, convLayerFromNode(graph, node));
   const char *op = layer.group == 1 ? "conv2d" : layer.group == layer.inChannels ? "conv2d_depthwise" : "conv2d_grouped";
-  return planConvLayer(std::move(layer), op, context);
+  return AccelLayer{layer.name, op, std::move(layer), context.inputFromHost};
 }
 
-StatusOr<LayerPlan> planGemm(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+StatusOr<AccelLayer> gemmFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
   TS_RETURN_IF_ERROR(requireInt8(graph, node, 0));
   TS_ASSIGN_OR_RETURN(ConvLayer layer, gemmLayerFromNode(graph, node, context.inputs.at(0).nchw));
-  return planConvLayer(std::move(layer), "gemm", context);
+  return AccelLayer{layer.name, "gemm", std::move(layer), context.inputFromHost};
 }
 
-StatusOr<LayerPlan> planEltwise(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+StatusOr<AccelLayer> eltwiseFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
   for (size_t i = 0; i < node.inputs.size(); ++i) TS_RETURN_IF_ERROR(requireInt8(graph, node, i));
   TS_ASSIGN_OR_RETURN(EltwiseLayer layer, eltwiseLayerFromNode(graph, node));
-  TS_ASSIGN_OR_RETURN(EltwiseTiling tiling, chooseEltwiseTiling(layer, context.config, context.options.virtualThreads));
-  LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimateEltwiseCycles(layer, tiling, context.config), {}, {}};
-  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position, int64_t offset) {
-    return emitEltwise(builder, layer, tiling, inputs[0], inputs.size() > 1 ? inputs[1] : inputs[0], output, position,
-                       offset);
-  };
-  return plan;
+  return AccelLayer{layer.name, segmentOpOf(layer.op), std::move(layer), context.inputFromHost};
 }
 
-StatusOr<LayerPlan> planPool(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+StatusOr<AccelLayer> poolFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
   TS_RETURN_IF_ERROR(requireInt8(graph, node, 0));
   TS_ASSIGN_OR_RETURN(PoolLayer layer, poolLayerFromNode(graph, node));
-  TS_ASSIGN_OR_RETURN(PoolTiling tiling, choosePoolTiling(layer, context.config, context.options.virtualThreads));
-  LayerPlan plan{layer.name, segmentOpOf(layer.op), 0, estimatePoolCycles(layer, tiling, context.config), {}, {}};
-  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position, int64_t offset) {
-    return emitPool(builder, layer, tiling, inputs[0], output, position, offset);
-  };
-  return plan;
+  return AccelLayer{layer.name, segmentOpOf(layer.op), std::move(layer), context.inputFromHost};
 }
 
-StatusOr<LayerPlan> planGlobalPool(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+StatusOr<AccelLayer> globalPoolFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
   TS_RETURN_IF_ERROR(requireInt8(graph, node, 0));
   TS_ASSIGN_OR_RETURN(GlobalPoolLayer layer, globalPoolLayerFromNode(graph, node));
-  TS_ASSIGN_OR_RETURN(GlobalPoolTiling tiling, chooseGlobalPoolTiling(layer, context.config, context.options.virtualThreads));
-  LayerPlan plan{layer.name, "global_avgpool", 0, estimateGlobalPoolCycles(layer, tiling, context.config), {}, {}};
-  plan.emit = [layer, tiling](ProgramBuilder &builder, const std::vector<std::string> &inputs, const std::string &output,
-                              LayerPosition position, int64_t offset) {
-    return emitGlobalPool(builder, layer, tiling, inputs[0], output, position, offset);
-  };
-  return plan;
+  return AccelLayer{layer.name, "global_avgpool", std::move(layer), context.inputFromHost};
 }
 
-using Planner = StatusOr<LayerPlan> (*)(const graph::Graph &, const graph::Node &, const NodeContext &);
+using Reader = StatusOr<AccelLayer> (*)(const graph::Graph &, const graph::Node &, const NodeContext &);
 
-struct PlannerEntry {
+struct ReaderEntry {
   const char *op;
-  Planner planner;
+  Reader reader;
 };
 
-constexpr PlannerEntry kPlanners[] = {
-    {"QConv", planConv},
-    {"QGemm", planGemm},
-    {"QAdd", planEltwise},
-    {"QMax", planEltwise},
-    {"QMin", planEltwise},
-    {"QClip", planEltwise},
-    {"QMaxPool", planPool},
-    {"QAveragePool", planPool},
-    {"QGlobalAveragePool", planGlobalPool},
+constexpr ReaderEntry kReaders[] = {
+    {"QConv", convFromNode},
+    {"QGemm", gemmFromNode},
+    {"QAdd", eltwiseFromNode},
+    {"QMax", eltwiseFromNode},
+    {"QMin", eltwiseFromNode},
+    {"QClip", eltwiseFromNode},
+    {"QMaxPool", poolFromNode},
+    {"QAveragePool", poolFromNode},
+    {"QGlobalAveragePool", globalPoolFromNode},
 };
 
 } // namespace
@@ -125,9 +83,9 @@ bool isView(const graph::Graph &graph, const graph::Node &node) {
   return batchOneImage && out.rank() == 2 && out.shape[0] == 1 && out.shape[1] == in.elementCount();
 }
 
-StatusOr<LayerPlan> planNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
-  for (const PlannerEntry &entry : kPlanners)
-    if (node.op == entry.op) return entry.planner(graph, node, context);
+StatusOr<AccelLayer> layerFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {
+  for (const ReaderEntry &entry : kReaders)
+    if (node.op == entry.op) return entry.reader(graph, node, context);
   return invalidInput("%s: no accelerator lowering for %s", node.describe(), node.op);
 }
 

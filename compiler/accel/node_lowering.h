@@ -1,10 +1,10 @@
 //===- node_lowering.h - One graph node as an accelerator layer ----------------------===//
 //
-// The model compiler asks this for each node the accelerator may run: planNode builds
-// the layer from the node (checking everything the lowering needs: int8 operands,
-// constant weights, supported attributes, scratchpad capacity), chooses its schedule
-// with the cost model and returns how to emit it. Views (Flatten, Reshape to [1, K])
-// emit nothing: the consumer reads the producer's DRAM tensor directly.
+// The model compiler asks this for each node the accelerator may run: layerFromNode
+// builds the layer from the node, checking everything the lowering needs (int8
+// operands, constant weights, supported attributes); mapping_space.h then maps it onto
+// the hardware. Views (Flatten, Reshape to [1, K]) emit nothing: the consumer reads the
+// producer's DRAM tensor directly.
 //
 // Every value the accelerator holds is one DRAM tensor in the blocked activation layout
 // [ceil(C/B)][H][W][B] int8 (layouts.h); a [1, K] value is a [1, K, 1, 1] image, and a
@@ -14,12 +14,11 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "compiler/accel/conv_emitter.h"
+#include "compiler/accel/mapping_space.h"
 #include "compiler/graph/graph.h"
 
 namespace tessera::accel {
@@ -31,28 +30,8 @@ struct DeviceValue {
   int64_t blockOffset = 0; ///< first channel block of the value in the tensor (Concat inputs)
 };
 
-struct LoweringOptions {
-  int64_t virtualThreads = 2;
-};
-
-struct LayerPlan {
-  std::string name, op;
-  int64_t macs = 0;
-  double estimatedCycles = 0;
-  /// Set when the host packs input 0 with this (original) layer's kernel window in the
-  /// channels (the first convolution; layouts.h) instead of the blocked layout.
-  std::optional<ConvLayer> windowPacking;
-  /// Emits the layer reading `inputs` (DRAM tensor names, in node input order) and
-  /// writing `output` from channel block `outputBlockOffset` on (a Concat's slice).
-  std::function<Status(ProgramBuilder &, const std::vector<std::string> &inputs, const std::string &output,
-                       LayerPosition, int64_t outputBlockOffset)>
-      emit;
-};
-
 /// What the lowering needs to know about a node's context.
 struct NodeContext {
-  const isa::HardwareConfig &config;
-  LoweringOptions options;
   std::vector<DeviceValue> inputs; ///< one per non-constant node input
   bool inputFromHost = false;      ///< input 0 is written by the host (may be packed)
 };
@@ -61,7 +40,7 @@ struct NodeContext {
 bool isView(const graph::Graph &graph, const graph::Node &node);
 
 /// The node's layer, or why the accelerator cannot run it.
-StatusOr<LayerPlan> planNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context);
+StatusOr<AccelLayer> layerFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context);
 
 /// The 4-D image shape of a value: [1, C, H, W] as is, [1, K] as [1, K, 1, 1].
 StatusOr<Shape> imageShape(const graph::Graph &graph, const std::string &value);

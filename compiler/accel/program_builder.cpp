@@ -14,15 +14,14 @@ namespace {
 
 uint64_t alignUp(uint64_t value, uint64_t alignment) { return (value + alignment - 1) / alignment * alignment; }
 
-/// Every tensor starts on a boundary that suits all entry sizes.
+} // namespace
+
 uint64_t tensorAlignment(const isa::HardwareConfig &config) {
   int64_t alignment = 64;
   for (Buffer buffer : {Buffer::inp, Buffer::wgt, Buffer::acc, Buffer::out})
     alignment = std::max(alignment, config.entryBytes(buffer));
   return uint64_t(alignment);
 }
-
-} // namespace
 
 ProgramBuilder::ProgramBuilder(const isa::HardwareConfig &config) : config_(config) {}
 
@@ -42,6 +41,25 @@ uint64_t ProgramBuilder::addTensor(const std::string &name, isa::TensorKind kind
   dramEnd_ = tensor.dramOffset + tensor.byteSize();
   program_.tensors.push_back(std::move(tensor));
   return program_.tensors.back().dramOffset;
+}
+
+uint64_t ProgramBuilder::reserveArena(uint64_t bytes) {
+  uint64_t base = alignUp(dramEnd_, tensorAlignment(config_));
+  dramEnd_ = base + bytes;
+  return base;
+}
+
+void ProgramBuilder::addTensorAt(const std::string &name, isa::TensorKind kind, DType dtype, const Shape &shape,
+                                 uint64_t offset) {
+  assert(offset % tensorAlignment(config_) == 0 && "tensor not aligned");
+  isa::TensorInfo tensor;
+  tensor.name = name;
+  tensor.kind = kind;
+  tensor.dtype = dtype;
+  tensor.shape = shape;
+  tensor.dramOffset = offset;
+  assert(offset + tensor.byteSize() <= dramEnd_ && "tensor outside the reserved DRAM");
+  program_.tensors.push_back(std::move(tensor));
 }
 
 int64_t ProgramBuilder::entryAddress(const std::string &name, Buffer buffer) const {

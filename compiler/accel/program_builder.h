@@ -17,6 +17,9 @@
 
 namespace tessera::accel {
 
+/// The boundary every DRAM tensor starts on: one that suits all entry sizes.
+uint64_t tensorAlignment(const isa::HardwareConfig &config);
+
 class ProgramBuilder {
 public:
   explicit ProgramBuilder(const isa::HardwareConfig &config);
@@ -26,6 +29,12 @@ public:
   /// Adds a DRAM tensor; `data` only for constants. Returns its byte offset.
   uint64_t addTensor(const std::string &name, isa::TensorKind kind, const Tensor &value);
   uint64_t addTensor(const std::string &name, isa::TensorKind kind, DType dtype, const Shape &shape);
+  /// Reserves `bytes` of DRAM for tensors placed by the caller (addTensorAt); returns
+  /// the region's first byte, aligned like every tensor.
+  uint64_t reserveArena(uint64_t bytes);
+  /// Adds a DRAM tensor at byte `offset`, inside a reserved region. Non-constant tensors
+  /// may share DRAM when their lifetimes do not overlap (the program verifier allows it).
+  void addTensorAt(const std::string &name, isa::TensorKind kind, DType dtype, const Shape &shape, uint64_t offset);
   /// The tensor named `name`, or null.
   const isa::TensorInfo *findTensor(const std::string &name) const { return program_.findTensor(name); }
   /// DRAM address of tensor `name` in entries of `buffer` (for dram_base).

@@ -27,9 +27,11 @@ std::vector<std::string> inPlaceCandidates(const Node &node) {
 }
 
 /// Interval overlap of two lifetimes.
-bool overlapsInTime(const BufferAssignment &a, const BufferAssignment &b) {
+bool overlapsInTime(const BufferRequest &a, const BufferRequest &b) {
   return a.firstUse <= b.lastUse && b.firstUse <= a.lastUse;
 }
+
+int64_t alignUp(int64_t value, int64_t alignment) { return (value + alignment - 1) / alignment * alignment; }
 
 void computeLifetimes(const Graph &graph, MemoryPlan &plan) {
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
@@ -75,7 +77,7 @@ std::string rootOf(const MemoryPlan &plan, std::string name) {
   return name;
 }
 
-void placeBuffers(MemoryPlan &plan) {
+void placeRoots(MemoryPlan &plan) {
   // Merge in-place chains into their roots' lifetimes.
   for (auto &[name, buffer] : plan.buffers) {
     if (buffer.sharesWith.empty()) continue;
@@ -83,27 +85,14 @@ void placeBuffers(MemoryPlan &plan) {
     root.lastUse = std::max(root.lastUse, buffer.lastUse);
   }
   std::vector<std::string> roots;
+  std::vector<BufferRequest> requests;
   for (const auto &[name, buffer] : plan.buffers)
-    if (buffer.sharesWith.empty()) roots.push_back(name);
-  std::stable_sort(roots.begin(), roots.end(), [&](const std::string &a, const std::string &b) {
-    return plan.buffers[a].bytes > plan.buffers[b].bytes;
-  });
-  std::vector<std::string> placed;
-  for (const std::string &name : roots) {
-    BufferAssignment &buffer = plan.buffers[name];
-    std::vector<std::pair<int64_t, int64_t>> busy;
-    for (const std::string &other : placed)
-      if (overlapsInTime(buffer, plan.buffers[other])) busy.push_back({plan.buffers[other].offset, plan.buffers[other].bytes});
-    std::sort(busy.begin(), busy.end());
-    int64_t offset = 0;
-    for (const auto &[start, size] : busy) {
-      if (offset + buffer.bytes <= start) break;
-      offset = std::max(offset, start + size);
+    if (buffer.sharesWith.empty()) {
+      roots.push_back(name);
+      requests.push_back({buffer.bytes, buffer.firstUse, buffer.lastUse});
     }
-    buffer.offset = offset;
-    plan.peakBytes = std::max(plan.peakBytes, offset + buffer.bytes);
-    placed.push_back(name);
-  }
+  std::vector<int64_t> offsets = placeBuffers(requests, 1, plan.peakBytes);
+  for (size_t i = 0; i < roots.size(); ++i) plan.buffers[roots[i]].offset = offsets[i];
   for (auto &[name, buffer] : plan.buffers)
     if (!buffer.sharesWith.empty()) buffer.offset = plan.buffers[rootOf(plan, name)].offset;
 }
@@ -114,8 +103,33 @@ MemoryPlan planMemory(const graph::Graph &graph) {
   MemoryPlan plan;
   computeLifetimes(graph, plan);
   assignInPlace(graph, plan);
-  placeBuffers(plan);
+  placeRoots(plan);
   return plan;
+}
+
+std::vector<int64_t> placeBuffers(const std::vector<BufferRequest> &requests, int64_t alignment, int64_t &peakBytes) {
+  std::vector<size_t> order(requests.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return requests[a].bytes > requests[b].bytes; });
+  std::vector<int64_t> offsets(requests.size(), 0);
+  std::vector<size_t> placed;
+  peakBytes = 0;
+  for (size_t index : order) {
+    const BufferRequest &buffer = requests[index];
+    std::vector<std::pair<int64_t, int64_t>> busy;
+    for (size_t other : placed)
+      if (overlapsInTime(buffer, requests[other])) busy.push_back({offsets[other], requests[other].bytes});
+    std::sort(busy.begin(), busy.end());
+    int64_t offset = 0;
+    for (const auto &[start, size] : busy) {
+      if (offset + buffer.bytes <= start) break;
+      offset = std::max(offset, alignUp(start + size, alignment));
+    }
+    offsets[index] = offset;
+    peakBytes = std::max(peakBytes, offset + buffer.bytes);
+    placed.push_back(index);
+  }
+  return offsets;
 }
 
 StatusOr<bool> runMemoryPlanning(graph::Graph &graph, PassContext &context) {

@@ -6,13 +6,15 @@
 // an operand of the result's type, the fused elementwise and conv/gemm ops over their
 // residual) reuses that input's buffer when the input dies there ("in place");
 // otherwise buffers are placed greedily, largest first, at the lowest offset free for
-// their whole lifetime (the TFLite arena planner's strategy). The pass leaves the
-// graph unchanged and reports the arena's peak against the naive sum of all sizes.
+// their whole lifetime (the TFLite arena planner's strategy; placeBuffers). The pass
+// leaves the graph unchanged and reports the arena's peak against the naive sum of all
+// sizes; the accelerator back end places its DRAM activations with placeBuffers.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <map>
+#include <vector>
 
 #include "compiler/passes/pass.h"
 
@@ -37,6 +39,18 @@ struct MemoryPlan {
 
 /// Plans the intermediate values of `graph`.
 MemoryPlan planMemory(const graph::Graph &graph);
+
+/// One buffer for placeBuffers: its size and the steps [firstUse, lastUse] it is live.
+struct BufferRequest {
+  int64_t bytes = 0;
+  size_t firstUse = 0, lastUse = 0;
+};
+
+/// The arena placement planMemory uses, for any buffers with lifetimes (the accelerator
+/// back end places its DRAM activations with it): largest first, each at the lowest
+/// `alignment`-aligned offset free over its whole lifetime. Returns the offsets in
+/// request order and sets `peakBytes` to the arena's size.
+std::vector<int64_t> placeBuffers(const std::vector<BufferRequest> &requests, int64_t alignment, int64_t &peakBytes);
 
 StatusOr<bool> runMemoryPlanning(graph::Graph &graph, PassContext &context);
 

@@ -22,17 +22,24 @@ bool movesData(const isa::Instruction &inst) {
   return inst[Field::y_size] != 0 && inst[Field::x_size] != 0;
 }
 
-TransferShape dmaShape(const isa::Instruction &inst, const isa::HardwareConfig &config) {
-  if (!movesData(inst)) return {};
+TransferShape rowsShape(uint64_t rows, uint64_t rowBytes, const isa::HardwareConfig &config) {
   const uint64_t burst = uint64_t(config.dram_burst_bytes), width = uint64_t(config.dram_bytes_per_cycle);
-  const uint64_t rows = uint64_t(inst[Field::y_size]);
-  const uint64_t rowBytes = uint64_t(inst[Field::x_size]) * uint64_t(entryBytesOf(inst, config));
   const uint64_t fullBursts = rowBytes / burst, rest = rowBytes % burst;
   TransferShape shape;
   shape.bursts = rows * ceilDiv(rowBytes, burst);
   shape.beats = rows * (fullBursts * ceilDiv(burst, width) + ceilDiv(rest, width));
   shape.bytes = rows * rowBytes;
   return shape;
+}
+
+TransferShape dmaShape(const isa::Instruction &inst, const isa::HardwareConfig &config) {
+  if (!movesData(inst)) return {};
+  const uint64_t rowBytes = uint64_t(inst[Field::x_size]) * uint64_t(entryBytesOf(inst, config));
+  return rowsShape(uint64_t(inst[Field::y_size]), rowBytes, config);
+}
+
+uint64_t idleTransferCycles(uint64_t rows, uint64_t rowBytes, uint64_t padEntries, const isa::HardwareConfig &config) {
+  return uint64_t(config.dram_latency_cycles) + rowsShape(rows, rowBytes, config).beats + padEntries;
 }
 
 uint64_t padEntries(const isa::Instruction &inst) {
