@@ -5,10 +5,10 @@
 //   tessera opt in.tl [--passes=simplify,unroll-loops] [-o out.tl] [--print-ir-after-change]
 //
 // Reads an ONNX model (imported and verified) or graph IR text (.tg), runs the
-// pipeline (the default one when --passes is not given; --passes= runs none), and
+// pipeline (the default one when --passes is not given; --passes=none runs none), and
 // writes the result as graph IR text. IR dumps and statistics go to stderr.
 // Loop IR text (.tl) is parsed, verified, run through the loop passes named by
-// --passes (none when not given) and printed back, so loop passes test as text.
+// --passes (none when not given, or `none`) and printed back, so loop passes test as text.
 //
 //===----------------------------------------------------------------------===//
 #include <iostream>
@@ -69,6 +69,7 @@ Status runLoopOpt(const std::string &path, const po::variables_map &vm) {
   options.printAfterChange = vm.count("print-ir-after-change") || vm.count("print-ir-after-all");
   options.log = &std::cerr;
   std::string pipeline = vm.count("passes") ? vm["passes"].as<std::string>() : "";
+  if (pipeline == "none") pipeline.clear();  // as for graph IR
   TS_RETURN_IF_ERROR(loop::runLoopPipeline(*module, pipeline, options));
   return writeOutput(vm, loop::printModule(*module));
 }
