@@ -9,6 +9,9 @@ import os
 
 import lit.formats
 
+if not hasattr(config, "tessera_obj_root"):
+    lit_config.fatal("run lit on the build folder (build/tests/lit), whose lit.site.cfg.py CMake writes")
+
 config.name = "tessera"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".tg", ".tl", ".s", ".test"]
