@@ -2,10 +2,13 @@
 //
 //   tessera opt in.onnx|in.tg [--passes=a,b,c] [-o out.tg] [--pass-stats]
 //               [--print-ir-after-all | --print-ir-after-change] [--input-shape x:1x3x8x8]
+//   tessera opt in.tl [--passes=simplify,unroll-loops] [-o out.tl] [--print-ir-after-change]
 //
 // Reads an ONNX model (imported and verified) or graph IR text (.tg), runs the
-// pipeline (the default one when --passes is not given; --passes= runs none), and
+// pipeline (the default one when --passes is not given; --passes=none runs none), and
 // writes the result as graph IR text. IR dumps and statistics go to stderr.
+// Loop IR text (.tl) is parsed, verified, run through the loop passes named by
+// --passes (none when not given, or `none`) and printed back, so loop passes test as text.
 //
 //===----------------------------------------------------------------------===//
 #include <iostream>
@@ -13,6 +16,10 @@
 #include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
 #include "compiler/graph/verifier.h"
+#include "compiler/loop/parser.h"
+#include "compiler/loop/pass_manager.h"
+#include "compiler/loop/printer.h"
+#include "compiler/loop/verifier.h"
 #include "compiler/onnx/importer.h"
 #include "compiler/passes/pass_manager.h"
 #include "support/file_io.h"
@@ -23,7 +30,7 @@ namespace po = boost::program_options;
 namespace tessera::cli {
 namespace {
 
-constexpr const char *kUsage = "<in.onnx|in.tg> [--passes=a,b,c] [-o out.tg] [--pass-stats] [--print-ir-after-all]";
+constexpr const char *kUsage = "<in.onnx|in.tg|in.tl> [--passes=a,b,c] [-o out.tg] [--pass-stats] [--print-ir-after-all]";
 
 StatusOr<graph::Graph> readGraph(const std::string &path, const std::vector<std::string> &shapes) {
   bool onnx = path.size() >= 5 && path.substr(path.size() - 5) == ".onnx";
@@ -37,6 +44,34 @@ StatusOr<graph::Graph> readGraph(const std::string &path, const std::vector<std:
   if (!graph.ok()) return annotate(graph.status(), path);
   TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*graph), path));
   return graph;
+}
+
+bool endsWith(const std::string &path, std::string_view suffix) {
+  return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Status writeOutput(const po::variables_map &vm, const std::string &text) {
+  if (!vm.count("output")) {
+    std::cout << text;
+    return absl::OkStatus();
+  }
+  return writeTextFile(vm["output"].as<std::string>(), text);
+}
+
+/// Loop IR text: parse, verify, run the loop passes in --passes, print.
+Status runLoopOpt(const std::string &path, const po::variables_map &vm) {
+  TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
+  auto module = loop::parseModule(text);
+  if (!module.ok()) return annotate(module.status(), path);
+  TS_RETURN_IF_ERROR(annotate(loop::verifyModule(*module), path));
+  loop::PassOptions options;
+  options.verifyEach = !vm.count("no-verify");
+  options.printAfterChange = vm.count("print-ir-after-change") || vm.count("print-ir-after-all");
+  options.log = &std::cerr;
+  std::string pipeline = vm.count("passes") ? vm["passes"].as<std::string>() : "";
+  if (pipeline == "none") pipeline.clear();  // as for graph IR
+  TS_RETURN_IF_ERROR(loop::runLoopPipeline(*module, pipeline, options));
+  return writeOutput(vm, loop::printModule(*module));
 }
 
 void listPasses() {
@@ -70,6 +105,10 @@ int runOptCommand(const std::vector<std::string> &args) {
     return 0;
   }
   if (!vm.count("input")) return reportError("opt", invalidInput("no input file (usage: tessera opt %s)", kUsage));
+  if (endsWith(vm["input"].as<std::string>(), ".tl")) {
+    Status status = runLoopOpt(vm["input"].as<std::string>(), vm);
+    return status.ok() ? 0 : reportError("opt", status);
+  }
   std::vector<std::string> shapes = vm.count("input-shape") ? vm["input-shape"].as<std::vector<std::string>>() : std::vector<std::string>{};
   auto graph = readGraph(vm["input"].as<std::string>(), shapes);
   if (!graph.ok()) return reportError("opt", graph.status());
@@ -88,11 +127,7 @@ int runOptCommand(const std::vector<std::string> &args) {
   if (!status.ok()) return reportError("opt", status);
 
   std::string text = graph::printGraph(*graph, {.elideLargeConstants = vm.count("elide-constants") != 0});
-  if (!vm.count("output")) {
-    std::cout << text;
-    return 0;
-  }
-  status = writeTextFile(vm["output"].as<std::string>(), text);
+  status = writeOutput(vm, text);
   return status.ok() ? 0 : reportError("opt", status);
 }
 

@@ -1,4 +1,9 @@
-//===- algebraic_simplification_test.cpp - Algebraic identities, text in -> out ===//
+//===- algebraic_simplification_test.cpp - Algebraic identities: same results =//
+//
+// The printed IR each pass produces is checked in tests/lit/passes/algebraic-simplify.test; these
+// tests check that the rewritten graph computes the same outputs as the original.
+//
+//===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include "compiler/passes/pass_test_util.h"
@@ -21,23 +26,7 @@ TEST(AlgebraicSimplification, RemovesIdentityElementsAndInvolutions) {
 }
 )";
   std::string output = runPipelineOnText("algebraic-simplify,dce", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2,3]) {
-  %y = Relu(%x) : f32[2,3]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
-}
-
-// Adding a zero that broadcasts the operand to a bigger shape is not an identity.
-TEST(AlgebraicSimplification, KeepsBroadcastingIdentityElements) {
-  std::string input = R"(graph @main(%x: f32[3]) {
-  %zero = const f32[2,3] dense<[0.0, 0.0, 0.0, 0.0, 0.0, 0.0]>
-  %y = Add(%x, %zero) : f32[2,3]
-  return %y
-}
-)";
-  EXPECT_EQ(runPipelineOnText("algebraic-simplify", input), input);
 }
 
 // Two Transposes compose into one; inverse ones cancel; Reshape chains collapse.
@@ -53,14 +42,6 @@ TEST(AlgebraicSimplification, ComposesTransposesAndReshapes) {
 }
 )";
   std::string output = runPipelineOnText("algebraic-simplify,dce", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2,3,4]) {
-  %u_shape = const i64[3] dense<[1, 2, 12]>
-  %b = Transpose(%x) {perm = [1, 2, 0]} : f32[3,4,2]
-  %u = Reshape(%x, %u_shape) : f32[1,2,12]
-  %y = Relu(%u) : f32[1,2,12]
-  return %b, %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 

@@ -1,4 +1,9 @@
-//===- batchnorm_folding_test.cpp - BatchNorm folding, text in -> text out ----===//
+//===- batchnorm_folding_test.cpp - BatchNorm folding: same results ----===//
+//
+// The printed IR each pass produces is checked in tests/lit/passes/bn-fold.test; these
+// tests check that the rewritten graph computes the same outputs as the original.
+//
+//===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include "compiler/passes/pass_test_util.h"
@@ -20,13 +25,6 @@ TEST(BatchNormFolding, FoldsIntoConv) {
 }
 )";
   std::string output = runPipelineOnText("bn-fold", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[1,1,3,3]) {
-  %w_bn = const f32[2,1,1,1] dense<[1.0, 2.0]>
-  %w_bn_bias = const f32[2] dense<[-0.5, -0.5]>
-  %y = Conv(%x, %w_bn, %w_bn_bias) : f32[1,2,3,3]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 
@@ -47,20 +45,6 @@ TEST(BatchNormFolding, FoldsIntoGemm) {
   std::string output = runPipelineOnText("bn-fold", input);
   EXPECT_NE(output.find("%y = Gemm(%x, %b_bn, %b_bn_bias) {transB = 1} : f32[2,2]"), std::string::npos) << output;
   EXPECT_EQ(checkSameResults(input, output), "");
-}
-
-// A Conv result with another user cannot absorb the BatchNorm.
-TEST(BatchNormFolding, SkipsSharedResults) {
-  std::string input = R"(graph @main(%x: f32[1,1,2,2]) {
-  %s = const f32[1] dense<[1.0]>
-  %w = const f32[1,1,1,1] dense<[2.0]>
-  %z = const f32[1] dense<[0.0]>
-  %c = Conv(%x, %w) : f32[1,1,2,2]
-  %y = BatchNormalization(%c, %s, %z, %z, %s) : f32[1,1,2,2]
-  return %y, %c
-}
-)";
-  EXPECT_EQ(runPipelineOnText("bn-fold", input), input);
 }
 
 } // namespace

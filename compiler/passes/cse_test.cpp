@@ -1,4 +1,9 @@
-//===- cse_test.cpp - Common subexpression elimination, text in -> text out ---===//
+//===- cse_test.cpp - Common subexpression elimination: same results ---===//
+//
+// The printed IR each pass produces is checked in tests/lit/passes/cse.test; these
+// tests check that the rewritten graph computes the same outputs as the original.
+//
+//===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include "compiler/passes/pass_test_util.h"
@@ -18,13 +23,6 @@ TEST(Cse, MergesIdenticalNodesTransitively) {
 }
 )";
   std::string output = runPipelineOnText("cse", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2]) {
-  %a = Relu(%x) : f32[2]
-  %c = Neg(%a) : f32[2]
-  %e = Add(%c, %c) : f32[2]
-  return %e
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 
@@ -42,15 +40,6 @@ TEST(Cse, MergesEqualConstantsButNotDifferentAttributes) {
 }
 )";
   std::string output = runPipelineOnText("cse", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2]) {
-  %c1 = const f32[2] dense<[1.0, 2.0]>
-  %a = Add(%x, %c1) : f32[2]
-  %l1 = LeakyRelu(%a) {alpha = 0.100000001} : f32[2]
-  %l2 = LeakyRelu(%a) {alpha = 0.200000003} : f32[2]
-  %y = Sub(%l1, %l2) : f32[2]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 

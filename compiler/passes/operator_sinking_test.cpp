@@ -1,4 +1,9 @@
-//===- operator_sinking_test.cpp - Operator sinking, text in -> text out ------===//
+//===- operator_sinking_test.cpp - Operator sinking: same results ------===//
+//
+// The printed IR each pass produces is checked in tests/lit/passes/sink.test; these
+// tests check that the rewritten graph computes the same outputs as the original.
+//
+//===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include "compiler/passes/pass_test_util.h"
@@ -18,13 +23,6 @@ TEST(OperatorSinking, SinksTransposeAndCancelsInversePair) {
 }
 )";
   std::string output = runPipelineOnText("sink,dce", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2,3]) {
-  %k = const f32[] dense<[1.5]>
-  %r_sunk = Relu(%x) : f32[2,3]
-  %y = Add(%r_sunk, %k) : f32[2,3]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 
@@ -38,12 +36,6 @@ TEST(OperatorSinking, SinksMatchingTransposesOfBothOperands) {
 }
 )";
   std::string output = runPipelineOnText("sink", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2,3], %z: f32[2,3]) {
-  %y_sunk = Mul(%x, %z) : f32[2,3]
-  %y = Transpose(%y_sunk) {perm = [1, 0]} : f32[3,2]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 

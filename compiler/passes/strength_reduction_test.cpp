@@ -1,4 +1,9 @@
-//===- strength_reduction_test.cpp - Strength reduction, text in -> text out --===//
+//===- strength_reduction_test.cpp - Strength reduction: same results --===//
+//
+// The printed IR each pass produces is checked in tests/lit/passes/strength-reduce.test; these
+// tests check that the rewritten graph computes the same outputs as the original.
+//
+//===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include "compiler/passes/pass_test_util.h"
@@ -21,14 +26,6 @@ TEST(StrengthReduction, ReplacesPowAndSub) {
 }
 )";
   std::string output = runPipelineOnText("strength-reduce,dce", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[4]) {
-  %a = Mul(%x, %x) : f32[4]
-  %b = Sqrt(%a) : f32[4]
-  %c = Reciprocal(%b) : f32[4]
-  %y = Neg(%c) : f32[4]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
 }
 
@@ -43,14 +40,6 @@ TEST(StrengthReduction, DivisionByConstants) {
 }
 )";
   std::string exact = runPipelineOnText("strength-reduce,dce", input);
-  EXPECT_EQ(exact, R"(graph @main(%x: f32[2]) {
-  %four_reciprocal = const f32[2] dense<[0.25, 2.0]>
-  %three = const f32[] dense<[3.0]>
-  %a = Mul(%x, %four_reciprocal) : f32[2]
-  %y = Div(%a, %three) : f32[2]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, exact), "");
   PassOptions fast;
   fast.fastMath = true;

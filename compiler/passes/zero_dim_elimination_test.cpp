@@ -1,4 +1,9 @@
-//===- zero_dim_elimination_test.cpp - Zero-dim elimination, text in -> out ---===//
+//===- zero_dim_elimination_test.cpp - Zero-dim elimination: same results ---===//
+//
+// The printed IR each pass produces is checked in tests/lit/passes/zero-dim-elim.tg; these
+// tests check that the rewritten graph computes the same outputs as the original.
+//
+//===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
 
 #include "compiler/passes/pass_test_util.h"
@@ -16,18 +21,7 @@ TEST(ZeroDimElimination, DropsEmptyOperandsAndComputation) {
 }
 )";
   std::string output = runPipelineOnText("zero-dim-elim", input);
-  EXPECT_EQ(output, R"(graph @main(%x: f32[2,3], %e: f32[2,0]) {
-  %n = Neg(%x) : f32[2,3]
-  %y = Concat(%n) {axis = 1} : f32[2,3]
-  return %y
-}
-)");
   EXPECT_EQ(checkSameResults(input, output), "");
-  EXPECT_EQ(runPipelineOnText("zero-dim-elim,nop-elim", input), R"(graph @main(%x: f32[2,3], %e: f32[2,0]) {
-  %y = Neg(%x) : f32[2,3]
-  return %y
-}
-)");
 }
 
 } // namespace
