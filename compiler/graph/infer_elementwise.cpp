@@ -98,10 +98,4 @@ InferResult inferWhere(const InferContext &context) {
   return std::vector<TensorType>{type};
 }
 
-InferResult inferFusedElementwise(const InferContext &context) {
-  TS_ASSIGN_OR_RETURN(TensorType type, broadcastInputs(context, 0));
-  keepCommonLayout(context, type);
-  return std::vector<TensorType>{type};
-}
-
 } // namespace tessera::graph

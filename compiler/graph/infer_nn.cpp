@@ -225,18 +225,4 @@ InferResult inferRecurrent(const InferContext &context) {
   return std::vector<TensorType>{TensorType(dtype, y), TensorType(dtype, state), TensorType(dtype, state)};
 }
 
-InferResult inferLayoutConvert(const InferContext &context) {
-  TS_RETURN_IF_ERROR(requireRanked(context, 0, 1));
-  const TensorType &x = context.in(0);
-  std::string from = context.node.attrs.getString("from", "");
-  std::string to = context.node.attrs.getString("to", "");
-  if (x.layout != from)
-    return context.error("input layout '%s' is not the 'from' layout '%s'", x.layout, from);
-  if (!to.empty() && to != "NCHW16c") return context.error("unsupported layout '%s'", to);
-  if (!to.empty() && x.ranked && x.rank() != 4) return context.error("%s needs a rank-4 tensor", to);
-  TensorType out = x;
-  out.layout = to;
-  return std::vector<TensorType>{out};
-}
-
 } // namespace tessera::graph

@@ -110,17 +110,4 @@ StatusOr<graph::WindowGeometry> convGeometry(const KernelContext &context, const
   return geometry;
 }
 
-Status applyFusedActivation(const KernelContext &context, Tensor &value) {
-  std::string activation = context.attrs().getString("activation", "");
-  if (activation.empty()) return absl::OkStatus();
-  Node step{activation, context.node.name, {}, {"_"}, {}};
-  for (const auto &[name, attr] : context.attrs().all())
-    if (name.rfind("activation_", 0) == 0) step.attrs.set(name.substr(11), attr);
-  KernelFn kernel = findKernel(activation);
-  if (!kernel) return context.error("unknown activation '%s'", activation);
-  TS_ASSIGN_OR_RETURN(std::vector<Tensor> results, kernel(KernelContext{step, {&value}}));
-  value = std::move(results[0]);
-  return absl::OkStatus();
-}
-
 } // namespace tessera::interp

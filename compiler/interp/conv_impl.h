@@ -1,6 +1,6 @@
 //===- conv_impl.h - Convolution and matrix products shared by kernels ---------===//
 //
-// Conv, ConvInteger, QLinearConv and FusedConv share one N-d grouped convolution
+// Conv, ConvInteger and QLinearConv share one N-d grouped convolution
 // (im2col + GEMM per group); MatMul and its integer and fused variants share one
 // broadcasting batched matrix product. Both are templated on the element type used
 // for accumulation: float for f32 models (fast), double for integer inputs (exact).
@@ -28,8 +28,5 @@ StatusOr<std::vector<T>> matmul(const std::vector<T> &a, const Shape &aShape, co
 /// The Conv output shape for input and weight shapes; errors name the node.
 StatusOr<graph::WindowGeometry> convGeometry(const KernelContext &context, const Shape &xShape,
                                              const Shape &wShape);
-
-/// Applies a fused op's `activation` (with `activation_*` parameters) in place.
-Status applyFusedActivation(const KernelContext &context, Tensor &value);
 
 } // namespace tessera::interp

@@ -1,7 +1,7 @@
 //===- elementwise_ops.h - Scalar functions of the elementwise ops -------------===//
 //
 // The scalar semantics of each elementwise op, parameterized by its attributes. The
-// elementwise kernels, FusedElementwise and the constant folder all share them.
+// elementwise kernels and the constant folder share them.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

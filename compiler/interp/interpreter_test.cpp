@@ -88,36 +88,6 @@ TEST(Interpreter, QLinearMatMulRequantizes) {
   EXPECT_EQ(values<uint8_t>(result->at("y")), (std::vector<uint8_t>{16}));
 }
 
-// FusedElementwise applies its steps in order, honouring swapped operands.
-TEST(Interpreter, FusedElementwiseSteps) {
-  std::string text = R"(graph @g(%x: f32[3], %z: f32[3]) {
-  %k = const f32[] dense<[2.0]>
-  %y = FusedElementwise(%x, %k, %z) {operands = [1, 2, -1, -1], ops = ["Mul", "Sub", "Relu", "LeakyRelu"], s1_swap = 1, s3_alpha = 0.5} : f32[3]
-  return %y
-}
-)";
-  auto result = run(text, {{"x", makeTensor<float>(DType::F32, {3}, {1.f, 2.f, 3.f})},
-                           {"z", makeTensor<float>(DType::F32, {3}, {5.f, 1.f, 6.f})}});
-  ASSERT_TRUE(result.ok()) << result.status();
-  // relu(z - 2x) = [3, 0, 0]
-  EXPECT_EQ(values<float>(result->at("y")), (std::vector<float>{3.f, 0.f, 0.f}));
-}
-
-// FusedConv: act(conv + bias + residual).
-TEST(Interpreter, FusedConvAddsResidualBeforeActivation) {
-  std::string text = R"(graph @g(%x: f32[1,1,1,2], %r: f32[1,1,1,2]) {
-  %w = const f32[1,1,1,1] dense<[2.0]>
-  %b = const f32[1] dense<[-1.0]>
-  %y = FusedConv(%x, %w, %b, %r) {activation = "Clip", activation_max = 4.0, activation_min = 0.0} : f32[1,1,1,2]
-  return %y
-}
-)";
-  auto result = run(text, {{"x", makeTensor<float>(DType::F32, {1, 1, 1, 2}, {1.f, 3.f})},
-                           {"r", makeTensor<float>(DType::F32, {1, 1, 1, 2}, {-3.f, 0.5f})}});
-  ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(values<float>(result->at("y")), (std::vector<float>{0.f, 4.f}));
-}
-
 } // namespace
 } // namespace tessera::interp
 

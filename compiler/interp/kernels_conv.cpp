@@ -48,18 +48,6 @@ KernelResult kernelConv(const KernelContext &context) {
   return std::vector<Tensor>{out};
 }
 
-KernelResult kernelFusedConv(const KernelContext &context) {
-  TS_ASSIGN_OR_RETURN(Tensor out, floatConv(context, 2));
-  if (context.has(3)) {
-    std::vector<float> values = toFloats(out), residual = toFloats(context.in(3));
-    if (residual.size() != values.size()) return context.error("residual shape differs from the conv result");
-    for (size_t i = 0; i < values.size(); ++i) values[i] += residual[i];
-    out = fromFloats(out.dtype(), out.shape(), values);
-  }
-  TS_RETURN_IF_ERROR(applyFusedActivation(context, out));
-  return std::vector<Tensor>{out};
-}
-
 KernelResult kernelConvInteger(const KernelContext &context) {
   TS_RETURN_IF_ERROR(context.require(2));
   const Tensor &x = context.in(0), &w = context.in(1);

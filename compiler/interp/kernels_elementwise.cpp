@@ -168,34 +168,4 @@ KernelResult kernelWhere(const KernelContext &context) {
   return std::vector<Tensor>{out};
 }
 
-KernelResult kernelFusedElementwise(const KernelContext &context) {
-  TS_RETURN_IF_ERROR(context.require(1));
-  graph::Strings ops = context.attrs().getStrings("ops");
-  graph::Ints operands = context.attrs().getInts("operands");
-  if (operands.size() != ops.size()) return context.error("ops and operands differ in length");
-  Tensor acc = context.in(0);
-  for (size_t i = 0; i < ops.size(); ++i) {
-    Node step{ops[i], context.node.name, {}, {"_"}, {}};
-    for (const auto &[name, value] : context.attrs().all())
-      if (name.rfind(absl::StrCat("s", i, "_"), 0) == 0) step.attrs.set(name.substr(name.find('_') + 1), value);
-    std::vector<const Tensor *> inputs = {&acc};
-    int64_t operand = operands[i];
-    if (operand >= 0) {
-      if (!context.has(std::abs(operand))) return context.error("step %d names a missing input", i);
-      inputs.push_back(&context.in(std::abs(operand)));
-      if (step.attrs.getInt("swap", 0)) std::swap(inputs[0], inputs[1]);
-    }
-    KernelFn kernel = findKernel(step.op);
-    if (!kernel) return context.error("unknown step op '%s'", step.op);
-    TS_ASSIGN_OR_RETURN(std::vector<Tensor> results, kernel(KernelContext{step, inputs}));
-    acc = std::move(results[0]);
-  }
-  return std::vector<Tensor>{acc};
-}
-
-KernelResult kernelLayoutConvert(const KernelContext &context) {
-  // Values are logical tensors; a layout conversion changes only how back ends store them.
-  return kernelIdentity(context);
-}
-
 } // namespace tessera::interp

@@ -61,23 +61,8 @@ KernelResult kernelMatMul(const KernelContext &context) {
   return std::vector<Tensor>{out};
 }
 
-KernelResult kernelFusedMatMul(const KernelContext &context) {
-  TS_ASSIGN_OR_RETURN(Tensor out, floatMatMul(context));
-  if (context.has(2)) TS_RETURN_IF_ERROR(addBroadcast(context, out, context.in(2)));
-  if (context.has(3)) TS_RETURN_IF_ERROR(addBroadcast(context, out, context.in(3)));
-  TS_RETURN_IF_ERROR(applyFusedActivation(context, out));
-  return std::vector<Tensor>{out};
-}
-
 KernelResult kernelGemm(const KernelContext &context) {
   TS_ASSIGN_OR_RETURN(Tensor out, gemm(context));
-  return std::vector<Tensor>{out};
-}
-
-KernelResult kernelFusedGemm(const KernelContext &context) {
-  TS_ASSIGN_OR_RETURN(Tensor out, gemm(context));
-  if (context.has(3)) TS_RETURN_IF_ERROR(addBroadcast(context, out, context.in(3)));
-  TS_RETURN_IF_ERROR(applyFusedActivation(context, out));
   return std::vector<Tensor>{out};
 }
 

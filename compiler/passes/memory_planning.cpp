@@ -21,8 +21,7 @@ int64_t staticBytes(const Graph &graph, const std::string &name) {
 /// Inputs whose buffer the node's first result may overwrite.
 std::vector<std::string> inPlaceCandidates(const Node &node) {
   if (isUnaryElementwise(node.op) || node.op == "Relu") return {node.input(0)};
-  if (isBinaryElementwise(node.op) || node.op == "FusedElementwise") return node.inputs;
-  if (node.op == "FusedConv" || node.op == "FusedGemm" || node.op == "FusedMatMul") return {node.input(3)};
+  if (isBinaryElementwise(node.op)) return node.inputs;
   return {};
 }
 

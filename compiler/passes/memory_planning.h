@@ -3,8 +3,7 @@
 // Every intermediate value (a node result that is not a graph output) gets an offset
 // in one arena. A value is live from its producer to its last user. An op that may
 // write its result over an input (unary elementwise ops, binary elementwise ops with
-// an operand of the result's type, the fused elementwise and conv/gemm ops over their
-// residual) reuses that input's buffer when the input dies there ("in place");
+// an operand of the result's type) reuses that input's buffer when the input dies there ("in place");
 // otherwise buffers are placed greedily, largest first, at the lowest offset free for
 // their whole lifetime (the TFLite arena planner's strategy; placeBuffers). The pass
 // leaves the graph unchanged and reports the arena's peak against the naive sum of all

@@ -19,7 +19,7 @@ namespace tessera::passes {
 
 const char *const kDefaultPipeline =
     "constant-fold,nop-elim,zero-dim-elim,algebraic-simplify,strength-reduce,sink,algebraic-simplify,"
-    "bn-fold,cse,constant-fold,fuse,dce,memory-plan";
+    "bn-fold,cse,constant-fold,dce,memory-plan";
 
 const std::vector<PassInfo> &registeredPasses() {
   static const std::vector<PassInfo> passes = {
