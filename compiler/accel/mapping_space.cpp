@@ -19,10 +19,14 @@ bool windowPackable(const AccelLayer &layer, const ConvLayer &conv, const isa::H
   return layer.inputFromHost && conv.group == 1 && conv.inChannels < config.block_in && conv.kernelH * conv.kernelW > 1;
 }
 
-/// The convolution the emitter computes for `mapping`: the layer, or its window-packed form.
-StatusOr<ConvLayer> effectiveConv(const ConvLayer &conv, const ConvMapping &mapping) {
-  if (!mapping.windowPacked) return conv;
-  return windowPackedLayer(conv);
+/// The convolution the emitter computes for `mapping`: the layer itself, or its
+/// window-packed form built into `packed` (the layer is not copied: a search checks and
+/// prices thousands of mappings of one layer).
+StatusOr<const ConvLayer *> effectiveConv(const ConvLayer &conv, const ConvMapping &mapping,
+                                         std::optional<ConvLayer> &packed) {
+  if (!mapping.windowPacked) return &conv;
+  TS_ASSIGN_OR_RETURN(packed, windowPackedLayer(conv));
+  return &*packed;
 }
 
 /// Conv tilings in the order the search walks them: input layout, weight slots, channel
@@ -77,8 +81,9 @@ Status checkConvMapping(const AccelLayer &layer, const ConvLayer &conv, const Co
     return invalidInput("window packing needs a first layer of group 1 with fewer than %d input channels and a kernel "
                         "larger than 1x1",
                         config.block_in);
-  TS_ASSIGN_OR_RETURN(ConvLayer effective, effectiveConv(conv, mapping));
-  return checkConvTiling(effective, mapping.tiling, config);
+  std::optional<ConvLayer> packed;
+  TS_ASSIGN_OR_RETURN(const ConvLayer *effective, effectiveConv(conv, mapping, packed));
+  return checkConvTiling(*effective, mapping.tiling, config);
 }
 
 /// Same as checkMapping, with the window-packed layer computed once by the caller.
@@ -128,8 +133,9 @@ double estimateCycles(const AccelLayer &layer, const Mapping &mapping, const isa
   auto estimate = Overloaded{
       [&](const ConvLayer &conv) {
         const ConvMapping &m = std::get<ConvMapping>(mapping);
-        StatusOr<ConvLayer> effective = effectiveConv(conv, m);
-        return effective.ok() ? estimateConvCycles(*effective, m.tiling, config) : std::numeric_limits<double>::infinity();
+        std::optional<ConvLayer> packed;
+        StatusOr<const ConvLayer *> effective = effectiveConv(conv, m, packed);
+        return effective.ok() ? estimateConvCycles(**effective, m.tiling, config) : std::numeric_limits<double>::infinity();
       },
       [&](const EltwiseLayer &l) { return estimateEltwiseCycles(l, std::get<EltwiseTiling>(mapping), config); },
       [&](const PoolLayer &l) { return estimatePoolCycles(l, std::get<PoolTiling>(mapping), config); },
@@ -182,8 +188,9 @@ Status emitLayer(ProgramBuilder &builder, const AccelLayer &layer, const Mapping
   auto emit = Overloaded{
       [&](const ConvLayer &conv) -> Status {
         const ConvMapping &m = std::get<ConvMapping>(mapping);
-        TS_ASSIGN_OR_RETURN(ConvLayer effective, effectiveConv(conv, m));
-        return emitConv(builder, effective, m.tiling, input, io.output, io.position, io.outputBlockOffset);
+        std::optional<ConvLayer> packed;
+        TS_ASSIGN_OR_RETURN(const ConvLayer *effective, effectiveConv(conv, m, packed));
+        return emitConv(builder, *effective, m.tiling, input, io.output, io.position, io.outputBlockOffset);
       },
       [&](const EltwiseLayer &l) {
         const std::string &second = io.inputs.size() > 1 ? io.inputs[1] : input;
