@@ -10,6 +10,9 @@
 
 #include "tools/command.h"
 #include "support/version.h"
+#ifdef TESSERA_HAVE_COMPILER
+#include "compiler/quant/register_passes.h"
+#endif
 
 namespace {
 
@@ -35,6 +38,9 @@ void printUsage(std::ostream &out) {
 } // namespace
 
 int main(int argc, char **argv) {
+#ifdef TESSERA_HAVE_COMPILER
+  tessera::quant::registerQuantPasses();  // pipelines may name quant's passes
+#endif
   if (argc < 2) {
     printUsage(std::cerr);
     return 2;

@@ -3,8 +3,8 @@
 // Reference kernels of the quantized ops (docs/quantization.md). Products and sums are
 // exact integers wrapped to int32 as the GEMM core and the ALU wrap; rescaling,
 // clamping, multiplication by immediates, max and min go through the ALU lane
-// functions of compiler/quant/fixed_point.h, which call the golden executor's single
-// definition (isa/alu_ops.h). These kernels are therefore the golden of
+// functions of compiler/quant/arith/fixed_point.h, which call the single definition
+// (isa/alu_ops.h) the golden executor uses. These kernels are therefore the golden of
 // the int8 code the back end emits.
 //
 //===----------------------------------------------------------------------===//
@@ -13,7 +13,7 @@
 #include "compiler/graph/int8_ops.h"
 #include "compiler/interp/conv_impl.h"
 #include "compiler/interp/kernel_util.h"
-#include "compiler/quant/fixed_point.h"
+#include "compiler/quant/arith/fixed_point.h"
 
 namespace tessera::interp {
 namespace {

@@ -11,7 +11,7 @@
 #include "compiler/graph/int8_ops.h"
 #include "compiler/interp/kernel_util.h"
 #include "compiler/interp/kernels.h"
-#include "compiler/quant/fixed_point.h"
+#include "compiler/quant/arith/fixed_point.h"
 
 namespace tessera::interp {
 namespace {

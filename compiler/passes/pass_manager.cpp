@@ -2,6 +2,7 @@
 #include "compiler/passes/pass_manager.h"
 
 #include <absl/strings/ascii.h>
+#include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
 
@@ -21,18 +22,33 @@ const char *const kDefaultPipeline =
     "constant-fold,nop-elim,zero-dim-elim,algebraic-simplify,strength-reduce,sink,algebraic-simplify,"
     "bn-fold,cse,constant-fold,dce,memory-plan";
 
-const std::vector<PassInfo> &registeredPasses() {
-  static const std::vector<PassInfo> passes = {
+namespace {
+
+std::deque<PassInfo> &mutableRegistry() {
+  static std::deque<PassInfo> passes = {
 #define TESSERA_PASS(name, fn, description) {name, &fn, description},
 #include "compiler/passes/passes.def"
   };
   return passes;
 }
 
+} // namespace
+
+const std::deque<PassInfo> &registeredPasses() { return mutableRegistry(); }
+
 const PassInfo *findPass(const std::string &name) {
   for (const PassInfo &pass : registeredPasses())
     if (pass.name == name) return &pass;
   return nullptr;
+}
+
+Status registerPass(PassInfo pass) {
+  if (const PassInfo *existing = findPass(pass.name)) {
+    if (existing->run == pass.run) return absl::OkStatus();
+    return absl::AlreadyExistsError(absl::StrCat("pass '", pass.name, "' is already registered"));
+  }
+  mutableRegistry().push_back(std::move(pass));
+  return absl::OkStatus();
 }
 
 Status PassManager::addPipeline(const std::string &pipeline) {

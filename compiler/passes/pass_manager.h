@@ -5,9 +5,16 @@
 // default, as MLIR's pass manager does), and can print the IR after every pass or
 // only after passes that changed it.
 //
+// The registry holds this library's passes (passes.def) and those a library above it
+// adds with registerPass -- e.g. compiler/quant's own passes.def, registered by
+// quant::registerQuantPasses() -- so a pipeline names any of them while this library
+// names no function of a library above it (docs/architecture.md#layers). A tool
+// registers those passes once, at start, before it parses a pipeline.
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <deque>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -25,10 +32,15 @@ struct PassInfo {
   std::string description;
 };
 
-/// Every registered pass, in passes.def order.
-const std::vector<PassInfo> &registeredPasses();
+/// Every registered pass: passes.def's in its order, then those registered later in
+/// the order of registration. Elements stay where they are when passes are added.
+const std::deque<PassInfo> &registeredPasses();
 /// Looks a pass up by its pipeline name.
 const PassInfo *findPass(const std::string &name);
+/// Adds a pass of a library above this one. Registering the same name with the same
+/// function again does nothing; with another function it is an error. Not thread-safe
+/// with pipelines being parsed: register at start.
+Status registerPass(PassInfo pass);
 
 /// One pass's record after a run.
 struct PassRecord {

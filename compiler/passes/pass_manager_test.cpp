@@ -36,6 +36,22 @@ TEST(PassManager, EveryRegisteredPassRunsAndKeepsTheGraphValid) {
   EXPECT_EQ(checkSameResults(kInput, result), "");
 }
 
+StatusOr<bool> runNothing(graph::Graph &, PassContext &) { return false; }
+StatusOr<bool> runNothingElse(graph::Graph &, PassContext &) { return false; }
+
+// A library above tessera_passes adds its passes to the registry; pipelines name them.
+TEST(PassManager, RegisteredPassesOfHigherLibrariesJoinPipelines) {
+  EXPECT_EQ(findPass("test-nothing"), nullptr);
+  ASSERT_TRUE(registerPass({"test-nothing", &runNothing, "does nothing"}).ok());
+  EXPECT_TRUE(registerPass({"test-nothing", &runNothing, "does nothing"}).ok()) << "same pass again: no-op";
+  Status clash = registerPass({"test-nothing", &runNothingElse, "another"});
+  EXPECT_EQ(clash.code(), absl::StatusCode::kAlreadyExists) << clash;
+  clash = registerPass({"dce", &runNothing, "not dce"});
+  EXPECT_EQ(clash.code(), absl::StatusCode::kAlreadyExists) << clash;
+  EXPECT_EQ(registeredPasses().back().name, "test-nothing");
+  EXPECT_EQ(runPipelineOnText("dce,test-nothing", kInput), runPipelineOnText("dce", kInput));
+}
+
 TEST(PassManager, RecordsStatisticsAndPrintsAfterChange) {
   std::ostringstream dump;
   PassManagerOptions options;

@@ -13,7 +13,7 @@
 #include <unordered_map>
 
 #include "compiler/graph/int8_ops.h"
-#include "compiler/quant/fixed_point.h"
+#include "compiler/quant/arith/fixed_point.h"
 #include "compiler/quant/ptq.h"
 
 namespace tessera::quant::detail {

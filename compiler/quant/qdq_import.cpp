@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "compiler/interp/kernel_util.h"
-#include "compiler/quant/fixed_point.h"
+#include "compiler/quant/arith/fixed_point.h"
 
 namespace tessera::passes {
 namespace {

@@ -9,9 +9,17 @@
 #include "compiler/interp/interpreter.h"
 #include "compiler/interp/kernel_util.h"
 #include "compiler/passes/pass_test_util.h"
+#include "compiler/quant/register_passes.h"
 
 namespace tessera::passes {
 namespace {
+
+/// The pipelines name qdq-import, a pass of compiler/quant: registered first, as the
+/// tessera CLI does at start.
+class QdqImport : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { quant::registerQuantPasses(); }
+};
 
 /// Largest |difference| between the outputs of two graphs over seeded random int8
 /// inputs (the QDQ original rounds half to even, the int8 ops half up: <= one step).
@@ -40,7 +48,7 @@ double maxDifference(const std::string &before, const std::string &after) {
 // Conv between DequantizeLinear (per-channel weights) and QuantizeLinear, with a Relu:
 // one QConv. Bias 1.0 / (0.5 * 0.25) = 8 and -0.5 / (0.5 * 0.125) = -8; requant
 // 0.5 * 0.25 / 0.25 = 0.5 (2^23 / 2^24) and 0.25 (2^23 / 2^25).
-TEST(QdqImport, ConvPattern) {
+TEST_F(QdqImport, ConvPattern) {
   std::string input = R"(graph @main(%x: i8[1,2,2,2]) {
   %xs = const f32[] dense<[0.5]>
   %xz = const i8[] dense<[0]>
@@ -74,7 +82,7 @@ TEST(QdqImport, ConvPattern) {
 }
 
 // The residual add between QDQ pairs: scales 0.5 and 0.25 into 1.0 -> QAdd.
-TEST(QdqImport, AddPattern) {
+TEST_F(QdqImport, AddPattern) {
   std::string input = R"(graph @main(%a: i8[4], %b: i8[4]) {
   %as = const f32[] dense<[0.5]>
   %bs = const f32[] dense<[0.25]>
@@ -102,7 +110,7 @@ TEST(QdqImport, AddPattern) {
 
 // QLinearMatMul with constant B [K, N] (per-column scales) -> QGemm with weights [N, K];
 // an input zero point of 3 is folded into the bias: -3 * (sum of each column).
-TEST(QdqImport, QLinearMatMulFoldsInputZeroPoint) {
+TEST_F(QdqImport, QLinearMatMulFoldsInputZeroPoint) {
   std::string input = R"(graph @main(%a: i8[2,3]) {
   %as = const f32[] dense<[0.5]>
   %az = const i8[] dense<[3]>
@@ -128,7 +136,7 @@ TEST(QdqImport, QLinearMatMulFoldsInputZeroPoint) {
 
 // A convolution with padding cannot fold an input zero point (the pad value would have
 // to be the zero point): the graph is left as it is.
-TEST(QdqImport, PaddedConvWithInputZeroPointIsLeft) {
+TEST_F(QdqImport, PaddedConvWithInputZeroPointIsLeft) {
   std::string input = R"(graph @main(%x: i8[1,1,3,3]) {
   %xs = const f32[] dense<[0.5]>
   %xz = const i8[] dense<[5]>

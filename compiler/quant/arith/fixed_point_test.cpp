@@ -1,5 +1,5 @@
 //===- fixed_point_test.cpp - Requant operands: precision and integer semantics -===//
-#include "compiler/quant/fixed_point.h"
+#include "compiler/quant/arith/fixed_point.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 //===- fixed_point.cpp - Real scales as requant operands; ALU lane semantics ----===//
-#include "compiler/quant/fixed_point.h"
+#include "compiler/quant/arith/fixed_point.h"
 
 #include <cmath>
 
