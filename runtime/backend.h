@@ -1,45 +1,22 @@
-//===- backend.h - The interface every execution backend implements ----------------===//
+//===- backend.h - Execution backends by name ---------------------------------------===//
 //
-// A backend runs a verified program over a DRAM image: `functional` (the golden
-// executor), `systemc` (cycle-accurate model), `rtl` (Verilated RTL), `cpu` (LLVM).
-// Backends are listed once in runtime/backends.def.
+// The registry of the backends listed once in runtime/backends.def: the golden
+// executor (`functional`, defined here), the SystemC model and the Verilated RTL. The
+// interface they implement is runtime/backend_api/backend.h, below the simulators; this
+// registry names each simulator's factory, so it sits above them, with the Device.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "isa/program.h"
-#include "simulator/golden/counters.h"
+#include "isa/config.h"
+#include "runtime/backend_api/backend.h"
 
 namespace tessera::runtime {
-
-struct RunOptions {
-  uint64_t maxCycles = 0;  ///< cycle-level backends stop with an error past this (0: no limit)
-  std::string tracePath;   ///< Chrome Trace Event JSON (cycle-level backends)
-  std::string vcdPath;     ///< waveform (cycle-level backends)
-  bool progress = false;   ///< progress lines on stderr for long runs
-};
-
-struct RunResult {
-  sim::Counters counters;
-  std::optional<uint64_t> totalCycles;            ///< cycle-level backends only
-  nlohmann::json details = nlohmann::json::object(); ///< backend-specific report keys
-};
-
-class Backend {
-public:
-  virtual ~Backend() = default;
-  virtual std::string_view name() const = 0;
-  /// Runs `program` over `dram` (already holding its image and inputs).
-  virtual StatusOr<RunResult> run(const isa::Program &program, std::vector<uint8_t> &dram,
-                                  const RunOptions &options) = 0;
-};
 
 /// Creates the backend called `name`; the error lists the available ones.
 StatusOr<std::unique_ptr<Backend>> createBackend(std::string_view name, const isa::HardwareConfig &config);

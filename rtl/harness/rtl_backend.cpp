@@ -16,7 +16,7 @@
 #include <array>
 
 #include "rtl/harness/rtl_sim.h"
-#include "runtime/backend.h"
+#include "runtime/backend_api/backend.h"
 #ifdef TESSERA_RTL_SYSTEMC_REPORT
 #include "simulator/systemc/report.h"
 #include "simulator/systemc/trace_writer.h"

@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "runtime/backend.h"
+#include "runtime/backend_api/backend.h"
 #include "simulator/systemc/records.h"
 
 namespace tessera::systemc {
