@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "compiler/codegen/cpu_jit.h"
-#include "compiler/codegen/gpu_test_kernels.h"
+#include "compiler/codegen/gpu_test_util.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/lower/cpu_schedule.h"
 

@@ -5,7 +5,7 @@
 
 #include <llvm/Support/raw_ostream.h>
 
-#include "compiler/codegen/gpu_test_kernels.h"
+#include "compiler/codegen/gpu_test_util.h"
 #include "compiler/codegen/ptxas.h"
 
 namespace tessera::codegen {

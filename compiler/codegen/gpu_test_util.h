@@ -1,4 +1,9 @@
-//===- gpu_test_kernels.h - Graphs of the NVPTX tests: matmul, conv, elementwise -------===//
+//===- gpu_test_util.h - Graphs of the NVPTX tests: matmul, conv, elementwise --------===//
+//
+// A test helper (the name says so: tests may include any library, here compiler/exec's
+// test graphs, which sit above codegen; docs/architecture.md#layers).
+//
+//===----------------------------------------------------------------------===//
 #pragma once
 
 #include <gtest/gtest.h>
