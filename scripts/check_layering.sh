@@ -11,7 +11,8 @@
 #   1. a file includes a header of a library that is not below its own (its own is fine);
 #   2. a file of a lowering library under compiler/ (LOWERING) includes anything from
 #      simulator/, rtl/ or runtime/: the compiler emits programs, it does not run them;
-#   3. a file is in no layer (a new directory must be placed in LAYERS).
+#   3. a file is in no layer (a new directory must be placed in LAYERS);
+#   4. the Layers table of docs/architecture.md does not list LAYERS, in order.
 # Tests may include anything: *_test.cpp, *test_util*, and whatever is under tests/ or
 # bench/ (not scanned). Includes without a directory ("rtl_models.def", Verilator's
 # headers) are local or generated and not checked.
@@ -67,6 +68,15 @@ KNOWN_PENDING=(
   # runtime/model/, which removes compiler/accel -> runtime (issue 14).
   "compiler/accel/host_model.h runtime/device.h"
 )
+
+# The docs state the same order: their table's directory column must equal LAYERS.
+# shellcheck disable=SC2016 # the backquotes are markdown, not a command
+documented=$(sed -n 's/^| [0-9][0-9]* | `\([^`]*\)` |.*/\1/p' docs/architecture.md)
+if [[ $documented != "$(printf '%s\n' "${LAYERS[@]}")" ]]; then
+  echo "docs/architecture.md: the Layers table does not list LAYERS of scripts/check_layering.sh in order:"
+  diff <(printf '%s\n' "${LAYERS[@]}") <(echo "$documented") || true
+  exit 1
+fi
 
 # Every non-test source file under the layers' top directories, with its quoted includes.
 tops=()
