@@ -30,8 +30,9 @@ inline std::optional<uint64_t> checkedMul(uint64_t a, uint64_t b) {
   return product;
 }
 
-/// The element count of `shape`: an error if a dimension is negative or the product
-/// exceeds kMaxTensorElements (2^31), checked after every factor so nothing wraps.
+/// The element count of `shape`: an error if a dimension is negative or the product of
+/// the nonzero dimensions exceeds kMaxTensorElements (2^31) (so that neither the count
+/// nor a stride can wrap), checked after every factor.
 StatusOr<int64_t> checkedShapeProduct(const Shape &shape);
 
 /// The bytes of a `dtype` tensor of `shape` (at most kMaxTensorElements elements).

@@ -18,7 +18,12 @@ TEST(CheckedMath, AddAndMulDetectWrapping) {
 TEST(CheckedMath, ShapeProductStopsAtTheLimit) {
   EXPECT_EQ(*checkedShapeProduct({}), 1);
   EXPECT_EQ(*checkedShapeProduct({2, 3, 4}), 24);
-  EXPECT_EQ(*checkedShapeProduct({0, INT64_MAX, INT64_MAX}), 0); // empty: no overflow
+  EXPECT_EQ(*checkedShapeProduct({0, 1 << 20, 1 << 10}), 0);
+  // Empty, but strides over these dimensions would wrap: rejected too.
+  auto emptyHuge = checkedShapeProduct({0, INT64_MAX, INT64_MAX});
+  ASSERT_FALSE(emptyHuge.ok());
+  EXPECT_NE(emptyHuge.status().message().find("nonzero dimensions multiplying to more than"), std::string::npos)
+      << emptyHuge.status();
   EXPECT_EQ(*checkedShapeProduct({kMaxTensorElements}), kMaxTensorElements);
   auto over = checkedShapeProduct({kMaxTensorElements, 2});
   ASSERT_FALSE(over.ok());
