@@ -117,6 +117,23 @@ TEST(Assembler, DeclaredSizesAreBoundedBeforeUse) {
   for (const ErrorCase &c : cases) EXPECT_ERROR_CONTAINS(assemble(c.text, config, "t.s"), c.fragment);
 }
 
+TEST(Verifier, BoundsSizesOfAProgramBuiltInMemory) {
+  // Programs built by the compiler skip the assembler's checks; the verifier repeats them.
+  HardwareConfig config = loadTestConfig("default");
+  auto program = assemble(".tensor T input i8 16 @0\nfinish", config);
+  ASSERT_TRUE(program.ok()) << program.status();
+  Program wrapped = *program;
+  wrapped.tensors[0].shape = {int64_t(1) << 32, int64_t(1) << 32, 4};
+  EXPECT_EQ(wrapped.tensors[0].byteSize(), UINT64_MAX);
+  EXPECT_ERROR_CONTAINS(verifyProgram(wrapped, config), "tensor 'T': shape 4294967296x4294967296x4 has more");
+  Program farOffset = *program;
+  farOffset.tensors[0].dramOffset = UINT64_MAX - 7;
+  EXPECT_ERROR_CONTAINS(verifyProgram(farOffset, config), "tensor 'T': DRAM offset 0xfffffffffffffff8 is past");
+  Program hugeDram = *program;
+  hugeDram.dramBytes = UINT64_MAX;
+  EXPECT_ERROR_CONTAINS(verifyProgram(hugeDram, config), "dram_bytes is 18446744073709551615 bytes; the limit");
+}
+
 TEST(Assembler, FillIsExact) {
   HardwareConfig config = loadTestConfig("default");
   auto program = assemble(".tensor T const i32 3x5 @0\n.data T fill -2\nfinish", config);
