@@ -11,8 +11,9 @@
 #include <charconv>
 #include <map>
 
-
 #include "isa/text_values.h"
+#include "support/checked_math.h"
+#include "support/limits.h"
 
 namespace tessera::isa {
 namespace {
@@ -96,6 +97,8 @@ Status Assembler::parseLine(const std::vector<std::string_view> &tokens) {
     if (tokens.size() != 2) return error(".dram_bytes takes one value");
     auto value = parseUnsigned(tokens[1]);
     if (!value.ok()) return error(value.status());
+    Status bounded = checkAtMost(*value, kMaxDramBytes, ".dram_bytes");
+    if (!bounded.ok()) return error(bounded);
     dramBytes_ = *value;
     return absl::OkStatus();
   }
@@ -123,6 +126,12 @@ Status Assembler::parseTensor(const std::vector<std::string_view> &tokens) {
   tensor.dtype = *dtype;
   tensor.shape = *shape;
   tensor.dramOffset = *offset;
+  // Sizes are checked where they are declared, before .data or placement uses them.
+  auto bytes = checkedTensorBytes(tensor.shape, tensor.dtype);
+  if (!bytes.ok()) return error(strCat(".tensor '", tensor.name, "': ", bytes.status().message()));
+  if (*offset > kMaxDramBytes || *bytes > kMaxDramBytes - *offset)
+    return error(strCat(".tensor '", tensor.name, "': bytes [", *offset, ", +", *bytes,
+                        ") pass the DRAM limit of ", kMaxDramBytes, " bytes"));
   for (size_t i = 6; i < tokens.size(); ++i) {
     auto kv = splitOnce(tokens[i], '=');
     if (kv.first == "scale") {
@@ -153,11 +162,13 @@ Status Assembler::parseData(const std::vector<std::string_view> &tokens) {
   size_t elementBytes = dtypeSize(tensor->dtype);
   if (tokens[2] == "fill") {
     if (tokens.size() != 4) return error(".data TENSOR fill VALUE takes one value");
+    std::vector<uint8_t> element;
+    Status appended = appendValue(tensor->dtype, tokens[3], element);
+    if (!appended.ok()) return error(appended);
     tensor->data.clear();
-    for (int64_t i = 0; i < shapeElementCount(tensor->shape); ++i) {
-      Status appended = appendValue(tensor->dtype, tokens[3], tensor->data);
-      if (!appended.ok()) return error(appended);
-    }
+    tensor->data.reserve(tensor->byteSize()); // bounded by .tensor's checks
+    while (!element.empty() && tensor->data.size() < tensor->byteSize())
+      tensor->data.insert(tensor->data.end(), element.begin(), element.end());
   } else {
     for (size_t i = 2; i < tokens.size(); ++i) {
       Status appended = appendValue(tensor->dtype, tokens[i], tensor->data);
@@ -219,6 +230,8 @@ Status Assembler::parsePlacement(const std::vector<std::string_view> &tokens, st
     return error(strCat(tokens[0], " expects one @OFFSET"));
   auto value = parseUnsigned(tokens[1].substr(1));
   if (!value.ok()) return error(value.status());
+  Status bounded = checkAtMost(*value, kMaxDramBytes, strCat(tokens[0], " offset"));
+  if (!bounded.ok()) return error(bounded);
   slot = *value;
   return absl::OkStatus();
 }

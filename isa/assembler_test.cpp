@@ -97,5 +97,52 @@ TEST(Assembler, DramRangeIsChecked) {
                         "exceed the DRAM size 0x1000");
 }
 
+TEST(Assembler, DeclaredSizesAreBoundedBeforeUse) {
+  // Each would otherwise wrap, loop for hours or allocate far more than the file's size.
+  HardwareConfig config = loadTestConfig("default");
+  struct ErrorCase {
+    const char *text;
+    const char *fragment;
+  };
+  const ErrorCase cases[] = {
+      {".tensor T const i8 4294967296x4294967296x4 @0\n.data T fill 1\nfinish",
+       "t.s:1: .tensor 'T': shape 4294967296x4294967296x4 has more than 2147483648 elements"},
+      {".tensor T input i32 1073741824x4 @0\nfinish", "t.s:1: .tensor 'T': shape 1073741824x4 has more"},
+      {".tensor T input i32 1073741824 @0x10\nfinish", "t.s:1: .tensor 'T': bytes [16, +4294967296) pass the DRAM limit"},
+      {".tensor T input i8 16 @0xffffffffffffffff\nfinish", "t.s:1: .tensor 'T': bytes [18446744073709551615, +16)"},
+      {".dram_bytes 0x100000000000\nfinish", "t.s:1: .dram_bytes is 17592186044416 bytes; the limit is 4294967296"},
+      {".uops @0xfffffffffffffff0\nfinish", "t.s:1: .uops offset is 18446744073709551600 bytes; the limit"},
+      {".instructions @0x200000000\nfinish", "t.s:1: .instructions offset is 8589934592 bytes; the limit"},
+  };
+  for (const ErrorCase &c : cases) EXPECT_ERROR_CONTAINS(assemble(c.text, config, "t.s"), c.fragment);
+}
+
+TEST(Verifier, BoundsSizesOfAProgramBuiltInMemory) {
+  // Programs built by the compiler skip the assembler's checks; the verifier repeats them.
+  HardwareConfig config = loadTestConfig("default");
+  auto program = assemble(".tensor T input i8 16 @0\nfinish", config);
+  ASSERT_TRUE(program.ok()) << program.status();
+  Program wrapped = *program;
+  wrapped.tensors[0].shape = {int64_t(1) << 32, int64_t(1) << 32, 4};
+  EXPECT_EQ(wrapped.tensors[0].byteSize(), UINT64_MAX);
+  EXPECT_ERROR_CONTAINS(verifyProgram(wrapped, config), "tensor 'T': shape 4294967296x4294967296x4 has more");
+  Program farOffset = *program;
+  farOffset.tensors[0].dramOffset = UINT64_MAX - 7;
+  EXPECT_ERROR_CONTAINS(verifyProgram(farOffset, config), "tensor 'T': DRAM offset 0xfffffffffffffff8 is past");
+  Program hugeDram = *program;
+  hugeDram.dramBytes = UINT64_MAX;
+  EXPECT_ERROR_CONTAINS(verifyProgram(hugeDram, config), "dram_bytes is 18446744073709551615 bytes; the limit");
+}
+
+TEST(Assembler, FillIsExact) {
+  HardwareConfig config = loadTestConfig("default");
+  auto program = assemble(".tensor T const i32 3x5 @0\n.data T fill -2\nfinish", config);
+  ASSERT_TRUE(program.ok()) << program.status();
+  const TensorInfo *tensor = program->findTensor("T");
+  ASSERT_EQ(tensor->data.size(), 60u);
+  EXPECT_EQ(tensor->data[56], 0xfe);
+  EXPECT_EQ(tensor->data[59], 0xff);
+}
+
 } // namespace
 } // namespace tessera::isa

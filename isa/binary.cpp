@@ -5,8 +5,12 @@
 #include <cstring>
 #include <map>
 
+#include <xxhash.h>
+
+#include "support/checked_math.h"
 #include "support/file_io.h"
 #include "support/hash.h"
+#include "support/limits.h"
 
 namespace tessera::isa {
 namespace {
@@ -70,28 +74,70 @@ struct SectionView {
   bool present = false;
 };
 
-StatusOr<std::map<SectionKind, SectionView>> readSectionTable(const std::vector<uint8_t> &bytes) {
+/// Every byte the format reserves must be zero, so no flipped byte goes unnoticed.
+Status checkReservedZero(const std::vector<uint8_t> &bytes, size_t begin, size_t end, const char *what) {
+  for (size_t at = begin; at < end; ++at) {
+    if (bytes[at] != 0) return invalidInput("%s: reserved byte %d is 0x%x, not 0", what, at, bytes[at]);
+  }
+  return absl::OkStatus();
+}
+
+/// Checks one section table entry: kind, reserved field, bounds and (optionally) checksum.
+StatusOr<SectionView> readSectionEntry(const std::vector<uint8_t> &bytes, uint32_t index, uint64_t tableEnd,
+                                       const LoadOptions &options) {
+  size_t at = kBinaryHeaderBytes + size_t(index) * kSectionEntryBytes;
+  uint32_t kind = getU32(bytes, at);
+  if (kind < 1 || kind > 4) return invalidInput("section %d has unknown kind %d", index, kind);
+  std::string name = strCat("section ", sectionName(SectionKind(kind)), " (table entry ", index, ")");
+  TS_RETURN_IF_ERROR(checkReservedZero(bytes, at + 4, at + 8, name.c_str()));
+  SectionView view{getU64(bytes, at + 8), getU64(bytes, at + 16), true};
+  if (view.offset < tableEnd || view.size > bytes.size() || view.offset > bytes.size() - view.size)
+    return invalidInput("%s at byte %d, %d bytes, lies outside the file (%d bytes)", name, view.offset,
+                        view.size, bytes.size());
+  if (!options.verifyChecksums) return view;
+  uint64_t stored = getU64(bytes, at + 24);
+  uint64_t actual = sectionChecksum(bytes.data() + view.offset, view.size);
+  if (stored != actual)
+    return invalidInput("%s: checksum mismatch (stored %s, computed %s over bytes [%d, %d)): the file is "
+                        "corrupt",
+                        name, hashToHex(stored), hashToHex(actual), view.offset, view.offset + view.size);
+  return view;
+}
+
+/// Sections may not overlap, and the alignment padding around them must be zero.
+Status checkPadding(const std::vector<uint8_t> &bytes, const std::map<SectionKind, SectionView> &sections,
+                    uint64_t tableEnd) {
+  std::vector<std::pair<SectionView, SectionKind>> ordered;
+  for (const auto &[kind, view] : sections) ordered.push_back({view, kind});
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto &a, const auto &b) { return a.first.offset < b.first.offset; });
+  uint64_t covered = tableEnd;
+  for (const auto &[view, kind] : ordered) {
+    if (view.offset < covered)
+      return invalidInput("section %s at byte %d overlaps what precedes it (up to byte %d)", sectionName(kind),
+                          view.offset, covered);
+    TS_RETURN_IF_ERROR(checkReservedZero(bytes, covered, view.offset, "padding"));
+    covered = view.offset + view.size;
+  }
+  return checkReservedZero(bytes, covered, bytes.size(), "padding");
+}
+
+StatusOr<std::map<SectionKind, SectionView>> readSectionTable(const std::vector<uint8_t> &bytes,
+                                                              const LoadOptions &options) {
   uint32_t count = getU32(bytes, 24);
-  if (count > 64) return invalidInput("section count %d is implausible (corrupt header)", count);
+  if (count != 4) return invalidInput("section count %d is not 4 (corrupt header)", count);
   uint64_t tableEnd = kBinaryHeaderBytes + uint64_t(count) * kSectionEntryBytes;
   if (tableEnd > bytes.size())
     return invalidInput("truncated: the section table ends at byte %d but the file has %d", tableEnd, bytes.size());
   std::map<SectionKind, SectionView> sections;
   for (uint32_t i = 0; i < count; ++i) {
-    size_t at = kBinaryHeaderBytes + size_t(i) * kSectionEntryBytes;
-    uint32_t kind = getU32(bytes, at);
-    SectionView view{getU64(bytes, at + 8), getU64(bytes, at + 16), true};
-    if (kind < 1 || kind > 4) return invalidInput("section %d has unknown kind %d", i, kind);
-    if (view.offset < tableEnd || view.size > bytes.size() || view.offset > bytes.size() - view.size)
-      return invalidInput("section %d (kind %d) at byte %d, %d bytes, lies outside the file (%d bytes)", i,
-                          kind, view.offset, view.size, bytes.size());
-    if (sections.count(SectionKind(kind))) return invalidInput("section kind %d appears twice", kind);
-    sections[SectionKind(kind)] = view;
+    TS_ASSIGN_OR_RETURN(SectionView view, readSectionEntry(bytes, i, tableEnd, options));
+    auto kind = SectionKind(getU32(bytes, kBinaryHeaderBytes + size_t(i) * kSectionEntryBytes));
+    if (sections.count(kind)) return invalidInput("section %s appears twice", sectionName(kind));
+    sections[kind] = view;
   }
-  for (uint32_t kind = 1; kind <= 4; ++kind) {
-    if (!sections.count(SectionKind(kind))) return invalidInput("section kind %d is missing", kind);
-  }
-  return sections;
+  TS_RETURN_IF_ERROR(checkPadding(bytes, sections, tableEnd));
+  return sections; // four distinct kinds out of four: none is missing
 }
 
 Status checkHeader(const std::vector<uint8_t> &bytes) {
@@ -108,7 +154,8 @@ Status checkHeader(const std::vector<uint8_t> &bytes) {
   uint64_t fileBytes = getU64(bytes, 32);
   if (fileBytes != bytes.size())
     return invalidInput("truncated or padded: the header says %d bytes, the file has %d", fileBytes, bytes.size());
-  return absl::OkStatus();
+  TS_RETURN_IF_ERROR(checkReservedZero(bytes, 28, 32, "header"));
+  return checkReservedZero(bytes, 40, kBinaryHeaderBytes, "header");
 }
 
 /// Reads `key` of `object` as T, with an error naming the key.
@@ -134,9 +181,11 @@ StatusOr<TensorInfo> tensorFromJson(const json &object, const std::vector<uint8_
   if (!tensorKind) return invalidInput("metadata: %s has unknown kind '%s'", where, kind);
   tensor.kind = *tensorKind;
   TS_ASSIGN_OR_RETURN(tensor.dtype, parseDType(dtype));
-  for (int64_t dim : tensor.shape) {
-    if (dim < 0 || dim > (int64_t(1) << 40)) return invalidInput("metadata: %s has a bad dimension %d", where, dim);
-  }
+  auto bytesNeeded = checkedTensorBytes(tensor.shape, tensor.dtype);
+  if (!bytesNeeded.ok()) return annotate(bytesNeeded.status(), strCat("metadata: ", where));
+  if (tensor.dramOffset > kMaxDramBytes)
+    return invalidInput("metadata: %s dram_offset %d is past the %d-byte DRAM limit", where, tensor.dramOffset,
+                        kMaxDramBytes);
   if (object.contains("scale")) {
     TS_ASSIGN_OR_RETURN(tensor.scale, field<float>(object, "scale", where.c_str()));
   }
@@ -190,6 +239,7 @@ Status readMemoryMap(const json &metadata, const std::vector<uint8_t> &bytes, Se
   TS_ASSIGN_OR_RETURN(program.dramBytes, field<uint64_t>(metadata, "dram_bytes", "the program"));
   TS_ASSIGN_OR_RETURN(program.instructionOffset, field<uint64_t>(metadata, "instruction_offset", "the program"));
   TS_ASSIGN_OR_RETURN(program.uopOffset, field<uint64_t>(metadata, "uop_offset", "the program"));
+  TS_RETURN_IF_ERROR(checkAtMost(program.dramBytes, kMaxDramBytes, "metadata: dram_bytes"));
   if (!metadata.contains("tensors") || !metadata["tensors"].is_array()) return invalidInput("metadata: no tensors array");
   if (!metadata.contains("segments") || !metadata["segments"].is_array()) return invalidInput("metadata: no segments array");
   for (const json &tensor : metadata["tensors"]) {
@@ -228,7 +278,7 @@ StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const Hardwar
   const std::vector<uint8_t> *sections[] = {nullptr, &instructions, &uops, &data};
   std::vector<uint8_t> metadataBytes(metadata.begin(), metadata.end());
   sections[0] = &metadataBytes;
-  std::vector<uint8_t> out(kBinaryHeaderBytes + 4 * kSectionEntryBytes, 0);
+  std::vector<uint8_t> out(kBinaryHeaderBytes + 4 * kSectionEntryBytes, 0); // reserved bytes stay 0
   std::memcpy(out.data(), kBinaryMagic, sizeof(kBinaryMagic));
   putU32(out, 8, kBinaryFormatVersion);
   putU32(out, 12, kBinaryHeaderBytes);
@@ -240,15 +290,28 @@ StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const Hardwar
     putU32(out, entry, i + 1);
     putU64(out, entry + 8, out.size());
     putU64(out, entry + 16, sections[i]->size());
+    putU64(out, entry + 24, sectionChecksum(sections[i]->data(), sections[i]->size()));
     out.insert(out.end(), sections[i]->begin(), sections[i]->end());
   }
   putU64(out, 32, out.size());
   return out;
 }
 
-StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes) {
+std::string_view sectionName(SectionKind kind) {
+  switch (kind) {
+  case SectionKind::metadata: return "METADATA";
+  case SectionKind::instructions: return "INSTRUCTIONS";
+  case SectionKind::uops: return "UOPS";
+  case SectionKind::data: return "DATA";
+  }
+  return "?";
+}
+
+uint64_t sectionChecksum(const uint8_t *bytes, size_t size) { return XXH3_64bits(bytes, size); }
+
+StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes, const LoadOptions &options) {
   TS_RETURN_IF_ERROR(checkHeader(bytes));
-  TS_ASSIGN_OR_RETURN(auto sections, readSectionTable(bytes));
+  TS_ASSIGN_OR_RETURN(auto sections, readSectionTable(bytes, options));
   TS_ASSIGN_OR_RETURN(json metadata, parseMetadata(bytes, sections[SectionKind::metadata]));
   if (!metadata.contains("config")) return invalidInput("metadata: no config");
   auto config = parseConfig(metadata["config"]);
@@ -266,9 +329,9 @@ StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes) {
   return binary;
 }
 
-StatusOr<LoadedBinary> loadBinaryFile(const std::string &path) {
+StatusOr<LoadedBinary> loadBinaryFile(const std::string &path, const LoadOptions &options) {
   TS_ASSIGN_OR_RETURN(auto bytes, readBinaryFile(path));
-  auto binary = readBinary(bytes);
+  auto binary = readBinary(bytes, options);
   if (!binary.ok()) return annotate(binary.status(), path);
   return binary;
 }

@@ -1,16 +1,18 @@
 //===- binary.h - The .tsb accelerator binary container ----------------------------===//
 //
 // Layout (docs/binary-format.md): a 64-byte header (magic, format version, config
-// hash, section count, file size), a section table, and the sections: METADATA (JSON:
-// the config, the DRAM memory map, segments), INSTRUCTIONS (16 bytes each), UOPS
-// (4 bytes each) and DATA (constant tensor bytes). The loader validates every offset
-// and size before use, so a truncated, corrupt or mismatched file gives a message,
-// never a crash.
+// hash, section count, file size), a section table holding each section's offset, size
+// and XXH3-64 checksum, and the sections: METADATA (JSON: the config, the DRAM memory
+// map, segments), INSTRUCTIONS (16 bytes each), UOPS (4 bytes each) and DATA (constant
+// tensor bytes). The loader validates every offset and size before use and verifies
+// every checksum, so a truncated, corrupt or mismatched file gives a message, never a
+// crash, and a flipped byte is caught even where it would still decode.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "isa/program.h"
@@ -18,11 +20,26 @@
 namespace tessera::isa {
 
 inline constexpr char kBinaryMagic[8] = {'T', 'E', 'S', 'S', 'B', 'I', 'N', '\0'};
-inline constexpr uint32_t kBinaryFormatVersion = 1;
+/// Version 2 added the per-section checksum (section entries grew from 24 to 32 bytes).
+inline constexpr uint32_t kBinaryFormatVersion = 2;
 inline constexpr uint32_t kBinaryHeaderBytes = 64;
-inline constexpr uint32_t kSectionEntryBytes = 24;
+/// { u32 kind, u32 reserved, u64 offset, u64 size, u64 checksum }.
+inline constexpr uint32_t kSectionEntryBytes = 32;
 
 enum class SectionKind : uint32_t { metadata = 1, instructions = 2, uops = 3, data = 4 };
+
+/// "METADATA", "INSTRUCTIONS", "UOPS" or "DATA".
+std::string_view sectionName(SectionKind kind);
+
+/// The checksum stored for each section: XXH3-64 (seed 0) of the section's bytes.
+uint64_t sectionChecksum(const uint8_t *bytes, size_t size);
+
+/// How readBinary treats a file.
+struct LoadOptions {
+  /// Verify each section's checksum. Off only to inspect a file known to be damaged
+  /// (a CLI's --no-verify); every structural check still runs.
+  bool verifyChecksums = true;
+};
 
 /// A binary read back: the program and the config it was built for.
 struct LoadedBinary {
@@ -34,10 +51,10 @@ struct LoadedBinary {
 StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const HardwareConfig &config);
 
 /// Parses and validates a binary; errors name the section, field or byte offset.
-StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes);
+StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes, const LoadOptions &options = {});
 
 /// Reads a .tsb file; errors are prefixed with the path.
-StatusOr<LoadedBinary> loadBinaryFile(const std::string &path);
+StatusOr<LoadedBinary> loadBinaryFile(const std::string &path, const LoadOptions &options = {});
 
 /// Fails unless `binary` was built for `device` (same config hash), naming both configs.
 Status checkBinaryMatchesConfig(const LoadedBinary &binary, const HardwareConfig &device);

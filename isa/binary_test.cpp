@@ -59,16 +59,88 @@ TEST(Binary, RejectsEveryTruncation) {
 }
 
 TEST(Binary, SurvivesEverySingleByteCorruption) {
-  // Flipping any byte must give a clean error or a valid program, never a crash.
+  // Flipping any byte must give a clean error or a valid program, never a crash. With the
+  // checksums, zero reserved bytes and zero padding, every flip is in fact rejected; without
+  // the checksums the structural checks alone still never crash.
   HardwareConfig config = loadTestConfig("default");
   std::vector<uint8_t> bytes = validBinary(config);
-  size_t rejected = 0;
+  size_t rejected = 0, rejectedUnverified = 0;
   for (size_t at = 0; at < bytes.size(); ++at) {
     std::vector<uint8_t> corrupt = bytes;
     corrupt[at] ^= 0xA5;
     rejected += !readBinary(corrupt).ok();
+    rejectedUnverified += !readBinary(corrupt, LoadOptions{.verifyChecksums = false}).ok();
   }
-  EXPECT_GT(rejected, bytes.size() / 4);
+  EXPECT_EQ(rejected, bytes.size());
+  EXPECT_GT(rejectedUnverified, bytes.size() / 4);
+}
+
+/// Each section's [offset, offset + size) from the section table of a valid binary.
+std::vector<std::pair<SectionKind, std::pair<size_t, size_t>>> sectionRanges(const std::vector<uint8_t> &bytes) {
+  auto u64 = [&](size_t at) {
+    uint64_t value = 0;
+    for (int i = 0; i < 8; ++i) value |= uint64_t(bytes[at + i]) << (8 * i);
+    return value;
+  };
+  std::vector<std::pair<SectionKind, std::pair<size_t, size_t>>> ranges;
+  for (size_t i = 0; i < 4; ++i) {
+    size_t entry = kBinaryHeaderBytes + i * kSectionEntryBytes;
+    ranges.push_back({SectionKind(bytes[entry]), {u64(entry + 8), u64(entry + 16)}});
+  }
+  return ranges;
+}
+
+TEST(Binary, EveryFlippedSectionByteIsRejectedNamingTheSection) {
+  // The checksum catches what decoding alone would accept (a constant's byte, an
+  // instruction field, a micro-op index, a JSON string's character).
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  for (const auto &[kind, range] : sectionRanges(bytes)) {
+    std::string expected = strCat("section ", sectionName(kind), " ");
+    ASSERT_GT(range.second, 0u) << expected;
+    for (size_t at = range.first; at < range.first + range.second; ++at) {
+      std::vector<uint8_t> corrupt = bytes;
+      corrupt[at] ^= 0x01;
+      auto loaded = readBinary(corrupt);
+      ASSERT_FALSE(loaded.ok()) << "accepted a flip at byte " << at << " of " << expected;
+      std::string message(loaded.status().message());
+      ASSERT_NE(message.find(expected), std::string::npos) << message;
+      ASSERT_NE(message.find("checksum mismatch"), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(Binary, NoVerifyLoadsADamagedConstant) {
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  auto [kind, data] = sectionRanges(bytes)[3];
+  ASSERT_EQ(kind, SectionKind::data);
+  bytes[data.first] ^= 0x01;
+  EXPECT_ERROR_CONTAINS(readBinary(bytes), "section DATA (table entry 3): checksum mismatch");
+  auto loaded = readBinary(bytes, LoadOptions{.verifyChecksums = false});
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->program.findTensor("B")->data[0], uint8_t(0xfd ^ 0x01));
+}
+
+TEST(Binary, SizesInTheMetadataAreBounded) {
+  HardwareConfig config = loadTestConfig("default");
+  auto program = assemble(kProgram, config);
+  ASSERT_TRUE(program.ok());
+  Program huge = *program;
+  huge.dramBytes = uint64_t(1) << 40;
+  EXPECT_ERROR_CONTAINS(readBinary(*writeBinary(huge, config)),
+                        "dram_bytes is 1099511627776 bytes; the limit is 4294967296");
+  huge = *program;
+  huge.tensors[0].shape = {int64_t(1) << 32, int64_t(1) << 32, 4}; // the product wraps to 0
+  EXPECT_ERROR_CONTAINS(readBinary(*writeBinary(huge, config)),
+                        "tensor 'A': shape 4294967296x4294967296x4 has more than 2147483648 elements");
+}
+
+TEST(Binary, OldFormatVersionIsRefused) {
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  bytes[8] = 1;
+  EXPECT_ERROR_CONTAINS(readBinary(bytes), "format version 1 is not supported (this tool reads version 2)");
 }
 
 TEST(Binary, HeaderErrorsAreSpecific) {

@@ -17,6 +17,8 @@ Status readKey(const json &object, const std::string &key, int64_t &out) {
   const json &value = object.at(key);
   if (!value.is_number_integer())
     return invalidInput("config key '%s' must be an integer, got %s", key, value.dump());
+  if (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(INT64_MAX))
+    return invalidInput("config key '%s' is out of range: %s", key, value.dump());
   out = value.get<int64_t>();
   return absl::OkStatus();
 }
@@ -174,11 +176,24 @@ StatusOr<HardwareConfig> parseConfig(const json &object) {
 }
 
 StatusOr<HardwareConfig> parseConfigText(std::string_view text) {
+  // The parse boundary: nlohmann reports syntax errors as parse_error and numbers it
+  // cannot represent (1e999) as out_of_range; both become statuses here. The callback
+  // remembers the last key read so that the message can name it.
+  std::string lastKey;
+  json::parser_callback_t rememberKey = [&lastKey](int, json::parse_event_t event, json &parsed) {
+    if (event == json::parse_event_t::key && parsed.is_string()) lastKey = parsed.get<std::string>();
+    return true;
+  };
+  json object;
   try {
-    return parseConfig(json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true));
+    object = json::parse(text, rememberKey, /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error &error) {
     return invalidInput("config is not valid JSON: byte %d: %s", error.byte, error.what());
+  } catch (const json::exception &error) {
+    if (lastKey.empty()) return invalidInput("config is not valid JSON: %s", error.what());
+    return invalidInput("config key '%s': %s", lastKey, error.what());
   }
+  return parseConfig(object);
 }
 
 StatusOr<HardwareConfig> loadConfigFile(const std::string &path) {

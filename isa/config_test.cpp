@@ -124,6 +124,40 @@ TEST(Config, ReportsJsonSyntaxErrorsWithOffset) {
   EXPECT_ERROR_CONTAINS(parseConfigText("{\"batch\": 1,,}"), "not valid JSON: byte");
 }
 
+TEST(Config, NumbersOutOfRangeNameTheKey) {
+  std::string text = defaultJson().dump();
+  auto withValue = [&](const std::string &key, const std::string &value) {
+    std::string changed = text;
+    size_t at = changed.find("\"" + key + "\":") + key.size() + 3;
+    changed.replace(at, changed.find_first_of(",}", at) - at, value);
+    return changed;
+  };
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("clock_mhz", "1e999")), "config key 'clock_mhz': ");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("batch", "1e999")), "config key 'batch': ");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("batch", "-1e999")), "config key 'batch': ");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("input_buffer_bytes", "18446744073709551615")),
+                        "config key 'input_buffer_bytes' is out of range");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("input_buffer_bytes", "99999999999999999999999")),
+                        "config key 'input_buffer_bytes' must be an integer");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("input_buffer_bytes", "-16384")),
+                        "config key 'input_buffer_bytes' (-16384) must be a positive multiple");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("batch", "1.5")), "config key 'batch' must be an integer");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("batch", "1.0")), "config key 'batch' must be an integer");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("token_queue_depth", "-2")), "'token_queue_depth' must be in");
+  EXPECT_ERROR_CONTAINS(parseConfigText(withValue("clock_mhz", "-5")), "'clock_mhz' must be in");
+}
+
+TEST(Config, HugeBuffersAreRejected) {
+  nlohmann::json json = defaultJson();
+  json["input_buffer_bytes"] = int64_t(1) << 60;
+  EXPECT_FALSE(parseConfig(json).ok());
+}
+
+TEST(Config, DirectoryIsAnError) {
+  std::string dir = std::string(TESSERA_SOURCE_DIR) + "/configs";
+  EXPECT_ERROR_CONTAINS(loadConfigFile(dir), "is a directory");
+}
+
 TEST(Config, FileErrorsNameThePath) {
   EXPECT_ERROR_CONTAINS(loadConfigFile("/nonexistent/cfg.json"), "/nonexistent/cfg.json");
 }

@@ -1,6 +1,9 @@
 //===- program.cpp - Program helpers and the static verifier -------------------===//
 #include "isa/program.h"
 
+#include "support/checked_math.h"
+#include "support/limits.h"
+
 namespace tessera::isa {
 namespace {
 
@@ -22,9 +25,11 @@ Status checkTensor(const TensorInfo &tensor) {
   if (tensor.dramOffset % dtypeSize(tensor.dtype) != 0)
     return invalidInput("tensor '%s': DRAM offset 0x%x is not aligned to its %s elements",
                         tensor.name, tensor.dramOffset, dtypeName(tensor.dtype));
-  for (int64_t dim : tensor.shape) {
-    if (dim < 0) return invalidInput("tensor '%s': negative dimension %d", tensor.name, dim);
-  }
+  auto bytes = checkedTensorBytes(tensor.shape, tensor.dtype);
+  if (!bytes.ok()) return annotate(bytes.status(), strCat("tensor '", tensor.name, "'"));
+  if (tensor.dramOffset > kMaxDramBytes)
+    return invalidInput("tensor '%s': DRAM offset 0x%x is past the DRAM limit 0x%x", tensor.name,
+                        tensor.dramOffset, kMaxDramBytes);
   if (tensor.kind == TensorKind::constant && tensor.data.size() != tensor.byteSize())
     return invalidInput("constant tensor '%s' has %d bytes of data but its shape %s of %s needs %d",
                         tensor.name, tensor.data.size(), shapeToString(tensor.shape),
@@ -35,7 +40,20 @@ Status checkTensor(const TensorInfo &tensor) {
   return absl::OkStatus();
 }
 
+/// Bounds every offset and size first, so the region ends below cannot wrap.
+Status checkLimits(const Program &program) {
+  TS_RETURN_IF_ERROR(checkAtMost(program.dramBytes, kMaxDramBytes, "dram_bytes"));
+  TS_RETURN_IF_ERROR(checkAtMost(program.uopOffset, kMaxDramBytes, "the micro-op table offset"));
+  TS_RETURN_IF_ERROR(checkAtMost(program.instructionOffset, kMaxDramBytes, "the instruction stream offset"));
+  if (program.instructions.size() > kMaxDramBytes / kInstructionBytes || program.uops.size() > kMaxDramBytes / kUopBytes)
+    return invalidInput("%d instructions and %d micro-ops do not fit in the DRAM limit", program.instructions.size(),
+                        program.uops.size());
+  for (const TensorInfo &tensor : program.tensors) TS_RETURN_IF_ERROR(checkTensor(tensor));
+  return absl::OkStatus();
+}
+
 Status checkMemoryMap(const Program &program) {
+  TS_RETURN_IF_ERROR(checkLimits(program));
   std::vector<Region> regions;
   regions.push_back({"instruction stream", program.instructionOffset,
                      program.instructionOffset + program.instructions.size() * kInstructionBytes, false});
@@ -46,7 +64,6 @@ Status checkMemoryMap(const Program &program) {
   if (program.uopOffset % kUopBytes != 0)
     return invalidInput("micro-op table offset 0x%x is not 4-byte aligned", program.uopOffset);
   for (const TensorInfo &tensor : program.tensors) {
-    TS_RETURN_IF_ERROR(checkTensor(tensor));
     regions.push_back({strCat("tensor '", tensor.name, "'"), tensor.dramOffset,
                        tensor.dramOffset + tensor.byteSize(), tensor.kind != TensorKind::constant});
   }
@@ -167,6 +184,11 @@ std::optional<TensorKind> tensorKindFromName(std::string_view name) {
   if (name == "const") return TensorKind::constant;
   if (name == "scratch") return TensorKind::scratch;
   return std::nullopt;
+}
+
+uint64_t TensorInfo::byteSize() const {
+  auto bytes = checkedTensorBytes(shape, dtype);
+  return bytes.ok() ? *bytes : UINT64_MAX;
 }
 
 const TensorInfo *Program::findTensor(std::string_view name) const {

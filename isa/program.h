@@ -34,7 +34,10 @@ struct TensorInfo {
   int32_t zeroPoint = 0;
   std::vector<uint8_t> data; ///< constant tensors only: the initial bytes
 
-  uint64_t byteSize() const { return uint64_t(shapeElementCount(shape)) * dtypeSize(dtype); }
+  /// Bytes of the tensor's elements; UINT64_MAX when the shape has a negative dimension or
+  /// more than kMaxTensorElements elements (support/limits.h), which the verifier rejects,
+  /// so a size computed from a bad shape never wraps to a small one.
+  uint64_t byteSize() const;
 };
 
 /// A named range of instructions [firstInstruction, firstInstruction + instructionCount).
@@ -60,7 +63,8 @@ struct Program {
   const TensorInfo *findTensor(std::string_view name) const;
 };
 
-/// Checks a program against a config before it runs: memory map inside DRAM and
+/// Checks a program against a config before it runs: DRAM size and every tensor within
+/// the limits of support/limits.h, memory map inside DRAM and
 /// non-overlapping, aligned regions, instructions legal for their unit (token
 /// directions, buffers), every scratchpad range an instruction can touch in bounds,
 /// exactly one FINISH at the end, segments inside the stream. Errors name the

@@ -9,7 +9,7 @@ PACKAGES=(
   cmake ninja-build g++ pkg-config
   llvm-19-dev llvm-19-tools libzstd-dev
   libsystemc-dev verilator
-  libboost-all-dev libabsl-dev nlohmann-json3-dev
+  libboost-all-dev libabsl-dev nlohmann-json3-dev libxxhash-dev
   googletest libgtest-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-torch python3-torchvision python3-onnx python3-numpy

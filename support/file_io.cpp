@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -13,23 +14,31 @@ Status openError(const std::string &path, const char *what) {
   return absl::NotFoundError(absl::StrFormat("cannot %s '%s': %s", what, path, std::strerror(errno)));
 }
 
+/// Reads all of `path` into a Container of bytes. A directory (or anything but a regular
+/// file or a device/pipe) is refused before opening: reading one makes libstdc++'s filebuf
+/// throw std::ios_base::failure, which must not escape. A read error is a status too.
+template <typename Container> StatusOr<Container> readWholeFile(const std::string &path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return absl::InvalidArgumentError(absl::StrFormat("cannot read '%s': it is a directory, not a file", path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return openError(path, "open");
+  try {
+    Container bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return openError(path, "read");
+    return bytes;
+  } catch (const std::exception &error) {
+    return absl::InvalidArgumentError(absl::StrFormat("cannot read '%s': %s", path, error.what()));
+  }
+}
+
 } // namespace
 
 StatusOr<std::vector<uint8_t>> readBinaryFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return openError(path, "open");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return openError(path, "read");
-  return bytes;
+  return readWholeFile<std::vector<uint8_t>>(path);
 }
 
-StatusOr<std::string> readTextFile(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return openError(path, "open");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return openError(path, "read");
-  return text;
-}
+StatusOr<std::string> readTextFile(const std::string &path) { return readWholeFile<std::string>(path); }
 
 Status writeBinaryFile(const std::string &path, const std::vector<uint8_t> &bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

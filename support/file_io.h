@@ -9,7 +9,8 @@
 
 namespace tessera {
 
-/// Reads a whole file; the error names the path and the OS reason.
+/// Reads a whole file; the error names the path and the OS reason. A directory is an
+/// error ("it is a directory"), never an exception.
 StatusOr<std::vector<uint8_t>> readBinaryFile(const std::string &path);
 StatusOr<std::string> readTextFile(const std::string &path);
 

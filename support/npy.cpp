@@ -3,9 +3,9 @@
 
 #include <charconv>
 
-#include "support/strings.h"
-
+#include "support/checked_math.h"
 #include "support/file_io.h"
+#include "support/strings.h"
 
 namespace tessera {
 namespace {
@@ -92,12 +92,15 @@ std::string headerText(const Tensor &tensor) {
 
 StatusOr<Tensor> parseNpy(const std::vector<uint8_t> &bytes) {
   TS_ASSIGN_OR_RETURN(NpyHeader header, parseHeader(bytes));
-  Tensor tensor(header.dtype, header.shape);
+  // The declared size is checked (without overflow) against the bytes the file holds
+  // before the tensor is allocated: a small file cannot ask for a huge allocation.
+  auto needed = checkedTensorBytes(header.shape, header.dtype);
+  if (!needed.ok()) return annotate(needed.status(), "npy header");
   size_t available = bytes.size() - header.dataOffset;
-  if (available < tensor.byteSize())
+  if (available < *needed)
     return invalidInput("truncated .npy data: shape %s of %s needs %d bytes, file holds %d",
-                        shapeToString(header.shape), dtypeName(header.dtype), tensor.byteSize(),
-                        available);
+                        shapeToString(header.shape), dtypeName(header.dtype), *needed, available);
+  Tensor tensor(header.dtype, header.shape);
   std::memcpy(tensor.bytes(), bytes.data() + header.dataOffset, tensor.byteSize());
   return tensor;
 }

@@ -1,7 +1,11 @@
 //===- npy_test.cpp - .npy round trips and malformed files --------------------===//
 #include "support/npy.h"
 
+#include <chrono>
+
 #include <gtest/gtest.h>
+
+#include "support/file_io.h"
 
 namespace tessera {
 namespace {
@@ -44,6 +48,50 @@ TEST(Npy, RejectsFortranOrder) {
   auto parsed = parseNpy(std::vector<uint8_t>(text.begin(), text.end()));
   ASSERT_FALSE(parsed.ok());
   EXPECT_NE(parsed.status().message().find("Fortran"), std::string::npos);
+}
+
+/// A version-1 .npy file with `shape` (the header's tuple text) and `dataBytes` zero bytes.
+std::vector<uint8_t> npyWithShape(const std::string &shape, size_t dataBytes) {
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+  dict.append((64 - (10 + dict.size() + 1) % 64) % 64, ' ');
+  dict.push_back('\n');
+  std::string file = std::string("\x93NUMPY\x01\x00", 8) + char(dict.size() & 0xff) + char(dict.size() >> 8) + dict;
+  file.append(dataBytes, '\0');
+  return std::vector<uint8_t>(file.begin(), file.end());
+}
+
+TEST(Npy, HugeDeclaredShapeIsAnErrorNotAnAllocation) {
+  // 128 bytes declaring 10^11 floats: rejected from the header, before any allocation.
+  std::string path = ::testing::TempDir() + "/tessera_huge_header.npy";
+  ASSERT_TRUE(writeBinaryFile(path, npyWithShape("(100000, 1000000)", 0)).ok());
+  auto start = std::chrono::steady_clock::now();
+  auto parsed = readNpyFile(path);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find(path), std::string::npos) << parsed.status();
+  EXPECT_NE(parsed.status().message().find("more than 2147483648 elements"), std::string::npos) << parsed.status();
+}
+
+TEST(Npy, DeclaredSizeIsCheckedAgainstTheFileLength) {
+  // Within the element limit but larger than the file: truncated, found before allocating.
+  auto parsed = parseNpy(npyWithShape("(1000, 1000, 1000)", 16));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("needs 4000000000 bytes, file holds 16"), std::string::npos)
+      << parsed.status();
+}
+
+TEST(Npy, OverflowingShapeIsAnError) {
+  // 2^32 * 2^32 * 4 wraps to 0 in 64 bits.
+  auto parsed = parseNpy(npyWithShape("(4294967296, 4294967296, 4)", 0));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("npy header: shape"), std::string::npos) << parsed.status();
+  EXPECT_FALSE(parseNpy(npyWithShape("(99999999999999999999,)", 0)).ok());
+}
+
+TEST(Npy, DirectoryIsAnError) {
+  auto parsed = readNpyFile(::testing::TempDir());
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("is a directory"), std::string::npos) << parsed.status();
 }
 
 TEST(Shape, ParsesAndRejects) {

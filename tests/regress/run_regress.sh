@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs tessera on each minimized bad input in tests/regress/ (one per class of input bug
+# fixed for issue 19) and checks that it fails cleanly: exit status in [1, 127] (no
+# signal, no abort), exactly one line of output naming the file or key, within 10 s.
+# Usage: run_regress.sh BIN_DIR SOURCE_DIR
+set -uo pipefail
+BIN=$1; SRC=$2; WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+T="$BIN/tessera"; R="$SRC/tests/regress"; CFG="$SRC/configs/default.json"
+failures=0
+# reject FRAGMENT... -- command...: every FRAGMENT must appear in the one-line output.
+reject() {
+  local fragments=()
+  while [[ $1 != "--" ]]; do fragments+=("$1"); shift; done
+  shift
+  local output; output=$(timeout 10 "$@" 2>&1); local got=$?
+  local lines; lines=$(printf '%s\n' "$output" | wc -l)
+  local problem=""
+  if ((got == 0)); then problem="succeeded"
+  elif ((got == 124)); then problem="took over 10 s"
+  elif ((got >= 128)); then problem="died with status $got (signal)"
+  elif ((lines != 1)); then problem="printed $lines lines, not one"
+  fi
+  for fragment in "${fragments[@]}"; do
+    [[ -z $problem && "$output" != *"$fragment"* ]] && problem="no '$fragment' in the message"
+  done
+  if [[ -n $problem ]]; then
+    echo "FAIL: ${*#"$SRC/"} -> $problem; output: $output"; failures=$((failures + 1))
+  else
+    echo "ok ($got): $output"
+  fi
+}
+
+"$T" asm "$SRC/examples/gemm_16.s" -c "$CFG" -o "$WORK/gemm_16.tsb" >/dev/null || { echo "FAIL: cannot assemble gemm_16.s"; exit 1; }
+
+# Binary integrity: a flipped byte that still decodes, caught by the section checksum.
+reject flipped_instruction_byte.tsb "section INSTRUCTIONS" "checksum mismatch" -- "$T" disasm "$R/flipped_instruction_byte.tsb"
+reject flipped_instruction_byte.tsb "section INSTRUCTIONS" -- "$T" run "$R/flipped_instruction_byte.tsb" --random-inputs 1
+reject truncated.tsb "truncated" -- "$T" disasm "$R/truncated.tsb"
+
+# Sizes: a 128-byte .npy declaring 10^11 elements, and one whose shape product wraps.
+reject huge_header.npy "more than 2147483648 elements" -- "$T" run "$WORK/gemm_16.tsb" --input "A=$R/huge_header.npy"
+reject overflow_shape.npy "more than 2147483648 elements" -- "$T" run "$WORK/gemm_16.tsb" --input "A=$R/overflow_shape.npy"
+reject overflow_shape.s ":3: .tensor 'T'" "more than 2147483648 elements" -- "$T" asm "$R/overflow_shape.s" -c "$CFG" -o "$WORK/x.tsb"
+reject huge_dram_bytes.s ":2: .dram_bytes is 17592186044416 bytes" -- "$T" asm "$R/huge_dram_bytes.s" -c "$CFG" -o "$WORK/x.tsb"
+reject tensor_past_dram_limit.s ":2: .tensor 'T'" "DRAM limit" -- "$T" asm "$R/tensor_past_dram_limit.s" -c "$CFG" -o "$WORK/x.tsb"
+
+# Config JSON: numbers nlohmann cannot hold, negative sizes, non-integers.
+reject config_number_overflow.json "config key 'clock_mhz'" -- "$T" config "$R/config_number_overflow.json"
+reject config_u64_max.json "config key 'weight_buffer_bytes' is out of range" -- "$T" config "$R/config_u64_max.json"
+reject config_negative_size.json "config key 'input_buffer_bytes'" -- "$T" config "$R/config_negative_size.json"
+reject config_non_integer.json "config key 'batch' must be an integer" -- "$T" config "$R/config_non_integer.json"
+reject config_number_overflow.json "config key 'clock_mhz'" -- "$T" asm "$SRC/examples/gemm_16.s" -c "$R/config_number_overflow.json" -o "$WORK/x.tsb"
+
+# A directory where a file is expected, for each kind of file a command reads.
+reject "'$R'" "is a directory" -- "$T" config "$R"
+reject "'$R'" "is a directory" -- "$T" disasm "$R"
+reject "'$R'" "is a directory" -- "$T" asm "$R" -c "$CFG" -o "$WORK/x.tsb"
+reject "'$R'" "is a directory" -- "$T" asm "$SRC/examples/gemm_16.s" -c "$R" -o "$WORK/x.tsb"
+mkdir "$WORK/dir.npy"
+reject "'$WORK/dir.npy'" "is a directory" -- "$T" run "$WORK/gemm_16.tsb" --input "A=$WORK/dir.npy"
+
+exit $((failures > 0))
