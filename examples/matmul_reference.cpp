@@ -15,7 +15,7 @@
 
 #include "isa/binary.h"
 #include "support/npy.h"
-#include "tools/program_input.h"
+#include "tools/program_file.h"
 
 using namespace tessera;
 

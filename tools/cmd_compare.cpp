@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include <iostream>
 
+#include "compiler/driver/model_import.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/verifier.h"
 #include "compiler/interp/layer_compare.h"
@@ -20,7 +21,6 @@
 #include "support/file_io.h"
 #include "support/npy.h"
 #include "tools/command.h"
-#include "tools/model_input.h"
 
 namespace po = boost::program_options;
 
@@ -44,7 +44,7 @@ StatusOr<graph::Graph> candidateGraph(const po::variables_map &vm, const graph::
                                       const std::vector<std::string> &shapes) {
   if (vm.count("against")) {
     const std::string &path = vm["against"].as<std::string>();
-    return readGraphFile(path, path.ends_with(".onnx") ? shapes : std::vector<std::string>{});
+    return driver::readGraphFile(path, path.ends_with(".onnx") ? shapes : std::vector<std::string>{});
   }
   graph::Graph candidate = reference;
   passes::PassManager manager;
@@ -73,7 +73,7 @@ int runCompareCommand(const std::vector<std::string> &args) {
   auto list = [&](const char *name) {
     return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
   };
-  auto reference = readGraphFile(vm["model"].as<std::string>(), list("input-shape"));
+  auto reference = driver::readGraphFile(vm["model"].as<std::string>(), list("input-shape"));
   if (!reference.ok()) return reportError("compare", reference.status());
   auto candidate = candidateGraph(vm, *reference, list("input-shape"));
   if (!candidate.ok()) return reportError("compare", candidate.status());

@@ -4,25 +4,25 @@
 //       [--print-plan] [--dump-loop-ir kernels.tl] [--schedule NAME=VALUE ...]
 //
 //   tessera compile model.onnx --target accel --config configs/default.json
-//       --calibrate <folder of .npy | random:N> -o model.tsb [--emit-quantized q.tg]
+//       [--calibrate <folder of .npy | random:N>] -o model.tsb [--emit-quantized q.tg]
 //
 //   tessera compile model.onnx --target nvptx --gpu-arch sm_80 -o model.ptx
 //
-// --target nvptx writes the kernels as one PTX module (tools/gpu_model.h).
-// --target cpu writes a shared library (compiler/exec/aot.h) that
-// `tessera run model.so --backend cpu` loads. --target accel writes an accelerator
-// binary with the model's host side (tools/accel_model.h).
+//   any target: [--print-after-all] [--dump-dir DIR]
+//
+// The flags become driver::CompileOptions and the driver (compiler/driver/driver.h)
+// runs the target's pipeline (compiler/driver/targets.def). The flags that print or
+// write a stage's text (--print-plan, --dump-loop-ir, --emit-quantized,
+// --print-after-all, --dump-dir) are one stage observer.
 //
 //===----------------------------------------------------------------------===//
+#include <filesystem>
 #include <iostream>
 
-#include "compiler/exec/aot.h"
-#include "compiler/loop/printer.h"
+#include "compiler/driver/driver.h"
+#include "compiler/lower/cpu_schedule.h"
 #include "support/file_io.h"
-#include "tools/accel_model.h"
 #include "tools/command.h"
-#include "tools/cpu_model.h"
-#include "tools/gpu_model.h"
 
 namespace po = boost::program_options;
 
@@ -30,59 +30,109 @@ namespace tessera::cli {
 namespace {
 
 struct CompileArgs {
-  std::string model, target, output, loopIrPath;
+  std::string model, output, configPath;
   std::vector<std::string> inputShapes;
-  std::vector<std::string> schedule;  ///< cpu: NAME=VALUE schedule parameters
-  bool printPlan = false;
-  bool tune = false;  ///< cpu: time each kernel's candidate schedules, keep the fastest
+  std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
+  driver::CompileOptions options;
+  // What the stage observer prints or writes.
+  bool printPlan = false, printAfterAll = false;
+  std::string loopIrPath, quantizedPath, dumpDir;
 };
 
-Status compileForCpuTarget(const CompileArgs &args) {
-  TS_ASSIGN_OR_RETURN(graph::Graph graph, loadGraphForCpu(args.model, args.inputShapes));
-  exec::PlanOptions options;
-  for (const std::string &assignment : args.schedule)
-    TS_RETURN_IF_ERROR(lower::setScheduleParam(options.schedule, assignment));
-  options.tune = args.tune;
-  options.tuneLog = &std::cout;
-  TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph, options));
-  if (args.printPlan) std::cout << "plan: " << plan.summary(graph) << "\n";
-  if (!args.loopIrPath.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.loopIrPath, loop::printModule(plan.module)));
-  TS_RETURN_IF_ERROR(exec::writeSharedLibrary(graph, plan, args.output));
-  std::cout << "wrote " << args.output << " (" << plan.count(exec::StepKind::Kernel) << " kernels, "
-            << plan.count(exec::StepKind::Reference) << " ref fallbacks)\n";
+/// Prints and writes the stages the flags ask for; the first failed write is kept.
+class StageOutputs {
+public:
+  explicit StageOutputs(const CompileArgs &args) : args_(args) {}
+
+  void operator()(const driver::Stage &stage) {
+    ++count_;
+    bool wanted = args_.printAfterAll || !args_.dumpDir.empty() || (args_.printPlan && stage.name == "plan") ||
+                  (!args_.loopIrPath.empty() && stage.name == "loop-ir") ||
+                  (!args_.quantizedPath.empty() && stage.name == "quantize");
+    if (!wanted) return;
+    std::string text = stage.print();
+    if (args_.printAfterAll) std::cout << "// ----- after " << stage.name << " -----\n" << text;
+    else if (args_.printPlan && stage.name == "plan") std::cout << text;
+    if (!args_.dumpDir.empty())
+      keep(writeTextFile(absl::StrFormat("%s/%02d-%s.txt", args_.dumpDir, count_, stage.name), text));
+    if (stage.name == "loop-ir" && !args_.loopIrPath.empty()) keep(writeTextFile(args_.loopIrPath, text));
+    if (stage.name == "quantize" && !args_.quantizedPath.empty()) keep(writeTextFile(args_.quantizedPath, text));
+  }
+  const Status &status() const { return status_; }
+
+private:
+  void keep(Status status) {
+    if (status_.ok()) status_ = std::move(status);
+  }
+  const CompileArgs &args_;
+  int count_ = 0;
+  Status status_;
+};
+
+Status makeDumpDir(const std::string &dir) {
+  if (dir.empty()) return absl::OkStatus();
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return invalidInput("cannot create --dump-dir '%s': %s", dir, error.message());
   return absl::OkStatus();
 }
 
-Status compileForNvptx(const CompileArgs &args, NvptxCompileArgs gpu) {
-  gpu.model = args.model, gpu.output = args.output, gpu.inputShapes = args.inputShapes;
-  gpu.printPlan = args.printPlan, gpu.loopIrPath = args.loopIrPath;
-  return compileForNvptxTarget(gpu);
+/// The flags the parser does not fill directly: the accel config and cpu schedule.
+Status completeOptions(CompileArgs &args) {
+  driver::CompileOptions &options = args.options;
+  if (options.target == "accel") {
+    if (args.configPath.empty()) return invalidInput("--target accel needs --config <hardware config JSON>");
+    TS_ASSIGN_OR_RETURN(options.accel.config, isa::loadConfigFile(args.configPath));
+  }
+  for (const std::string &assignment : args.schedule)
+    TS_RETURN_IF_ERROR(lower::setScheduleParam(options.cpu.plan.schedule, assignment));
+  options.log = &std::cout;
+  return makeDumpDir(args.dumpDir);
+}
+
+Status compileModel(CompileArgs &args) {
+  TS_RETURN_IF_ERROR(completeOptions(args));
+  StageOutputs outputs(args);
+  args.options.observer = std::ref(outputs);
+  TS_ASSIGN_OR_RETURN(driver::CompiledArtifact artifact, driver::compileModel(driver::ModelSource(args.model, args.inputShapes), args.options));
+  TS_RETURN_IF_ERROR(outputs.status());
+  TS_RETURN_IF_ERROR(writeBinaryFile(args.output, artifact.bytes));
+  std::cout << artifact.summary << "wrote " << args.output << artifact.detail << "\n";
+  return absl::OkStatus();
+}
+
+std::string targetHelp() {
+  std::vector<std::string> parts;
+  for (const driver::TargetInfo &target : driver::targets())
+    parts.push_back(strCat(target.name, " (", target.description, ")"));
+  return joinStrings(parts, " | ");
 }
 
 } // namespace
 
 int runCompileCommand(const std::vector<std::string> &args) {
   CompileArgs compile;
-  NvptxCompileArgs gpu;
-  AccelCompileArgs accel;
+  driver::CompileOptions &o = compile.options;
   std::string calibrate;
   po::options_description options("options");
   options.add_options()("model", po::value(&compile.model)->required(), "ONNX model or graph IR text")(
-      "target,t", po::value(&compile.target)->default_value("cpu"), "cpu (host CPU through LLVM) | accel (the accelerator) | nvptx (PTX for NVIDIA GPUs)")(
+      "target,t", po::value(&o.target)->default_value("cpu"), targetHelp().c_str())(
       "output,o", po::value(&compile.output)->required(), "the output file (model.so for cpu)")(
       "input-shape", po::value(&compile.inputShapes)->composing(), "NAME:1x3x224x224 for dynamic inputs")(
       "print-plan", po::bool_switch(&compile.printPlan), "print the kernels, aliases and ref fallbacks")(
       "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file")(
+      "print-after-all", po::bool_switch(&compile.printAfterAll), "print every stage of the pipeline (graph IR, plan, loop IR, assembly)")(
+      "dump-dir", po::value(&compile.dumpDir), "write every stage of the pipeline to DIR/NN-stage.txt")(
       "schedule", po::value(&compile.schedule)->composing(), "cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0)")(
-      "tune", po::bool_switch(&compile.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
-      "gpu-arch", po::value(&gpu.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
-      "gpu-block-size", po::value(&gpu.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
-      "config,c", po::value(&accel.configPath), "accel: the hardware config JSON")(
-      "calibrate", po::value(&calibrate), "accel: quantize with these calibration inputs (folder of .npy, or random:N)")(
-      "method", po::value(&accel.method)->default_value("percentile"), "accel: activation range minmax|percentile|entropy")(
-      "seed", po::value(&accel.seed)->default_value(0), "accel: seed of random:N calibration inputs")(
-      "emit-quantized", po::value(&accel.emitQuantized), "accel: also write the int8 graph IR text (the reference)")(
-      "virtual-threads", po::value(&accel.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)");
+      "tune", po::bool_switch(&o.cpu.plan.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
+      "gpu-arch", po::value(&o.nvptx.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
+      "gpu-block-size", po::value(&o.nvptx.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
+      "config,c", po::value(&compile.configPath), "accel: the hardware config JSON")(
+      "calibrate", po::value(&calibrate), "accel: quantize with these calibration inputs (folder of .npy, or random:N); not needed for int8 graph IR or QDQ ONNX models")(
+      "method", po::value(&o.accel.method)->default_value("percentile"), "accel: activation range minmax|percentile|entropy")(
+      "seed", po::value(&o.accel.seed)->default_value(0), "accel: seed of random:N calibration inputs")(
+      "emit-quantized", po::value(&compile.quantizedPath), "accel: also write the int8 graph IR text (the reference)")(
+      "virtual-threads", po::value(&o.accel.lowering.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;
@@ -90,18 +140,8 @@ int runCompileCommand(const std::vector<std::string> &args) {
   if (!parseCommandLine("compile", "model.onnx --target cpu -o model.so [options]", args, options, positional, vm,
                         exitCode))
     return exitCode;
-  Status status;
-  if (compile.target == "cpu") {
-    status = compileForCpuTarget(compile);
-  } else if (compile.target == "accel") {
-    accel.model = compile.model, accel.output = compile.output, accel.inputShapes = compile.inputShapes;
-    if (vm.count("calibrate")) accel.calibrate = calibrate;
-    status = compileForAccelTarget(accel);
-  } else if (compile.target == "nvptx") {
-    status = compileForNvptx(compile, gpu);
-  } else {
-    status = invalidInput("unknown target '%s' (available: cpu, accel, nvptx)", compile.target);
-  }
+  if (vm.count("calibrate")) o.accel.calibrate = calibrate;
+  Status status = compileModel(compile);
   return status.ok() ? 0 : reportError("compile", status);
 }
 

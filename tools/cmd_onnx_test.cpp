@@ -14,7 +14,7 @@
 #include "compiler/onnx/backend_test.h"
 #include "support/file_io.h"
 #include "tools/command.h"
-#include "tools/cpu_model.h"
+#include "compiler/driver/cpu_model.h"
 
 namespace po = boost::program_options;
 
@@ -67,7 +67,7 @@ int runOnnxTestCommand(const std::vector<std::string> &args) {
   const std::string &targetName = vm["target"].as<std::string>();
   if (targetName != "ref" && targetName != "cpu")
     return reportError("onnx-test", invalidInput("unknown target '%s' (available: ref, cpu)", targetName));
-  onnx_import::CaseTarget cpu = cpuCaseTarget();
+  onnx_import::CaseTarget cpu = driver::cpuCaseTarget();
   const onnx_import::CaseTarget *target = targetName == "cpu" ? &cpu : nullptr;
   if (vm.count("suite")) return runSuite(vm, target);
   if (!vm.count("case")) return reportError("onnx-test", invalidInput("give a case directory or --suite <root>"));

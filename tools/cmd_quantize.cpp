@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include <iostream>
 
+#include "compiler/driver/model_import.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
 #include "compiler/graph/verifier.h"
@@ -19,7 +20,6 @@
 #include "compiler/quant/quantize_model.h"
 #include "support/file_io.h"
 #include "tools/command.h"
-#include "tools/model_input.h"
 
 namespace po = boost::program_options;
 
@@ -40,7 +40,7 @@ Status quantizeFile(const po::variables_map &vm) {
     return invalidInput("--percentile must be in (0, 100], got %g", options.quant.percentile);
   std::vector<std::string> shapes;
   if (vm.count("input-shape")) shapes = vm["input-shape"].as<std::vector<std::string>>();
-  TS_ASSIGN_OR_RETURN(graph::Graph graph, readGraphFile(vm["model"].as<std::string>(), shapes));
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, driver::readGraphFile(vm["model"].as<std::string>(), shapes));
   TS_ASSIGN_OR_RETURN(quant::QuantizeReport report, quant::quantizeModel(graph, options));
   TS_RETURN_IF_ERROR(writeTextFile(vm["output"].as<std::string>(), graph::printGraph(graph)));
   std::cout << report.summary();

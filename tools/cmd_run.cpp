@@ -5,13 +5,12 @@
 //   [--trace t.json] [--vcd w.vcd] [--roofline r.svg] [--max-cycles N]
 //
 // A binary compiled from a model (`tessera compile --target accel`) carries its host
-// side; it runs as a whole model (tools/accel_model.h): --input names model inputs and
-// --reference q.tg checks the outputs against the interpreter.
+// side; it runs as a whole model (runtime/model/accel_model_runner.h): --input names
+// model inputs and --reference q.tg checks the outputs against the interpreter.
+// `--backend cpu` runs a model on the host CPU (runtime/model/cpu_model_runner.h).
 //
 //===----------------------------------------------------------------------===//
-#include <filesystem>
 #include <iostream>
-#include <map>
 
 #include <unistd.h>
 
@@ -20,10 +19,13 @@
 #include "support/file_io.h"
 #include "support/npy.h"
 #include "tools/command.h"
-#include "tools/program_input.h"
+#include "tools/program_file.h"
+#include "tools/tensor_io.h"
 #ifdef TESSERA_HAVE_COMPILER
-#include "tools/accel_model.h"
-#include "tools/cpu_model.h"
+#include "compiler/driver/cpu_model.h"
+#include "compiler/driver/model_import.h"
+#include "runtime/model/accel_model_runner.h"
+#include "runtime/model/cpu_model_runner.h"
 #endif
 
 namespace po = boost::program_options;
@@ -39,50 +41,26 @@ struct RunArgs {
   runtime::RunOptions options;
 };
 
-StatusOr<std::map<std::string, std::string>> parseInputs(const std::vector<std::string> &inputs) {
-  std::map<std::string, std::string> files;
-  for (const std::string &input : inputs) {
-    auto [name, path] = splitOnce(input, '=');
-    if (name.empty() || path.empty()) return invalidInput("--input '%s' must be NAME=FILE", input);
-    files[std::string(name)] = std::string(path);
-  }
-  return files;
+std::vector<TensorSpec> programInputs(const isa::Program &program) {
+  std::vector<TensorSpec> specs;
+  for (const isa::TensorInfo &tensor : program.tensors)
+    if (tensor.kind == isa::TensorKind::input) specs.push_back(TensorSpec{tensor.name, tensor.dtype, tensor.shape});
+  return specs;
 }
 
 Status writeInputs(runtime::Device &device, const RunArgs &args) {
-  TS_ASSIGN_OR_RETURN(auto files, parseInputs(args.inputs));
-  std::vector<std::string> missing;
-  uint64_t index = 0;
-  for (const isa::TensorInfo &tensor : device.program().tensors) {
-    if (tensor.kind != isa::TensorKind::input) continue;
-    ++index;
-    auto file = files.find(tensor.name);
-    if (file != files.end()) {
-      TS_ASSIGN_OR_RETURN(Tensor value, readTensorFile(file->second));
-      TS_RETURN_IF_ERROR(annotate(device.writeTensor(tensor.name, value), file->second));
-      files.erase(file);
-    } else if (args.randomSeed) {
-      TS_RETURN_IF_ERROR(device.writeTensor(tensor.name, randomTensor(tensor.dtype, tensor.shape, *args.randomSeed + index)));
-    } else {
-      missing.push_back(strCat(tensor.name, " (", dtypeName(tensor.dtype), " ", shapeToString(tensor.shape), ")"));
-    }
-  }
-  if (!files.empty()) return invalidInput("--input names '%s', which is not an input of the program", files.begin()->first);
-  if (!missing.empty())
-    return invalidInput("no value for input(s) %s: give --input NAME=FILE.npy or --random-inputs SEED", joinStrings(missing, ", "));
+  TS_ASSIGN_OR_RETURN(TensorMap inputs, readInputTensors(programInputs(device.program()), args.inputs, args.randomSeed));
+  for (const auto &[name, value] : inputs) TS_RETURN_IF_ERROR(annotate(device.writeTensor(name, value), strCat("input ", name)));
   return absl::OkStatus();
 }
 
-Status writeOutputs(const runtime::Device &device, const std::string &dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir, error);
-  if (error) return invalidInput("cannot create output directory '%s': %s", dir, error.message());
+StatusOr<TensorMap> readOutputs(const runtime::Device &device) {
+  TensorMap outputs;
   for (const isa::TensorInfo &tensor : device.program().tensors) {
     if (tensor.kind != isa::TensorKind::output) continue;
-    TS_ASSIGN_OR_RETURN(Tensor value, device.readTensor(tensor.name));
-    TS_RETURN_IF_ERROR(writeNpyFile(dir + "/" + tensor.name + ".npy", value));
+    TS_ASSIGN_OR_RETURN(outputs[tensor.name], device.readTensor(tensor.name));
   }
-  return absl::OkStatus();
+  return outputs;
 }
 
 std::string csvCell(const nlohmann::json &value) {
@@ -141,9 +119,65 @@ StatusOr<nlohmann::json> runPlainProgram(isa::LoadedBinary binary, const RunArgs
   TS_RETURN_IF_ERROR(device->load(std::move(binary.program)));
   TS_RETURN_IF_ERROR(writeInputs(*device, args));
   TS_ASSIGN_OR_RETURN(runtime::RunResult result, device->run(args.options));
-  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputs(*device, args.outputDir));
+  if (!args.outputDir.empty()) {
+    TS_ASSIGN_OR_RETURN(TensorMap outputs, readOutputs(*device));
+    TS_RETURN_IF_ERROR(writeOutputTensors(outputs, args.outputDir));
+  }
   return device->report(result);
 }
+
+#ifdef TESSERA_HAVE_COMPILER
+/// A binary compiled from a model: the whole model, its outputs printed.
+StatusOr<nlohmann::json> runModelBinary(isa::LoadedBinary binary, const RunArgs &args) {
+  TS_ASSIGN_OR_RETURN(auto runner, runtime::AccelModelRunner::open(std::move(binary), args.backend));
+  std::vector<TensorSpec> specs;
+  for (const accel::HostInput &input : runner.model().inputs) specs.push_back(TensorSpec{input.name, input.dtype, input.shape});
+  TS_ASSIGN_OR_RETURN(TensorMap inputs, readInputTensors(specs, args.inputs, args.randomSeed));
+  TS_ASSIGN_OR_RETURN(TensorMap outputs, runner.run(inputs, args.options));
+  for (const auto &[name, tensor] : outputs) std::cout << runtime::describeOutput(name, tensor) << "\n";
+  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputTensors(outputs, args.outputDir));
+  if (!args.referencePath.empty()) {
+    TS_ASSIGN_OR_RETURN(graph::Graph reference, driver::readGraphFile(args.referencePath));
+    TS_RETURN_IF_ERROR(runner.checkAgainstReference(reference, args.referencePath, inputs, outputs));
+    std::cout << "reference: every output is bit-identical to the interpreter running " << args.referencePath << "\n";
+  }
+  return runner.report();
+}
+
+struct CpuArgs {
+  std::vector<std::string> inputShapes; ///< NAME:1x3x224x224 (ONNX models)
+  std::optional<double> checkTolerance;
+  runtime::CpuRunOptions options;
+};
+
+/// A model library written by `tessera compile --target cpu` (.so), or a model file
+/// the driver compiles in process.
+StatusOr<runtime::CpuModel> openCpuModel(const std::string &path, const std::vector<std::string> &inputShapes) {
+  runtime::CpuModel model;
+  if (path.ends_with(".so")) {
+    TS_ASSIGN_OR_RETURN(model.library, runtime::LoadedModel::load(path));
+    return model;
+  }
+  TS_ASSIGN_OR_RETURN(model.jit, driver::compileInProcessForCpu(driver::ModelSource(path, inputShapes)));
+  return model;
+}
+
+/// `--backend cpu`: a model library, or a model compiled in process.
+Status runOnCpu(const RunArgs &args, const CpuArgs &cpu) {
+  TS_ASSIGN_OR_RETURN(runtime::CpuModel model, openCpuModel(args.program, cpu.inputShapes));
+  const exec::GraphExecutor &executor = model.executor();
+  std::vector<TensorSpec> specs;
+  for (const std::string &name : executor.graph().inputs)
+    if (!executor.graph().constantOf(name))
+      specs.push_back(TensorSpec{name, executor.graph().typeOf(name).dtype, executor.graph().typeOf(name).shape});
+  TS_ASSIGN_OR_RETURN(TensorMap inputs, readInputTensors(specs, args.inputs, args.randomSeed));
+  TS_ASSIGN_OR_RETURN(TensorMap outputs, runtime::runCpuModel(executor, inputs, cpu.options));
+  if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputTensors(outputs, args.outputDir));
+  if (cpu.checkTolerance)
+    TS_RETURN_IF_ERROR(runtime::checkAgainstInterpreter(executor, inputs, outputs, *cpu.checkTolerance, std::cout));
+  return absl::OkStatus();
+}
+#endif
 
 StatusOr<nlohmann::json> runBinary(isa::LoadedBinary binary, const RunArgs &args) {
   if (binary.program.host.empty()) {
@@ -151,8 +185,7 @@ StatusOr<nlohmann::json> runBinary(isa::LoadedBinary binary, const RunArgs &args
     return runPlainProgram(std::move(binary), args);
   }
 #ifdef TESSERA_HAVE_COMPILER
-  AccelRunArgs model{args.backend, args.inputs, args.randomSeed, args.outputDir, args.referencePath, args.options};
-  return runCompiledModel(std::move(binary), model);
+  return runModelBinary(std::move(binary), args);
 #else
   return invalidInput("'%s' was compiled from a model; running its host side needs the compiler build", args.program);
 #endif
@@ -196,13 +229,13 @@ int runRunCommand(const std::vector<std::string> &args) {
       "max-cycles", po::value(&maxCycles), "stop with an error after this many cycles");
 #ifdef TESSERA_HAVE_COMPILER
   // The `cpu` backend runs models (model.so from `tessera compile`, or .onnx/.tg JIT).
-  CpuRunArgs cpu;
+  CpuArgs cpu;
   double checkTolerance = 0;
-  options.add_options()("repeat", po::value(&cpu.repeat)->default_value(1), "cpu: timed runs after the warm-up")(
-      "warmup", po::value(&cpu.warmup)->default_value(1), "cpu: untimed runs first")(
-      "threads", po::value(&cpu.threads)->default_value(1), "cpu: threads for parallel loops")(
-      "print-time", po::bool_switch(&cpu.printTime), "cpu: print median, min and max latency in ms")(
-      "profile", po::bool_switch(&cpu.profile), "cpu: print each kernel's mean time (and GMAC/s), slowest first, and time by op")(
+  options.add_options()("repeat", po::value(&cpu.options.repeat)->default_value(1), "cpu: timed runs after the warm-up")(
+      "warmup", po::value(&cpu.options.warmup)->default_value(1), "cpu: untimed runs first")(
+      "threads", po::value(&cpu.options.threads)->default_value(1), "cpu: threads for parallel loops")(
+      "print-time", po::bool_switch(&cpu.options.printTime), "cpu: print median, min and max latency in ms")(
+      "profile", po::bool_switch(&cpu.options.profile), "cpu: print each kernel's mean time (and GMAC/s), slowest first, and time by op")(
       "input-shape", po::value(&cpu.inputShapes)->composing(), "cpu: NAME:1x3x224x224 for dynamic ONNX inputs")(
       "check", po::value(&checkTolerance), "cpu: compare with the reference interpreter at this relative tolerance");
 #endif
@@ -214,17 +247,17 @@ int runRunCommand(const std::vector<std::string> &args) {
                         positional, vm, exitCode))
     return exitCode;
 #ifdef TESSERA_HAVE_COMPILER
+  if (vm.count("random-inputs")) run.randomSeed = seed;
   if (run.backend == "cpu") {
-    cpu.model = run.program;
-    cpu.inputs = run.inputs;
-    cpu.outputDir = run.outputDir;
-    if (vm.count("random-inputs")) cpu.randomSeed = seed;
     if (vm.count("check")) cpu.checkTolerance = checkTolerance;
-    return runCpuModel(cpu);
+    cpu.options.out = &std::cout;
+    Status status = runOnCpu(run, cpu);
+    return status.ok() ? 0 : reportError("run", status);
   }
+#else
+  if (vm.count("random-inputs")) run.randomSeed = seed;
 #endif
   if (vm.count("config")) run.configPath = config;
-  if (vm.count("random-inputs")) run.randomSeed = seed;
   run.options.maxCycles = maxCycles;
   run.options.progress = isatty(2);
   Status status = runProgram(run);

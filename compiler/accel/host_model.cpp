@@ -1,14 +1,12 @@
-//===- host_model.cpp - Host graphs, packing and the device run -----------------------===//
+//===- host_model.cpp - The host side of a compiled model: built, and in JSON ---------===//
 #include "compiler/accel/host_model.h"
 
-#include <cstring>
 #include <set>
 
 #include "compiler/accel/layouts.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
 #include "compiler/graph/verifier.h"
-#include "compiler/interp/interpreter.h"
 
 namespace tessera::accel {
 
@@ -137,53 +135,6 @@ StatusOr<std::optional<graph::Graph>> graphFromJson(const json &j, const char *w
   return std::optional<graph::Graph>(std::move(*parsed));
 }
 
-Tensor reshaped(const Tensor &tensor, const Shape &shape) {
-  Tensor result(tensor.dtype(), shape);
-  std::memcpy(result.bytes(), tensor.bytes(), std::min(result.byteSize(), tensor.byteSize()));
-  return result;
-}
-
-StatusOr<const Tensor *> lookup(const TensorMap &values, const std::string &name, const char *phase) {
-  auto found = values.find(name);
-  if (found == values.end()) return invalidInput("compiled model: value '%s' needed by the %s phase is missing", name, phase);
-  return &found->second;
-}
-
-Status writeToDevice(const HostModel &model, runtime::Device &device, const TensorMap &values) {
-  for (const HostTransfer &t : model.toDevice) {
-    TS_ASSIGN_OR_RETURN(const Tensor *value, lookup(values, t.value, "accelerator"));
-    if (value->dtype() != DType::I8) return invalidInput("value '%s' sent to the accelerator is not int8", t.value);
-    Tensor image = reshaped(*value, t.nchw);
-    StatusOr<Tensor> packed = t.window ? packWindowedInput(image, *t.window, device.config().block_in)
-                                       : packActivation(image, device.config().block_in);
-    if (!packed.ok()) return annotate(packed.status(), strCat("packing '", t.value, "'"));
-    TS_RETURN_IF_ERROR(device.writeTensor(t.tensor, *packed));
-  }
-  return absl::OkStatus();
-}
-
-Status readFromDevice(const HostModel &model, const runtime::Device &device, TensorMap &values) {
-  for (const HostTransfer &t : model.fromDevice) {
-    TS_ASSIGN_OR_RETURN(Tensor blocked, device.readTensor(t.tensor));
-    TS_ASSIGN_OR_RETURN(Tensor image, unpackActivation(blocked, t.nchw[1]));
-    values[t.value] = reshaped(image, t.shape);
-  }
-  return absl::OkStatus();
-}
-
-Status runPhase(const std::optional<graph::Graph> &graph, TensorMap &values, const char *phase) {
-  if (!graph) return absl::OkStatus();
-  TensorMap inputs;
-  for (const std::string &input : graph->inputs) {
-    TS_ASSIGN_OR_RETURN(const Tensor *value, lookup(values, input, phase));
-    inputs[input] = *value;
-  }
-  auto outputs = interp::runGraph(*graph, inputs);
-  if (!outputs.ok()) return annotate(outputs.status(), strCat("host ", phase, " graph"));
-  for (auto &[name, tensor] : *outputs) values[name] = std::move(tensor);
-  return absl::OkStatus();
-}
-
 } // namespace
 
 json HostModel::toJson() const {
@@ -243,30 +194,6 @@ StatusOr<HostModel> buildHostModel(const graph::Graph &graph, const Partition &p
   for (const auto &phase : {model.pre, model.post})
     if (phase) TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*phase), "host graph of the compiled model"));
   return model;
-}
-
-StatusOr<TensorMap> runHostModel(const HostModel &model, runtime::Device &device, const TensorMap &inputs,
-                                 const runtime::RunOptions &options, runtime::RunResult &result) {
-  TensorMap values;
-  for (const HostInput &input : model.inputs) {
-    auto found = inputs.find(input.name);
-    if (found == inputs.end()) return invalidInput("no value for model input '%s'", input.name);
-    if (found->second.dtype() != input.dtype || found->second.shape() != input.shape)
-      return invalidInput("model input '%s' is %s %s; the model takes %s %s", input.name, dtypeName(found->second.dtype()),
-                          shapeToString(found->second.shape()), dtypeName(input.dtype), shapeToString(input.shape));
-    values[input.name] = found->second;
-  }
-  TS_RETURN_IF_ERROR(runPhase(model.pre, values, "pre"));
-  TS_RETURN_IF_ERROR(writeToDevice(model, device, values));
-  TS_ASSIGN_OR_RETURN(result, device.run(options));
-  TS_RETURN_IF_ERROR(readFromDevice(model, device, values));
-  TS_RETURN_IF_ERROR(runPhase(model.post, values, "post"));
-  TensorMap outputs;
-  for (const std::string &output : model.outputs) {
-    TS_ASSIGN_OR_RETURN(const Tensor *value, lookup(values, output, "output"));
-    outputs[output] = *value;
-  }
-  return outputs;
 }
 
 } // namespace tessera::accel

@@ -1,6 +1,7 @@
 //===- host_model.h - The host side of a model compiled for the accelerator ----------===//
 //
-// A compiled model runs as: the `pre` graph on the host (QuantizeLinear of the inputs
+// This file holds the description; runtime/model/host_model_runner.h runs it on a
+// device. A compiled model runs as: the `pre` graph on the host (QuantizeLinear of the inputs
 // and whatever needs no accelerator result), the tensors the accelerator reads packed
 // into its layouts and written to DRAM, the program, the tensors the host needs read
 // back and unpacked, then the `post` graph (DequantizeLinear, CPU-only ops). Host
@@ -19,7 +20,7 @@
 
 #include "compiler/accel/conv_layer.h"
 #include "compiler/accel/partition.h"
-#include "runtime/device.h"
+#include "isa/config.h"
 
 namespace tessera::accel {
 
@@ -60,10 +61,5 @@ StatusOr<HostModel> buildHostModel(const graph::Graph &graph, const Partition &p
                                    const std::vector<HostTransfer> &toDevice, const std::vector<HostTransfer> &fromDevice);
 
 using TensorMap = std::map<std::string, Tensor>;
-
-/// Runs the model on a device that has the program loaded; returns the model outputs.
-/// `result` receives the device run's result (for its report).
-StatusOr<TensorMap> runHostModel(const HostModel &model, runtime::Device &device, const TensorMap &inputs,
-                                 const runtime::RunOptions &options, runtime::RunResult &result);
 
 } // namespace tessera::accel

@@ -9,6 +9,7 @@
 
 #include "compiler/accel/host_model.h"
 #include "isa/binary.h"
+#include "runtime/model/host_model_runner.h"
 
 namespace tessera::accel::model_testing {
 
@@ -45,7 +46,7 @@ inline std::pair<TensorMap, uint64_t> runOn(const std::string &backend, const is
   EXPECT_TRUE(device.ok()) << device.status();
   EXPECT_TRUE((*device)->load(program).ok());
   runtime::RunResult result;
-  auto outputs = runHostModel(*host, **device, inputs, {}, result);
+  auto outputs = runtime::runHostModel(*host, **device, inputs, {}, result);
   EXPECT_TRUE(outputs.ok()) << backend << ": " << outputs.status();
   return {outputs.ok() ? *outputs : TensorMap{}, result.totalCycles.value_or(0)};
 }

@@ -11,13 +11,15 @@
 //   tessera_model_weights     the constants' bytes (aligned, concatenated)
 //
 // The object file is emitted by LLVM and linked with the system C compiler driver
-// (`cc -shared`). The loader dlopens the library and rebuilds the executor.
+// (`cc -shared`). The loader (runtime/model/model_library.h) dlopens the library and
+// rebuilds the executor from the symbols named here.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "compiler/exec/graph_executor.h"
 
@@ -26,20 +28,14 @@ namespace tessera::exec {
 /// Compiles `plan` for the host CPU and writes the shared library to `path`.
 Status writeSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan, const std::string &path);
 
-/// A loaded library and the executor running it (the library stays open while it lives).
-class LoadedModel {
-public:
-  ~LoadedModel();
-  LoadedModel(const LoadedModel &) = delete;
-  LoadedModel &operator=(const LoadedModel &) = delete;
-  const GraphExecutor &executor() const { return *executor_; }
+/// The library's data symbols (the loader's side of the contract).
+inline constexpr const char *kManifestSymbol = "tessera_model_manifest";
+inline constexpr const char *kGraphSymbol = "tessera_model_graph";
+inline constexpr const char *kWeightsSymbol = "tessera_model_weights";
+inline constexpr const char *kWeightsSizeSymbol = "tessera_model_weights_size";
 
-  static StatusOr<std::unique_ptr<LoadedModel>> load(const std::string &path);
-
-private:
-  LoadedModel() = default;
-  void *handle_ = nullptr;
-  std::unique_ptr<GraphExecutor> executor_;
-};
+/// The plan's steps as the manifest's "steps" array, and back.
+nlohmann::json stepsToJson(const ExecutionPlan &plan);
+StatusOr<Step> stepFromJson(const nlohmann::json &step);
 
 } // namespace tessera::exec

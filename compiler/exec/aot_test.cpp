@@ -5,6 +5,7 @@
 
 #include "compiler/exec/aot.h"
 #include "compiler/exec/test_graphs.h"
+#include "runtime/model/model_library.h"
 
 namespace tessera::exec {
 namespace {
@@ -18,7 +19,7 @@ TEST(AotLibrary, LoadedLibraryMatchesTheInterpreter) {
   std::string path = (std::filesystem::temp_directory_path() / strCat("tessera_aot_test_", getpid(), ".so")).string();
   Status written = writeSharedLibrary(g, *plan, path);
   ASSERT_TRUE(written.ok()) << written;
-  auto model = LoadedModel::load(path);
+  auto model = runtime::LoadedModel::load(path);
   std::filesystem::remove(path);
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ((*model)->executor().plan().count(StepKind::Kernel), plan->count(StepKind::Kernel));
@@ -31,7 +32,7 @@ TEST(AotLibrary, LoadedLibraryMatchesTheInterpreter) {
 }
 
 TEST(AotLibrary, RejectsAForeignLibrary) {
-  auto model = LoadedModel::load("/no/such/model.so");
+  auto model = runtime::LoadedModel::load("/no/such/model.so");
   ASSERT_FALSE(model.ok());
   EXPECT_NE(model.status().message().find("cannot load '/no/such/model.so'"), std::string::npos);
 }

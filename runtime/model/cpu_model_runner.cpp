@@ -1,0 +1,114 @@
+//===- cpu_model_runner.cpp - Models on the `cpu` backend: open, run, time, check ---===//
+#include "runtime/model/cpu_model_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "compiler/codegen/thread_pool.h"
+
+namespace tessera::runtime {
+namespace {
+
+/// Largest |got - want| / max(1, |want|) over every output.
+double maxRelativeError(const interp::TensorMap &got, const interp::TensorMap &want) {
+  double worst = 0;
+  for (const auto &[name, w] : want) {
+    const Tensor &g = got.at(name);
+    if (w.dtype() != DType::F32) continue;
+    for (int64_t k = 0; k < w.elementCount(); ++k) {
+      double a = g.data<float>()[k], b = w.data<float>()[k];
+      worst = std::max(worst, std::fabs(a - b) / std::max(1.0, std::fabs(b)));
+    }
+  }
+  return worst;
+}
+
+/// "Conv+Relu [1,64,56,56]": the ops a step covers and its output's shape.
+std::string describeStep(const exec::GraphExecutor &executor, const exec::Step &step) {
+  const graph::Graph &graph = executor.graph();
+  std::string ops;
+  for (size_t n : step.nodes) ops += (ops.empty() ? "" : "+") + graph.nodes[n].op;
+  const std::string &out = graph.nodes[step.nodes.back()].outputs[0];
+  return strCat(ops, " ", shapeToString(graph.typeOf(out).shape));
+}
+
+/// Multiply-accumulates of a Conv, Gemm or MatMul anchor (0 for other ops): how fast
+/// a kernel runs against the machine's peak, as `--profile` prints it.
+double anchorMacs(const graph::Graph &graph, const graph::Node &node) {
+  if (node.op != "Conv" && node.op != "Gemm" && node.op != "MatMul") return 0;
+  const graph::TensorType &out = graph.typeOf(node.outputs[0]), &w = graph.typeOf(node.input(1));
+  const graph::TensorType &a = graph.typeOf(node.input(0));
+  if (!out.isStatic() || !w.isStatic() || !a.isStatic() || w.shape.size() < 2) return 0;
+  double outputs = static_cast<double>(out.elementCount());
+  if (node.op == "Conv") return outputs * static_cast<double>(w.elementCount() / w.shape[0]);
+  bool transA = node.op == "Gemm" && node.attrs.getInt("transA", 0);
+  return outputs * static_cast<double>(transA ? a.shape[a.shape.size() - 2] : a.shape.back());
+}
+
+/// The per-step profile: the slowest steps (with GMAC/s for convolutions and matrix
+/// products), then the time by op type.
+void printProfile(const exec::GraphExecutor &executor, const std::vector<double> &totalMs, int runs, std::ostream &out) {
+  const std::vector<exec::Step> &steps = executor.plan().steps;
+  std::vector<size_t> order(steps.size());
+  for (size_t s = 0; s < order.size(); ++s) order[s] = s;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return totalMs[a] > totalMs[b]; });
+  double total = 0;
+  for (double ms : totalMs) total += ms;
+  total /= runs;
+  out << absl::StrFormat("profile: mean of %d runs, %.3f ms in %d steps (slowest first)\n", runs, total,
+                         static_cast<int>(steps.size()));
+  std::map<std::string, double> byOp;
+  for (size_t s : order) {
+    double ms = totalMs[s] / runs;
+    std::string what = describeStep(executor, steps[s]);
+    byOp[what.substr(0, what.find(' '))] += ms;
+    double macs = anchorMacs(executor.graph(), executor.graph().nodes[steps[s].nodes[0]]);
+    std::string rate = macs > 0 && ms > 0 ? absl::StrFormat("  %.1f GMAC/s", macs / ms / 1e6) : "";
+    out << absl::StrFormat("  %4d %8.3f ms %5.1f%%  %-10s %s%s\n", static_cast<int>(s), ms,
+                           total > 0 ? 100 * ms / total : 0.0, steps[s].kernel.empty() ? "-" : steps[s].kernel, what, rate);
+  }
+  out << "profile by op:\n";
+  for (const auto &[op, ms] : byOp)
+    out << absl::StrFormat("  %-40s %8.3f ms %5.1f%%\n", op, ms, total > 0 ? 100 * ms / total : 0.0);
+}
+
+void printLatency(std::vector<double> times, int threads, std::ostream &out) {
+  std::sort(times.begin(), times.end());
+  size_t n = times.size();
+  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  out << absl::StrFormat("latency_ms: median=%.3f min=%.3f max=%.3f runs=%d threads=%d\n", median, times.front(),
+                         times.back(), static_cast<int>(n), threads);
+}
+
+} // namespace
+
+StatusOr<interp::TensorMap> runCpuModel(const exec::GraphExecutor &executor, const interp::TensorMap &inputs,
+                                        const CpuRunOptions &options) {
+  codegen::setParallelThreads(options.threads);
+  if (options.out) *options.out << "plan: " << executor.plan().summary(executor.graph()) << "\n";
+  for (int w = 0; w < options.warmup; ++w) TS_RETURN_IF_ERROR(executor.run(inputs).status());
+  std::vector<double> times, stepMs;
+  interp::TensorMap outputs;
+  int runs = std::max(1, options.repeat);
+  for (int r = 0; r < runs; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    TS_ASSIGN_OR_RETURN(outputs, executor.run(inputs, options.profile ? &stepMs : nullptr));
+    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (options.out && options.printTime) printLatency(times, options.threads, *options.out);
+  if (options.out && options.profile) printProfile(executor, stepMs, runs, *options.out);
+  return outputs;
+}
+
+Status checkAgainstInterpreter(const exec::GraphExecutor &executor, const interp::TensorMap &inputs,
+                               const interp::TensorMap &outputs, double tolerance, std::ostream &out) {
+  TS_ASSIGN_OR_RETURN(interp::TensorMap want, interp::runGraph(executor.graph(), inputs));
+  double error = maxRelativeError(outputs, want);
+  out << absl::StrFormat("check: max relative error vs reference interpreter %.3g (tolerance %.3g)\n", error, tolerance);
+  if (!(error <= tolerance)) return invalidInput("outputs differ from the reference interpreter by %g (relative)", error);
+  return absl::OkStatus();
+}
+
+} // namespace tessera::runtime
