@@ -64,9 +64,6 @@ LOWERING=(
 # Violations known to be fixed by work in flight, as "file include". Each entry says why
 # and goes when that work lands; nothing else belongs here.
 KNOWN_PENDING=(
-  # The accelerator model's host runner (compiler/accel/host_model.*) moves to
-  # runtime/model/, which removes compiler/accel -> runtime (issue 14).
-  "compiler/accel/host_model.h runtime/device.h"
 )
 
 # The docs state the same order: their table's directory column must equal LAYERS.
