@@ -5,6 +5,7 @@
 //
 //   tessera compile model.onnx --target accel --config configs/default.json
 //       [--calibrate <folder of .npy | random:N>] -o model.tsb [--emit-quantized q.tg]
+//       [--dump-mappings m.txt] [--mappings m.txt]
 //
 //   tessera compile model.onnx --target nvptx --gpu-arch sm_80 -o model.ptx
 //
@@ -13,7 +14,7 @@
 // The flags become driver::CompileOptions and the driver (compiler/driver/driver.h)
 // runs the target's pipeline (compiler/driver/targets.def). The flags that print or
 // write a stage's text (--print-plan, --dump-loop-ir, --emit-quantized,
-// --print-after-all, --dump-dir) are one stage observer.
+// --dump-mappings, --print-after-all, --dump-dir) are one stage observer.
 //
 //===----------------------------------------------------------------------===//
 #include <filesystem>
@@ -30,13 +31,22 @@ namespace tessera::cli {
 namespace {
 
 struct CompileArgs {
-  std::string model, output, configPath;
+  std::string model, output, configPath, mappingsPath;
   std::vector<std::string> inputShapes;
   std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
   driver::CompileOptions options;
   // What the stage observer prints or writes.
   bool printPlan = false, printAfterAll = false;
-  std::string loopIrPath, quantizedPath, dumpDir;
+  std::string loopIrPath, quantizedPath, mappingsOutPath, dumpDir;
+
+  /// The file a stage is written to besides --dump-dir ("" for none).
+  const std::string &fileFor(const std::string &stage) const {
+    static const std::string none;
+    if (stage == "loop-ir") return loopIrPath;
+    if (stage == "quantize") return quantizedPath;
+    if (stage == "mappings") return mappingsOutPath;
+    return none;
+  }
 };
 
 /// Prints and writes the stages the flags ask for; the first failed write is kept.
@@ -46,17 +56,16 @@ public:
 
   void operator()(const driver::Stage &stage) {
     ++count_;
+    const std::string &file = args_.fileFor(stage.name);
     bool wanted = args_.printAfterAll || !args_.dumpDir.empty() || (args_.printPlan && stage.name == "plan") ||
-                  (!args_.loopIrPath.empty() && stage.name == "loop-ir") ||
-                  (!args_.quantizedPath.empty() && stage.name == "quantize");
+                  !file.empty();
     if (!wanted) return;
     std::string text = stage.print();
     if (args_.printAfterAll) std::cout << "// ----- after " << stage.name << " -----\n" << text;
     else if (args_.printPlan && stage.name == "plan") std::cout << text;
     if (!args_.dumpDir.empty())
       keep(writeTextFile(absl::StrFormat("%s/%02d-%s.txt", args_.dumpDir, count_, stage.name), text));
-    if (stage.name == "loop-ir" && !args_.loopIrPath.empty()) keep(writeTextFile(args_.loopIrPath, text));
-    if (stage.name == "quantize" && !args_.quantizedPath.empty()) keep(writeTextFile(args_.quantizedPath, text));
+    if (!file.empty()) keep(writeTextFile(file, text));
   }
   const Status &status() const { return status_; }
 
@@ -77,12 +86,19 @@ Status makeDumpDir(const std::string &dir) {
   return absl::OkStatus();
 }
 
-/// The flags the parser does not fill directly: the accel config and cpu schedule.
+/// The flags the parser does not fill directly: the accel config and mappings, the cpu
+/// schedule.
 Status completeOptions(CompileArgs &args) {
   driver::CompileOptions &options = args.options;
   if (options.target == "accel") {
     if (args.configPath.empty()) return invalidInput("--target accel needs --config <hardware config JSON>");
     TS_ASSIGN_OR_RETURN(options.accel.config, isa::loadConfigFile(args.configPath));
+  }
+  if (!args.mappingsPath.empty()) {
+    TS_ASSIGN_OR_RETURN(std::string text, readTextFile(args.mappingsPath));
+    auto mappings = accel::parseLayerMappings(text);
+    if (!mappings.ok()) return annotate(mappings.status(), args.mappingsPath);
+    options.accel.lowering.mappings = std::move(*mappings);
   }
   for (const std::string &assignment : args.schedule)
     TS_RETURN_IF_ERROR(lower::setScheduleParam(options.cpu.plan.schedule, assignment));
@@ -132,7 +148,9 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "method", po::value(&o.accel.method)->default_value("percentile"), "accel: activation range minmax|percentile|entropy")(
       "seed", po::value(&o.accel.seed)->default_value(0), "accel: seed of random:N calibration inputs")(
       "emit-quantized", po::value(&compile.quantizedPath), "accel: also write the int8 graph IR text (the reference)")(
-      "virtual-threads", po::value(&o.accel.lowering.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)");
+      "virtual-threads", po::value(&o.accel.lowering.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)")(
+      "dump-mappings", po::value(&compile.mappingsOutPath), "accel: write each layer's mapping here (NAME: MAPPING per line)")(
+      "mappings", po::value(&compile.mappingsPath), "accel: use these layer mappings instead of the cost model's (a --dump-mappings file)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;

@@ -66,6 +66,7 @@ StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const Compile
   TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, accel::compileForAccelerator(graph, config, options.accel.lowering));
   log.record("partition", [&] { return partitionPlan(compiled); });
   log.record("layers", [&] { return layerTable(compiled); });
+  log.record("mappings", [&] { return accel::printLayerMappings(compiled); });
   log.record("assembly", [&] { return isa::printAssembly(compiled.program, config); });
 
   CompiledArtifact artifact;

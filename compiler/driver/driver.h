@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/accel/node_lowering.h"
+#include "compiler/accel/model_compiler.h"
 #include "compiler/exec/execution_plan.h"
 #include "compiler/graph/graph.h"
 #include "isa/config.h"
@@ -65,7 +65,8 @@ struct AccelOptions {
   std::optional<std::string> calibrate;
   std::string method = "percentile"; ///< minmax | percentile | entropy
   uint64_t seed = 0;                  ///< of random:N calibration inputs
-  /// Options of the accelerator lowering (virtual threads, mapping choices).
+  /// Options of the accelerator lowering: virtual threads, and mappings by layer name
+  /// that replace the cost model's choice (`--mappings`).
   accel::LoweringOptions lowering;
 };
 

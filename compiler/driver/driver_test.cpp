@@ -94,7 +94,7 @@ TEST(Driver, QdqModelCompilesForTheAcceleratorWithoutCalibration) {
   auto artifact = compileModel(ModelSource(path), options);
   ASSERT_TRUE(artifact.ok()) << artifact.status();
   EXPECT_EQ(recorder.names(), (std::vector<std::string>{"import", "graph-passes", "quantize", "partition", "layers",
-                                                        "assembly"}));
+                                                        "mappings", "assembly"}));
   EXPECT_NE(recorder.text("graph-passes").find("QConv("), std::string::npos);
   EXPECT_NE(recorder.text("partition").find("to device:"), std::string::npos);
   auto binary = isa::readBinary(artifact->bytes);
