@@ -12,12 +12,20 @@ out=$("$T" compile "$SRC/examples/models/qdq_conv.onnx" --target accel --config 
   --dump-dir "$WORK/stages" 2>&1) || fail "QDQ compile: $out"
 [[ "$out" == *"ops on accel: QAdd x1, QConv x1"* ]] || fail "QDQ ops not on the accelerator: $out"
 [[ "$out" == *"wrote $WORK/qdq.tsb ("*" bytes) in "* ]] || fail "no wrote line: $out"
-for stage in 01-import 02-graph-passes 03-quantize 04-partition 05-layers 06-assembly; do
+for stage in 01-import 02-graph-passes 03-quantize 04-partition 05-layers 06-mappings 07-assembly; do
   [[ -s "$WORK/stages/$stage.txt" ]] || fail "--dump-dir wrote no $stage.txt: $(ls "$WORK/stages")"
 done
 grep -q '= QConv(' "$WORK/stages/02-graph-passes.txt" || fail "qdq-import did not run"
 grep -q 'to device:' "$WORK/stages/04-partition.txt" || fail "no transfers in the partition plan"
 echo "ok: QDQ model compiled for accel, stages dumped"
+
+"$T" compile "$SRC/examples/models/qdq_conv.onnx" --target accel --config "$CONFIG" -o "$WORK/m1.tsb" \
+  --dump-mappings "$WORK/m.txt" >/dev/null || fail "--dump-mappings"
+cmp -s "$WORK/m.txt" "$WORK/stages/06-mappings.txt" || fail "--dump-mappings differs from the mappings stage"
+"$T" compile "$SRC/examples/models/qdq_conv.onnx" --target accel --config "$CONFIG" -o "$WORK/m2.tsb" \
+  --mappings "$WORK/m.txt" >/dev/null || fail "--mappings"
+cmp -s "$WORK/m1.tsb" "$WORK/m2.tsb" || fail "the cost model's own mappings given back change the binary"
+echo "ok: --dump-mappings then --mappings gives the same binary"
 
 out=$("$T" run "$WORK/qdq.tsb" --backend functional --random-inputs 1 --output-dir "$WORK/out" 2>&1) ||
   fail "run QDQ binary: $out"
