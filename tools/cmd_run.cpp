@@ -17,7 +17,6 @@
 #include "runtime/device.h"
 #include "runtime/roofline.h"
 #include "support/file_io.h"
-#include "support/npy.h"
 #include "tools/command.h"
 #include "tools/program_file.h"
 #include "tools/tensor_io.h"
@@ -162,15 +161,19 @@ StatusOr<runtime::CpuModel> openCpuModel(const std::string &path, const std::vec
   return model;
 }
 
+/// The graph's non-constant inputs.
+std::vector<TensorSpec> graphInputs(const graph::Graph &graph) {
+  std::vector<TensorSpec> specs;
+  for (const std::string &name : graph.inputs)
+    if (!graph.constantOf(name)) specs.push_back(TensorSpec{name, graph.typeOf(name).dtype, graph.typeOf(name).shape});
+  return specs;
+}
+
 /// `--backend cpu`: a model library, or a model compiled in process.
 Status runOnCpu(const RunArgs &args, const CpuArgs &cpu) {
   TS_ASSIGN_OR_RETURN(runtime::CpuModel model, openCpuModel(args.program, cpu.inputShapes));
   const exec::GraphExecutor &executor = model.executor();
-  std::vector<TensorSpec> specs;
-  for (const std::string &name : executor.graph().inputs)
-    if (!executor.graph().constantOf(name))
-      specs.push_back(TensorSpec{name, executor.graph().typeOf(name).dtype, executor.graph().typeOf(name).shape});
-  TS_ASSIGN_OR_RETURN(TensorMap inputs, readInputTensors(specs, args.inputs, args.randomSeed));
+  TS_ASSIGN_OR_RETURN(TensorMap inputs, readInputTensors(graphInputs(executor.graph()), args.inputs, args.randomSeed));
   TS_ASSIGN_OR_RETURN(TensorMap outputs, runtime::runCpuModel(executor, inputs, cpu.options));
   if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputTensors(outputs, args.outputDir));
   if (cpu.checkTolerance)
