@@ -22,8 +22,20 @@ std::pair<int64_t, int64_t> differences(const Tensor &got, const Tensor &want) {
   return {differing, maxDiff};
 }
 
+/// Whether `tensor` still holds its value after a run: no other non-constant tensor
+/// shares its bytes (the compiler places activations whose lifetimes do not overlap in
+/// the same DRAM, so a shared tensor may have been overwritten by a later layer).
+bool keepsItsBytes(const isa::Program &program, const isa::TensorInfo &tensor) {
+  uint64_t begin = tensor.dramOffset, end = begin + tensor.byteSize();
+  return std::none_of(program.tensors.begin(), program.tensors.end(), [&](const isa::TensorInfo &other) {
+    bool shares = other.dramOffset < end && begin < other.dramOffset + other.byteSize();
+    return &other != &tensor && other.kind != isa::TensorKind::constant && shares;
+  });
+}
+
 /// After a mismatch: the first reference node (in graph order) whose int8 result differs
-/// from the value the accelerator left in DRAM (every activation has its own tensor).
+/// from the value the accelerator left in DRAM, among the values whose tensor no other
+/// tensor shares.
 std::string firstDivergence(const graph::Graph &reference, const accel::TensorMap &inputs, const Device &device) {
   std::vector<std::pair<const graph::Node *, Tensor>> results;
   auto observer = [&](const graph::Node &node, const std::vector<Tensor> &outputs) {
@@ -33,6 +45,7 @@ std::string firstDivergence(const graph::Graph &reference, const accel::TensorMa
   for (const auto &[node, want] : results) {
     const isa::TensorInfo *tensor = device.program().findTensor(node->outputs[0]);
     if (!tensor || want.dtype() != DType::I8 || want.shape().size() < 2) continue;
+    if (!keepsItsBytes(device.program(), *tensor)) continue;
     auto blocked = device.readTensor(tensor->name);
     if (!blocked.ok()) continue;
     auto image = accel::unpackActivation(*blocked, want.shape()[1]);
