@@ -73,7 +73,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "input-shape", po::value(&compile.inputShapes)->composing(), "NAME:1x3x224x224 for dynamic inputs")(
       "print-plan", po::bool_switch(&compile.printPlan), "print the kernels, aliases and ref fallbacks")(
       "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file")(
-      "schedule", po::value(&compile.schedule)->composing(), "cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0)")(
+      "schedule", po::value(&compile.schedule)->composing(), ("cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0):\n" + lower::scheduleParamsHelp()).c_str())(
       "tune", po::bool_switch(&compile.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
       "gpu-arch", po::value(&gpu.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&gpu.threadsPerBlock)->default_value(256), "nvptx: threads per block")(

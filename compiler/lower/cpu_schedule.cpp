@@ -468,9 +468,12 @@ std::string printScheduleParams(const CpuScheduleParams &params) {
 }
 
 std::string scheduleParamsHelp() {
-  std::string text = absl::StrFormat("  %-32s %4s %4s  %s\n", "parameter", "avx2", "avx512", "what it sets");
+  std::string text;
 #define TESSERA_SCHEDULE_PARAM(name, type, value, wideValue, min, description)                                         \
-  text += absl::StrFormat("  %-32s %4d %4d  %s\n", #name, int64_t(value), int64_t(wideValue), description);
+  text += int64_t(value) == int64_t(wideValue)                                                                         \
+              ? absl::StrFormat("%s=%d: %s\n", #name, int64_t(value), description)                                   \
+              : absl::StrFormat("%s=%d (%d with AVX-512): %s\n", #name, int64_t(value), int64_t(wideValue),          \
+                                description);
 #include "compiler/lower/schedule_params.def"
   return text;
 }

@@ -58,8 +58,8 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
 /// setScheduleParam reads back.
 std::string printScheduleParams(const CpuScheduleParams &params);
 
-/// One line per parameter: its name, its defaults (16 and 32 vector registers) and its
-/// description (the help of `tessera compile --schedule`).
+/// One line per parameter, "name=default (wide default with AVX-512): description" (the
+/// help of `tessera compile --schedule`).
 std::string scheduleParamsHelp();
 
 /// The description choices (weight packing, Winograd and matrix-product eligibility,
