@@ -42,7 +42,8 @@ void Lexer::skipSpaceAndComments() {
 }
 
 bool Lexer::isNameChar(char c) const {
-  return c != '\0' && (std::isalnum(static_cast<unsigned char>(c)) || syntax_.nameChars.find(c) != std::string_view::npos);
+  if (c == '\0') return false;
+  return std::isalnum(static_cast<unsigned char>(c)) || syntax_.nameChars.find(c) != std::string_view::npos;
 }
 
 bool Lexer::startsIdentifier() const {
