@@ -453,8 +453,13 @@ Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment
 #define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description)                                      \
   if (name == #field) return setChecked(params.field, name, value, min);
 #include "compiler/lower/schedule_params.def"
+  // The switches first, then the sizes (the order the message has always had).
   std::vector<std::string> known;
-#define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description) known.push_back(#field);
+#define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description)                                      \
+  if (std::is_same_v<type, bool>) known.push_back(#field);
+#include "compiler/lower/schedule_params.def"
+#define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description)                                      \
+  if (!std::is_same_v<type, bool>) known.push_back(#field);
 #include "compiler/lower/schedule_params.def"
   return invalidInput("unknown schedule parameter '%s' (known: %s)", name, joinStrings(known, ", "));
 }
