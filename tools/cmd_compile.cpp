@@ -139,7 +139,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "dump-loop-ir", po::value(&compile.loopIrPath), "write every kernel's loop IR to this file")(
       "print-after-all", po::bool_switch(&compile.printAfterAll), "print every stage of the pipeline (graph IR, plan, loop IR, assembly)")(
       "dump-dir", po::value(&compile.dumpDir), "write every stage of the pipeline to DIR/NN-stage.txt")(
-      "schedule", po::value(&compile.schedule)->composing(), "cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0)")(
+      "schedule", po::value(&compile.schedule)->composing(), ("cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0):\n" + lower::scheduleParamsHelp()).c_str())(
       "tune", po::bool_switch(&o.cpu.plan.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
       "gpu-arch", po::value(&o.nvptx.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&o.nvptx.threadsPerBlock)->default_value(256), "nvptx: threads per block")(

@@ -7,6 +7,7 @@
 
 #include "compiler/codegen/cpu_jit.h"
 #include "compiler/exec/kernel_timer.h"
+#include "compiler/graph/op_traits.h"
 #include "compiler/loop/printer.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/verifier.h"
@@ -18,10 +19,9 @@ namespace {
 /// How much faster (a fraction) a tuning candidate must be than the default schedule.
 constexpr double kTuneMargin = 0.05;
 
-const std::set<std::string> kAliasOps = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity"};
-
 bool isAlias(const graph::Graph &graph, const graph::Node &node) {
-  if (!kAliasOps.count(node.op) || node.outputs.size() != 1) return false;
+  bool aliasOp = node.op == "Identity" || graph::hasOpTrait(node.op, graph::op_trait::ReshapeLike);
+  if (!aliasOp || node.outputs.size() != 1) return false;
   const graph::TensorType &in = graph.typeOf(node.input(0)), &out = graph.typeOf(node.outputs[0]);
   return in.isStatic() && out.isStatic() && in.dtype == out.dtype && in.elementCount() == out.elementCount();
 }

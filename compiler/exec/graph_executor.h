@@ -6,8 +6,9 @@
 // through the interpreter. A Concat along an axis with only unit axes before it, whose
 // inputs are single-use kernel results, costs nothing: the kernels write straight
 // into its output's blocks. Where the kernels come from (the in-process JIT or a
-// loaded ahead-of-time library) is the resolver's business. The accelerator back end
-// adds its partitions as further step kinds.
+// loaded ahead-of-time library) is the resolver's business. The steps are the plan's
+// three kinds (kernel, alias, reference); accelerator models run elsewhere
+// (tools/accel_model.h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

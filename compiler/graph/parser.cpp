@@ -1,6 +1,6 @@
 //===- parser.cpp - The graph IR's text form (reading) -------------------------===//
 //
-// Recursive descent over the tokens of lexer.h with one token of lookahead. Each
+// Recursive descent over the tokens of support/lexer.h with one token of lookahead. Each
 // parse function consumes one construct of the grammar in docs/graph-ir.md.
 //
 //===----------------------------------------------------------------------===//
@@ -12,10 +12,24 @@
 #include <limits>
 
 #include "compiler/graph/dtype_dispatch.h"
-#include "compiler/graph/lexer.h"
+#include "support/lexer.h"
 
 namespace tessera::graph {
 namespace {
+
+/// The graph IR's tokens: names may hold '$' and be quoted (%"x y"), strings, signed
+/// and hex numbers, and its punctuation ('_' and '?' in shapes, '-' before inf).
+constexpr LexerSyntax kGraphSyntax = {
+    .nameChars = "_.$",
+    .identifierFromAnyNameChar = false,
+    .twoCharPuncts = {},
+    .oneCharPuncts = "()[]{},=:<>?*_-",
+    .quotedStrings = true,
+    .signedNumbers = true,
+    .hexNumbers = true,
+    .floatMayEndInDot = true,
+    .bareLocalSigilIsPunct = false,
+};
 
 /// A parsed number: integers keep their exact value.
 struct Number {
@@ -27,7 +41,7 @@ struct Number {
 
 class Parser {
 public:
-  explicit Parser(std::string_view text) : lexer_(text) {}
+  explicit Parser(std::string_view text) : lexer_(text, kGraphSyntax) {}
   StatusOr<Graph> parse();
 
 private:
@@ -84,7 +98,7 @@ Status Parser::expectIdent(std::string_view word) {
 }
 
 StatusOr<std::string> Parser::parseValueName() {
-  if (token_.kind != TokenKind::ValueName) return error("expected a value name like %x");
+  if (token_.kind != TokenKind::LocalName) return error("expected a value name like %x");
   std::string name = token_.text;
   TS_RETURN_IF_ERROR(advance());
   return name;
@@ -416,7 +430,7 @@ Status Parser::parseStatement() {
 
 Status Parser::parseReturn() {
   TS_RETURN_IF_ERROR(advance());
-  while (token_.kind == TokenKind::ValueName) {
+  while (token_.kind == TokenKind::LocalName) {
     graph_.outputs.push_back(token_.text);
     TS_RETURN_IF_ERROR(advance());
     if (!isPunct(",")) break;

@@ -8,7 +8,7 @@ namespace {
 
 const std::unordered_map<std::string_view, InferFn> &ruleTable() {
   static const std::unordered_map<std::string_view, InferFn> table = {
-#define TESSERA_OP(name, infer, kernel) {#name, &infer},
+#define TESSERA_OP(name, infer, kernel, traits) {#name, &infer},
 #include "compiler/graph/ops.def"
   };
   return table;
@@ -35,7 +35,7 @@ bool infersFromRecord(std::string_view op) { return findInferRule(op) == &inferF
 
 const std::vector<std::string> &knownOps() {
   static const std::vector<std::string> ops = {
-#define TESSERA_OP(name, infer, kernel) #name,
+#define TESSERA_OP(name, infer, kernel, traits) #name,
 #include "compiler/graph/ops.def"
   };
   return ops;

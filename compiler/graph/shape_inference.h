@@ -53,7 +53,7 @@ InferResult inferNode(const Graph &graph, const Node &node);
 /// Infers every node in order and stores the (refined) result types on the graph.
 Status inferGraphTypes(Graph &graph);
 
-#define TESSERA_OP(name, infer, kernel) InferResult infer(const InferContext &context);
+#define TESSERA_OP(name, infer, kernel, traits) InferResult infer(const InferContext &context);
 #include "compiler/graph/ops.def"
 
 } // namespace tessera::graph

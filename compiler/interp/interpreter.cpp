@@ -10,7 +10,7 @@ namespace {
 
 const std::unordered_map<std::string_view, KernelFn> &kernelTable() {
   static const std::unordered_map<std::string_view, KernelFn> table = {
-#define TESSERA_OP(name, infer, kernel) {#name, &kernel},
+#define TESSERA_OP(name, infer, kernel, traits) {#name, &kernel},
 #include "compiler/graph/ops.def"
   };
   return table;

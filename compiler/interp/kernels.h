@@ -36,7 +36,7 @@ struct KernelContext {
 using KernelResult = StatusOr<std::vector<Tensor>>;
 using KernelFn = KernelResult (*)(const KernelContext &);
 
-#define TESSERA_OP(name, infer, kernel) KernelResult kernel(const KernelContext &context);
+#define TESSERA_OP(name, infer, kernel, traits) KernelResult kernel(const KernelContext &context);
 #include "compiler/graph/ops.def"
 
 /// The op's kernel, or null.

@@ -5,17 +5,34 @@
 #include <limits>
 #include <map>
 
-#include "compiler/loop/lexer.h"
+#include "support/lexer.h"
 
 namespace tessera::loop {
 namespace {
 
+constexpr std::string_view kTwoCharPuncts[] = {"<=", ">=", "==", "!=", "&&", "||"};
+
+/// The loop IR's tokens: identifiers may start with '_' or '.' and hold dots
+/// (`gpu_block`, `tessera.gemm`), '%' alone is the modulo operator, and the
+/// expression operators are punctuation.
+constexpr LexerSyntax kLoopSyntax = {
+    .nameChars = "_.",
+    .identifierFromAnyNameChar = true,
+    .twoCharPuncts = kTwoCharPuncts,
+    .oneCharPuncts = "()[]{},:=+-*/%<>&!",
+    .quotedStrings = false,
+    .signedNumbers = false,
+    .hexNumbers = false,
+    .floatMayEndInDot = false,
+    .bareLocalSigilIsPunct = true,
+};
+
 class Parser {
 public:
-  explicit Parser(std::string_view text) : lexer_(text) {}
+  explicit Parser(std::string_view text) : lexer_(text, kLoopSyntax) {}
 
   Status start() { return advance(); }
-  bool atEnd() const { return tok_.kind == TokKind::End; }
+  bool atEnd() const { return tok_.kind == TokenKind::End; }
   StatusOr<Func> parseFunc();
 
 private:
@@ -26,8 +43,8 @@ private:
   Status error(std::string_view what) const {
     return invalidInput("%d:%d: expected %s, found '%s'", tok_.line, tok_.column, what, tok_.text);
   }
-  bool isPunct(std::string_view p) const { return tok_.kind == TokKind::Punct && tok_.text == p; }
-  bool isIdent(std::string_view w) const { return tok_.kind == TokKind::Ident && tok_.text == w; }
+  bool isPunct(std::string_view p) const { return tok_.kind == TokenKind::Punct && tok_.text == p; }
+  bool isIdent(std::string_view w) const { return tok_.kind == TokenKind::Identifier && tok_.text == w; }
   Status expectPunct(std::string_view p) {
     if (!isPunct(p)) return error(strCat("'", p, "'"));
     return advance();
@@ -36,7 +53,7 @@ private:
     if (!isIdent(w)) return error(strCat("'", w, "'"));
     return advance();
   }
-  StatusOr<std::string> expectName(TokKind kind, std::string_view what) {
+  StatusOr<std::string> expectName(TokenKind kind, std::string_view what) {
     if (tok_.kind != kind) return error(what);
     std::string name = tok_.text;
     TS_RETURN_IF_ERROR(advance());
@@ -45,7 +62,7 @@ private:
   StatusOr<int64_t> expectInt() {
     bool negative = isPunct("-");
     if (negative) TS_RETURN_IF_ERROR(advance());
-    if (tok_.kind != TokKind::Int) return error("an integer");
+    if (tok_.kind != TokenKind::Integer) return error("an integer");
     int64_t value = std::stoll(tok_.text);
     TS_RETURN_IF_ERROR(advance());
     return negative ? -value : value;
@@ -66,16 +83,16 @@ private:
   StatusOr<Expr> parseAccess(bool isAddress);
   StatusOr<Expr> parseCallExpr(const std::string &name);
 
-  LoopLexer lexer_;
-  Tok tok_;
+  Lexer lexer_;
+  Token tok_;
   std::map<std::string, Buffer> buffers_;
 };
 
 StatusOr<Buffer> Parser::parseBuffer() {
   Buffer b;
-  TS_ASSIGN_OR_RETURN(b.name, expectName(TokKind::Var, "a buffer name (%name)"));
+  TS_ASSIGN_OR_RETURN(b.name, expectName(TokenKind::LocalName, "a buffer name (%name)"));
   TS_RETURN_IF_ERROR(expectPunct(":"));
-  if (tok_.kind != TokKind::Ident) return error("an element type");
+  if (tok_.kind != TokenKind::Identifier) return error("an element type");
   auto dtype = parseDType(tok_.text);
   if (!dtype.ok()) return error("an element type (f32, i8, i32, ...)");
   b.dtype = *dtype;
@@ -87,7 +104,7 @@ StatusOr<Buffer> Parser::parseBuffer() {
     if (!isPunct("]")) TS_RETURN_IF_ERROR(expectPunct(","));
   }
   TS_RETURN_IF_ERROR(advance());
-  auto scope = tok_.kind == TokKind::Ident ? parseScope(tok_.text) : std::nullopt;
+  auto scope = tok_.kind == TokenKind::Identifier ? parseScope(tok_.text) : std::nullopt;
   if (!scope) return error("a memory scope (global, local, inp, wgt, acc, uop)");
   b.scope = *scope;
   TS_RETURN_IF_ERROR(advance());
@@ -98,7 +115,7 @@ StatusOr<Buffer> Parser::parseBuffer() {
 StatusOr<Func> Parser::parseFunc() {
   Func f;
   TS_RETURN_IF_ERROR(expectIdent("func"));
-  TS_ASSIGN_OR_RETURN(f.name, expectName(TokKind::Global, "a func name (@name)"));
+  TS_ASSIGN_OR_RETURN(f.name, expectName(TokenKind::GlobalName, "a func name (@name)"));
   TS_RETURN_IF_ERROR(expectPunct("("));
   buffers_.clear();
   while (!isPunct(")")) {
@@ -125,12 +142,12 @@ StatusOr<Stmt> Parser::parseBlock() {
 }
 
 StatusOr<Stmt> Parser::parseStmt() {
-  if (tok_.kind == TokKind::Var) return parseStore();
+  if (tok_.kind == TokenKind::LocalName) return parseStore();
   if (isIdent("for")) return parseFor(ForKind::Serial);
   if (isIdent("alloc")) return parseAlloc();
   if (isIdent("if")) return parseIf();
   if (isIdent("call")) return parseCall();
-  auto kind = tok_.kind == TokKind::Ident ? parseKind(tok_.text) : std::nullopt;
+  auto kind = tok_.kind == TokenKind::Identifier ? parseKind(tok_.text) : std::nullopt;
   if (!kind) return error("a statement (for, <kind> for, alloc, if, call, or a store)");
   TS_RETURN_IF_ERROR(advance());
   if (!isIdent("for")) return error("'for' after a loop kind");
@@ -139,7 +156,7 @@ StatusOr<Stmt> Parser::parseStmt() {
 
 StatusOr<Stmt> Parser::parseFor(ForKind kind) {
   TS_RETURN_IF_ERROR(expectIdent("for"));
-  TS_ASSIGN_OR_RETURN(std::string name, expectName(TokKind::Var, "a loop variable (%name)"));
+  TS_ASSIGN_OR_RETURN(std::string name, expectName(TokenKind::LocalName, "a loop variable (%name)"));
   TS_RETURN_IF_ERROR(expectIdent("from"));
   TS_ASSIGN_OR_RETURN(Expr min, parseExpr());
   TS_RETURN_IF_ERROR(expectIdent("extent"));
@@ -149,7 +166,7 @@ StatusOr<Stmt> Parser::parseFor(ForKind kind) {
 }
 
 StatusOr<Stmt> Parser::parseStore() {
-  Tok at = tok_;
+  Token at = tok_;
   TS_ASSIGN_OR_RETURN(Expr target, parseAccess(/*isAddress=*/false));
   if (target->kind != ExprKind::Load)
     return invalidInput("%d:%d: expected a store '%%buf[...] = value'", at.line, at.column);
@@ -181,7 +198,7 @@ StatusOr<Stmt> Parser::parseIf() {
 
 StatusOr<Stmt> Parser::parseCall() {
   TS_RETURN_IF_ERROR(expectIdent("call"));
-  TS_ASSIGN_OR_RETURN(std::string name, expectName(TokKind::Global, "an intrinsic name (@name)"));
+  TS_ASSIGN_OR_RETURN(std::string name, expectName(TokenKind::GlobalName, "an intrinsic name (@name)"));
   TS_RETURN_IF_ERROR(expectPunct("("));
   TS_ASSIGN_OR_RETURN(std::vector<Expr> args, parseExprList(")"));
   return callIntrinsic(name, std::move(args));
@@ -205,7 +222,7 @@ void coerceLiteral(Expr &a, const Expr &b) {
 
 StatusOr<Expr> Parser::parseExpr(int minPrecedence) {
   TS_ASSIGN_OR_RETURN(Expr lhs, parsePrimary());
-  while (tok_.kind == TokKind::Punct) {
+  while (tok_.kind == TokenKind::Punct) {
     auto op = parseBinOp(tok_.text);
     if (!op || binOpPrecedence(*op) == 0 || binOpPrecedence(*op) < minPrecedence) break;
     TS_RETURN_IF_ERROR(advance());
@@ -224,20 +241,20 @@ StatusOr<Expr> Parser::parseNumber(bool negative) {
     TS_RETURN_IF_ERROR(advance());
     return floatImm(sign * value);
   }
-  if (tok_.kind == TokKind::Float) {
+  if (tok_.kind == TokenKind::Float) {
     double value = std::stod(tok_.text);
     TS_RETURN_IF_ERROR(advance());
     return floatImm(sign * value);
   }
-  if (tok_.kind != TokKind::Int) return error("a number after '-'");
+  if (tok_.kind != TokenKind::Integer) return error("a number after '-'");
   int64_t value = std::stoll(tok_.text);
   TS_RETURN_IF_ERROR(advance());
   return intImm(negative ? -value : value);
 }
 
 StatusOr<Expr> Parser::parseAccess(bool isAddress) {
-  Tok at = tok_;
-  TS_ASSIGN_OR_RETURN(std::string name, expectName(TokKind::Var, "a buffer (%name)"));
+  Token at = tok_;
+  TS_ASSIGN_OR_RETURN(std::string name, expectName(TokenKind::LocalName, "a buffer (%name)"));
   if (!isPunct("[")) {
     if (isAddress) return error("'[' after the buffer of an address");
     return var(name);
@@ -252,7 +269,7 @@ StatusOr<Expr> Parser::parseAccess(bool isAddress) {
 
 StatusOr<Expr> Parser::parseCallExpr(const std::string &name) {
   TS_RETURN_IF_ERROR(expectPunct("("));
-  Tok at = tok_;
+  Token at = tok_;
   TS_ASSIGN_OR_RETURN(std::vector<Expr> args, parseExprList(")"));
   auto arity = [&](size_t n) -> Status {
     if (args.size() == n) return absl::OkStatus();
@@ -292,14 +309,14 @@ StatusOr<Expr> Parser::parsePrimary() {
     TS_RETURN_IF_ERROR(advance());
     return parseNumber(/*negative=*/true);
   }
-  if (tok_.kind == TokKind::Int || tok_.kind == TokKind::Float || isIdent("inf") || isIdent("nan"))
+  if (tok_.kind == TokenKind::Integer || tok_.kind == TokenKind::Float || isIdent("inf") || isIdent("nan"))
     return parseNumber(/*negative=*/false);
-  if (tok_.kind == TokKind::Var) return parseAccess(/*isAddress=*/false);
+  if (tok_.kind == TokenKind::LocalName) return parseAccess(/*isAddress=*/false);
   if (isPunct("&")) {
     TS_RETURN_IF_ERROR(advance());
     return parseAccess(/*isAddress=*/true);
   }
-  if (tok_.kind == TokKind::Ident) {
+  if (tok_.kind == TokenKind::Identifier) {
     std::string name = tok_.text;
     TS_RETURN_IF_ERROR(advance());
     return parseCallExpr(name);

@@ -1,8 +1,9 @@
 //===- pass_manager.h - Runs named loop IR passes in order ---------------------------===//
 //
 // Passes are registered once in passes.def; a pipeline is a comma-separated string.
-// As in MLIR, the verifier runs after every pass (unless turned off), and the IR can
-// be printed after each pass that changed it, with the time each pass took.
+// The manager is support/pass_pipeline.h's, instantiated for the loop IR: as in MLIR,
+// the verifier runs after every pass (unless turned off), and the IR can be printed
+// after every pass or after each pass that changed it, with the time each pass took.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -12,18 +13,13 @@
 #include <vector>
 
 #include "compiler/loop/ir.h"
+#include "support/pass_pipeline.h"
 #include "support/status.h"
 
 namespace tessera::loop {
 
-struct PassOptions {
-  bool verifyEach = true;
-  /// Print the func after each pass that changed it (to `log`).
-  bool printAfterChange = false;
-  /// Print each pass's wall time (to `log`).
-  bool timing = false;
-  std::ostream *log = nullptr;
-};
+/// verifyEach, printAfterAll, printAfterChange, timing and their `log`.
+using PassOptions = PipelineOptions;
 
 /// The names of the registered passes.
 std::vector<std::string> loopPassNames();

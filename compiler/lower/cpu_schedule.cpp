@@ -4,9 +4,9 @@
 #include "compiler/loop/affine.h"
 #include "compiler/lower/op_compute.h"
 
-#include <set>
-
 #include <absl/strings/numbers.h>
+
+#include <type_traits>
 
 namespace tessera::lower {
 namespace {
@@ -406,94 +406,81 @@ bool isTiledReduction(const loop::Stage &stage) {
 
 CpuScheduleParams scheduleParamsFor(int vectorRegisters) {
   CpuScheduleParams params;
-  if (vectorRegisters >= 32) {
-    params.vectorWidth = 16;
-    params.convChannelBlock = 16;
-    params.winogradChannelBlock = 8;
-    params.pointwiseMatrixChannelBlock = 8;
-  }
+  if (vectorRegisters < 32) return params;
+#define TESSERA_SCHEDULE_PARAM(name, type, value, wideValue, min, description) params.name = wideValue;
+#include "compiler/lower/schedule_params.def"
   return params;
 }
 
 std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base) {
   std::vector<ScheduleCandidate> candidates = {{"default", base}};
-  auto add = [&](const std::string &label, auto change) {
-    CpuScheduleParams p = base;
-    change(p);
-    candidates.push_back({label, p});
-  };
-  add("1x1 as a matrix product", [](CpuScheduleParams &p) {
-    p.pointwiseMatrixMinPixels = 0;
-    if (p.pointwiseMatrixChannelBlock == 0) p.pointwiseMatrixChannelBlock = 8;
-  });
-  add("1x1 direct", [](CpuScheduleParams &p) { p.pointwiseMatrixChannelBlock = 0; });
-  add("1x1 matrix, wide column tiles", [](CpuScheduleParams &p) { p.pointwiseMatrixColumns *= 2; });
-  add("3x3 direct", [](CpuScheduleParams &p) { p.winogradOutputTile = 0; });
-  // Half vectors: less of the last tile masked off when a row is a little over a
-  // whole number of 8-lane vectors (56 = 3.5 x 16 = 7 x 8 columns).
-  if (base.vectorWidth >= 16) add(strCat(base.vectorWidth / 2, "-lane vectors"), [](CpuScheduleParams &p) { p.vectorWidth /= 2; });
-  for (auto [channels, rows] : {std::pair<int64_t, int64_t>{2, 2}, {4, 2}, {1, 8}})
-    add(strCat("depthwise ", channels, "x", rows), [&](CpuScheduleParams &p) {
-      p.depthwiseChannelBlock = channels;
-      p.depthwiseRowBlock = rows;
-    });
-  add("pool rows 4", [](CpuScheduleParams &p) { p.poolRowBlock = 4; });
+#define TESSERA_SCHEDULE_CANDIDATE(label, applies, ...)                                                                \
+  if (applies) {                                                                                                       \
+    CpuScheduleParams p = base;                                                                                        \
+    __VA_ARGS__                                                                                                        \
+    candidates.push_back({label, p});                                                                                  \
+  }
+#include "compiler/lower/schedule_params.def"
   return candidates;
 }
 
+namespace {
+
+/// Sets `field` to `value` after checking it against the parameter's least value (a
+/// bool takes any integer: 0 is false).
+template <typename T>
+Status setChecked(T &field, const std::string &name, int64_t value, int64_t min) {
+  if constexpr (std::is_same_v<T, bool>) {
+    field = value != 0;
+    return absl::OkStatus();
+  }
+  if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);
+  if (value < min) return invalidInput("schedule parameter '%s' must be at least %d", name, min);
+  if (name == "winogradOutputTile" && value != 0 && value != 2)
+    return invalidInput("schedule parameter 'winogradOutputTile' must be 0 (off) or 2 (F(2x2, 3x3)), not %d", value);
+  field = static_cast<T>(value);
+  return absl::OkStatus();
+}
+
+} // namespace
+
 Status setScheduleParam(CpuScheduleParams &params, const std::string &assignment) {
-  static const std::vector<std::pair<std::string, int64_t CpuScheduleParams::*>> kFields = {
-      {"channelBlock", &CpuScheduleParams::channelBlock},
-      {"convChannelBlock", &CpuScheduleParams::convChannelBlock},
-      {"convWidthBlock", &CpuScheduleParams::convWidthBlock},
-      {"vectorWidth", &CpuScheduleParams::vectorWidth},
-      {"convShortReductionTile", &CpuScheduleParams::convShortReductionTile},
-      {"pointwiseChannelBlock", &CpuScheduleParams::pointwiseChannelBlock},
-      {"pointwiseRowBlock", &CpuScheduleParams::pointwiseRowBlock},
-      {"gemmColumnBlock", &CpuScheduleParams::gemmColumnBlock},
-      {"winogradOutputTile", &CpuScheduleParams::winogradOutputTile},
-      {"winogradMinChannels", &CpuScheduleParams::winogradMinChannels},
-      {"winogradMinPixels", &CpuScheduleParams::winogradMinPixels},
-      {"winogradChannelBlock", &CpuScheduleParams::winogradChannelBlock},
-      {"winogradColumnBlock", &CpuScheduleParams::winogradColumnBlock},
-      {"winogradColumnAlign", &CpuScheduleParams::winogradColumnAlign},
-      {"pointwiseMatrixChannelBlock", &CpuScheduleParams::pointwiseMatrixChannelBlock},
-      {"pointwiseMatrixColumns", &CpuScheduleParams::pointwiseMatrixColumns},
-      {"pointwiseMatrixMinPixels", &CpuScheduleParams::pointwiseMatrixMinPixels},
-      {"pointwiseMatrixMinChannelBlocks", &CpuScheduleParams::pointwiseMatrixMinChannelBlocks},
-      {"depthwiseChannelBlock", &CpuScheduleParams::depthwiseChannelBlock},
-      {"depthwiseRowBlock", &CpuScheduleParams::depthwiseRowBlock},
-      {"poolRowBlock", &CpuScheduleParams::poolRowBlock},
-      {"minParallelIterations", &CpuScheduleParams::minParallelIterations},
-  };
   size_t eq = assignment.find('=');
   std::string name = assignment.substr(0, eq), text = eq == std::string::npos ? "" : assignment.substr(eq + 1);
   int64_t value = 0;
   if (eq == std::string::npos || !absl::SimpleAtoi(text, &value))
     return invalidInput("schedule parameter '%s': expected NAME=INTEGER", assignment);
-  if (name == "transposeGemmWeights" || name == "inlineDepthwisePadding") {
-    (name == "transposeGemmWeights" ? params.transposeGemmWeights : params.inlineDepthwisePadding) = value != 0;
-    return absl::OkStatus();
-  }
-  std::string known = "transposeGemmWeights, inlineDepthwisePadding";
-  for (const auto &[field, member] : kFields) {
-    if (field == name) {
-      if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);
-      // Block sizes and widths divide extents; 0 only means "off" (or "any") for these.
-      static const std::set<std::string> kZeroAllowed = {"winogradOutputTile", "winogradMinChannels", "winogradMinPixels",
-                                                         "pointwiseMatrixChannelBlock", "pointwiseMatrixMinPixels",
-                                                         "depthwiseChannelBlock",
-                                                         "minParallelIterations"};
-      if (value == 0 && !kZeroAllowed.count(name))
-        return invalidInput("schedule parameter '%s' must be at least 1", name);
-      if (name == "winogradOutputTile" && value != 0 && value != 2)
-        return invalidInput("schedule parameter 'winogradOutputTile' must be 0 (off) or 2 (F(2x2, 3x3)), not %d", value);
-      params.*member = value;
-      return absl::OkStatus();
-    }
-    known += ", " + field;
-  }
-  return invalidInput("unknown schedule parameter '%s' (known: %s)", name, known);
+#define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description)                                      \
+  if (name == #field) return setChecked(params.field, name, value, min);
+#include "compiler/lower/schedule_params.def"
+  // The switches first, then the sizes (the order the message has always had).
+  std::vector<std::string> known;
+#define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description)                                      \
+  if (std::is_same_v<type, bool>) known.push_back(#field);
+#include "compiler/lower/schedule_params.def"
+#define TESSERA_SCHEDULE_PARAM(field, type, value_, wideValue, min, description)                                      \
+  if (!std::is_same_v<type, bool>) known.push_back(#field);
+#include "compiler/lower/schedule_params.def"
+  return invalidInput("unknown schedule parameter '%s' (known: %s)", name, joinStrings(known, ", "));
+}
+
+std::string printScheduleParams(const CpuScheduleParams &params) {
+  std::string text;
+#define TESSERA_SCHEDULE_PARAM(name, type, value, wideValue, min, description)                                         \
+  text += strCat(#name "=", int64_t(params.name), "\n");
+#include "compiler/lower/schedule_params.def"
+  return text;
+}
+
+std::string scheduleParamsHelp() {
+  std::string text;
+#define TESSERA_SCHEDULE_PARAM(name, type, value, wideValue, min, description)                                         \
+  text += int64_t(value) == int64_t(wideValue)                                                                         \
+              ? absl::StrFormat("%s=%d: %s\n", #name, int64_t(value), description)                                   \
+              : absl::StrFormat("%s=%d (%d with AVX-512): %s\n", #name, int64_t(value), int64_t(wideValue),          \
+                                description);
+#include "compiler/lower/schedule_params.def"
+  return text;
 }
 
 DescribeOptions describeOptionsFor(const CpuScheduleParams &params) {

@@ -107,5 +107,31 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
   }
 }
 
+// The printed parameters read back to the same parameters, and name every field.
+TEST(CpuScheduleParams, PrintedParamsReadBack) {
+  CpuScheduleParams wide = scheduleParamsFor(32), read;
+  read.transposeGemmWeights = false;
+  std::string text = printScheduleParams(wide);
+  for (std::string_view line : splitString(text, '\n', /*skipEmpty=*/true))
+    ASSERT_TRUE(setScheduleParam(read, std::string(line)).ok()) << line;
+  EXPECT_EQ(printScheduleParams(read), text);
+  EXPECT_NE(text.find("winogradOutputTile=2\n"), std::string::npos);
+  EXPECT_NE(text.find("vectorWidth=16\n"), std::string::npos);
+  EXPECT_NE(text.find("transposeGemmWeights=1\n"), std::string::npos);
+  // The help names every printed parameter.
+  std::string help = scheduleParamsHelp();
+  for (std::string_view line : splitString(text, '\n', /*skipEmpty=*/true))
+    EXPECT_NE(help.find(std::string(line.substr(0, line.find('=')))), std::string::npos) << line;
+}
+
+// The candidates, in order; the half-vector one only where vectors have 16 lanes.
+TEST(CpuScheduleParams, TuningCandidateLabels) {
+  std::vector<std::string> labels;
+  for (const ScheduleCandidate &c : tuningCandidates(scheduleParamsFor(32))) labels.push_back(c.label);
+  EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|1x1 matrix, wide column tiles|"
+                                      "3x3 direct|8-lane vectors|depthwise 2x2|depthwise 4x2|depthwise 1x8|pool rows 4");
+  EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 1);
+}
+
 } // namespace
 } // namespace tessera::lower

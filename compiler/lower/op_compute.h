@@ -3,8 +3,9 @@
 // Each supported graph op is described here, once, as loop IR compute stages
 // (compute.h): conv2d (strides, dilations, padding, groups incl. depthwise),
 // Gemm/MatMul, pooling, global pooling, concat and the elementwise ops. A kernel is
-// an anchor node plus the elementwise nodes fused into its epilogue; every back end
-// (the LLVM CPU path, NVPTX, the accelerator) schedules the same description.
+// an anchor node plus the elementwise nodes fused into its epilogue; the LLVM CPU path
+// (cpu_schedule.h) and NVPTX (gpu_schedule.h) schedule the same description. The
+// accelerator does not lower through here: compiler/accel maps graph nodes to its ISA.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/graph/op_traits.h"
 #include "compiler/lower/op_compute.h"
 
 namespace tessera::lower::detail {
@@ -84,8 +85,9 @@ public:
 };
 
 using loop::isUnsigned;
-/// True for the single-node elementwise ops (unary, n-ary with broadcasting, Where).
-bool isElementwiseOp(const std::string &op);
+/// The single-node elementwise ops (ops.def's Unary and Broadcast traits: unary, n-ary
+/// with broadcasting, Where).
+using graph::isElementwiseOp;
 
 // Op families; each returns the kernel's last stage (earlier ones pushed to b.func_).
 StatusOr<loop::Stage> describeReduce(Builder &b, const Node &node);

@@ -6,25 +6,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include <cmath>
-#include <set>
 
 #include "compiler/graph/dtype_dispatch.h"
+#include "compiler/graph/op_traits.h"
 #include "compiler/lower/op_compute_builder.h"
 
 namespace tessera::lower::detail {
 namespace {
 
 using loop::MathFn;
-
-const std::set<std::string> kUnary = {
-    "Relu",   "Sigmoid", "Tanh",  "Exp",   "Log",        "Sqrt",       "Abs",      "Neg",   "Reciprocal", "Floor",
-    "Ceil",   "Round",   "Sin",   "Cos",   "Erf",        "LeakyRelu",  "Elu",      "Selu",  "HardSigmoid", "HardSwish",
-    "Softplus", "Softsign", "Clip", "Identity", "ThresholdedRelu", "Celu", "Dropout", "Not", "IsNaN",   "IsInf",
-    "Sign",   "Cast",    "CastLike", "Tan", "Sinh",      "Cosh",       "Asin",     "Acos",  "Atan",       "Asinh",
-    "Acosh",  "Atanh",   "Shrink", "Mish", "Gelu"};
-const std::set<std::string> kBinary = {"Add",  "Sub", "Mul", "Div",   "Pow",  "Max",     "Min",  "Sum",
-                                       "Mean", "PRelu", "Mod", "And", "Or",   "Xor",     "Equal", "Less",
-                                       "Greater", "LessOrEqual", "GreaterOrEqual", "Where", "BitShift"};
 
 Expr m(MathFn fn, Expr x) { return loop::math(fn, x); }
 /// Bools as i8 for the operators the loop IR defines only on numbers (==, <, ...).
@@ -96,7 +86,7 @@ std::optional<Expr> typeGenericUnary(const graph::Graph &g, const Node &node, Ex
   return std::nullopt;
 }
 
-/// The activations with attributes (alpha, beta, gamma, lambd, approximate).
+/// The activations with attributes (alpha, beta, gamma, lambd, bias).
 std::optional<Expr> activationExpr(const Node &node, Expr x) {
   const std::string &op = node.op;
   auto k = [&](double v) { return constant(v, x->type); };
@@ -113,9 +103,6 @@ std::optional<Expr> activationExpr(const Node &node, Expr x) {
     Expr lambd = k(node.attrs.getFloat("lambd", 0.5f)), bias = k(node.attrs.getFloat("bias", 0.0f));
     return loop::select(loop::ltExpr(x, k(0) - lambd), x + bias, loop::select(loop::ltExpr(lambd, x), x - bias, k(0)));
   }
-  if (op == "Gelu" && node.attrs.getString("approximate", "none") == "tanh")
-    return k(0.5) * x * (k(1) + m(MathFn::Tanh, k(std::sqrt(2.0 / M_PI)) * (x + k(0.044715) * x * x * x)));
-  if (op == "Gelu") return k(0.5) * x * (k(1) + m(MathFn::Erf, x * k(M_SQRT1_2)));
   return std::nullopt;
 }
 
@@ -133,7 +120,6 @@ std::optional<Expr> floatFunctionExpr(const std::string &op, Expr x) {
   if (op == "HardSwish") return x * loop::maxExpr(k(0), loop::minExpr(k(1), x * k(1.0 / 6.0) + k(0.5)));
   Expr softplus = m(MathFn::Log, m(MathFn::Exp, x) + k(1));
   if (op == "Softplus") return softplus;
-  if (op == "Mish") return x * m(MathFn::Tanh, softplus);
   if (op == "Softsign") return x / (k(1) + m(MathFn::Abs, x));
   return std::nullopt;
 }
@@ -201,11 +187,9 @@ Expr binaryExpr(const Node &node, Expr a, Expr b) {
 
 } // namespace
 
-bool isElementwiseOp(const std::string &op) { return kUnary.count(op) || kBinary.count(op); }
-
 StatusOr<Expr> Builder::elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput) {
-  if (kUnary.count(node.op)) return unaryExpr(*this, node, x);
-  if (!kBinary.count(node.op)) return unimplemented(node, "no elementwise description");
+  if (graph::hasOpTrait(node.op, graph::op_trait::Unary)) return unaryExpr(*this, node, x);
+  if (!graph::hasOpTrait(node.op, graph::op_trait::Broadcast)) return unimplemented(node, "no elementwise description");
   if (node.op == "BitShift" && !isUnsigned(dtypeOf(node.input(0)))) return unimplemented(node, "signed BitShift");
   std::vector<Expr> operands;
   for (size_t k = 0; k < node.inputs.size(); ++k) {

@@ -23,10 +23,6 @@ namespace {
 using loop::Combiner;
 using loop::MathFn;
 
-const std::set<std::string> kReduceOps = {"ReduceSum", "ReduceMean",      "ReduceMax", "ReduceMin",
-                                          "ReduceProd", "ReduceL1",       "ReduceL2",  "ReduceLogSum",
-                                          "ReduceLogSumExp", "ReduceSumSquare"};
-
 /// How the input's axes map to a reduction's output: the reduced ones read reduction
 /// variables `r<d>`, the kept ones the output axes.
 struct ReduceMap {
@@ -149,7 +145,7 @@ loop::Buffer extremumTemp(Builder &b, const loop::Buffer &x, const ReduceMap &ma
 
 } // namespace
 
-bool isReduceOp(const std::string &op) { return kReduceOps.count(op) != 0; }
+bool isReduceOp(const std::string &op) { return graph::hasOpTrait(op, graph::op_trait::Reduce); }
 
 Expr reduceInit(loop::Combiner combiner, DType type) {
   if (combiner == loop::Combiner::Prod) return constant(1, type);

@@ -26,8 +26,7 @@ std::optional<std::string> identityOperand(const Graph &graph, const Node &node)
 }
 
 bool isReshapeLike(const Graph &graph, const Node &node) {
-  bool op = node.op == "Reshape" || node.op == "Flatten" || node.op == "Squeeze" || node.op == "Unsqueeze";
-  return op && !node.outputs.empty() && graph.typeOf(node.outputs[0]).isStatic();
+  return graph::hasOpTrait(node.op, graph::op_trait::ReshapeLike) && !node.outputs.empty() && graph.typeOf(node.outputs[0]).isStatic();
 }
 
 /// Rewrites `node` in place into Reshape(x, shape).

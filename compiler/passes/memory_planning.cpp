@@ -20,8 +20,8 @@ int64_t staticBytes(const Graph &graph, const std::string &name) {
 
 /// Inputs whose buffer the node's first result may overwrite.
 std::vector<std::string> inPlaceCandidates(const Node &node) {
-  if (isUnaryElementwise(node.op) || node.op == "Relu") return {node.input(0)};
-  if (isBinaryElementwise(node.op)) return node.inputs;
+  if (isFloatMathUnary(node.op)) return {node.input(0)};
+  if (isFloatMathBinary(node.op)) return node.inputs;
   return {};
 }
 

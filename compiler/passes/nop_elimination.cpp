@@ -43,9 +43,8 @@ bool isNop(const graph::Graph &graph, const graph::Node &node, const std::unorde
   if (op == "Dropout") return node.outputs.size() < 2 || node.outputs[1].empty() || !uses.count(node.outputs[1]);
   if (op == "Sum" || op == "Max" || op == "Min" || op == "Mean" || op == "Concat") return node.inputs.size() == 1;
   if (!sameStaticType(graph, node)) return false;
-  if (op == "Cast" || op == "CastLike" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
-      op == "Unsqueeze" || op == "Expand" || op == "Tile" || op == "Slice")
-    return true;
+  if (graph::hasOpTrait(op, graph::op_trait::ReshapeLike)) return true;
+  if (op == "Cast" || op == "CastLike" || op == "Expand" || op == "Tile" || op == "Slice") return true;
   if (op == "Pad") return isPadNop(graph, node);
   if (op == "Transpose") return isIdentityPermutation(node, graph.typeOf(node.inputs[0]).rank());
   return false;

@@ -33,12 +33,12 @@ bool isOneElementConstant(const Graph &graph, const std::string &name) {
 
 /// Whether `node` commutes with the data movement producing its data inputs.
 bool commutes(const Graph &graph, const Node &node, const Node &movement) {
-  if (isUnaryElementwise(node.op) && node.op != "Clip") return node.inputs.size() == 1;
+  if (isFloatMathUnary(node.op) && node.op != "Clip") return node.inputs.size() == 1;
   if (node.op == "BatchNormalization") {
     graph::Ints perm = movement.attrs.getInts("perm");
     return movement.op == "Transpose" && perm.size() > 1 && perm[1] == 1 && node.outputs.size() == 1;
   }
-  return isBinaryElementwise(node.op) && node.inputs.size() == 2 && graph.typeOf(node.outputs[0]) == graph.typeOf(movement.outputs[0]);
+  return isFloatMathBinary(node.op) && node.inputs.size() == 2 && graph.typeOf(node.outputs[0]) == graph.typeOf(movement.outputs[0]);
 }
 
 /// Tries to sink the movement feeding node `index`; returns true on a rewrite.
@@ -52,7 +52,7 @@ StatusOr<bool> sinkInto(Graph &graph, size_t index, std::vector<bool> &dead) {
   Node inner = node;
   std::vector<size_t> killed = {producers.at(node.inputs[0]), index};
   inner.inputs[0] = first->inputs[0];
-  if (isBinaryElementwise(node.op)) {
+  if (isFloatMathBinary(node.op)) {
     const Node *second = singleUseProducer(graph, node.inputs[1], uses, producers);
     if (second && isDataMovement(*second) && sameMovement(graph, *first, *second) && !dead[producers.at(node.inputs[1])]) {
       inner.inputs[1] = second->inputs[0];

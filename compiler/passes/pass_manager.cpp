@@ -1,17 +1,14 @@
 //===- pass_manager.cpp - Running pipelines of graph passes ---------------------===//
 #include "compiler/passes/pass_manager.h"
 
-#include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
-#include <absl/strings/str_split.h>
 
 #include <chrono>
 #include <cstdio>
 
 #include "compiler/graph/printer.h"
 #include "compiler/graph/verifier.h"
-
 
 namespace tessera::passes {
 
@@ -36,11 +33,7 @@ std::deque<PassInfo> &mutableRegistry() {
 
 const std::deque<PassInfo> &registeredPasses() { return mutableRegistry(); }
 
-const PassInfo *findPass(const std::string &name) {
-  for (const PassInfo &pass : registeredPasses())
-    if (pass.name == name) return &pass;
-  return nullptr;
-}
+const PassInfo *findPass(const std::string &name) { return PassPipeline<GraphPassTraits>::find(name); }
 
 Status registerPass(PassInfo pass) {
   if (const PassInfo *existing = findPass(pass.name)) {
@@ -51,40 +44,29 @@ Status registerPass(PassInfo pass) {
   return absl::OkStatus();
 }
 
-Status PassManager::addPipeline(const std::string &pipeline) {
-  for (absl::string_view part : absl::StrSplit(pipeline, ',', absl::SkipWhitespace())) {
-    std::string name(absl::StripAsciiWhitespace(part));
-    if (name == "none") continue;
-    const PassInfo *pass = findPass(name);
-    if (!pass) {
-      std::vector<std::string> known;
-      for (const PassInfo &info : registeredPasses()) known.push_back(info.name);
-      return invalidInput("unknown pass '%s' (known: %s)", name, absl::StrJoin(known, ", "));
-    }
-    pipeline_.push_back(pass);
-  }
-  return absl::OkStatus();
+Status GraphPassTraits::verify(const graph::Graph &graph) { return graph::verifyGraph(graph); }
+
+std::string GraphPassTraits::print(const graph::Graph &graph) {
+  return graph::printGraph(graph, {.elideLargeConstants = true});
 }
 
+Status PassManager::addPipeline(const std::string &pipeline) { return pipeline_.add(pipeline); }
+
 Status PassManager::run(graph::Graph &graph) {
-  for (const PassInfo *pass : pipeline_) {
+  PipelineOptions options;
+  options.verifyEach = options_.verifyEach;
+  options.printAfterAll = options_.printAfterAll;
+  options.printAfterChange = options_.printAfterChange;
+  options.log = options_.dump;
+  return pipeline_.run(graph, options, [&](const PassInfo &pass, graph::Graph &g) -> StatusOr<bool> {
     PassContext context;
     context.options = options_.pass;
     auto start = std::chrono::steady_clock::now();
-    auto changed = pass->run(graph, context);
+    TS_ASSIGN_OR_RETURN(bool changed, pass.run(g, context));
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!changed.ok()) return annotate(changed.status(), "pass " + pass->name);
-    records_.push_back({pass->name, ms, *changed, context.statistics, context.notes});
-    if (options_.verifyEach) {
-      Status status = graph::verifyGraph(graph);
-      if (!status.ok()) return annotate(status, "verifier after pass " + pass->name);
-    }
-    bool print = options_.printAfterAll || (options_.printAfterChange && *changed);
-    if (print && options_.dump)
-      *options_.dump << "# IR after " << pass->name << (*changed ? "" : " (unchanged)") << "\n"
-                     << graph::printGraph(graph, {.elideLargeConstants = true});
-  }
-  return absl::OkStatus();
+    records_.push_back({pass.name, ms, changed, std::move(context.statistics), std::move(context.notes)});
+    return changed;
+  });
 }
 
 std::string PassManager::statisticsReport() const {

@@ -1,9 +1,10 @@
 //===- pass_manager.h - Running pipelines of graph passes -----------------------===//
 //
-// A pipeline is a string of comma-separated pass names ("cse,dce"). The manager runs
-// each pass, times it, keeps its statistics, verifies the graph after it (on by
-// default, as MLIR's pass manager does), and can print the IR after every pass or
-// only after passes that changed it.
+// A pipeline is a string of comma-separated pass names ("cse,dce"). The manager is
+// support/pass_pipeline.h's, instantiated for the graph IR: it runs each pass, times
+// it, verifies the graph after it (on by default, as MLIR's pass manager does), and can
+// print the IR after every pass or only after passes that changed it; on top of it,
+// this one keeps each pass's statistics and notes for --pass-stats.
 //
 // The registry holds this library's passes (passes.def) and those a library above it
 // adds with registerPass -- e.g. compiler/quant's own passes.def, registered by
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "compiler/passes/pass.h"
+#include "support/pass_pipeline.h"
 
 namespace tessera::passes {
 
@@ -51,6 +53,17 @@ struct PassRecord {
   std::vector<std::string> notes;
 };
 
+/// The pipeline's traits for support/pass_pipeline.h.
+struct GraphPassTraits {
+  using IR = graph::Graph;
+  using Pass = PassInfo;
+  static constexpr std::string_view kKind = "pass";
+  static constexpr std::string_view kKnownLabel = "known";
+  static const std::deque<PassInfo> &registry() { return registeredPasses(); }
+  static Status verify(const graph::Graph &graph);
+  static std::string print(const graph::Graph &graph);
+};
+
 struct PassManagerOptions {
   PassOptions pass;
   bool verifyEach = true;
@@ -75,7 +88,7 @@ public:
 
 private:
   PassManagerOptions options_;
-  std::vector<const PassInfo *> pipeline_;
+  PassPipeline<GraphPassTraits> pipeline_;
   std::vector<PassRecord> records_;
 };
 

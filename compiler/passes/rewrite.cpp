@@ -2,7 +2,6 @@
 #include "compiler/passes/rewrite.h"
 
 #include <algorithm>
-#include <set>
 
 #include "compiler/graph/dtype_dispatch.h"
 #include "compiler/graph/shape_inference.h"
@@ -77,19 +76,6 @@ const graph::Node *singleUseProducer(const graph::Graph &graph, const std::strin
   auto use = uses.find(value);
   if (use == uses.end() || use->second != 1) return nullptr;
   return &graph.nodes[it->second];
-}
-
-bool isUnaryElementwise(const std::string &op) {
-  static const std::set<std::string> ops = {
-      "Abs",     "Neg",  "Relu", "Sigmoid", "Tanh",     "Exp",        "Log",  "Sqrt",      "Reciprocal",
-      "Floor",   "Ceil", "Round", "Sin",    "Cos",      "Erf",        "Sign", "Softplus",  "Softsign",
-      "Elu",     "Selu", "Celu", "LeakyRelu", "HardSigmoid", "HardSwish", "ThresholdedRelu", "Clip"};
-  return ops.count(op) != 0;
-}
-
-bool isBinaryElementwise(const std::string &op) {
-  static const std::set<std::string> ops = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "PRelu"};
-  return ops.count(op) != 0;
 }
 
 } // namespace tessera::passes

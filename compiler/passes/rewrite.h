@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "compiler/graph/graph.h"
+#include "compiler/graph/op_traits.h"
 
 namespace tessera::passes {
 
@@ -32,8 +33,9 @@ const graph::Node *singleUseProducer(const graph::Graph &graph, const std::strin
                                      const std::unordered_map<std::string, int> &uses,
                                      const std::unordered_map<std::string, size_t> &producers);
 
-/// Elementwise ops that compute each element from the same element of their inputs.
-bool isUnaryElementwise(const std::string &op);
-bool isBinaryElementwise(const std::string &op);
+/// The elementwise ops the graph passes treat as plain float math (ops.def's FloatMath
+/// trait, one input or two).
+using graph::isFloatMathBinary;
+using graph::isFloatMathUnary;
 
 } // namespace tessera::passes

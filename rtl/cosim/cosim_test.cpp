@@ -11,8 +11,8 @@
 //   lasts its closed-form duration (timing::fixedDuration), nothing starts before the
 //   cycle after its dispatch, FINISH ends at total_cycles, each unit's four cycle classes
 //   add up to total_cycles, and the work counters equal the functional ones.
-// A second corpus, the timing library's random programs (free token patterns, races
-// allowed), checks every instruction's dispatch, start, grant, first beat and end on the RTL
+// A second corpus, random programs of the unconstrained discipline (free token patterns,
+// races allowed), checks every instruction's dispatch, start, grant, first beat and end on the RTL
 // against the cycle-stepping reference of the contract (simulator/timing/cycle_reference.h).
 // A failure names the program, its seed, and the first instruction (in end-cycle order)
 // whose timing is wrong, with both cycles. TESSERA_COSIM_SEEDS=N runs N random programs
@@ -33,7 +33,6 @@
 #include "simulator/testing/random_program.h"
 #include "simulator/timing/cycle_reference.h"
 #include "isa/timing/durations.h"
-#include "simulator/timing/random_program.h"
 #include "isa/timing/transfer_shape.h"
 #ifdef TESSERA_COSIM_SYSTEMC
 #include "simulator/systemc/systemc_backend.h"
@@ -213,7 +212,7 @@ void randomCases(const std::string &configName, uint64_t firstSeed, uint64_t cou
   }
 }
 
-/// Programs of the timing library's generator (simulator/timing/random_program.h: free token
+/// Programs of the unconstrained discipline (simulator/testing/random_program.h: free token
 /// patterns, not race-free by construction) that the functional executor runs to FINISH
 /// with races allowed: every instruction's dispatch, start, grant, first beat and end on
 /// the RTL must equal the cycle-stepping reference of the contract
@@ -222,9 +221,13 @@ void referenceCases(const std::string &configName, uint32_t firstSeed, uint64_t 
   isa::HardwareConfig config = loadConfig(configName);
   int timed = 0, raceFree = 0;
   for (uint32_t seed = firstSeed; seed < firstSeed + count; ++seed) {
-    std::string name = strCat("timing-random-", configName, "-", std::to_string(seed));
-    auto program = isa::assemble(timing::randomProgram(config, seed, 8 + int(seed % 48)), config, name);
-    ASSERT_TRUE(program.ok()) << program.status();
+    testing::RandomProgramOptions unconstrained;
+    unconstrained.discipline = testing::RandomProgramDiscipline::unconstrained;
+    unconstrained.length = 8 + int(seed % 48);
+    auto generated = testing::generateRandomProgram(config, seed, unconstrained);
+    ASSERT_TRUE(generated.ok()) << generated.status();
+    const std::string &name = generated->name;
+    const isa::Program *program = &generated->program;
     auto image = sim::buildDramImage(*program, config);
     ASSERT_TRUE(image.ok()) << image.status();
     std::mt19937 random(seed);
@@ -258,8 +261,8 @@ void referenceCases(const std::string &configName, uint32_t firstSeed, uint64_t 
     ASSERT_EQ(firstDifference(checked, dram), -1) << name << ": DRAM differs (functional vs rtl)";
     ++raceFree;
   }
-  EXPECT_GT(timed, 0) << "no program of the timing corpus ran";
-  std::printf("%s: %d of %d timing-library programs timed, %d race-free compared on DRAM\n", configName.c_str(),
+  EXPECT_GT(timed, 0) << "no program of the unconstrained corpus ran";
+  std::printf("%s: %d of %d unconstrained programs timed, %d race-free compared on DRAM\n", configName.c_str(),
               timed, int(count), raceFree);
 }
 

@@ -1,7 +1,8 @@
 //===- backend.h - The interface every execution backend implements ----------------===//
 //
 // A backend runs a verified program over a DRAM image: `functional` (the golden
-// executor), `systemc` (cycle-accurate model), `rtl` (Verilated RTL), `cpu` (LLVM).
+// executor), `systemc` (cycle-accurate model) and, when Verilator is found, `rtl`
+// (Verilated RTL); there is no `cpu` one (models on the CPU run through tools/).
 // This is what a backend implements, and nothing more: it sits below the simulators
 // that implement it (tessera_backend_api), while the registry that creates backends by
 // name (runtime/backend.h, from the single list runtime/backends.def) and the Device

@@ -1,6 +1,7 @@
 //===- systemc_random_test.cpp - SystemC model == cycle reference on random programs --===//
 //
-// Seeded random programs (simulator/timing/random_program.h) that the functional executor
+// Seeded random programs of the unconstrained discipline (simulator/testing/random_program.h)
+// that the functional executor
 // runs to FINISH (races allowed) are simulated by the event-driven SystemC model and by
 // the cycle-stepping reference of the contract; every instruction's dispatch, start,
 // DRAM grant, first beat and end must agree, and so must total_cycles. When the program
@@ -12,8 +13,8 @@
 
 #include "simulator/systemc/child_runner.h"
 #include "simulator/systemc/systemc_test_util.h"
+#include "simulator/testing/random_program.h"
 #include "simulator/timing/cycle_reference.h"
-#include "simulator/timing/random_program.h"
 
 namespace tessera::systemc {
 namespace {
@@ -40,7 +41,12 @@ void expectSameTimes(const SimulationOutcome &model, const timing::ReferenceRun 
 }
 
 void checkSeed(const isa::HardwareConfig &config, uint32_t seed, Tally &tally) {
-  auto prepared = prepare(timing::randomProgram(config, seed, 8 + int(seed % 48)), config, seed);
+  ::tessera::testing::RandomProgramOptions unconstrained;
+  unconstrained.discipline = ::tessera::testing::RandomProgramDiscipline::unconstrained;
+  unconstrained.length = 8 + int(seed % 48);
+  auto generated = ::tessera::testing::generateRandomProgram(config, seed, unconstrained);
+  ASSERT_TRUE(generated.ok()) << "seed " << seed << ": " << generated.status();
+  auto prepared = prepare(generated->text, config, seed);
   ASSERT_TRUE(prepared.ok()) << "seed " << seed << ": " << prepared.status();
   std::vector<uint8_t> functionalDram = prepared->dram;
   sim::FunctionalOptions noRaces;

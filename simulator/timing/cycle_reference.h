@@ -4,9 +4,10 @@
 // cycle and evaluates the rules of sections 3-7 in their plain form (completions, then
 // fetch, then unit starts against a snapshot of the state at the start of the cycle, then
 // DRAM arbitration). It computes timing only (durations do not depend on data), with no
-// SystemC, so it is slow but obviously faithful. Tests compare the SystemC model's
-// per-instruction cycles against it on random programs; the RTL testbench can use it as
-// an executable specification.
+// SystemC, so it is slow but obviously faithful. The SystemC model's tests
+// (systemc_random_test.cpp) and the RTL co-simulation (rtl/cosim/cosim_test.cpp) compare
+// their per-instruction cycles with it on random programs of the unconstrained
+// discipline (simulator/testing/random_program.h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
