@@ -13,14 +13,12 @@
 //===----------------------------------------------------------------------===//
 #include <iostream>
 
-#include "compiler/graph/parser.h"
+#include "compiler/driver/model_import.h"
 #include "compiler/graph/printer.h"
-#include "compiler/graph/verifier.h"
 #include "compiler/loop/parser.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/printer.h"
 #include "compiler/loop/verifier.h"
-#include "compiler/onnx/importer.h"
 #include "compiler/passes/pass_manager.h"
 #include "support/file_io.h"
 #include "tools/command.h"
@@ -31,20 +29,6 @@ namespace tessera::cli {
 namespace {
 
 constexpr const char *kUsage = "<in.onnx|in.tg|in.tl> [--passes=a,b,c] [-o out.tg] [--pass-stats] [--print-ir-after-all]";
-
-StatusOr<graph::Graph> readGraph(const std::string &path, const std::vector<std::string> &shapes) {
-  bool onnx = path.size() >= 5 && path.substr(path.size() - 5) == ".onnx";
-  if (onnx) {
-    TS_ASSIGN_OR_RETURN(auto inputShapes, onnx_import::parseInputShapes(shapes));
-    return onnx_import::importOnnxFile(path, {inputShapes});
-  }
-  if (!shapes.empty()) return invalidInput("--input-shape applies to .onnx inputs only");
-  TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
-  auto graph = graph::parseGraph(text);
-  if (!graph.ok()) return annotate(graph.status(), path);
-  TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*graph), path));
-  return graph;
-}
 
 bool endsWith(const std::string &path, std::string_view suffix) {
   return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -110,7 +94,7 @@ int runOptCommand(const std::vector<std::string> &args) {
     return status.ok() ? 0 : reportError("opt", status);
   }
   std::vector<std::string> shapes = vm.count("input-shape") ? vm["input-shape"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  auto graph = readGraph(vm["input"].as<std::string>(), shapes);
+  auto graph = driver::readGraphFile(vm["input"].as<std::string>(), shapes);
   if (!graph.ok()) return reportError("opt", graph.status());
 
   passes::PassManagerOptions managerOptions;

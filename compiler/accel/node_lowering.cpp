@@ -1,6 +1,7 @@
 //===- node_lowering.cpp - Graph nodes -> accelerator layers ---------------------------===//
 #include "compiler/accel/node_lowering.h"
 
+#include "compiler/graph/op_traits.h"
 
 namespace tessera::accel {
 
@@ -76,7 +77,7 @@ StatusOr<Shape> imageShape(const graph::Graph &graph, const std::string &value) 
 }
 
 bool isView(const graph::Graph &graph, const graph::Node &node) {
-  if (node.op != "Flatten" && node.op != "Reshape" && node.op != "Squeeze") return false;
+  if (!graph::hasOpTrait(node.op, graph::op_trait::ReshapeLike)) return false;
   const graph::TensorType &in = graph.typeOf(node.input(0)), &out = graph.typeOf(node.outputs[0]);
   if (in.dtype != DType::I8 || !in.isStatic() || !out.isStatic()) return false;
   bool batchOneImage = (in.rank() == 4 || in.rank() == 2) && in.shape[0] == 1;

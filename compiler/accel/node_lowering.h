@@ -3,8 +3,8 @@
 // The model compiler asks this for each node the accelerator may run: layerFromNode
 // builds the layer from the node, checking everything the lowering needs (int8
 // operands, constant weights, supported attributes); mapping_space.h then maps it onto
-// the hardware. Views (Flatten, Reshape to [1, K]) emit nothing: the consumer reads the
-// producer's DRAM tensor directly.
+// the hardware. Views (a ReshapeLike op to [1, K]: Flatten, Reshape, ...) emit nothing:
+// the consumer reads the producer's DRAM tensor directly.
 //
 // Every value the accelerator holds is one DRAM tensor in the blocked activation layout
 // [ceil(C/B)][H][W][B] int8 (layouts.h); a [1, K] value is a [1, K, 1, 1] image, and a

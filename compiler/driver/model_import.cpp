@@ -13,7 +13,7 @@ StatusOr<graph::Graph> readGraphFile(const std::string &path, const std::vector<
     TS_ASSIGN_OR_RETURN(auto shapes, onnx_import::parseInputShapes(inputShapes));
     return onnx_import::importOnnxFile(path, {shapes});
   }
-  if (!inputShapes.empty()) return invalidInput("--input-shape applies to .onnx models only");
+  if (!inputShapes.empty()) return invalidInput("--input-shape applies to .onnx inputs only");
   TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
   auto graph = graph::parseGraph(text);
   if (!graph.ok()) return annotate(graph.status(), path);
