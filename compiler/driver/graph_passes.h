@@ -8,8 +8,11 @@
 
 namespace tessera::driver {
 
-/// Before the cpu and nvptx targets plan kernels.
-inline constexpr const char *kCpuGraphPipeline = "nop-elim,constant-fold,bn-fold,cse,dce";
+/// Before the cpu and nvptx targets plan kernels: the node- and block-level clean-ups
+/// of docs/passes.md (every graph pass but memory-plan, whose placement the accelerator
+/// uses, and qdq-import, for QDQ models), then bn-fold, cse and dce.
+inline constexpr const char *kCpuGraphPipeline =
+    "nop-elim,zero-dim-elim,constant-fold,algebraic-simplify,strength-reduce,sink,algebraic-simplify,bn-fold,cse,dce";
 /// A pre-quantized (QDQ) ONNX model to the int8 ops (compiler/quant/qdq_import.h).
 inline constexpr const char *kQdqImportPipeline = "qdq-import,dce";
 
