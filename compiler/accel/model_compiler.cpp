@@ -317,7 +317,7 @@ std::string CompiledModel::summary(const isa::HardwareConfig &config) const {
                           program.uops.size());
   text += absl::StrFormat("dram: %d bytes (constants %d, activations %d)  macs: %d\n", program.dramBytes, constantBytes,
                           activationBytes, macs);
-  text += absl::StrFormat("estimated cycles: %.0f (%.3f ms at %d MHz, cost model)\n", cycles,
+  text += absl::StrFormat("estimated cycles: %.0f (%.3f ms at %g MHz, cost model)\n", cycles,
                           cycles / (config.clock_mhz * 1e3), config.clock_mhz);
   return text;
 }
