@@ -97,19 +97,31 @@ void printSummary(const nlohmann::json &report) {
             << "bytes_loaded: " << counters["bytes_loaded"].dump() << "  bytes_stored: " << counters["bytes_stored"] << "\n";
 }
 
-/// The per-layer table of a cycle-level run: one row per segment.
+/// `name` in at most `width` characters: cut in the middle, so that names sharing a
+/// prefix or a suffix ("/layer1/layer1.0/downsample/downsample.0/Conv") stay apart.
+std::string fitName(const std::string &name, size_t width) {
+  if (name.size() <= width) return name;
+  size_t head = (width - 3) / 2, tail = width - 3 - head;
+  return name.substr(0, head) + "..." + name.substr(name.size() - tail);
+}
+
+/// The per-layer table of a cycle-level run: one row per segment, the name column as
+/// wide as the longest name (up to 64 characters).
 void printSegmentTable(const nlohmann::json &report) {
-  if (!report.contains("segments") || !report.contains("total_cycles") || report["segments"].size() < 2) return;
-  std::cout << absl::StrFormat("%-28s %-15s %10s %6s %12s %10s %10s %10s %8s\n", "layer", "op", "cycles", "util", "macs",
-                               "stall_tok", "stall_dram", "dram_kB", "bound");
+  if (!report.contains("segments") || !report.contains("total_cycles") || report["segments"].empty()) return;
+  size_t width = 5;
+  for (const nlohmann::json &row : report["segments"]) width = std::max(width, row["name"].get<std::string>().size());
+  width = std::min<size_t>(width, 64);
+  std::cout << absl::StrFormat("%-*s %-15s %10s %6s %12s %10s %10s %10s %8s\n", width, "layer", "op", "cycles", "util",
+                               "macs", "stall_tok", "stall_dram", "dram_kB", "bound");
   for (const nlohmann::json &row : report["segments"]) {
-    std::string name = row["name"].get<std::string>();
-    if (name.size() > 28) name = "..." + name.substr(name.size() - 25);
+    std::string name = fitName(row["name"].get<std::string>(), width);
     double kB = double(row["dram_bytes_read"].get<uint64_t>() + row["dram_bytes_written"].get<uint64_t>()) / 1024.0;
-    std::cout << absl::StrFormat("%-28s %-15s %10d %5.1f%% %12d %10d %10d %10.1f %8s\n", name, row["op"].get<std::string>(),
-                                 row["cycles"].get<uint64_t>(), 100.0 * row["gemm_utilization"].get<double>(),
-                                 row["macs"].get<uint64_t>(), row["stall_token_cycles"].get<uint64_t>(),
-                                 row["stall_dram_cycles"].get<uint64_t>(), kB, row.value("roofline_bound", std::string()));
+    std::cout << absl::StrFormat("%-*s %-15s %10d %5.1f%% %12d %10d %10d %10.1f %8s\n", width, name,
+                                 row["op"].get<std::string>(), row["cycles"].get<uint64_t>(),
+                                 100.0 * row["gemm_utilization"].get<double>(), row["macs"].get<uint64_t>(),
+                                 row["stall_token_cycles"].get<uint64_t>(), row["stall_dram_cycles"].get<uint64_t>(), kB,
+                                 row.value("roofline_bound", std::string()));
   }
 }
 
@@ -194,7 +206,18 @@ StatusOr<nlohmann::json> runBinary(isa::LoadedBinary binary, const RunArgs &args
 #endif
 }
 
+/// A model file given to an accelerator backend: say what runs it.
+Status checkNotAModel(const RunArgs &args) {
+  for (const char *extension : {".onnx", ".tg", ".so"})
+    if (args.program.ends_with(extension))
+      return invalidInput("'%s' is a model, not an accelerator program (.tsb or .s): run it with --backend cpu, or "
+                          "compile it for the accelerator first (tessera compile %s --target accel --config CFG -o m.tsb)",
+                          args.program, args.program);
+  return absl::OkStatus();
+}
+
 Status runProgram(const RunArgs &args) {
+  TS_RETURN_IF_ERROR(checkNotAModel(args));
   TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath));
   isa::HardwareConfig config = binary.config;
   TS_ASSIGN_OR_RETURN(nlohmann::json report, runBinary(std::move(binary), args));
@@ -217,8 +240,11 @@ int runRunCommand(const std::vector<std::string> &args) {
   std::string config;
   uint64_t seed = 0, maxCycles = 0;
   po::options_description options("options");
-  options.add_options()("program", po::value(&run.program)->required(), "binary (.tsb) or assembly (.s)")(
-      "backend,b", po::value(&run.backend)->default_value("functional"), "functional | systemc | rtl | cpu")(
+  options.add_options()("program", po::value(&run.program)->required(),
+                  "accelerator binary (.tsb) or assembly (.s); with --backend cpu a model (.onnx, graph IR .tg) or a "
+                  "library from `tessera compile --target cpu` (.so)")(
+      "backend,b", po::value(&run.backend)->default_value("functional"),
+      "functional | systemc | rtl (accelerator programs) | cpu (models: .onnx, .tg, .so)")(
       "config,c", po::value(&config), "hardware config (required for .s; checked against a .tsb)")(
       "input,i", po::value(&run.inputs)->composing(), "NAME=FILE.npy, once per input tensor")(
       "random-inputs", po::value(&seed), "fill inputs not given with --input from this seed")(
@@ -246,7 +272,7 @@ int runRunCommand(const std::vector<std::string> &args) {
   positional.add("program", 1);
   po::variables_map vm;
   int exitCode = 0;
-  if (!parseCommandLine("run", "prog.tsb [--backend NAME] [--input NAME=FILE.npy ...] [options]", args, options,
+  if (!parseCommandLine("run", "prog.tsb|prog.s|model.onnx [--backend NAME] [--input NAME=FILE.npy ...] [options]", args, options,
                         positional, vm, exitCode))
     return exitCode;
 #ifdef TESSERA_HAVE_COMPILER

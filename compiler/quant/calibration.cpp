@@ -135,8 +135,12 @@ StatusOr<std::vector<interp::TensorMap>> randomSamples(const graph::Graph &graph
   for (interp::TensorMap &sample : samples)
     for (const std::string &name : graph.inputs) {
       const graph::TensorType &type = graph.typeOf(name);
-      if (!type.isStatic() || type.dtype != DType::F32)
-        return invalidInput("random calibration needs static f32 inputs; '%s' is %s", name, graph::typeToString(type));
+      if (type.dtype != DType::F32)
+        return invalidInput("random calibration needs f32 inputs; '%s' is %s", name, graph::typeToString(type));
+      if (!type.isStatic())
+        return invalidInput("random calibration needs static input shapes; '%s' is %s: give its shape with "
+                            "--input-shape %s:1x...",
+                            name, graph::typeToString(type), name);
       Tensor tensor(DType::F32, type.shape);
       for (int64_t i = 0; i < tensor.elementCount(); ++i) tensor.data<float>()[i] = normal(rng);
       sample[name] = std::move(tensor);
@@ -168,7 +172,9 @@ StatusOr<std::vector<interp::TensorMap>> folderSamples(const graph::Graph &graph
     return invalidInput("calibration from a folder needs a one-input model; this one has %d", graph.inputs.size());
   const std::string &input = graph.inputs[0];
   const graph::TensorType &type = graph.typeOf(input);
-  if (!type.isStatic()) return invalidInput("input '%s' needs a static shape for calibration", input);
+  if (!type.isStatic())
+    return invalidInput("input '%s' is %s: calibration needs a static shape; give it with --input-shape %s:1x...",
+                        input, graph::typeToString(type), input);
   std::error_code error;
   std::vector<std::string> files;
   for (const auto &entry : std::filesystem::directory_iterator(folder, error))
