@@ -1,5 +1,7 @@
 //===- systemc_report_test.cpp - Report keys, trace and waveform validity ------------===//
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -170,6 +172,26 @@ TEST(Trace, SliceArgsCarryTheInstructionFields) {
     EXPECT_EQ(event["dur"], run.outcome.records[5].end - run.outcome.records[5].start);
   }
   EXPECT_TRUE(found);
+}
+
+TEST(Trace, EverySegmentIsASliceOnTheLayersTrack) {
+  SystemcRun run = runOk(kTwoSegments, loadConfig("default"));
+  json trace = buildTrace(*isa::assemble(kTwoSegments, loadConfig("default")), loadConfig("default"), run.outcome);
+  std::map<std::string, uint64_t> begins, ends;
+  for (const json &event : trace["traceEvents"]) {
+    if (event.value("cat", "") != "layer") continue;
+    if (event["ph"] == "b") begins[event["name"]] = event["ts"];
+    if (event["ph"] == "e") ends[event["name"]] = event["ts"];
+  }
+  auto span = [&](size_t first, size_t last) { // instructions [first, last] of a segment
+    uint64_t begin = run.outcome.records[first].start, end = 0;
+    for (size_t i = first; i <= last; ++i)
+      begin = std::min(begin, run.outcome.records[i].start), end = std::max(end, run.outcome.records[i].end);
+    return std::make_pair(begin, end);
+  };
+  ASSERT_EQ(begins.size(), 2u);
+  EXPECT_EQ(std::make_pair(begins["first"], ends["first"]), span(0, 4));
+  EXPECT_EQ(std::make_pair(begins["second"], ends["second"]), span(5, 6));
 }
 
 TEST(Vcd, DeclaresEverySignalAndEndsAtTotalCycles) {

@@ -1,6 +1,8 @@
 //===- trace_writer.cpp - Slices, counters and track metadata -------------------------===//
 #include "simulator/systemc/trace_writer.h"
 
+#include <algorithm>
+
 #include "support/file_io.h"
 #include "simulator/systemc/timeline.h"
 #include "isa/timing/transfer_shape.h"
@@ -11,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 constexpr int kPid = 1;
-enum Track : int { kFetch = 1, kLoad = 2, kCompute = 3, kStore = 4, kDram = 5 };
+enum Track : int { kFetch = 1, kLoad = 2, kCompute = 3, kStore = 4, kDram = 5, kLayers = 6 };
 
 int trackOf(isa::Unit unit) {
   switch (unit) {
@@ -73,6 +75,28 @@ void addInstructionEvents(json &events, const isa::Program &program, const Simul
   }
 }
 
+/// One async slice per program segment (layer) on the "layers" track, from its first
+/// instruction's start to its last one's end; neighbouring layers overlap in time, so
+/// each is its own async event (Perfetto stacks them) rather than a nested slice.
+void addSegmentEvents(json &events, const isa::Program &program, const SimulationOutcome &outcome) {
+  for (size_t k = 0; k < program.segments.size(); ++k) {
+    const isa::Segment &segment = program.segments[k];
+    uint64_t begin = kNever, end = 0;
+    for (uint32_t i = segment.firstInstruction; i < segment.firstInstruction + segment.instructionCount; ++i) {
+      const InstructionRecord &record = outcome.records[i];
+      if (record.start == kNever || record.end == kNever) continue;
+      begin = std::min(begin, record.start), end = std::max(end, record.end);
+    }
+    if (begin == kNever) continue;
+    json args = {{"op", segment.op}, {"first_instruction", segment.firstInstruction},
+                 {"instruction_count", segment.instructionCount}, {"cycles", end - begin}};
+    events.push_back({{"ph", "b"}, {"cat", "layer"}, {"id", k}, {"pid", kPid}, {"tid", kLayers}, {"name", segment.name},
+                      {"ts", begin}, {"args", std::move(args)}});
+    events.push_back({{"ph", "e"}, {"cat", "layer"}, {"id", k}, {"pid", kPid}, {"tid", kLayers}, {"name", segment.name},
+                      {"ts", end}});
+  }
+}
+
 void addDramEvents(json &events, const isa::Program &program, const isa::HardwareConfig &config,
                    const SimulationOutcome &outcome) {
   for (size_t i = 0; i < program.instructions.size(); ++i) {
@@ -100,12 +124,14 @@ json buildTrace(const isa::Program &program, const isa::HardwareConfig &config, 
   json events = json::array();
   events.push_back(metadata("process_name", 0, strCat("tessera accelerator '", config.name, "' (ts = cycles)")));
   const std::pair<int, const char *> tracks[] = {
-      {kFetch, "fetch"}, {kLoad, "load"}, {kCompute, "compute"}, {kStore, "store"}, {kDram, "dram data bus"}};
+      {kFetch, "fetch"}, {kLoad, "load"}, {kCompute, "compute"}, {kStore, "store"}, {kDram, "dram data bus"},
+      {kLayers, "layers"}};
   for (const auto &[tid, name] : tracks) {
     events.push_back(metadata("thread_name", tid, name));
     events.push_back({{"ph", "M"}, {"pid", kPid}, {"tid", tid}, {"name", "thread_sort_index"}, {"args", {{"sort_index", tid}}}});
   }
   addInstructionEvents(events, program, outcome);
+  addSegmentEvents(events, program, outcome);
   addDramEvents(events, program, config, outcome);
   addCounters(events, program, config, outcome);
   json other = {{"ts_unit", "cycles"},

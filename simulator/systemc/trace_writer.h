@@ -1,7 +1,8 @@
 //===- trace_writer.h - Chrome Trace Event JSON of a run ---------------------------===//
 //
 // Opens in Perfetto (ui.perfetto.dev) and chrome://tracing. One track per unit (fetch,
-// load, compute, store) plus the DRAM data bus; a slice per instruction with its fields
+// load, compute, store), the DRAM data bus, and a "layers" track with one async slice
+// per program segment (a layer, named as in the report); a slice per instruction with its fields
 // and timing in `args`; a token-wait slice before an instruction that waited; counter
 // tracks for the instruction and token queue occupancies. `ts` and `dur` count
 // accelerator cycles, not microseconds: the metadata (`otherData.ts_unit`) says so.
