@@ -146,6 +146,7 @@ StatusOr<nlohmann::json> runModelBinary(isa::LoadedBinary binary, const RunArgs 
   TS_ASSIGN_OR_RETURN(TensorMap inputs, readInputTensors(specs, args.inputs, args.randomSeed));
   TS_ASSIGN_OR_RETURN(TensorMap outputs, runner.run(inputs, args.options));
   for (const auto &[name, tensor] : outputs) std::cout << runtime::describeOutput(name, tensor) << "\n";
+  if (runner.model().coverage) std::cout << runner.model().coverage->describe() << "\n";
   if (!args.outputDir.empty()) TS_RETURN_IF_ERROR(writeOutputTensors(outputs, args.outputDir));
   if (!args.referencePath.empty()) {
     TS_ASSIGN_OR_RETURN(graph::Graph reference, driver::readGraphFile(args.referencePath));

@@ -144,12 +144,14 @@ json HostModel::toJson() const {
   json in = json::array();
   for (const HostInput &input : inputs)
     in.push_back({{"name", input.name}, {"dtype", dtypeName(input.dtype)}, {"shape", input.shape}});
-  return {{"inputs", in},
-          {"outputs", outputs},
-          {"pre", pre ? json(graph::printGraph(*pre)) : json(nullptr)},
-          {"post", post ? json(graph::printGraph(*post)) : json(nullptr)},
-          {"to_device", to},
-          {"from_device", from}};
+  json j = {{"inputs", in},
+            {"outputs", outputs},
+            {"pre", pre ? json(graph::printGraph(*pre)) : json(nullptr)},
+            {"post", post ? json(graph::printGraph(*post)) : json(nullptr)},
+            {"to_device", to},
+            {"from_device", from}};
+  if (coverage) j["coverage"] = coverage->toJson();
+  return j;
 }
 
 StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
@@ -173,6 +175,11 @@ StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
     }
     TS_ASSIGN_OR_RETURN(model.pre, graphFromJson(j.at("pre"), "pre"));
     TS_ASSIGN_OR_RETURN(model.post, graphFromJson(j.at("post"), "post"));
+    if (j.contains("coverage")) {
+      auto coverage = Coverage::fromJson(j.at("coverage"));
+      if (!coverage.ok()) return annotate(coverage.status(), "host metadata");
+      model.coverage = *coverage;
+    }
   } catch (const json::exception &error) {
     return invalidInput("host metadata: %s", error.what());
   }

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/accel/conv_layer.h"
+#include "compiler/accel/coverage.h"
 #include "compiler/accel/partition.h"
 #include "isa/config.h"
 
@@ -50,6 +51,7 @@ struct HostModel {
   std::vector<HostInput> inputs;   ///< the model's
   std::vector<std::string> outputs; ///< the model's
   std::optional<graph::Graph> pre, post;
+  std::optional<Coverage> coverage; ///< how much of the model the accelerator runs
   std::vector<HostTransfer> toDevice, fromDevice;
 
   nlohmann::json toJson() const;

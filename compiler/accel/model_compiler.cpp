@@ -7,6 +7,8 @@
 
 #include "compiler/accel/host_model.h"
 #include "compiler/accel/layouts.h"
+#include "compiler/graph/macs.h"
+#include "compiler/graph/op_traits.h"
 #include "compiler/passes/memory_planning.h"
 
 namespace tessera::accel {
@@ -261,6 +263,24 @@ void countOps(const graph::Graph &graph, const Partition &partition, CompiledMod
   }
 }
 
+/// Layers and MACs on each side; host nodes that only reshape are not layers.
+Coverage coverageOf(const ModelLowering &lowering, const Partition &partition) {
+  const graph::Graph &graph = lowering.graph;
+  Coverage coverage;
+  std::set<std::string> hostOps;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const graph::Node &node = graph.nodes[i];
+    coverage.totalMacs += graph::nodeMacs(graph, node);
+    if (partition.onAccelerator(i) || graph::hasOpTrait(node.op, graph::op_trait::ReshapeLike)) continue;
+    ++coverage.hostLayers;
+    hostOps.insert(node.op);
+  }
+  for (const auto &[index, plan] : lowering.plans) coverage.accelMacs += plan.layer.macs();
+  coverage.accelLayers = int64_t(lowering.plans.size());
+  coverage.hostOps.assign(hostOps.begin(), hostOps.end());
+  return coverage;
+}
+
 } // namespace
 
 StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const isa::HardwareConfig &config,
@@ -281,6 +301,7 @@ StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const i
       return invalidInput("mapping given for '%s', which is no accelerator layer of graph '%s'", name, graph.name);
   CompiledModel model;
   countOps(graph, partition, model);
+  model.coverage = coverageOf(lowering, partition);
   if (lowering.plans.empty())
     return invalidInput("no node of graph '%s' runs on the accelerator:\n  %s", graph.name, joinStrings(model.cpuReasons, "\n  "));
   ProgramBuilder builder(config);
@@ -291,6 +312,7 @@ StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const i
   for (const isa::TensorInfo &tensor : model.program.tensors)
     if (tensor.kind == isa::TensorKind::constant) model.constantBytes += tensor.byteSize();
   TS_ASSIGN_OR_RETURN(HostModel host, buildHostModel(graph, partition, lowering.toDevice, outputs));
+  host.coverage = model.coverage;
   model.program.host = host.toJson().dump();
   return model;
 }
@@ -311,6 +333,7 @@ std::string CompiledModel::summary(const isa::HardwareConfig &config) const {
   for (const LayerSummary &layer : layers) macs += layer.macs;
   double cycles = estimatedCycles();
   std::string text = absl::StrFormat("target: accel  config: %s\n", config.name);
+  text += strCat(coverage.describe(), "\n");
   text += strCat("ops on accel: ", countsOf(acceleratorOps), "\n", "ops on cpu:   ", countsOf(cpuOps), "\n");
   for (const std::string &reason : cpuReasons) text += strCat("  cpu: ", reason, "\n");
   text += absl::StrFormat("layers: %d  instructions: %d  micro-ops: %d\n", layers.size(), program.instructions.size(),

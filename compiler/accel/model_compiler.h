@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/accel/coverage.h"
 #include "compiler/accel/node_lowering.h"
 #include "compiler/accel/partition.h"
 
@@ -44,6 +45,7 @@ struct CompiledModel {
   std::vector<std::string> cpuReasons;               ///< "node: reason", one per CPU node
   uint64_t constantBytes = 0;                        ///< weights and per-channel constants in DRAM
   uint64_t activationBytes = 0;                      ///< the arena of activations (memory-planned)
+  Coverage coverage;                                 ///< also in the binary's host metadata
 
   double estimatedCycles() const;
   /// The compile summary `tessera compile --target accel` prints.

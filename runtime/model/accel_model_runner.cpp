@@ -68,6 +68,12 @@ StatusOr<AccelModelRunner> AccelModelRunner::open(isa::LoadedBinary binary, cons
   return runner;
 }
 
+nlohmann::json AccelModelRunner::report() const {
+  nlohmann::json report = device_->report(result_);
+  if (model_.coverage) report["coverage"] = model_.coverage->toJson();
+  return report;
+}
+
 StatusOr<accel::TensorMap> AccelModelRunner::run(const accel::TensorMap &inputs, const RunOptions &options) {
   return runHostModel(model_, *device_, inputs, options, result_);
 }

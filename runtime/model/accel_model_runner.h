@@ -33,8 +33,9 @@ public:
 
   /// Runs the model on `inputs` (one per model input); returns the model outputs.
   StatusOr<accel::TensorMap> run(const accel::TensorMap &inputs, const RunOptions &options);
-  /// The device's report of the last run.
-  nlohmann::json report() const { return device_->report(result_); }
+  /// The device's report of the last run, with the model's `coverage` (how much of it
+  /// the accelerator runs) when the binary records it.
+  nlohmann::json report() const;
 
   /// OK when every output of `reference` (the quantized graph, named `referenceName`)
   /// run on `inputs` is bit-identical to `outputs`.

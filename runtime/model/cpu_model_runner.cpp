@@ -7,6 +7,7 @@
 #include <map>
 
 #include "compiler/codegen/thread_pool.h"
+#include "compiler/graph/macs.h"
 
 namespace tessera::runtime {
 namespace {
@@ -34,19 +35,6 @@ std::string describeStep(const exec::GraphExecutor &executor, const exec::Step &
   return strCat(ops, " ", shapeToString(graph.typeOf(out).shape));
 }
 
-/// Multiply-accumulates of a Conv, Gemm or MatMul anchor (0 for other ops): how fast
-/// a kernel runs against the machine's peak, as `--profile` prints it.
-double anchorMacs(const graph::Graph &graph, const graph::Node &node) {
-  if (node.op != "Conv" && node.op != "Gemm" && node.op != "MatMul") return 0;
-  const graph::TensorType &out = graph.typeOf(node.outputs[0]), &w = graph.typeOf(node.input(1));
-  const graph::TensorType &a = graph.typeOf(node.input(0));
-  if (!out.isStatic() || !w.isStatic() || !a.isStatic() || w.shape.size() < 2) return 0;
-  double outputs = static_cast<double>(out.elementCount());
-  if (node.op == "Conv") return outputs * static_cast<double>(w.elementCount() / w.shape[0]);
-  bool transA = node.op == "Gemm" && node.attrs.getInt("transA", 0);
-  return outputs * static_cast<double>(transA ? a.shape[a.shape.size() - 2] : a.shape.back());
-}
-
 /// The per-step profile: the slowest steps (with GMAC/s for convolutions and matrix
 /// products), then the time by op type.
 void printProfile(const exec::GraphExecutor &executor, const std::vector<double> &totalMs, int runs, std::ostream &out) {
@@ -64,7 +52,7 @@ void printProfile(const exec::GraphExecutor &executor, const std::vector<double>
     double ms = totalMs[s] / runs;
     std::string what = describeStep(executor, steps[s]);
     byOp[what.substr(0, what.find(' '))] += ms;
-    double macs = anchorMacs(executor.graph(), executor.graph().nodes[steps[s].nodes[0]]);
+    double macs = double(graph::nodeMacs(executor.graph(), executor.graph().nodes[steps[s].nodes[0]]));
     std::string rate = macs > 0 && ms > 0 ? absl::StrFormat("  %.1f GMAC/s", macs / ms / 1e6) : "";
     out << absl::StrFormat("  %4d %8.3f ms %5.1f%%  %-10s %s%s\n", static_cast<int>(s), ms,
                            total > 0 ? 100 * ms / total : 0.0, steps[s].kernel.empty() ? "-" : steps[s].kernel, what, rate);
