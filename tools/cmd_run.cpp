@@ -38,6 +38,7 @@ struct RunArgs {
   std::vector<std::string> inputs;
   std::optional<uint64_t> randomSeed;
   runtime::RunOptions options;
+  isa::LoadOptions load; ///< --no-verify: skip the binary's section checksums
 };
 
 std::vector<TensorSpec> programInputs(const isa::Program &program) {
@@ -219,7 +220,7 @@ Status checkNotAModel(const RunArgs &args) {
 
 Status runProgram(const RunArgs &args) {
   TS_RETURN_IF_ERROR(checkNotAModel(args));
-  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath));
+  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath, args.load));
   isa::HardwareConfig config = binary.config;
   TS_ASSIGN_OR_RETURN(nlohmann::json report, runBinary(std::move(binary), args));
   report["program"] = args.program;
@@ -256,7 +257,8 @@ int runRunCommand(const std::vector<std::string> &args) {
       "vcd", po::value(&run.options.vcdPath), "waveform (cycle-level backends)")(
       "roofline", po::value(&run.rooflinePath), "write a roofline plot (SVG) of the segments (cycle-level backends)")(
       "reference", po::value(&run.referencePath), "compiled models: check outputs against this quantized graph on the interpreter")(
-      "max-cycles", po::value(&maxCycles), "stop with an error after this many cycles");
+      "max-cycles", po::value(&maxCycles), "stop with an error after this many cycles")(
+      "no-verify", po::bool_switch(), "skip the binary's section checksums (experiments on a damaged file)");
 #ifdef TESSERA_HAVE_COMPILER
   // The `cpu` backend runs models (model.so from `tessera compile`, or .onnx/.tg JIT).
   CpuArgs cpu;
@@ -288,6 +290,7 @@ int runRunCommand(const std::vector<std::string> &args) {
   if (vm.count("random-inputs")) run.randomSeed = seed;
 #endif
   if (vm.count("config")) run.configPath = config;
+  run.load.verifyChecksums = !vm["no-verify"].as<bool>();
   run.options.maxCycles = maxCycles;
   run.options.progress = isatty(2);
   Status status = runProgram(run);

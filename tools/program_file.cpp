@@ -6,7 +6,8 @@
 
 namespace tessera::cli {
 
-StatusOr<isa::LoadedBinary> loadProgram(const std::string &path, const std::optional<std::string> &configPath) {
+StatusOr<isa::LoadedBinary> loadProgram(const std::string &path, const std::optional<std::string> &configPath,
+                                        const isa::LoadOptions &load) {
   if (path.ends_with(".s")) {
     if (!configPath) return invalidInput("assembling '%s' needs --config", path);
     TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(*configPath));
@@ -14,7 +15,7 @@ StatusOr<isa::LoadedBinary> loadProgram(const std::string &path, const std::opti
     TS_ASSIGN_OR_RETURN(isa::Program program, isa::assemble(text, config, path));
     return isa::LoadedBinary{std::move(program), config};
   }
-  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, isa::loadBinaryFile(path));
+  TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, isa::loadBinaryFile(path, load));
   if (configPath) {
     TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(*configPath));
     TS_RETURN_IF_ERROR(isa::checkBinaryMatchesConfig(binary, config));
