@@ -3,10 +3,10 @@
 // The pass manager of every IR level, written once: the graph IR's (compiler/passes/
 // pass_manager.h) and the loop IR's (compiler/loop/pass_manager.h) instantiate it.
 // A pipeline is a string of comma-separated pass names ("cse,dce"), looked up in the
-// level's registry (its passes.def X-macro, plus passes registered from above). Running it times each pass, records
-// whether it changed the IR, runs the verifier after it (on by default, as MLIR's
-// pass manager does), and can print the IR after every pass or only after passes
-// that changed it, and each pass's time.
+// level's registry (its passes.def X-macro, plus passes registered from above).
+// Running it times each pass, records whether it changed the IR, runs the verifier
+// after it (on by default, as MLIR's pass manager does), and can print the IR after
+// every pass or only after passes that changed it, and each pass's time.
 //
 // The IR level supplies a traits struct:
 //   struct Traits {
@@ -23,12 +23,13 @@
 #pragma once
 
 #include <chrono>
-#include <cstdio>
 #include <ostream>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <absl/strings/str_format.h>
 
 #include "support/status.h"
 #include "support/strings.h"
@@ -90,7 +91,7 @@ public:
       if (options.verifyEach)
         TS_RETURN_IF_ERROR(annotate(Traits::verify(ir), strCat("verifier after ", Traits::kKind, " '", name, "'")));
       if (!options.log) continue;
-      if (options.timing) *options.log << "# " << name << ": " << formatMilliseconds(ms) << " ms\n";
+      if (options.timing) *options.log << absl::StrFormat("# %s: %.3f ms\n", name, ms);
       if (options.printAfterAll || (options.printAfterChange && *changed))
         *options.log << "# IR after " << name << (*changed ? "" : " (unchanged)") << "\n" << Traits::print(ir);
     }
@@ -116,11 +117,6 @@ public:
 
 private:
   static std::string knownNames() { return joinStrings(names(), ", "); }
-  static std::string formatMilliseconds(double ms) {
-    char text[32];
-    std::snprintf(text, sizeof(text), "%.3f", ms);
-    return text;
-  }
 
   std::vector<const Pass *> passes_;
   std::vector<PassRun> runs_;

@@ -29,7 +29,8 @@ StatusOr<const ConvLayer *> effectiveConv(const ConvLayer &conv, const ConvMappi
   return &*packed;
 }
 
-/// Conv tilings in the order the search walks them: input layout, weight slots, channel
+/// Tilings of `conv` (the layer the emitter computes: the window-packed form when
+/// `packed`) in the order the search walks them: input layout, weight slots, channel
 /// blocks, rows. One weight slot holds all of a layer's weights; two double-buffer them
 /// per channel tile.
 void addConvTilings(const ConvLayer &conv, const isa::HardwareConfig &config, int64_t threads, bool packed,
@@ -44,15 +45,16 @@ void addConvTilings(const ConvLayer &conv, const isa::HardwareConfig &config, in
         }
 }
 
-/// Every candidate mapping of the layer in `space`, legal or not, in search order.
-std::vector<Mapping> candidates(const AccelLayer &layer, const isa::HardwareConfig &config, const MappingSpace &space) {
+/// Every candidate mapping of the layer in `space`, legal or not, in search order;
+/// `packed`: the conv's window-packed form when the space and the layer allow packing.
+std::vector<Mapping> candidates(const AccelLayer &layer, const ConvLayer *packed, const isa::HardwareConfig &config,
+                                const MappingSpace &space) {
   std::vector<Mapping> out;
   auto add = Overloaded{
       [&](const ConvLayer &conv) {
-        bool packable = space.windowPacking && windowPackable(layer, conv, config) && windowPackedLayer(conv).ok();
-        for (bool packed : {false, true})
-          for (int64_t threads : space.virtualThreads)
-            if (!packed || packable) addConvTilings(packed ? *windowPackedLayer(conv) : conv, config, threads, packed, out);
+        for (int64_t threads : space.virtualThreads) addConvTilings(conv, config, threads, /*packed=*/false, out);
+        if (!packed) return;
+        for (int64_t threads : space.virtualThreads) addConvTilings(*packed, config, threads, /*packed=*/true, out);
       },
       [&](const EltwiseLayer &eltwise) {
         int64_t most = std::min<int64_t>(eltwiseEntries(eltwise, config), (1 << 14) - 1);
@@ -101,10 +103,12 @@ double estimateCandidate(const AccelLayer &layer, const ConvLayer *packed, const
   return estimateCycles(layer, mapping, config);
 }
 
-/// The window-packed form of a conv layer that may be packed, else none.
-std::optional<ConvLayer> packedForm(const AccelLayer &layer, const isa::HardwareConfig &config) {
+/// The window-packed form of a conv layer when `space` tries packing and the layer may be
+/// packed, else none.
+std::optional<ConvLayer> packedForm(const AccelLayer &layer, const isa::HardwareConfig &config,
+                                    const MappingSpace &space) {
   const auto *conv = std::get_if<ConvLayer>(&layer.shape);
-  if (!conv || !windowPackable(layer, *conv, config)) return std::nullopt;
+  if (!space.windowPacking || !conv || !windowPackable(layer, *conv, config)) return std::nullopt;
   StatusOr<ConvLayer> packed = windowPackedLayer(*conv);
   if (!packed.ok()) return std::nullopt;
   return *packed;
@@ -144,13 +148,15 @@ double estimateCycles(const AccelLayer &layer, const Mapping &mapping, const isa
   return std::visit(estimate, layer.shape);
 }
 
-StatusOr<std::vector<Mapping>> legalMappings(const AccelLayer &layer, const isa::HardwareConfig &config,
-                                             const MappingSpace &space) {
-  std::optional<ConvLayer> packed = packedForm(layer, config);
+namespace {
+
+/// legalMappings with the window-packed form (or null) computed by the caller.
+StatusOr<std::vector<Mapping>> legalAmong(const AccelLayer &layer, const ConvLayer *packed,
+                                          const isa::HardwareConfig &config, const MappingSpace &space) {
   std::vector<Mapping> legal;
   Status firstError = absl::OkStatus(); // why the first (smallest) candidate does not fit
-  for (const Mapping &mapping : candidates(layer, config, space)) {
-    Status fits = checkCandidate(layer, packed ? &*packed : nullptr, mapping, config);
+  for (const Mapping &mapping : candidates(layer, packed, config, space)) {
+    Status fits = checkCandidate(layer, packed, mapping, config);
     if (fits.ok()) {
       legal.push_back(mapping);
     } else if (firstError.ok()) {
@@ -163,9 +169,17 @@ StatusOr<std::vector<Mapping>> legalMappings(const AccelLayer &layer, const isa:
   return legal;
 }
 
+} // namespace
+
+StatusOr<std::vector<Mapping>> legalMappings(const AccelLayer &layer, const isa::HardwareConfig &config,
+                                             const MappingSpace &space) {
+  std::optional<ConvLayer> packed = packedForm(layer, config, space);
+  return legalAmong(layer, packed ? &*packed : nullptr, config, space);
+}
+
 StatusOr<Mapping> chooseMapping(const AccelLayer &layer, const isa::HardwareConfig &config, const MappingSpace &space) {
-  TS_ASSIGN_OR_RETURN(std::vector<Mapping> legal, legalMappings(layer, config, space));
-  std::optional<ConvLayer> packed = packedForm(layer, config);
+  std::optional<ConvLayer> packed = packedForm(layer, config, space);
+  TS_ASSIGN_OR_RETURN(std::vector<Mapping> legal, legalAmong(layer, packed ? &*packed : nullptr, config, space));
   size_t best = 0;
   double bestCycles = std::numeric_limits<double>::infinity();
   for (size_t i = 0; i < legal.size(); ++i) {
