@@ -4,6 +4,7 @@
 #include "compiler/accel/layouts.h"
 
 #include <cstring>
+#include <map>
 
 namespace tessera::accel {
 
@@ -14,71 +15,143 @@ using isa::Uop;
 
 namespace {
 
+/// What one GEMM micro-op set reads and writes: the slots, where the step's weights sit
+/// in the weight scratchpad, and the channel tile (for grouped layouts; 0 when every
+/// channel tile reads its slot at the same offsets).
+struct GemmSetKey {
+  int64_t inpBase, accBase;
+  int64_t wgtBase, wgtStride, wgtStep; ///< entry of (ob, ib, tap): wgtBase + ((ob*wgtStride + wgtStep + ib)*taps + tap)
+  int64_t stepBlocks, channelTile;
+  auto operator<=>(const GemmSetKey &) const = default;
+};
+
 /// Scratchpad placement and micro-op ranges shared by every tile of a layer.
 struct ConvPlan {
   const ConvLayer &layer;
   ConvTiling tiling;
   ConvFootprint f;
-  int64_t rowTiles = 0, channelTiles = 0, tiles = 0;
   int64_t biasRow = 0, requantRow = 0; ///< first acc row of the constant rows
   uint32_t uopBase = 0;                ///< first micro-op of the layer in the table; loaded to uop row 0,
                                        ///< so instructions index rows relative to it
-  int64_t gemmUops = 0;                ///< micro-ops per (thread, micro-op set)
+  std::map<GemmSetKey, uint32_t> gemmSets{}; ///< first micro-op of each set
+  uint32_t aluUops = 0;                      ///< first ALU micro-op
   std::string input{}, output{}, weights{}, zeros{};
   int64_t outputBlockOffset = 0; ///< first channel block of the output tensor written
   GroupBlocks groups{};
   ConvEpilogue epilogue{};
-
+  int64_t threads() const { return tiling.virtualThreads; }
   int64_t accSlot(int64_t v) const { return v * f.accPerSlot; }
   int64_t inpSlot(int64_t v) const { return v * f.inpPerSlot; }
   int64_t wgtSlot(int64_t w) const { return w * f.wgtPerSlot; }
-  int64_t accPlane() const { return tiling.outRows * layer.outWidth; }
-  /// GEMM micro-op sets per thread: one per weight slot when every channel tile reads its
-  /// slots at the same offsets, else one per channel tile.
-  int64_t gemmSets() const { return f.sharedGemmUops ? tiling.weightSlots : channelTiles; }
-  int64_t gemmSetOf(int64_t channelTile) const {
-    return f.sharedGemmUops ? channelTile % tiling.weightSlots : channelTile;
-  }
-  uint32_t gemmUopsOf(int64_t v, int64_t set) const { return uint32_t((v * gemmSets() + set) * gemmUops); }
+  int64_t accPlane() const { return tiling.outRows * f.outCols; }
   /// First input block a channel tile's slot holds.
   int64_t tileInBlock0(int64_t channelTile) const { return groups.first[size_t(channelTile * tiling.outBlocks)]; }
   /// ALU micro-ops of (thread v, channel tile j): `outBlocks` for mov, then `outBlocks` for requant.
   uint32_t aluUopsOf(int64_t v, int64_t j) const {
-    int64_t gemmTotal = tiling.virtualThreads * gemmSets() * gemmUops;
-    return uint32_t(gemmTotal + (v * channelTiles + j) * 2 * tiling.outBlocks);
+    return uint32_t(aluUops + (v * f.channelTiles + j) * 2 * tiling.outBlocks);
   }
 };
 
-/// Micro-ops of set `set` of thread v: (output block, input block of its group, tap),
-/// reading the input slot at the offsets of the set's first channel tile.
-void addGemmUopSet(ProgramBuilder &builder, const ConvPlan &plan, int64_t v, int64_t set) {
+struct Tile {
+  int64_t index, thread, channelTile, rowTile, colTile;
+  int64_t outRow0, outRows, outCol0, outCols, outBlock0, outBlocks;
+};
+
+Tile tileAt(const ConvPlan &plan, int64_t t) {
+  const ConvFootprint &f = plan.f;
+  Tile tile;
+  tile.index = t;
+  tile.thread = t % plan.threads();
+  tile.channelTile = t / (f.rowTiles * f.colTiles);
+  tile.rowTile = t % (f.rowTiles * f.colTiles) / f.colTiles;
+  tile.colTile = t % f.colTiles;
+  tile.outRow0 = tile.rowTile * plan.tiling.outRows;
+  tile.outRows = std::min(plan.tiling.outRows, plan.layer.outHeight - tile.outRow0);
+  tile.outCol0 = tile.colTile * f.outCols;
+  tile.outCols = std::min(f.outCols, plan.layer.outWidth - tile.outCol0);
+  tile.outBlock0 = tile.channelTile * plan.tiling.outBlocks;
+  tile.outBlocks = std::min(plan.tiling.outBlocks, f.outBlocksTotal - tile.outBlock0);
+  return tile;
+}
+
+/// Reduction step k of a tile: step index i over the layer, its slot (i mod V) and input blocks.
+struct Step {
+  int64_t index, slot, k;
+  int64_t block0, blocks; ///< input blocks loaded: [block0, block0 + blocks) of the input tensor
+  int64_t gemmBlocks;     ///< input blocks each output block reduces over in this step
+};
+
+Step stepOf(const ConvPlan &plan, const Tile &tile, int64_t k) {
+  const ConvFootprint &f = plan.f;
+  Step step;
+  step.index = tile.index * f.steps + k;
+  step.slot = step.index % plan.threads();
+  step.k = k;
+  if (f.steps > 1) {
+    step.block0 = k * f.stepBlocks;
+    step.blocks = step.gemmBlocks = std::min(f.stepBlocks, f.inBlocksPerOut - step.block0);
+    return step;
+  }
+  step.block0 = plan.tileInBlock0(tile.channelTile);
+  int64_t lastOut = tile.outBlock0 + tile.outBlocks - 1;
+  step.blocks = plan.groups.first[size_t(lastOut)] + f.inBlocksPerOut - step.block0;
+  step.gemmBlocks = f.inBlocksPerOut;
+  return step;
+}
+
+GemmSetKey gemmSetKey(const ConvPlan &plan, const Tile &tile, const Step &step) {
+  const ConvFootprint &f = plan.f;
+  GemmSetKey key{plan.inpSlot(step.slot), plan.accSlot(tile.thread), 0, f.inBlocksPerOut, step.k * f.stepBlocks,
+                 step.gemmBlocks, f.sharedGemmUops ? 0 : tile.channelTile};
+  switch (plan.tiling.weights()) {
+  case WeightBuffering::resident: break;
+  case WeightBuffering::double_: key.wgtBase = plan.wgtSlot(tile.channelTile % 2); break;
+  case WeightBuffering::stream:
+    key.wgtBase = plan.wgtSlot(step.slot), key.wgtStride = step.gemmBlocks, key.wgtStep = 0;
+    break;
+  }
+  return key;
+}
+
+/// The micro-ops of a set: (output block, input block of the step, tap).
+void addGemmUopSet(ProgramBuilder &builder, const ConvPlan &plan, const GemmSetKey &key) {
   const ConvLayer &l = plan.layer;
-  int64_t channelTile = plan.f.sharedGemmUops ? 0 : set,
-          weightSlot = plan.f.sharedGemmUops ? set : set % plan.tiling.weightSlots;
-  int64_t ob0 = channelTile * plan.tiling.outBlocks;
+  int64_t ob0 = key.channelTile * plan.tiling.outBlocks;
   for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
     int64_t global = std::min(ob0 + ob, plan.f.outBlocksTotal - 1);
-    int64_t slotBlock0 = plan.groups.first[size_t(global)] - plan.tileInBlock0(channelTile);
-    for (int64_t ib = 0; ib < plan.f.inBlocksPerOut; ++ib)
+    int64_t slotBlock0 = plan.f.steps > 1 ? 0 : plan.groups.first[size_t(global)] - plan.tileInBlock0(key.channelTile);
+    for (int64_t ib = 0; ib < key.stepBlocks; ++ib)
       for (int64_t ky = 0; ky < l.kernelH; ++ky)
         for (int64_t kx = 0; kx < l.kernelW; ++kx) {
-          int64_t src = plan.inpSlot(v) + (slotBlock0 + ib) * plan.f.blockPitch + ky * l.dilationH * plan.f.rowPitch +
+          int64_t src = key.inpBase + (slotBlock0 + ib) * plan.f.blockPitch + ky * l.dilationH * plan.f.rowPitch +
                         kx * l.dilationW;
-          int64_t wgt =
-              plan.wgtSlot(weightSlot) + ((ob * plan.f.inBlocksPerOut + ib) * l.kernelH + ky) * l.kernelW + kx;
-          builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
+          int64_t wgt = key.wgtBase + ((ob * key.wgtStride + key.wgtStep + ib) * l.kernelH + ky) * l.kernelW + kx;
+          builder.addUop(Uop{uint32_t(key.accBase + ob * plan.accPlane()), uint32_t(src), uint32_t(wgt)});
         }
   }
 }
 
-void addGemmUops(ProgramBuilder &builder, const ConvPlan &plan) {
-  for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v)
-    for (int64_t set = 0; set < plan.gemmSets(); ++set) addGemmUopSet(builder, plan, v, set);
+/// Adds the GEMM micro-op sets the steps use, in order of first use.
+Status addGemmUops(ProgramBuilder &builder, ConvPlan &plan) {
+  for (int64_t t = 0; t < plan.f.tiles; ++t) {
+    Tile tile = tileAt(plan, t);
+    for (int64_t k = 0; k < plan.f.steps; ++k) {
+      GemmSetKey key = gemmSetKey(plan, tile, stepOf(plan, tile, k));
+      if (plan.gemmSets.count(key)) continue;
+      plan.gemmSets.emplace(key, builder.uopCount() - plan.uopBase);
+      addGemmUopSet(builder, plan, key);
+    }
+  }
+  if (int64_t(plan.gemmSets.size()) > plan.f.gemmSets)
+    return absl::InternalError(absl::StrFormat("%s: %d GEMM micro-op sets exceed the footprint's %d", plan.layer.name,
+                                               plan.gemmSets.size(), plan.f.gemmSets));
+  return absl::OkStatus();
 }
 
-void addAluUops(ProgramBuilder &builder, const ConvPlan &plan) {
-  for (int64_t v = 0; v < plan.tiling.virtualThreads; ++v)
-    for (int64_t j = 0; j < plan.channelTiles; ++j)
+void addAluUops(ProgramBuilder &builder, ConvPlan &plan) {
+  plan.aluUops = builder.uopCount() - plan.uopBase;
+  for (int64_t v = 0; v < plan.threads(); ++v)
+    for (int64_t j = 0; j < plan.f.channelTiles; ++j)
       for (int64_t row : {plan.biasRow, plan.requantRow})
         for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
           int64_t global = std::min(j * plan.tiling.outBlocks + ob, plan.f.outBlocksTotal - 1);
@@ -87,7 +160,7 @@ void addAluUops(ProgramBuilder &builder, const ConvPlan &plan) {
 }
 
 /// Adds the layer's DRAM constants and micro-ops, and emits the micro-op LOAD.
-void emitConstantsAndUops(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeights) {
+Status emitConstantsAndUops(ProgramBuilder &builder, ConvPlan &plan, const Tensor &packedWeights) {
   const ConvLayer &l = plan.layer;
   const isa::HardwareConfig &config = builder.config();
   builder.addTensor(plan.weights, isa::TensorKind::constant, packedWeights);
@@ -100,9 +173,10 @@ void emitConstantsAndUops(ProgramBuilder &builder, ConvPlan &plan, const Tensor 
   if (plan.tiling.rowMajorInput)
     builder.addTensor(plan.zeros, isa::TensorKind::constant, Tensor(DType::I8, {l.width, config.block_in}));
   plan.uopBase = builder.uopCount();
-  addGemmUops(builder, plan);
+  TS_RETURN_IF_ERROR(addGemmUops(builder, plan));
   addAluUops(builder, plan);
   builder.emitUopLoad(plan.uopBase, builder.uopCount() - plan.uopBase, 0);
+  return absl::OkStatus();
 }
 
 /// The LOAD of the bias and requant rows into the accumulator.
@@ -126,31 +200,9 @@ ConvPlan makePlan(const ConvLayer &layer, const ConvTiling &tiling, const isa::H
   plan.weights = layer.name + ".weights", plan.zeros = layer.name + ".zeros";
   plan.groups = groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in);
   plan.epilogue = convEpilogue(layer);
-  plan.rowTiles = ceilDiv(layer.outHeight, tiling.outRows);
-  plan.channelTiles = ceilDiv(plan.f.outBlocksTotal, tiling.outBlocks);
-  plan.tiles = plan.rowTiles * plan.channelTiles;
   plan.biasRow = tiling.virtualThreads * plan.f.accPerSlot;
   plan.requantRow = plan.biasRow + plan.f.outBlocksTotal;
-  plan.gemmUops = plan.f.wgtPerSlot;
   return plan;
-}
-
-struct Tile {
-  int64_t index, thread, channelTile, rowTile;
-  int64_t outRow0, outRows, outBlock0, outBlocks;
-};
-
-Tile tileAt(const ConvPlan &plan, int64_t t) {
-  Tile tile;
-  tile.index = t;
-  tile.thread = t % plan.tiling.virtualThreads;
-  tile.channelTile = t / plan.rowTiles;
-  tile.rowTile = t % plan.rowTiles;
-  tile.outRow0 = tile.rowTile * plan.tiling.outRows;
-  tile.outRows = std::min(plan.tiling.outRows, plan.layer.outHeight - tile.outRow0);
-  tile.outBlock0 = tile.channelTile * plan.tiling.outBlocks;
-  tile.outBlocks = std::min(plan.tiling.outBlocks, plan.f.outBlocksTotal - tile.outBlock0);
-  return tile;
 }
 
 /// Weight entries of channel tile `j`.
@@ -159,34 +211,64 @@ int64_t weightEntries(const ConvPlan &plan, int64_t j) {
   return blocks * plan.f.inBlocksPerOut * plan.f.taps;
 }
 
-/// Loads weight entries [begin, end) of channel tile `channelTile` into its slot.
+/// Loads weight entries [begin, end) of channel tile `channelTile` into its slot
+/// (resident weights: the layer's one slot).
 void emitWeightLoad(ProgramBuilder &builder, const ConvPlan &plan, int64_t channelTile, int64_t begin, int64_t end,
                     std::vector<size_t> &emitted) {
   if (begin >= end) return;
-  int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps, slot = channelTile % plan.tiling.weightSlots;
+  int64_t perBlock = plan.f.inBlocksPerOut * plan.f.taps, slot = channelTile % plan.f.wgtSlots;
   int64_t dram =
       builder.entryAddress(plan.weights, Buffer::wgt) + channelTile * plan.tiling.outBlocks * perBlock + begin;
   emitted.push_back(builder.emit(makeLoad(Buffer::wgt, plan.wgtSlot(slot) + begin, dram, 1, end - begin, end - begin)));
 }
 
-/// A channel tile's own weights, loaded before its first tile: channel tile 0's, and every
-/// channel tile's when double-buffered weights are not prefetched (one row tile).
-void emitOwnWeights(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
-  bool prefetched = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
-  if (tile.rowTile == 0 && (tile.channelTile == 0 || (plan.tiling.weightSlots == 2 && !prefetched)))
+/// Position of a step among its channel tile's steps, and where prefetch pieces start.
+int64_t stepInChannelTile(const ConvPlan &plan, const Step &step) {
+  return step.index % (plan.f.rowTiles * plan.f.colTiles * plan.f.steps);
+}
+int64_t firstPieceStep(const ConvPlan &plan) { return std::max<int64_t>(1, plan.threads() - 1); }
+bool prefetched(const ConvPlan &plan) {
+  return plan.tiling.weights() == WeightBuffering::double_ &&
+         plan.f.rowTiles * plan.f.colTiles * plan.f.steps > firstPieceStep(plan);
+}
+
+/// A channel tile's own weights, loaded before its first step: the resident weights and
+/// channel tile 0's, and every channel tile's when double-buffered weights are not prefetched.
+void emitOwnWeights(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step,
+                    std::vector<size_t> &emitted) {
+  WeightBuffering weights = plan.tiling.weights();
+  if (weights == WeightBuffering::stream || stepInChannelTile(plan, step) != 0) return;
+  if (weights == WeightBuffering::resident) {
+    if (step.index == 0) emitWeightLoad(builder, plan, 0, 0, plan.f.wgtPerSlot, emitted);
+    return;
+  }
+  if (tile.channelTile == 0 || !prefetched(plan))
     emitWeightLoad(builder, plan, tile.channelTile, 0, weightEntries(plan, tile.channelTile), emitted);
 }
 
-/// With double-buffered weights and several row tiles, channel tile j+1's weights are
-/// prefetched in pieces after the inputs of row tiles 1.. of channel tile j (after the
-/// token to the GEMM, so the piece loads while the tile computes). The tile's first load
-/// waits, through the slot token, for a GEMM that follows every GEMM of channel tile j-1,
-/// the slot's last reader.
-void emitWeightPrefetch(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, std::vector<size_t> &emitted) {
-  bool prefetched = plan.tiling.weightSlots == 2 && plan.rowTiles >= 2;
-  if (!prefetched || tile.rowTile == 0 || tile.channelTile + 1 >= plan.channelTiles) return;
-  int64_t next = tile.channelTile + 1, pieces = plan.rowTiles - 1, piece = tile.rowTile - 1,
-          total = weightEntries(plan, next);
+/// A streamed step's weights: its input blocks' entries of every output block of the
+/// tile, one DMA row per output block, into the step's slot.
+void emitStepWeights(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step,
+                     std::vector<size_t> &emitted) {
+  if (plan.tiling.weights() != WeightBuffering::stream) return;
+  int64_t taps = plan.f.taps, perBlock = plan.f.inBlocksPerOut * taps;
+  int64_t first = plan.f.steps > 1 ? step.block0 : 0;
+  int64_t dram = builder.entryAddress(plan.weights, Buffer::wgt) + tile.outBlock0 * perBlock + first * taps;
+  emitted.push_back(builder.emit(
+      makeLoad(Buffer::wgt, plan.wgtSlot(step.slot), dram, tile.outBlocks, step.gemmBlocks * taps, perBlock)));
+}
+
+/// With prefetched double-buffered weights, channel tile j+1's weights are loaded in
+/// pieces after the inputs of channel tile j's steps from firstPieceStep on (after the
+/// token to the GEMM, so a piece loads while the step computes). Those steps' first loads
+/// pop tokens of GEMMs after every GEMM of channel tile j-1, the slot's last reader.
+void emitWeightPrefetch(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step,
+                        std::vector<size_t> &emitted) {
+  if (!prefetched(plan) || tile.channelTile + 1 >= plan.f.channelTiles) return;
+  int64_t position = stepInChannelTile(plan, step), start = firstPieceStep(plan);
+  if (position < start) return;
+  int64_t next = tile.channelTile + 1, pieces = plan.f.rowTiles * plan.f.colTiles * plan.f.steps - start,
+          piece = position - start, total = weightEntries(plan, next);
   emitWeightLoad(builder, plan, next, total * piece / pieces, total * (piece + 1) / pieces, emitted);
 }
 
@@ -200,104 +282,116 @@ InputRows inputRowsOf(const ConvLayer &l, const Tile &tile) {
   return InputRows{window.first, window.last, window.begin, window.end};
 }
 
-/// Block-major slot: one LOAD per input block, its rows padded by the DMA.
-void emitInputByBlock(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, int64_t block0, int64_t blocks,
+/// Block-major slot: one LOAD per input block, its rows and columns padded by the DMA.
+void emitInputByBlock(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step,
                       std::vector<size_t> &emitted) {
   const ConvLayer &l = plan.layer;
   InputRows rows = inputRowsOf(l, tile);
+  InputColumnWindow cols = inputColumnWindow(l, plan.f, tile.outCol0);
   int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp);
-  for (int64_t ib = 0; ib < blocks; ++ib) {
-    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + ib * plan.f.blockPitch,
-                                     inputBase + ((block0 + ib) * l.height + rows.begin) * l.width,
-                                     rows.end - rows.begin, l.width, l.width);
+  for (int64_t ib = 0; ib < step.blocks; ++ib) {
+    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(step.slot) + ib * plan.f.blockPitch,
+                                     inputBase + ((step.block0 + ib) * l.height + rows.begin) * l.width + cols.begin,
+                                     rows.end - rows.begin, cols.end - cols.begin, l.width);
     load[Field::y_pad_0] = rows.begin - rows.first;
     load[Field::y_pad_1] = rows.last + 1 - rows.end;
-    load[Field::x_pad_0] = l.padLeft;
-    load[Field::x_pad_1] = plan.f.padRight;
+    load[Field::x_pad_0] = cols.padLeft;
+    load[Field::x_pad_1] = cols.padRight;
     emitted.push_back(builder.emit(load));
   }
 }
 
 /// Row-major slot: one LOAD per input row gathering every block (x_stride = H*W); a row in
 /// the padding is loaded from the zero constant (x_stride 0).
-void emitInputByRow(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, int64_t block0, int64_t blocks,
+void emitInputByRow(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step,
                     std::vector<size_t> &emitted) {
   const ConvLayer &l = plan.layer;
   InputRows rows = inputRowsOf(l, tile);
+  InputColumnWindow cols = inputColumnWindow(l, plan.f, tile.outCol0);
   int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp),
           zeros = builder.entryAddress(plan.zeros, Buffer::inp);
   for (int64_t y = rows.first; y <= rows.last; ++y) {
     bool inside = y >= 0 && y < l.height;
-    isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(tile.thread) + (y - rows.first) * plan.f.rowPitch,
-                                     inside ? inputBase + (block0 * l.height + y) * l.width : zeros, blocks, l.width,
-                                     inside ? l.height * l.width : 0);
-    load[Field::x_pad_0] = l.padLeft;
-    load[Field::x_pad_1] = plan.f.padRight;
+    isa::Instruction load =
+        makeLoad(Buffer::inp, plan.inpSlot(step.slot) + (y - rows.first) * plan.f.rowPitch,
+                 inside ? inputBase + (step.block0 * l.height + y) * l.width + cols.begin : zeros, step.blocks,
+                 cols.end - cols.begin, inside ? l.height * l.width : 0);
+    load[Field::x_pad_0] = cols.padLeft;
+    load[Field::x_pad_1] = cols.padRight;
     emitted.push_back(builder.emit(load));
   }
 }
 
-void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+void emitLoads(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step) {
   std::vector<size_t> emitted;
-  emitOwnWeights(builder, plan, tile, emitted);
-  int64_t block0 = plan.tileInBlock0(tile.channelTile), lastOut = tile.outBlock0 + tile.outBlocks - 1;
-  int64_t blocks = plan.groups.first[size_t(lastOut)] + plan.f.inBlocksPerOut - block0;
+  emitOwnWeights(builder, plan, tile, step, emitted);
+  emitStepWeights(builder, plan, tile, step, emitted);
   if (plan.tiling.rowMajorInput)
-    emitInputByRow(builder, plan, tile, block0, blocks, emitted);
+    emitInputByRow(builder, plan, tile, step, emitted);
   else
-    emitInputByBlock(builder, plan, tile, block0, blocks, emitted);
-  if (tile.index >= plan.tiling.virtualThreads) builder.instruction(emitted.front())[Field::pop_next] = 1;
+    emitInputByBlock(builder, plan, tile, step, emitted);
+  if (step.index >= plan.threads()) builder.instruction(emitted.front())[Field::pop_next] = 1;
   builder.instruction(emitted.back())[Field::push_next] = 1;
-  emitWeightPrefetch(builder, plan, tile, emitted);
+  emitWeightPrefetch(builder, plan, tile, step, emitted);
 }
 
+/// The ALU loops over a tile's rows x columns of accumulator rows.
+LoopNest pixelsOf(const Tile &tile) { return LoopNest{tile.outRows, tile.outCols, tile.outCols, 1, 0, 0, 0, 0}; }
+
 /// The bias `mov` that starts a tile: a register operand per channel, or the immediate.
-size_t emitBias(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const LoopNest &pixels) {
+size_t emitBias(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
   uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile);
-  return builder.emit(makeAlu(AluOp::mov, alu, alu + uint32_t(tile.outBlocks), pixels, plan.epilogue.biasImmediate));
+  return builder.emit(
+      makeAlu(AluOp::mov, alu, alu + uint32_t(tile.outBlocks), pixelsOf(tile), plan.epilogue.biasImmediate));
 }
 
 /// Requant and the fused clip; returns the last instruction.
-size_t emitRequantClip(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const LoopNest &pixels) {
+size_t emitRequantClip(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
   const ConvLayer &l = plan.layer;
   uint32_t alu = plan.aluUopsOf(tile.thread, tile.channelTile), requant = alu + uint32_t(plan.tiling.outBlocks);
   uint32_t first = plan.epilogue.requantImmediate ? alu : requant;
-  size_t last = builder.emit(
-      makeAlu(AluOp::requant, first, first + uint32_t(tile.outBlocks), pixels, plan.epilogue.requantImmediate));
+  size_t last = builder.emit(makeAlu(AluOp::requant, first, first + uint32_t(tile.outBlocks), pixelsOf(tile),
+                                     plan.epilogue.requantImmediate));
   if (!plan.epilogue.clip) return last;
   int32_t bounds = int32_t(int16_t(uint16_t((uint32_t(l.clipLo) & 0xff) << 8 | (uint32_t(l.clipHi) & 0xff))));
-  return builder.emit(makeAlu(AluOp::clip, alu, alu + uint32_t(tile.outBlocks), pixels, bounds));
+  return builder.emit(makeAlu(AluOp::clip, alu, alu + uint32_t(tile.outBlocks), pixelsOf(tile), bounds));
 }
 
-void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
+void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile, const Step &step) {
   const ConvLayer &l = plan.layer;
-  LoopNest pixels{tile.outRows, l.outWidth, l.outWidth, 1, 0, 0, 0, 0};
-  size_t mov = emitBias(builder, plan, tile, pixels);
-  if (tile.index >= plan.tiling.virtualThreads) builder.instruction(mov)[Field::pop_next] = 1;
-  LoopNest gemmLoops = pixels;
+  if (step.k == 0) {
+    size_t mov = emitBias(builder, plan, tile);
+    if (tile.index >= plan.threads()) builder.instruction(mov)[Field::pop_next] = 1;
+  }
+  LoopNest gemmLoops = pixelsOf(tile);
   gemmLoops.srcOut = l.strideH * plan.f.rowPitch;
   gemmLoops.srcIn = l.strideW;
-  uint32_t gemm = plan.gemmUopsOf(tile.thread, plan.gemmSetOf(tile.channelTile));
+  uint32_t gemm = plan.gemmSets.at(gemmSetKey(plan, tile, step));
   size_t g = builder.emit(
-      makeGemm(gemm, gemm + uint32_t(tile.outBlocks * plan.f.inBlocksPerOut * plan.f.taps), gemmLoops, false));
+      makeGemm(gemm, gemm + uint32_t(tile.outBlocks * step.gemmBlocks * plan.f.taps), gemmLoops, false));
   builder.instruction(g)[Field::pop_prev] = 1;
-  if (tile.index + plan.tiling.virtualThreads < plan.tiles) builder.instruction(g)[Field::push_prev] = 1;
-  size_t last = emitRequantClip(builder, plan, tile, pixels);
+  if (step.index + plan.threads() < plan.f.items) builder.instruction(g)[Field::push_prev] = 1;
+  if (step.k + 1 < plan.f.steps) return;
+  size_t last = emitRequantClip(builder, plan, tile);
   builder.instruction(last)[Field::push_next] = 1;
 }
 
 void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
   const ConvLayer &l = plan.layer;
   int64_t outputBase = builder.entryAddress(plan.output, Buffer::out);
+  bool wholeRows = tile.outCols == l.outWidth;
   std::vector<size_t> emitted;
   for (int64_t ob = 0; ob < tile.outBlocks; ++ob) {
-    int64_t dram =
-        outputBase + ((plan.outputBlockOffset + tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth;
-    emitted.push_back(builder.emit(makeStore(plan.accSlot(tile.thread) + ob * plan.accPlane(), dram, 1,
-                                             tile.outRows * l.outWidth, tile.outRows * l.outWidth)));
+    int64_t dram = outputBase +
+                   ((plan.outputBlockOffset + tile.outBlock0 + ob) * l.outHeight + tile.outRow0) * l.outWidth +
+                   tile.outCol0;
+    int64_t sram = plan.accSlot(tile.thread) + ob * plan.accPlane();
+    int64_t pixels = tile.outRows * l.outWidth;
+    emitted.push_back(builder.emit(wholeRows ? makeStore(sram, dram, 1, pixels, pixels)
+                                             : makeStore(sram, dram, tile.outRows, tile.outCols, l.outWidth)));
   }
   builder.instruction(emitted.front())[Field::pop_prev] = 1;
-  bool consumerFollows = tile.index + plan.tiling.virtualThreads < plan.tiles || tile.index == plan.tiles - 1;
+  bool consumerFollows = tile.index + plan.threads() < plan.f.tiles || tile.index == plan.f.tiles - 1;
   if (consumerFollows) builder.instruction(emitted.back())[Field::push_prev] = 1;
 }
 
@@ -331,15 +425,18 @@ Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTilin
   builder.beginSegment(layer.name, "conv2d");
   // Only the compute unit reads micro-ops, in program order: their LOAD may run while the
   // previous layer's last stores drain. The accumulator rows wait for the sync.
-  emitConstantsAndUops(builder, plan, packedWeights);
+  TS_RETURN_IF_ERROR(emitConstantsAndUops(builder, plan, packedWeights));
   if (position == LayerPosition::afterLayer) emitLayerSync(builder);
   emitConstantRowsLoad(builder, plan);
-  for (int64_t t = 0; t < plan.tiles; ++t) {
+  for (int64_t t = 0; t < plan.f.tiles; ++t) {
     Tile tile = tileAt(plan, t);
-    size_t firstLoad = builder.instructionCount();
-    emitLoads(builder, plan, tile);
-    if (t == 0 && position == LayerPosition::afterLayer) builder.instruction(firstLoad)[Field::pop_next] = 1;
-    emitCompute(builder, plan, tile);
+    for (int64_t k = 0; k < plan.f.steps; ++k) {
+      Step step = stepOf(plan, tile, k);
+      size_t firstLoad = builder.instructionCount();
+      emitLoads(builder, plan, tile, step);
+      if (step.index == 0 && position == LayerPosition::afterLayer) builder.instruction(firstLoad)[Field::pop_next] = 1;
+      emitCompute(builder, plan, tile, step);
+    }
     emitStores(builder, plan, tile);
   }
   builder.endSegment();

@@ -2,32 +2,39 @@
 //
 // Emits one ConvLayer with a ConvTiling into a ProgramBuilder: the input tensor is in
 // DRAM blocked [IB][H][W][Bi] int8, the output is written blocked [OB][OH][OW][Bo] int8.
-// Per tile (channel tile j outer, row tile h inner; tile t uses virtual thread t mod V):
+// Tiles run channel tile j outermost, then row tiles, then column tiles; tile t uses
+// accumulator slot t mod V. Each tile runs its reduction steps s (input blocks in steps of
+// ConvTiling::inBlocks; one step when not split); step i (counting every tile's steps in
+// order) uses input slot, and with streamed weights weight slot, i mod V:
 //
-//   load unit:    [LOAD wgt: channel tile j's own weights, before its first tile]
-//                 LOAD inp: the input blocks of the tile's groups (all for group 1, one per
-//                 output block for depthwise), rows with the kernel halo, the DMA adding
-//                 the zero padding; one LOAD per block (slot [block][row][col]) or one per
-//                 input row gathering every block (slot [row][block][col], padding rows
-//                 from a zero constant)
-//                 [LOAD wgt: a piece of channel tile j+1's weights, prefetched by row
-//                 tiles 1.. of channel tile j, after the inputs]
-//   compute unit: ALU mov bias -> acc slot; GEMM over (channel block, input block of its
-//                 group, tap) micro-ops inside loops (row, column); ALU requant; [ALU clip]
+//   load unit:    [LOAD wgt: channel tile j's own weights, before its first step]
+//                 [LOAD wgt: the step's weights, when streamed]
+//                 LOAD inp: the step's input blocks (for group 1 all or a step's share;
+//                 one per output block for depthwise), rows and columns with the kernel
+//                 halo, the DMA adding the zero padding; one LOAD per block (slot
+//                 [block][row][col]) or one per input row gathering every block (slot
+//                 [row][block][col], padding rows from a zero constant)
+//                 [LOAD wgt: a piece of channel tile j+1's weights, prefetched after the
+//                 inputs of the steps of channel tile j from step max(1, V-1) on]
+//   compute unit: [ALU mov bias -> acc slot, at the tile's first step]; GEMM over (channel
+//                 block, input block, tap) micro-ops inside loops (row, column), adding to
+//                 the partial sums; [ALU requant, [ALU clip], at the tile's last step]
 //                 (immediate operands where uniform, no clip for [-128, 127]: ConvEpilogue)
-//   store unit:   STORE x (channel blocks of the tile), from `outputBlockOffset` on
+//   store unit:   STORE the tile's rows x columns per channel block, from
+//                 `outputBlockOffset` on
 //
 // Tokens, by construction (the race checker verifies every compiled layer in tests):
-//   load(t)'s last input LOAD pushes to compute, whose GEMM(t) pops it     (RAW inp/wgt)
-//   GEMM(t) pushes to load when tile t+V exists; load(t+V)'s first pops   (WAR inp/wgt slot)
-//   compute(t)'s last ALU pushes to store; store(t)'s first pops          (RAW out)
-//   store(t) pushes to compute when tile t+V exists; mov(t+V) pops         (WAR acc slot)
+//   load(i)'s last LOAD pushes to compute, whose GEMM(i) pops it             (RAW inp/wgt)
+//   GEMM(i) pushes to load when step i+V exists; load(i+V)'s first pops     (WAR inp/wgt slot)
+//   compute(t)'s last ALU pushes to store; store(t)'s first pops            (RAW out)
+//   store(t) pushes to compute when tile t+V exists; mov(t+V) pops           (WAR acc slot)
 //   the last tile's store pushes once more, for the instruction after the layer.
 // Weight slot (j+1) % 2 was last read by channel tile j-1's GEMMs; its first prefetch
-// piece comes in row tile 1 of channel tile j, whose first LOAD pops the token of a GEMM
-// after all of channel tile j-1's (V <= 2 tiles back). Without prefetch (one row tile) a
-// channel tile loads its own weights after popping the token of the GEMM two channel
-// tiles back. GEMM(j+1, 0) pops a token pushed after every piece (in-order load unit).
+// piece comes with step max(1, V-1) of channel tile j, whose first LOAD pops the token of
+// a GEMM after all of channel tile j-1's. Without prefetch a channel tile loads its own
+// weights after popping the token of a GEMM after channel tile j-2's (the tiling check
+// requires V-1 steps per channel tile). GEMM(j+1, 0) pops a token pushed after every
+// piece (in-order load unit).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -164,6 +164,19 @@ TEST(ConvLowering, RowMajorInputSlots) {
   checkCase({60, 5, 5, 80, 3, 1, 1, 1, true, 5}, "default", ConvTiling{2, 2, 2, 2, /*rowMajorInput=*/true});
 }
 
+TEST(ConvLowering, ColumnTilesInputChannelStepsAndStreamedWeights) {
+  // {blocks, rows, threads, weight slots, row-major, cols, input blocks per step, stream}
+  checkCase({32, 8, 8, 32, 3, 1, 1, 1, true}, "default", ConvTiling{1, 2, 2, 2, false, 3, 1, false});
+  checkCase({32, 8, 8, 32, 3, 1, 1, 1, true}, "default", ConvTiling{2, 8, 2, 1, false, 8, 1, false});
+  checkCase({48, 7, 9, 40, 3, 1, 1, 1, false}, "default", ConvTiling{2, 3, 2, 2, true, 5, 2, true});
+  checkCase({16, 9, 9, 32, 3, 2, 1, 1, false}, "default", ConvTiling{1, 2, 2, 2, false, 2, 1, true});
+  checkCase({16, 9, 7, 16, 3, 1, 2, 2, true}, "default", ConvTiling{1, 3, 2, 1, true, 4, 1, false});
+  checkCase({3, 20, 20, 16, 7, 2, 3, 1, true}, "default", ConvTiling{1, 3, 2, 1, false, 3, 1, false});
+  checkCase({3, 20, 20, 16, 7, 2, 3, 1, true}, "default", ConvTiling{1, 1, 2, 2, true, 4, 1, true});
+  checkCase({48, 11, 11, 48, 3, 2, 1, 1, false, 48}, "default", ConvTiling{2, 2, 2, 2, false, 2, 1, true});
+  checkCase({60, 5, 5, 80, 3, 1, 1, 1, true, 5}, "default", ConvTiling{2, 2, 2, 2, true, 3, 0, true});
+}
+
 TEST(ConvLowering, ImmediateEpilogueForUniformBiasAndShiftOnlyRequant) {
   ConvCase c{32, 7, 7, 32, 3, 1, 1, 1, false};
   std::mt19937_64 rng(7);
@@ -515,14 +528,19 @@ TEST(ConvLowering, TwoLayersBackToBack) {
 
 // --- Random layers and tilings ------------------------------------------------------------
 
-/// A random valid tiling of `layer` (the search space chooseConvTiling walks), or none.
+/// A random valid tiling of `layer` (column and input-channel splits, weight buffering,
+/// 1-4 threads), or none.
 std::optional<ConvTiling> randomTiling(const ConvLayer &layer, const isa::HardwareConfig &config,
                                        std::mt19937_64 &rng) {
   int64_t blocks = ceilDiv(layer.outChannels, config.block_out);
+  int64_t inBlocks = layer.group == 1 ? ceilDiv(layer.inChannels, config.block_in) : 0;
   for (int attempt = 0; attempt < 50; ++attempt) {
     ConvTiling tiling{int64_t(1 + rng() % uint64_t(blocks)), int64_t(1 + rng() % uint64_t(layer.outHeight)),
-                      int64_t(1 + rng() % 2), 1, rng() % 2 == 1};
+                      int64_t(1 + rng() % 4), 1, rng() % 2 == 1};
     tiling.weightSlots = tiling.outBlocks == blocks ? 1 : 2;
+    tiling.streamWeights = rng() % 3 == 0;
+    tiling.outCols = rng() % 2 ? layer.outWidth : int64_t(1 + rng() % uint64_t(layer.outWidth));
+    tiling.inBlocks = inBlocks > 0 && rng() % 2 ? int64_t(1 + rng() % uint64_t(inBlocks)) : 0;
     if (checkConvTiling(layer, tiling, config).ok()) return tiling;
   }
   return std::nullopt;
@@ -560,8 +578,11 @@ void checkRandomLayers(const std::string &configName, int count, int64_t maxBloc
     ASSERT_TRUE(layer.ok()) << layer.status();
     std::optional<ConvTiling> tiling = randomTiling(*layer, config, rng);
     if (!tiling) continue;
-    SCOPED_TRACE(absl::StrFormat("tile %d blocks x %d rows, V=%d, %d weight slots, row-major %d", tiling->outBlocks,
-                                 tiling->outRows, tiling->virtualThreads, tiling->weightSlots, tiling->rowMajorInput));
+    SCOPED_TRACE(absl::StrFormat("tile %d blocks x %d rows x %d cols, %d in blocks, V=%d, %d weight slots, stream %d, "
+                                 "row-major %d",
+                                 tiling->outBlocks, tiling->outRows, tiling->outCols, tiling->inBlocks,
+                                 tiling->virtualThreads, tiling->weightSlots, tiling->streamWeights,
+                                 tiling->rowMajorInput));
     auto got = runCompiled(*layer, *tiling, x, config);
     ASSERT_TRUE(got.ok()) << got.status();
     int mismatches = 0;
@@ -576,6 +597,7 @@ void checkRandomLayers(const std::string &configName, int count, int64_t maxBloc
 TEST(ConvLowering, RandomLayersAndTilingsMatchTheInterpreter) {
   checkRandomLayers("default", 40, 4, 2026);
   checkRandomLayers("small", 40, 3, 2027);
+  checkRandomLayers("small", 60, 3, 2028);
 }
 
 // --- Cycle-level: the SystemC model ------------------------------------------------------------

@@ -2,8 +2,11 @@
 #include "compiler/accel/mapping.h"
 
 #include <charconv>
+#include <functional>
 #include <map>
 #include <vector>
+
+#include "absl/strings/str_join.h"
 
 namespace tessera::accel {
 
@@ -16,12 +19,29 @@ struct IntField {
   int64_t min, max;
 };
 
-/// A two-valued key: `off` prints when false, `on` when true.
+/// A key with named values: `names[get()]` prints; parsing the i-th name calls set(i).
 struct ChoiceField {
   const char *key;
-  bool *value;
-  const char *off, *on;
+  std::vector<const char *> names;
+  std::function<size_t()> get;
+  std::function<void(size_t)> set;
 };
+
+/// A two-valued key bound to a bool: `off` prints when false, `on` when true.
+ChoiceField boolChoice(const char *key, bool *value, const char *off, const char *on) {
+  return {key, {off, on}, [value] { return size_t(*value); }, [value](size_t i) { *value = i == 1; }};
+}
+
+/// The weight buffering of a conv tiling: resident, double or stream.
+ChoiceField weightsChoice(ConvTiling *tiling) {
+  return {"weights",
+          {"resident", "double", "stream"},
+          [tiling] { return size_t(tiling->weights()); },
+          [tiling](size_t i) {
+            tiling->streamWeights = i == size_t(WeightBuffering::stream);
+            tiling->weightSlots = i == size_t(WeightBuffering::resident) ? 1 : 2;
+          }};
+}
 
 /// The keys of one mapping kind, bound to a mapping's members, in print order.
 struct Fields {
@@ -42,10 +62,11 @@ Fields fieldsOf(Mapping &mapping) {
             return Fields{"conv",
                           {{"blocks", &m.tiling.outBlocks, 1, kMaxSize},
                            {"rows", &m.tiling.outRows, 1, kMaxSize},
-                           {"threads", &m.tiling.virtualThreads, 1, kMaxThreads},
-                           {"weight_slots", &m.tiling.weightSlots, 1, 2}},
-                          {{"input", &m.tiling.rowMajorInput, "block", "row"},
-                           {"window", &m.windowPacked, "none", "packed"}}};
+                           {"cols", &m.tiling.outCols, 1, kMaxSize},
+                           {"in_blocks", &m.tiling.inBlocks, 1, kMaxSize},
+                           {"threads", &m.tiling.virtualThreads, 1, kMaxThreads}},
+                          {weightsChoice(&m.tiling), boolChoice("input", &m.tiling.rowMajorInput, "block", "row"),
+                           boolChoice("window", &m.windowPacked, "none", "packed")}};
           },
           [](EltwiseTiling &m) {
             return Fields{"eltwise", {{"entries", &m.entries, 1, kMaxSize}, {"threads", &m.virtualThreads, 1, kMaxThreads}}, {}};
@@ -89,10 +110,12 @@ Status assignField(Fields &fields, std::string_view key, std::string_view value)
     }
   for (ChoiceField &field : fields.choices)
     if (key == field.key) {
-      if (value != field.off && value != field.on)
-        return invalidInput("%s=%s: expected %s or %s", key, value, field.off, field.on);
-      *field.value = value == field.on;
-      return absl::OkStatus();
+      for (size_t i = 0; i < field.names.size(); ++i)
+        if (value == field.names[i]) {
+          field.set(i);
+          return absl::OkStatus();
+        }
+      return invalidInput("%s=%s: expected one of %s", key, value, absl::StrJoin(field.names, ", "));
     }
   return invalidInput("%s mapping has no key '%s'", fields.kind, key);
 }
@@ -122,7 +145,7 @@ std::string printMapping(const Mapping &mapping) {
   Fields fields = fieldsOf(copy);
   std::string text = fields.kind;
   for (const IntField &field : fields.ints) text += strCat(" ", field.key, "=", *field.value);
-  for (const ChoiceField &field : fields.choices) text += strCat(" ", field.key, "=", *field.value ? field.on : field.off);
+  for (const ChoiceField &field : fields.choices) text += strCat(" ", field.key, "=", field.names[field.get()]);
   return text;
 }
 

@@ -5,11 +5,14 @@
 // cost model chooses one per layer (mapping_space.h), a user or a search can override it,
 // and it prints and parses as one line of text, e.g.
 //
-//   conv blocks=4 rows=7 threads=2 weight_slots=1 input=block window=none
+//   conv blocks=4 rows=7 cols=56 in_blocks=4 threads=2 weights=resident input=block window=none
 //   eltwise entries=784 threads=2
 //   pool blocks=2 rows=14 threads=2
 //   global_pool blocks=32 threads=2
 //
+// A conv tile is `blocks` output-channel blocks x `rows` output rows x `cols` output
+// columns, reduced in steps of `in_blocks` input blocks; `weights` is resident, double
+// (buffered per channel tile) or stream (loaded with each step); conv_tiling.h.
 // Every key of the kind must be given once; the parser names an unknown, missing or
 // repeated key and a value out of its range.
 //

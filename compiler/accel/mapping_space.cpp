@@ -1,6 +1,7 @@
 //===- mapping_space.cpp - Enumerating, checking, costing and emitting mappings --------===//
 #include "compiler/accel/mapping_space.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "compiler/accel/eltwise_emitter.h"
@@ -29,44 +30,84 @@ StatusOr<const ConvLayer *> effectiveConv(const ConvLayer &conv, const ConvMappi
   return &*packed;
 }
 
+/// The distinct values ceil(n / d) for d = 1..n, largest first: the tile sizes that
+/// split n into d nearly equal parts.
+std::vector<int64_t> evenSplits(int64_t n) {
+  std::vector<int64_t> sizes;
+  for (int64_t d = 1; d <= n; ++d) {
+    int64_t size = ceilDiv(n, d);
+    if (sizes.empty() || size != sizes.back()) sizes.push_back(size);
+  }
+  return sizes;
+}
+
+/// The stages of a conv's space (ConvSplits): 0 whole rows over every input block, 1 with
+/// input-channel steps and streamed weights, 2 with column splits too.
+constexpr int kConvStages = 3;
+
+/// Whether a tiling's input and accumulator slots overflow; both grow with the rows.
+bool slotsOverflow(const ConvLayer &conv, const ConvTiling &tiling, const isa::HardwareConfig &config) {
+  ConvFootprint f = convFootprint(conv, tiling, config);
+  int64_t v = tiling.virtualThreads;
+  return v * f.inpPerSlot > config.depth(isa::Buffer::inp) ||
+         v * f.accPerSlot + f.constRows > config.depth(isa::Buffer::acc);
+}
+
 /// Tilings of `conv` (the layer the emitter computes: the window-packed form when
-/// `packed`) in the order the search walks them: input layout, weight slots, channel
-/// blocks, rows. One weight slot holds all of a layer's weights; two double-buffer them
-/// per channel tile.
-void addConvTilings(const ConvLayer &conv, const isa::HardwareConfig &config, int64_t threads, bool packed,
+/// `packed`) new in `stage`, in the order the search walks them: input layout, weights,
+/// input blocks per step, columns, channel blocks, rows (up to the first whose slots
+/// overflow). Resident weights hold the whole layer (one channel tile).
+void addConvTilings(const ConvLayer &conv, const isa::HardwareConfig &config, int64_t threads, bool packed, int stage,
                     std::vector<Mapping> &out) {
   int64_t blocks = ceilDiv(conv.outChannels, config.block_out);
+  int64_t perOut = groupBlocks(conv.inChannels, conv.outChannels, conv.group, config.block_out, config.block_in).perOutBlock;
+  std::vector<int64_t> inSteps = stage == 0 || conv.group != 1 ? std::vector<int64_t>{perOut} : evenSplits(perOut);
+  std::vector<int64_t> cols = stage < 2 ? std::vector<int64_t>{conv.outWidth} : evenSplits(conv.outWidth);
   for (bool rowMajor : {false, true})
-    for (int64_t weightSlots : {1, 2})
-      for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks)
-        for (int64_t outRows = 1; outRows <= conv.outHeight; ++outRows) {
-          if ((weightSlots == 1) != (outBlocks == blocks)) continue;
-          out.push_back(ConvMapping{ConvTiling{outBlocks, outRows, threads, weightSlots, rowMajor}, packed});
+    for (WeightBuffering weights : {WeightBuffering::resident, WeightBuffering::double_, WeightBuffering::stream})
+      for (int64_t inBlocks : inSteps)
+        for (int64_t outCols : cols) {
+          int64_t newest = outCols < conv.outWidth ? 2 : inBlocks < perOut || weights == WeightBuffering::stream ? 1 : 0;
+          if (newest != stage) continue;
+          for (int64_t outBlocks = 1; outBlocks <= blocks; ++outBlocks) {
+            if ((weights == WeightBuffering::resident) != (outBlocks == blocks) && weights != WeightBuffering::stream)
+              continue;
+            for (int64_t outRows = 1; outRows <= conv.outHeight; ++outRows) {
+              ConvTiling tiling{outBlocks, outRows, threads, weights == WeightBuffering::resident ? 1 : 2, rowMajor,
+                                outCols, inBlocks, weights == WeightBuffering::stream};
+              out.push_back(ConvMapping{tiling, packed});
+              if (slotsOverflow(conv, tiling, config)) break; // kept: it names what overflows
+
+            }
+          }
         }
 }
 
 /// Every candidate mapping of the layer in `space`, legal or not, in search order;
 /// `packed`: the conv's window-packed form when the space and the layer allow packing.
 std::vector<Mapping> candidates(const AccelLayer &layer, const ConvLayer *packed, const isa::HardwareConfig &config,
-                                const MappingSpace &space) {
+                                const MappingSpace &space, int stage) {
   std::vector<Mapping> out;
   auto add = Overloaded{
       [&](const ConvLayer &conv) {
-        for (int64_t threads : space.virtualThreads) addConvTilings(conv, config, threads, /*packed=*/false, out);
+        for (int64_t threads : space.virtualThreads) addConvTilings(conv, config, threads, /*packed=*/false, stage, out);
         if (!packed) return;
-        for (int64_t threads : space.virtualThreads) addConvTilings(*packed, config, threads, /*packed=*/true, out);
+        for (int64_t threads : space.virtualThreads) addConvTilings(*packed, config, threads, /*packed=*/true, stage, out);
       },
       [&](const EltwiseLayer &eltwise) {
+        if (stage > 0) return;
         int64_t most = std::min<int64_t>(eltwiseEntries(eltwise, config), (1 << 14) - 1);
         for (int64_t threads : space.virtualThreads)
           for (int64_t entries = 1; entries <= most; ++entries) out.push_back(EltwiseTiling{entries, threads});
       },
       [&](const PoolLayer &pool) {
+        if (stage > 0) return;
         for (int64_t threads : space.virtualThreads)
           for (int64_t blocks = 1; blocks <= ceilDiv(pool.channels, config.block_out); ++blocks)
             for (int64_t rows = 1; rows <= pool.outHeight; ++rows) out.push_back(PoolTiling{blocks, rows, threads});
       },
       [&](const GlobalPoolLayer &pool) {
+        if (stage > 0) return;
         for (int64_t threads : space.virtualThreads)
           for (int64_t blocks = 1; blocks <= ceilDiv(pool.channels, config.block_out); ++blocks)
             out.push_back(GlobalPoolTiling{blocks, threads});
@@ -150,22 +191,43 @@ double estimateCycles(const AccelLayer &layer, const Mapping &mapping, const isa
 
 namespace {
 
-/// legalMappings with the window-packed form (or null) computed by the caller.
+/// The conv tiling with the smallest footprint in `space` (one block, row, column and
+/// input block per step, streamed weights, the fewest threads): why it does not fit is
+/// what a config lacks.
+std::optional<Mapping> smallestConvMapping(const AccelLayer &layer, const isa::HardwareConfig &config,
+                                           const MappingSpace &space) {
+  const auto *conv = std::get_if<ConvLayer>(&layer.shape);
+  if (!conv || space.virtualThreads.empty()) return std::nullopt;
+  int64_t threads = *std::min_element(space.virtualThreads.begin(), space.virtualThreads.end());
+  int64_t perOut = groupBlocks(conv->inChannels, conv->outChannels, conv->group, config.block_out, config.block_in).perOutBlock;
+  return ConvMapping{ConvTiling{1, 1, threads, 2, false, 1, conv->group == 1 ? 1 : perOut, true}, false};
+}
+
+/// legalMappings with the window-packed form (or null) computed by the caller: the
+/// candidates of the space's stages, widening until one is legal (ConvSplits).
 StatusOr<std::vector<Mapping>> legalAmong(const AccelLayer &layer, const ConvLayer *packed,
                                           const isa::HardwareConfig &config, const MappingSpace &space) {
   std::vector<Mapping> legal;
-  Status firstError = absl::OkStatus(); // why the first (smallest) candidate does not fit
-  for (const Mapping &mapping : candidates(layer, packed, config, space)) {
-    Status fits = checkCandidate(layer, packed, mapping, config);
-    if (fits.ok()) {
-      legal.push_back(mapping);
-    } else if (firstError.ok()) {
-      firstError = fits;
+  Status firstError = absl::OkStatus(); // why the first (smallest) candidate of the first stage does not fit
+  for (int stage = 0; stage < kConvStages; ++stage) {
+    for (const Mapping &mapping : candidates(layer, packed, config, space, stage)) {
+      Status fits = checkCandidate(layer, packed, mapping, config);
+      if (fits.ok()) {
+        legal.push_back(mapping);
+      } else if (firstError.ok()) {
+        firstError = fits;
+      }
     }
+    if (!legal.empty() && space.convSplits == ConvSplits::whenNeeded) break;
   }
-  if (legal.empty())
+  if (legal.empty()) {
+    if (std::optional<Mapping> smallest = smallestConvMapping(layer, config, space)) {
+      Status why = checkCandidate(layer, packed, *smallest, config);
+      if (!why.ok()) firstError = why;
+    }
     return absl::ResourceExhaustedError(absl::StrFormat("%s: no mapping fits config '%s' (%s)", layer.name, config.name,
                                                         firstError.ok() ? "no candidate" : firstError.message()));
+  }
   return legal;
 }
 

@@ -38,10 +38,20 @@ struct AccelLayer {
   int64_t macs() const;
 };
 
+/// How far a convolution's space reaches beyond whole-row tiles that reduce over every
+/// input block with resident or double-buffered weights (the cheapest schedules when they
+/// fit): first splitting the input channels into steps and streaming weights, then also
+/// splitting the output columns.
+enum class ConvSplits {
+  whenNeeded, ///< each wider stage only when the narrower has no legal mapping
+  always,     ///< every stage at once (a tuner's full space)
+};
+
 /// The values a search may choose from beyond tile sizes.
 struct MappingSpace {
   std::vector<int64_t> virtualThreads = {1, 2, 3, 4};
   bool windowPacking = true; ///< try window-packed first layers where the layer allows it
+  ConvSplits convSplits = ConvSplits::whenNeeded;
 };
 
 /// Where a layer reads and writes: DRAM tensors already added to the builder.

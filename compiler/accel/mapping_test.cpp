@@ -16,8 +16,9 @@ const std::string kModels = std::string(TESSERA_SOURCE_DIR) + "/examples/models/
 
 TEST(MappingText, EveryKindRoundTrips) {
   std::vector<Mapping> mappings = {
-      ConvMapping{ConvTiling{4, 7, 2, 1, false}, false},
-      ConvMapping{ConvTiling{1, 3, 1, 2, true}, true},
+      ConvMapping{ConvTiling{4, 7, 2, 1, false, 56, 4, false}, false},
+      ConvMapping{ConvTiling{1, 3, 1, 2, true, 10, 2, false}, true},
+      ConvMapping{ConvTiling{2, 1, 3, 2, false, 7, 3, true}, false},
       EltwiseTiling{784, 2},
       PoolTiling{2, 14, 3},
       GlobalPoolTiling{32, 4},
@@ -29,8 +30,9 @@ TEST(MappingText, EveryKindRoundTrips) {
     EXPECT_EQ(printMapping(*parsed), text);
     EXPECT_EQ(*parsed, mapping) << text;
   }
-  EXPECT_EQ(printMapping(mappings[0]), "conv blocks=4 rows=7 threads=2 weight_slots=1 input=block window=none");
-  EXPECT_EQ(printMapping(mappings[1]), "conv blocks=1 rows=3 threads=1 weight_slots=2 input=row window=packed");
+  EXPECT_EQ(printMapping(mappings[0]), "conv blocks=4 rows=7 cols=56 in_blocks=4 threads=2 weights=resident input=block window=none");
+  EXPECT_EQ(printMapping(mappings[1]), "conv blocks=1 rows=3 cols=10 in_blocks=2 threads=1 weights=double input=row window=packed");
+  EXPECT_EQ(printMapping(mappings[2]), "conv blocks=2 rows=1 cols=7 in_blocks=3 threads=3 weights=stream input=block window=none");
 }
 
 TEST(MappingText, ErrorsNameTheKey) {
@@ -43,8 +45,10 @@ TEST(MappingText, ErrorsNameTheKey) {
   EXPECT_EQ(error("eltwise entries=x threads=2"), "entries=x: not an integer");
   EXPECT_EQ(error("eltwise entries=0 threads=2"), "entries=0: out of range [1, 1073741824]");
   EXPECT_EQ(error("global_pool blocks=2 threads=9"), "threads=9: out of range [1, 8]");
-  EXPECT_EQ(error("conv blocks=1 rows=1 threads=1 weight_slots=1 input=column window=none"),
-            "input=column: expected block or row");
+  EXPECT_EQ(error("conv blocks=1 rows=1 cols=1 in_blocks=1 threads=1 weights=resident input=column window=none"),
+            "input=column: expected one of block, row");
+  EXPECT_EQ(error("conv blocks=1 rows=1 cols=1 in_blocks=1 threads=1 weights=twice input=row window=none"),
+            "weights=twice: expected one of resident, double, stream");
   EXPECT_EQ(error("pool blocks"), "'blocks': expected KEY=VALUE");
 }
 

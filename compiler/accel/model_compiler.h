@@ -25,7 +25,7 @@ namespace tessera::accel {
 
 /// How the model compiler maps layers.
 struct LoweringOptions {
-  int64_t virtualThreads = 2; ///< the threads of the mappings the cost model chooses from
+  int64_t virtualThreads = 2; ///< the threads of the mappings the cost model chooses from (fewer where a layer's slots need it)
   /// Mappings to use instead of the cost model's choice, by layer name. A mapping that is
   /// illegal for its layer, or a name that is no accelerator layer, is an error.
   std::map<std::string, Mapping> mappings;
