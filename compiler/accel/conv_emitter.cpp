@@ -48,7 +48,8 @@ struct ConvPlan {
   int64_t tileInBlock0(int64_t channelTile) const { return groups.first[size_t(channelTile * tiling.outBlocks)]; }
   /// ALU micro-ops of (thread v, channel tile j): `outBlocks` for mov, then `outBlocks` for requant.
   uint32_t aluUopsOf(int64_t v, int64_t j) const {
-    return uint32_t(aluUops + (v * f.channelTiles + j) * 2 * tiling.outBlocks);
+    int64_t set = f.constantsPerChannelTile ? v : v * f.channelTiles + j;
+    return uint32_t(aluUops + set * 2 * tiling.outBlocks);
   }
 };
 
@@ -150,12 +151,14 @@ Status addGemmUops(ProgramBuilder &builder, ConvPlan &plan) {
 
 void addAluUops(ProgramBuilder &builder, ConvPlan &plan) {
   plan.aluUops = builder.uopCount() - plan.uopBase;
+  int64_t channelSets = plan.f.constantsPerChannelTile ? 1 : plan.f.channelTiles;
   for (int64_t v = 0; v < plan.threads(); ++v)
-    for (int64_t j = 0; j < plan.f.channelTiles; ++j)
+    for (int64_t j = 0; j < channelSets; ++j)
       for (int64_t row : {plan.biasRow, plan.requantRow})
         for (int64_t ob = 0; ob < plan.tiling.outBlocks; ++ob) {
           int64_t global = std::min(j * plan.tiling.outBlocks + ob, plan.f.outBlocksTotal - 1);
-          builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(row + global), 0});
+          int64_t constant = plan.f.constantsPerChannelTile ? ob : global;
+          builder.addUop(Uop{uint32_t(plan.accSlot(v) + ob * plan.accPlane()), uint32_t(row + constant), 0});
         }
 }
 
@@ -179,10 +182,17 @@ Status emitConstantsAndUops(ProgramBuilder &builder, ConvPlan &plan, const Tenso
   return absl::OkStatus();
 }
 
-/// The LOAD of the bias and requant rows into the accumulator.
-void emitConstantRowsLoad(ProgramBuilder &builder, const ConvPlan &plan) {
-  builder.emit(makeLoad(Buffer::acc, plan.biasRow, builder.entryAddress(plan.layer.name + ".constants", Buffer::acc), 1,
-                        plan.f.constRows, plan.f.constRows));
+/// The LOAD of the bias and requant rows into the accumulator: the whole layer's, or
+/// channel tile j's blocks of each (bias rows at biasRow, requant rows at requantRow).
+void emitConstantRowsLoad(ProgramBuilder &builder, const ConvPlan &plan, int64_t j) {
+  int64_t table = builder.entryAddress(plan.layer.name + ".constants", Buffer::acc);
+  if (!plan.f.constantsPerChannelTile) {
+    if (j == 0) builder.emit(makeLoad(Buffer::acc, plan.biasRow, table, 1, plan.f.constRows, plan.f.constRows));
+    return;
+  }
+  int64_t block0 = j * plan.tiling.outBlocks, blocks = std::min(plan.tiling.outBlocks, plan.f.outBlocksTotal - block0);
+  builder.emit(makeLoad(Buffer::acc, plan.biasRow, table + block0, 1, blocks, blocks));
+  builder.emit(makeLoad(Buffer::acc, plan.requantRow, table + plan.f.outBlocksTotal + block0, 1, blocks, blocks));
 }
 
 /// A compute no-op that waits for the previous layer's last store and passes a token to
@@ -201,7 +211,7 @@ ConvPlan makePlan(const ConvLayer &layer, const ConvTiling &tiling, const isa::H
   plan.groups = groupBlocks(layer.inChannels, layer.outChannels, layer.group, config.block_out, config.block_in);
   plan.epilogue = convEpilogue(layer);
   plan.biasRow = tiling.virtualThreads * plan.f.accPerSlot;
-  plan.requantRow = plan.biasRow + plan.f.outBlocksTotal;
+  plan.requantRow = plan.biasRow + plan.f.constRows / 2;
   return plan;
 }
 
@@ -427,9 +437,9 @@ Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTilin
   // previous layer's last stores drain. The accumulator rows wait for the sync.
   TS_RETURN_IF_ERROR(emitConstantsAndUops(builder, plan, packedWeights));
   if (position == LayerPosition::afterLayer) emitLayerSync(builder);
-  emitConstantRowsLoad(builder, plan);
   for (int64_t t = 0; t < plan.f.tiles; ++t) {
     Tile tile = tileAt(plan, t);
+    if (t % (plan.f.rowTiles * plan.f.colTiles) == 0) emitConstantRowsLoad(builder, plan, tile.channelTile);
     for (int64_t k = 0; k < plan.f.steps; ++k) {
       Step step = stepOf(plan, tile, k);
       size_t firstLoad = builder.instructionCount();

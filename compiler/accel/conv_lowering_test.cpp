@@ -177,6 +177,24 @@ TEST(ConvLowering, ColumnTilesInputChannelStepsAndStreamedWeights) {
   checkCase({60, 5, 5, 80, 3, 1, 1, 1, true, 5}, "default", ConvTiling{2, 2, 2, 2, true, 3, 0, true});
 }
 
+TEST(ConvLowering, ConstantsPerChannelTileWhenTheTableDoesNotFit) {
+  // small.json's accumulator has 256 rows: 96 output blocks of bias and requant rows
+  // (192) beside two threads' slots of 2 blocks x 4 x 8 (128) do not fit, so each
+  // channel tile loads its own rows (with one thread they fit); 383 channels leave a
+  // short last channel tile.
+  ConvCase c{8, 8, 8, 383, 1, 1, 0, 1, true};
+  ConvTiling tiling{2, 4, 2, 2, false, 8, 0, false};
+  std::mt19937_64 rng(1);
+  graph::Graph g = makeConvGraph(c, rng);
+  auto layer = convLayerFromNode(g, g.nodes[0]);
+  ASSERT_TRUE(layer.ok()) << layer.status();
+  isa::HardwareConfig config = loadConfig("small");
+  EXPECT_TRUE(convFootprint(*layer, tiling, config).constantsPerChannelTile);
+  tiling.virtualThreads = 1;
+  EXPECT_FALSE(convFootprint(*layer, tiling, config).constantsPerChannelTile);
+  checkCase(c, "small", tiling);
+}
+
 TEST(ConvLowering, ImmediateEpilogueForUniformBiasAndShiftOnlyRequant) {
   ConvCase c{32, 7, 7, 32, 3, 1, 1, 1, false};
   std::mt19937_64 rng(7);

@@ -119,9 +119,12 @@ ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, co
   setWeightSlots(tiling, f);
   f.accPerSlot = tiling.outBlocks * tiling.outRows * f.outCols;
   f.constRows = 2 * f.outBlocksTotal;
+  f.constantsPerChannelTile = f.channelTiles > 1 && tiling.virtualThreads * f.accPerSlot + f.constRows > config.depth(Buffer::acc);
+  if (f.constantsPerChannelTile) f.constRows = 2 * tiling.outBlocks;
   f.gemmSetUops = tiling.outBlocks * f.stepBlocks * f.taps;
   f.gemmSets = gemmSetBound(tiling, f);
-  f.uops = f.gemmSets * f.gemmSetUops + 2 * tiling.virtualThreads * f.channelTiles * tiling.outBlocks;
+  f.aluSets = tiling.virtualThreads * (f.constantsPerChannelTile ? 1 : f.channelTiles);
+  f.uops = f.gemmSets * f.gemmSetUops + 2 * f.aluSets * tiling.outBlocks;
   return f;
 }
 
@@ -357,8 +360,8 @@ std::vector<std::pair<int64_t, int64_t>> rowTileSizes(const ConvLayer &layer, co
 double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, const isa::HardwareConfig &config) {
   ConvFootprint f = convFootprint(layer, tiling, config);
   double latency = double(config.dram_latency_cycles);
-  double setup = transferCycles(config, 1, f.uops, 4, 0) +
-                 transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
+  double constants = transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
+  double setup = transferCycles(config, 1, f.uops, 4, 0) + constants;
   // Double-buffered weights are prefetched in pieces with the steps of the previous
   // channel tile from step max(1, V-1) on (with too few steps, a channel tile loads its
   // own); channel tile 0's weights, the first input load and the last store overlap nothing.
@@ -398,6 +401,8 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
     }
     total += channelTile(blocks, next, own);
   }
+  // Constants reloaded per channel tile occupy the compute unit (channel tile 0's are in the setup).
+  if (f.constantsPerChannelTile) total += double(f.channelTiles - 1) * constants;
   double weights0 = tiling.streamWeights ? 0.0 : channelTileWeights(tiling, f, config, 0);
   TileCycles first = tileCycles(layer, tiling, f, config, rowSizes.front().first, std::min(f.outCols, layer.outWidth),
                                 std::min(tiling.outBlocks, f.outBlocksTotal), inputColumnWindow(layer, f, 0));

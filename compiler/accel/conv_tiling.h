@@ -10,7 +10,9 @@
 // overlap the GEMM of step s. Weights are resident (all of the layer's at once), double
 // buffered per channel tile (the next channel tile's prefetched in pieces), or streamed
 // with each step's inputs into that step's slot. The input slot is laid out by block or
-// by row (ConvTiling::rowMajorInput).
+// by row (ConvTiling::rowMajorInput). The per-channel bias and requant rows sit after the
+// accumulator slots: the whole layer's, or, when they do not fit, the channel tile's,
+// reloaded by the compute unit before the channel tile's first bias mov.
 //
 // The parameters are explicit and the search space is enumerable: mapping_space.h walks
 // every tiling that fits and keeps the cheapest by the analytical cost model here (an
@@ -68,7 +70,12 @@ struct ConvFootprint {
   bool sharedGemmUops;     ///< every channel tile reads its slot at the same offsets (one micro-op set per weight slot)
   int64_t rowTiles, colTiles, channelTiles, tiles, items; ///< items: (tile, step) pairs
   int64_t inpPerSlot, wgtPerSlot, wgtSlots, accPerSlot, constRows;
+  /// The bias and requant rows are loaded per channel tile (its blocks only) when the
+  /// layer's whole table does not fit beside the accumulator slots.
+  bool constantsPerChannelTile;
   int64_t gemmSetUops, gemmSets, uops; ///< micro-ops of one GEMM set, GEMM sets (an upper bound), all
+  int64_t aluSets; ///< ALU micro-op sets (mov and requant per output block): per thread, and per channel tile
+                   ///< unless the constants are per channel tile (then at the same rows for every one)
   int64_t blockPitch, rowPitch;        ///< input slot entries between consecutive blocks, rows
 };
 
