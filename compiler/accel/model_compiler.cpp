@@ -131,7 +131,7 @@ struct ModelLowering {
       overridden.insert(layer.name);
       mapping = given->second;
     } else {
-      TS_ASSIGN_OR_RETURN(mapping, chooseWithFewestThreadsNeeded(layer));
+      TS_ASSIGN_OR_RETURN(mapping, chooseWithThreadsThatFit(layer));
     }
     double cycles = estimateCycles(layer, mapping, config);
     return LayerPlan{std::move(layer), mapping, cycles};
@@ -139,7 +139,7 @@ struct ModelLowering {
 
   /// The cost model's choice with `virtualThreads` threads; a layer whose slots do not fit
   /// that many takes the most threads that fit (the error of the requested count otherwise).
-  StatusOr<Mapping> chooseWithFewestThreadsNeeded(const AccelLayer &layer) const {
+  StatusOr<Mapping> chooseWithThreadsThatFit(const AccelLayer &layer) const {
     StatusOr<Mapping> chosen = chooseMapping(layer, config, MappingSpace{{options.virtualThreads}, true});
     for (int64_t threads = options.virtualThreads - 1; !chosen.ok() && threads >= 1; --threads) {
       StatusOr<Mapping> fewer = chooseMapping(layer, config, MappingSpace{{threads}, true});
