@@ -50,7 +50,7 @@ module tessera_compute_unit
   output logic                         acc8_o,
   output logic                         beat_we_o,
   output logic [31:0]                  beat_waddr_o,
-  output logic [7:0]                   beat_woff_o,
+  output logic [15:0]                   beat_woff_o,
   output logic [BeatBytesW-1:0]        beat_wbytes_o,
   output logic [BeatBytes*8-1:0]       beat_wdata_o,
   output logic                         pad_we_o,
@@ -303,13 +303,13 @@ module tessera_compute_unit
   // LOADs into uop and acc.
   // ---------------------------------------------------------------------------------------
   logic       acc_q, acc8_q;
-  logic [3:0] ld_elog2;
+  logic [4:0] ld_elog2;
 
   always_comb begin
     unique case (buffer_e'(ld.buffer))
-      BUF_ACC:  ld_elog2 = 4'($clog2(ACC_ENTRY_BYTES));
-      BUF_ACC8: ld_elog2 = 4'($clog2(ACC8_ENTRY_BYTES));
-      default:  ld_elog2 = 4'($clog2(UOP_ENTRY_BYTES));
+      BUF_ACC:  ld_elog2 = 5'($clog2(ACC_ENTRY_BYTES));
+      BUF_ACC8: ld_elog2 = 5'($clog2(ACC8_ENTRY_BYTES));
+      default:  ld_elog2 = 5'($clog2(UOP_ENTRY_BYTES));
     endcase
   end
 

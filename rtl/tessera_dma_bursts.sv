@@ -21,7 +21,7 @@ module tessera_dma_bursts #(
   input  logic [15:0]          y_size_i,
   input  logic [15:0]          x_size_i,
   input  logic [15:0]          x_stride_i,
-  input  logic [3:0]           elog2_i,
+  input  logic [4:0]           elog2_i,
 
   output logic                 req_o,
   output logic                 last_o,
@@ -38,7 +38,7 @@ module tessera_dma_bursts #(
   logic [23:0] off_q, off_d, off_cur;        // byte offset of the next burst in the row
   logic [15:0] stride_q, stride_cur;
   logic [23:0] row_bytes_q, row_bytes_cur;
-  logic [3:0]  elog2_q, elog2_cur;
+  logic [4:0]  elog2_q, elog2_cur;
 
   logic [23:0] left_in_row;
   logic        row_done;

@@ -31,7 +31,7 @@ module tessera_dma_load #(
   input  logic [3:0]             y_pad_1_i,
   input  logic [3:0]             x_pad_0_i,
   input  logic [3:0]             x_pad_1_i,
-  input  logic [3:0]             elog2_i,
+  input  logic [4:0]             elog2_i,
 
   // DRAM requests and read beats.
   output logic                   req_o,
@@ -45,7 +45,7 @@ module tessera_dma_load #(
   // Scratchpad writes: data beats and zero (padding) entries.
   output logic                   beat_we_o,
   output logic [31:0]            beat_waddr_o,
-  output logic [7:0]             beat_woff_o,
+  output logic [15:0]             beat_woff_o,
   output logic [BeatBytesW-1:0]  beat_wbytes_o,
   output logic [BeatBytes*8-1:0] beat_wdata_o,
   output logic                   pad_we_o,
@@ -65,7 +65,8 @@ module tessera_dma_load #(
   state_e      state_q, state_d;
   logic [31:0] sram_base_q;
   logic [15:0] y_size_q, x_size_q;
-  logic [3:0]  y_pad_0_q, y_pad_1_q, x_pad_0_q, x_pad_1_q, elog2_q;
+  logic [3:0]  y_pad_0_q, y_pad_1_q, x_pad_0_q, x_pad_1_q;
+  logic [4:0]  elog2_q;
   logic        granted_q, beat_seen_q;
   logic [15:0] since_grant_q;
 
@@ -131,7 +132,7 @@ module tessera_dma_load #(
   logic [23:0] beat_entry;
   assign beat_entry   = beat_off >> elog2_q;
   assign beat_waddr_o = 32'(beat_row_base + 40'(beat_entry));
-  assign beat_woff_o  = 8'(beat_off & ((24'd1 << elog2_q) - 24'd1));
+  assign beat_woff_o  = 16'(beat_off & ((24'd1 << elog2_q) - 24'd1));
   assign beat_wdata_o = beat_data_i;
 
   // Padding walk: row pad_row_q of the padded block, its pad_k_q-th zero entry.

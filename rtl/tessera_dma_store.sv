@@ -23,7 +23,7 @@ module tessera_dma_store #(
   input  logic [15:0]            y_size_i,
   input  logic [15:0]            x_size_i,
   input  logic [15:0]            x_stride_i,
-  input  logic [3:0]             elog2_i,
+  input  logic [4:0]             elog2_i,
 
   output logic                   req_o,
   output logic                   req_last_o,
@@ -33,7 +33,7 @@ module tessera_dma_store #(
   input  logic                   wbeat_i,
 
   output logic [31:0]            beat_raddr_o,
-  output logic [7:0]             beat_roff_o,
+  output logic [15:0]             beat_roff_o,
 
   output logic                   busy_o,
   output logic                   done_o,
@@ -43,7 +43,7 @@ module tessera_dma_store #(
   logic        active_q;
   logic [31:0] sram_base_q;
   logic [15:0] y_size_q, x_size_q;
-  logic [3:0]  elog2_q;
+  logic [4:0]  elog2_q;
   logic        granted_q, beat_seen_q;
   logic [15:0] since_grant_q;
   logic [23:0] row_bytes;
@@ -94,7 +94,7 @@ module tessera_dma_store #(
   logic [23:0] beat_entry;
   assign beat_entry   = beat_off >> elog2_q;
   assign beat_raddr_o = 32'(40'(sram_base_q) + 40'(beat_row) * 40'(x_size_q) + 40'(beat_entry));
-  assign beat_roff_o  = 8'(beat_off & ((24'd1 << elog2_q) - 24'd1));
+  assign beat_roff_o  = 16'(beat_off & ((24'd1 << elog2_q) - 24'd1));
 
   assign busy_o = active_q;
   assign done_o = beat_fire && beat_last;

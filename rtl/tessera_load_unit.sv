@@ -37,7 +37,7 @@ module tessera_load_unit
   output logic                   wgt_sel_o,
   output logic                   beat_we_o,
   output logic [31:0]            beat_waddr_o,
-  output logic [7:0]             beat_woff_o,
+  output logic [15:0]             beat_woff_o,
   output logic [BeatBytesW-1:0]  beat_wbytes_o,
   output logic [BeatBytes*8-1:0] beat_wdata_o,
   output logic                   pad_we_o,
@@ -77,8 +77,8 @@ module tessera_load_unit
     .y_pad_1_i    (insn.y_pad_1),
     .x_pad_0_i    (insn.x_pad_0),
     .x_pad_1_i    (insn.x_pad_1),
-    .elog2_i      ((buffer_e'(insn.buffer) == BUF_WGT) ? 4'($clog2(WGT_ENTRY_BYTES)) :
-                                                         4'($clog2(INP_ENTRY_BYTES))),
+    .elog2_i      ((buffer_e'(insn.buffer) == BUF_WGT) ? 5'($clog2(WGT_ENTRY_BYTES)) :
+                                                         5'($clog2(INP_ENTRY_BYTES))),
     .req_o,
     .req_last_o,
     .req_addr_o,

@@ -24,7 +24,7 @@ module tessera_spad_set
   input  logic                         ld_wgt_sel_i,
   input  logic                         ld_beat_we_i,
   input  logic [31:0]                  ld_beat_waddr_i,
-  input  logic [7:0]                   ld_beat_woff_i,
+  input  logic [15:0]                   ld_beat_woff_i,
   input  logic [BeatBytesW-1:0]        ld_beat_wbytes_i,
   input  logic [BeatW-1:0]             ld_beat_wdata_i,
   input  logic                         ld_pad_we_i,
@@ -34,7 +34,7 @@ module tessera_spad_set
   input  logic                         cp_acc8_i,
   input  logic                         cp_beat_we_i,
   input  logic [31:0]                  cp_beat_waddr_i,
-  input  logic [7:0]                   cp_beat_woff_i,
+  input  logic [15:0]                   cp_beat_woff_i,
   input  logic [BeatBytesW-1:0]        cp_beat_wbytes_i,
   input  logic [BeatW-1:0]             cp_beat_wdata_i,
   input  logic                         cp_pad_we_i,
@@ -56,7 +56,7 @@ module tessera_spad_set
   output logic [AccW-1:0]              acc_rdata2_o,
 
   input  logic [31:0]                  st_beat_raddr_i,
-  input  logic [7:0]                   st_beat_roff_i,
+  input  logic [15:0]                   st_beat_roff_i,
   output logic [BeatW-1:0]             st_beat_rdata_o
 );
 

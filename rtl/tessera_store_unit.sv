@@ -30,7 +30,7 @@ module tessera_store_unit
   input  logic                   wbeat_i,
 
   output logic [31:0]            beat_raddr_o,
-  output logic [7:0]             beat_roff_o,
+  output logic [15:0]             beat_roff_o,
 
   output logic                   drained_o,
   output logic                   start_o,
@@ -62,7 +62,7 @@ module tessera_store_unit
     .y_size_i    (insn.y_size),
     .x_size_i    (insn.x_size),
     .x_stride_i  (insn.x_stride),
-    .elog2_i     (4'($clog2(OUT_ENTRY_BYTES))),
+    .elog2_i     (5'($clog2(OUT_ENTRY_BYTES))),
     .req_o,
     .req_last_o,
     .req_addr_o,

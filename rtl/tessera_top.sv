@@ -200,7 +200,7 @@ module tessera_top
 
   logic                  ld_wgt_sel, ld_beat_we, ld_pad_we;
   logic [31:0]           ld_beat_waddr, ld_pad_waddr;
-  logic [7:0]            ld_beat_woff;
+  logic [15:0]            ld_beat_woff;
   logic [BeatBytesW-1:0] ld_beat_wbytes;
   logic [BeatW-1:0]      ld_beat_wdata;
   logic                  load_drained, store_drained;
@@ -242,7 +242,7 @@ module tessera_top
   );
 
   logic [31:0]          st_beat_raddr;
-  logic [7:0]           st_beat_roff;
+  logic [15:0]           st_beat_roff;
 
   tessera_store_unit #(
     .DramAddrW(DramAddrW)
@@ -274,7 +274,7 @@ module tessera_top
 
   logic                         cp_acc_sel, cp_acc8, cp_beat_we, cp_pad_we;
   logic [31:0]                  cp_beat_waddr, cp_pad_waddr;
-  logic [7:0]                   cp_beat_woff;
+  logic [15:0]                   cp_beat_woff;
   logic [BeatBytesW-1:0]        cp_beat_wbytes;
   logic [BeatW-1:0]             cp_beat_wdata;
   logic [UOP_ADDR_W-1:0]        uop_raddr;

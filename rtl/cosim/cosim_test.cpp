@@ -293,9 +293,14 @@ TEST(Cosim, RandomSmall) { randomCases("small", 1, seedCount(220)); }
 // default has two ALU read ports, small one: both RTL variants see register-operand ALUs.
 TEST(Cosim, RandomDefault) { randomCases("default", 10001, seedCount(60)); }
 
+// large (32×32): weight entries of 1 KiB, so a beat lands at byte offsets above 255.
+TEST(Cosim, RandomLarge) { randomCases("large", 20001, seedCount(20)); }
+
 TEST(Cosim, CycleReferenceSmall) { referenceCases("small", 1, seedCount(100)); }
 
 TEST(Cosim, CycleReferenceDefault) { referenceCases("default", 5001, seedCount(60)); }
+
+TEST(Cosim, CycleReferenceLarge) { referenceCases("large", 7001, seedCount(20)); }
 
 } // namespace
 } // namespace tessera
