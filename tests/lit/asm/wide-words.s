@@ -1,6 +1,7 @@
 ; A config with 256-bit instructions and 64-bit micro-ops (tests/configs/wide.json: 8x8
 ; blocks, 4096-entry scratchpads): the binary holds 32-byte instructions and 8-byte
-; micro-ops, records both widths in its metadata, prints back to the same text, runs,
+; micro-ops, records both widths in its metadata, prints back to the same text, runs
+; (the SystemC model fetches 8 x 32 instruction bytes and loads one 8-byte micro-op),
 ; and is refused on a device whose words are narrower, with both widths named.
 ; RUN: %tessera asm %s -c %S/../../configs/wide.json -o %t.tsb
 ; RUN: %tessera disasm %t.tsb > %t.s
@@ -10,6 +11,8 @@
 ; RUN: grep -c '"instruction_bits":256' %t.tsb
 ; RUN: grep -c '"uop_bits":64' %t.tsb
 ; RUN: %tessera run %t.tsb --backend functional --random-inputs 1 | FileCheck %s --check-prefix=EXEC
+; RUN: %tessera run %t.tsb --backend systemc --random-inputs 1 --report %t.json > /dev/null
+; RUN: FileCheck %s --check-prefix=TRAFFIC < %t.json
 ; RUN: not %tessera run %t.tsb -c %configs/default.json --random-inputs 1 2>&1 | FileCheck %s --check-prefix=MISMATCH
 
 ; CHECK:      ; tessera assembly for config 'wide' (hash {{[0-9a-f]+}})
@@ -34,6 +37,10 @@
 ; EXEC: backend: functional
 ; EXEC: gemm_macs: 64
 ; EXEC: bytes_stored: 8
+
+; TRAFFIC:      "bytes_read": {
+; TRAFFIC:        "instructions": 256,
+; TRAFFIC-NEXT:   "uop": 8,
 
 ; MISMATCH: error: {{.*}}built for config 'wide' (256-bit instructions, 64-bit micro-ops) but the device has config 'default' (128-bit instructions, 32-bit micro-ops)
 
