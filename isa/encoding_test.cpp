@@ -2,7 +2,9 @@
 //
 // In the spirit of LLVM's MC tests: each case is one line of assembly and the 128-bit
 // word it must encode to, computed by hand from the bit tables in docs/isa.md for the
-// default config. Each is also decoded and printed back to the same text.
+// default config. Each is also decoded and printed back to the same text. The wide cases
+// (tests/configs/wide.json) check 256-bit words and 64-bit micro-ops: fields across the
+// 64-bit limbs and bit 128, and the error of a config beyond 256 bits.
 //
 //===----------------------------------------------------------------------===//
 #include "isa/assembler.h"
