@@ -301,9 +301,9 @@ Status Assembler::place() {
   uint64_t end = 0;
   for (const TensorInfo &tensor : program_.tensors) end = std::max(end, tensor.dramOffset + tensor.byteSize());
   program_.uopOffset = uopOffset_.value_or(alignUp(end, 64));
-  end = std::max(end, program_.uopOffset + program_.uops.size() * kUopBytes);
+  end = std::max(end, program_.uopOffset + program_.uops.size() * uint64_t(layout_.uopBytes()));
   program_.instructionOffset = instructionOffset_.value_or(alignUp(end, 64));
-  end = std::max(end, program_.instructionOffset + program_.instructions.size() * kInstructionBytes);
+  end = std::max(end, program_.instructionOffset + program_.instructions.size() * uint64_t(layout_.instructionBytes()));
   program_.dramBytes = dramBytes_.value_or(std::max<uint64_t>(alignUp(end, 4096), 4096));
   return absl::OkStatus();
 }

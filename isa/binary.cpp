@@ -46,6 +46,12 @@ json tensorToJson(const TensorInfo &tensor, uint64_t dataOffset) {
   return object;
 }
 
+/// Records the word widths when they differ from 128/32, so narrow binaries stay as they were.
+void recordWidths(json &metadata, const IsaWidths &widths) {
+  if (widths.instructionBits != kNarrowInstructionBits) metadata["instruction_bits"] = widths.instructionBits;
+  if (widths.uopBits != kNarrowUopBits) metadata["uop_bits"] = widths.uopBits;
+}
+
 json metadataJson(const Program &program, const HardwareConfig &config) {
   json tensors = json::array();
   uint64_t dataOffset = 0;
@@ -61,6 +67,7 @@ json metadataJson(const Program &program, const HardwareConfig &config) {
   json metadata = {{"config", config.toJson()},          {"dram_bytes", program.dramBytes},
                    {"instruction_offset", program.instructionOffset}, {"uop_offset", program.uopOffset},
                    {"tensors", tensors},                   {"segments", segments}};
+  recordWidths(metadata, isaWidthsFor(config));
   if (!program.host.empty()) {
     json host = json::parse(program.host, nullptr, /*allow_exceptions=*/false);
     metadata["host"] = host.is_discarded() ? json(program.host) : host; // the reader rejects a non-object
@@ -208,13 +215,34 @@ StatusOr<Segment> segmentFromJson(const json &object) {
   return segment;
 }
 
+/// The widths recorded in the metadata (128/32 when absent) must be the config's.
+Status checkRecordedWidths(const json &metadata, const IsaLayout &layout, const HardwareConfig &config) {
+  struct Recorded {
+    const char *key;
+    int absent;
+    int expected;
+  };
+  for (Recorded width : {Recorded{"instruction_bits", kNarrowInstructionBits, layout.instructionBits()},
+                         Recorded{"uop_bits", kNarrowUopBits, layout.uopBits()}}) {
+    int recorded = width.absent;
+    if (metadata.contains(width.key)) {
+      TS_ASSIGN_OR_RETURN(recorded, field<int>(metadata, width.key, "the program"));
+    }
+    if (recorded != width.expected)
+      return invalidInput("metadata: the binary records %s = %d but its config '%s' gives %d", width.key, recorded,
+                          config.name, width.expected);
+  }
+  return absl::OkStatus();
+}
+
 Status readInstructions(const std::vector<uint8_t> &bytes, SectionView view, const IsaLayout &layout, Program &program) {
-  if (view.size % kInstructionBytes != 0)
-    return invalidInput("INSTRUCTIONS section is %d bytes, not a multiple of %d", view.size, kInstructionBytes);
-  for (uint64_t at = 0; at < view.size; at += kInstructionBytes) {
-    auto inst = decode(layout, loadWord(bytes.data() + view.offset + at));
+  const uint64_t wordBytes = uint64_t(layout.instructionBytes());
+  if (view.size % wordBytes != 0)
+    return invalidInput("INSTRUCTIONS section is %d bytes, not a multiple of %d", view.size, wordBytes);
+  for (uint64_t at = 0; at < view.size; at += wordBytes) {
+    auto inst = decode(layout, loadWord(bytes.data() + view.offset + at, int(wordBytes)));
     if (!inst.ok())
-      return invalidInput("instruction %d (file byte %d): %s", at / kInstructionBytes, view.offset + at,
+      return invalidInput("instruction %d (file byte %d): %s", at / wordBytes, view.offset + at,
                           inst.status().message());
     program.instructions.push_back(*inst);
   }
@@ -222,9 +250,11 @@ Status readInstructions(const std::vector<uint8_t> &bytes, SectionView view, con
 }
 
 Status readUops(const std::vector<uint8_t> &bytes, SectionView view, const IsaLayout &layout, Program &program) {
-  if (view.size % kUopBytes != 0) return invalidInput("UOPS section is %d bytes, not a multiple of 4", view.size);
-  for (uint64_t at = 0; at < view.size; at += kUopBytes)
-    program.uops.push_back(decodeUop(layout, getU32(bytes, view.offset + at)));
+  const int wordBytes = layout.uopBytes();
+  if (view.size % uint64_t(wordBytes) != 0)
+    return invalidInput("UOPS section is %d bytes, not a multiple of %d", view.size, wordBytes);
+  for (uint64_t at = 0; at < view.size; at += uint64_t(wordBytes))
+    program.uops.push_back(decodeUop(layout, loadUopWord(bytes.data() + view.offset + at, wordBytes)));
   return absl::OkStatus();
 }
 
@@ -262,15 +292,16 @@ Status readMemoryMap(const json &metadata, const std::vector<uint8_t> &bytes, Se
 StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const HardwareConfig &config) {
   TS_ASSIGN_OR_RETURN(IsaLayout layout, IsaLayout::build(config));
   std::string metadata = metadataJson(program, config).dump();
-  std::vector<uint8_t> instructions(program.instructions.size() * kInstructionBytes);
+  const size_t wordBytes = size_t(layout.instructionBytes()), uopBytes = size_t(layout.uopBytes());
+  std::vector<uint8_t> instructions(program.instructions.size() * wordBytes);
   for (size_t i = 0; i < program.instructions.size(); ++i) {
-    TS_ASSIGN_OR_RETURN(Word128 word, encode(layout, program.instructions[i]));
-    storeWord(word, instructions.data() + i * kInstructionBytes);
+    TS_ASSIGN_OR_RETURN(Word word, encode(layout, program.instructions[i]));
+    storeWord(word, instructions.data() + i * wordBytes, int(wordBytes));
   }
-  std::vector<uint8_t> uops(program.uops.size() * kUopBytes);
+  std::vector<uint8_t> uops(program.uops.size() * uopBytes);
   for (size_t i = 0; i < program.uops.size(); ++i) {
-    TS_ASSIGN_OR_RETURN(uint32_t word, encodeUop(layout, program.uops[i]));
-    putU32(uops, i * kUopBytes, word);
+    TS_ASSIGN_OR_RETURN(uint64_t word, encodeUop(layout, program.uops[i]));
+    storeUopWord(word, uops.data() + i * uopBytes, int(uopBytes));
   }
   std::vector<uint8_t> data;
   for (const TensorInfo &tensor : program.tensors) data.insert(data.end(), tensor.data.begin(), tensor.data.end());
@@ -321,6 +352,7 @@ StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes, const LoadO
     return invalidInput("the embedded config hashes to %s but the header says %s (corrupt file)",
                         hashToHex(config->hash()), hashToHex(headerHash));
   TS_ASSIGN_OR_RETURN(IsaLayout layout, IsaLayout::build(*config));
+  TS_RETURN_IF_ERROR(checkRecordedWidths(metadata, layout, *config));
   LoadedBinary binary{Program{}, *config};
   TS_RETURN_IF_ERROR(readMemoryMap(metadata, bytes, sections[SectionKind::data], binary.program));
   TS_RETURN_IF_ERROR(readInstructions(bytes, sections[SectionKind::instructions], layout, binary.program));
@@ -338,6 +370,12 @@ StatusOr<LoadedBinary> loadBinaryFile(const std::string &path, const LoadOptions
 
 Status checkBinaryMatchesConfig(const LoadedBinary &binary, const HardwareConfig &device) {
   if (binary.config.hash() == device.hash()) return absl::OkStatus();
+  IsaWidths built = isaWidthsFor(binary.config), run = isaWidthsFor(device);
+  if (built.instructionBits != run.instructionBits || built.uopBits != run.uopBits)
+    return invalidInput("the binary was built for config '%s' (%d-bit instructions, %d-bit micro-ops) but the "
+                        "device has config '%s' (%d-bit instructions, %d-bit micro-ops)",
+                        binary.config.name, built.instructionBits, built.uopBits, device.name,
+                        run.instructionBits, run.uopBits);
   return invalidInput("the binary was built for config '%s' (hash %s) but the device has config '%s' "
                       "(hash %s)",
                       binary.config.name, hashToHex(binary.config.hash()), device.name, hashToHex(device.hash()));

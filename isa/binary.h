@@ -3,8 +3,9 @@
 // Layout (docs/binary-format.md): a 64-byte header (magic, format version, config
 // hash, section count, file size), a section table holding each section's offset, size
 // and XXH3-64 checksum, and the sections: METADATA (JSON: the config, the DRAM memory
-// map, segments), INSTRUCTIONS (16 bytes each), UOPS (4 bytes each) and DATA (constant
-// tensor bytes). The loader validates every offset and size before use and verifies
+// map, segments; `instruction_bits`/`uop_bits` when the config's words are wider than
+// 128/32), INSTRUCTIONS (16 or 32 bytes each, per the config), UOPS (4 or 8 bytes each)
+// and DATA (constant tensor bytes). The loader validates every offset and size before use and verifies
 // every checksum, so a truncated, corrupt or mismatched file gives a message, never a
 // crash, and a flipped byte is caught even where it would still decode.
 //

@@ -49,6 +49,33 @@ TEST(Binary, RoundTripsEverySection) {
   EXPECT_EQ(loaded->program.segments[1].name, "second");
 }
 
+/// Where `text` first occurs in `bytes`, or npos.
+size_t findText(const std::vector<uint8_t> &bytes, std::string_view text) {
+  return std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()).find(text);
+}
+
+TEST(Binary, WideWordsRoundTripAndRecordTheirWidths) {
+  HardwareConfig config = testing::loadTestOnlyConfig("wide");
+  auto program = assemble(kProgram, config);
+  ASSERT_TRUE(program.ok()) << program.status();
+  std::vector<uint8_t> bytes = validBinary(config);
+  auto loaded = readBinary(bytes);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->program.instructions, program->instructions);
+  EXPECT_EQ(loaded->program.uops, program->uops);
+  EXPECT_NE(findText(bytes, "\"instruction_bits\":256"), std::string_view::npos);
+  EXPECT_NE(findText(bytes, "\"uop_bits\":64"), std::string_view::npos);
+  // A narrow config's binary has neither key, so it is byte-identical to earlier ones.
+  std::vector<uint8_t> narrow = validBinary(loadTestConfig("default"));
+  EXPECT_EQ(findText(narrow, "instruction_bits"), std::string_view::npos);
+  EXPECT_EQ(findText(narrow, "uop_bits"), std::string_view::npos);
+  // A recorded width that disagrees with the embedded config is refused, naming both.
+  size_t at = findText(bytes, "\"instruction_bits\":256");
+  bytes[at + 19] = '1', bytes[at + 20] = '2', bytes[at + 21] = '8';
+  EXPECT_ERROR_CONTAINS(readBinary(bytes, LoadOptions{.verifyChecksums = false}),
+                        "metadata: the binary records instruction_bits = 128 but its config 'wide' gives 256");
+}
+
 TEST(Binary, RejectsEveryTruncation) {
   HardwareConfig config = loadTestConfig("default");
   std::vector<uint8_t> bytes = validBinary(config);

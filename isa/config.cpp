@@ -120,7 +120,7 @@ Status validateTiming(const HardwareConfig &c) {
 
 int64_t HardwareConfig::entryBytes(Buffer buffer) const {
   switch (buffer) {
-  case Buffer::uop: return kUopBytes;
+  case Buffer::uop: return uopWordBits(*this) / 8;
   case Buffer::inp: return batch * block_in * input_bits / 8;
   case Buffer::wgt: return block_out * block_in * weight_bits / 8;
   case Buffer::acc: return batch * block_out * acc_bits / 8;

@@ -110,14 +110,18 @@ TEST(Config, RejectsOutputDepthMismatch) {
   EXPECT_ERROR_CONTAINS(parseConfig(json), "'output_buffer_bytes' gives 1024 out entries");
 }
 
-TEST(Config, RejectsBuffersWhoseIndicesOverflowTheEncoding) {
+TEST(Config, WidensWordsBeforeRejectingBuffers) {
   nlohmann::json json = defaultJson();
-  json["uop_buffer_bytes"] = 1 << 20; // 2^18 micro-ops: GEMM needs 137 bits
-  EXPECT_ERROR_CONTAINS(parseConfig(json), "the gemm instruction needs");
+  json["uop_buffer_bytes"] = 1 << 20; // 2^18 micro-ops: gemm needs 137 bits, a 256-bit word
+  EXPECT_TRUE(parseConfig(json).ok());
+  json["uop_buffer_bytes"] = int64_t(1) << 62; // 2^60 micro-ops: gemm needs 221 bits
+  EXPECT_TRUE(parseConfig(json).ok());
   json = defaultJson();
-  json["uop_buffer_bytes"] = 4096;       // keeps gemm within 128 bits
   json["weight_buffer_bytes"] = 512 * 1024; // 2^11 entries: dst 11 + src 11 + wgt 11 > 32
-  EXPECT_ERROR_CONTAINS(parseConfig(json), "a micro-op needs");
+  auto wider = parseConfig(json);
+  ASSERT_TRUE(wider.ok()) << wider.status();
+  EXPECT_EQ(wider->entryBytes(Buffer::uop), 8); // the micro-op word is 64 bits
+  EXPECT_EQ(wider->depth(Buffer::uop), 4096);
 }
 
 TEST(Config, ReportsJsonSyntaxErrorsWithOffset) {

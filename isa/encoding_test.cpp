@@ -2,7 +2,9 @@
 //
 // In the spirit of LLVM's MC tests: each case is one line of assembly and the 128-bit
 // word it must encode to, computed by hand from the bit tables in docs/isa.md for the
-// default config. Each is also decoded and printed back to the same text.
+// default config. Each is also decoded and printed back to the same text. The wide cases
+// (tests/configs/wide.json) check 256-bit words and 64-bit micro-ops: fields across the
+// 64-bit limbs and bit 128, and the error of a config beyond 256 bits.
 //
 //===----------------------------------------------------------------------===//
 #include "isa/assembler.h"
@@ -58,8 +60,9 @@ TEST(Encoding, EveryOpcodeMatchesHandComputedBits) {
     Instruction inst = assembleOne(c.text, config);
     auto word = encode(*layout, inst);
     ASSERT_TRUE(word.ok()) << word.status();
-    EXPECT_EQ(word->lo, c.lo) << c.text << std::hex << "\n got lo 0x" << word->lo;
-    EXPECT_EQ(word->hi, c.hi) << c.text << std::hex << "\n got hi 0x" << word->hi;
+    EXPECT_EQ(word->limbs[0], c.lo) << c.text << std::hex << "\n got lo 0x" << word->limbs[0];
+    EXPECT_EQ(word->limbs[1], c.hi) << c.text << std::hex << "\n got hi 0x" << word->limbs[1];
+    EXPECT_EQ(word->limbs[2] | word->limbs[3], 0u) << c.text;
     auto decoded = decode(*layout, *word);
     ASSERT_TRUE(decoded.ok()) << decoded.status();
     EXPECT_EQ(*decoded, inst);
@@ -110,10 +113,113 @@ TEST(Encoding, DecodeRejectsCorruptWords) {
   HardwareConfig config = loadTestConfig("default");
   auto layout = IsaLayout::build(config);
   ASSERT_TRUE(layout.ok());
-  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{7, 0}), "unknown opcode 7");
-  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{3, 1ull << 60}), "finish: reserved bits [7, 127] are not zero");
-  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{uint64_t(7) << 7, 0}), "load: unknown buffer id 7");
-  EXPECT_ERROR_CONTAINS(decode(*layout, Word128{4 | (uint64_t(15) << 7), 0}), "alu: unknown alu_op 15");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word{{7, 0}}), "unknown opcode 7");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word{{3, 1ull << 60}}), "finish: reserved bits [7, 127] are not zero");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word{{uint64_t(7) << 7, 0}}), "load: unknown buffer id 7");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word{{4 | (uint64_t(15) << 7), 0}}), "alu: unknown alu_op 15");
+}
+
+TEST(Encoding, BitsStraddleLimbsAndThe128BitBoundary) {
+  Word word;
+  insertBits(word, 60, 10, 0x3FF);        // bits 60..69: limbs 0 and 1
+  insertBits(word, 120, 16, 0xBEEF);      // bits 120..135: across bit 128
+  insertBits(word, 190, 64, ~0ull >> 1);  // bits 190..253: limbs 2 and 3
+  insertBits(word, 255, 1, 1);
+  EXPECT_EQ(word.limbs[0], 0xF000000000000000ull);
+  EXPECT_EQ(word.limbs[1], 0xEF0000000000003Full);
+  EXPECT_EQ(word.limbs[2], 0xC0000000000000BEull);
+  EXPECT_EQ(word.limbs[3], 0x9FFFFFFFFFFFFFFFull); // bits 192..252, then bit 255
+  EXPECT_EQ(extractBits(word, 60, 10), 0x3FFu);
+  EXPECT_EQ(extractBits(word, 120, 16), 0xBEEFu);
+  EXPECT_EQ(extractBits(word, 190, 64), ~0ull >> 1);
+  EXPECT_EQ(extractBits(word, 255, 1), 1u);
+  EXPECT_EQ(extractBits(word, 256, 8), 0u); // past the word reads as zero
+  uint8_t bytes[32];
+  storeWord(word, bytes, 32);
+  EXPECT_EQ(loadWord(bytes, 32), word);
+  EXPECT_EQ(bytes[16], 0xBE);
+}
+
+TEST(Encoding, SmallBlocksWidenTheWords) {
+  // 8x8 blocks with default.json's buffers: 4096-entry inp/wgt/acc, so the micro-op's
+  // 12 + 12 + 12 bits need 64 and gemm's 133 bits need 256.
+  auto layout = IsaLayout::build(testing::loadTestOnlyConfig("wide"));
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  EXPECT_EQ(layout->instructionBits(), 256);
+  EXPECT_EQ(layout->instructionBytes(), 32);
+  EXPECT_EQ(layout->uopBits(), 64);
+  EXPECT_EQ(layout->uopBytes(), 8);
+  EXPECT_EQ(layout->format(Opcode::gemm).usedBits, 133);
+  EXPECT_EQ(layout->uopUsedBits(), 36);
+  // wgt_factor_in sits at [132:121], across bit 128.
+  const FieldLayout *straddling = layout->format(Opcode::gemm).find(Field::wgt_factor_in);
+  EXPECT_EQ(straddling->offset, 121);
+  EXPECT_EQ(straddling->width, 12);
+  // Half the buffers: 2048 entries; gemm fits 128 bits but the micro-op (33 bits) does not fit 32.
+  nlohmann::json half = testing::loadTestOnlyConfig("wide").toJson();
+  for (const char *key : {"uop_buffer_bytes", "input_buffer_bytes", "weight_buffer_bytes", "acc_buffer_bytes",
+                          "output_buffer_bytes"})
+    half[key] = half[key].get<int64_t>() / 2;
+  auto halfConfig = parseConfig(half);
+  ASSERT_TRUE(halfConfig.ok()) << halfConfig.status();
+  IsaWidths widths = isaWidthsFor(*halfConfig);
+  EXPECT_EQ(widths.instructionBits, 128);
+  EXPECT_EQ(widths.uopBits, 64);
+  EXPECT_EQ(halfConfig->entryBytes(Buffer::uop), 8);
+}
+
+TEST(Encoding, WideWordsRoundTripEveryFieldAtItsLargestValue) {
+  HardwareConfig config = testing::loadTestOnlyConfig("wide");
+  auto layout = IsaLayout::build(config);
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  for (Opcode opcode : {Opcode::load, Opcode::store, Opcode::gemm, Opcode::alu}) {
+    Instruction inst = makeInstruction(opcode);
+    for (const FieldLayout &field : layout->format(opcode).fields) {
+      if (field.field == Field::opcode) continue;
+      int64_t largest = field.isSigned ? (int64_t(1) << (field.width - 1)) - 1 : (int64_t(1) << field.width) - 1;
+      inst[field.field] = field.field == Field::buffer ? int64_t(Buffer::acc8)
+                          : field.field == Field::alu_op ? int64_t(AluOp::mov)
+                                                         : largest;
+    }
+    auto word = encode(*layout, inst);
+    ASSERT_TRUE(word.ok()) << word.status();
+    uint8_t bytes[32];
+    storeWord(*word, bytes, layout->instructionBytes());
+    auto decoded = decode(*layout, loadWord(bytes, layout->instructionBytes()));
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    EXPECT_EQ(*decoded, inst) << opcodeName(opcode);
+  }
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word{{3, 0, 0, 1ull << 63}}), "finish: reserved bits [7, 255] are not zero");
+}
+
+TEST(Encoding, WideMicroOpsUseSixtyFourBits) {
+  auto layout = IsaLayout::build(testing::loadTestOnlyConfig("wide"));
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  // dst[11:0] src[23:12] wgt[35:24]
+  auto word = encodeUop(*layout, Uop{4095, 1, 4095});
+  ASSERT_TRUE(word.ok()) << word.status();
+  EXPECT_EQ(*word, 0xFFF001FFFull);
+  uint8_t bytes[8];
+  storeUopWord(*word, bytes, layout->uopBytes());
+  EXPECT_EQ(decodeUop(*layout, loadUopWord(bytes, layout->uopBytes())), (Uop{4095, 1, 4095}));
+  EXPECT_ERROR_CONTAINS(encodeUop(*layout, Uop{0, 4096, 0}), "micro-op field src = 4096 does not fit in 12 bits");
+}
+
+TEST(Encoding, ConfigsBeyondTwoHundredFiftySixBitsNameTheFieldAndKey) {
+  // 2^21-entry inp and acc, 2^22-entry wgt (a 64-bit micro-op, full) and 2^46 micro-ops:
+  // gemm needs 8 + 46 + 47 + 28 + 2 * (21 + 21 + 22) = 257 bits.
+  nlohmann::json json = testing::loadTestOnlyConfig("wide").toJson();
+  json["input_buffer_bytes"] = int64_t(1) << 24;
+  json["acc_buffer_bytes"] = int64_t(1) << 26;
+  json["output_buffer_bytes"] = int64_t(1) << 24;
+  json["weight_buffer_bytes"] = int64_t(1) << 28;
+  json["uop_buffer_bytes"] = int64_t(1) << 49;
+  EXPECT_ERROR_CONTAINS(parseConfig(json), "config 'wide': gemm needs 257 bits (> 256): field `uop_end` is 47 bits "
+                                           "from log2(uop depth) + 1; lower `uop_buffer_bytes`");
+  json["input_buffer_bytes"] = int64_t(1) << 43; // 2^40 inp entries: src is 40 bits
+  EXPECT_ERROR_CONTAINS(parseConfig(json),
+                        "a micro-op needs 83 bits (at most 64, each field at most 32): field `src` is 40 bits from "
+                        "log2(inp depth); lower `input_buffer_bytes` or raise `block_in`");
 }
 
 } // namespace

@@ -1,28 +1,10 @@
 //===- instruction.cpp - Instruction and micro-op encoding ----------------------===//
 #include "isa/instruction.h"
 
+#include <algorithm>
+
 namespace tessera::isa {
 namespace {
-
-uint64_t extractBits(Word128 word, int offset, int width) {
-  uint64_t value = 0;
-  for (int bit = 0; bit < width; ++bit) {
-    int position = offset + bit;
-    if (position >= kInstructionBits) break;
-    uint64_t source = position < 64 ? word.lo >> position : word.hi >> (position - 64);
-    value |= (source & 1) << bit;
-  }
-  return value;
-}
-
-void insertBits(Word128 &word, int offset, int width, uint64_t value) {
-  for (int bit = 0; bit < width; ++bit) {
-    int position = offset + bit;
-    uint64_t one = (value >> bit) & 1;
-    if (position < 64) word.lo |= one << position;
-    else word.hi |= one << (position - 64);
-  }
-}
 
 /// The raw bit pattern of `value` in `field`, or an error when it does not fit.
 StatusOr<uint64_t> fieldBits(const FieldLayout &field, Opcode opcode, int64_t value) {
@@ -56,7 +38,33 @@ Status validateEnums(const Instruction &inst) {
   return absl::OkStatus();
 }
 
+/// True when no bit of `word` from `offset` up to `endBit` is set.
+bool zeroFrom(const Word &word, int offset, int endBit) {
+  for (int at = offset; at < endBit; at += 64) {
+    if (extractBits(word, at, std::min(64, endBit - at)) != 0) return false;
+  }
+  return true;
+}
+
 } // namespace
+
+uint64_t extractBits(const Word &word, int offset, int width) {
+  if (width <= 0 || offset >= kWideInstructionBits) return 0;
+  size_t limb = size_t(offset / 64);
+  int shift = offset % 64;
+  uint64_t value = word.limbs[limb] >> shift;
+  if (shift != 0 && limb + 1 < word.limbs.size()) value |= word.limbs[limb + 1] << (64 - shift);
+  return width >= 64 ? value : value & ((uint64_t(1) << width) - 1);
+}
+
+void insertBits(Word &word, int offset, int width, uint64_t value) {
+  if (width <= 0) return;
+  if (width < 64) value &= (uint64_t(1) << width) - 1;
+  size_t limb = size_t(offset / 64);
+  int shift = offset % 64;
+  word.limbs[limb] |= value << shift;
+  if (shift != 0 && shift + width > 64 && limb + 1 < word.limbs.size()) word.limbs[limb + 1] |= value >> (64 - shift);
+}
 
 Instruction makeInstruction(Opcode opcode) {
   Instruction instruction;
@@ -84,10 +92,10 @@ Unit unitOf(const Instruction &instruction) {
   }
 }
 
-StatusOr<Word128> encode(const IsaLayout &layout, const Instruction &instruction) {
+StatusOr<Word> encode(const IsaLayout &layout, const Instruction &instruction) {
   TS_RETURN_IF_ERROR(validateEnums(instruction));
   const FormatLayout &format = layout.format(instruction.opcode);
-  Word128 word;
+  Word word;
   for (const FieldLayout &field : format.fields) {
     int64_t value = field.field == Field::opcode ? int64_t(instruction.opcode) : instruction[field.field];
     TS_ASSIGN_OR_RETURN(uint64_t bits, fieldBits(field, instruction.opcode, value));
@@ -96,8 +104,8 @@ StatusOr<Word128> encode(const IsaLayout &layout, const Instruction &instruction
   return word;
 }
 
-StatusOr<Instruction> decode(const IsaLayout &layout, Word128 word) {
-  uint64_t opcode = word.lo & 7;
+StatusOr<Instruction> decode(const IsaLayout &layout, const Word &word) {
+  uint64_t opcode = word.limbs[0] & 7;
   if (!isValidOpcode(opcode)) return invalidInput("unknown opcode %d", opcode);
   Instruction instruction = makeInstruction(Opcode(opcode));
   const FormatLayout &format = layout.format(instruction.opcode);
@@ -105,19 +113,18 @@ StatusOr<Instruction> decode(const IsaLayout &layout, Word128 word) {
     uint64_t bits = extractBits(word, field.offset, field.width);
     instruction[field.field] = field.isSigned ? signExtend(bits, field.width) : int64_t(bits);
   }
-  if (format.usedBits < kInstructionBits &&
-      extractBits(word, format.usedBits, 64) + extractBits(word, format.usedBits + 64, 64) != 0)
-    return invalidInput("%s: reserved bits [%d, 127] are not zero", opcodeName(instruction.opcode),
-                        format.usedBits);
+  if (!zeroFrom(word, format.usedBits, kWideInstructionBits))
+    return invalidInput("%s: reserved bits [%d, %d] are not zero", opcodeName(instruction.opcode),
+                        format.usedBits, layout.instructionBits() - 1);
   TS_RETURN_IF_ERROR(validateEnums(instruction));
   return instruction;
 }
 
-StatusOr<uint32_t> encodeUop(const IsaLayout &layout, const Uop &uop) {
+StatusOr<uint64_t> encodeUop(const IsaLayout &layout, const Uop &uop) {
   const uint32_t values[] = {uop.dst, uop.src, uop.wgt};
-  uint32_t word = 0;
+  uint64_t word = 0;
   for (const UopFieldLayout &field : layout.uopFields()) {
-    uint32_t value = values[size_t(field.field)];
+    uint64_t value = values[size_t(field.field)];
     if (field.width < 32 && value >> field.width != 0)
       return invalidInput("micro-op field %s = %d does not fit in %d bits", uopFieldName(field.field),
                           value, field.width);
@@ -126,24 +133,32 @@ StatusOr<uint32_t> encodeUop(const IsaLayout &layout, const Uop &uop) {
   return word;
 }
 
-Uop decodeUop(const IsaLayout &layout, uint32_t word) {
+Uop decodeUop(const IsaLayout &layout, uint64_t word) {
   uint32_t values[3] = {};
   for (const UopFieldLayout &field : layout.uopFields()) {
-    uint32_t mask = field.width >= 32 ? ~0u : (1u << field.width) - 1;
-    values[size_t(field.field)] = (word >> field.offset) & mask;
+    uint64_t mask = field.width >= 32 ? 0xFFFFFFFFull : (uint64_t(1) << field.width) - 1;
+    values[size_t(field.field)] = uint32_t((word >> field.offset) & mask);
   }
   return Uop{values[0], values[1], values[2]};
 }
 
-void storeWord(Word128 word, uint8_t *bytes) {
-  for (int i = 0; i < 8; ++i) bytes[i] = uint8_t(word.lo >> (8 * i));
-  for (int i = 0; i < 8; ++i) bytes[8 + i] = uint8_t(word.hi >> (8 * i));
+void storeWord(const Word &word, uint8_t *bytes, int byteCount) {
+  for (int i = 0; i < byteCount; ++i) bytes[i] = uint8_t(word.limbs[size_t(i / 8)] >> (8 * (i % 8)));
 }
 
-Word128 loadWord(const uint8_t *bytes) {
-  Word128 word;
-  for (int i = 0; i < 8; ++i) word.lo |= uint64_t(bytes[i]) << (8 * i);
-  for (int i = 0; i < 8; ++i) word.hi |= uint64_t(bytes[8 + i]) << (8 * i);
+Word loadWord(const uint8_t *bytes, int byteCount) {
+  Word word;
+  for (int i = 0; i < byteCount; ++i) word.limbs[size_t(i / 8)] |= uint64_t(bytes[i]) << (8 * (i % 8));
+  return word;
+}
+
+void storeUopWord(uint64_t word, uint8_t *bytes, int byteCount) {
+  for (int i = 0; i < byteCount; ++i) bytes[i] = uint8_t(word >> (8 * i));
+}
+
+uint64_t loadUopWord(const uint8_t *bytes, int byteCount) {
+  uint64_t word = 0;
+  for (int i = 0; i < byteCount; ++i) word |= uint64_t(bytes[i]) << (8 * i);
   return word;
 }
 

@@ -10,12 +10,17 @@
 
 namespace tessera::isa {
 
-/// A 128-bit instruction word, little-endian: bits 0-63 in lo, 64-127 in hi.
-struct Word128 {
-  uint64_t lo = 0;
-  uint64_t hi = 0;
-  bool operator==(const Word128 &) const = default;
+/// An instruction word of up to 256 bits, little-endian: bit i is bit i % 64 of
+/// limbs[i / 64]. A 128-bit word leaves limbs 2 and 3 zero.
+struct Word {
+  std::array<uint64_t, kWideInstructionBits / 64> limbs{};
+  bool operator==(const Word &) const = default;
 };
+
+/// The `width` (<= 64) bits of `word` from bit `offset`; bits past 256 read as zero.
+uint64_t extractBits(const Word &word, int offset, int width);
+/// ORs the low `width` (<= 64) bits of `value` into `word` from bit `offset`.
+void insertBits(Word &word, int offset, int width, uint64_t value);
 
 /// A decoded instruction: the opcode and the value of every field (absent fields are 0).
 struct Instruction {
@@ -46,9 +51,10 @@ std::string_view unitName(Unit unit);
 Unit unitOf(const Instruction &instruction);
 
 /// Encodes; the error names the field whose value does not fit its width.
-StatusOr<Word128> encode(const IsaLayout &layout, const Instruction &instruction);
-/// Decodes; rejects unknown opcodes, buffer ids and ALU ops and set reserved bits.
-StatusOr<Instruction> decode(const IsaLayout &layout, Word128 word);
+StatusOr<Word> encode(const IsaLayout &layout, const Instruction &instruction);
+/// Decodes; rejects unknown opcodes, buffer ids and ALU ops and set reserved bits (those
+/// past the format, up to the layout's instruction width).
+StatusOr<Instruction> decode(const IsaLayout &layout, const Word &word);
 
 /// A micro-op: indices into acc (dst), inp or acc (src), wgt (wgt).
 struct Uop {
@@ -58,12 +64,17 @@ struct Uop {
   bool operator==(const Uop &) const = default;
 };
 
-StatusOr<uint32_t> encodeUop(const IsaLayout &layout, const Uop &uop);
+/// The micro-op word (32 or 64 bits, per the layout's uopBits()).
+StatusOr<uint64_t> encodeUop(const IsaLayout &layout, const Uop &uop);
 /// Decoding a micro-op cannot fail: every bit pattern names some indices.
-Uop decodeUop(const IsaLayout &layout, uint32_t word);
+Uop decodeUop(const IsaLayout &layout, uint64_t word);
 
-/// The bytes of a word, little-endian, and back.
-void storeWord(Word128 word, uint8_t *bytes);
-Word128 loadWord(const uint8_t *bytes);
+/// The first `byteCount` bytes of a word, little-endian, and back (the layout's
+/// instructionBytes() or uopBytes()).
+void storeWord(const Word &word, uint8_t *bytes, int byteCount);
+Word loadWord(const uint8_t *bytes, int byteCount);
+/// A micro-op word of `byteCount` (4 or 8) bytes, little-endian, and back.
+void storeUopWord(uint64_t word, uint8_t *bytes, int byteCount);
+uint64_t loadUopWord(const uint8_t *bytes, int byteCount);
 
 } // namespace tessera::isa

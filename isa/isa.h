@@ -58,12 +58,12 @@ inline constexpr int kUopFieldCount = 0
 #include "isa/isa.def"
     ;
 
-/// Instruction width in bits; every format must fit.
-inline constexpr int kInstructionBits = 128;
-inline constexpr int kInstructionBytes = kInstructionBits / 8;
-/// Micro-op width in bits.
-inline constexpr int kUopBits = 32;
-inline constexpr int kUopBytes = kUopBits / 8;
+/// Instruction word widths a config may get (IsaLayout picks the narrowest that fits).
+inline constexpr int kNarrowInstructionBits = 128;
+inline constexpr int kWideInstructionBits = 256;
+/// Micro-op word widths a config may get.
+inline constexpr int kNarrowUopBits = 32;
+inline constexpr int kWideUopBits = 64;
 
 /// How a field's width is derived (see isa.def).
 enum class WidthRule : uint8_t { Fixed, Depth, DepthPlus1, SramIndex, SrcIndex };

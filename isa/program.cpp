@@ -41,28 +41,30 @@ Status checkTensor(const TensorInfo &tensor) {
 }
 
 /// Bounds every offset and size first, so the region ends below cannot wrap.
-Status checkLimits(const Program &program) {
+Status checkLimits(const Program &program, const IsaWidths &widths) {
   TS_RETURN_IF_ERROR(checkAtMost(program.dramBytes, kMaxDramBytes, "dram_bytes"));
   TS_RETURN_IF_ERROR(checkAtMost(program.uopOffset, kMaxDramBytes, "the micro-op table offset"));
   TS_RETURN_IF_ERROR(checkAtMost(program.instructionOffset, kMaxDramBytes, "the instruction stream offset"));
-  if (program.instructions.size() > kMaxDramBytes / kInstructionBytes || program.uops.size() > kMaxDramBytes / kUopBytes)
+  if (program.instructions.size() > kMaxDramBytes / uint64_t(widths.instructionBytes()) ||
+      program.uops.size() > kMaxDramBytes / uint64_t(widths.uopBytes()))
     return invalidInput("%d instructions and %d micro-ops do not fit in the DRAM limit", program.instructions.size(),
                         program.uops.size());
   for (const TensorInfo &tensor : program.tensors) TS_RETURN_IF_ERROR(checkTensor(tensor));
   return absl::OkStatus();
 }
 
-Status checkMemoryMap(const Program &program) {
-  TS_RETURN_IF_ERROR(checkLimits(program));
+Status checkMemoryMap(const Program &program, const IsaWidths &widths) {
+  TS_RETURN_IF_ERROR(checkLimits(program, widths));
+  const uint64_t wordBytes = uint64_t(widths.instructionBytes()), uopBytes = uint64_t(widths.uopBytes());
   std::vector<Region> regions;
   regions.push_back({"instruction stream", program.instructionOffset,
-                     program.instructionOffset + program.instructions.size() * kInstructionBytes, false});
+                     program.instructionOffset + program.instructions.size() * wordBytes, false});
   regions.push_back({"micro-op table", program.uopOffset,
-                     program.uopOffset + program.uops.size() * kUopBytes, false});
-  if (program.instructionOffset % kInstructionBytes != 0)
-    return invalidInput("instruction stream offset 0x%x is not 16-byte aligned", program.instructionOffset);
-  if (program.uopOffset % kUopBytes != 0)
-    return invalidInput("micro-op table offset 0x%x is not 4-byte aligned", program.uopOffset);
+                     program.uopOffset + program.uops.size() * uopBytes, false});
+  if (program.instructionOffset % wordBytes != 0)
+    return invalidInput("instruction stream offset 0x%x is not %d-byte aligned", program.instructionOffset, wordBytes);
+  if (program.uopOffset % uopBytes != 0)
+    return invalidInput("micro-op table offset 0x%x is not %d-byte aligned", program.uopOffset, uopBytes);
   for (const TensorInfo &tensor : program.tensors) {
     regions.push_back({strCat("tensor '", tensor.name, "'"), tensor.dramOffset,
                        tensor.dramOffset + tensor.byteSize(), tensor.kind != TensorKind::constant});
@@ -201,7 +203,7 @@ const TensorInfo *Program::findTensor(std::string_view name) const {
 Status verifyProgram(const Program &program, const HardwareConfig &config) {
   if (program.instructions.empty() || program.instructions.back().opcode != Opcode::finish)
     return invalidInput("the program must end with a finish instruction");
-  TS_RETURN_IF_ERROR(checkMemoryMap(program));
+  TS_RETURN_IF_ERROR(checkMemoryMap(program, isaWidthsFor(config)));
   for (size_t i = 0; i < program.instructions.size(); ++i)
     TS_RETURN_IF_ERROR(checkInstruction(program.instructions[i], i, program, config));
   return checkSegments(program);

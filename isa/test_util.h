@@ -16,6 +16,13 @@ inline HardwareConfig loadTestConfig(const std::string &name) {
   return config.ok() ? *config : HardwareConfig{};
 }
 
+/// Loads tests/configs/<name>.json (configs that exercise the ISA rather than ship).
+inline HardwareConfig loadTestOnlyConfig(const std::string &name) {
+  auto config = loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/tests/configs/" + name + ".json");
+  EXPECT_TRUE(config.ok()) << config.status();
+  return config.ok() ? *config : HardwareConfig{};
+}
+
 /// Asserts `status` failed with a message containing `fragment`.
 #define EXPECT_ERROR_CONTAINS(expr, fragment)                                             \
   do {                                                                                    \

@@ -2,8 +2,8 @@
 //
 // tessera_fetch: instruction fetch and dispatch (docs/microarchitecture.md, section 3).
 //
-// Instructions are read in blocks of K = max(1, S / 16), each block one DRAM burst of
-// 16 bytes per instruction, into two block buffers with at most one transfer outstanding:
+// Instructions are read in blocks of K = max(1, S / B), B = INSN_BITS / 8 bytes per
+// instruction (16 or 32, from the config), each block one DRAM burst, into two block buffers with at most one transfer outstanding:
 // block k is requested once the previous transfer has completed and its buffer has been
 // emptied by the dispatch of block k - 2. Dispatch sends at most one instruction per
 // cycle, in program order, once its block has arrived and its unit's queue has room.
@@ -40,7 +40,9 @@ module tessera_fetch
   output logic                   stall_dram_o
 );
 
-  localparam int unsigned K = (DRAM_BURST_BYTES / 16 > 1) ? DRAM_BURST_BYTES / 16 : 1;
+  localparam int unsigned InsnBytes = INSN_BITS / 8;
+  localparam int unsigned LogInsnBytes = $clog2(InsnBytes);
+  localparam int unsigned K = (DRAM_BURST_BYTES / InsnBytes > 1) ? DRAM_BURST_BYTES / InsnBytes : 1;
   localparam int unsigned LogK = $clog2(K);
   localparam int unsigned BufW = K * INSN_BITS;
   localparam int unsigned BeatsPerBuf = (BufW + BeatW - 1) / BeatW;
@@ -60,12 +62,12 @@ module tessera_fetch
   assign nblocks   = (insn_count_i + 32'(K - 1)) >> LogK;
   assign blk_count = (insn_count_i - (req_blk_q << LogK) < 32'(K)) ?
                      insn_count_i - (req_blk_q << LogK) : 32'(K);
-  assign nbeats    = ((blk_count << 4) + 32'(DRAM_BYTES_PER_CYCLE - 1)) /
+  assign nbeats    = ((blk_count << LogInsnBytes) + 32'(DRAM_BYTES_PER_CYCLE - 1)) /
                      32'(DRAM_BYTES_PER_CYCLE);
   assign req_par   = req_blk_q[0];
   assign req_o     = run_i && (req_blk_q < nblocks) && !outstanding_q && !buf_valid_q[req_par];
-  assign req_addr_o  = insn_base_i + (DramAddrW'({req_blk_q, 4'b0}) << LogK);
-  assign req_bytes_o = BurstBytesW'(blk_count << 4);
+  assign req_addr_o  = insn_base_i + (DramAddrW'(req_blk_q) << (LogK + LogInsnBytes));
+  assign req_bytes_o = BurstBytesW'(blk_count << LogInsnBytes);
 
   // Dispatch.
   logic            disp_par;

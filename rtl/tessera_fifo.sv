@@ -8,7 +8,7 @@
 // occupancy, which is exactly the queue-room rule of the contract).
 
 module tessera_fifo #(
-  parameter int unsigned Width = 128,
+  parameter int unsigned Width = tessera_pkg::INSN_BITS, // one instruction word
   parameter int unsigned Depth = 8,
   localparam int unsigned PtrW = (Depth > 1) ? $clog2(Depth) : 1,
   localparam int unsigned CntW = $clog2(Depth + 1)

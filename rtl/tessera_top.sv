@@ -52,8 +52,8 @@ module tessera_top
 
   // Configs this RTL does not cover are refused at elaboration: a fetch block must fit a
   // burst (its width is that of one burst), and a beat must carry whole accumulator lanes.
-  if (DRAM_BURST_BYTES < 16) begin : gen_burst_too_small
-    $error("tessera_top: dram_burst_bytes must be at least 16 (one instruction)");
+  if (DRAM_BURST_BYTES < INSN_BITS / 8) begin : gen_burst_too_small
+    $error("tessera_top: dram_burst_bytes must be at least INSN_BITS / 8 (one instruction)");
   end
   if (DRAM_BYTES_PER_CYCLE < 4) begin : gen_beat_too_small
     $error("tessera_top: dram_bytes_per_cycle must be at least 4 (one accumulator lane)");

@@ -18,8 +18,11 @@ void printDerived(const isa::HardwareConfig &config, const isa::IsaLayout &layou
     std::cout << "  " << isa::bufferName(buffer) << ": " << config.depth(buffer) << " entries of "
               << config.entryBytes(buffer) << " bytes\n";
   for (isa::Opcode opcode : {isa::Opcode::load, isa::Opcode::store, isa::Opcode::gemm, isa::Opcode::alu, isa::Opcode::finish})
-    std::cout << "  " << isa::opcodeName(opcode) << ": " << layout.format(opcode).usedBits << " of 128 bits\n";
-  std::cout << "  micro-op: " << layout.uopUsedBits() << " of 32 bits\n";
+    std::cout << "  " << isa::opcodeName(opcode) << ": " << layout.format(opcode).usedBits << " of "
+              << layout.instructionBits() << " bits\n";
+  std::cout << "  micro-op: " << layout.uopUsedBits() << " of " << layout.uopBits() << " bits\n";
+  std::cout << "  words: " << layout.instructionBits() << "-bit instructions (" << layout.instructionBytes()
+            << " bytes), " << layout.uopBits() << "-bit micro-ops (" << layout.uopBytes() << " bytes)\n";
 }
 
 } // namespace

@@ -102,9 +102,12 @@ StatusOr<isa::Program> ProgramBuilder::finish(bool popStore) {
   finish[Field::pop_next] = popStore ? 1 : 0;
   emit(finish);
   program_.uopOffset = alignUp(dramEnd_, 64);
-  for (size_t index : uopLoads_) program_.instructions[index][Field::dram_base] += int64_t(program_.uopOffset / isa::kUopBytes);
-  program_.instructionOffset = alignUp(program_.uopOffset + program_.uops.size() * isa::kUopBytes, 64);
-  program_.dramBytes = alignUp(program_.instructionOffset + program_.instructions.size() * isa::kInstructionBytes, 4096);
+  const isa::IsaWidths widths = isa::isaWidthsFor(config_);
+  for (size_t index : uopLoads_)
+    program_.instructions[index][Field::dram_base] += int64_t(program_.uopOffset / uint64_t(widths.uopBytes()));
+  program_.instructionOffset = alignUp(program_.uopOffset + program_.uops.size() * uint64_t(widths.uopBytes()), 64);
+  program_.dramBytes =
+      alignUp(program_.instructionOffset + program_.instructions.size() * uint64_t(widths.instructionBytes()), 4096);
   TS_RETURN_IF_ERROR(isa::verifyProgram(program_, config_));
   return program_;
 }

@@ -78,5 +78,22 @@ TEST(TransferShape, FetchBlocks) {
   EXPECT_EQ(shape.beats, 8u);
 }
 
+// tests/configs/wide.json has 256-bit instructions and 64-bit micro-ops: a 256-byte burst
+// holds 8 instructions, 8 of them are 256 bytes, and a micro-op LOAD moves 8 bytes each.
+TEST(TransferShape, WideWordsCostTheirRealBytes) {
+  auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/tests/configs/wide.json");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(fetchBlockInstructions(*config), 8u);
+  TransferShape shape = fetchShape(8, *config);
+  EXPECT_EQ(shape.bytes, 256u);
+  EXPECT_EQ(shape.beats, 16u);
+  isa::Instruction uops = isa::makeInstruction(isa::Opcode::load);
+  uops[Field::buffer] = int64_t(isa::Buffer::uop);
+  uops[Field::y_size] = 1;
+  uops[Field::x_size] = 10;
+  uops[Field::x_stride] = 10;
+  EXPECT_EQ(dmaShape(uops, *config).bytes, 80u);
+}
+
 } // namespace
 } // namespace tessera::timing

@@ -51,13 +51,13 @@ uint64_t padEntries(const isa::Instruction &inst) {
 }
 
 uint64_t fetchBlockInstructions(const isa::HardwareConfig &config) {
-  uint64_t perBurst = uint64_t(config.dram_burst_bytes) / uint64_t(isa::kInstructionBytes);
+  uint64_t perBurst = uint64_t(config.dram_burst_bytes) / uint64_t(isa::isaWidthsFor(config).instructionBytes());
   return perBurst == 0 ? 1 : perBurst;
 }
 
 TransferShape fetchShape(uint64_t count, const isa::HardwareConfig &config) {
   TransferShape shape;
-  shape.bytes = count * uint64_t(isa::kInstructionBytes);
+  shape.bytes = count * uint64_t(isa::isaWidthsFor(config).instructionBytes());
   shape.bursts = 1;
   shape.beats = ceilDiv(shape.bytes, uint64_t(config.dram_bytes_per_cycle));
   return shape;

@@ -3,7 +3,8 @@
 // docs/microarchitecture.md, section 6: each of the y_size DRAM rows is cut into bursts
 // of at most dram_burst_bytes from its first byte; a burst of b bytes takes
 // ceil(b / dram_bytes_per_cycle) beats; LOAD padding is written one entry per cycle after
-// the last beat. Section 3: a fetch block is one burst of 16 bytes per instruction.
+// the last beat. Section 3: a fetch block is one burst of the config's instruction bytes (16 or 32)
+// per instruction.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -31,7 +32,7 @@ uint64_t idleTransferCycles(uint64_t rows, uint64_t rowBytes, uint64_t padEntrie
 /// Zero entries a LOAD writes after its data (0 for STORE and empty transfers).
 uint64_t padEntries(const isa::Instruction &instruction);
 
-/// Instructions per fetch block: max(1, dram_burst_bytes / 16).
+/// Instructions per fetch block: max(1, dram_burst_bytes / instruction bytes).
 uint64_t fetchBlockInstructions(const isa::HardwareConfig &config);
 
 /// The transfer that fetches `count` instructions (one burst).

@@ -41,8 +41,11 @@
 namespace tessera {
 namespace {
 
+/// configs/<name>.json, or tests/configs/<name>.json for a test-only config.
 isa::HardwareConfig loadConfig(const std::string &name) {
-  auto config = isa::loadConfigFile(std::string(TESSERA_SOURCE_DIR) + "/configs/" + name + ".json");
+  std::string path = std::string(TESSERA_SOURCE_DIR) + "/configs/" + name + ".json";
+  if (!std::filesystem::exists(path)) path = std::string(TESSERA_SOURCE_DIR) + "/tests/configs/" + name + ".json";
+  auto config = isa::loadConfigFile(path);
   EXPECT_TRUE(config.ok()) << config.status();
   return *config;
 }
@@ -301,6 +304,12 @@ TEST(Cosim, CycleReferenceSmall) { referenceCases("small", 1, seedCount(100)); }
 TEST(Cosim, CycleReferenceDefault) { referenceCases("default", 5001, seedCount(60)); }
 
 TEST(Cosim, CycleReferenceLarge) { referenceCases("large", 7001, seedCount(20)); }
+
+// tests/configs/wide.json: 8x8 blocks whose deep scratchpads need 256-bit instructions and
+// 64-bit micro-ops, so fetch blocks, uop loads and their DRAM traffic use the wide words.
+TEST(Cosim, RandomWide) { randomCases("wide", 20001, seedCount(40)); }
+
+TEST(Cosim, CycleReferenceWide) { referenceCases("wide", 7001, seedCount(40)); }
 
 } // namespace
 } // namespace tessera

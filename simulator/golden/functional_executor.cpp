@@ -138,9 +138,6 @@ Status FunctionalRun::deadlock() const {
                       detail);
 }
 
-void putU32(std::vector<uint8_t> &dram, uint64_t at, uint32_t value) {
-  for (int i = 0; i < 4; ++i) dram[at + uint64_t(i)] = uint8_t(value >> (8 * i));
-}
 
 } // namespace
 
@@ -151,12 +148,13 @@ StatusOr<std::vector<uint8_t>> buildDramImage(const isa::Program &program, const
   for (const isa::TensorInfo &tensor : program.tensors)
     if (!tensor.data.empty()) std::memcpy(dram.data() + tensor.dramOffset, tensor.data.data(), tensor.data.size());
   for (size_t i = 0; i < program.uops.size(); ++i) {
-    TS_ASSIGN_OR_RETURN(uint32_t word, isa::encodeUop(layout, program.uops[i]));
-    putU32(dram, program.uopOffset + i * isa::kUopBytes, word);
+    TS_ASSIGN_OR_RETURN(uint64_t word, isa::encodeUop(layout, program.uops[i]));
+    isa::storeUopWord(word, dram.data() + program.uopOffset + i * uint64_t(layout.uopBytes()), layout.uopBytes());
   }
   for (size_t i = 0; i < program.instructions.size(); ++i) {
-    TS_ASSIGN_OR_RETURN(isa::Word128 word, isa::encode(layout, program.instructions[i]));
-    isa::storeWord(word, dram.data() + program.instructionOffset + i * isa::kInstructionBytes);
+    TS_ASSIGN_OR_RETURN(isa::Word word, isa::encode(layout, program.instructions[i]));
+    const int wordBytes = layout.instructionBytes();
+    isa::storeWord(word, dram.data() + program.instructionOffset + i * uint64_t(wordBytes), wordBytes);
   }
   return dram;
 }

@@ -51,8 +51,7 @@ Status Machine::checkDram(const Instruction &inst, size_t index, int64_t entryBy
 void Machine::fillEntry(Buffer buffer, int64_t row, const uint8_t *source) {
   switch (buffer) {
   case Buffer::uop: {
-    uint32_t word = uint32_t(source[0]) | uint32_t(source[1]) << 8 | uint32_t(source[2]) << 16 | uint32_t(source[3]) << 24;
-    uops_[size_t(row)] = isa::decodeUop(layout_, word);
+    uops_[size_t(row)] = isa::decodeUop(layout_, isa::loadUopWord(source, layout_.uopBytes()));
     return;
   }
   case Buffer::inp: std::memcpy(inp_.data() + row * inpEntry_, source, size_t(inpEntry_)); return;
