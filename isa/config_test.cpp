@@ -26,7 +26,7 @@ TEST(Config, DefaultIsVtaSized) {
 }
 
 TEST(Config, AllShippedConfigsValidate) {
-  for (const char *name : {"default", "small", "large"}) {
+  for (const char *name : {"default", "small", "large", "block8", "block64"}) {
     HardwareConfig config = loadTestConfig(name);
     EXPECT_EQ(config.name, name);
     EXPECT_TRUE(IsaLayout::build(config).ok()) << name;

@@ -78,8 +78,8 @@ TEST(Encoding, FieldWidthsFollowTheConfig) {
   auto smallLayout = IsaLayout::build(small);
   auto largeLayout = IsaLayout::build(large);
   ASSERT_TRUE(smallLayout.ok() && largeLayout.ok());
-  // small: acc depth 256 -> 8-bit dst factors; large: acc depth 2048 -> 11 bits.
-  EXPECT_EQ(smallLayout->format(Opcode::gemm).find(Field::dst_factor_out)->width, 8);
+  // small: acc depth 512 -> 9-bit dst factors; large: acc depth 2048 -> 11 bits.
+  EXPECT_EQ(smallLayout->format(Opcode::gemm).find(Field::dst_factor_out)->width, 9);
   EXPECT_EQ(largeLayout->format(Opcode::gemm).find(Field::dst_factor_out)->width, 11);
   EXPECT_EQ(largeLayout->format(Opcode::gemm).find(Field::wgt_factor_in)->width, 9);
   EXPECT_EQ(smallLayout->format(Opcode::gemm).find(Field::uop_end)->width, 9);

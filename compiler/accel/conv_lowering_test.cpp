@@ -178,12 +178,12 @@ TEST(ConvLowering, ColumnTilesInputChannelStepsAndStreamedWeights) {
 }
 
 TEST(ConvLowering, ConstantsPerChannelTileWhenTheTableDoesNotFit) {
-  // small.json's accumulator has 256 rows: 96 output blocks of bias and requant rows
-  // (192) beside two threads' slots of 2 blocks x 4 x 8 (128) do not fit, so each
+  // small.json's accumulator has 512 rows: 96 output blocks of bias and requant rows
+  // (192) beside two threads' slots of 4 blocks x 6 x 8 (384) do not fit, so each
   // channel tile loads its own rows (with one thread they fit); 383 channels leave a
   // short last channel tile.
   ConvCase c{8, 8, 8, 383, 1, 1, 0, 1, true};
-  ConvTiling tiling{2, 4, 2, 2, false, 8, 0, false};
+  ConvTiling tiling{4, 6, 2, 2, false, 8, 0, false};
   std::mt19937_64 rng(1);
   graph::Graph g = makeConvGraph(c, rng);
   auto layer = convLayerFromNode(g, g.nodes[0]);

@@ -151,6 +151,7 @@ json HostModel::toJson() const {
             {"to_device", to},
             {"from_device", from}};
   if (coverage) j["coverage"] = coverage->toJson();
+  if (!estimatedCycles.empty()) j["estimated_cycles"] = estimatedCycles;
   return j;
 }
 
@@ -180,6 +181,7 @@ StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
       if (!coverage.ok()) return annotate(coverage.status(), "host metadata");
       model.coverage = *coverage;
     }
+    if (j.contains("estimated_cycles")) model.estimatedCycles = j.at("estimated_cycles").get<std::map<std::string, double>>();
   } catch (const json::exception &error) {
     return invalidInput("host metadata: %s", error.what());
   }

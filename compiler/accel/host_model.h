@@ -52,6 +52,9 @@ struct HostModel {
   std::vector<std::string> outputs; ///< the model's
   std::optional<graph::Graph> pre, post;
   std::optional<Coverage> coverage; ///< how much of the model the accelerator runs
+  /// The cost model's cycles of each accelerator layer, by layer (= segment) name; `run
+  /// --report` adds them to the segments as `estimated_cycles`.
+  std::map<std::string, double> estimatedCycles;
   std::vector<HostTransfer> toDevice, fromDevice;
 
   nlohmann::json toJson() const;

@@ -205,8 +205,10 @@ std::optional<Mapping> smallestConvMapping(const AccelLayer &layer, const isa::H
 
 /// legalMappings with the window-packed form (or null) computed by the caller: the
 /// candidates of the space's stages, widening until one is legal (ConvSplits).
+/// With `firstOnly`, the walk stops at the first legal mapping.
 StatusOr<std::vector<Mapping>> legalAmong(const AccelLayer &layer, const ConvLayer *packed,
-                                          const isa::HardwareConfig &config, const MappingSpace &space) {
+                                          const isa::HardwareConfig &config, const MappingSpace &space,
+                                          bool firstOnly = false) {
   std::vector<Mapping> legal;
   Status firstError = absl::OkStatus(); // why the first (smallest) candidate of the first stage does not fit
   for (int stage = 0; stage < kConvStages; ++stage) {
@@ -214,6 +216,7 @@ StatusOr<std::vector<Mapping>> legalAmong(const AccelLayer &layer, const ConvLay
       Status fits = checkCandidate(layer, packed, mapping, config);
       if (fits.ok()) {
         legal.push_back(mapping);
+        if (firstOnly) return legal;
       } else if (firstError.ok()) {
         firstError = fits;
       }
@@ -237,6 +240,14 @@ StatusOr<std::vector<Mapping>> legalMappings(const AccelLayer &layer, const isa:
                                              const MappingSpace &space) {
   std::optional<ConvLayer> packed = packedForm(layer, config, space);
   return legalAmong(layer, packed ? &*packed : nullptr, config, space);
+}
+
+StatusOr<Mapping> firstLegalMapping(const AccelLayer &layer, const isa::HardwareConfig &config,
+                                    const MappingSpace &space) {
+  std::optional<ConvLayer> packed = packedForm(layer, config, space);
+  TS_ASSIGN_OR_RETURN(std::vector<Mapping> legal,
+                      legalAmong(layer, packed ? &*packed : nullptr, config, space, /*firstOnly=*/true));
+  return legal.front();
 }
 
 StatusOr<Mapping> chooseMapping(const AccelLayer &layer, const isa::HardwareConfig &config, const MappingSpace &space) {

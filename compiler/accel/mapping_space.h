@@ -64,6 +64,10 @@ struct LayerIO {
 
 StatusOr<std::vector<Mapping>> legalMappings(const AccelLayer &layer, const isa::HardwareConfig &config,
                                              const MappingSpace &space = {});
+/// The first mapping legalMappings would list, found without walking the rest (whether a
+/// layer fits a config at all); the same error when none fits.
+StatusOr<Mapping> firstLegalMapping(const AccelLayer &layer, const isa::HardwareConfig &config,
+                                    const MappingSpace &space = {});
 Status checkMapping(const AccelLayer &layer, const Mapping &mapping, const isa::HardwareConfig &config);
 /// The cost model's cycles; `mapping` must be legal for the layer.
 double estimateCycles(const AccelLayer &layer, const Mapping &mapping, const isa::HardwareConfig &config);

@@ -324,6 +324,7 @@ StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const i
     if (tensor.kind == isa::TensorKind::constant) model.constantBytes += tensor.byteSize();
   TS_ASSIGN_OR_RETURN(HostModel host, buildHostModel(graph, partition, lowering.toDevice, outputs));
   host.coverage = model.coverage;
+  for (const LayerSummary &layer : model.layers) host.estimatedCycles[layer.name] = layer.estimatedCycles;
   model.program.host = host.toJson().dump();
   return model;
 }

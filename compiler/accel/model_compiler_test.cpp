@@ -60,6 +60,22 @@ TEST(ModelCompiler, DigitsCnnRunsEntirelyOnTheAcceleratorOnEveryBackend) {
   }
 }
 
+TEST(ModelCompiler, HostMetadataCarriesEachLayersEstimate) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(quantizedDigits(), config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto host = HostModel::fromJson(model->program.host);
+  ASSERT_TRUE(host.ok()) << host.status();
+  ASSERT_EQ(host->estimatedCycles.size(), model->layers.size());
+  for (const LayerSummary &layer : model->layers) {
+    ASSERT_TRUE(host->estimatedCycles.count(layer.name)) << layer.name;
+    EXPECT_EQ(host->estimatedCycles.at(layer.name), layer.estimatedCycles) << layer.name;
+  }
+  // Every segment is named after its layer, so the report can attach the estimate.
+  for (const isa::Segment &segment : model->program.segments)
+    EXPECT_TRUE(host->estimatedCycles.count(segment.name)) << segment.name;
+}
+
 TEST(ModelCompiler, SystemcAndRtlAgreeOnCycles) {
   isa::HardwareConfig config = isa::testing::loadTestConfig("default");
   auto model = compileForAccelerator(quantizedDigits(), config);

@@ -71,6 +71,11 @@ StatusOr<AccelModelRunner> AccelModelRunner::open(isa::LoadedBinary binary, cons
 nlohmann::json AccelModelRunner::report() const {
   nlohmann::json report = device_->report(result_);
   if (model_.coverage) report["coverage"] = model_.coverage->toJson();
+  if (report.contains("segments") && report["segments"].is_array())
+    for (nlohmann::json &segment : report["segments"]) {
+      auto estimate = model_.estimatedCycles.find(segment.value("name", std::string()));
+      if (estimate != model_.estimatedCycles.end()) segment["estimated_cycles"] = estimate->second;
+    }
   return report;
 }
 

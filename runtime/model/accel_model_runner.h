@@ -34,7 +34,8 @@ public:
   /// Runs the model on `inputs` (one per model input); returns the model outputs.
   StatusOr<accel::TensorMap> run(const accel::TensorMap &inputs, const RunOptions &options);
   /// The device's report of the last run, with the model's `coverage` (how much of it
-  /// the accelerator runs) when the binary records it.
+  /// the accelerator runs) when the binary records it, and each segment's cost-model
+  /// `estimated_cycles` when the binary records them (cycle-level backends).
   nlohmann::json report() const;
 
   /// OK when every output of `reference` (the quantized graph, named `referenceName`)

@@ -170,28 +170,28 @@ finish pop_next
 
 TEST(Errors, ScratchpadIndexOutOfRangeNamesInstruction) {
   const char *text = R"(
-.uop dst=250 src=0 wgt=0
+.uop dst=506 src=0 wgt=0
 load buffer=uop sram_base=0 dram_base=uops y_size=1 x_size=1 x_stride=1
 gemm reset uop_bgn=0 uop_end=1 iter_out=10 iter_in=1 dst_factor_out=1
 finish
 )";
   ProgramRun run = assembleAndRun(text, loadConfig("small"));
   ASSERT_FALSE(run.result.ok());
-  EXPECT_NE(run.result.status().message().find("instruction 1 (gemm): acc index reaches 259, outside the acc depth 256"),
+  EXPECT_NE(run.result.status().message().find("instruction 1 (gemm): acc index reaches 515, outside the acc depth 512"),
             std::string::npos)
       << run.result.status();
 }
 
 TEST(Errors, SourceIndexOutOfRange) {
   const char *text = R"(
-.uop dst=0 src=255 wgt=0
+.uop dst=0 src=511 wgt=0
 load buffer=uop sram_base=0 dram_base=uops y_size=1 x_size=1 x_stride=1
 alu alu_op=add uop_bgn=0 uop_end=1 iter_out=1 iter_in=2 src_factor_in=3
 finish
 )";
   ProgramRun run = assembleAndRun(text, loadConfig("small"));
   ASSERT_FALSE(run.result.ok());
-  EXPECT_NE(run.result.status().message().find("acc index reaches 258"), std::string::npos) << run.result.status();
+  EXPECT_NE(run.result.status().message().find("acc index reaches 514"), std::string::npos) << run.result.status();
 }
 
 } // namespace

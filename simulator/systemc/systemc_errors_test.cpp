@@ -50,8 +50,9 @@ TEST(Errors, TokensLeftOverAtFinish) {
 }
 
 TEST(Errors, OutOfBoundsAccumulatorIndexComesFromTheMachine) {
-  // The micro-op is loaded from an input tensor, so the verifier cannot see it: dst=255
-  // with dst_factor_out=1 reaches acc row 256 of the small config's 256.
+  // The micro-op is loaded from an input tensor, so the verifier cannot see it: dst=511
+  // (the low 9 bits of the word) with dst_factor_out=1 reaches acc row 512 of the small
+  // config's 512.
   isa::HardwareConfig config = loadConfig("small");
   auto prepared = prepare(R"(
 .tensor U input i32 1 @0x0
@@ -60,12 +61,12 @@ gemm reset uop_bgn=0 uop_end=1 iter_out=2 iter_in=1 dst_factor_out=1
 finish
 )", config);
   ASSERT_TRUE(prepared.ok()) << prepared.status();
-  const uint8_t uop[4] = {255, 0, 0, 0};
+  const uint8_t uop[4] = {255, 1, 0, 0};
   std::copy(uop, uop + 4, prepared->dram.begin());
   std::vector<uint8_t> functionalDram = prepared->dram;
   Status functional = sim::runFunctional(prepared->program, config, functionalDram).status();
   Status systemc = runSystemc(prepared->program, config, prepared->dram, {}).status();
-  expectMessage(systemc, {"instruction 1 (gemm): acc index reaches 256"});
+  expectMessage(systemc, {"instruction 1 (gemm): acc index reaches 512"});
   EXPECT_EQ(functional, systemc);
 }
 
