@@ -35,13 +35,20 @@ import time
 BOUNDARY_OPS = ("QuantizeLinear", "DequantizeLinear", "Quantize", "Dequantize")
 
 
+# Points that also run on the Verilated RTL (rtl/CMakeLists.txt builds a model for these
+# shipped configs; --derive block=8 gives configs/block8.json exactly): the 8x8 and the
+# 32x32 point, cycle-identical to SystemC.
+RTL_POINTS = ("block8", "large")
+
+
 def grid(quick):
-    """(name, derive arguments) for every point of the grid, in run order."""
+    """(name, derive arguments or a shipped config file) for every point, in run order."""
     if quick:
         return [
             ("block8", ["block=8"]),
             ("block16", ["block=16"]),
             ("block16-x0.25-dram4", ["block=16", "--scale-buffers", "0.25", "--set", "dram_bytes_per_cycle=4"]),
+            ("large", "configs/large.json"),
         ]
     points = []
     for block in (4, 8, 16, 32, 64):
@@ -53,6 +60,7 @@ def grid(quick):
         if dram > 16 * block:  # the derived burst (16 x block) must hold a cycle's bytes
             args += ["--set", f"dram_burst_bytes={dram}"]
         points.append((f"block{block}-dram{dram}", args))
+    points.append(("large", "configs/large.json"))
     return points
 
 
@@ -82,10 +90,19 @@ def cmd_configs(args):
     folder = os.path.join(args.out, "configs")
     os.makedirs(folder, exist_ok=True)
     index = []
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for name, derive in grid(args.quick):
         path = os.path.join(folder, name + ".json")
-        cmd = [args.tessera, "config", "--derive"] + derive + ["--name", name, "-o", path]
-        status, text = run(cmd)
+        if isinstance(derive, str):  # a shipped config, checked by `tessera config` and copied
+            status, text = run([args.tessera, "config", os.path.join(root, derive)])
+            if status == 0:
+                with open(os.path.join(root, derive)) as f:
+                    text = f.read()
+                with open(path, "w") as f:
+                    f.write(text)
+        else:
+            cmd = [args.tessera, "config", "--derive"] + derive + ["--name", name, "-o", path]
+            status, text = run(cmd)
         entry = {"name": name, "derive": derive, "path": path if status == 0 else None}
         if status != 0:
             entry["error"] = last_error(text)
@@ -141,7 +158,8 @@ def cmd_point(args):
         result.update(status="compile_failed", error=last_error(text))
         write_json(os.path.join(points, f"{args.config}__{args.model}.json"), result)
         return
-    for backend in ("functional", "systemc"):
+    backends = ("functional", "systemc") + (("rtl",) if args.config in RTL_POINTS and not args.no_rtl else ())
+    for backend in backends:
         run_result, report = run_backend(args, binary, backend, os.path.join(work, backend + ".json"))
         result[backend] = run_result
         if report and "coverage" in report:
@@ -150,8 +168,13 @@ def cmd_point(args):
             result["total_cycles"] = report.get("total_cycles")
             result["layers"] = layer_rows(report)
             result["estimated_total"] = sum(row["estimated_cycles"] for row in result["layers"])
+        if backend == "rtl" and report:
+            result["rtl"]["total_cycles"] = report.get("total_cycles")
+            result["rtl"]["cycle_identical"] = report.get("total_cycles") == result.get("total_cycles") and [
+                s["cycles"] for s in report.get("segments", [])] == [r["cycles"] for r in result.get("layers", [])]
+            result["rtl"]["bit_identical"] = result["rtl"]["bit_identical"] and result["rtl"]["cycle_identical"]
     result["coverage_ok"] = coverage_ok(result.get("coverage", {}))
-    identical = all(result[b]["bit_identical"] for b in ("functional", "systemc"))
+    identical = all(result[b]["bit_identical"] for b in backends)
     result["status"] = "ok" if identical and result["coverage_ok"] else "run_failed" if not identical else "coverage"
     write_json(os.path.join(points, f"{args.config}__{args.model}.json"), result)
 
@@ -179,6 +202,7 @@ def cmd_summary(args):
                      "accel_mac_fraction": p.get("coverage", {}).get("accel_mac_fraction"),
                      "functional_bit_identical": p.get("functional", {}).get("bit_identical", False),
                      "systemc_bit_identical": p.get("systemc", {}).get("bit_identical", False),
+                     "rtl_cycle_identical": p["rtl"].get("cycle_identical", False) if "rtl" in p else None,
                      "total_cycles": p.get("total_cycles"), "estimated_total": p.get("estimated_total"),
                      "layers": len(p.get("layers", [])),
                      "median_rel_error": statistics.median(layer_errors) if layer_errors else None,
@@ -199,13 +223,14 @@ def cmd_summary(args):
         writer.writeheader()
         writer.writerows(rows)
     print(f"{'config':24} {'model':14} {'status':14} {'cov':>4} {'func':>5} {'sysc':>5} {'cycles':>12} "
-          f"{'estimate':>12} {'med_err':>8} {'worst':>8}")
+          f"{'estimate':>12} {'med_err':>8} {'worst':>8} {'rtl':>4}")
     for r in rows:
         fmt = lambda v, spec: format(v, spec) if v is not None else "-"
         print(f"{r['config']:24} {r['model']:14} {r['status']:14} {'yes' if r['coverage_ok'] else 'no':>4} "
               f"{'yes' if r['functional_bit_identical'] else 'no':>5} {'yes' if r['systemc_bit_identical'] else 'no':>5} "
               f"{fmt(r['total_cycles'], '>12')} {fmt(r['estimated_total'], '>12.0f')} "
-              f"{fmt(r['median_rel_error'], '>8.3f')} {fmt(r['worst_rel_error'], '>8.3f')}")
+              f"{fmt(r['median_rel_error'], '>8.3f')} {fmt(r['worst_rel_error'], '>8.3f')} "
+              f"{'-' if r['rtl_cycle_identical'] is None else 'yes' if r['rtl_cycle_identical'] else 'no':>4}")
     for e in summary.get("rejected_configs", []):
         print(f"rejected config {e['name']}: {e['error']}")
     c = summary["cost_model"]
@@ -233,6 +258,7 @@ def main():
     point.add_argument("--graph", required=True, help="the int8 graph (tessera quantize's .q.tg)")
     point.add_argument("--input", default=None, help="NAME=X.npy (default: --random-inputs 1)")
     point.add_argument("--timeout", type=float, default=1800)
+    point.add_argument("--no-rtl", action="store_true", help="skip the rtl backend on the RTL points")
     summary = sub.add_parser("summary")
     summary.add_argument("--out", required=True)
     summary.add_argument("--check", action="store_true",
