@@ -62,7 +62,7 @@ struct CostModel {
   /// Micro-op and constant-row loads, then `tiles` tiles whose compute and store overlap
   /// with two or more threads.
   double total(int64_t tiles, double compute, double store, int64_t threads, int64_t uops, int64_t constRows) const {
-    double setup = dma(1, uops * 4) + (constRows ? dma(1, config.entryBytes(Buffer::acc)) : 0.0);
+    double setup = dma(1, uops * config.entryBytes(Buffer::uop)) + (constRows ? dma(1, config.entryBytes(Buffer::acc)) : 0.0);
     if (threads > 1) return setup + double(tiles) * std::max(compute, store) + std::min(compute, store);
     return setup + double(tiles) * (compute + store);
   }

@@ -361,7 +361,7 @@ double estimateConvCycles(const ConvLayer &layer, const ConvTiling &tiling, cons
   ConvFootprint f = convFootprint(layer, tiling, config);
   double latency = double(config.dram_latency_cycles);
   double constants = transferCycles(config, 1, f.constRows, config.entryBytes(Buffer::acc), 0);
-  double setup = transferCycles(config, 1, f.uops, 4, 0) + constants;
+  double setup = transferCycles(config, 1, f.uops, config.entryBytes(Buffer::uop), 0) + constants;
   // Double-buffered weights are prefetched in pieces with the steps of the previous
   // channel tile from step max(1, V-1) on (with too few steps, a channel tile loads its
   // own); channel tile 0's weights, the first input load and the last store overlap nothing.
