@@ -1,6 +1,8 @@
 //===- partition.cpp - Placing nodes on the host or the accelerator -------------------===//
 #include "compiler/accel/partition.h"
 
+#include <algorithm>
+
 namespace tessera::accel {
 
 std::string_view placementName(Placement placement) {
@@ -27,26 +29,51 @@ Placement latestInputPhase(const graph::Node &node, const std::unordered_map<std
   return latest;
 }
 
+/// The first post producer of `node`'s inputs (the node has one).
+size_t postProducer(const graph::Node &node, const std::unordered_map<std::string, size_t> &producers,
+                    const std::vector<Placement> &placement) {
+  for (const std::string &input : node.inputs) {
+    auto producer = producers.find(input);
+    if (!input.empty() && producer != producers.end() && placement[producer->second] == Placement::post)
+      return producer->second;
+  }
+  return placement.size();
+}
+
+/// Why a node the accelerator supports runs on the host: it reads `producer`, a post
+/// node, whose host region begins at `origin` (a node the accelerator lacks).
+std::string followsHostReason(const graph::Node &producer, const graph::Node &origin) {
+  std::string text = strCat("the accelerator supports it, but it reads the result of ", producer.describe(),
+                            ", which runs on the host after the accelerator (one accelerator region per model");
+  if (&producer != &origin) text += strCat("; that host region begins at ", origin.describe());
+  return text + ")";
+}
+
 } // namespace
 
 Partition partitionGraph(const graph::Graph &graph, const SupportCheck &supported) {
   Partition partition;
   partition.placement.assign(graph.nodes.size(), Placement::pre);
+  std::vector<size_t> cause(graph.nodes.size(), graph.nodes.size());
   auto producers = graph.producers();
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const graph::Node &node = graph.nodes[i];
     Placement inputs = latestInputPhase(node, producers, partition.placement);
+    Status status = supported(graph, node);
     if (inputs == Placement::post) {
       partition.placement[i] = Placement::post;
-      partition.cpuReasons[i] = "follows a node that runs on the CPU after the accelerator";
+      size_t producer = postProducer(node, producers, partition.placement);
+      cause[i] = cause[producer];
+      partition.cpuReasons[i] = status.ok() ? followsHostReason(graph.nodes[producer], graph.nodes[cause[i]])
+                                            : std::string(status.message());
       continue;
     }
-    Status status = supported(graph, node);
     if (status.ok()) {
       partition.placement[i] = Placement::accel;
       continue;
     }
     partition.placement[i] = inputs == Placement::accel ? Placement::post : Placement::pre;
+    cause[i] = i;
     partition.cpuReasons[i] = std::string(status.message());
   }
   return partition;
