@@ -40,10 +40,11 @@ size_t postProducer(const graph::Node &node, const std::unordered_map<std::strin
   return placement.size();
 }
 
-/// Why a node the accelerator supports runs on the host: it reads `producer`, a post
-/// node, whose host region begins at `origin` (a node the accelerator lacks).
+/// Why a node downstream of a post node runs on the host: it reads `producer`, a post
+/// node, whose host region begins at `origin` (a node the accelerator lacks). The node's
+/// own support is not asked: the support check lowers what it accepts.
 std::string followsHostReason(const graph::Node &producer, const graph::Node &origin) {
-  std::string text = strCat("the accelerator supports it, but it reads the result of ", producer.describe(),
+  std::string text = strCat("it reads the result of ", producer.describe(),
                             ", which runs on the host after the accelerator (one accelerator region per model");
   if (&producer != &origin) text += strCat("; that host region begins at ", origin.describe());
   return text + ")";
@@ -59,15 +60,14 @@ Partition partitionGraph(const graph::Graph &graph, const SupportCheck &supporte
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const graph::Node &node = graph.nodes[i];
     Placement inputs = latestInputPhase(node, producers, partition.placement);
-    Status status = supported(graph, node);
     if (inputs == Placement::post) {
       partition.placement[i] = Placement::post;
       size_t producer = postProducer(node, producers, partition.placement);
       cause[i] = cause[producer];
-      partition.cpuReasons[i] = status.ok() ? followsHostReason(graph.nodes[producer], graph.nodes[cause[i]])
-                                            : std::string(status.message());
+      partition.cpuReasons[i] = followsHostReason(graph.nodes[producer], graph.nodes[cause[i]]);
       continue;
     }
+    Status status = supported(graph, node);
     if (status.ok()) {
       partition.placement[i] = Placement::accel;
       continue;
