@@ -1,7 +1,7 @@
 //===- config_capacity_test.cpp - The reference layers on the shipped configs ----------===//
 #include "compiler/accel/config_capacity.h"
 
-#include <chrono>
+#include <ctime>
 
 #include <gtest/gtest.h>
 
@@ -15,13 +15,15 @@ using isa::testing::loadTestConfig;
 TEST(ConfigCapacity, ShippedConfigsHoldTheReferenceLayers) {
   for (const char *name : {"default", "large", "small", "block8", "block64"}) {
     isa::HardwareConfig config = loadTestConfig(name);
-    auto start = std::chrono::steady_clock::now();
+    std::clock_t start = std::clock();
     Status status = checkConfigCapacity(config);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    double ms = 1000.0 * double(std::clock() - start) / CLOCKS_PER_SEC;
     EXPECT_TRUE(status.ok()) << name << ": " << status;
-    // small.json's 4x4 array and 256-entry micro-op buffer leave no small tiling for the
-    // wide layers: the walk checks ~10^4 candidates before the first legal one (~0.3 s).
-    EXPECT_LT(ms, std::string(name) == "small" ? 1000.0 : 100.0) << name;
+    // CPU time (a loaded machine stretches wall time, not this), with 5x headroom over an
+    // optimized build for sanitizer builds. small.json's 4x4 array and 256-entry micro-op
+    // buffer leave no small tiling for the wide layers: the walk checks ~10^4 candidates
+    // before the first legal one (~0.3-0.5 s); the others take under 0.1 s.
+    EXPECT_LT(ms, std::string(name) == "small" ? 5000.0 : 500.0) << name;
   }
 }
 
