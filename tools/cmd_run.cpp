@@ -98,6 +98,12 @@ void printSummary(const nlohmann::json &report) {
             << "gemm_uops: " << counters["gemm_uops"] << "  gemm_macs: " << counters["gemm_macs"]
             << "  alu_uops: " << counters["alu_uops"] << "\n"
             << "bytes_loaded: " << counters["bytes_loaded"].dump() << "  bytes_stored: " << counters["bytes_stored"] << "\n";
+  if (!report.contains("energy")) return;
+  const nlohmann::json &energy = report["energy"];
+  std::cout << absl::StrFormat("energy_uj: %.4g  pj_per_mac: %.4g", energy["total_uj"].get<double>(),
+                               energy["pj_per_mac"].get<double>());
+  if (energy.contains("avg_power_mw")) std::cout << absl::StrFormat("  avg_power_mw: %.4g", energy["avg_power_mw"].get<double>());
+  std::cout << absl::StrFormat("  area_mm2: %.4g\n", report["area_mm2"]["total"].get<double>());
 }
 
 /// `name` in at most `width` characters: cut in the middle, so that names sharing a
