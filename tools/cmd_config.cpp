@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "isa/config_derive.h"
+#include "isa/energy_model.h"
 #include "isa/layout.h"
 #include "support/file_io.h"
 #include "support/hash.h"
@@ -28,9 +29,19 @@ namespace {
 
 struct ConfigArgs {
   std::string input, derive, name, output;
+  std::string energyPath; ///< --energy: the area table (default: the compiled-in default-45nm)
   double scaleBuffers = 1.0;
   std::vector<std::string> settings;
 };
+
+/// `area_mm2: TOTAL (table NAME)` and one line with each component's mm².
+void printArea(const isa::HardwareConfig &config, const isa::EnergyTable &table) {
+  nlohmann::json area = isa::computeArea(table, config);
+  std::cout << "  area_mm2: " << area["total"].get<double>() << " (table " << table.name << ")\n   ";
+  for (const char *key : {"uop", "inp", "wgt", "acc", "out", "mac_array", "alu", "queues"})
+    std::cout << " " << key << " " << area["components"][key].get<double>();
+  std::cout << "\n";
+}
 
 void printDerived(const isa::HardwareConfig &config, const isa::IsaLayout &layout) {
   std::cout << "config '" << config.name << "' is valid (hash " << hashToHex(config.hash()) << ")\n"
@@ -48,6 +59,11 @@ void printDerived(const isa::HardwareConfig &config, const isa::IsaLayout &layou
 #ifdef TESSERA_HAVE_COMPILER
   std::cout << "  reference layers (conv 3x3 512->512, stem 7x7/2, fc 512 and 1280 -> 1000, maxpool 3x3/2): all map\n";
 #endif
+}
+
+StatusOr<isa::EnergyTable> energyTableFor(const ConfigArgs &args) {
+  if (args.energyPath.empty()) return isa::defaultEnergyTable();
+  return isa::loadEnergyTableFile(args.energyPath);
 }
 
 /// The reference layers' check where the compiler is built; nothing to check otherwise.
@@ -84,6 +100,8 @@ Status runDerive(const ConfigArgs &args) {
   TS_RETURN_IF_ERROR(writeTextFile(args.output, text));
   std::cout << "wrote " << args.output << ":\n" << text;
   printDerived(config, *layout);
+  TS_ASSIGN_OR_RETURN(isa::EnergyTable table, energyTableFor(args));
+  printArea(config, table);
   return absl::OkStatus();
 }
 
@@ -94,7 +112,9 @@ Status runCheck(const ConfigArgs &args) {
   TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(args.input));
   auto layout = isa::IsaLayout::build(config);
   TS_RETURN_IF_ERROR(annotate(checkCapacity(config), args.input));
+  TS_ASSIGN_OR_RETURN(isa::EnergyTable table, energyTableFor(args));
   printDerived(config, *layout);
+  printArea(config, table);
   return absl::OkStatus();
 }
 
@@ -108,7 +128,8 @@ int runConfigCommand(const std::vector<std::string> &args) {
       "scale-buffers", po::value(&config.scaleBuffers), "with --derive: multiply the data scratchpads by F in [0.25, 4]")(
       "set", po::value(&config.settings)->composing(), "with --derive: override a key (key=value; repeatable)")(
       "name", po::value(&config.name), "with --derive: the config's name (default blockN[-xF])")(
-      "output,o", po::value(&config.output), "with --derive: write the config here instead of stdout");
+      "output,o", po::value(&config.output), "with --derive: write the config here instead of stdout")(
+      "energy", po::value(&config.energyPath), "energy/area table for area_mm2 (default: the built-in configs/energy/default-45nm.json)");
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map vm;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/device.h"
+#include "runtime/energy_report.h"
 #include "runtime/roofline.h"
 #include "support/file_io.h"
 #include "tools/command.h"
@@ -34,6 +35,7 @@ namespace {
 
 struct RunArgs {
   std::string program, backend = "functional", outputDir, reportPath, csvPath, rooflinePath, referencePath;
+  std::string energyPath; ///< --energy: an energy table (default: the compiled-in default-45nm)
   std::optional<std::string> configPath;
   std::vector<std::string> inputs;
   std::optional<uint64_t> randomSeed;
@@ -96,6 +98,12 @@ void printSummary(const nlohmann::json &report) {
             << "gemm_uops: " << counters["gemm_uops"] << "  gemm_macs: " << counters["gemm_macs"]
             << "  alu_uops: " << counters["alu_uops"] << "\n"
             << "bytes_loaded: " << counters["bytes_loaded"].dump() << "  bytes_stored: " << counters["bytes_stored"] << "\n";
+  if (!report.contains("energy")) return;
+  const nlohmann::json &energy = report["energy"];
+  std::cout << absl::StrFormat("energy_uj: %.4g  pj_per_mac: %.4g", energy["total_uj"].get<double>(),
+                               energy["pj_per_mac"].get<double>());
+  if (energy.contains("avg_power_mw")) std::cout << absl::StrFormat("  avg_power_mw: %.4g", energy["avg_power_mw"].get<double>());
+  std::cout << absl::StrFormat("  area_mm2: %.4g\n", report["area_mm2"]["total"].get<double>());
 }
 
 /// `name` in at most `width` characters: cut in the middle, so that names sharing a
@@ -220,9 +228,14 @@ Status checkNotAModel(const RunArgs &args) {
 
 Status runProgram(const RunArgs &args) {
   TS_RETURN_IF_ERROR(checkNotAModel(args));
+  isa::EnergyTable energy = isa::defaultEnergyTable();
+  if (!args.energyPath.empty()) {
+    TS_ASSIGN_OR_RETURN(energy, isa::loadEnergyTableFile(args.energyPath));
+  }
   TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, loadProgram(args.program, args.configPath, args.load));
   isa::HardwareConfig config = binary.config;
   TS_ASSIGN_OR_RETURN(nlohmann::json report, runBinary(std::move(binary), args));
+  TS_RETURN_IF_ERROR(runtime::addEnergyToReport(report, energy, config));
   report["program"] = args.program;
   printSummary(report);
   printSegmentTable(report);
@@ -252,6 +265,8 @@ int runRunCommand(const std::vector<std::string> &args) {
       "random-inputs", po::value(&seed), "fill inputs not given with --input from this seed")(
       "output-dir,d", po::value(&run.outputDir), "write each output tensor as DIR/<name>.npy")(
       "report,r", po::value(&run.reportPath), "write the JSON report here")(
+      "energy", po::value(&run.energyPath), "energy/area table for the report's energy and area_mm2 (default: "
+      "the built-in configs/energy/default-45nm.json)")(
       "report-csv", po::value(&run.csvPath), "write the per-segment rows as CSV here")(
       "trace", po::value(&run.options.tracePath), "Chrome Trace Event JSON (cycle-level backends)")(
       "vcd", po::value(&run.options.vcdPath), "waveform (cycle-level backends)")(
