@@ -124,8 +124,8 @@ std::vector<AccelLayer> referenceLayers() {
 
 Status checkConfigCapacity(const isa::HardwareConfig &config) {
   for (const AccelLayer &layer : referenceLayers()) {
-    if (fits(layer, config)) continue;
     StatusOr<Mapping> legal = firstLegalMapping(layer, config, MappingSpace{{1}, true});
+    if (legal.ok()) continue;
     return invalidInput("config '%s' is too small for reference layer '%s' (%s): %s; %s", config.name, layer.name,
                         describe(layer), legal.status().message(), suggestion(layer, config));
   }
