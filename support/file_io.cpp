@@ -2,10 +2,13 @@
 #include "support/file_io.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+
+#include <unistd.h>
 
 namespace tessera {
 namespace {
@@ -53,6 +56,17 @@ Status writeTextFile(const std::string &path, std::string_view text) {
   if (!out) return openError(path, "create");
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!out) return openError(path, "write");
+  return absl::OkStatus();
+}
+
+Status writeTextFileAtomically(const std::string &path, std::string_view text) {
+  std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  TS_RETURN_IF_ERROR(writeTextFile(temporary, text));
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    std::remove(temporary.c_str());
+    return invalidInput("cannot rename '%s' to '%s': %s", temporary, path, std::strerror(error));
+  }
   return absl::OkStatus();
 }
 

@@ -34,5 +34,22 @@ TEST(FileIo, RoundTrips) {
   std::filesystem::remove(path);
 }
 
+// The file is replaced whole and no temporary is left beside it; a missing folder is an
+// error naming the path.
+TEST(FileIo, AtomicWriteReplacesTheFile) {
+  std::string dir = ::testing::TempDir() + "/tessera_atomic_write";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/result.json";
+  ASSERT_TRUE(writeTextFileAtomically(path, "old").ok());
+  ASSERT_TRUE(writeTextFileAtomically(path, "new text").ok());
+  EXPECT_EQ(*readTextFile(path), "new text");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()), 1);
+  Status missing = writeTextFileAtomically(dir + "/no/such/file", "x");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find(dir + "/no/such/file"), std::string::npos) << missing;
+  std::filesystem::remove_all(dir);
+}
+
 } // namespace
 } // namespace tessera

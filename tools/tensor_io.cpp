@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <random>
 
 #include "support/npy.h"
+#include "support/random_tensor.h"
 
 #ifdef TESSERA_HAVE_COMPILER
 #include "compiler/onnx/onnx_tensor.h"
@@ -48,33 +48,6 @@ StatusOr<Tensor> readTensorFile(const std::string &path) {
 #endif
 }
 
-Tensor randomTensor(DType dtype, const Shape &shape, uint64_t seed) {
-  Tensor tensor(dtype, shape);
-  std::mt19937_64 rng(seed);
-  int64_t count = tensor.elementCount();
-  switch (dtype) {
-  case DType::I8: {
-    std::uniform_int_distribution<int> dist(-128, 127);
-    for (int64_t i = 0; i < count; ++i) tensor.data<int8_t>()[i] = int8_t(dist(rng));
-    break;
-  }
-  case DType::I32: {
-    std::uniform_int_distribution<int32_t> dist(-1000, 1000);
-    for (int64_t i = 0; i < count; ++i) tensor.data<int32_t>()[i] = dist(rng);
-    break;
-  }
-  case DType::F32: {
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    for (int64_t i = 0; i < count; ++i) tensor.data<float>()[i] = dist(rng);
-    break;
-  }
-  default:
-    for (uint8_t &byte : tensor.storage()) byte = uint8_t(rng());
-    break;
-  }
-  return tensor;
-}
-
 StatusOr<TensorMap> readInputTensors(const std::vector<TensorSpec> &specs, const std::vector<std::string> &inputArgs,
                                      std::optional<uint64_t> randomSeed) {
   TS_ASSIGN_OR_RETURN(auto files, inputFiles(specs, inputArgs));
@@ -89,7 +62,7 @@ StatusOr<TensorMap> readInputTensors(const std::vector<TensorSpec> &specs, const
       if (!tensor.ok()) return annotate(tensor.status(), strCat("--input ", spec.name));
       inputs[spec.name] = std::move(*tensor);
     } else if (randomSeed) {
-      inputs[spec.name] = randomTensor(spec.dtype, spec.shape, *randomSeed + index);
+      inputs[spec.name] = seededRandomTensor(spec.dtype, spec.shape, *randomSeed + index);
     } else {
       missing.push_back(strCat(spec.name, " (", dtypeName(spec.dtype), " ", shapeToString(spec.shape), ")"));
     }

@@ -29,9 +29,6 @@ struct TensorSpec {
 /// Reads a tensor file by extension: .npy (NumPy) or .pb (ONNX TensorProto).
 StatusOr<Tensor> readTensorFile(const std::string &path);
 
-/// Fills a tensor with seeded uniform values suited to its dtype.
-Tensor randomTensor(DType dtype, const Shape &shape, uint64_t seed);
-
 /// One tensor per spec: from `--input NAME=FILE` arguments, else random from
 /// `randomSeed`; errors name every input without a value, or a NAME that is none.
 StatusOr<TensorMap> readInputTensors(const std::vector<TensorSpec> &specs, const std::vector<std::string> &inputArgs,

@@ -48,13 +48,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-} // namespace
-
-StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const CompileOptions &options) {
-  auto start = std::chrono::steady_clock::now();
-  if (!options.accel.config) return invalidInput("the accel target needs a hardware config (--config)");
-  const isa::HardwareConfig &config = *options.accel.config;
-  StageLog log(options.observer);
+/// The accel pipeline's first stages: import, graph passes, quantization.
+StatusOr<graph::Graph> int8Graph(const ModelSource &model, const CompileOptions &options, StageLog &log) {
   TS_ASSIGN_OR_RETURN(graph::Graph graph, importModel(model));
   log.graph("import", graph);
   TS_ASSIGN_OR_RETURN(Int8Source source, int8SourceOf(graph, options.accel, model.path));
@@ -62,7 +57,22 @@ StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const Compile
   log.graph("graph-passes", graph);
   if (source == Int8Source::calibrate) TS_RETURN_IF_ERROR(quantize(graph, options.accel, options.log));
   log.graph("quantize", graph);
+  return graph;
+}
 
+} // namespace
+
+StatusOr<graph::Graph> int8GraphForAccel(const ModelSource &model, const CompileOptions &options) {
+  StageLog log(options.observer);
+  return int8Graph(model, options, log);
+}
+
+StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  if (!options.accel.config) return invalidInput("the accel target needs a hardware config (--config)");
+  const isa::HardwareConfig &config = *options.accel.config;
+  StageLog log(options.observer);
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, int8Graph(model, options, log));
   TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, accel::compileForAccelerator(graph, config, options.accel.lowering));
   log.record("partition", [&] { return partitionPlan(compiled); });
   log.record("layers", [&] { return layerTable(compiled); });

@@ -98,6 +98,11 @@ struct CompiledArtifact {
 /// Compiles `model` for `options.target`.
 StatusOr<CompiledArtifact> compileModel(const ModelSource &model, const CompileOptions &options);
 
+/// The int8 graph the accel target lowers: `model` imported and quantized as
+/// compileModel would (calibrated with options.accel.calibrate, taken as is, or imported
+/// from QDQ), without lowering. A sweep quantizes each model once with it.
+StatusOr<graph::Graph> int8GraphForAccel(const ModelSource &model, const CompileOptions &options);
+
 /// A target of targets.def.
 struct TargetInfo {
   std::string name, extension, description;
