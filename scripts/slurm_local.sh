@@ -191,7 +191,8 @@ start_munged() {
     dd if=/dev/urandom of="$state/munge.key" bs=1024 count=1 status=none
   fi
   chmod 0400 "$state/munge.key"
-  # --force: the folder may sit under a world-writable /tmp, which munged otherwise rejects.
+  # --force: run even where munged finds a folder above its files writable by others
+  # (a group-writable build folder), which it otherwise refuses.
   munged --force --socket="$state/munge.socket" --key-file="$state/munge.key" \
     --pid-file="$state/munged.pid" --log-file="$state/munged.log" \
     --seed-file="$state/munged.seed" </dev/null >>"$state/munged.log" 2>&1 \
