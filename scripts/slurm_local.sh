@@ -173,10 +173,22 @@ EOF
   : >"$state/plugstack.conf"
 }
 
+# The client and job variables of Slurm that would override what slurm.conf says (a
+# partition, an account, the job of an outer cluster this runs in).
+readonly SLURM_ENV_PATTERN='^(SLURM|SBATCH|SALLOC|SRUN|SQUEUE|SINFO)_'
+
+unset_slurm_env() {
+  local name
+  for name in $(compgen -e | grep -E "$SLURM_ENV_PATTERN"); do unset "$name"; done
+}
+
 write_env() {
   local state=$1
   cat >"$state/env.sh" <<EOF
 # Written by scripts/slurm_local.sh: source it to use the cluster in $state.
+# Drops Slurm variables of the caller's environment (an outer job's, a default partition).
+for _name in \$(compgen -e | grep -E '$SLURM_ENV_PATTERN'); do unset "\$_name"; done
+unset _name
 export SLURM_CONF=$state/slurm.conf
 EOF
 }
@@ -296,6 +308,7 @@ do_stop() {
 }
 
 [[ $# -eq 2 ]] || usage
+unset_slurm_env
 case "$1" in
   start) do_start "$2" ;;
   stop) do_stop "$2" ;;
