@@ -11,8 +11,8 @@
 # cluster (it exports SLURM_CONF). The node is `hostname -s` with `nproc` CPUs, one
 # partition "local" (the default), select/cons_tres with CR_CPU so one CPU per array task
 # and nproc tasks run at once. It needs no cgroups or systemd (proctrack/linuxproc,
-# task/none), runs every daemon as the calling user (root in a container), and listens on
-# two free TCP ports chosen at start. start wipes what an earlier run left in STATE_DIR
+# task/none), runs every daemon as root (SlurmUser=root, as in a container; start refuses
+# other users), and listens on two free TCP ports chosen at start. start wipes what an earlier run left in STATE_DIR
 # (after stopping any of its daemons still alive), so a stale folder is not a problem.
 # The daemons' logs are STATE_DIR/{munged,slurmctld,slurmd}.log; start prints their
 # tails when the cluster does not come up.
@@ -237,7 +237,8 @@ fail_start() {
 }
 
 do_start() {
-  local state=$1 node cpus ctld_port slurmd_port st i tool
+  local state=$1 node cpus ctld_port slurmd_port st i tool misses=0
+  [[ $(id -u) -eq 0 ]] || die "start needs root (the cluster's SlurmUser and SlurmdUser are root)"
   for tool in munged slurmctld slurmd sinfo; do
     command -v "$tool" >/dev/null || die "$tool not found (scripts/setup.sh installs slurm-wlm and munge)"
   done
@@ -275,8 +276,12 @@ do_start() {
       echo "slurm_local: source $state/env.sh to use it"
       return 0
     fi
-    live_pid "$state/slurmctld.pid" slurmctld >/dev/null || { sleep 0.5; live_pid "$state/slurmctld.pid" slurmctld >/dev/null; } \
-      || fail_start "$state" "slurmctld exited"
+    # Its pid file may lag its start: three misses in a row (1 s) mean it exited.
+    if live_pid "$state/slurmctld.pid" slurmctld >/dev/null; then
+      misses=0
+    elif ((++misses >= 3)); then
+      fail_start "$state" "slurmctld exited"
+    fi
     sleep 0.5
   done
   fail_start "$state" "node $node not idle after ${START_TIMEOUT_S}s (state: ${st:-no answer from slurmctld})"
