@@ -70,6 +70,14 @@ int runCapturing(const std::string &command, std::string &output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/// The worker's argv as a YAML flow list (JSON strings are YAML scalars); the task index
+/// comes from the env var Kubernetes expands in `$(NAME)`.
+std::string kubernetesCommand(const BatchOptions &options, const std::string &dir, const std::string &taskFile) {
+  nlohmann::json argv = {options.tesseraPath, "sweep", "--worker", fs::absolute(dir).string(), "--task-file", taskFile,
+                         "--task", "$(JOB_COMPLETION_INDEX)"};
+  return argv.dump();
+}
+
 std::string kubernetesJob(const BatchOptions &options, const std::string &dir, const std::string &taskFile, size_t tasks) {
   std::string absoluteDir = fs::absolute(dir).string();
   std::string name = "tessera-sweep-" + hashToHex(fnv1a64(absoluteDir)).substr(0, 8);
@@ -81,9 +89,11 @@ std::string kubernetesJob(const BatchOptions &options, const std::string &dir, c
                 "# sweep folder at the same path as here.\n",
                 "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ", name, "\nspec:\n",
                 "  completionMode: Indexed\n  completions: ", tasks, "\n  parallelism: ", parallelism, "\n",
-                "  backoffLimitPerIndex: 1\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n",
-                "      - name: sweep\n        image: tessera:latest\n        command: [\"/bin/sh\", \"-c\"]\n",
-                "        args: [\"exec ", workerCommand(options, dir, taskFile, "JOB_COMPLETION_INDEX"), "\"]\n",
+                "  backoffLimit: ", 2 * tasks, "\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n",
+                "      - name: sweep\n        image: tessera:latest\n",
+                "        command: ", kubernetesCommand(options, dir, taskFile), "\n",
+                "        env:\n        - name: JOB_COMPLETION_INDEX\n          valueFrom:\n            fieldRef:\n",
+                "              fieldPath: metadata.annotations['batch.kubernetes.io/job-completion-index']\n",
                 "        resources:\n          requests: {cpu: \"1\", memory: 4Gi}\n",
                 "        volumeMounts:\n        - name: sweep\n          mountPath: ", absoluteDir, "\n",
                 "      volumes:\n      - name: sweep\n        persistentVolumeClaim:\n          claimName: tessera-sweep\n");

@@ -28,6 +28,8 @@ Status writeOrCheckPlan(const SweepPlan &plan, const std::string &dir) {
   if (fs::exists(path)) {
     TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
     json existing = json::parse(text, nullptr, false);
+    // The same sweep, whatever the spec file is called now.
+    if (existing.is_object() && existing.contains("spec")) existing["spec"] = wanted["spec"];
     if (existing == wanted) return absl::OkStatus();
     return invalidInput("%s holds a different sweep ('%s' differs from this spec's): choose another -o, or pass --fresh "
                         "to discard its results",

@@ -19,9 +19,10 @@ mkdir -p "$3"
 WORK=$(cd "$3" && pwd)
 
 # --- the sweep under test (the one place to change it) ---------------------------------
-# 3 points x 1 model. qdq_conv.onnx is already int8 (QDQ), so it needs no calibration
-# set; examples/models/digits_cnn.onnx is f32 and would need one.
-MODEL=$SRC/examples/models/qdq_conv.onnx
+# 6 points (3 derived configs x 2 DRAM bandwidths) x 1 model on the cycle-accurate SystemC
+# model: the digits CNN, calibrated on its bundled samples (the local and Slurm runs share
+# nothing but the spec, so each quantizes it).
+MODEL=$SRC/examples/models/digits_cnn.onnx
 write_spec() {
   cat >"$1" <<EOF
 {
@@ -31,15 +32,16 @@ write_spec() {
     {"derive": {"block": 16}},
     {"derive": {"block": 16, "scale_buffers": 0.5}}
   ],
-  "grid": {},
+  "grid": {"dram_bytes_per_cycle": [8, 16]},
   "models": ["$MODEL"],
-  "backend": "estimate"
+  "calibrate": "$SRC/examples/models/digits_calib",
+  "backend": "systemc"
 }
 EOF
 }
-EXPECTED_ROWS=3          # results.csv data rows: points x models
+EXPECTED_ROWS=6          # results.csv data rows: points x models
 POINTS_PER_TASK=2
-EXPECTED_TASKS=2         # ceil(3 points / 2 per task) array tasks
+EXPECTED_TASKS=3         # ceil(6 points / 2 per task) array tasks
 SWEEP_TIMEOUT_S=200      # per sweep, below ctest's TIMEOUT 300 so the trap still runs
 # ----------------------------------------------------------------------------------------
 
@@ -73,7 +75,7 @@ trap 'exit 130' INT TERM
 
 rm -rf "$WORK/local" "$WORK/slurm" "$WORK/spec.json"
 write_spec "$WORK/spec.json"
-echo "sweep_slurm: spec $WORK/spec.json (3 points x $(basename "$MODEL"), backend estimate)"
+echo "sweep_slurm: spec $WORK/spec.json ($EXPECTED_ROWS points x $(basename "$MODEL"), backend systemc)"
 
 echo "sweep_slurm: starting a one-node Slurm cluster in $STATE"
 "$SLURM_LOCAL" start "$STATE" || fail "scripts/slurm_local.sh start $STATE failed"
