@@ -5,7 +5,9 @@
 # configs/default.json), runs it on the cycle-accurate SystemC simulator for each
 # committed sample image, checks every output against the reference interpreter running
 # the same int8 graph (bit for bit), and prints the predictions and the per-layer cycle
-# table. Installs and builds first if needed.
+# table; then sweeps the same model over three hardware points (8x8, 16x16 and 32x32
+# arrays) on SystemC and points to the sweep's Pareto plot. Installs and builds first if
+# needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -34,3 +36,7 @@ done
 echo
 echo "predictions: $correct of $total samples match their labels; every output bit-identical to the interpreter"
 echo "reports: $WORK/report-*.json   roofline plots: $WORK/roofline-*.svg"
+echo
+echo "== co-design sweep: the digits CNN on three configs (examples/sweeps/digits_three_configs.json)"
+"$BIN/tessera" sweep examples/sweeps/digits_three_configs.json -o "$WORK/sweep" -j "$(nproc)" --fresh
+echo "pareto plot: $WORK/sweep/pareto.svg   table: $WORK/sweep/results.csv"

@@ -10,6 +10,8 @@ namespace tessera::sweep {
 namespace {
 
 constexpr double kWidth = 720, kHeight = 460, kLeft = 80, kRight = 30, kTop = 40, kBottom = 60;
+/// The legend of numbered Pareto points, right of the plot.
+constexpr double kLegendWidth = 540;
 
 /// One axis: a value range mapped onto pixels, linear or logarithmic.
 struct Axis {
@@ -90,24 +92,29 @@ std::string panel(const std::string &model, const std::vector<const ResultRow *>
   Axis x = Axis::fit(latency, kLeft, kWidth - kRight), y = Axis::fit(energy, top + kHeight - kBottom, top + kTop);
   svg += axes(x, y, top);
   double maxArea = *std::max_element(area.begin(), area.end());
-  std::vector<std::pair<double, double>> front;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    double radius = 3 + 9 * std::sqrt(area[i] / maxArea);
+  std::vector<size_t> order(rows.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return latency[a] < latency[b]; });
+  std::string front, legend;
+  int number = 0;
+  for (size_t i : order) {
+    double radius = 3 + 9 * std::sqrt(area[i] / maxArea), px = x.pixel(latency[i]), py = y.pixel(energy[i]);
     bool pareto = rows[i]->pareto;
-    if (pareto) front.emplace_back(x.pixel(latency[i]), y.pixel(energy[i]));
     svg += absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"0.6\" stroke=\"#333\">"
                            "<title>%s: %.4g ms, %.4g uJ, %.4g mm2</title></circle>\n",
-                           x.pixel(latency[i]), y.pixel(energy[i]), radius, pareto ? "#d62728" : "#9e9e9e",
-                           escape(rows[i]->point), latency[i], energy[i], area[i]);
-    if (pareto || rows.size() <= 12)
-      svg += absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">%s</text>\n", x.pixel(latency[i]) + radius + 2,
-                             y.pixel(energy[i]) - 2, escape(rows[i]->point));
+                           px, py, radius, pareto ? "#d62728" : "#9e9e9e", escape(rows[i]->point), latency[i], energy[i], area[i]);
+    if (!pareto) continue;
+    ++number;
+    front += absl::StrFormat("%s%.1f,%.1f", front.empty() ? "" : " ", px, py);
+    svg += absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" font-weight=\"bold\">%d</text>\n", px + radius + 2,
+                           py - 2, number);
+    legend += absl::StrFormat("<text x=\"%g\" y=\"%g\" font-size=\"11\">%d  %s: %.4g ms, %.4g uJ, %.3g mm2</text>\n",
+                              kWidth + 10, top + kTop + 14 * number, number, escape(rows[i]->point), latency[i], energy[i], area[i]);
   }
-  std::sort(front.begin(), front.end());
-  std::string path;
-  for (const auto &[px, py] : front) path += absl::StrFormat("%s%.1f,%.1f", path.empty() ? "" : " ", px, py);
-  if (front.size() > 1) svg += "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" points=\"" + path + "\"/>\n";
-  return svg;
+  if (number > 1) svg += "<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" points=\"" + front + "\"/>\n";
+  svg += absl::StrFormat("<text x=\"%g\" y=\"%g\" font-size=\"12\" font-weight=\"bold\">Pareto points (marker area: "
+                         "config area)</text>\n", kWidth + 10, top + kTop);
+  return svg + legend;
 }
 
 } // namespace
@@ -125,7 +132,7 @@ std::string paretoSvg(const SweepPlan &plan, const std::vector<ResultRow> &rows)
   }
   return absl::StrFormat("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" height=\"%g\" "
                          "font-family=\"sans-serif\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n%s</svg>\n",
-                         kWidth, top, body);
+                         kWidth + kLegendWidth, top, body);
 }
 
 } // namespace tessera::sweep

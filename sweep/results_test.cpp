@@ -69,7 +69,9 @@ TEST(SweepResults, SvgMarksTheFront) {
   markParetoFront(rows);
   std::string svg = paretoSvg(plan, rows);
   EXPECT_NE(svg.find("<polyline"), std::string::npos);
-  EXPECT_NE(svg.find(">fast</text>"), std::string::npos);
+  EXPECT_NE(svg.find("1  fast: 1 ms, 10 uJ"), std::string::npos);
+  EXPECT_NE(svg.find("2  frugal: 3 ms, 2 uJ"), std::string::npos);
+  EXPECT_EQ(svg.find("3  "), std::string::npos);
   EXPECT_NE(svg.find("worse: 3.5 ms"), std::string::npos);
   EXPECT_EQ(svg.find("nan"), std::string::npos);
 }
