@@ -2,7 +2,8 @@
 //
 // The inner loop is a 16-bit multiply with 32-bit accumulation that GCC turns into
 // pmaddwd (SSE2) or vpmaddwd (AVX2). target_clones builds both and picks at load time.
-// Block widths 16 and 32 get fixed-trip-count copies so the reduction fully unrolls.
+// Block widths 4 to 64 (the powers of two a config may have) get fixed-trip-count copies
+// so the reduction fully unrolls.
 // BLOCK_IN 16 on an AVX2 host (the default config, the SystemC model's hot loop) takes a
 // hand-written path instead: one vpmaddwd per output row and a vphaddd tree that sums
 // eight outputs at a time, about 3.5x faster than the per-output reductions.
@@ -36,8 +37,14 @@ inline void tile(int32_t *acc, const int8_t *inp, const int8_t *wgt, int batch, 
 __attribute__((target_clones("avx2", "default"))) void portableTile(int32_t *acc, const int8_t *inp,
                                                                        const int8_t *wgt, int batch, int blockIn,
                                                                        int blockOut) {
-  if (blockIn == 16) return tile<16>(acc, inp, wgt, batch, blockIn, blockOut);
-  if (blockIn == 32) return tile<32>(acc, inp, wgt, batch, blockIn, blockOut);
+  switch (blockIn) {
+  case 4: return tile<4>(acc, inp, wgt, batch, blockIn, blockOut);
+  case 8: return tile<8>(acc, inp, wgt, batch, blockIn, blockOut);
+  case 16: return tile<16>(acc, inp, wgt, batch, blockIn, blockOut);
+  case 32: return tile<32>(acc, inp, wgt, batch, blockIn, blockOut);
+  case 64: return tile<64>(acc, inp, wgt, batch, blockIn, blockOut);
+  default: break;
+  }
   tile<0>(acc, inp, wgt, batch, blockIn, blockOut);
 }
 
