@@ -14,8 +14,12 @@ class FunctionalBackend final : public Backend {
 public:
   explicit FunctionalBackend(const isa::HardwareConfig &config) : config_(config) {}
   std::string_view name() const override { return "functional"; }
-  StatusOr<RunResult> run(const isa::Program &program, std::vector<uint8_t> &dram, const RunOptions &) override {
-    TS_ASSIGN_OR_RETURN(sim::Counters counters, sim::runFunctional(program, config_, dram));
+  StatusOr<RunResult> run(const isa::Program &program, std::vector<uint8_t> &dram, const RunOptions &options) override {
+    if (!options.tracePath.empty() || !options.vcdPath.empty())
+      return invalidInput("the functional backend has no cycles to trace: --trace and --vcd need --backend systemc or rtl");
+    sim::FunctionalOptions functional;
+    functional.maxCycles = options.maxCycles;
+    TS_ASSIGN_OR_RETURN(sim::Counters counters, sim::runFunctional(program, config_, dram, functional));
     RunResult result;
     result.counters = counters;
     return result;

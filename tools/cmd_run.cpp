@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include <iostream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -226,6 +227,27 @@ Status checkNotAModel(const RunArgs &args) {
   return absl::OkStatus();
 }
 
+#ifdef TESSERA_HAVE_COMPILER
+/// The cpu backend's flags in range: at most 4 threads per core (more only slows a run down).
+Status checkCpuFlags(const runtime::CpuRunOptions &options, const po::variables_map &vm) {
+  int cores = int(std::max(1u, std::thread::hardware_concurrency())), maxThreads = 4 * cores;
+  if (options.threads < 1 || options.threads > maxThreads)
+    return invalidInput("--threads %d: expected 1 to %d (4 per core on this %d-core host)", options.threads, maxThreads, cores);
+  if (options.repeat < 1) return invalidInput("--repeat %d: expected at least 1 timed run", options.repeat);
+  if (options.warmup < 0) return invalidInput("--warmup %d: expected 0 or more untimed runs", options.warmup);
+  for (const char *flag : {"trace", "vcd", "roofline", "max-cycles", "reference", "energy"})
+    if (vm.count(flag)) return invalidInput("--%s applies to accelerator backends (functional, systemc, rtl), not --backend cpu", flag);
+  return absl::OkStatus();
+}
+#endif
+
+/// Flags of the cpu backend given to an accelerator backend are errors, not ignored.
+Status checkAcceleratorFlags(const po::variables_map &vm) {
+  for (const char *flag : {"repeat", "warmup", "threads", "print-time", "profile", "input-shape", "check"})
+    if (vm.count(flag) && !vm[flag].defaulted()) return invalidInput("--%s applies to --backend cpu only", flag);
+  return absl::OkStatus();
+}
+
 Status runProgram(const RunArgs &args) {
   TS_RETURN_IF_ERROR(checkNotAModel(args));
   isa::EnergyTable energy = isa::defaultEnergyTable();
@@ -253,7 +275,8 @@ Status runProgram(const RunArgs &args) {
 int runRunCommand(const std::vector<std::string> &args) {
   RunArgs run;
   std::string config;
-  uint64_t seed = 0, maxCycles = 0;
+  uint64_t seed = 0;
+  int64_t maxCycles = 0;
   po::options_description options("options");
   options.add_options()("program", po::value(&run.program)->required(),
                   "accelerator binary (.tsb) or assembly (.s); with --backend cpu a model (.onnx, graph IR .tg) or a "
@@ -298,7 +321,8 @@ int runRunCommand(const std::vector<std::string> &args) {
   if (run.backend == "cpu") {
     if (vm.count("check")) cpu.checkTolerance = checkTolerance;
     cpu.options.out = &std::cout;
-    Status status = runOnCpu(run, cpu);
+    Status status = checkCpuFlags(cpu.options, vm);
+    if (status.ok()) status = runOnCpu(run, cpu);
     return status.ok() ? 0 : reportError("run", status);
   }
 #else
@@ -306,9 +330,11 @@ int runRunCommand(const std::vector<std::string> &args) {
 #endif
   if (vm.count("config")) run.configPath = config;
   run.load.verifyChecksums = !vm["no-verify"].as<bool>();
-  run.options.maxCycles = maxCycles;
+  if (maxCycles < 0) return reportError("run", invalidInput("--max-cycles %d: expected a cycle count >= 0 (0: no limit)", maxCycles));
+  run.options.maxCycles = uint64_t(maxCycles);
   run.options.progress = isatty(2);
-  Status status = runProgram(run);
+  Status status = checkAcceleratorFlags(vm);
+  if (status.ok()) status = runProgram(run);
   return status.ok() ? 0 : reportError("run", status);
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "tools/command.h"
@@ -35,6 +36,21 @@ void printUsage(std::ostream &out) {
         << command.summary << "\n";
 }
 
+/// Runs a command; an exception that escapes it (a library's, or a defect of ours)
+/// becomes a one-line error and exit status 1, never std::terminate.
+int runCommand(const Command &command, const std::vector<std::string> &args) {
+  try {
+    return command.entry(args);
+  } catch (const std::bad_alloc &) {
+    std::cerr << "tessera " << command.name << ": error: out of memory\n";
+  } catch (const std::system_error &error) {
+    std::cerr << "tessera " << command.name << ": error: " << error.what() << " (" << error.code().message() << ")\n";
+  } catch (const std::exception &error) {
+    std::cerr << "tessera " << command.name << ": error: internal error: " << error.what() << "\n";
+  }
+  return 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -55,7 +71,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   for (const Command &command : kCommands) {
-    if (name == command.name) return command.entry(std::vector<std::string>(argv + 2, argv + argc));
+    if (name == command.name) return runCommand(command, std::vector<std::string>(argv + 2, argv + argc));
   }
   std::cerr << "tessera: unknown command '" << name << "'\n";
   printUsage(std::cerr);

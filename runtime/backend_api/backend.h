@@ -24,7 +24,7 @@
 namespace tessera::runtime {
 
 struct RunOptions {
-  uint64_t maxCycles = 0;  ///< cycle-level backends stop with an error past this (0: no limit)
+  uint64_t maxCycles = 0;  ///< stop with an error past this many cycles (0: no limit; functional: a lower bound, sim::FunctionalOptions)
   std::string tracePath;   ///< Chrome Trace Event JSON (cycle-level backends)
   std::string vcdPath;     ///< waveform (cycle-level backends)
   bool progress = false;   ///< progress lines on stderr for long runs

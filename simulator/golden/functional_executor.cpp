@@ -6,6 +6,8 @@
 #include <deque>
 #include <optional>
 
+#include "isa/timing/durations.h"
+#include "isa/timing/transfer_shape.h"
 #include "simulator/golden/machine.h"
 #include "simulator/golden/race_checker.h"
 #include "simulator/golden/token_queues.h"
@@ -24,7 +26,8 @@ class FunctionalRun {
 public:
   FunctionalRun(const isa::Program &program, const isa::HardwareConfig &config, const isa::IsaLayout &layout,
                 std::vector<uint8_t> &dram, const FunctionalOptions &options)
-      : program_(program), machine_(config, layout, dram), tokens_(config.token_queue_depth) {
+      : program_(program), config_(config), maxCycles_(options.maxCycles), machine_(config, layout, dram),
+        tokens_(config.token_queue_depth) {
     for (size_t i = 0; i < program.instructions.size(); ++i)
       units_[size_t(isa::unitOf(program.instructions[i]))].pending.push_back(i);
     if (options.checkRaces) {
@@ -43,8 +46,13 @@ private:
   /// Executes `inst` on `unit` with vector clocks: pops merge the tokens' clocks, the
   /// unit's epoch advances, pushes carry a copy.
   Status executeTracked(isa::Unit unit, size_t index, const Instruction &inst, const TokenUse &use);
+  /// Adds `inst`'s duration to its unit's busy time; an error past maxCycles_.
+  Status chargeCycles(isa::Unit unit, size_t index, const Instruction &inst);
 
   const isa::Program &program_;
+  const isa::HardwareConfig &config_;
+  uint64_t maxCycles_;
+  std::array<uint64_t, isa::kUnitCount> busyCycles_{};
   Machine machine_;
   TokenQueues tokens_;
   std::array<UnitState, isa::kUnitCount> units_;
@@ -60,10 +68,25 @@ Status FunctionalRun::executeTracked(isa::Unit unit, size_t index, const Instruc
     tokenClocks_[size_t(queue)].pop_front();
   }
   ++clock[size_t(unit)];
+  TS_RETURN_IF_ERROR(chargeCycles(unit, index, inst));
   if (races_) races_->beginInstruction(unit, index, inst.opcode, clock);
   TS_RETURN_IF_ERROR(machine_.execute(inst, index));
   if (races_) TS_RETURN_IF_ERROR(races_->status());
   for (TokenQueue queue : use.pushes) tokenClocks_[size_t(queue)].push_back(clock);
+  return absl::OkStatus();
+}
+
+Status FunctionalRun::chargeCycles(isa::Unit unit, size_t index, const Instruction &inst) {
+  if (maxCycles_ == 0) return absl::OkStatus();
+  uint64_t duration = timing::movesData(inst) ? uint64_t(config_.dram_latency_cycles) +
+                                                    timing::dmaShape(inst, config_).beats + timing::padEntries(inst)
+                                              : timing::fixedDuration(inst, config_);
+  uint64_t &busy = busyCycles_[size_t(unit)];
+  if (busy + duration > maxCycles_)
+    return invalidInput("instruction %d (%s): the run exceeds --max-cycles %d: the %s unit alone would be busy for "
+                        "%d cycles (the functional backend counts each unit's busy time under the timing contract)",
+                        index, isa::opcodeName(inst.opcode), maxCycles_, isa::unitName(unit), busy + duration);
+  busy += duration;
   return absl::OkStatus();
 }
 

@@ -24,6 +24,12 @@ StatusOr<std::vector<uint8_t>> buildDramImage(const isa::Program &program, const
 struct FunctionalOptions {
   /// Check that dependency tokens order every cross-unit access (race_checker.h).
   bool checkRaces = true;
+  /// When non-zero, stop with an error before an instruction that would keep its unit
+  /// busy past this many cycles. A unit's busy time is the sum of its instructions'
+  /// durations under the timing contract (isa/timing: compute durations, DMA on an idle
+  /// channel), a lower bound on any cycle-level run's length, so a program stopped here
+  /// would have run longer on systemc or rtl too. One huge instruction stops before it runs.
+  uint64_t maxCycles = 0;
 };
 
 /// Runs `program` over `dram` (from buildDramImage, with inputs written); returns the

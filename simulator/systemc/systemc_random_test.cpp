@@ -61,6 +61,12 @@ void checkSeed(const isa::HardwareConfig &config, uint32_t seed, Tally &tally) {
   auto reference = timing::runCycleReference(prepared->program, config, 10000000);
   ASSERT_TRUE(reference.ok()) << "seed " << seed << ": " << reference.status();
   expectSameTimes(*model, *reference, seed);
+  // The functional backend's cycle bound is a lower bound: the real cycle count passes it.
+  std::vector<uint8_t> boundedDram = prepared->dram;
+  sim::FunctionalOptions bounded = noRaces;
+  bounded.maxCycles = model->totalCycles;
+  auto boundedRun = sim::runFunctional(prepared->program, config, boundedDram, bounded);
+  ASSERT_TRUE(boundedRun.ok()) << "seed " << seed << ": " << boundedRun.status();
   ++tally.timed;
   std::vector<uint8_t> checkedDram = prepared->dram;
   if (!sim::runFunctional(prepared->program, config, checkedDram).ok()) return;

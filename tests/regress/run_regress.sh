@@ -59,4 +59,14 @@ reject "'$R'" "is a directory" -- "$T" asm "$SRC/examples/gemm_16.s" -c "$R" -o 
 mkdir "$WORK/dir.npy"
 reject "'$WORK/dir.npy'" "is a directory" -- "$T" run "$WORK/gemm_16.tsb" --input "A=$WORK/dir.npy"
 
+# Flags out of range, and flags the chosen backend does not have, are errors.
+reject "--threads 100000" "expected 1 to" -- "$T" run "$SRC/examples/models/digits_cnn.onnx" --backend cpu --threads 100000 --random-inputs 1
+reject "--threads 0" -- "$T" run "$SRC/examples/models/digits_cnn.onnx" --backend cpu --threads 0 --random-inputs 1
+reject "--repeat 0" -- "$T" run "$SRC/examples/models/digits_cnn.onnx" --backend cpu --repeat 0 --random-inputs 1
+reject "--max-cycles -5" -- "$T" run "$WORK/gemm_16.tsb" --max-cycles -5 --random-inputs 1
+reject "--trace and --vcd need --backend systemc or rtl" -- "$T" run "$WORK/gemm_16.tsb" --trace "$WORK/t.json" --random-inputs 1
+reject "--threads applies to --backend cpu only" -- "$T" run "$WORK/gemm_16.tsb" --threads 2 --random-inputs 1
+# A long program stops at --max-cycles on the functional backend too, before its huge GEMM runs.
+reject "instruction 4 (gemm)" "exceeds --max-cycles 1000000" -- "$T" run "$R/long_gemm.s" -c "$CFG" --max-cycles 1000000 --random-inputs 1
+
 exit $((failures > 0))
