@@ -47,6 +47,7 @@ Status writeBinaryFile(const std::string &path, const std::vector<uint8_t> &byte
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return openError(path, "create");
   out.write(reinterpret_cast<const char *>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.close(); // a full disk shows when the buffer is flushed
   if (!out) return openError(path, "write");
   return absl::OkStatus();
 }
@@ -55,6 +56,7 @@ Status writeTextFile(const std::string &path, std::string_view text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return openError(path, "create");
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close(); // a full disk shows when the buffer is flushed
   if (!out) return openError(path, "write");
   return absl::OkStatus();
 }

@@ -62,6 +62,10 @@ StatusOr<TensorMap> readInputTensors(const std::vector<TensorSpec> &specs, const
       if (!tensor.ok()) return annotate(tensor.status(), strCat("--input ", spec.name));
       inputs[spec.name] = std::move(*tensor);
     } else if (randomSeed) {
+      if (std::any_of(spec.shape.begin(), spec.shape.end(), [](int64_t dim) { return dim < 0; }))
+        return invalidInput("input '%s' has dynamic dimensions (%s, -1 = unknown): --random-inputs needs a static "
+                            "shape; give --input-shape %s:1x... or --input %s=FILE.npy",
+                            spec.name, shapeToString(spec.shape), spec.name, spec.name);
       inputs[spec.name] = seededRandomTensor(spec.dtype, spec.shape, *randomSeed + index);
     } else {
       missing.push_back(strCat(spec.name, " (", dtypeName(spec.dtype), " ", shapeToString(spec.shape), ")"));

@@ -163,6 +163,7 @@ private:
   llvm::Value *elementPtr(const std::string &name, const std::vector<Expr> &indices);
   StatusOr<llvm::Value *> expr(const Expr &e);
   StatusOr<llvm::Value *> binaryOp(const Expr &e, llvm::Value *a, llvm::Value *c);
+  llvm::Value *guardedDivision(BinOp op, llvm::Value *a, llvm::Value *c, bool isSigned);
   StatusOr<llvm::Value *> mathOp(const Expr &e, llvm::Value *x);
   StatusOr<llvm::Value *> emitOp(const Expr &e, const std::vector<llvm::Value *> &ops);
   llvm::Value *splatOf(llvm::Value *v, int64_t width) { return b_.CreateVectorSplat(static_cast<unsigned>(width), v); }
@@ -241,6 +242,31 @@ StatusOr<llvm::Value *> FuncEmitter::castTo(llvm::Value *v, DType from, DType to
   return zeroExtend ? b_.CreateZExtOrTrunc(v, t) : b_.CreateSExtOrTrunc(v, t);
 }
 
+/// Integer a / c or a % c that never traps, as the reference interpreter defines it:
+/// a divisor of 0 gives 0, and (signed) a / -1 is -a, wrapping (a % -1 is 0), so INT_MIN
+/// / -1 does not raise SIGFPE. A constant divisor other than 0 and -1 needs no guard.
+llvm::Value *FuncEmitter::guardedDivision(BinOp op, llvm::Value *a, llvm::Value *c, bool isSigned) {
+  auto divide = [&](llvm::Value *divisor) -> llvm::Value * {
+    if (op == BinOp::Div) return isSigned ? b_.CreateSDiv(a, divisor) : b_.CreateUDiv(a, divisor);
+    return isSigned ? b_.CreateSRem(a, divisor) : b_.CreateURem(a, divisor);
+  };
+  llvm::Constant *known = llvm::dyn_cast<llvm::Constant>(c);
+  if (known && known->getType()->isVectorTy()) known = known->getSplatValue();
+  if (auto *constant = llvm::dyn_cast_or_null<llvm::ConstantInt>(known);
+      constant && !constant->isZero() && !(isSigned && constant->isMinusOne()))
+    return divide(c);
+  llvm::Type *type = c->getType();
+  llvm::Value *zero = llvm::Constant::getNullValue(type), *one = llvm::ConstantInt::get(type, 1);
+  llvm::Value *isZero = b_.CreateICmpEQ(c, zero);
+  llvm::Value *special = isZero, *specialResult = zero;
+  if (isSigned) {
+    llvm::Value *isMinusOne = b_.CreateICmpEQ(c, llvm::ConstantInt::getSigned(type, -1));
+    special = b_.CreateOr(isZero, isMinusOne);
+    if (op == BinOp::Div) specialResult = b_.CreateSelect(isZero, zero, b_.CreateSub(zero, a));
+  }
+  return b_.CreateSelect(special, specialResult, divide(b_.CreateSelect(special, one, c)));
+}
+
 StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llvm::Value *c) {
   DType t = e->operands[0]->type;
   if (loop::isFloat(t)) {
@@ -250,8 +276,12 @@ StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llv
     case BinOp::Mul: return b_.CreateFMul(a, c);
     case BinOp::Div: return b_.CreateFDiv(a, c);
     case BinOp::Mod: return b_.CreateFRem(a, c);
-    case BinOp::Min: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::minnum, a, c);
-    case BinOp::Max: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::maxnum, a, c);
+    // NaN-propagating, as ONNX (and NumPy's minimum/maximum) define Min, Max, Relu,
+    // Clip and MaxPool: `c` when it is better or NaN, else `a` (NaN stays). Four vector
+    // instructions on x86 (compare, unordered compare, or, blend); llvm.maximum also
+    // orders -0 below +0 and costs about 3x in a MaxPool loop.
+    case BinOp::Min: return b_.CreateSelect(b_.CreateOr(b_.CreateFCmpOGT(a, c), b_.CreateFCmpUNO(c, c)), c, a);
+    case BinOp::Max: return b_.CreateSelect(b_.CreateOr(b_.CreateFCmpOLT(a, c), b_.CreateFCmpUNO(c, c)), c, a);
     case BinOp::Pow: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::pow, a, c);
     case BinOp::Lt: return b_.CreateFCmpOLT(a, c);
     case BinOp::Le: return b_.CreateFCmpOLE(a, c);
@@ -264,8 +294,8 @@ StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llv
   }
   if (loop::isUnsigned(t)) {
     switch (e->op) {
-    case BinOp::Div: return b_.CreateUDiv(a, c);
-    case BinOp::Mod: return b_.CreateURem(a, c);
+    case BinOp::Div:
+    case BinOp::Mod: return guardedDivision(e->op, a, c, /*isSigned=*/false);
     case BinOp::Min: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, a, c);
     case BinOp::Max: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::umax, a, c);
     case BinOp::Lt: return b_.CreateICmpULT(a, c);
@@ -279,8 +309,8 @@ StatusOr<llvm::Value *> FuncEmitter::binaryOp(const Expr &e, llvm::Value *a, llv
   case BinOp::Add: return b_.CreateAdd(a, c);
   case BinOp::Sub: return b_.CreateSub(a, c);
   case BinOp::Mul: return b_.CreateMul(a, c);
-  case BinOp::Div: return b_.CreateSDiv(a, c);
-  case BinOp::Mod: return b_.CreateSRem(a, c);
+  case BinOp::Div:
+  case BinOp::Mod: return guardedDivision(e->op, a, c, /*isSigned=*/true);
   case BinOp::Min: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, a, c);
   case BinOp::Max: return b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, a, c);
   case BinOp::Lt: return b_.CreateICmpSLT(a, c);

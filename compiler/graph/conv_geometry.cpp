@@ -32,6 +32,8 @@ StatusOr<WindowGeometry> computeWindowGeometry(const AttributeMap &attrs, const 
   g.kernel = kernel;
   if (kernel.size() != rank)
     return invalidInput("kernel has %d spatial dimensions but the input has %d", kernel.size(), rank);
+  for (int64_t size : kernel)
+    if (size <= 0) return invalidInput("kernel_shape must be positive, got %s", shapeToString(kernel));
   TS_RETURN_IF_ERROR(readCommon(attrs, rank, g));
   std::string autoPad = attrs.getString("auto_pad", "NOTSET");
   for (size_t i = 0; i < rank; ++i) {

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/graph/infer_util.h"
 #include "compiler/graph/shape_inference.h"
+#include "support/limits.h"
 
 namespace tessera::graph {
 namespace {
@@ -39,7 +40,12 @@ InferResult inferOneHot(const InferContext &context) {
   int64_t rank = shape.size() + 1;
   auto axis = normalizeAxis(context.node.attrs.getInt("axis", -1), rank);
   if (!axis.ok()) return context.error("%s", axis.status().message());
-  int64_t depth = context.constant(1) ? static_cast<int64_t>(tensorToDoubles(*context.constant(1)).at(0)) : kUnknownDim;
+  int64_t depth = kUnknownDim;
+  if (context.constant(1)) {
+    double value = tensorToDoubles(*context.constant(1)).at(0);
+    if (!(value >= 1 && value <= double(kMaxTensorElements))) return context.error("depth must be positive, got %g", value);
+    depth = static_cast<int64_t>(value);
+  }
   shape.insert(shape.begin() + *axis, depth);
   return one(context.in(2).dtype, shape);
 }

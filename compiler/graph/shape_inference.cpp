@@ -3,6 +3,8 @@
 
 #include <unordered_map>
 
+#include "support/checked_math.h"
+
 namespace tessera::graph {
 namespace {
 
@@ -22,6 +24,26 @@ TensorType mergeWithRecord(const TensorType &inferred, const std::optional<Tenso
   if (merged.layout.empty()) merged.layout = recorded->layout;
   if (!merged.quant) merged.quant = recorded->quant;
   return merged;
+}
+
+/// Every output a rule inferred is within the tensor limits: no dimension below
+/// kUnknownDim, and a static shape has at most kMaxTensorElements elements (checked
+/// without wrapping), so a ConstantOfShape of [10^6, 10^6] is an error here, not an
+/// allocation later.
+Status checkResultSizes(const InferContext &context, const std::vector<TensorType> &types) {
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (!types[i].ranked) continue;
+    const Shape &shape = types[i].shape;
+    bool dynamic = false;
+    for (int64_t dim : shape) {
+      if (dim < kUnknownDim) return context.error("result %d would have a negative dimension (shape %s)", i, shapeToString(shape));
+      dynamic |= dim == kUnknownDim;
+    }
+    if (dynamic) continue;
+    auto count = checkedShapeProduct(shape);
+    if (!count.ok()) return context.error("result %d (shape %s): %s", i, shapeToString(shape), count.status().message());
+  }
+  return absl::OkStatus();
 }
 
 } // namespace
@@ -63,6 +85,7 @@ InferResult inferNode(const Graph &graph, const Node &node) {
     if (!node.inputs[i].empty() && !context.inputs[i])
       return context.error("input %d (%%%s) is not defined", i, node.inputs[i]);
   TS_ASSIGN_OR_RETURN(std::vector<TensorType> types, rule(context));
+  TS_RETURN_IF_ERROR(checkResultSizes(context, types));
   if (types.size() < node.outputs.size())
     return context.error("has %d results but the op defines at most %d", node.outputs.size(),
                          types.size());

@@ -16,7 +16,7 @@ const std::unordered_map<std::string, UnaryFactory> &unaryTable() {
   static const std::unordered_map<std::string, UnaryFactory> table = {
       {"Abs", [](const Attrs &) -> UnaryFn { return [](double x) { return std::fabs(x); }; }},
       {"Neg", [](const Attrs &) -> UnaryFn { return [](double x) { return -x; }; }},
-      {"Relu", [](const Attrs &) -> UnaryFn { return [](double x) { return x > 0 ? x : 0.0; }; }},
+      {"Relu", [](const Attrs &) -> UnaryFn { return [](double x) { return x < 0 ? 0.0 : x; }; }}, // NaN stays NaN
       {"Sigmoid", [](const Attrs &) -> UnaryFn { return sigmoid; }},
       {"Tanh", [](const Attrs &) -> UnaryFn { return [](double x) { return std::tanh(x); }; }},
       {"Exp", [](const Attrs &) -> UnaryFn { return [](double x) { return std::exp(x); }; }},

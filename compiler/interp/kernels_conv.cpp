@@ -160,7 +160,8 @@ KernelResult kernelPool(const KernelContext &context) {
         if (!inside) continue;
         double v = xv[plane * inCount + offset];
         if (!countPad) ++count;
-        if (op == "MaxPool" && (v > acc || best < 0)) { acc = v; best = offset; }
+        // A NaN in the window wins (NaN-propagating max) and keeps its index.
+        if (op == "MaxPool" && !std::isnan(acc) && (v > acc || best < 0 || std::isnan(v))) { acc = v; best = offset; }
         else if (op == "AveragePool") acc += v;
         else if (op == "LpPool") acc += std::pow(std::fabs(v), p);
       }
@@ -187,7 +188,7 @@ KernelResult kernelGlobalPool(const KernelContext &context) {
     double acc = op == "GlobalMaxPool" ? -INFINITY : 0;
     for (int64_t i = 0; i < inner; ++i) {
       double v = xv[plane * inner + i];
-      if (op == "GlobalMaxPool") acc = std::max(acc, v);
+      if (op == "GlobalMaxPool") acc = std::isnan(acc) || std::isnan(v) ? NAN : std::max(acc, v);
       else if (op == "GlobalLpPool") acc += std::pow(std::fabs(v), p);
       else acc += v;
     }

@@ -27,15 +27,12 @@ Stage *ComputeFunc::findStage(const std::string &output) {
 }
 
 Expr combine(Combiner combiner, Expr acc, Expr term) {
-  // Float max/min reductions as `acc < term ? term : acc`: the same result as `max`
-  // (LLVM's maxnum) while the accumulator is not NaN -- it starts at -inf (+inf) and a
-  // NaN term is skipped either way -- in one instruction (x86 maxps), where maxnum's
-  // NaN rule costs a compare and a blend per element.
-  bool floating = isFloat(term->type);
+  // Max/min reductions propagate NaN (a NaN anywhere in a MaxPool window gives NaN, as
+  // ONNX and NumPy define it): BinOp::Max/Min propagate NaN in code generation.
   switch (combiner) {
   case Combiner::Sum: return acc + term;
-  case Combiner::Max: return floating ? select(ltExpr(acc, term), term, acc) : maxExpr(acc, term);
-  case Combiner::Min: return floating ? select(ltExpr(term, acc), term, acc) : minExpr(acc, term);
+  case Combiner::Max: return maxExpr(acc, term);
+  case Combiner::Min: return minExpr(acc, term);
   case Combiner::Prod: return acc * term;
   case Combiner::None: break;
   }

@@ -30,8 +30,8 @@ std::optional<double> foldFloat(BinOp op, double a, double b) {
   case BinOp::Sub: return a - b;
   case BinOp::Mul: return a * b;
   case BinOp::Div: return a / b;
-  case BinOp::Min: return std::fmin(a, b);
-  case BinOp::Max: return std::fmax(a, b);
+  case BinOp::Min: return std::isnan(a) || std::isnan(b) ? NAN : std::fmin(a, b); // NaN-propagating, as generated code
+  case BinOp::Max: return std::isnan(a) || std::isnan(b) ? NAN : std::fmax(a, b);
   default: return std::nullopt;
   }
 }

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "compiler/onnx/importer.h"
+#include "compiler/onnx/validate_attributes.h"
 #include "support/file_io.h"
 
 namespace tessera::onnx_import {
@@ -75,6 +76,7 @@ StatusOr<onnx::ModelProto> loadOnnxModel(const std::string &path, const ImportOp
       return invalidInput("%s: converting opset %d to %d failed: %s", path, opset, kConversionTarget, error.what());
     }
   }
+  TS_RETURN_IF_ERROR(annotate(checkWindowAttributes(model.graph()), path));
   try {
     onnx::ShapeInferenceOptions inference(/*check_type_val=*/false, /*strict_mode_val=*/0, /*data_prop_val=*/true);
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);

@@ -69,4 +69,14 @@ reject "--threads applies to --backend cpu only" -- "$T" run "$WORK/gemm_16.tsb"
 # A long program stops at --max-cycles on the functional backend too, before its huge GEMM runs.
 reject "instruction 4 (gemm)" "exceeds --max-cycles 1000000" -- "$T" run "$R/long_gemm.s" -c "$CFG" --max-cycles 1000000 --random-inputs 1
 
+# ONNX attributes and sizes checked before ONNX's shape inference and before allocation.
+reject "conv_stride0.onnx" "node 'y' (Conv): attribute 'strides' must be positive, got [0, 0]" -- "$T" run "$R/conv_stride0.onnx" --backend cpu --random-inputs 1
+reject "node 'y' (MaxPool): attribute 'kernel_shape' must be positive" -- "$T" run "$R/maxpool_k0.onnx" --backend cpu --random-inputs 1
+reject "OneHot" "depth must be positive, got -5" -- "$T" run "$R/onehot_neg.onnx" --backend cpu --random-inputs 1
+reject "Pad" "negative dimension" -- "$T" run "$R/pad_neg.onnx" --backend cpu --random-inputs 1
+reject "ConstantOfShape" "more than 2147483648 elements" -- "$T" run "$R/const_huge.onnx" --backend cpu --random-inputs 1
+reject "input 'x' has dynamic dimensions" "--input-shape" -- "$T" run "$R/dynamic.onnx" --backend cpu --random-inputs 1
+# A write that fails at flush (a full disk) is an error, not exit 0.
+reject "cannot write '/dev/full'" -- "$T" disasm "$WORK/gemm_16.tsb" -o /dev/full
+
 exit $((failures > 0))
