@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include <iostream>
 
+#include "compiler/driver/cpu_calibration.h"
 #include "compiler/driver/model_import.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
@@ -41,6 +42,7 @@ Status quantizeFile(const po::variables_map &vm) {
   std::vector<std::string> shapes;
   if (vm.count("input-shape")) shapes = vm["input-shape"].as<std::vector<std::string>>();
   TS_ASSIGN_OR_RETURN(graph::Graph graph, driver::readGraphFile(vm["model"].as<std::string>(), shapes));
+  options.runner = driver::runSamplesOnCpu;
   TS_ASSIGN_OR_RETURN(quant::QuantizeReport report, quant::quantizeModel(graph, options));
   TS_RETURN_IF_ERROR(writeTextFile(vm["output"].as<std::string>(), graph::printGraph(graph)));
   std::cout << report.summary();

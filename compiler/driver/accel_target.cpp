@@ -10,6 +10,7 @@
 
 #include "compiler/accel/model_compiler.h"
 #include "compiler/driver/accel_report.h"
+#include "compiler/driver/cpu_calibration.h"
 #include "compiler/driver/graph_passes.h"
 #include "compiler/driver/int8_source.h"
 #include "compiler/driver/model_import.h"
@@ -38,6 +39,7 @@ Status quantize(graph::Graph &graph, const AccelOptions &accel, std::ostream *lo
   quant::QuantizeModelOptions options;
   options.calibrate = *accel.calibrate;
   options.seed = accel.seed;
+  options.runner = runSamplesOnCpu;
   TS_ASSIGN_OR_RETURN(options.quant.method, quant::parseCalibrationMethod(accel.method));
   TS_ASSIGN_OR_RETURN(quant::QuantizeReport report, quant::quantizeModel(graph, options));
   if (log) *log << report.summary();

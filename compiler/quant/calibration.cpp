@@ -112,18 +112,27 @@ double TensorStats::threshold(CalibrationMethod method, double percentileValue) 
   return maxAbs();
 }
 
-StatusOr<CalibrationTable> calibrate(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples) {
-  if (samples.empty()) return invalidInput("calibration needs at least one sample");
-  CalibrationTable table;
+Status runSamplesOnInterpreter(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples,
+                               const ResultObserver &observe) {
   for (const interp::TensorMap &sample : samples) {
-    for (const auto &[name, tensor] : sample)
-      if (tensor.dtype() == DType::F32) table[name].add(tensor);
     auto observer = [&](const graph::Node &node, const std::vector<Tensor> &results) {
       for (size_t i = 0; i < results.size() && i < node.outputs.size(); ++i)
-        if (!node.outputs[i].empty() && results[i].dtype() == DType::F32) table[node.outputs[i]].add(results[i]);
+        if (!node.outputs[i].empty() && results[i].dtype() == DType::F32) observe(node.outputs[i], results[i]);
     };
-    TS_ASSIGN_OR_RETURN(interp::TensorMap outputs, interp::runGraph(graph, sample, observer));
+    TS_RETURN_IF_ERROR(interp::runGraph(graph, sample, observer).status());
   }
+  return absl::OkStatus();
+}
+
+StatusOr<CalibrationTable> calibrate(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples,
+                                     const CalibrationRunner &runner) {
+  if (samples.empty()) return invalidInput("calibration needs at least one sample");
+  CalibrationTable table;
+  for (const interp::TensorMap &sample : samples)
+    for (const auto &[name, tensor] : sample)
+      if (tensor.dtype() == DType::F32) table[name].add(tensor);
+  auto observe = [&](const std::string &name, const Tensor &value) { table[name].add(value); };
+  TS_RETURN_IF_ERROR(runner ? runner(graph, samples, observe) : runSamplesOnInterpreter(graph, samples, observe));
   return table;
 }
 

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -53,9 +54,22 @@ private:
 
 using CalibrationTable = std::map<std::string, TensorStats>;
 
-/// Runs the graph on every sample (one tensor per graph input) and collects the
-/// statistics of every f32 graph input and node result.
-StatusOr<CalibrationTable> calibrate(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples);
+/// Receives one f32 node result (its value's name) of one sample.
+using ResultObserver = std::function<void(const std::string &name, const Tensor &value)>;
+/// Runs `graph` on every sample and shows `observe` every f32 node result. The default
+/// runs the reference interpreter; the driver passes one that runs the graph as LLVM code
+/// (`driver/cpu_calibration.h`), tens of times faster.
+using CalibrationRunner =
+    std::function<Status(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples, const ResultObserver &observe)>;
+
+/// The reference interpreter as a CalibrationRunner.
+Status runSamplesOnInterpreter(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples,
+                               const ResultObserver &observe);
+
+/// Runs the graph on every sample (one tensor per graph input) with `runner` (null: the
+/// interpreter) and collects the statistics of every f32 graph input and node result.
+StatusOr<CalibrationTable> calibrate(const graph::Graph &graph, const std::vector<interp::TensorMap> &samples,
+                                     const CalibrationRunner &runner = nullptr);
 
 /// `count` inputs for the graph drawn from a seeded standard normal distribution
 /// (static input shapes required).

@@ -10,7 +10,7 @@ StatusOr<QuantizeReport> quantizeModel(graph::Graph &graph, const QuantizeModelO
   TS_RETURN_IF_ERROR(prepare.addPipeline(kPrepareForQuantizationPipeline));
   TS_RETURN_IF_ERROR(prepare.run(graph));
   TS_ASSIGN_OR_RETURN(std::vector<interp::TensorMap> samples, samplesFromSpec(graph, options.calibrate, options.seed));
-  TS_ASSIGN_OR_RETURN(CalibrationTable table, calibrate(graph, samples));
+  TS_ASSIGN_OR_RETURN(CalibrationTable table, calibrate(graph, samples, options.runner));
   return quantizeGraph(graph, table, options.quant);
 }
 

@@ -2,8 +2,8 @@
 //
 // What `tessera quantize` runs: the graph is cleaned up for quantization (Identity and
 // Dropout removed, constants folded, BatchNorm folded into the preceding Conv/Gemm,
-// dead code removed; no fusion, so the rewrite sees plain ONNX ops), calibrated on the
-// reference interpreter over the samples `calibrate` names ("random:N" or a folder of
+// dead code removed; no fusion, so the rewrite sees plain ONNX ops), calibrated (on the
+// reference interpreter, or the runner given) over the samples `calibrate` names ("random:N" or a folder of
 // .npy files) and rewritten into the int8 ops.
 //
 //===----------------------------------------------------------------------===//
@@ -21,6 +21,8 @@ struct QuantizeModelOptions {
   std::string calibrate = "random:8";
   uint64_t seed = 0;
   QuantizeOptions quant;
+  /// How the samples run (null: the reference interpreter).
+  CalibrationRunner runner;
 };
 
 /// Prepares, calibrates and quantizes `graph` in place.
