@@ -51,6 +51,7 @@ LAYERS=(
   compiler/accel         # accelerator instruction emission and model compilation
   runtime/model          # running a compiled model on a backend (the model runner)
   compiler/driver        # the compilation driver: every compiler library and the runtime
+  compiler/tune          # the accelerator auto-tuner: search, cost models, records
   tools                  # the tessera CLI
   examples               # hand-written programs and their reference checkers
 )

@@ -50,10 +50,8 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
 
 } // namespace
 
-StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const CompileOptions &options) {
-  auto start = std::chrono::steady_clock::now();
+StatusOr<accel::CompiledModel> compileAccelModel(const ModelSource &model, const CompileOptions &options) {
   if (!options.accel.config) return invalidInput("the accel target needs a hardware config (--config)");
-  const isa::HardwareConfig &config = *options.accel.config;
   StageLog log(options.observer);
   TS_ASSIGN_OR_RETURN(graph::Graph graph, importModel(model));
   log.graph("import", graph);
@@ -62,8 +60,14 @@ StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const Compile
   log.graph("graph-passes", graph);
   if (source == Int8Source::calibrate) TS_RETURN_IF_ERROR(quantize(graph, options.accel, options.log));
   log.graph("quantize", graph);
+  return accel::compileForAccelerator(graph, *options.accel.config, options.accel.lowering);
+}
 
-  TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, accel::compileForAccelerator(graph, config, options.accel.lowering));
+StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, compileAccelModel(model, options));
+  const isa::HardwareConfig &config = *options.accel.config;
+  StageLog log(options.observer);
   log.record("partition", [&] { return partitionPlan(compiled); });
   log.record("layers", [&] { return layerTable(compiled); });
   log.record("mappings", [&] { return accel::printLayerMappings(compiled); });
