@@ -24,6 +24,13 @@ size_t WorkloadSearch::unpriced() const {
   return count;
 }
 
+std::vector<accel::Mapping> WorkloadSearch::unpricedFirsts() const {
+  std::vector<accel::Mapping> mappings;
+  for (const accel::Mapping &mapping : firsts_)
+    if (!isPriced(mapping)) mappings.push_back(mapping);
+  return mappings;
+}
+
 std::vector<accel::Mapping> WorkloadSearch::unpricedMappings() const {
   std::vector<accel::Mapping> mappings;
   for (const accel::Mapping &mapping : space_)
@@ -67,10 +74,11 @@ std::vector<size_t> WorkloadSearch::anneal(const std::vector<float> &scores, siz
 }
 
 StatusOr<std::vector<accel::Mapping>> WorkloadSearch::nextBatch(size_t count, size_t budget, CostModel &model) {
-  std::vector<accel::Mapping> batch;
-  for (const accel::Mapping &first : firsts_)
-    if (batch.size() < count && !isPriced(first)) batch.push_back(first);
-  if (!batch.empty()) return batch;
+  std::vector<accel::Mapping> batch = unpricedFirsts();
+  if (!batch.empty()) {
+    batch.resize(std::min(count, batch.size()));
+    return batch;
+  }
   std::vector<accel::Mapping> candidates = unpricedMappings();
   if (candidates.size() <= budget) {
     candidates.resize(std::min(count, candidates.size()));

@@ -37,6 +37,8 @@ public:
   /// Mappings of the space not priced yet.
   size_t unpriced() const;
   size_t spaceSize() const { return space_.size(); }
+  /// The analytical choices not priced yet.
+  std::vector<accel::Mapping> unpricedFirsts() const;
   /// Up to `count` unpriced mappings to price next, given `budget` prices left for the
   /// workload in this run (count <= budget).
   StatusOr<std::vector<accel::Mapping>> nextBatch(size_t count, size_t budget, CostModel &model);

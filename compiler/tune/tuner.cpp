@@ -60,9 +60,9 @@ public:
       searches_.push_back(std::move(*search));
     }
     TS_RETURN_IF_ERROR(openRecords());
-    budget_ = allocateTrials(options_.trials, workloads_, searches_);
     TS_RETURN_IF_ERROR(costModel_->learn(trials_));
     TS_RETURN_IF_ERROR(priceFirsts());
+    budget_ = allocateTrials(std::max<int64_t>(0, options_.trials - spent_), workloads_, searches_);
     TS_RETURN_IF_ERROR(searchRounds());
     return result();
   }
@@ -129,15 +129,12 @@ private:
     return writer_->write(r);
   }
 
-  /// The analytical choices of every workload, before any search: the baseline.
+  /// The analytical choices of every workload, before any search (the baseline, and
+  /// the guarantee that tuning never loses): priced even past the trials.
   Status priceFirsts() {
     for (size_t i = 0; i < workloads_.size(); ++i) {
-      TS_ASSIGN_OR_RETURN(std::vector<accel::Mapping> batch, searches_[i].nextBatch(2, 2, *costModel_));
-      bool isFirst = !batch.empty() && !searches_[i].isPriced(workloads_[i].untuned);
-      if (!isFirst) continue;
-      if (budget_[i] < int64_t(batch.size())) batch.resize(std::max<int64_t>(1, budget_[i]));
-      budget_[i] -= std::min<int64_t>(budget_[i], int64_t(batch.size()));
-      TS_RETURN_IF_ERROR(price(i, batch));
+      std::vector<accel::Mapping> batch = searches_[i].unpricedFirsts();
+      if (!batch.empty()) TS_RETURN_IF_ERROR(price(i, batch));
     }
     return absl::OkStatus();
   }
@@ -239,14 +236,18 @@ double TuneResult::tunedTotal() const {
 
 std::string TuneResult::table() const {
   auto gain = [](double before, double after) { return before > 0 ? 100.0 * (before - after) / before : 0.0; };
-  std::string text = absl::StrFormat("%-24s %-16s %8s %8s %12s    %12s  %7s\n", "layer", "op", "space", "priced",
+  int width = 5;
+  for (const LayerResult &l : layers) width = std::max(width, int(l.name.size()));
+  auto row = [&](const std::string &name, const std::string &op, const std::string &space, const std::string &priced,
+                 double untuned, double tuned) {
+    return absl::StrFormat("%-*s  %-14s %8s %7s %10.0f -> %10.0f  %6.1f%%\n", width, name, op, space, priced, untuned,
+                           tuned, gain(untuned, tuned));
+  };
+  std::string text = absl::StrFormat("%-*s  %-14s %8s %7s %10s    %10s  %7s\n", width, "layer", "op", "space", "priced",
                                      "untuned", "tuned", "gain");
   for (const LayerResult &l : layers)
-    text += absl::StrFormat("%-24s %-16s %8d %8d %12.0f -> %12.0f  %6.1f%%\n", l.name, l.op, l.space, l.priced,
-                            l.untuned, l.tuned, gain(l.untuned, l.tuned));
-  text += absl::StrFormat("%-24s %-16s %8s %8s %12.0f -> %12.0f  %6.1f%%\n", "total", "", "", "", untunedTotal(),
-                          tunedTotal(), gain(untunedTotal(), tunedTotal()));
-  return text;
+    text += row(l.name, l.op, strCat(l.space), strCat(l.priced), l.untuned, l.tuned);
+  return text + row("total", "", "", "", untunedTotal(), tunedTotal());
 }
 
 StatusOr<TuneResult> tuneModel(const accel::CompiledModel &model, const isa::HardwareConfig &config,

@@ -3,8 +3,9 @@
 //   TuneOptions options;            // cost model, trials, -j, records file, resume
 //   StatusOr<TuneResult> result = tuneModel(compiled, config, options);
 //
-// The model's layers become workloads (layers of one shape are tuned once); the trials
-// are shared among them in proportion to their part of the model's analytical cycles
+// The model's layers become workloads (layers of one shape are tuned once). Each
+// workload's analytical choices are priced first (search.h), even past the trials; the
+// trials left are shared among the workloads in proportion to their part of the model's analytical cycles
 // (a workload whose space is smaller gets its space, the rest goes to the others).
 // Batches go round the workloads (search.h picks them), each cost is appended to the
 // records file as soon as it is known, and the learned model is retrained after every
@@ -26,7 +27,7 @@ namespace tessera::tune {
 
 struct TuneOptions {
   std::string costModel = "measure"; ///< analytical | measure | xgb
-  int64_t trials = 100;              ///< new prices in this run, shared by every workload
+  int64_t trials = 100;              ///< new prices in this run, shared by every workload (at least the analytical choices)
   int jobs = 1;                      ///< measurements in parallel (worker processes)
   std::string recordsPath;           ///< JSON lines; empty: none written
   bool resume = false;               ///< continue the records file (else it must not exist)

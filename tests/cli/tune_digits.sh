@@ -84,3 +84,15 @@ out=$("$T" compile "${MODEL[@]}" --target accel --config "$CONFIG" -o "$WORK/bad
   fail "a malformed record line compiled"
 [[ "$out" == *"$WORK/stale.jsonl:45: not a JSON object"* ]] || fail "malformed line not named: $out"
 echo "ok: stale and foreign records are counted, a malformed line is an error with file:line"
+
+# The learned model's search is deterministic (fixed seed, one XGBoost thread), with
+# measurements in one process or in worker processes.
+for j in 1 2; do
+  "$T" tune "${MODEL[@]}" --target accel --config "$CONFIG" --trials 40 --cost-model xgb -j $j \
+    --records "$WORK/x$j.jsonl" > "$WORK/x$j.out" 2>/dev/null || fail "tune --cost-model xgb -j $j"
+done
+grep -q "tune: xgb, 7 workloads of 7 layers, 40 trials" "$WORK/x1.out" || fail "xgb summary: $(cat "$WORK/x1.out")"
+strip() { /usr/bin/python3 -c "import json,sys; [print(json.dumps(dict(json.loads(l), time=''))) for l in open(sys.argv[1])]" "$1"; }
+cmp -s <(strip "$WORK/x1.jsonl") <(strip "$WORK/x2.jsonl") || fail "xgb tuning with -j 1 and -j 2 differ"
+grep -q '"cost_model": "xgb"' <(strip "$WORK/x1.jsonl") || fail "xgb records do not say cost_model xgb"
+echo "ok: --cost-model xgb gives the same records with -j 1 and -j 2"
