@@ -103,7 +103,7 @@ private:
     return absl::OkStatus();
   }
 
-  /// Prices a batch of workload `i`, records it and retrains the model.
+  /// Prices a batch of workload `i` and records it.
   Status price(size_t i, const std::vector<accel::Mapping> &batch) {
     const Workload &workload = workloads_[i];
     std::vector<StatusOr<double>> costs = costModel_->costs(workload, batch);
@@ -116,7 +116,6 @@ private:
       TS_RETURN_IF_ERROR(record(workload, batch[k], *costs[k]));
     }
     spent_ += int64_t(batch.size());
-    TS_RETURN_IF_ERROR(costModel_->learn(trials_));
     curve_.emplace_back(spent_, bestTotal());
     if (options_.onBatch) options_.onBatch(spent_, std::max(options_.trials, spent_), bestTotal(), untunedTotal());
     return absl::OkStatus();
@@ -136,10 +135,11 @@ private:
       std::vector<accel::Mapping> batch = searches_[i].unpricedFirsts();
       if (!batch.empty()) TS_RETURN_IF_ERROR(price(i, batch));
     }
-    return absl::OkStatus();
+    return costModel_->learn(trials_);
   }
 
-  /// Batches round the workloads until every budget is spent or every space priced.
+  /// Rounds of one batch per workload until every budget is spent or every space
+  /// priced; the model retrains after each round (on every workload's costs).
   Status searchRounds() {
     size_t batchSize = size_t(std::max(8, 2 * options_.jobs));
     for (bool progressed = true; progressed;) {
@@ -156,6 +156,7 @@ private:
         TS_RETURN_IF_ERROR(price(i, batch));
         progressed = true;
       }
+      if (progressed) TS_RETURN_IF_ERROR(costModel_->learn(trials_));
     }
     return absl::OkStatus();
   }

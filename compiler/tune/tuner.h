@@ -9,7 +9,7 @@
 // (a workload whose space is smaller gets its space, the rest goes to the others).
 // Batches go round the workloads (search.h picks them), each cost is appended to the
 // records file as soon as it is known, and the learned model is retrained after every
-// batch. With `resume`, the records of the file that apply (same format version,
+// round (one batch of each workload). With `resume`, the records of the file that apply (same format version,
 // target, config and kind of cost) are priced already: they are not measured again,
 // they count as known costs and they train the learned model from the start.
 //
