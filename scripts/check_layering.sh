@@ -51,6 +51,7 @@ LAYERS=(
   compiler/accel         # accelerator instruction emission and model compilation
   runtime/model          # running a compiled model on a backend (the model runner)
   compiler/driver        # the compilation driver: every compiler library and the runtime
+  compiler/tune          # the accelerator auto-tuner: search, cost models, records
   sweep                  # co-design sweeps: specs, points, worker pools, Slurm/k8s, results
   tools                  # the tessera CLI
   examples               # hand-written programs and their reference checkers

@@ -11,6 +11,7 @@ PACKAGES=(
   libsystemc-dev verilator
   libboost-all-dev libabsl-dev nlohmann-json3-dev libxxhash-dev
   googletest libgtest-dev libbenchmark-dev
+  libxgboost-dev xgboost
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-torch python3-torchvision python3-onnx python3-numpy
   slurm-wlm munge

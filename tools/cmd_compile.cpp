@@ -5,7 +5,7 @@
 //
 //   tessera compile model.onnx --target accel --config configs/default.json
 //       [--calibrate <folder of .npy | random:N>] -o model.tsb [--emit-quantized q.tg]
-//       [--dump-mappings m.txt] [--mappings m.txt]
+//       [--dump-mappings m.txt] [--mappings m.txt] [--records r.jsonl]
 //
 //   tessera compile model.onnx --target nvptx --gpu-arch sm_80 -o model.ptx
 //
@@ -22,6 +22,7 @@
 
 #include "compiler/driver/driver.h"
 #include "compiler/lower/cpu_schedule.h"
+#include "compiler/tune/records.h"
 #include "support/file_io.h"
 #include "tools/command.h"
 
@@ -31,7 +32,8 @@ namespace tessera::cli {
 namespace {
 
 struct CompileArgs {
-  std::string model, output, configPath, mappingsPath;
+  std::string model, output, configPath, mappingsPath, recordsPath;
+  std::optional<tune::BestRecords> records; ///< --records: the best record of each layer's workload
   std::vector<std::string> inputShapes;
   std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
   driver::CompileOptions options;
@@ -86,6 +88,23 @@ Status makeDumpDir(const std::string &dir) {
   return absl::OkStatus();
 }
 
+/// --records: the best legal record of each layer replaces the cost model's choice
+/// (a --mappings line wins over a record). Records of another format version, target or
+/// config are counted on stderr; a malformed line is an error naming file and line.
+Status loadRecords(CompileArgs &args) {
+  if (args.recordsPath.empty()) return absl::OkStatus();
+  if (args.options.target != "accel") return invalidInput("--records applies to --target accel only");
+  const isa::HardwareConfig &config = *args.options.accel.config;
+  TS_ASSIGN_OR_RETURN(std::vector<tune::TuneRecord> all, tune::readRecords(args.recordsPath));
+  tune::RecordSet set = tune::selectRecords(std::move(all), "accel", tune::configHashOf(config));
+  if (set.skipped() > 0) std::cerr << "compile: " << args.recordsPath << ": " << set.describeSkipped() << "\n";
+  args.records.emplace(set, config);
+  args.options.accel.lowering.mappingOf = [&records = *args.records](const accel::AccelLayer &layer) {
+    return records.mappingFor(layer);
+  };
+  return absl::OkStatus();
+}
+
 /// The flags the parser does not fill directly: the accel config and mappings, the cpu
 /// schedule.
 Status completeOptions(CompileArgs &args) {
@@ -100,6 +119,7 @@ Status completeOptions(CompileArgs &args) {
     if (!mappings.ok()) return annotate(mappings.status(), args.mappingsPath);
     options.accel.lowering.mappings = std::move(*mappings);
   }
+  TS_RETURN_IF_ERROR(loadRecords(args));
   for (const std::string &assignment : args.schedule)
     TS_RETURN_IF_ERROR(lower::setScheduleParam(options.cpu.plan.schedule, assignment));
   options.log = &std::cout;
@@ -113,7 +133,11 @@ Status compileModel(CompileArgs &args) {
   TS_ASSIGN_OR_RETURN(driver::CompiledArtifact artifact, driver::compileModel(driver::ModelSource(args.model, args.inputShapes), args.options));
   TS_RETURN_IF_ERROR(outputs.status());
   TS_RETURN_IF_ERROR(writeBinaryFile(args.output, artifact.bytes));
-  std::cout << artifact.summary << "wrote " << args.output << artifact.detail << "\n";
+  std::cout << artifact.summary;
+  if (args.records)
+    std::cout << absl::StrFormat("records: %s: %d layers mapped from records (%d illegal records passed over)\n",
+                                 args.recordsPath, args.records->applied(), args.records->illegal());
+  std::cout << "wrote " << args.output << artifact.detail << "\n";
   return absl::OkStatus();
 }
 
@@ -150,7 +174,8 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "emit-quantized", po::value(&compile.quantizedPath), "accel: also write the int8 graph IR text (the reference)")(
       "virtual-threads", po::value(&o.accel.lowering.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)")(
       "dump-mappings", po::value(&compile.mappingsOutPath), "accel: write each layer's mapping here (NAME: MAPPING per line)")(
-      "mappings", po::value(&compile.mappingsPath), "accel: use these layer mappings instead of the cost model's (a --dump-mappings file)");
+      "mappings", po::value(&compile.mappingsPath), "accel: use these layer mappings instead of the cost model's (a --dump-mappings file)")(
+      "records", po::value(&compile.recordsPath), "accel: use each layer's best tuning record (a `tessera tune --records` file)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;

@@ -130,11 +130,21 @@ struct ModelLowering {
       }
       overridden.insert(layer.name);
       mapping = given->second;
+    } else if (std::optional<Mapping> recorded = recordedMapping(layer)) {
+      mapping = *recorded;
     } else {
       TS_ASSIGN_OR_RETURN(mapping, chooseWithThreadsThatFit(layer));
     }
     double cycles = estimateCycles(layer, mapping, config);
     return LayerPlan{std::move(layer), mapping, cycles};
+  }
+
+  /// The mapping options.mappingOf gives for the layer, when legal.
+  std::optional<Mapping> recordedMapping(const AccelLayer &layer) const {
+    if (!options.mappingOf) return std::nullopt;
+    std::optional<Mapping> mapping = options.mappingOf(layer);
+    if (!mapping || !checkMapping(layer, *mapping, config).ok()) return std::nullopt;
+    return mapping;
   }
 
   /// The cost model's choice with `virtualThreads` threads; a layer whose slots do not fit
@@ -254,7 +264,7 @@ Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, Compil
     TS_RETURN_IF_ERROR(annotate(emitLayer(builder, plan.layer, plan.mapping, io), node.describe()));
     builder.relabelSegments(firstSegment, plan.layer.op);
     model.layers.push_back(
-        LayerSummary{plan.layer.name, plan.layer.op, plan.layer.macs(), plan.estimatedCycles, plan.mapping});
+        LayerSummary{plan.layer.name, plan.layer.op, plan.layer.macs(), plan.estimatedCycles, plan.mapping, plan.layer});
     first = false;
   }
   return absl::OkStatus();

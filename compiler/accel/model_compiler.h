@@ -13,7 +13,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,10 @@ struct LoweringOptions {
   /// Mappings to use instead of the cost model's choice, by layer name. A mapping that is
   /// illegal for its layer, or a name that is no accelerator layer, is an error.
   std::map<std::string, Mapping> mappings;
+  /// Asked for each layer not in `mappings` (e.g. `compile --records`, the best tuning
+  /// record of the layer's workload): a mapping it returns replaces the cost model's
+  /// choice when it is legal for the layer (an illegal one is ignored).
+  std::function<std::optional<Mapping>(const AccelLayer &)> mappingOf;
 };
 
 struct LayerSummary {
@@ -36,6 +42,7 @@ struct LayerSummary {
   int64_t macs = 0;
   double estimatedCycles = 0;
   Mapping mapping;
+  AccelLayer layer; ///< the layer's shape, as mapped (a tuner searches its mappings)
 };
 
 struct CompiledModel {

@@ -62,6 +62,13 @@ StatusOr<graph::Graph> int8Graph(const ModelSource &model, const CompileOptions 
   return graph;
 }
 
+/// The int8 graph partitioned and lowered; the later stages are logged by the caller.
+StatusOr<accel::CompiledModel> compileLogged(const ModelSource &model, const CompileOptions &options, StageLog &log) {
+  if (!options.accel.config) return invalidInput("the accel target needs a hardware config (--config)");
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, int8Graph(model, options, log));
+  return accel::compileForAccelerator(graph, *options.accel.config, options.accel.lowering);
+}
+
 } // namespace
 
 StatusOr<graph::Graph> int8GraphForAccel(const ModelSource &model, const CompileOptions &options) {
@@ -69,13 +76,16 @@ StatusOr<graph::Graph> int8GraphForAccel(const ModelSource &model, const Compile
   return int8Graph(model, options, log);
 }
 
+StatusOr<accel::CompiledModel> compileAccelModel(const ModelSource &model, const CompileOptions &options) {
+  StageLog log(options.observer);
+  return compileLogged(model, options, log);
+}
+
 StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
-  if (!options.accel.config) return invalidInput("the accel target needs a hardware config (--config)");
-  const isa::HardwareConfig &config = *options.accel.config;
   StageLog log(options.observer);
-  TS_ASSIGN_OR_RETURN(graph::Graph graph, int8Graph(model, options, log));
-  TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, accel::compileForAccelerator(graph, config, options.accel.lowering));
+  TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, compileLogged(model, options, log));
+  const isa::HardwareConfig &config = *options.accel.config;
   log.record("partition", [&] { return partitionPlan(compiled); });
   log.record("layers", [&] { return layerTable(compiled); });
   log.record("mappings", [&] { return accel::printLayerMappings(compiled); });

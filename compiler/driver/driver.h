@@ -103,6 +103,11 @@ StatusOr<CompiledArtifact> compileModel(const ModelSource &model, const CompileO
 /// from QDQ), without lowering. A sweep quantizes each model once with it.
 StatusOr<graph::Graph> int8GraphForAccel(const ModelSource &model, const CompileOptions &options);
 
+/// The accel pipeline up to the compiled model (before the binary is written): the
+/// model's int8 graph (quantized, as is, or QDQ-imported) partitioned and lowered with
+/// options.accel. A tuner reads the layers and their untuned mappings from it.
+StatusOr<accel::CompiledModel> compileAccelModel(const ModelSource &model, const CompileOptions &options);
+
 /// A target of targets.def.
 struct TargetInfo {
   std::string name, extension, description;

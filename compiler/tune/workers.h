@@ -1,0 +1,22 @@
+//===- workers.h - Measurements in parallel worker processes --------------------------===//
+//
+// `tessera tune -j N`: up to N measurements at once, each in a fork()ed worker process
+// that measures one mapping (measure.h) and writes its cycles, or its error, back over
+// a pipe. Workers share nothing with the parent after the fork, so the parent stays
+// single-threaded (SystemC's kernel is per process, and fork() from a threaded process
+// is unsafe). With N = 1 the measurements run in this process, one after another.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <vector>
+
+#include "compiler/accel/mapping_space.h"
+
+namespace tessera::tune {
+
+/// The measured cycles of each mapping of `layer`, in order, using up to `jobs` workers.
+std::vector<StatusOr<double>> measureInWorkers(const accel::AccelLayer &layer, const std::vector<accel::Mapping> &mappings,
+                                               const isa::HardwareConfig &config, int jobs);
+
+} // namespace tessera::tune
