@@ -90,6 +90,7 @@ json modelRow(const std::string &model, const json &report) {
   row["energy_uj"] = report["energy"]["total_uj"];
   row["pj_per_mac"] = report["energy"]["pj_per_mac"];
   if (report.contains("coverage")) row["accel_mac_fraction"] = report["coverage"]["accel_mac_fraction"];
+  if (report.contains("records_applied")) row["records_applied"] = report["records_applied"];
   return row;
 }
 
@@ -102,9 +103,7 @@ StatusOr<const graph::Graph *> PointRunner::int8Graph(const SweepModel &model) {
   return &it->second;
 }
 
-StatusOr<json> PointRunner::runModel(const SweepPoint &point, const SweepModel &model) {
-  const isa::HardwareConfig &config = *point.config;
-  TS_ASSIGN_OR_RETURN(const graph::Graph *graph, int8Graph(model));
+StatusOr<accel::LoweringOptions> PointRunner::loweringFor(const isa::HardwareConfig &config) {
   accel::LoweringOptions lowering;
   if (!plan_.mappingsPath.empty()) {
     TS_ASSIGN_OR_RETURN(std::string text, readTextFile(plan_.mappingsPath));
@@ -112,6 +111,20 @@ StatusOr<json> PointRunner::runModel(const SweepPoint &point, const SweepModel &
     if (!mappings.ok()) return annotate(mappings.status(), plan_.mappingsPath);
     lowering.mappings = *mappings;
   }
+  if (plan_.recordsPath.empty()) return lowering;
+  if (!records_) {
+    TS_ASSIGN_OR_RETURN(records_, tune::readRecords(plan_.recordsPath));
+  }
+  best_.emplace(tune::selectRecords(*records_, "accel", tune::configHashOf(config)), config);
+  lowering.mappingOf = [this](const accel::AccelLayer &layer) { return best_->mappingFor(layer); };
+  return lowering;
+}
+
+StatusOr<json> PointRunner::runModel(const SweepPoint &point, const SweepModel &model) {
+  const isa::HardwareConfig &config = *point.config;
+  TS_ASSIGN_OR_RETURN(const graph::Graph *graph, int8Graph(model));
+  TS_ASSIGN_OR_RETURN(accel::LoweringOptions lowering, loweringFor(config));
+  int64_t appliedBefore = best_ ? best_->applied() : 0;
   TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, accel::compileForAccelerator(*graph, config, lowering));
   json report;
   if (plan_.backend == "estimate") {
@@ -121,6 +134,7 @@ StatusOr<json> PointRunner::runModel(const SweepPoint &point, const SweepModel &
   }
   TS_RETURN_IF_ERROR(runtime::addEnergyToReport(report, energy_, config));
   report["model"] = model.name;
+  if (best_) report["records_applied"] = best_->applied() - appliedBefore;
   return report;
 }
 

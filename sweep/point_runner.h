@@ -7,6 +7,10 @@
 // (its config cannot map a layer, a backend error) is recorded with its error; the
 // point still finishes.
 //
+// With `records` in the spec, each point compiles with the best `tessera tune` record of
+// each layer's workload for that point's config (records of other configs do not apply;
+// the report's `records_applied` counts the layers that took one).
+//
 // The `estimate` backend runs nothing: cycles are the cost model's per-layer estimates
 // (the compiler's choice of mapping), energy comes from the program's exact work
 // counts (simulator/golden/static_counts.h) and the estimated cycles.
@@ -15,11 +19,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "compiler/accel/model_compiler.h"
 #include "compiler/graph/graph.h"
+#include "compiler/tune/records.h"
 #include "isa/energy_table.h"
 #include "sweep/sweep_plan.h"
 
@@ -52,11 +59,16 @@ public:
 private:
   StatusOr<nlohmann::json> runModel(const SweepPoint &point, const SweepModel &model);
   StatusOr<const graph::Graph *> int8Graph(const SweepModel &model);
+  /// The lowering options of `config`: the spec's mappings, and the best tuning record of
+  /// each layer recorded for this config (a mappings line wins).
+  StatusOr<accel::LoweringOptions> loweringFor(const isa::HardwareConfig &config);
 
   const SweepPlan &plan_;
   std::string dir_;
   isa::EnergyTable energy_;
   std::map<std::string, graph::Graph> graphs_;
+  std::optional<std::vector<tune::TuneRecord>> records_; ///< the records file, read once
+  std::optional<tune::BestRecords> best_;               ///< of the point being run
 };
 
 } // namespace tessera::sweep

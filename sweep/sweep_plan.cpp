@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 /// The spec's keys; any other is an error (a typo is never silently ignored).
-const std::set<std::string> kSpecKeys = {"base", "points", "grid", "models", "calibrate", "backend", "mappings", "energy", "input_seed"};
+const std::set<std::string> kSpecKeys = {"base", "points", "grid", "models", "calibrate", "backend", "mappings", "records", "energy", "input_seed"};
 
 /// A spec-relative path made absolute.
 std::string resolvePath(const std::string &path, const std::string &specPath) {
@@ -203,6 +203,11 @@ Status readOptions(const json &spec, const std::string &specPath, SweepPlan &pla
     if (!spec["mappings"].is_string()) return specError(specPath, "mappings", "expected a mappings file path");
     plan.mappingsPath = resolvePath(spec["mappings"].get<std::string>(), specPath);
   }
+  if (spec.contains("records")) {
+    if (!spec["records"].is_string()) return specError(specPath, "records", "expected a tuning records file (tessera tune --records)");
+    plan.recordsPath = resolvePath(spec["records"].get<std::string>(), specPath);
+    if (!fs::is_regular_file(plan.recordsPath)) return specError(specPath, "records", strCat("no records file '", plan.recordsPath, "'"));
+  }
   if (spec.contains("energy")) {
     if (!spec["energy"].is_string()) return specError(specPath, "energy", "expected an energy table path");
     plan.energyPath = resolvePath(spec["energy"].get<std::string>(), specPath);
@@ -250,7 +255,7 @@ json planToJson(const SweepPlan &plan) {
   json models = json::array();
   for (const SweepModel &model : plan.models) models.push_back({{"name", model.name}, {"source", model.source}});
   json out = {{"spec", plan.specPath}, {"columns", plan.columns}, {"points", points}, {"models", models},
-              {"backend", plan.backend}, {"mappings", plan.mappingsPath}, {"energy", plan.energyPath}, {"input_seed", plan.inputSeed}};
+              {"backend", plan.backend}, {"mappings", plan.mappingsPath}, {"energy", plan.energyPath}, {"records", plan.recordsPath}, {"input_seed", plan.inputSeed}};
   if (plan.calibrate) out["calibrate"] = *plan.calibrate;
   return out;
 }
@@ -263,6 +268,7 @@ StatusOr<SweepPlan> planFromJson(const json &json, const std::string &path) {
     plan.backend = json.at("backend").get<std::string>();
     plan.mappingsPath = json.at("mappings").get<std::string>();
     plan.energyPath = json.at("energy").get<std::string>();
+    plan.recordsPath = json.value("records", std::string());
     plan.inputSeed = json.at("input_seed").get<uint64_t>();
     if (json.contains("calibrate")) plan.calibrate = json.at("calibrate").get<std::string>();
     for (const auto &model : json.at("models")) plan.models.push_back({model.at("name"), model.at("source")});

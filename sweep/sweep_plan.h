@@ -8,6 +8,7 @@
 //    "models": ["resnet18.onnx"], "calibrate": "random:4",
 //    "backend": "estimate" | "functional" | "systemc" | "rtl",
 //    "mappings": "m.txt",                              optional, as `compile --mappings`
+//    "records": "r.jsonl",                             optional `tessera tune` records
 //    "energy": "configs/energy/x.json",                optional energy/area table
 //    "input_seed": 1}                                  random inputs (simulated backends)
 //
@@ -56,6 +57,7 @@ struct SweepPlan {
   std::string backend = "estimate";
   std::string mappingsPath; ///< empty: the cost model's mappings
   std::string energyPath;   ///< empty: the built-in default-45nm table
+  std::string recordsPath;  ///< `tessera tune` records: each point uses the best of its config's
   uint64_t inputSeed = 1;   ///< random model inputs (cycle-level backends)
 };
 
