@@ -2,12 +2,14 @@
 #include "compiler/exec/execution_plan.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "compiler/codegen/cpu_jit.h"
 #include "compiler/exec/kernel_timer.h"
 #include "compiler/graph/op_traits.h"
+#include "compiler/graph/printer.h"
 #include "compiler/loop/printer.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/verifier.h"
@@ -131,16 +133,7 @@ private:
       labels.push_back(candidate.label);
     }
     if (builds.size() == 1) return std::move(builds[0]);
-    std::vector<KernelVariant> variants;
-    for (const KernelBuild &b : builds) {
-      KernelVariant v{b.func, {}};
-      for (const std::string &value : b.params) {
-        auto repacked = b.constants.find(value);
-        v.constants.push_back(repacked != b.constants.end() ? &repacked->second : graph_.constantOf(value));
-      }
-      variants.push_back(std::move(v));
-    }
-    auto timed = timeKernelVariants(variants);
+    auto timed = timeKernelVariants(variantsOf(builds));
     if (!timed.ok()) {  // the configured schedule compiles without timing
       if (options_.tuneLog)
         *options_.tuneLog << "tune " << name << ": timing failed (" << timed.status().message() << "), default kept\n";
@@ -161,10 +154,64 @@ private:
     return std::move(builds[best]);
   }
 
+  /// Times the group under each schedule; identical lowerings share one timing.
+  StatusOr<std::vector<double>> timeSchedules(const lower::KernelGroup &group, const std::string &name,
+                                              const std::vector<lower::CpuScheduleParams> &schedules) {
+    std::vector<KernelBuild> builds;
+    std::map<std::string, size_t> byText;
+    std::vector<size_t> variantOf;
+    for (size_t i = 0; i < schedules.size(); ++i) {
+      auto build = buildKernel(group, name, schedules[i]);
+      if (!build.ok() && i == 0) return build.status();
+      if (!build.ok()) {
+        variantOf.push_back(SIZE_MAX);
+        continue;
+      }
+      auto [it, added] = byText.emplace(loop::printFunc(build->func), builds.size());
+      if (added) builds.push_back(std::move(*build));
+      variantOf.push_back(it->second);
+    }
+    TS_ASSIGN_OR_RETURN(std::vector<double> ms, timeKernelVariants(variantsOf(builds)));
+    std::vector<double> times;
+    for (size_t v : variantOf) times.push_back(v == SIZE_MAX ? std::numeric_limits<double>::infinity() : ms[v]);
+    return times;
+  }
+
+  /// The schedule the chooser picks for the group (options_.schedule when none).
+  StatusOr<KernelBuild> chosenKernel(const lower::KernelGroup &group, const std::string &name) {
+    KernelTuneRequest request{name, kernelWorkloadKey(graph_, group.nodes),
+                              [&](const std::vector<lower::CpuScheduleParams> &schedules) {
+                                return timeSchedules(group, name, schedules);
+                              }};
+    TS_ASSIGN_OR_RETURN(std::optional<lower::CpuScheduleParams> schedule, options_.chooseSchedule(request));
+    return buildKernel(group, name, schedule ? *schedule : options_.schedule);
+  }
+
+  std::vector<KernelVariant> variantsOf(const std::vector<KernelBuild> &builds) const {
+    std::vector<KernelVariant> variants;
+    for (const KernelBuild &b : builds) {
+      KernelVariant v{b.func, {}};
+      for (const std::string &value : b.params) {
+        auto repacked = b.constants.find(value);
+        v.constants.push_back(repacked != b.constants.end() ? &repacked->second : graph_.constantOf(value));
+      }
+      variants.push_back(std::move(v));
+    }
+    return variants;
+  }
+
+  StatusOr<KernelBuild> kernelFor(const lower::KernelGroup &group, const std::string &name) {
+    // A schedule chooser is asked only about groups that compile under the default.
+    if (options_.chooseSchedule) {
+      TS_RETURN_IF_ERROR(buildKernel(group, name, options_.schedule).status());
+      return chosenKernel(group, name);
+    }
+    return options_.tune ? tuneKernel(group, name) : buildKernel(group, name, options_.schedule);
+  }
+
   StatusOr<Step> compileGroup(const lower::KernelGroup &group) {
     std::string name = kernelName(plan_.module.funcs.size(), graph_.nodes[group.nodes[0]].op);
-    TS_ASSIGN_OR_RETURN(KernelBuild build,
-                        options_.tune ? tuneKernel(group, name) : buildKernel(group, name, options_.schedule));
+    TS_ASSIGN_OR_RETURN(KernelBuild build, kernelFor(group, name));
     plan_.module.funcs.push_back(std::move(build.func));
     for (auto &[value, tensor] : build.constants) plan_.constants[value] = std::move(tensor);
     return Step{StepKind::Kernel, group.nodes, name, build.params, ""};
@@ -179,6 +226,19 @@ private:
 };
 
 } // namespace
+
+std::string kernelWorkloadKey(const graph::Graph &graph, const std::vector<size_t> &nodes) {
+  std::vector<std::string> ops, inputs, attributes;
+  for (size_t n : nodes) ops.push_back(graph.nodes[n].op);
+  const graph::Node &anchor = graph.nodes[nodes[0]];
+  for (const std::string &input : anchor.inputs) {
+    if (input.empty()) continue;
+    const graph::TensorType &type = graph.typeOf(input);
+    inputs.push_back(strCat(dtypeName(type.dtype), "[", joinStrings(type.shape, ","), "]"));
+  }
+  for (const auto &[key, value] : anchor.attrs.all()) attributes.push_back(strCat(key, "=", graph::printAttribute(value)));
+  return strCat(joinStrings(ops, "+"), " ", joinStrings(inputs, " "), " {", joinStrings(attributes, ", "), "}");
+}
 
 lower::CpuScheduleParams hostScheduleParams() { return lower::scheduleParamsFor(codegen::hostVectorRegisters()); }
 

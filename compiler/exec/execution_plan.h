@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
@@ -39,6 +40,22 @@ struct Step {
 /// vector registers).
 lower::CpuScheduleParams hostScheduleParams();
 
+/// One kernel, as a schedule tuner sees it while the graph is planned.
+struct KernelTuneRequest {
+  std::string name;     ///< the kernel's name in the plan ("k3_conv")
+  std::string workload; ///< what it computes: its ops, input shapes and the anchor's attributes
+  /// Times the kernel under each schedule (ms, fastest call, one thread); schedules that
+  /// lower to the same code share one timing. An error when the first does not compile.
+  std::function<StatusOr<std::vector<double>>(const std::vector<lower::CpuScheduleParams> &)> time;
+};
+/// A tuner's choice of a kernel's schedule; nullopt keeps PlanOptions::schedule.
+using ScheduleChooser =
+    std::function<StatusOr<std::optional<lower::CpuScheduleParams>>(const KernelTuneRequest &request)>;
+
+/// The workload key of a kernel group: "Conv+Relu f32[1,64,56,56] f32[64,64,3,3] ...
+/// {pads=[1,1,1,1], strides=[1,1]}" (kernels with the same key lower alike).
+std::string kernelWorkloadKey(const graph::Graph &graph, const std::vector<size_t> &nodes);
+
 struct PlanOptions {
   lower::CpuScheduleParams schedule = hostScheduleParams();
   /// Loop passes run after lowering each kernel.
@@ -50,6 +67,9 @@ struct PlanOptions {
   /// keep the fastest; each tuned kernel's times go to `tuneLog` when set.
   bool tune = false;
   std::ostream *tuneLog = nullptr;
+  /// When set, chooses each kernel's schedule (`tessera tune --target cpu`, or the best
+  /// records of `compile --records`); takes precedence over `tune`.
+  ScheduleChooser chooseSchedule;
 };
 
 struct ExecutionPlan {

@@ -144,3 +144,38 @@ TEST(GraphExecutor, RejectsWrongInputShape) {
 
 } // namespace
 } // namespace tessera::exec
+
+namespace tessera::exec {
+namespace {
+
+// A schedule chooser sees every kernel with its workload key and can time schedules:
+// identical lowerings share one timing, and the chosen schedule builds the kernel.
+TEST(GraphExecutor, ScheduleChooserTimesAndChooses) {
+  graph::Graph g = testing::miniNet();
+  std::vector<std::string> workloads;
+  PlanOptions options;
+  options.chooseSchedule = [&](const KernelTuneRequest &request) -> StatusOr<std::optional<lower::CpuScheduleParams>> {
+    workloads.push_back(request.workload);
+    lower::CpuScheduleParams same = options.schedule, narrow = options.schedule;
+    narrow.convWidthBlock = 4;
+    TS_ASSIGN_OR_RETURN(std::vector<double> ms, request.time({options.schedule, same, narrow}));
+    EXPECT_EQ(ms.size(), 3u);
+    EXPECT_EQ(ms[0], ms[1]) << request.workload; // the same code is timed once
+    return std::optional<lower::CpuScheduleParams>(narrow);
+  };
+  auto model = compileForCpu(g, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_FALSE(workloads.empty());
+  bool sawConv = false;
+  for (const std::string &w : workloads) sawConv |= w.rfind("Conv+Relu f32[1,4,15,15]", 0) == 0;
+  EXPECT_TRUE(sawConv) << workloads[0];
+  interp::TensorMap inputs{{"x", testing::randomTensor({1, 4, 15, 15}, 1)}};
+  auto got = model->executor->run(inputs);
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto want = interp::runGraph(g, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  for (const std::string &name : g.outputs) testing::expectClose(got->at(name), want->at(name), name);
+}
+
+} // namespace
+} // namespace tessera::exec
