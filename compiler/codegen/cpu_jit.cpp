@@ -52,6 +52,10 @@ int hostVectorRegisters() {
   return registers;
 }
 
+std::string hostCpuDescription() {
+  return strCat(llvm::sys::getHostCPUName().str(), ", ", hostVectorRegisters(), " vector registers");
+}
+
 void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm) {
   module.setTargetTriple(tm.getTargetTriple().str());
   module.setDataLayout(tm.createDataLayout());

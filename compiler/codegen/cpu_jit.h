@@ -28,6 +28,9 @@ StatusOr<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine();
 /// Vector registers the host's code can use: 32 with AVX-512 (zmm0-31, and ymm16-31
 /// for 8-lane code), else 16.
 int hostVectorRegisters();
+/// "znver4, 32 vector registers": what generated code is tuned for on this host (the CPU
+/// name LLVM detects and the register file the schedules assume).
+std::string hostCpuDescription();
 /// Runs O3 for `tm` over `module` (after setting its triple and data layout).
 void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm);
 
