@@ -61,6 +61,7 @@ Status runTune(TuneArgs &args) {
   if (args.target != "accel") return invalidInput("tune supports --target accel only, not '%s'", args.target);
   if (args.configPath.empty()) return invalidInput("--target accel needs --config <hardware config JSON>");
   TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(args.configPath));
+  TS_RETURN_IF_ERROR(tune::makeCostModel(args.tune.costModel, config, 1, 0).status()); // before a long calibration
   args.compile.target = "accel";
   args.compile.accel.config = config;
   args.compile.log = &std::cerr;

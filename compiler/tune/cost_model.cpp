@@ -13,9 +13,9 @@ public:
   explicit AnalyticalModel(const isa::HardwareConfig &config) : config_(config) {}
   const char *name() const override { return "analytical"; }
   bool measures() const override { return false; }
-  std::vector<StatusOr<double>> costs(const Workload &workload, const std::vector<accel::Mapping> &mappings) override {
+  std::vector<StatusOr<double>> costs(const std::vector<Candidate> &candidates) override {
     std::vector<StatusOr<double>> costs;
-    for (const accel::Mapping &mapping : mappings) costs.push_back(accel::estimateCycles(workload.layer, mapping, config_));
+    for (const Candidate &c : candidates) costs.push_back(accel::estimateCycles(c.workload->layer, c.mapping, config_));
     return costs;
   }
 
@@ -28,8 +28,10 @@ public:
   MeasuredModel(const isa::HardwareConfig &config, int jobs) : config_(config), jobs_(jobs) {}
   const char *name() const override { return "measure"; }
   bool measures() const override { return true; }
-  std::vector<StatusOr<double>> costs(const Workload &workload, const std::vector<accel::Mapping> &mappings) override {
-    return measureInWorkers(workload.layer, mappings, config_, jobs_);
+  std::vector<StatusOr<double>> costs(const std::vector<Candidate> &candidates) override {
+    std::vector<MeasureJob> jobs;
+    for (const Candidate &c : candidates) jobs.push_back(MeasureJob{&c.workload->layer, c.mapping});
+    return measureInWorkers(jobs, config_, jobs_);
   }
 
 protected:

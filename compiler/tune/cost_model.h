@@ -25,6 +25,12 @@
 
 namespace tessera::tune {
 
+/// A mapping of a workload to price.
+struct Candidate {
+  const Workload *workload;
+  accel::Mapping mapping;
+};
+
 /// A cost known for one mapping of one workload.
 struct Trial {
   const Workload *workload;
@@ -39,8 +45,9 @@ public:
   virtual const char *name() const = 0;
   /// Whether costs are measured cycles (records of measuring models are interchangeable).
   virtual bool measures() const = 0;
-  /// The cost of each mapping of `workload`, in order.
-  virtual std::vector<StatusOr<double>> costs(const Workload &workload, const std::vector<accel::Mapping> &mappings) = 0;
+  /// The cost of each candidate, in order (of any workloads: a round's batches are
+  /// priced together, so -j workers stay busy).
+  virtual std::vector<StatusOr<double>> costs(const std::vector<Candidate> &candidates) = 0;
   /// Predicted scores of unmeasured mappings (higher is better), or nothing when the
   /// model cannot predict (yet): the search then samples at random.
   virtual StatusOr<std::optional<std::vector<float>>> scores(const Workload &workload,

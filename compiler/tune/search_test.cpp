@@ -56,7 +56,9 @@ TEST(Measure, DeterministicInWorkersAndAlone) {
   auto space = accel::legalMappings(layer, config);
   ASSERT_TRUE(space.ok()) << space.status();
   std::vector<accel::Mapping> some(space->begin(), space->begin() + std::min<size_t>(4, space->size()));
-  std::vector<StatusOr<double>> one = measureInWorkers(layer, some, config, 1), two = measureInWorkers(layer, some, config, 2);
+  std::vector<MeasureJob> jobs;
+  for (const accel::Mapping &mapping : some) jobs.push_back(MeasureJob{&layer, mapping});
+  std::vector<StatusOr<double>> one = measureInWorkers(jobs, config, 1), two = measureInWorkers(jobs, config, 2);
   for (size_t i = 0; i < some.size(); ++i) {
     ASSERT_TRUE(one[i].ok() && two[i].ok()) << one[i].status() << two[i].status();
     EXPECT_EQ(*one[i], *two[i]) << accel::printMapping(some[i]);

@@ -50,7 +50,7 @@ bool sameKindOfCost(const TuneRecord &record, const CostModel &model) {
 class Tuner {
 public:
   Tuner(const accel::CompiledModel &model, const isa::HardwareConfig &config, const TuneOptions &options)
-      : model_(model), config_(config), options_(options), workloads_(workloadsOf(model)) {}
+      : model_(model), config_(config), options_(options), workloads_(workloadsOf(model)), best_(workloads_.size()) {}
 
   StatusOr<TuneResult> run() {
     TS_ASSIGN_OR_RETURN(costModel_, makeCostModel(options_.costModel, config_, options_.jobs, options_.seed));
@@ -98,28 +98,45 @@ private:
       if (search.isPriced(*mapping)) continue;
       search.markPriced(*mapping);
       trials_.push_back(Trial{&workload, *mapping, record.cost});
+      noteBest(trials_.back());
       ++resumed_;
     }
     return absl::OkStatus();
   }
 
-  /// Prices a batch of workload `i` and records it.
-  Status price(size_t i, const std::vector<accel::Mapping> &batch) {
-    const Workload &workload = workloads_[i];
-    std::vector<StatusOr<double>> costs = costModel_->costs(workload, batch);
-    for (size_t k = 0; k < batch.size(); ++k) {
-      if (!costs[k].ok())
-        return invalidInput("layer '%s', mapping '%s': %s", workload.layers[0], accel::printMapping(batch[k]),
-                            costs[k].status().message());
-      searches_[i].markPriced(batch[k]);
-      trials_.push_back(Trial{&workload, batch[k], *costs[k]});
-      TS_RETURN_IF_ERROR(record(workload, batch[k], *costs[k]));
+  /// Prices candidates of any workloads in chunks of a few per worker (so -j workers
+  /// stay busy across workloads), recording each cost and reporting after each chunk.
+  Status price(const std::vector<Candidate> &candidates) {
+    size_t chunk = size_t(std::max(8, 4 * options_.jobs));
+    for (size_t begin = 0; begin < candidates.size(); begin += chunk) {
+      std::vector<Candidate> part(candidates.begin() + begin,
+                                  candidates.begin() + std::min(candidates.size(), begin + chunk));
+      std::vector<StatusOr<double>> costs = costModel_->costs(part);
+      for (size_t k = 0; k < part.size(); ++k) TS_RETURN_IF_ERROR(addTrial(part[k], costs[k]));
+      if (options_.onBatch) options_.onBatch(spent_, std::max(options_.trials, spent_), bestTotal(), untunedTotal());
     }
-    spent_ += int64_t(batch.size());
-    curve_.emplace_back(spent_, bestTotal());
-    if (options_.onBatch) options_.onBatch(spent_, std::max(options_.trials, spent_), bestTotal(), untunedTotal());
     return absl::OkStatus();
   }
+
+  Status addTrial(const Candidate &candidate, const StatusOr<double> &cost) {
+    const Workload &workload = *candidate.workload;
+    if (!cost.ok())
+      return invalidInput("layer '%s', mapping '%s': %s", workload.layers[0], accel::printMapping(candidate.mapping),
+                          cost.status().message());
+    searches_[indexOf(workload)].markPriced(candidate.mapping);
+    trials_.push_back(Trial{&workload, candidate.mapping, *cost});
+    noteBest(trials_.back());
+    ++spent_;
+    curve_.emplace_back(spent_, bestTotal());
+    return record(workload, candidate.mapping, *cost);
+  }
+
+  void noteBest(const Trial &trial) {
+    std::optional<double> &best = best_[indexOf(*trial.workload)];
+    best = best ? std::min(*best, trial.cost) : trial.cost;
+  }
+
+  size_t indexOf(const Workload &workload) const { return size_t(&workload - workloads_.data()); }
 
   Status record(const Workload &workload, const accel::Mapping &mapping, double cost) {
     if (!writer_) return absl::OkStatus();
@@ -131,38 +148,35 @@ private:
   /// The analytical choices of every workload, before any search (the baseline, and
   /// the guarantee that tuning never loses): priced even past the trials.
   Status priceFirsts() {
-    for (size_t i = 0; i < workloads_.size(); ++i) {
-      std::vector<accel::Mapping> batch = searches_[i].unpricedFirsts();
-      if (!batch.empty()) TS_RETURN_IF_ERROR(price(i, batch));
-    }
+    std::vector<Candidate> candidates;
+    for (size_t i = 0; i < workloads_.size(); ++i)
+      for (accel::Mapping &mapping : searches_[i].unpricedFirsts()) candidates.push_back({&workloads_[i], mapping});
+    TS_RETURN_IF_ERROR(price(candidates));
     return costModel_->learn(trials_);
   }
 
-  /// Rounds of one batch per workload until every budget is spent or every space
-  /// priced; the model retrains after each round (on every workload's costs).
+  /// Rounds of one batch per workload, priced together, until every budget is spent or
+  /// every space priced; the model retrains after each round (on every workload's costs).
   Status searchRounds() {
     size_t batchSize = size_t(std::max(8, 2 * options_.jobs));
-    for (bool progressed = true; progressed;) {
-      progressed = false;
+    for (;;) {
+      std::vector<Candidate> round;
       for (size_t i = 0; i < workloads_.size(); ++i) {
         if (budget_[i] <= 0) continue;
         size_t count = std::min(batchSize, size_t(budget_[i]));
         TS_ASSIGN_OR_RETURN(std::vector<accel::Mapping> batch, searches_[i].nextBatch(count, size_t(budget_[i]), *costModel_));
-        if (batch.empty()) {
-          budget_[i] = 0;
-          continue;
-        }
-        budget_[i] -= int64_t(batch.size());
-        TS_RETURN_IF_ERROR(price(i, batch));
-        progressed = true;
+        budget_[i] = batch.empty() ? 0 : budget_[i] - int64_t(batch.size());
+        for (accel::Mapping &mapping : batch) round.push_back({&workloads_[i], std::move(mapping)});
       }
-      if (progressed) TS_RETURN_IF_ERROR(costModel_->learn(trials_));
+      if (round.empty()) return absl::OkStatus();
+      TS_RETURN_IF_ERROR(price(round));
+      TS_RETURN_IF_ERROR(costModel_->learn(trials_));
     }
-    return absl::OkStatus();
   }
 
   /// The known cost of `mapping` of workload `w`, or of its best mapping.
   std::optional<double> costOf(const Workload *w, const accel::Mapping *mapping) const {
+    if (!mapping) return best_[indexOf(*w)];
     std::optional<double> cost;
     for (const Trial &trial : trials_)
       if (trial.workload == w && (!mapping || trial.mapping == *mapping))
@@ -215,6 +229,7 @@ private:
   std::unique_ptr<CostModel> costModel_;
   std::vector<int64_t> budget_;
   std::vector<Trial> trials_;
+  std::vector<std::optional<double>> best_; ///< the lowest known cost of each workload
   std::optional<RecordWriter> writer_;
   RecordSet records_;
   std::vector<std::pair<int64_t, double>> curve_;

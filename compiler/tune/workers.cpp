@@ -80,21 +80,21 @@ pid_t waitForWorker(int &status) {
 
 } // namespace
 
-std::vector<StatusOr<double>> measureInWorkers(const accel::AccelLayer &layer, const std::vector<accel::Mapping> &mappings,
-                                               const isa::HardwareConfig &config, int jobs) {
-  std::vector<StatusOr<double>> results(mappings.size(), StatusOr<double>(0.0));
-  if (jobs <= 1) {
-    for (size_t i = 0; i < mappings.size(); ++i) {
-      StatusOr<uint64_t> cycles = measureLayer(layer, mappings[i], config);
+std::vector<StatusOr<double>> measureInWorkers(const std::vector<MeasureJob> &jobs, const isa::HardwareConfig &config,
+                                               int workers) {
+  std::vector<StatusOr<double>> results(jobs.size(), StatusOr<double>(0.0));
+  if (workers <= 1) {
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      StatusOr<uint64_t> cycles = measureLayer(*jobs[i].layer, jobs[i].mapping, config);
       results[i] = cycles.ok() ? StatusOr<double>(double(*cycles)) : StatusOr<double>(cycles.status());
     }
     return results;
   }
-  std::map<pid_t, std::pair<size_t, Worker>> running; // by pid: the mapping's index, the worker
+  std::map<pid_t, std::pair<size_t, Worker>> running; // by pid: the job's index, the worker
   size_t next = 0;
-  while (next < mappings.size() || !running.empty()) {
-    while (next < mappings.size() && running.size() < size_t(jobs)) {
-      StatusOr<Worker> worker = startWorker(layer, mappings[next], config);
+  while (next < jobs.size() || !running.empty()) {
+    while (next < jobs.size() && running.size() < size_t(workers)) {
+      StatusOr<Worker> worker = startWorker(*jobs[next].layer, jobs[next].mapping, config);
       if (worker.ok()) running.emplace(worker->pid, std::make_pair(next, *worker));
       else results[next] = worker.status();
       ++next;

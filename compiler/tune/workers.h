@@ -15,8 +15,14 @@
 
 namespace tessera::tune {
 
-/// The measured cycles of each mapping of `layer`, in order, using up to `jobs` workers.
-std::vector<StatusOr<double>> measureInWorkers(const accel::AccelLayer &layer, const std::vector<accel::Mapping> &mappings,
-                                               const isa::HardwareConfig &config, int jobs);
+/// One measurement: a layer with a mapping.
+struct MeasureJob {
+  const accel::AccelLayer *layer;
+  accel::Mapping mapping;
+};
+
+/// The measured cycles of each job, in order, using up to `workers` worker processes.
+std::vector<StatusOr<double>> measureInWorkers(const std::vector<MeasureJob> &jobs, const isa::HardwareConfig &config,
+                                               int workers);
 
 } // namespace tessera::tune
