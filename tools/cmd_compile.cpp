@@ -22,6 +22,7 @@
 
 #include "compiler/driver/driver.h"
 #include "compiler/lower/cpu_schedule.h"
+#include "compiler/tune/cpu_tuner.h"
 #include "compiler/tune/records.h"
 #include "support/file_io.h"
 #include "tools/command.h"
@@ -34,6 +35,7 @@ namespace {
 struct CompileArgs {
   std::string model, output, configPath, mappingsPath, recordsPath;
   std::optional<tune::BestRecords> records; ///< --records: the best record of each layer's workload
+  std::optional<int64_t> cpuRecordsApplied; ///< --records, --target cpu: kernels given a recorded schedule
   std::vector<std::string> inputShapes;
   std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
   driver::CompileOptions options;
@@ -88,12 +90,25 @@ Status makeDumpDir(const std::string &dir) {
   return absl::OkStatus();
 }
 
+/// --records with --target cpu: each kernel takes the best schedule recorded for its
+/// workload on this host (`tessera tune --target cpu`).
+Status loadCpuRecords(CompileArgs &args) {
+  TS_ASSIGN_OR_RETURN(std::vector<tune::TuneRecord> all, tune::readRecords(args.recordsPath));
+  tune::RecordSet set = tune::selectRecords(std::move(all), "cpu", tune::hostConfigHash());
+  if (set.skipped() > 0) std::cerr << "compile: " << args.recordsPath << ": " << set.describeSkipped() << "\n";
+  args.cpuRecordsApplied = 0;
+  exec::PlanOptions &plan = args.options.cpu.plan;
+  plan.chooseSchedule = tune::recordedScheduleChooser(set, plan.schedule, &*args.cpuRecordsApplied);
+  return absl::OkStatus();
+}
+
 /// --records: the best legal record of each layer replaces the cost model's choice
 /// (a --mappings line wins over a record). Records of another format version, target or
 /// config are counted on stderr; a malformed line is an error naming file and line.
 Status loadRecords(CompileArgs &args) {
   if (args.recordsPath.empty()) return absl::OkStatus();
-  if (args.options.target != "accel") return invalidInput("--records applies to --target accel only");
+  if (args.options.target == "cpu") return loadCpuRecords(args);
+  if (args.options.target != "accel") return invalidInput("--records applies to --target accel and cpu only");
   const isa::HardwareConfig &config = *args.options.accel.config;
   TS_ASSIGN_OR_RETURN(std::vector<tune::TuneRecord> all, tune::readRecords(args.recordsPath));
   tune::RecordSet set = tune::selectRecords(std::move(all), "accel", tune::configHashOf(config));
@@ -137,6 +152,8 @@ Status compileModel(CompileArgs &args) {
   if (args.records)
     std::cout << absl::StrFormat("records: %s: %d layers mapped from records (%d illegal records passed over)\n",
                                  args.recordsPath, args.records->applied(), args.records->illegal());
+  if (args.cpuRecordsApplied)
+    std::cout << absl::StrFormat("records: %s: %d kernels scheduled from records\n", args.recordsPath, *args.cpuRecordsApplied);
   std::cout << "wrote " << args.output << artifact.detail << "\n";
   return absl::OkStatus();
 }
@@ -175,7 +192,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "virtual-threads", po::value(&o.accel.lowering.virtualThreads)->default_value(2), "accel: virtual threads per layer (1 or 2)")(
       "dump-mappings", po::value(&compile.mappingsOutPath), "accel: write each layer's mapping here (NAME: MAPPING per line)")(
       "mappings", po::value(&compile.mappingsPath), "accel: use these layer mappings instead of the cost model's (a --dump-mappings file)")(
-      "records", po::value(&compile.recordsPath), "accel: use each layer's best tuning record (a `tessera tune --records` file)");
+      "records", po::value(&compile.recordsPath), "accel, cpu: use each layer's (kernel's) best tuning record (a `tessera tune --records` file)");
   po::positional_options_description positional;
   positional.add("model", 1);
   po::variables_map vm;

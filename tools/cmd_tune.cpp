@@ -4,6 +4,10 @@
 //       [--calibrate <folder of .npy | random:N>] --trials N
 //       --cost-model analytical|measure|xgb --records r.jsonl [-j N] [--resume]
 //       [--curve curve.svg]
+//   tessera tune model.onnx --target cpu --trials N --records r.jsonl [--resume]
+//
+// --target cpu tunes each kernel's schedule through the CPU space on this machine
+// (compiler/tune/cpu_tuner.h); `tessera compile --target cpu --records r.jsonl` applies it.
 //
 // The model goes through the accel pipeline of `tessera compile` (the driver's
 // compileAccelModel: import, quantization or QDQ import, partition, lowering), then
@@ -17,7 +21,14 @@
 #include <iostream>
 #include <optional>
 
+#include <filesystem>
+#include <set>
+
+#include "compiler/codegen/cpu_jit.h"
+#include "compiler/driver/cpu_model.h"
 #include "compiler/driver/driver.h"
+#include "compiler/exec/execution_plan.h"
+#include "compiler/tune/cpu_tuner.h"
 #include "compiler/tune/cost_model.h"
 #include "compiler/tune/curve.h"
 #include "compiler/tune/tuner.h"
@@ -57,8 +68,62 @@ private:
   bool shown_ = false;
 };
 
+/// The records of this host a --resume run starts from (none without --resume).
+StatusOr<std::vector<tune::TuneRecord>> resumedCpuRecords(const TuneArgs &args) {
+  if (!args.tune.resume || args.tune.recordsPath.empty()) return std::vector<tune::TuneRecord>{};
+  if (!std::filesystem::exists(args.tune.recordsPath)) return std::vector<tune::TuneRecord>{};
+  TS_ASSIGN_OR_RETURN(std::vector<tune::TuneRecord> all, tune::readRecords(args.tune.recordsPath));
+  tune::RecordSet set = tune::selectRecords(std::move(all), "cpu", tune::hostConfigHash());
+  if (set.skipped() > 0) std::cerr << "tune: " << args.tune.recordsPath << ": " << set.describeSkipped() << "\n";
+  return set.records;
+}
+
+/// The per-kernel table of a CPU tuning run: untuned -> tuned ms, gain.
+std::string cpuTable(const std::vector<tune::CpuKernelOutcome> &outcomes) {
+  std::string table = absl::StrFormat("%-22s %6s %10s %10s %7s  %s\n", "kernel", "timed", "untuned_ms", "tuned_ms", "gain",
+                                      "workload");
+  double untuned = 0, tuned = 0;
+  for (const tune::CpuKernelOutcome &o : outcomes) {
+    untuned += o.untunedMs;
+    tuned += o.tunedMs;
+    std::string workload = o.workload.size() > 70 ? o.workload.substr(0, 67) + "..." : o.workload;
+    table += absl::StrFormat("%-22s %6d %10.4f %10.4f %6.1f%%  %s\n", o.name, o.timed, o.untunedMs, o.tunedMs,
+                             100.0 * (o.untunedMs - o.tunedMs) / std::max(o.untunedMs, 1e-12), workload);
+  }
+  return table + absl::StrFormat("%-22s %6s %10.4f %10.4f %6.1f%%\n", "total", "", untuned, tuned,
+                                 100.0 * (untuned - tuned) / std::max(untuned, 1e-12));
+}
+
+/// --target cpu: each kernel's schedule through the CPU space, timed on this machine.
+Status runTuneCpu(TuneArgs &args) {
+  if (args.tune.costModel != "measure")
+    return invalidInput("--target cpu tunes with --cost-model measure (kernels timed on this CPU), not '%s'",
+                        args.tune.costModel);
+  TS_ASSIGN_OR_RETURN(graph::Graph graph, driver::cpuGraph(driver::ModelSource(args.model, args.inputShapes)));
+  exec::PlanOptions options = args.compile.cpu.plan;
+  TS_ASSIGN_OR_RETURN(exec::ExecutionPlan untuned, exec::planGraph(graph, options));
+  std::optional<tune::RecordWriter> writer;
+  if (!args.tune.recordsPath.empty()) {
+    TS_ASSIGN_OR_RETURN(writer, tune::RecordWriter::open(args.tune.recordsPath));
+  }
+  TS_ASSIGN_OR_RETURN(std::vector<tune::TuneRecord> resumed, resumedCpuRecords(args));
+  std::set<std::string> workloads;
+  for (const exec::Step &step : untuned.steps)
+    if (step.kind == exec::StepKind::Kernel) workloads.insert(exec::kernelWorkloadKey(graph, step.nodes));
+  tune::CpuTuner tuner(options.schedule, args.tune.trials, int64_t(workloads.size()),
+                       writer ? &*writer : nullptr, std::move(resumed), isatty(2) ? &std::cerr : nullptr);
+  options.chooseSchedule = tuner.chooser();
+  TS_RETURN_IF_ERROR(exec::planGraph(graph, options).status());
+  std::cout << absl::StrFormat("tune: measure, %d kernels (%d distinct workloads), %d schedules timed, host %s\n",
+                               untuned.count(exec::StepKind::Kernel), tuner.outcomes().size(), tuner.trialsUsed(),
+                               codegen::hostCpuDescription())
+            << cpuTable(tuner.outcomes());
+  return absl::OkStatus();
+}
+
 Status runTune(TuneArgs &args) {
-  if (args.target != "accel") return invalidInput("tune supports --target accel only, not '%s'", args.target);
+  if (args.target == "cpu") return runTuneCpu(args);
+  if (args.target != "accel") return invalidInput("tune supports --target accel or cpu, not '%s'", args.target);
   if (args.configPath.empty()) return invalidInput("--target accel needs --config <hardware config JSON>");
   TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(args.configPath));
   TS_RETURN_IF_ERROR(tune::makeCostModel(args.tune.costModel, config, 1, 0).status()); // before a long calibration
@@ -94,7 +159,7 @@ int runTuneCommand(const std::vector<std::string> &args) {
   std::string calibrate;
   po::options_description options("options");
   options.add_options()("model", po::value(&t.model)->required(), "ONNX model or int8 graph IR text")(
-      "target,t", po::value(&t.target)->default_value("accel"), "accel (the only target tuned)")(
+      "target,t", po::value(&t.target)->default_value("accel"), "accel (layer mappings) or cpu (kernel schedules)")(
       "config,c", po::value(&t.configPath), "the hardware config JSON")(
       "input-shape", po::value(&t.inputShapes)->composing(), "NAME:1x3x224x224 for dynamic inputs")(
       "calibrate", po::value(&calibrate), "quantize with these calibration inputs (folder of .npy, or random:N)")(

@@ -18,10 +18,12 @@ using nlohmann::json;
 
 namespace {
 
-const std::set<std::string> &recordKeys() {
-  static const std::set<std::string> keys = {"version", "workload",   "target",       "config_hash", "mapping",
-                                             "cost",    "cost_model", "tool_version", "time"};
-  return keys;
+/// The key holding what was priced: an accelerator mapping, or a CPU schedule.
+const char *choiceKey(const std::string &target) { return target == "cpu" ? "schedule" : "mapping"; }
+
+/// The keys of a record of `target`.
+std::set<std::string> recordKeys(const std::string &target) {
+  return {"version", "workload", "target", "config_hash", choiceKey(target), "cost", "cost_model", "tool_version", "time"};
 }
 
 StatusOr<std::string> stringKey(const json &j, const char *key) {
@@ -31,9 +33,11 @@ StatusOr<std::string> stringKey(const json &j, const char *key) {
 }
 
 Status checkKeys(const json &j) {
+  std::string target = j.contains("target") && j["target"].is_string() ? j["target"].get<std::string>() : "";
+  std::set<std::string> keys = recordKeys(target);
   for (const auto &[key, value] : j.items())
-    if (!recordKeys().count(key)) return invalidInput("unknown key '%s'", key);
-  for (const std::string &key : recordKeys())
+    if (!keys.count(key)) return invalidInput("unknown key '%s'", key);
+  for (const std::string &key : keys)
     if (!j.contains(key)) return invalidInput("missing key '%s'", key);
   return absl::OkStatus();
 }
@@ -44,7 +48,7 @@ std::string printRecord(const TuneRecord &r) {
   // Whole cycle counts print as integers.
   json cost = r.cost == std::floor(r.cost) && r.cost < 9e15 ? json(int64_t(r.cost)) : json(r.cost);
   json j = {{"version", r.version},       {"workload", r.workload},      {"target", r.target},
-            {"config_hash", r.configHash}, {"mapping", r.mapping},        {"cost", cost},
+            {"config_hash", r.configHash}, {choiceKey(r.target), r.mapping},        {"cost", cost},
             {"cost_model", r.costModel},   {"tool_version", r.toolVersion}, {"time", r.time}};
   return j.dump();
 }
@@ -61,7 +65,7 @@ StatusOr<TuneRecord> parseRecord(std::string_view line) {
   TS_ASSIGN_OR_RETURN(r.workload, stringKey(j, "workload"));
   TS_ASSIGN_OR_RETURN(r.target, stringKey(j, "target"));
   TS_ASSIGN_OR_RETURN(r.configHash, stringKey(j, "config_hash"));
-  TS_ASSIGN_OR_RETURN(r.mapping, stringKey(j, "mapping"));
+  TS_ASSIGN_OR_RETURN(r.mapping, stringKey(j, choiceKey(r.target)));
   TS_ASSIGN_OR_RETURN(r.costModel, stringKey(j, "cost_model"));
   TS_ASSIGN_OR_RETURN(r.toolVersion, stringKey(j, "tool_version"));
   TS_ASSIGN_OR_RETURN(r.time, stringKey(j, "time"));

@@ -9,7 +9,9 @@
 //
 // The keys are exactly these nine. `workload` is workload.h's key, `config_hash` the
 // hash `tessera config` prints, `mapping` the text form `compile --mappings` parses,
-// `cost` cycles. A reader keeps only the records of the current format version, the
+// `cost` cycles. A CPU record (target `cpu`, cpu_tuner.h) has `schedule` (the kernel's
+// schedule parameters, "name=value ...") in place of `mapping`, `workload` the kernel's
+// workload key, `config_hash` the host CPU's and `cost` milliseconds. A reader keeps only the records of the current format version, the
 // target and the config; those it skips are counted and reported, never dropped
 // silently. A line that is not such a record is an error naming the file and line.
 //
@@ -37,7 +39,7 @@ struct TuneRecord {
   std::string workload;
   std::string target = "accel";
   std::string configHash;
-  std::string mapping;
+  std::string mapping; ///< the accelerator mapping, or (target cpu) the schedule: JSON key `schedule`
   double cost = 0;
   std::string costModel; ///< "measure", "analytical" or "xgb"
   std::string toolVersion;
