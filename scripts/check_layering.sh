@@ -53,6 +53,7 @@ LAYERS=(
   compiler/driver        # the compilation driver: every compiler library and the runtime
   sweep                  # co-design sweeps: specs, points, worker pools, Slurm/k8s, results
   tools                  # the tessera CLI
+  python                 # the tessera Python package (pybind11) over the driver, runners, sweeps
   examples               # hand-written programs and their reference checkers
 )
 
