@@ -118,3 +118,8 @@ def _report_to_pandas(self):
 
 
 Report.to_pandas = _report_to_pandas
+
+# The extension's classes print as tessera.X (tessera.Error, not tessera._tessera.Error).
+for _cls in (Artifact, Config, Error, Report):
+    _cls.__module__ = "tessera"
+del _cls

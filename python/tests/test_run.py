@@ -1,5 +1,7 @@
 """Artifact.run / run_batch on the backends, the Report, and run errors."""
 import json
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -32,6 +34,36 @@ def test_systemc_report_has_cycles_and_segments(digits, image):
     assert report.segments and all(segment["cycles"] > 0 for segment in report.segments)
     assert "total_uj" in report.energy and "avg_power_mw" in report.energy
     assert "segments" in report and report["total_cycles"] == report.total_cycles
+
+
+def test_rtl_matches_systemc(digits, image):
+    systemc, systemc_report = digits.run({"input": image}, backend="systemc")
+    rtl, rtl_report = digits.run({"input": image}, backend="rtl")
+    assert np.array_equal(rtl["logits"], systemc["logits"])
+    assert rtl_report.backend == "rtl" and rtl_report.total_cycles == systemc_report.total_cycles
+
+
+def test_runs_release_the_gil(digits, test_images):
+    """A Python thread keeps running while a batch simulates on SystemC."""
+    images = test_images[0]
+    ticks = []
+    done = threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(1)
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=tick)
+    thread.start()
+    try:
+        start = len(ticks)
+        digits.run_batch([{"input": images[i:i + 1]} for i in range(20)], backend="systemc")
+        during = len(ticks) - start
+    finally:
+        done.set()
+        thread.join()
+    assert during > 5
 
 
 def test_run_batch_equals_single_runs(digits, test_images):
