@@ -119,6 +119,17 @@ def test_wrong_input_shape_and_dtype(digits, image):
         digits.run({"input": np.zeros((1, 1, 8, 8), np.complex64)})
 
 
+def test_inputs_that_are_not_plain_arrays(digits, test_images):
+    images = test_images[0]
+    want, _ = digits.run({"input": images[3:4].copy()}, report=False)
+    strided = np.ascontiguousarray(np.repeat(images[3:4], 2, axis=3))[..., ::2]
+    assert not strided.flags.c_contiguous
+    got, _ = digits.run({"input": strided}, report=False)
+    assert np.array_equal(got["logits"], want["logits"])
+    with pytest.raises(tessera.Error, match="f64"):
+        digits.run({"input": images[3:4].tolist()})
+
+
 def test_run_batch_bad_item(digits):
     with pytest.raises(tessera.Error, match="dict"):
         digits.run_batch([np.zeros((1, 1, 8, 8), np.float32)])
