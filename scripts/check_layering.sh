@@ -54,6 +54,7 @@ LAYERS=(
   compiler/tune          # the accelerator auto-tuner: search, cost models, records
   sweep                  # co-design sweeps: specs, points, worker pools, Slurm/k8s, results
   tools                  # the tessera CLI
+  python                 # the tessera Python package (pybind11) over the driver, runners, sweeps
   examples               # hand-written programs and their reference checkers
 )
 

@@ -14,6 +14,7 @@ PACKAGES=(
   libxgboost-dev xgboost
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-torch python3-torchvision python3-onnx python3-numpy
+  pybind11-dev python3-pytest python3-matplotlib
   slurm-wlm munge
 )
 
