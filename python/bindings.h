@@ -22,5 +22,7 @@ void bindArtifact(pybind11::module_ &module);
 void bindRunner(pybind11::module_ &module, ArtifactClass &artifact);
 /// sweep (sweep_bindings.cpp).
 void bindSweep(pybind11::module_ &module);
+/// tune (tune_bindings.cpp).
+void bindTune(pybind11::module_ &module);
 
 } // namespace tessera::python

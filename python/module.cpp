@@ -1,7 +1,7 @@
 //===- module.cpp - The _tessera extension module ------------------------------------===//
 //
 // The compiled half of the `tessera` Python package (python/tessera/__init__.py is the
-// other): tessera.Error, Config, compile, Artifact with its runs, Report and sweep, each a thin call
+// other): tessera.Error, Config, compile, Artifact with its runs, Report, sweep and tune, each a thin call
 // into the C++ driver, runners and sweep library (docs/python.md).
 //
 //===----------------------------------------------------------------------===//
@@ -31,4 +31,5 @@ PYBIND11_MODULE(_tessera, module) {
   tessera::python::bindConfig(module);
   tessera::python::bindArtifact(module);
   tessera::python::bindSweep(module);
+  tessera::python::bindTune(module);
 }

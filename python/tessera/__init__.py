@@ -15,9 +15,9 @@ import json
 import os
 import tempfile
 
-from ._tessera import Artifact, Config, Error, Report, targets, _compile, _sweep
+from ._tessera import Artifact, Config, Error, Report, targets, _compile, _sweep, _tune
 
-__all__ = ["Artifact", "Config", "Error", "Report", "compile", "sweep", "targets"]
+__all__ = ["Artifact", "Config", "Error", "Report", "compile", "sweep", "targets", "tune"]
 
 # compile()'s keyword options and their defaults (those of `tessera compile`).
 _COMPILE_OPTIONS = {
@@ -123,3 +123,23 @@ Report.to_pandas = _report_to_pandas
 for _cls in (Artifact, Config, Error, Report):
     _cls.__module__ = "tessera"
 del _cls
+
+
+def tune(model, config, calibrate=None, trials=100, cost_model="measure", records="", jobs=1, resume=False,
+         seed=0, input_shapes=None):
+    """Auto-tunes each accelerator layer's mapping, as `tessera tune --target accel` does.
+
+    config: a tessera.Config or a config file. cost_model: analytical | measure | xgb.
+    records: a JSON-lines file every price is appended to ("" for none); apply it with
+    `tessera compile --records`. Returns a dict: cost_model, trials, workloads, resumed,
+    untuned_total, tuned_total (cycles) and layers (name, op, untuned, tuned, mapping,
+    space, priced).
+    """
+    if config is None:
+        raise Error("tune: the accel target needs a hardware config (config=...)")
+    with tempfile.TemporaryDirectory(prefix="tessera-") as folder:
+        calib_folder = os.path.join(folder, "calibrate")
+        os.mkdir(calib_folder)
+        return _tune(_model_path(model, folder), _config_of(config), _calibrate_spec(calibrate, calib_folder),
+                     _shape_texts(input_shapes), int(trials), cost_model, os.fspath(records), int(jobs), bool(resume),
+                     int(seed))
