@@ -2,7 +2,7 @@
 # compare_ort.sh - tessera's `cpu` backend against ONNX Runtime's CPU engine.
 #
 #   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--rounds K (5)]
-#                        [--threads "1 2"] [--no-tune]
+#                        [--threads "1 2"] [--no-tune] [--schedule-tune TRIALS] [--models-list "a b"]
 #
 # For ResNet-18, MobileNetV2, SqueezeNet 1.1 (torchvision exports, fp32, batch 1,
 # opset 13) and an MLP 784-512-256-10, and each thread count: compiles the model with
@@ -14,7 +14,11 @@
 # a slow phase of a shared host hits both alike -- and prints, the medians being the
 # median of the K rounds' medians,
 #
-#   <model> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio>
+#   <model> isa=<avx512|avx2> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio>
+#
+# --schedule-tune TRIALS: instead of --tune's candidate list, each model's kernel
+# schedules are tuned through the CPU space (`tessera tune --target cpu --trials TRIALS
+# --records`) and compiled with `--records`.
 #
 # Models come from scripts/export_models.py when present, else from the small
 # exporter below (same torchvision constructors, seeded weights).
@@ -26,7 +30,9 @@ repeat=20
 rounds=5
 threads_list="1 2"
 tune=--tune
-usage="usage: $0 [--build DIR] [--models DIR] [--repeat N] [--rounds K] [--threads \"1 2\"] [--no-tune]"
+schedule_trials=""
+model_list="resnet18 mobilenet_v2 squeezenet1_1 mlp"
+usage="usage: $0 [--build DIR] [--models DIR] [--repeat N] [--rounds K] [--threads \"1 2\"] [--no-tune] [--schedule-tune TRIALS] [--models-list \"a b\"]"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) build="$2"; shift 2 ;;
@@ -35,6 +41,8 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift 2 ;;
     --threads) threads_list="$2"; shift 2 ;;
     --no-tune) tune=""; shift ;;
+    --schedule-tune) schedule_trials="$2"; shift 2 ;;
+    --models-list) model_list="$2"; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -80,11 +88,23 @@ PY
 # The median of whitespace-separated numbers.
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-for model in resnet18 mobilenet_v2 squeezenet1_1 mlp; do
+# The host's widest vector ISA, named on every line.
+isa=avx2
+grep -qw avx512f /proc/cpuinfo && isa=avx512
+
+for model in $model_list; do
   onnx="$models/$model.onnx"
   so="$models/$model.so"
-  echo "compiling $model (tessera compile --target cpu $tune)" >&2
-  "$tessera" compile "$onnx" --target cpu -o "$so" $tune >/dev/null
+  if [[ -n "$schedule_trials" ]]; then
+    records="$models/$model.cpu.jsonl"
+    rm -f "$records"
+    echo "tuning $model (tessera tune --target cpu --trials $schedule_trials)" >&2
+    "$tessera" tune "$onnx" --target cpu --trials "$schedule_trials" --records "$records" >/dev/null
+    "$tessera" compile "$onnx" --target cpu -o "$so" --records "$records" >/dev/null
+  else
+    echo "compiling $model (tessera compile --target cpu $tune)" >&2
+    "$tessera" compile "$onnx" --target cpu -o "$so" $tune >/dev/null
+  fi
   for threads in $threads_list; do
     tessera_runs="" ort_runs=""
     for ((round = 0; round < rounds; ++round)); do
@@ -97,6 +117,6 @@ for model in resnet18 mobilenet_v2 squeezenet1_1 mlp; do
     tessera_ms=$(echo "$tessera_runs" | median)
     ort_ms=$(echo "$ort_runs" | median)
     ratio=$(awk -v o="$ort_ms" -v t="$tessera_ms" 'BEGIN { printf "%.3f", o / t }')
-    echo "$model threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio"
+    echo "$model isa=$isa threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio"
   done
 done

@@ -61,7 +61,16 @@ StatusOr<std::vector<double>> CpuTuner::timeAndRecord(const exec::KernelTuneRequ
 /// One parameter at a time from the default, within this kernel's share of the trials.
 StatusOr<lower::CpuScheduleParams> CpuTuner::descend(const exec::KernelTuneRequest &request, CpuKernelOutcome &outcome) {
   int64_t budget = std::max<int64_t>(3, trials_ / kernels_);
-  lower::CpuScheduleParams current = base_;
+  // The start: the default and the hand-picked candidates of `compile --tune`
+  // (lower::tuningCandidates: compound moves such as 1x1 as matrix products), timed
+  // together and outside the budget, so the search starts no worse than that list.
+  std::vector<lower::CpuScheduleParams> starts = {base_};
+  for (const lower::ScheduleCandidate &candidate : lower::tuningCandidates(base_))
+    if (scheduleText(candidate.params) != scheduleText(base_)) starts.push_back(candidate.params);
+  TS_ASSIGN_OR_RETURN(std::vector<double> startMs, timeAndRecord(request, starts));
+  outcome.timed += int64_t(starts.size());
+  budget += int64_t(starts.size());
+  lower::CpuScheduleParams current = starts[fastest(startMs, kMargin)];
   for (const CpuParamAxis &axis : cpuScheduleSpace()) {
     if (outcome.timed >= budget || used_ >= trials_) break;
     std::vector<lower::CpuScheduleParams> schedules = {current};

@@ -2,7 +2,8 @@
 //
 // `tessera tune model.onnx --target cpu` plans the model for this CPU with a schedule
 // chooser (exec::PlanOptions::chooseSchedule) that tunes each kernel by coordinate
-// descent over cpu_space.h: starting from the host's default schedule, one parameter at
+// descent over cpu_space.h: starting from the fastest of the host's default schedule and
+// `compile --tune`'s hand-picked candidates (timed together first), one parameter at
 // a time, it times the current schedule together with every other value of that
 // parameter (one timing call, so they share the machine's state; identical lowerings are
 // timed once) and moves to a value only when it is at least kMargin faster. A last
