@@ -14,6 +14,7 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-torch python3-torchvision python3-onnx python3-numpy
   slurm-wlm munge
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev
 )
 
 missing=()

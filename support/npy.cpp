@@ -101,7 +101,8 @@ StatusOr<Tensor> parseNpy(const std::vector<uint8_t> &bytes) {
     return invalidInput("truncated .npy data: shape %s of %s needs %d bytes, file holds %d",
                         shapeToString(header.shape), dtypeName(header.dtype), *needed, available);
   Tensor tensor(header.dtype, header.shape);
-  std::memcpy(tensor.bytes(), bytes.data() + header.dataOffset, tensor.byteSize());
+  // An empty tensor (a 0 extent) has no storage: bytes() is null, which memcpy may not take.
+  if (tensor.byteSize() > 0) std::memcpy(tensor.bytes(), bytes.data() + header.dataOffset, tensor.byteSize());
   return tensor;
 }
 

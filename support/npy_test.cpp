@@ -88,6 +88,14 @@ TEST(Npy, OverflowingShapeIsAnError) {
   EXPECT_FALSE(parseNpy(npyWithShape("(99999999999999999999,)", 0)).ok());
 }
 
+TEST(Npy, EmptyArrayReadsAsEmptyTensor) {
+  // Shape (0, 5): no data bytes; found by fuzz/fuzz_npy.cpp (memcpy to a null pointer, UB).
+  auto parsed = parseNpy(npyWithShape("(0, 5)", 0));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->elementCount(), 0);
+  EXPECT_EQ(parseNpy(serializeNpy(*parsed))->shape(), (Shape{0, 5}));
+}
+
 TEST(Npy, DirectoryIsAnError) {
   auto parsed = readNpyFile(::testing::TempDir());
   ASSERT_FALSE(parsed.ok());
