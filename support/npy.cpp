@@ -56,6 +56,7 @@ StatusOr<NpyHeader> parseHeader(const std::vector<uint8_t> &bytes) {
   uint8_t major = bytes[6];
   if (major < 1 || major > 3) return invalidInput("unsupported .npy version %d", major);
   size_t lengthBytes = major == 1 ? 2 : 4;
+  if (bytes.size() < 8 + lengthBytes) return invalidInput("truncated .npy header (no header length)");
   size_t headerLength = 0;
   for (size_t i = 0; i < lengthBytes; ++i) headerLength |= size_t(bytes[8 + i]) << (8 * i);
   size_t start = 8 + lengthBytes;

@@ -96,6 +96,14 @@ TEST(Npy, EmptyArrayReadsAsEmptyTensor) {
   EXPECT_EQ(parseNpy(serializeNpy(*parsed))->shape(), (Shape{0, 5}));
 }
 
+TEST(Npy, VersionTwoHeaderLengthPastTheEnd) {
+  // 11 bytes of a version-3 file, whose header length takes 4 bytes (8..11): found by
+  // fuzz/fuzz_npy.cpp (a heap read past the end).
+  auto parsed = parseNpy({0x93, 'N', 'U', 'M', 'P', 'Y', 3, 'i', 'i', 'i', '('});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("truncated .npy header"), std::string::npos) << parsed.status();
+}
+
 TEST(Npy, DirectoryIsAnError) {
   auto parsed = readNpyFile(::testing::TempDir());
   ASSERT_FALSE(parsed.ok());
