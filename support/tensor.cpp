@@ -2,6 +2,7 @@
 #include "support/tensor.h"
 
 #include <charconv>
+#include <limits>
 
 #include "support/strings.h"
 
@@ -9,7 +10,8 @@ namespace tessera {
 
 int64_t shapeElementCount(const Shape &shape) {
   int64_t count = 1;
-  for (int64_t dim : shape) count *= dim;
+  for (int64_t dim : shape)
+    if (__builtin_mul_overflow(count, dim, &count)) return std::numeric_limits<int64_t>::max();
   return count;
 }
 

@@ -57,8 +57,8 @@ InferResult inferReshape(const InferContext &context) {
       inferred = i;
     } else if (shape[i] < -1) {
       return context.error("bad target dimension %d", shape[i]);
-    } else if (shape[i] >= 0) {
-      known *= shape[i];
+    } else if (shape[i] >= 0 && __builtin_mul_overflow(known, shape[i], &known)) {
+      return context.error("the target shape's element count overflows 64 bits");
     }
   }
   bool unknownInput = !x.isStatic() || std::any_of(shape.begin(), shape.end(), [&](int64_t d) { return d < -1; });
