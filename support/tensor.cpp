@@ -8,6 +8,8 @@
 
 namespace tessera {
 
+// INT64_MAX when the product overflows, so that a size check against the element limit
+// (support/limits.h) rejects the shape.
 int64_t shapeElementCount(const Shape &shape) {
   int64_t count = 1;
   for (int64_t dim : shape)

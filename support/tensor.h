@@ -19,8 +19,7 @@ namespace tessera {
 
 using Shape = std::vector<int64_t>;
 
-/// Number of elements of a shape (1 for a scalar); INT64_MAX when the product overflows,
-/// so that a size check against the element limit (support/limits.h) rejects it.
+/// Number of elements of a shape (1 for a scalar).
 int64_t shapeElementCount(const Shape &shape);
 /// "1x3x224x224" (or "scalar").
 std::string shapeToString(const Shape &shape);
