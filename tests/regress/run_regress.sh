@@ -82,7 +82,7 @@ reject "loop_int_overflow.tl: 3:6: expected an integer within 64 bits" -- "$T" o
 reject "loop_float_overflow.tl: 3:11:" "within the double range" -- "$T" opt "$R/loop_float_overflow.tl"
 reject "asm_non_ascii_name.s:3:" "byte 0x8A outside a comment" -- "$T" asm "$R/asm_non_ascii_name.s" -c "$CFG" -o "$WORK/x.tsb"
 reject "graph_const_huge.tg" "more than 2147483648 elements" -- "$T" opt "$R/graph_const_huge.tg"
-reject "undefined_output_opset5.onnx" "graph output 'i' is produced by no node" -- "$T" run "$R/undefined_output_opset5.onnx" --backend cpu --random-inputs 1
+reject "undefined_output_opset5.onnx" "graph output 'i' is produced by no node" -- "$T" opt "$R/undefined_output_opset5.onnx"
 
 # A write that fails at flush (a full disk) is an error, not exit 0.
 reject "cannot write '/dev/full'" -- "$T" disasm "$WORK/gemm_16.tsb" -o /dev/full
