@@ -8,6 +8,9 @@
 //===----------------------------------------------------------------------===//
 #include "isa/assembler.h"
 
+#include <absl/strings/str_format.h>
+
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -71,6 +74,12 @@ StatusOr<Program> Assembler::run(std::string_view text) {
   for (std::string_view rawLine : splitString(text, '\n')) {
     ++line_;
     std::string_view content = rawLine.substr(0, rawLine.find_first_of(";#"));
+    // Names and values are ASCII (comments may hold anything): a name becomes a JSON
+    // string in the .tsb's metadata, which must be valid UTF-8.
+    for (char c : content)
+      if (static_cast<unsigned char>(c) >= 0x80 || (c != '\t' && c != '\r' && std::iscntrl(static_cast<unsigned char>(c))))
+        return error(absl::StrFormat("byte 0x%02X outside a comment: names and values are printable ASCII",
+                                     static_cast<unsigned char>(c)));
     std::vector<std::string_view> tokens = tokenize(content);
     if (tokens.empty()) continue;
     TS_RETURN_IF_ERROR(parseLine(tokens));

@@ -291,7 +291,13 @@ Status readMemoryMap(const json &metadata, const std::vector<uint8_t> &bytes, Se
 
 StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const HardwareConfig &config) {
   TS_ASSIGN_OR_RETURN(IsaLayout layout, IsaLayout::build(config));
-  std::string metadata = metadataJson(program, config).dump();
+  // A name that is not valid UTF-8 (from an ONNX model, say) cannot be a JSON string.
+  std::string metadata;
+  try {
+    metadata = metadataJson(program, config).dump();
+  } catch (const json::type_error &error) {
+    return invalidInput("metadata: a tensor or segment name is not valid UTF-8 (%s)", error.what());
+  }
   const size_t wordBytes = size_t(layout.instructionBytes()), uopBytes = size_t(layout.uopBytes());
   std::vector<uint8_t> instructions(program.instructions.size() * wordBytes);
   for (size_t i = 0; i < program.instructions.size(); ++i) {

@@ -16,6 +16,7 @@ PACKAGES=(
   python3-torch python3-torchvision python3-onnx python3-numpy
   pybind11-dev python3-pytest python3-matplotlib
   slurm-wlm munge
+  clang-19 libfuzzer-19-dev libclang-rt-19-dev
 )
 
 missing=()

@@ -56,6 +56,7 @@ StatusOr<NpyHeader> parseHeader(const std::vector<uint8_t> &bytes) {
   uint8_t major = bytes[6];
   if (major < 1 || major > 3) return invalidInput("unsupported .npy version %d", major);
   size_t lengthBytes = major == 1 ? 2 : 4;
+  if (bytes.size() < 8 + lengthBytes) return invalidInput("truncated .npy header (no header length)");
   size_t headerLength = 0;
   for (size_t i = 0; i < lengthBytes; ++i) headerLength |= size_t(bytes[8 + i]) << (8 * i);
   size_t start = 8 + lengthBytes;
@@ -101,7 +102,8 @@ StatusOr<Tensor> parseNpy(const std::vector<uint8_t> &bytes) {
     return invalidInput("truncated .npy data: shape %s of %s needs %d bytes, file holds %d",
                         shapeToString(header.shape), dtypeName(header.dtype), *needed, available);
   Tensor tensor(header.dtype, header.shape);
-  std::memcpy(tensor.bytes(), bytes.data() + header.dataOffset, tensor.byteSize());
+  // An empty tensor (a 0 extent) has no storage: bytes() is null, which memcpy may not take.
+  if (tensor.byteSize() > 0) std::memcpy(tensor.bytes(), bytes.data() + header.dataOffset, tensor.byteSize());
   return tensor;
 }
 

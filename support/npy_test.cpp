@@ -88,6 +88,22 @@ TEST(Npy, OverflowingShapeIsAnError) {
   EXPECT_FALSE(parseNpy(npyWithShape("(99999999999999999999,)", 0)).ok());
 }
 
+TEST(Npy, EmptyArrayReadsAsEmptyTensor) {
+  // Shape (0, 5): no data bytes; found by fuzz/fuzz_npy.cpp (memcpy to a null pointer, UB).
+  auto parsed = parseNpy(npyWithShape("(0, 5)", 0));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->elementCount(), 0);
+  EXPECT_EQ(parseNpy(serializeNpy(*parsed))->shape(), (Shape{0, 5}));
+}
+
+TEST(Npy, VersionTwoHeaderLengthPastTheEnd) {
+  // 11 bytes of a version-3 file, whose header length takes 4 bytes (8..11): found by
+  // fuzz/fuzz_npy.cpp (a heap read past the end).
+  auto parsed = parseNpy({0x93, 'N', 'U', 'M', 'P', 'Y', 3, 'i', 'i', 'i', '('});
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("truncated .npy header"), std::string::npos) << parsed.status();
+}
+
 TEST(Npy, DirectoryIsAnError) {
   auto parsed = readNpyFile(::testing::TempDir());
   ASSERT_FALSE(parsed.ok());

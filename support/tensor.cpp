@@ -2,14 +2,18 @@
 #include "support/tensor.h"
 
 #include <charconv>
+#include <limits>
 
 #include "support/strings.h"
 
 namespace tessera {
 
+// INT64_MAX when the product overflows, so that a size check against the element limit
+// (support/limits.h) rejects the shape.
 int64_t shapeElementCount(const Shape &shape) {
   int64_t count = 1;
-  for (int64_t dim : shape) count *= dim;
+  for (int64_t dim : shape)
+    if (__builtin_mul_overflow(count, dim, &count)) return std::numeric_limits<int64_t>::max();
   return count;
 }
 

@@ -1,6 +1,9 @@
 //===- attribute.cpp - Typed op attributes -------------------------------------===//
 #include "compiler/graph/attribute.h"
 
+#include <cmath>
+#include <limits>
+
 namespace tessera::graph {
 
 std::string_view attributeKindName(const Attribute &value) {
@@ -18,7 +21,13 @@ int64_t AttributeMap::getInt(const std::string &name, int64_t fallback) const {
   const Attribute *value = find(name);
   if (!value) return fallback;
   if (auto *i = std::get_if<int64_t>(value)) return *i;
-  if (auto *f = std::get_if<float>(value)) return static_cast<int64_t>(*f);
+  if (auto *f = std::get_if<float>(value)) {
+    // Converting NaN or a float beyond int64 is UB: NaN gives the fallback, the rest saturate.
+    if (std::isnan(*f)) return fallback;
+    if (*f >= 0x1p63f) return std::numeric_limits<int64_t>::max();
+    if (*f < -0x1p63f) return std::numeric_limits<int64_t>::min();
+    return static_cast<int64_t>(*f);
+  }
   return fallback;
 }
 

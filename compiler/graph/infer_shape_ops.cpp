@@ -57,8 +57,8 @@ InferResult inferReshape(const InferContext &context) {
       inferred = i;
     } else if (shape[i] < -1) {
       return context.error("bad target dimension %d", shape[i]);
-    } else if (shape[i] >= 0) {
-      known *= shape[i];
+    } else if (shape[i] >= 0 && __builtin_mul_overflow(known, shape[i], &known)) {
+      return context.error("the target shape's element count overflows 64 bits");
     }
   }
   bool unknownInput = !x.isStatic() || std::any_of(shape.begin(), shape.end(), [&](int64_t d) { return d < -1; });
@@ -275,7 +275,8 @@ InferResult inferTile(const InferContext &context) {
   if (static_cast<int64_t>(repeats->size()) != x.rank()) return context.error("repeats has %d entries for rank %d", repeats->size(), x.rank());
   Shape shape = x.shape;
   for (size_t i = 0; i < shape.size(); ++i)
-    if (shape[i] >= 0) shape[i] *= (*repeats)[i];
+    if (shape[i] >= 0 && __builtin_mul_overflow(shape[i], (*repeats)[i], &shape[i]))
+      return context.error("repeats[%d] = %d overflows dimension %d", i, (*repeats)[i], i);
   return one(x.dtype, shape);
 }
 
@@ -287,8 +288,12 @@ InferResult inferPad(const InferContext &context) {
   if (!pads) return one(x.dtype, unknownShape(x.rank()));
   if (static_cast<int64_t>(pads->size()) != 2 * x.rank()) return context.error("pads has %d entries for rank %d", pads->size(), x.rank());
   Shape shape = x.shape;
-  for (int64_t i = 0; i < x.rank(); ++i)
-    if (shape[i] >= 0) shape[i] += (*pads)[i] + (*pads)[i + x.rank()];
+  for (int64_t i = 0; i < x.rank(); ++i) {
+    if (shape[i] < 0) continue;
+    int64_t before = (*pads)[i], after = (*pads)[i + x.rank()];
+    if (__builtin_add_overflow(shape[i], before, &shape[i]) || __builtin_add_overflow(shape[i], after, &shape[i]))
+      return context.error("pads [%d, %d] overflow dimension %d", before, after, i);
+  }
   TensorType out(x.dtype, shape);
   out.layout = x.layout;
   return std::vector<TensorType>{out};

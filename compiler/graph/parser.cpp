@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "compiler/graph/dtype_dispatch.h"
+#include "support/checked_math.h"
 #include "support/lexer.h"
 
 namespace tessera::graph {
@@ -234,27 +235,34 @@ StatusOr<Tensor> Parser::parseDense(const TensorType &type) {
   TS_RETURN_IF_ERROR(expectIdent("dense"));
   TS_RETURN_IF_ERROR(expectPunct("<"));
   if (!type.isStatic()) return error("a constant needs a static shape");
-  Tensor tensor(type.dtype, type.shape);
+  // The declared size is checked (element limit, no overflow) and matched against the
+  // literal before the tensor is allocated: a short text cannot ask for a huge allocation.
+  auto byteSize = checkedTensorBytes(type.shape, type.dtype);
+  if (!byteSize.ok()) return error(absl::StrCat("constant of type ", typeToString(type), ": ", byteSize.status().message()));
   if (token_.kind == TokenKind::Hex) {
-    if (token_.text.size() != tensor.byteSize() * 2)
+    if (token_.text.size() != *byteSize * 2)
       return error(absl::StrCat("hex data has ", token_.text.size() / 2, " bytes but ",
-                                typeToString(type), " needs ", tensor.byteSize()));
+                                typeToString(type), " needs ", *byteSize));
+    Tensor tensor(type.dtype, type.shape);
     for (size_t i = 0; i < tensor.byteSize(); ++i)
       tensor.bytes()[i] = static_cast<uint8_t>(hexDigit(token_.text[2 * i]) * 16 +
                                                hexDigit(token_.text[2 * i + 1]));
     TS_RETURN_IF_ERROR(advance());
-  } else {
-    TS_ASSIGN_OR_RETURN(std::vector<Number> numbers, parseNumberList());
-    if (static_cast<int64_t>(numbers.size()) != tensor.elementCount())
-      return error(absl::StrCat("dense list has ", numbers.size(), " elements but ",
-                                typeToString(type), " has ", tensor.elementCount()));
-    for (size_t i = 0; i < numbers.size(); ++i) {
-      if (!numbers[i].isFloat && !isFloatType(type.dtype)) {
-        int64_t v = numbers[i].integer;
-        std::memcpy(tensor.bytes() + i * dtypeSize(type.dtype), &v, dtypeSize(type.dtype));
-      } else {
-        storeFromDouble(type.dtype, tensor.bytes(), i, numbers[i].asDouble());
-      }
+    TS_RETURN_IF_ERROR(expectPunct(">"));
+    return tensor;
+  }
+  TS_ASSIGN_OR_RETURN(std::vector<Number> numbers, parseNumberList());
+  int64_t elements = *byteSize / dtypeSize(type.dtype);
+  if (static_cast<int64_t>(numbers.size()) != elements)
+    return error(absl::StrCat("dense list has ", numbers.size(), " elements but ",
+                              typeToString(type), " has ", elements));
+  Tensor tensor(type.dtype, type.shape);
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    if (!numbers[i].isFloat && !isFloatType(type.dtype)) {
+      int64_t v = numbers[i].integer;
+      std::memcpy(tensor.bytes() + i * dtypeSize(type.dtype), &v, dtypeSize(type.dtype));
+    } else {
+      storeFromDouble(type.dtype, tensor.bytes(), i, numbers[i].asDouble());
     }
   }
   TS_RETURN_IF_ERROR(expectPunct(">"));

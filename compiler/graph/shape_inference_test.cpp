@@ -33,6 +33,16 @@ TEST(ShapeInference, PoolCeilModeAndSamePadding) {
             "f32[1,2,4,4]");
 }
 
+TEST(ShapeInference, PadAndTileOverflowIsAnError) {
+  // Signed overflow (UB) in the extent arithmetic, found by fuzz/fuzz_onnx.cpp.
+  std::string pad = inferredType("  %p = const i64[2] dense<[9223372036854775807, 1]>\n  %y = Pad(%x, %p) : f32[*]",
+                                 "%x: f32[4]");
+  EXPECT_NE(pad.find("overflow dimension 0"), std::string::npos) << pad;
+  std::string tile = inferredType("  %r = const i64[1] dense<[4611686018427387904]>\n  %y = Tile(%x, %r) : f32[*]",
+                                  "%x: f32[4]");
+  EXPECT_NE(tile.find("overflows dimension 0"), std::string::npos) << tile;
+}
+
 TEST(ShapeInference, ReshapeFromConstantShape) {
   EXPECT_EQ(inferredType("  %s = const i64[2] dense<[0, -1]>\n  %y = Reshape(%x, %s) : f32[*]",
                          "%x: f32[2,3,4]"),

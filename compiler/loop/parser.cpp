@@ -1,6 +1,8 @@
 //===- parser.cpp - Recursive-descent parser for the loop IR's text form -------------===//
 #include "compiler/loop/parser.h"
 
+#include <absl/strings/numbers.h>
+
 #include <cmath>
 #include <limits>
 #include <map>
@@ -63,9 +65,16 @@ private:
     bool negative = isPunct("-");
     if (negative) TS_RETURN_IF_ERROR(advance());
     if (tok_.kind != TokenKind::Integer) return error("an integer");
-    int64_t value = std::stoll(tok_.text);
+    TS_ASSIGN_OR_RETURN(int64_t value, integerValue());
     TS_RETURN_IF_ERROR(advance());
     return negative ? -value : value;
+  }
+
+  /// The current Integer token's value; one past int64 is an error, not an exception.
+  StatusOr<int64_t> integerValue() {
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(tok_.text, &value)) return error("an integer within 64 bits");
+    return value;
   }
 
   StatusOr<Buffer> parseBuffer();
@@ -242,12 +251,15 @@ StatusOr<Expr> Parser::parseNumber(bool negative) {
     return floatImm(sign * value);
   }
   if (tok_.kind == TokenKind::Float) {
-    double value = std::stod(tok_.text);
+    double value = 0;
+    // Beyond the double range is an error (std::stod threw out_of_range); infinity is `inf`.
+    if (!absl::SimpleAtod(tok_.text, &value) || std::isinf(value))
+      return error("a floating-point number within the double range (or inf)");
     TS_RETURN_IF_ERROR(advance());
     return floatImm(sign * value);
   }
   if (tok_.kind != TokenKind::Integer) return error("a number after '-'");
-  int64_t value = std::stoll(tok_.text);
+  TS_ASSIGN_OR_RETURN(int64_t value, integerValue());
   TS_RETURN_IF_ERROR(advance());
   return intImm(negative ? -value : value);
 }

@@ -41,6 +41,21 @@ Status applyInputShapes(onnx::ModelProto &model, const ImportOptions &options) {
   return absl::OkStatus();
 }
 
+/// Every graph output must be a graph input, an initializer or a node's output. ONNX's
+/// checker lets an undefined one through, and ONNX's version converter then dereferences
+/// a null value (SIGSEGV in graphProtoToGraph; found by fuzz/fuzz_onnx.cpp).
+Status checkOutputsDefined(const onnx::GraphProto &graph) {
+  std::unordered_set<std::string> defined;
+  for (const auto &input : graph.input()) defined.insert(input.name());
+  for (const auto &init : graph.initializer()) defined.insert(init.name());
+  for (const auto &node : graph.node())
+    for (const auto &output : node.output()) defined.insert(output);
+  for (const auto &output : graph.output())
+    if (!defined.count(output.name()))
+      return invalidInput("graph output '%s' is produced by no node, input or initializer", output.name());
+  return absl::OkStatus();
+}
+
 } // namespace
 
 StatusOr<std::map<std::string, Shape>> parseInputShapes(const std::vector<std::string> &specs) {
@@ -68,6 +83,7 @@ StatusOr<onnx::ModelProto> loadOnnxModel(const std::string &path, const ImportOp
     return invalidInput("%s: ONNX checker: %s", path, error.what());
   }
   TS_RETURN_IF_ERROR(annotate(applyInputShapes(model, options), path));
+  TS_RETURN_IF_ERROR(annotate(checkOutputsDefined(model.graph()), path));
   int64_t opset = defaultOpset(model);
   if (opset > 0 && opset < kOldestNativeOpset) {
     try {

@@ -20,15 +20,16 @@ Status copyTypedField(const TensorProto &proto, Tensor &tensor) {
     return absl::OkStatus();
   };
   DType dtype = tensor.dtype();
+  // An empty tensor has no storage (bytes() is null), which memcpy may not take.
   if (dtype == DType::F32) {
     TS_RETURN_IF_ERROR(check(proto.float_data_size()));
-    std::memcpy(tensor.bytes(), proto.float_data().data(), count * 4);
+    if (count > 0) std::memcpy(tensor.bytes(), proto.float_data().data(), count * 4);
   } else if (dtype == DType::F64) {
     TS_RETURN_IF_ERROR(check(proto.double_data_size()));
-    std::memcpy(tensor.bytes(), proto.double_data().data(), count * 8);
+    if (count > 0) std::memcpy(tensor.bytes(), proto.double_data().data(), count * 8);
   } else if (dtype == DType::I64) {
     TS_RETURN_IF_ERROR(check(proto.int64_data_size()));
-    std::memcpy(tensor.bytes(), proto.int64_data().data(), count * 8);
+    if (count > 0) std::memcpy(tensor.bytes(), proto.int64_data().data(), count * 8);
   } else if (dtype == DType::U32 || dtype == DType::U64) {
     TS_RETURN_IF_ERROR(check(proto.uint64_data_size()));
     for (int64_t i = 0; i < count; ++i) {
@@ -101,13 +102,13 @@ StatusOr<Tensor> tensorFromProto(const TensorProto &proto, const std::string &ba
     TS_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, readExternalData(proto, baseDir));
     if (bytes.size() != tensor.byteSize())
       return invalidInput("tensor '%s' has %d bytes of external data, its shape needs %d", proto.name(), bytes.size(), tensor.byteSize());
-    std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
+    if (tensor.byteSize() > 0) std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
     return tensor;
   }
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != tensor.byteSize())
       return invalidInput("tensor '%s' has %d raw bytes, its shape needs %d", proto.name(), proto.raw_data().size(), tensor.byteSize());
-    std::memcpy(tensor.bytes(), proto.raw_data().data(), tensor.byteSize());
+    if (tensor.byteSize() > 0) std::memcpy(tensor.bytes(), proto.raw_data().data(), tensor.byteSize());
     return tensor;
   }
   TS_RETURN_IF_ERROR(copyTypedField(proto, tensor));

@@ -76,6 +76,14 @@ reject "OneHot" "depth must be positive, got -5" -- "$T" run "$R/onehot_neg.onnx
 reject "Pad" "negative dimension" -- "$T" run "$R/pad_neg.onnx" --backend cpu --random-inputs 1
 reject "ConstantOfShape" "more than 2147483648 elements" -- "$T" run "$R/const_huge.onnx" --backend cpu --random-inputs 1
 reject "input 'x' has dynamic dimensions" "--input-shape" -- "$T" run "$R/dynamic.onnx" --backend cpu --random-inputs 1
+# Found by the fuzzers (docs/fuzzing.md): exceptions out of the loop IR's number parsing,
+# a non-ASCII name reaching the .tsb's JSON, a constant allocated before its literal was read.
+reject "loop_int_overflow.tl: 3:6: expected an integer within 64 bits" -- "$T" opt "$R/loop_int_overflow.tl"
+reject "loop_float_overflow.tl: 3:11:" "within the double range" -- "$T" opt "$R/loop_float_overflow.tl"
+reject "asm_non_ascii_name.s:3:" "byte 0x8A outside a comment" -- "$T" asm "$R/asm_non_ascii_name.s" -c "$CFG" -o "$WORK/x.tsb"
+reject "graph_const_huge.tg" "more than 2147483648 elements" -- "$T" opt "$R/graph_const_huge.tg"
+reject "undefined_output_opset5.onnx" "graph output 'i' is produced by no node" -- "$T" opt "$R/undefined_output_opset5.onnx"
+
 # A write that fails at flush (a full disk) is an error, not exit 0.
 reject "cannot write '/dev/full'" -- "$T" disasm "$WORK/gemm_16.tsb" -o /dev/full
 
