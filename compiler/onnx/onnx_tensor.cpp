@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "compiler/graph/dtype_dispatch.h"
+#include "support/checked_math.h"
 #include "support/file_io.h"
 
 namespace tessera::onnx_import {
@@ -11,39 +12,38 @@ namespace {
 
 using onnx::TensorProto;
 
-/// Copies the typed repeated field that holds this dtype's elements.
-Status copyTypedField(const TensorProto &proto, Tensor &tensor) {
+/// The element count of the typed repeated field that holds `dtype`'s elements.
+int64_t typedFieldSize(const TensorProto &proto, DType dtype) {
+  if (dtype == DType::F32) return proto.float_data_size();
+  if (dtype == DType::F64) return proto.double_data_size();
+  if (dtype == DType::I64) return proto.int64_data_size();
+  if (dtype == DType::U32 || dtype == DType::U64) return proto.uint64_data_size();
+  return proto.int32_data_size(); // int32_data holds i32, i16, u16, i8, u8, bool and f16 bits
+}
+
+/// Copies the typed repeated field into `tensor`, whose element count it has (checked).
+void copyTypedField(const TensorProto &proto, Tensor &tensor) {
   int64_t count = tensor.elementCount();
-  auto check = [&](int64_t have) -> Status {
-    if (have != count)
-      return invalidInput("tensor '%s' has %d elements but its shape needs %d", proto.name(), have, count);
-    return absl::OkStatus();
-  };
   DType dtype = tensor.dtype();
   // An empty tensor has no storage (bytes() is null), which memcpy may not take.
+  if (count == 0) return;
   if (dtype == DType::F32) {
-    TS_RETURN_IF_ERROR(check(proto.float_data_size()));
-    if (count > 0) std::memcpy(tensor.bytes(), proto.float_data().data(), count * 4);
+    std::memcpy(tensor.bytes(), proto.float_data().data(), count * 4);
   } else if (dtype == DType::F64) {
-    TS_RETURN_IF_ERROR(check(proto.double_data_size()));
-    if (count > 0) std::memcpy(tensor.bytes(), proto.double_data().data(), count * 8);
+    std::memcpy(tensor.bytes(), proto.double_data().data(), count * 8);
   } else if (dtype == DType::I64) {
-    TS_RETURN_IF_ERROR(check(proto.int64_data_size()));
-    if (count > 0) std::memcpy(tensor.bytes(), proto.int64_data().data(), count * 8);
+    std::memcpy(tensor.bytes(), proto.int64_data().data(), count * 8);
   } else if (dtype == DType::U32 || dtype == DType::U64) {
-    TS_RETURN_IF_ERROR(check(proto.uint64_data_size()));
     for (int64_t i = 0; i < count; ++i) {
       uint64_t v = proto.uint64_data(i);
       std::memcpy(tensor.bytes() + i * dtypeSize(dtype), &v, dtypeSize(dtype));
     }
-  } else { // int32_data holds i32, i16, u16, i8, u8, bool and f16 bits
-    TS_RETURN_IF_ERROR(check(proto.int32_data_size()));
+  } else {
     for (int64_t i = 0; i < count; ++i) {
       int32_t v = proto.int32_data(i);
       std::memcpy(tensor.bytes() + i * dtypeSize(dtype), &v, dtypeSize(dtype));
     }
   }
-  return absl::OkStatus();
 }
 
 StatusOr<std::vector<uint8_t>> readExternalData(const TensorProto &proto, const std::string &baseDir) {
@@ -51,8 +51,9 @@ StatusOr<std::vector<uint8_t>> readExternalData(const TensorProto &proto, const 
   int64_t offset = 0, length = -1;
   for (const auto &entry : proto.external_data()) {
     if (entry.key() == "location") location = entry.value();
-    else if (entry.key() == "offset") offset = std::stoll(entry.value());
-    else if (entry.key() == "length") length = std::stoll(entry.value());
+    else if ((entry.key() == "offset" && !absl::SimpleAtoi(entry.value(), &offset)) ||
+             (entry.key() == "length" && !absl::SimpleAtoi(entry.value(), &length)))
+      return invalidInput("tensor '%s': external data %s '%s' is not an integer", proto.name(), entry.key(), entry.value());
   }
   if (location.empty()) return invalidInput("tensor '%s' has external data without a location", proto.name());
   if (location.find("..") != std::string::npos || location[0] == '/')
@@ -97,21 +98,29 @@ StatusOr<Tensor> tensorFromProto(const TensorProto &proto, const std::string &ba
   Shape shape(proto.dims().begin(), proto.dims().end());
   for (int64_t dim : shape)
     if (dim < 0) return invalidInput("tensor '%s' has a negative dimension", proto.name());
-  Tensor tensor(dtype, shape);
+  // The payload is checked against the shape before the tensor is allocated: a 60-byte
+  // proto may declare 2^31 floats.
+  auto needed = checkedTensorBytes(shape, dtype);
+  if (!needed.ok()) return annotate(needed.status(), "tensor '" + proto.name() + "'");
   if (proto.data_location() == TensorProto::EXTERNAL) {
     TS_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, readExternalData(proto, baseDir));
-    if (bytes.size() != tensor.byteSize())
-      return invalidInput("tensor '%s' has %d bytes of external data, its shape needs %d", proto.name(), bytes.size(), tensor.byteSize());
-    if (tensor.byteSize() > 0) std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
+    if (bytes.size() != *needed)
+      return invalidInput("tensor '%s' has %d bytes of external data, its shape needs %d", proto.name(), bytes.size(), *needed);
+    Tensor tensor(dtype, shape);
+    if (*needed > 0) std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
     return tensor;
   }
   if (proto.has_raw_data()) {
-    if (proto.raw_data().size() != tensor.byteSize())
-      return invalidInput("tensor '%s' has %d raw bytes, its shape needs %d", proto.name(), proto.raw_data().size(), tensor.byteSize());
-    if (tensor.byteSize() > 0) std::memcpy(tensor.bytes(), proto.raw_data().data(), tensor.byteSize());
+    if (proto.raw_data().size() != *needed)
+      return invalidInput("tensor '%s' has %d raw bytes, its shape needs %d", proto.name(), proto.raw_data().size(), *needed);
+    Tensor tensor(dtype, shape);
+    if (*needed > 0) std::memcpy(tensor.bytes(), proto.raw_data().data(), *needed);
     return tensor;
   }
-  TS_RETURN_IF_ERROR(copyTypedField(proto, tensor));
+  int64_t count = shapeElementCount(shape), have = typedFieldSize(proto, dtype);
+  if (have != count) return invalidInput("tensor '%s' has %d elements but its shape needs %d", proto.name(), have, count);
+  Tensor tensor(dtype, shape);
+  copyTypedField(proto, tensor);
   return tensor;
 }
 

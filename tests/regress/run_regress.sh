@@ -87,4 +87,7 @@ reject "undefined_output_opset5.onnx" "graph output 'i' is produced by no node" 
 # A write that fails at flush (a full disk) is an error, not exit 0.
 reject "cannot write '/dev/full'" -- "$T" disasm "$WORK/gemm_16.tsb" -o /dev/full
 
+# An initializer declaring 2^31 floats with 72 bytes of data: checked before allocating.
+reject "tensor 'k' has 72 raw bytes, its shape needs 8589533176" -- "$T" opt "$R/onnx_huge_initializer.onnx" -o "$WORK/x.tg"
+
 exit $((failures > 0))
