@@ -62,8 +62,7 @@ StatusOr<std::vector<sweep::ResultRow>> runSweep(const SweepArgs &args) {
     sweep::LocalOptions local{args.jobs, tesseraExecutable(), /*terminal=*/false};
     TS_RETURN_IF_ERROR(sweep::runLocal(plan, pending, args.dir, local, std::cerr));
   }
-  TS_RETURN_IF_ERROR(sweep::writeResults(plan, args.dir));
-  return sweep::readResults(plan, args.dir);
+  return sweep::writeResults(plan, args.dir);
 }
 
 py::list sweep(const SweepArgs &args) {

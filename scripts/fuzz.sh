@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ (preset `fuzz`: clang-19, ASan + UBSan, only the
-# fuzz targets and the libraries they link) and runs each for SECONDS on a copy of its seed
-# corpus fuzz/corpus/<name>/, one fuzzer at a time; fails if any finds a crash, leak, UB,
+# fuzz targets and the libraries they link) and runs each for SECONDS on a copy of its seeds
+# (seed_files below), one fuzzer at a time; fails if any finds a crash, leak, UB,
 # timeout (-timeout=10) or out-of-memory (-rss_limit_mb=2048), keeping the input that did
 # under the work directory it prints. See docs/fuzzing.md.
 # Usage: scripts/fuzz.sh [SECONDS [NAME...]]   (SECONDS 20 by default; NAME: npy config
@@ -23,13 +23,30 @@ if [[ -z $BIN ]]; then
   BIN=build-fuzz/bin
 fi
 
+# Each fuzzer's seeds: inputs the repository already has for that format (examples, the
+# lit tests' inputs, the regression inputs of tests/regress/), plus the few of
+# fuzz/corpus/<name>/ that exist nowhere else.
+seed_files() {
+  case "$1" in
+    npy) echo examples/models/digits_samples/*.npy tests/regress/*.npy ;;
+    config) echo configs/*.json tests/regress/config_*.json ;;
+    asm) echo examples/*.s tests/regress/*.s ;;
+    tsb) echo tests/regress/*.tsb ;;
+    graph) echo tests/lit/Inputs/*.tg tests/lit/graph/*.tg tests/lit/accel/*.tg tests/regress/*.tg ;;
+    loop) echo tests/lit/loop/*.tl tests/regress/*.tl ;;
+    onnx) echo examples/models/qdq_conv.onnx tests/regress/*.onnx ;;
+  esac
+  if [[ -d fuzz/corpus/$1 ]]; then echo fuzz/corpus/"$1"/*; fi
+}
+
 WORK=$(mktemp -d /tmp/tessera-fuzz.XXXXXX)
 failures=0
 for name in "${NAMES[@]}"; do
   fuzzer="$BIN/fuzz_$name"
   [[ -x $fuzzer ]] || { echo "fuzz: $fuzzer not built"; failures=$((failures + 1)); continue; }
   mkdir -p "$WORK/$name/corpus"
-  cp fuzz/corpus/"$name"/* "$WORK/$name/corpus/"
+  # shellcheck disable=SC2046
+  cp $(seed_files "$name") "$WORK/$name/corpus/"
   "$fuzzer" "$WORK/$name/corpus" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$WORK/$name/" -print_final_stats=1 >"$WORK/$name/log" 2>&1
   rc=$?

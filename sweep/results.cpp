@@ -138,7 +138,7 @@ std::string resultsCsv(const SweepPlan &plan, const std::vector<ResultRow> &rows
   return csv;
 }
 
-Status writeResults(const SweepPlan &plan, const std::string &dir) {
+StatusOr<std::vector<ResultRow>> writeResults(const SweepPlan &plan, const std::string &dir) {
   TS_ASSIGN_OR_RETURN(std::vector<ResultRow> rows, readResults(plan, dir));
   auto path = [&](const char *name) { return (fs::path(dir) / name).string(); };
   TS_RETURN_IF_ERROR(writeTextFileAtomically(path("results.csv"), resultsCsv(plan, rows)));
@@ -146,7 +146,8 @@ Status writeResults(const SweepPlan &plan, const std::string &dir) {
   TS_RETURN_IF_ERROR(writeTextFileAtomically(path("results.json"), results.dump(2) + "\n"));
   TS_RETURN_IF_ERROR(writeTextFileAtomically(path("pareto.svg"), paretoSvg(plan, rows)));
   TS_ASSIGN_OR_RETURN(std::string layers, paretoLayersCsv(dir, rows));
-  return writeTextFileAtomically(path("pareto_layers.csv"), layers);
+  TS_RETURN_IF_ERROR(writeTextFileAtomically(path("pareto_layers.csv"), layers));
+  return rows;
 }
 
 } // namespace tessera::sweep

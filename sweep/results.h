@@ -43,7 +43,8 @@ void markParetoFront(std::vector<ResultRow> &rows);
 
 std::string resultsCsv(const SweepPlan &plan, const std::vector<ResultRow> &rows);
 
-/// Writes results.csv, results.json, pareto.svg and pareto_layers.csv into `dir`.
-Status writeResults(const SweepPlan &plan, const std::string &dir);
+/// Writes results.csv, results.json, pareto.svg and pareto_layers.csv into `dir`;
+/// returns the rows written.
+StatusOr<std::vector<ResultRow>> writeResults(const SweepPlan &plan, const std::string &dir);
 
 } // namespace tessera::sweep

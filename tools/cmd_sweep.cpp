@@ -90,8 +90,7 @@ Status runWorker(const SweepArgs &args) {
 
 /// Writes the result files and prints where they are and each model's Pareto front.
 Status collect(const SweepPlan &plan, const std::string &dir) {
-  TS_RETURN_IF_ERROR(sweep::writeResults(plan, dir));
-  TS_ASSIGN_OR_RETURN(std::vector<sweep::ResultRow> rows, sweep::readResults(plan, dir));
+  TS_ASSIGN_OR_RETURN(std::vector<sweep::ResultRow> rows, sweep::writeResults(plan, dir));
   size_t failed = 0;
   for (const sweep::ResultRow &row : rows) failed += row.values.value("status", "") != "ok";
   std::cout << absl::StrFormat("sweep: %d rows (%d points x %d models), %d ok, %d error\n", rows.size(),
