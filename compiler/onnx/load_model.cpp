@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "compiler/onnx/importer.h"
+#include "compiler/onnx/guarded_schema_registry.h"
 #include "compiler/onnx/validate_attributes.h"
 #include "support/file_io.h"
 
@@ -95,7 +96,8 @@ StatusOr<onnx::ModelProto> loadOnnxModel(const std::string &path, const ImportOp
   TS_RETURN_IF_ERROR(annotate(checkWindowAttributes(model.graph()), path));
   try {
     onnx::ShapeInferenceOptions inference(/*check_type_val=*/false, /*strict_mode_val=*/0, /*data_prop_val=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
+    static GuardedSchemaRegistry schemas;
+    onnx::shape_inference::InferShapes(model, &schemas, inference);
   } catch (const std::exception &error) {
     return invalidInput("%s: ONNX shape inference: %s", path, error.what());
   }

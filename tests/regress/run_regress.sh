@@ -90,4 +90,8 @@ reject "cannot write '/dev/full'" -- "$T" disasm "$WORK/gemm_16.tsb" -o /dev/ful
 # An initializer declaring 2^31 floats with 72 bytes of data: checked before allocating.
 reject "tensor 'k' has 72 raw bytes, its shape needs 8589533176" -- "$T" opt "$R/onnx_huge_initializer.onnx" -o "$WORK/x.tg"
 
+# A Conv whose input has rank 2 and whose weight has rank 4 (found by fuzz_onnx): libonnx's
+# inference indexed past `dilations` (SIGSEGV); the ranks are now checked first.
+reject "Conv defining %conv: input 0 has rank 2" -- "$T" compile "$R/conv_rank_mismatch.onnx" --target cpu -o "$WORK/x.so"
+
 exit $((failures > 0))
