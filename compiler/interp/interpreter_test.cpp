@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/interp/interpreter.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "compiler/graph/parser.h"
@@ -66,6 +68,28 @@ TEST(Interpreter, QuantizeAndDequantizeExactly) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(values<int8_t>(result->at("q")), (std::vector<int8_t>{1, 3, -128, 127, 3, 1}));
   EXPECT_EQ(values<float>(result->at("d")), (std::vector<float>{0.5f, 1.5f, -64.f, 252.f, 4.f, 0.f}));
+}
+
+// A NaN cannot be quantized: QuantizeLinear is an error naming the element (Inf saturates).
+TEST(Interpreter, QuantizeLinearOfNaNIsAnError) {
+  std::string text = R"(graph @g(%x: f32[3]) {
+  %s = const f32[] dense<[0.5]>
+  %z = const i8[] dense<[0]>
+  %q = QuantizeLinear(%x, %s, %z) : i8[3]
+  return %q
+}
+)";
+  auto graph = graph::parseGraph(text);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  float inf = std::numeric_limits<float>::infinity();
+  auto saturated = runGraph(*graph, {{"x", makeTensor<float>(DType::F32, {3}, {inf, -inf, 1.f})}});
+  ASSERT_TRUE(saturated.ok()) << saturated.status();
+  EXPECT_EQ(values<int8_t>(saturated->at("q")), (std::vector<int8_t>{127, -128, 2}));
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  auto result = runGraph(*graph, {{"x", makeTensor<float>(DType::F32, {3}, {1.f, nan, 2.f})}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(std::string(result.status().message()).find("element 1 of the input is NaN"), std::string::npos)
+      << result.status();
 }
 
 // QLinearMatMul: ((a - za)(b - zb)) * sa * sb / sy + zy, rounded half to even.

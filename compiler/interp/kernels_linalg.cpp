@@ -118,6 +118,8 @@ KernelResult kernelQuantizeLinear(const KernelContext &context) {
   double lo, hi;
   integerRange(zeroPoint.dtype(), lo, hi);
   for (size_t i = 0; i < xv.size(); ++i) {
+    if (std::isnan(xv[i]))
+      return invalidInput("QuantizeLinear: element %d of the input is NaN, which an integer cannot represent", i);
     int64_t c = index[i];
     // ONNX divides in the input's precision (f32) before rounding half to even.
     double q = x.dtype() == DType::F32 ? static_cast<float>(xv[i]) / static_cast<float>(sv[c]) : xv[i] / sv[c];
