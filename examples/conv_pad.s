@@ -8,6 +8,7 @@
 ; The two hardware loops walk oy (outer) and ox (inner); the nine micro-ops are the taps.
 ; Y = saturate_int8(round(acc / 2^6)), then ReLU as max(y, 0).
 
+.geometry batch=1 block_in=16 block_out=16
 .tensor X input i8 4x4x16 @0x0
 .tensor W input i8 9x16x16 @0x100
 .tensor Y output i8 4x4x16 @0xa00

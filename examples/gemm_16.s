@@ -5,6 +5,7 @@
 ; (push_next / pop_prev), compute tells store the result is ready, and store tells the
 ; finish instruction it is done.
 
+.geometry batch=1 block_in=16 block_out=16
 .tensor A input i8 1x16 @0x0
 .tensor W input i8 16x16 @0x100
 .tensor C output i8 1x16 @0x200

@@ -39,7 +39,7 @@ public:
   Assembler(const HardwareConfig &config, const IsaLayout &layout, std::string_view sourceName)
       : config_(config), layout_(layout), sourceName_(sourceName) {}
 
-  StatusOr<Program> run(std::string_view text);
+  StatusOr<Program> run(std::string_view text, bool requireGeometry);
 
 private:
   Status parseLine(const std::vector<std::string_view> &tokens);
@@ -48,6 +48,7 @@ private:
   Status parseUop(const std::vector<std::string_view> &tokens);
   Status parseSegment(const std::vector<std::string_view> &tokens);
   Status parsePlacement(const std::vector<std::string_view> &tokens, std::optional<uint64_t> &slot);
+  Status parseGeometry(const std::vector<std::string_view> &tokens);
   Status parseInstruction(const std::vector<std::string_view> &tokens);
   Status parseOperand(Instruction &inst, const FieldLayout &field, std::string_view value);
   Status closeSegment();
@@ -67,13 +68,14 @@ private:
   std::map<std::string, size_t> dataFilled_; ///< bytes of data given per constant tensor
   std::optional<uint64_t> uopOffset_, instructionOffset_, dramBytes_;
   std::optional<Segment> openSegment_;
+  bool geometryDeclared_ = false;
 };
 
 Status Assembler::error(std::string_view message) const {
   return absl::InvalidArgumentError(strCat(sourceName_, ":", line_, ": ", message));
 }
 
-StatusOr<Program> Assembler::run(std::string_view text) {
+StatusOr<Program> Assembler::run(std::string_view text, bool requireGeometry) {
   for (std::string_view rawLine : splitString(text, '\n')) {
     ++line_;
     std::string_view content = rawLine.substr(0, rawLine.find_first_of(";#"));
@@ -88,6 +90,11 @@ StatusOr<Program> Assembler::run(std::string_view text) {
     TS_RETURN_IF_ERROR(parseLine(tokens));
   }
   TS_RETURN_IF_ERROR(closeSegment());
+  if (requireGeometry && !geometryDeclared_)
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: no .geometry directive: name the array the program is written for, e.g. `.geometry batch=%d "
+        "block_in=%d block_out=%d` for config '%s'",
+        sourceName_, config_.batch, config_.block_in, config_.block_out, config_.name));
   TS_RETURN_IF_ERROR(checkData());
   TS_RETURN_IF_ERROR(place());
   TS_RETURN_IF_ERROR(resolveSymbols());
@@ -105,6 +112,7 @@ Status Assembler::parseLine(const std::vector<std::string_view> &tokens) {
   if (head == ".endsegment") return closeSegment();
   if (head == ".uops") return parsePlacement(tokens, uopOffset_);
   if (head == ".instructions") return parsePlacement(tokens, instructionOffset_);
+  if (head == ".geometry") return parseGeometry(tokens);
   if (head == ".dram_bytes") {
     if (tokens.size() != 2) return error(".dram_bytes takes one value");
     auto value = parseUnsigned(tokens[1]);
@@ -196,6 +204,28 @@ Status Assembler::parseData(const std::vector<std::string_view> &tokens) {
     return error(strCat(".data: tensor '", tensor->name, "' has ", tensor->byteSize() / elementBytes,
                               " elements; ", tensor->data.size() / elementBytes, " were given"));
   dataFilled_[tensor->name] = tensor->data.size();
+  return absl::OkStatus();
+}
+
+/// `.geometry batch=B block_in=I block_out=O`: the GEMM array the program was written for,
+/// which must be the config's (the same text on another array computes something else).
+Status Assembler::parseGeometry(const std::vector<std::string_view> &tokens) {
+  static constexpr const char *kUsage = ".geometry expects: .geometry batch=B block_in=I block_out=O";
+  if (tokens.size() != 4) return error(kUsage);
+  if (geometryDeclared_) return error(".geometry given twice");
+  const std::pair<const char *, int64_t> fields[] = {
+      {"batch", config_.batch}, {"block_in", config_.block_in}, {"block_out", config_.block_out}};
+  for (size_t i = 0; i < 3; ++i) {
+    auto kv = splitOnce(tokens[i + 1], '=');
+    if (kv.first != fields[i].first) return error(kUsage);
+    auto value = parseUnsigned(kv.second);
+    if (!value.ok()) return error(value.status());
+    if (int64_t(*value) != fields[i].second)
+      return error(absl::StrFormat(".geometry %s=%d, but config '%s' has %s=%d: the program was written for "
+                                   "another array",
+                                   kv.first, *value, config_.name, kv.first, fields[i].second));
+  }
+  geometryDeclared_ = true;
   return absl::OkStatus();
 }
 
@@ -356,10 +386,11 @@ Status Assembler::resolveSymbols() {
 
 } // namespace
 
-StatusOr<Program> assemble(std::string_view text, const HardwareConfig &config, std::string_view sourceName) {
+StatusOr<Program> assemble(std::string_view text, const HardwareConfig &config, std::string_view sourceName,
+                           const AssembleOptions &options) {
   TS_ASSIGN_OR_RETURN(IsaLayout layout, IsaLayout::build(config));
   Assembler assembler(config, layout, sourceName);
-  return assembler.run(text);
+  return assembler.run(text, options.requireGeometry);
 }
 
 } // namespace tessera::isa

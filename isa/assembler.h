@@ -1,6 +1,7 @@
 //===- assembler.h - Text assembly <-> Program -----------------------------------===//
 //
 // The text form of accelerator programs (docs/isa.md, "Assembly"): directives for the
+// GEMM array the program is written for (.geometry, checked against the config) and the
 // memory map (.tensor, .data, .uops, .uop, .instructions, .dram_bytes, .segment) and one
 // instruction per line as `mnemonic field=value ...`, with field names straight from
 // isa.def. dram_base may name a tensor (`A`, `A+32`) or the micro-op table (`uops`),
@@ -18,9 +19,16 @@
 
 namespace tessera::isa {
 
-/// Assembles `text`; errors read "<sourceName>:<line>: <message>".
+struct AssembleOptions {
+  /// A file must say which array it was written for: `.geometry` is then required
+  /// (`tessera asm` and `tessera run x.s` set it; programs built in code need not).
+  bool requireGeometry = false;
+};
+
+/// Assembles `text`; errors read "<sourceName>:<line>: <message>". A `.geometry`
+/// directive, when present, must match the config's batch, block_in and block_out.
 StatusOr<Program> assemble(std::string_view text, const HardwareConfig &config,
-                           std::string_view sourceName = "<input>");
+                           std::string_view sourceName = "<input>", const AssembleOptions &options = {});
 
 /// Prints a program as canonical assembly.
 std::string printAssembly(const Program &program, const HardwareConfig &config);

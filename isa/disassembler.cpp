@@ -71,6 +71,8 @@ std::string printAssembly(const Program &program, const HardwareConfig &config) 
   if (!layout.ok()) return strCat("; cannot print: ", layout.status().message(), "\n");
   std::string out = absl::StrFormat("; tessera assembly for config '%s' (hash %s)\n", config.name,
                                     hashToHex(config.hash()));
+  absl::StrAppendFormat(&out, ".geometry batch=%d block_in=%d block_out=%d\n", config.batch, config.block_in,
+                        config.block_out);
   absl::StrAppendFormat(&out, ".dram_bytes 0x%x\n", program.dramBytes);
   for (const TensorInfo &tensor : program.tensors) printTensor(out, tensor);
   absl::StrAppendFormat(&out, ".uops @0x%x\n", program.uopOffset);

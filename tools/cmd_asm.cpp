@@ -27,7 +27,7 @@ int runAsmCommand(const std::vector<std::string> &args) {
   if (!config.ok()) return reportError("asm", config.status());
   auto text = readTextFile(input);
   if (!text.ok()) return reportError("asm", text.status());
-  auto program = isa::assemble(*text, *config, input);
+  auto program = isa::assemble(*text, *config, input, {.requireGeometry = true});
   if (!program.ok()) return reportError("asm", program.status());
   auto bytes = isa::writeBinary(*program, *config);
   if (!bytes.ok()) return reportError("asm", bytes.status());

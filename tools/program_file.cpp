@@ -12,7 +12,7 @@ StatusOr<isa::LoadedBinary> loadProgram(const std::string &path, const std::opti
     if (!configPath) return invalidInput("assembling '%s' needs --config", path);
     TS_ASSIGN_OR_RETURN(isa::HardwareConfig config, isa::loadConfigFile(*configPath));
     TS_ASSIGN_OR_RETURN(std::string text, readTextFile(path));
-    TS_ASSIGN_OR_RETURN(isa::Program program, isa::assemble(text, config, path));
+    TS_ASSIGN_OR_RETURN(isa::Program program, isa::assemble(text, config, path, {.requireGeometry = true}));
     return isa::LoadedBinary{std::move(program), config};
   }
   TS_ASSIGN_OR_RETURN(isa::LoadedBinary binary, isa::loadBinaryFile(path, load));

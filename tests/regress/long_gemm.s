@@ -1,5 +1,6 @@
 ; tests/regress/long_gemm.s -- gemm_16.s with one GEMM of 256,000,000 micro-op iterations (about 10 s on functional without --max-cycles)
 
+.geometry batch=1 block_in=16 block_out=16
 .tensor A input i8 1x16 @0x0
 .tensor W input i8 16x16 @0x100
 .tensor C output i8 1x16 @0x200

@@ -40,9 +40,9 @@ reject truncated.tsb "truncated" -- "$T" disasm "$R/truncated.tsb"
 # Sizes: a 128-byte .npy declaring 10^11 elements, and one whose shape product wraps.
 reject huge_header.npy "more than 2147483648 elements" -- "$T" run "$WORK/gemm_16.tsb" --input "A=$R/huge_header.npy"
 reject overflow_shape.npy "more than 2147483648 elements" -- "$T" run "$WORK/gemm_16.tsb" --input "A=$R/overflow_shape.npy"
-reject overflow_shape.s ":3: .tensor 'T'" "more than 2147483648 elements" -- "$T" asm "$R/overflow_shape.s" -c "$CFG" -o "$WORK/x.tsb"
-reject huge_dram_bytes.s ":2: .dram_bytes is 17592186044416 bytes" -- "$T" asm "$R/huge_dram_bytes.s" -c "$CFG" -o "$WORK/x.tsb"
-reject tensor_past_dram_limit.s ":2: .tensor 'T'" "DRAM limit" -- "$T" asm "$R/tensor_past_dram_limit.s" -c "$CFG" -o "$WORK/x.tsb"
+reject overflow_shape.s ":4: .tensor 'T'" "more than 2147483648 elements" -- "$T" asm "$R/overflow_shape.s" -c "$CFG" -o "$WORK/x.tsb"
+reject huge_dram_bytes.s ":3: .dram_bytes is 17592186044416 bytes" -- "$T" asm "$R/huge_dram_bytes.s" -c "$CFG" -o "$WORK/x.tsb"
+reject tensor_past_dram_limit.s ":3: .tensor 'T'" "DRAM limit" -- "$T" asm "$R/tensor_past_dram_limit.s" -c "$CFG" -o "$WORK/x.tsb"
 
 # Config JSON: numbers nlohmann cannot hold, negative sizes, non-integers.
 reject config_number_overflow.json "config key 'clock_mhz'" -- "$T" config "$R/config_number_overflow.json"
@@ -80,7 +80,7 @@ reject "input 'x' has dynamic dimensions" "--input-shape" -- "$T" run "$R/dynami
 # a non-ASCII name reaching the .tsb's JSON, a constant allocated before its literal was read.
 reject "loop_int_overflow.tl: 3:6: expected an integer within 64 bits" -- "$T" opt "$R/loop_int_overflow.tl"
 reject "loop_float_overflow.tl: 3:11:" "within the double range" -- "$T" opt "$R/loop_float_overflow.tl"
-reject "asm_non_ascii_name.s:3:" "byte 0x8A outside a comment" -- "$T" asm "$R/asm_non_ascii_name.s" -c "$CFG" -o "$WORK/x.tsb"
+reject "asm_non_ascii_name.s:4:" "byte 0x8A outside a comment" -- "$T" asm "$R/asm_non_ascii_name.s" -c "$CFG" -o "$WORK/x.tsb"
 reject "graph_const_huge.tg" "more than 2147483648 elements" -- "$T" opt "$R/graph_const_huge.tg"
 reject "undefined_output_opset5.onnx" "graph output 'i' is produced by no node" -- "$T" opt "$R/undefined_output_opset5.onnx"
 
@@ -93,5 +93,8 @@ reject "tensor 'k' has 72 raw bytes, its shape needs 8589533176" -- "$T" opt "$R
 # A Conv whose input has rank 2 and whose weight has rank 4 (found by fuzz_onnx): libonnx's
 # inference indexed past `dilations` (SIGSEGV); the ranks are now checked first.
 reject "Conv defining %conv: input 0 has rank 2" -- "$T" compile "$R/conv_rank_mismatch.onnx" --target cpu -o "$WORK/x.so"
+
+# A program written for the 1x16x16 array, assembled for small.json (1x4x4): refused.
+reject "gemm_16.s:8: .geometry block_in=16, but config 'small' has block_in=4" -- "$T" asm "$SRC/examples/gemm_16.s" -c "$SRC/configs/small.json" -o "$WORK/x.tsb"
 
 exit $((failures > 0))

@@ -16,6 +16,7 @@
 ; CHECK-NEXT: .endsegment
 ; CHECK-NEXT: finish
 
+.geometry batch=1 block_in=16 block_out=16
 .segment alu
 alu alu_op=add uop_bgn=0 uop_end=1 iter_out=1 iter_in=1
 alu alu_op=sub uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm imm=-1

@@ -17,6 +17,7 @@
 ; CHECK-NEXT: load buffer=acc sram_base=1 dram_base=8 y_size=1 x_size=1 x_stride=1
 ; CHECK:      alu push_next alu_op=requant uop_bgn=1 uop_end=2 iter_out=1 iter_in=1
 
+.geometry batch=1 block_in=16 block_out=16
 .tensor A input i8 1x16 @0x0 scale=0.5 zero_point=-3
 .tensor W const i8 16x16 @0x100
 .data W fill 1

@@ -8,6 +8,7 @@
 ; RUN: cmp %t.tsb %t2.tsb
 
 ; CHECK:      ; tessera assembly for config 'default' (hash {{[0-9a-f]+}})
+; CHECK-NEXT: .geometry batch=1 block_in=16 block_out=16
 ; CHECK-NEXT: .dram_bytes 0x{{[0-9a-f]+}}
 ; CHECK-NEXT: .tensor A input i8 1x16 @0x0
 ; CHECK-NEXT: .tensor W input i8 16x16 @0x100
@@ -26,6 +27,7 @@
 ; CHECK-NEXT: .endsegment
 ; CHECK-NEXT: finish pop_next
 
+.geometry batch=1 block_in=16 block_out=16
 .tensor A input i8 1x16 @0x0
 .tensor W input i8 16x16 @0x100
 .tensor C output i8 1x16 @0x200

@@ -16,6 +16,7 @@
 ; RUN: not %tessera run %t.tsb -c %configs/default.json --random-inputs 1 2>&1 | FileCheck %s --check-prefix=MISMATCH
 
 ; CHECK:      ; tessera assembly for config 'wide' (hash {{[0-9a-f]+}})
+; CHECK-NEXT: .geometry batch=1 block_in=8 block_out=8
 ; CHECK-NEXT: .dram_bytes 0x1000
 ; CHECK-NEXT: .tensor A input i8 1x8 @0x0
 ; CHECK-NEXT: .tensor W input i8 8x8 @0x40
@@ -44,6 +45,7 @@
 
 ; MISMATCH: error: {{.*}}built for config 'wide' (256-bit instructions, 64-bit micro-ops) but the device has config 'default' (128-bit instructions, 32-bit micro-ops)
 
+.geometry batch=1 block_in=8 block_out=8
 .tensor A input i8 1x8 @0x0
 .tensor W input i8 8x8 @0x40
 .tensor C output i8 1x8 @0x80
