@@ -77,5 +77,8 @@ StatusOr<bool> quantizeAdd(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePool(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePassThrough(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizeConcat(PtqRewriter &rewriter, size_t index);
+/// Products of two activations (ptq_activation_ops.cpp): Mul -> QMul, MatMul -> QMatMul.
+StatusOr<bool> quantizeMul(PtqRewriter &rewriter, size_t index);
+StatusOr<bool> quantizeActivationMatMul(PtqRewriter &rewriter, size_t index);
 
 } // namespace tessera::quant::detail
