@@ -21,6 +21,7 @@ int32_t Int8Epilogue::clipOperand() const {
 const char *segmentOpOf(EltwiseOp op) {
   switch (op) {
   case EltwiseOp::add: return "add";
+  case EltwiseOp::mul: return "mul";
   case EltwiseOp::max: return "max";
   case EltwiseOp::min: return "min";
   case EltwiseOp::clip: return "clip";
@@ -61,10 +62,11 @@ StatusOr<Int8Epilogue> epilogueOf(const graph::Node &node, bool needsRequant) {
 
 StatusOr<EltwiseOp> eltwiseOpOf(const graph::Node &node) {
   if (node.op == "QAdd") return EltwiseOp::add;
+  if (node.op == "QMul") return EltwiseOp::mul;
   if (node.op == "QMax") return EltwiseOp::max;
   if (node.op == "QMin") return EltwiseOp::min;
   if (node.op == "QClip") return EltwiseOp::clip;
-  return invalidInput("%s is not an elementwise int8 op (QAdd, QMax, QMin, QClip)", node.describe());
+  return invalidInput("%s is not an elementwise int8 op (QAdd, QMul, QMax, QMin, QClip)", node.describe());
 }
 
 Status checkPoolAttributes(const graph::Node &node) {
@@ -92,9 +94,11 @@ StatusOr<EltwiseLayer> eltwiseLayerFromNode(const graph::Graph &graph, const gra
   layer.channels = shape[1], layer.height = shape[2], layer.width = shape[3];
   if (layer.operands() == 2) {
     TS_ASSIGN_OR_RETURN(Shape other, activationShape(graph, node, 1, /*elementwise=*/true));
-    if (other != shape)
-      return invalidInput("%s: operands %s and %s differ; broadcasting is not lowered to the accelerator", node.describe(),
-                          shapeToString(shape), shapeToString(other));
+    layer.channelScale = op == EltwiseOp::mul && other == Shape{1, shape[1], 1, 1} && other != shape;
+    if (other != shape && !layer.channelScale)
+      return invalidInput("%s: operands %s and %s differ; the accelerator lowers broadcasting only for QMul by a "
+                          "[1,C,1,1] per-channel operand",
+                          node.describe(), shapeToString(shape), shapeToString(other));
   }
   for (const char *name : {"mul_a", "mul_b"}) {
     int64_t value = node.attrs.getInt(name, 1);
@@ -102,7 +106,7 @@ StatusOr<EltwiseLayer> eltwiseLayerFromNode(const graph::Graph &graph, const gra
   }
   layer.mulA = int32_t(node.attrs.getInt("mul_a", 1));
   layer.mulB = int32_t(node.attrs.getInt("mul_b", 1));
-  TS_ASSIGN_OR_RETURN(layer.epilogue, epilogueOf(node, /*needsRequant=*/op == EltwiseOp::add));
+  TS_ASSIGN_OR_RETURN(layer.epilogue, epilogueOf(node, /*needsRequant=*/op == EltwiseOp::add || op == EltwiseOp::mul));
   return layer;
 }
 

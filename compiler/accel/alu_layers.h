@@ -1,7 +1,7 @@
 //===- alu_layers.h - The int8 layers the accelerator runs on its vector ALU ------------===//
 //
 // The int8 ops without a GEMM (docs/quantization.md "The int8 ops"): the elementwise
-// QAdd, QMax, QMin and QClip, the window pools QMaxPool and QAveragePool, and
+// QAdd, QMul, QMax, QMin and QClip (QMul also with a per-channel [1][C][1][1] operand), the window pools QMaxPool and QAveragePool, and
 // QGlobalAveragePool. Each is read from its graph node into a struct holding only what
 // the emitters need; the readers reject, naming the node and the attribute, what the
 // accelerator lowering does not handle (batch > 1, broadcasting, exclusive-pad
@@ -33,17 +33,29 @@ struct Int8Epilogue {
   int32_t clipOperand() const;
 };
 
-enum class EltwiseOp { add, max, min, clip };
+enum class EltwiseOp { add, mul, max, min, clip };
 
-/// QAdd / QMax / QMin (two operands of one shape) or QClip (one), batch 1, NCHW.
+/// QAdd / QMul / QMax / QMin (two operands of one shape) or QClip (one), batch 1, NCHW.
 struct EltwiseLayer {
   std::string name;
   EltwiseOp op = EltwiseOp::add;
   int64_t channels = 0, height = 0, width = 0;
   int32_t mulA = 1, mulB = 1; ///< QAdd's 16-bit operand multipliers
   Int8Epilogue epilogue;
+  /// QMul only: operand b is [1][C][1][1], one value per channel multiplying every pixel of
+  /// that channel (a squeeze-and-excitation scale); in DRAM one entry per channel block.
+  bool channelScale = false;
 
   int64_t operands() const { return op == EltwiseOp::clip ? 1 : 2; }
+  int64_t plane() const { return height * width; }
+  /// Rows of operand b a tile of `entries` rows reads: `entries` (same shape), or for a
+  /// channel scale one per channel block the tile covers (tiles hold whole planes or
+  /// divide one: checkEltwiseTiling).
+  int64_t operandBRows(int64_t entries) const {
+    if (operands() == 1) return 0;
+    if (!channelScale) return entries;
+    return entries >= plane() ? entries / plane() : 1;
+  }
 };
 
 enum class PoolOp { max, average };
@@ -65,7 +77,8 @@ struct GlobalPoolLayer {
   Int8Epilogue epilogue;
 };
 
-/// Segment op names ("add", "max", "min", "clip", "maxpool", "avgpool", "global_avgpool").
+
+/// Segment op names ("add", "mul", "max", "min", "clip", "maxpool", "avgpool", "global_avgpool").
 const char *segmentOpOf(EltwiseOp op);
 const char *segmentOpOf(PoolOp op);
 

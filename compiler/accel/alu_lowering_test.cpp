@@ -396,6 +396,61 @@ TEST(ChainedLowering, ConvThenAddThenClipOnSmallConfig) {
   expectBitExact(c, "small");
 }
 
+/// A QMul of x [1,C,H,W] by a per-channel scale [1,C,1,1] (or a same-shape operand).
+Case channelMulCase(const Shape &shape, bool perChannel, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Case c;
+  c.input("x", shape, rng);
+  c.input("s", perChannel ? Shape{shape[0], shape[1], 1, 1} : shape, rng);
+  setRequant(c.node("QMul", {"x", "s"}, "y"), 7, rng);
+  return c;
+}
+
+// Squeeze-and-excitation's scale: every pixel of channel c times s[c], on tiles of whole
+// planes and of a part of one, with odd channel counts (a partial last block).
+TEST(EltwiseLowering, ChannelScaleMul) {
+  Case se = channelMulCase({1, 64, 14, 14}, /*perChannel=*/true, 30);
+  expectBitExact(se, "default");
+  expectBitExact(se, "default", Forced{EltwiseTiling{3 * 196, 2}, {}, {}});
+  expectBitExact(se, "default", Forced{EltwiseTiling{49, 2}, {}, {}});
+  Case odd = channelMulCase({1, 20, 7, 9}, /*perChannel=*/true, 31);
+  odd.graph.nodes[0].attrs.set("clip", graph::Ints{0, 127});
+  expectBitExact(odd, "default");
+  expectBitExact(odd, "small");
+  expectBitExact(odd, "small", Forced{EltwiseTiling{21, 2}, {}, {}});
+}
+
+TEST(EltwiseLowering, SameShapeMul) {
+  Case c = channelMulCase({1, 24, 5, 7}, /*perChannel=*/false, 32);
+  expectBitExact(c, "default");
+  expectBitExact(c, "small", Forced{EltwiseTiling{50, 2}, {}, {}});
+}
+
+// GlobalAveragePool -> conv -> per-channel QMul of the block's input: the SE pattern as
+// one program.
+TEST(ChainedLowering, SqueezeExcitationScale) {
+  std::mt19937_64 rng(33);
+  Case c;
+  c.input("x", {1, 16, 8, 8}, rng);
+  setRequant(c.node("QGlobalAveragePool", {"x"}, "squeezed"), 3, rng);
+  addConv(c, "squeezed", "excited", 16, 16, rng);
+  c.graph.nodes.back().attrs.set("clip", graph::Ints{0, 127});
+  setRequant(c.node("QMul", {"x", "excited"}, "y"), 7, rng);
+  expectBitExact(c, "default", {}, 4);
+}
+
+TEST(AluTiling, ChannelScaleTilesHoldWholePlanesOrDivideOne) {
+  isa::HardwareConfig config = loadConfig("default");
+  EltwiseLayer mul{"mul", EltwiseOp::mul, 32, 6, 6, 1, 1, {}, /*channelScale=*/true};
+  mul.epilogue.requant = true, mul.epilogue.multiplier = 3 << 22, mul.epilogue.shift = 30;
+  EXPECT_TRUE(checkEltwiseTiling(mul, EltwiseTiling{72, 2}, config).ok());
+  EXPECT_TRUE(checkEltwiseTiling(mul, EltwiseTiling{12, 2}, config).ok());
+  Status odd = checkEltwiseTiling(mul, EltwiseTiling{40, 2}, config);
+  EXPECT_EQ(odd.message(), "a per-channel tile of 40 entries neither holds whole 36-entry planes nor divides one");
+  EXPECT_EQ(mul.operandBRows(72), 2);
+  EXPECT_EQ(mul.operandBRows(12), 1);
+}
+
 /// Runs the one-layer case `c` on `backend`; checks its output against the interpreter
 /// and returns the simulated cycles.
 StatusOr<uint64_t> simulatedCycles(Case &c, const isa::HardwareConfig &config, int64_t threads, const std::string &backend) {

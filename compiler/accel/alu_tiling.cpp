@@ -72,6 +72,7 @@ double eltwiseAluCycles(const EltwiseLayer &layer, int64_t n, const CostModel &c
   switch (layer.op) {
   case EltwiseOp::add:
     return (layer.mulA != 1 ? cost.alu(n, true) : 0.0) + (layer.mulB != 1 ? cost.alu(n, true) : 0.0) + cost.alu(n, false);
+  case EltwiseOp::mul:
   case EltwiseOp::max:
   case EltwiseOp::min: return cost.alu(n, false);
   case EltwiseOp::clip: return 0.0;
@@ -95,6 +96,14 @@ Status checkPoolRows(const PoolLayer &layer, const PoolTiling &tiling) {
   return absl::OkStatus();
 }
 
+/// A channel-scale tile must hold whole planes or lie inside one, so that one ALU loop
+/// (planes x pixels) pairs each of its rows with its channel block's scale row.
+Status checkChannelScaleTile(const EltwiseLayer &layer, int64_t entries) {
+  if (!layer.channelScale || entries % layer.plane() == 0 || layer.plane() % entries == 0) return absl::OkStatus();
+  return absl::UnimplementedError(absl::StrFormat(
+      "a per-channel tile of %d entries neither holds whole %d-entry planes nor divides one", entries, layer.plane()));
+}
+
 } // namespace
 
 int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &config) {
@@ -107,14 +116,16 @@ Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling
   if (tiling.entries < 1) return invalidInput("tile of %d entries does not fit", tiling.entries);
   if (tiling.entries > kMaxIterations)
     return absl::UnimplementedError(absl::StrFormat("tile of %d entries exceeds the ALU loop's %d", tiling.entries, kMaxIterations));
-  int64_t need = tiling.virtualThreads * layer.operands() * tiling.entries + constRowsOf(layer.epilogue);
+  TS_RETURN_IF_ERROR(checkChannelScaleTile(layer, tiling.entries));
+  int64_t need = tiling.virtualThreads * (tiling.entries + layer.operandBRows(tiling.entries)) + constRowsOf(layer.epilogue);
   return checkAccAndUops(need, 3 * tiling.virtualThreads, config);
 }
 
 double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
   CostModel cost{config};
   int64_t n = tiling.entries, tiles = ceilDiv(eltwiseEntries(layer, config), n);
-  double compute = double(layer.operands()) * cost.dma(1, n * config.entryBytes(Buffer::acc8)) +
+  double compute = cost.dma(1, n * config.entryBytes(Buffer::acc8)) +
+                   (layer.operands() == 2 ? cost.dma(1, layer.operandBRows(n) * config.entryBytes(Buffer::acc8)) : 0.0) +
                    eltwiseAluCycles(layer, n, cost) + cost.epilogue(layer.epilogue, n);
   double store = cost.dma(1, n * config.entryBytes(Buffer::out));
   return cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads, constRowsOf(layer.epilogue));

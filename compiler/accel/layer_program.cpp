@@ -21,7 +21,9 @@ LayerImages imagesOf(const AccelLayer &layer) {
       },
       [](const EltwiseLayer &l) {
         Shape image = {1, l.channels, l.height, l.width};
-        return LayerImages{std::vector<Shape>(size_t(l.operands()), image), image};
+        LayerImages images{std::vector<Shape>(size_t(l.operands()), image), image};
+        if (l.channelScale) images.inputs[1] = {1, l.channels, 1, 1};
+        return images;
       },
       [](const PoolLayer &l) {
         return LayerImages{{{1, l.channels, l.height, l.width}}, {1, l.channels, l.outHeight, l.outWidth}};

@@ -56,6 +56,7 @@ constexpr ReaderEntry kReaders[] = {
     {"QConv", convFromNode},
     {"QGemm", gemmFromNode},
     {"QAdd", eltwiseFromNode},
+    {"QMul", eltwiseFromNode},
     {"QMax", eltwiseFromNode},
     {"QMin", eltwiseFromNode},
     {"QClip", eltwiseFromNode},
