@@ -46,7 +46,6 @@ StatusOr<Shape> activationShape(const graph::Graph &graph, const graph::Node &no
   if (s.size() != 4) return invalidInput("%s: rank-%d input; the accelerator lowers [1][C][H][W] activations", node.describe(), s.size());
   for (int64_t d : s)
     if (d < 1) return invalidInput("%s: input shape %s must be static and non-empty", node.describe(), shapeToString(s));
-  if (s[0] != 1) return invalidInput("%s: batch %d; the accelerator lowering handles batch 1", node.describe(), s[0]);
   return s;
 }
 
@@ -91,13 +90,13 @@ StatusOr<EltwiseLayer> eltwiseLayerFromNode(const graph::Graph &graph, const gra
   EltwiseLayer layer;
   layer.name = layerName(node);
   layer.op = op;
-  layer.channels = shape[1], layer.height = shape[2], layer.width = shape[3];
+  layer.batch = shape[0], layer.channels = shape[1], layer.height = shape[2], layer.width = shape[3];
   if (layer.operands() == 2) {
     TS_ASSIGN_OR_RETURN(Shape other, activationShape(graph, node, 1, /*elementwise=*/true));
-    layer.channelScale = op == EltwiseOp::mul && other == Shape{1, shape[1], 1, 1} && other != shape;
+    layer.channelScale = op == EltwiseOp::mul && other == Shape{shape[0], shape[1], 1, 1} && other != shape;
     if (other != shape && !layer.channelScale)
       return invalidInput("%s: operands %s and %s differ; the accelerator lowers broadcasting only for QMul by a "
-                          "[1,C,1,1] per-channel operand",
+                          "[N,C,1,1] per-channel operand",
                           node.describe(), shapeToString(shape), shapeToString(other));
   }
   for (const char *name : {"mul_a", "mul_b"}) {
@@ -122,7 +121,7 @@ StatusOr<PoolLayer> poolLayerFromNode(const graph::Graph &graph, const graph::No
   PoolLayer layer;
   layer.name = layerName(node);
   layer.op = node.op == "QMaxPool" ? PoolOp::max : PoolOp::average;
-  layer.channels = x[1], layer.height = x[2], layer.width = x[3];
+  layer.batch = x[0], layer.channels = x[1], layer.height = x[2], layer.width = x[3];
   layer.outHeight = geometry->output[0], layer.outWidth = geometry->output[1];
   layer.kernelH = kernel[0], layer.kernelW = kernel[1];
   layer.strideH = geometry->strides[0], layer.strideW = geometry->strides[1];
@@ -137,7 +136,7 @@ StatusOr<GlobalPoolLayer> globalPoolLayerFromNode(const graph::Graph &graph, con
   TS_ASSIGN_OR_RETURN(Shape x, activationShape(graph, node, 0, /*elementwise=*/false));
   GlobalPoolLayer layer;
   layer.name = layerName(node);
-  layer.channels = x[1], layer.height = x[2], layer.width = x[3];
+  layer.batch = x[0], layer.channels = x[1], layer.height = x[2], layer.width = x[3];
   TS_ASSIGN_OR_RETURN(layer.epilogue, epilogueOf(node, /*needsRequant=*/true));
   return layer;
 }

@@ -32,6 +32,12 @@ Status checkThreads(int64_t threads) {
   return absl::OkStatus();
 }
 
+/// The tilings and emitters see one image: foldBatch turns a batch into channels.
+Status checkFolded(const std::string &layer, int64_t batch) {
+  if (batch != 1) return invalidInput("%s: batch %d; fold it into the channels first (foldBatch)", layer, batch);
+  return absl::OkStatus();
+}
+
 /// A hand-built layer's sizes must be positive (the readers guarantee it for nodes).
 Status checkPositive(const std::string &layer, std::initializer_list<int64_t> sizes) {
   for (int64_t size : sizes)
@@ -112,6 +118,7 @@ int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &con
 
 Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkFolded(layer.name, layer.batch));
   TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width}));
   if (tiling.entries < 1) return invalidInput("tile of %d entries does not fit", tiling.entries);
   if (tiling.entries > kMaxIterations)
@@ -149,6 +156,7 @@ PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, co
 
 Status checkPoolTiling(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkFolded(layer.name, layer.batch));
   TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width, layer.outHeight, layer.outWidth,
                                                 layer.kernelH, layer.kernelW, layer.strideH, layer.strideW, layer.dilationH,
                                                 layer.dilationW, layer.padTop + 1, layer.padLeft + 1}));
@@ -185,6 +193,7 @@ double estimatePoolCycles(const PoolLayer &layer, const PoolTiling &tiling, cons
 Status checkGlobalPoolTiling(const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
                              const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkFolded(layer.name, layer.batch));
   TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width}));
   int64_t plane = layer.height * layer.width;
   if (tiling.blocks < 1 || tiling.blocks > ceilDiv(layer.channels, config.block_out))
