@@ -16,8 +16,6 @@ namespace {
 
 using graph::Node;
 
-bool isActivation(PtqRewriter &r, const std::string &name) { return !name.empty() && !r.graph().constantOf(name); }
-
 /// Both operands are fp32 activations of known rank (the product's shape is inferred).
 bool bothFloatActivations(PtqRewriter &r, const Node &node) {
   if (node.inputs.size() != 2 || !isActivation(r, node.input(0)) || !isActivation(r, node.input(1))) return false;
@@ -29,7 +27,7 @@ bool bothFloatActivations(PtqRewriter &r, const Node &node) {
 Status emitProduct(PtqRewriter &r, size_t index, const char *op) {
   const Node &node = r.graph().nodes[index];
   auto fused = r.fusedActivation(index);
-  std::string result = fused ? r.graph().nodes[fused->node].outputs[0] : node.outputs[0];
+  std::string result = resultName(r, node, fused);
   TS_ASSIGN_OR_RETURN(float sa, r.scale(node.input(0)));
   TS_ASSIGN_OR_RETURN(float sb, r.scale(node.input(1)));
   TS_ASSIGN_OR_RETURN(float sy, r.scale(result));
@@ -40,9 +38,8 @@ Status emitProduct(PtqRewriter &r, size_t index, const char *op) {
   qnode.op = op;
   qnode.name = node.name;
   qnode.inputs = {qa, qb};
-  qnode.attrs.set("requant_multiplier", graph::Ints{requant.multiplier});
-  qnode.attrs.set("requant_shift", graph::Ints{requant.shift});
-  if (fused) qnode.attrs.set("clip", PtqRewriter::clipBounds(fused->lo, fused->hi, sy));
+  setRequant(qnode, {requant.multiplier}, {requant.shift});
+  setClip(qnode, fused, sy);
   r.emitInt8(std::move(qnode), result, sy, fused);
   return absl::OkStatus();
 }
