@@ -8,9 +8,10 @@ during export is turned off so the graphs keep their BatchNormalization nodes fo
 tessera's bn-fold pass.
 
 For each model it writes <name>.onnx, a seeded input <name>.input.npy (1x3x224x224)
-and torch's output for it, <name>.output.npy.
+and torch's output for it, <name>.output.npy; with --batch N > 1 the files are
+<name>_bN.* and the input is Nx3x224x224.
 
-Usage: /usr/bin/python3 scripts/export_models.py --out build/models [--models resnet18,...]
+Usage: /usr/bin/python3 scripts/export_models.py --out build/models [--models resnet18,...] [--batch N]
 Needs Debian's python3-torch, python3-torchvision and python3-onnx.
 """
 import argparse
@@ -42,14 +43,16 @@ def randomize_batchnorm(model, generator):
             module.bias.data.copy_(torch.randn(n, generator=generator) * 0.1)
 
 
-def export(name, out_dir, seed):
+def export(name, out_dir, seed, batch=1):
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     model = MODELS[name](weights=None)
     with torch.no_grad():
         randomize_batchnorm(model, generator)
     model.eval()
-    x = torch.randn(1, 3, 224, 224, generator=generator)
+    x = torch.randn(batch, 3, 224, 224, generator=generator)
+    if batch != 1:
+        name = f"{name}_b{batch}"
     path = os.path.join(out_dir, name + ".onnx")
     torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["logits"])
     with torch.no_grad():
@@ -64,13 +67,14 @@ def main():
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated subset of " + ", ".join(MODELS))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batch", type=int, default=1, help="images per input; files are named NAME_bN when N > 1")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     keep_batchnorm_nodes()
     for name in args.models.split(","):
         if name not in MODELS:
             parser.error(f"unknown model '{name}'")
-        export(name, args.out, args.seed)
+        export(name, args.out, args.seed, args.batch)
 
 
 if __name__ == "__main__":

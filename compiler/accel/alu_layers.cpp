@@ -21,6 +21,7 @@ int32_t Int8Epilogue::clipOperand() const {
 const char *segmentOpOf(EltwiseOp op) {
   switch (op) {
   case EltwiseOp::add: return "add";
+  case EltwiseOp::mul: return "mul";
   case EltwiseOp::max: return "max";
   case EltwiseOp::min: return "min";
   case EltwiseOp::clip: return "clip";
@@ -45,7 +46,6 @@ StatusOr<Shape> activationShape(const graph::Graph &graph, const graph::Node &no
   if (s.size() != 4) return invalidInput("%s: rank-%d input; the accelerator lowers [1][C][H][W] activations", node.describe(), s.size());
   for (int64_t d : s)
     if (d < 1) return invalidInput("%s: input shape %s must be static and non-empty", node.describe(), shapeToString(s));
-  if (s[0] != 1) return invalidInput("%s: batch %d; the accelerator lowering handles batch 1", node.describe(), s[0]);
   return s;
 }
 
@@ -61,10 +61,11 @@ StatusOr<Int8Epilogue> epilogueOf(const graph::Node &node, bool needsRequant) {
 
 StatusOr<EltwiseOp> eltwiseOpOf(const graph::Node &node) {
   if (node.op == "QAdd") return EltwiseOp::add;
+  if (node.op == "QMul") return EltwiseOp::mul;
   if (node.op == "QMax") return EltwiseOp::max;
   if (node.op == "QMin") return EltwiseOp::min;
   if (node.op == "QClip") return EltwiseOp::clip;
-  return invalidInput("%s is not an elementwise int8 op (QAdd, QMax, QMin, QClip)", node.describe());
+  return invalidInput("%s is not an elementwise int8 op (QAdd, QMul, QMax, QMin, QClip)", node.describe());
 }
 
 Status checkPoolAttributes(const graph::Node &node) {
@@ -89,12 +90,14 @@ StatusOr<EltwiseLayer> eltwiseLayerFromNode(const graph::Graph &graph, const gra
   EltwiseLayer layer;
   layer.name = layerName(node);
   layer.op = op;
-  layer.channels = shape[1], layer.height = shape[2], layer.width = shape[3];
+  layer.batch = shape[0], layer.channels = shape[1], layer.height = shape[2], layer.width = shape[3];
   if (layer.operands() == 2) {
     TS_ASSIGN_OR_RETURN(Shape other, activationShape(graph, node, 1, /*elementwise=*/true));
-    if (other != shape)
-      return invalidInput("%s: operands %s and %s differ; broadcasting is not lowered to the accelerator", node.describe(),
-                          shapeToString(shape), shapeToString(other));
+    layer.channelScale = op == EltwiseOp::mul && other == Shape{shape[0], shape[1], 1, 1} && other != shape;
+    if (other != shape && !layer.channelScale)
+      return invalidInput("%s: operands %s and %s differ; the accelerator lowers broadcasting only for QMul by a "
+                          "[N,C,1,1] per-channel operand",
+                          node.describe(), shapeToString(shape), shapeToString(other));
   }
   for (const char *name : {"mul_a", "mul_b"}) {
     int64_t value = node.attrs.getInt(name, 1);
@@ -102,7 +105,7 @@ StatusOr<EltwiseLayer> eltwiseLayerFromNode(const graph::Graph &graph, const gra
   }
   layer.mulA = int32_t(node.attrs.getInt("mul_a", 1));
   layer.mulB = int32_t(node.attrs.getInt("mul_b", 1));
-  TS_ASSIGN_OR_RETURN(layer.epilogue, epilogueOf(node, /*needsRequant=*/op == EltwiseOp::add));
+  TS_ASSIGN_OR_RETURN(layer.epilogue, epilogueOf(node, /*needsRequant=*/op == EltwiseOp::add || op == EltwiseOp::mul));
   return layer;
 }
 
@@ -118,7 +121,7 @@ StatusOr<PoolLayer> poolLayerFromNode(const graph::Graph &graph, const graph::No
   PoolLayer layer;
   layer.name = layerName(node);
   layer.op = node.op == "QMaxPool" ? PoolOp::max : PoolOp::average;
-  layer.channels = x[1], layer.height = x[2], layer.width = x[3];
+  layer.batch = x[0], layer.channels = x[1], layer.height = x[2], layer.width = x[3];
   layer.outHeight = geometry->output[0], layer.outWidth = geometry->output[1];
   layer.kernelH = kernel[0], layer.kernelW = kernel[1];
   layer.strideH = geometry->strides[0], layer.strideW = geometry->strides[1];
@@ -133,7 +136,7 @@ StatusOr<GlobalPoolLayer> globalPoolLayerFromNode(const graph::Graph &graph, con
   TS_ASSIGN_OR_RETURN(Shape x, activationShape(graph, node, 0, /*elementwise=*/false));
   GlobalPoolLayer layer;
   layer.name = layerName(node);
-  layer.channels = x[1], layer.height = x[2], layer.width = x[3];
+  layer.batch = x[0], layer.channels = x[1], layer.height = x[2], layer.width = x[3];
   TS_ASSIGN_OR_RETURN(layer.epilogue, epilogueOf(node, /*needsRequant=*/true));
   return layer;
 }

@@ -1,11 +1,11 @@
 //===- alu_layers.h - The int8 layers the accelerator runs on its vector ALU ------------===//
 //
 // The int8 ops without a GEMM (docs/quantization.md "The int8 ops"): the elementwise
-// QAdd, QMax, QMin and QClip, the window pools QMaxPool and QAveragePool, and
-// QGlobalAveragePool. Each is read from its graph node into a struct holding only what
-// the emitters need; the readers reject, naming the node and the attribute, what the
-// accelerator lowering does not handle (batch > 1, broadcasting, exclusive-pad
-// averages, MaxPool's indices output, ...).
+// QAdd, QMul, QMax, QMin and QClip (QMul also with a per-channel [N][C][1][1] operand),
+// the window pools QMaxPool and QAveragePool, and QGlobalAveragePool. Each is read from
+// its graph node into a struct holding only what the emitters need; the readers reject,
+// naming the node and the attribute, what the accelerator lowering does not handle
+// (other broadcasting, exclusive-pad averages, MaxPool's indices output, ...).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -33,22 +33,35 @@ struct Int8Epilogue {
   int32_t clipOperand() const;
 };
 
-enum class EltwiseOp { add, max, min, clip };
+enum class EltwiseOp { add, mul, max, min, clip };
 
-/// QAdd / QMax / QMin (two operands of one shape) or QClip (one), batch 1, NCHW.
+/// QAdd / QMul / QMax / QMin (two operands of one shape) or QClip (one), NCHW.
 struct EltwiseLayer {
   std::string name;
   EltwiseOp op = EltwiseOp::add;
   int64_t channels = 0, height = 0, width = 0;
   int32_t mulA = 1, mulB = 1; ///< QAdd's 16-bit operand multipliers
   Int8Epilogue epilogue;
+  /// QMul only: operand b is [N][C][1][1], one value per channel multiplying every pixel of
+  /// that channel (a squeeze-and-excitation scale); in DRAM one entry per channel block.
+  bool channelScale = false;
+  int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
 
   int64_t operands() const { return op == EltwiseOp::clip ? 1 : 2; }
+  int64_t plane() const { return height * width; }
+  /// Rows of operand b a tile of `entries` rows reads: `entries` (same shape), or for a
+  /// channel scale one per channel block the tile covers (tiles hold whole planes or
+  /// divide one: checkEltwiseTiling).
+  int64_t operandBRows(int64_t entries) const {
+    if (operands() == 1) return 0;
+    if (!channelScale) return entries;
+    return entries >= plane() ? entries / plane() : 1;
+  }
 };
 
 enum class PoolOp { max, average };
 
-/// QMaxPool / QAveragePool over 2-D windows, batch 1.
+/// QMaxPool / QAveragePool over 2-D windows.
 struct PoolLayer {
   std::string name;
   PoolOp op = PoolOp::max;
@@ -56,6 +69,7 @@ struct PoolLayer {
   int64_t kernelH = 1, kernelW = 1, strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
   int64_t padTop = 0, padLeft = 0;
   Int8Epilogue epilogue;
+  int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
 };
 
 /// QGlobalAveragePool: the sum over H x W, requantized; output [1][C][1][1].
@@ -63,9 +77,22 @@ struct GlobalPoolLayer {
   std::string name;
   int64_t channels = 0, height = 0, width = 0;
   Int8Epilogue epilogue;
+  int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
 };
 
-/// Segment op names ("add", "max", "min", "clip", "maxpool", "avgpool", "global_avgpool").
+/// The layer over a batch as one image: a batch's images lie one after another in DRAM
+/// ([N*CB][H][W][B]) and these layers treat every channel alike (per-tensor requant and
+/// clip), so N images of C channels are one image of N*ceil(C/B)*B channels (the padding
+/// lanes of each image's last block included). Batch 1 is returned as is.
+template <class Layer> Layer foldBatch(const Layer &layer, int64_t block) {
+  Layer folded = layer;
+  if (layer.batch <= 1) return folded;
+  folded.channels = layer.batch * ((layer.channels + block - 1) / block) * block;
+  folded.batch = 1;
+  return folded;
+}
+
+/// Segment op names ("add", "mul", "max", "min", "clip", "maxpool", "avgpool", "global_avgpool").
 const char *segmentOpOf(EltwiseOp op);
 const char *segmentOpOf(PoolOp op);
 

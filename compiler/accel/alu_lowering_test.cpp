@@ -75,7 +75,7 @@ StatusOr<std::map<std::string, Tensor>> evaluateReference(Case &c) {
 }
 
 Shape blockedShape(const Shape &nchw, const isa::HardwareConfig &config) {
-  return {ceilDiv(nchw[1], config.block_out), nchw[2], nchw[3], config.block_out};
+  return {nchw[0] * ceilDiv(nchw[1], config.block_out), nchw[2], nchw[3], config.block_out};
 }
 
 Status emitNode(ProgramBuilder &builder, const graph::Graph &g, const graph::Node &node, int64_t threads,
@@ -88,19 +88,22 @@ Status emitNode(ProgramBuilder &builder, const graph::Graph &g, const graph::Nod
     return emitConv(builder, layer, tiling, in, out, position);
   }
   if (node.op == "QMaxPool" || node.op == "QAveragePool") {
-    TS_ASSIGN_OR_RETURN(PoolLayer layer, poolLayerFromNode(g, node));
+    TS_ASSIGN_OR_RETURN(PoolLayer read, poolLayerFromNode(g, node));
+    PoolLayer layer = foldBatch(read, config.block_out);
     TS_ASSIGN_OR_RETURN(PoolTiling tiling, forced.pool ? *forced.pool : choosePoolTiling(layer, config, threads));
     tiling.virtualThreads = threads;
     return emitPool(builder, layer, tiling, in, out, position);
   }
   if (node.op == "QGlobalAveragePool") {
-    TS_ASSIGN_OR_RETURN(GlobalPoolLayer layer, globalPoolLayerFromNode(g, node));
+    TS_ASSIGN_OR_RETURN(GlobalPoolLayer read, globalPoolLayerFromNode(g, node));
+    GlobalPoolLayer layer = foldBatch(read, config.block_out);
     TS_ASSIGN_OR_RETURN(GlobalPoolTiling tiling,
                         forced.global ? *forced.global : chooseGlobalPoolTiling(layer, config, threads));
     tiling.virtualThreads = threads;
     return emitGlobalPool(builder, layer, tiling, in, out, position);
   }
-  TS_ASSIGN_OR_RETURN(EltwiseLayer layer, eltwiseLayerFromNode(g, node));
+  TS_ASSIGN_OR_RETURN(EltwiseLayer read, eltwiseLayerFromNode(g, node));
+  EltwiseLayer layer = foldBatch(read, config.block_out);
   TS_ASSIGN_OR_RETURN(EltwiseTiling tiling, forced.eltwise ? *forced.eltwise : chooseEltwiseTiling(layer, config, threads));
   tiling.virtualThreads = threads;
   return emitEltwise(builder, layer, tiling, in, node.inputs.size() > 1 ? node.inputs[1] : "", out, position);
@@ -396,6 +399,78 @@ TEST(ChainedLowering, ConvThenAddThenClipOnSmallConfig) {
   expectBitExact(c, "small");
 }
 
+/// A QMul of x [N,C,H,W] by a per-channel scale [N,C,1,1] (or a same-shape operand).
+Case channelMulCase(const Shape &shape, bool perChannel, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Case c;
+  c.input("x", shape, rng);
+  c.input("s", perChannel ? Shape{shape[0], shape[1], 1, 1} : shape, rng);
+  setRequant(c.node("QMul", {"x", "s"}, "y"), 7, rng);
+  return c;
+}
+
+// Squeeze-and-excitation's scale: every pixel of channel c times s[c], on tiles of whole
+// planes and of a part of one, with odd channel counts (a partial last block).
+TEST(EltwiseLowering, ChannelScaleMul) {
+  Case se = channelMulCase({1, 64, 14, 14}, /*perChannel=*/true, 30);
+  expectBitExact(se, "default");
+  expectBitExact(se, "default", Forced{EltwiseTiling{3 * 196, 2}, {}, {}});
+  expectBitExact(se, "default", Forced{EltwiseTiling{49, 2}, {}, {}});
+  Case odd = channelMulCase({1, 20, 7, 9}, /*perChannel=*/true, 31);
+  odd.graph.nodes[0].attrs.set("clip", graph::Ints{0, 127});
+  expectBitExact(odd, "default");
+  expectBitExact(odd, "small");
+  expectBitExact(odd, "small", Forced{EltwiseTiling{21, 2}, {}, {}});
+}
+
+TEST(EltwiseLowering, SameShapeMul) {
+  Case c = channelMulCase({1, 24, 5, 7}, /*perChannel=*/false, 32);
+  expectBitExact(c, "default");
+  expectBitExact(c, "small", Forced{EltwiseTiling{50, 2}, {}, {}});
+}
+
+// GlobalAveragePool -> conv -> per-channel QMul of the block's input: the SE pattern as
+// one program.
+TEST(ChainedLowering, SqueezeExcitationScale) {
+  std::mt19937_64 rng(33);
+  Case c;
+  c.input("x", {1, 16, 8, 8}, rng);
+  setRequant(c.node("QGlobalAveragePool", {"x"}, "squeezed"), 3, rng);
+  addConv(c, "squeezed", "excited", 16, 16, rng);
+  c.graph.nodes.back().attrs.set("clip", graph::Ints{0, 127});
+  setRequant(c.node("QMul", {"x", "excited"}, "y"), 7, rng);
+  expectBitExact(c, "default", {}, 4);
+}
+
+// A batch folded into channels: every image's channel blocks one after another, so the
+// per-tensor ALU layers treat N images as one (the last block of each image padded).
+TEST(EltwiseLowering, BatchFoldedIntoChannels) {
+  Case add = addCase({3, 20, 5, 7}, /*relu=*/true, 34);
+  expectBitExact(add, "default");
+  Case se = channelMulCase({2, 20, 6, 6}, /*perChannel=*/true, 35);
+  expectBitExact(se, "default");
+  expectBitExact(se, "small", Forced{EltwiseTiling{18, 2}, {}, {}});
+}
+
+TEST(PoolLowering, BatchFoldedIntoChannels) {
+  Case max = poolCase("QMaxPool", {2, 20, 13, 11}, 3, 2, 1, false, 36);
+  expectBitExact(max, "default");
+  Case global = globalPoolCase({4, 24, 5, 6}, 37);
+  expectBitExact(global, "default", {}, 4);
+}
+
+TEST(AluTiling, ChannelScaleTilesHoldWholePlanesOrDivideOne) {
+  isa::HardwareConfig config = loadConfig("default");
+  EltwiseLayer mul{"mul", EltwiseOp::mul, 32, 6, 6, 1, 1, {}, /*channelScale=*/true};
+  mul.epilogue.requant = true, mul.epilogue.multiplier = 3 << 22, mul.epilogue.shift = 30;
+  EXPECT_TRUE(checkEltwiseTiling(mul, EltwiseTiling{72, 2}, config).ok());
+  EXPECT_TRUE(checkEltwiseTiling(mul, EltwiseTiling{12, 2}, config).ok());
+  Status odd = checkEltwiseTiling(mul, EltwiseTiling{40, 2}, config);
+  EXPECT_EQ(odd.message(), "a per-channel tile of 40 entries neither holds whole 36-entry planes nor divides one");
+  EXPECT_EQ(mul.operandBRows(72), 2);
+  EXPECT_EQ(mul.operandBRows(12), 1);
+}
+
 /// Runs the one-layer case `c` on `backend`; checks its output against the interpreter
 /// and returns the simulated cycles.
 StatusOr<uint64_t> simulatedCycles(Case &c, const isa::HardwareConfig &config, int64_t threads, const std::string &backend) {
@@ -531,7 +606,10 @@ std::string errorOf(Case &c) {
 TEST(AluLayers, RejectWhatTheLoweringDoesNotSupportNamingIt) {
   std::mt19937_64 rng(18);
   Case batch = addCase({2, 4, 3, 3}, false, 19);
-  EXPECT_NE(errorOf(batch).find("batch 2"), std::string::npos) << errorOf(batch);
+  auto unfolded = eltwiseLayerFromNode(batch.graph, batch.graph.nodes[0]);
+  ASSERT_TRUE(unfolded.ok()) << unfolded.status();
+  Status status = checkEltwiseTiling(*unfolded, EltwiseTiling{9, 2}, loadConfig("default"));
+  EXPECT_EQ(status.message(), "y_op: batch 2; fold it into the channels first (foldBatch)");
   Case broadcast;
   broadcast.input("a", {1, 4, 3, 3}, rng);
   broadcast.input("b", {1, 4, 1, 1}, rng);

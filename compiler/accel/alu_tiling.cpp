@@ -32,6 +32,12 @@ Status checkThreads(int64_t threads) {
   return absl::OkStatus();
 }
 
+/// The tilings and emitters see one image: foldBatch turns a batch into channels.
+Status checkFolded(const std::string &layer, int64_t batch) {
+  if (batch != 1) return invalidInput("%s: batch %d; fold it into the channels first (foldBatch)", layer, batch);
+  return absl::OkStatus();
+}
+
 /// A hand-built layer's sizes must be positive (the readers guarantee it for nodes).
 Status checkPositive(const std::string &layer, std::initializer_list<int64_t> sizes) {
   for (int64_t size : sizes)
@@ -72,6 +78,7 @@ double eltwiseAluCycles(const EltwiseLayer &layer, int64_t n, const CostModel &c
   switch (layer.op) {
   case EltwiseOp::add:
     return (layer.mulA != 1 ? cost.alu(n, true) : 0.0) + (layer.mulB != 1 ? cost.alu(n, true) : 0.0) + cost.alu(n, false);
+  case EltwiseOp::mul:
   case EltwiseOp::max:
   case EltwiseOp::min: return cost.alu(n, false);
   case EltwiseOp::clip: return 0.0;
@@ -95,6 +102,14 @@ Status checkPoolRows(const PoolLayer &layer, const PoolTiling &tiling) {
   return absl::OkStatus();
 }
 
+/// A channel-scale tile must hold whole planes or lie inside one, so that one ALU loop
+/// (planes x pixels) pairs each of its rows with its channel block's scale row.
+Status checkChannelScaleTile(const EltwiseLayer &layer, int64_t entries) {
+  if (!layer.channelScale || entries % layer.plane() == 0 || layer.plane() % entries == 0) return absl::OkStatus();
+  return absl::UnimplementedError(absl::StrFormat(
+      "a per-channel tile of %d entries neither holds whole %d-entry planes nor divides one", entries, layer.plane()));
+}
+
 } // namespace
 
 int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &config) {
@@ -103,18 +118,21 @@ int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &con
 
 Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkFolded(layer.name, layer.batch));
   TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width}));
   if (tiling.entries < 1) return invalidInput("tile of %d entries does not fit", tiling.entries);
   if (tiling.entries > kMaxIterations)
     return absl::UnimplementedError(absl::StrFormat("tile of %d entries exceeds the ALU loop's %d", tiling.entries, kMaxIterations));
-  int64_t need = tiling.virtualThreads * layer.operands() * tiling.entries + constRowsOf(layer.epilogue);
+  TS_RETURN_IF_ERROR(checkChannelScaleTile(layer, tiling.entries));
+  int64_t need = tiling.virtualThreads * (tiling.entries + layer.operandBRows(tiling.entries)) + constRowsOf(layer.epilogue);
   return checkAccAndUops(need, 3 * tiling.virtualThreads, config);
 }
 
 double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
   CostModel cost{config};
   int64_t n = tiling.entries, tiles = ceilDiv(eltwiseEntries(layer, config), n);
-  double compute = double(layer.operands()) * cost.dma(1, n * config.entryBytes(Buffer::acc8)) +
+  double compute = cost.dma(1, n * config.entryBytes(Buffer::acc8)) +
+                   (layer.operands() == 2 ? cost.dma(1, layer.operandBRows(n) * config.entryBytes(Buffer::acc8)) : 0.0) +
                    eltwiseAluCycles(layer, n, cost) + cost.epilogue(layer.epilogue, n);
   double store = cost.dma(1, n * config.entryBytes(Buffer::out));
   return cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads, constRowsOf(layer.epilogue));
@@ -138,6 +156,7 @@ PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, co
 
 Status checkPoolTiling(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkFolded(layer.name, layer.batch));
   TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width, layer.outHeight, layer.outWidth,
                                                 layer.kernelH, layer.kernelW, layer.strideH, layer.strideW, layer.dilationH,
                                                 layer.dilationW, layer.padTop + 1, layer.padLeft + 1}));
@@ -174,6 +193,7 @@ double estimatePoolCycles(const PoolLayer &layer, const PoolTiling &tiling, cons
 Status checkGlobalPoolTiling(const GlobalPoolLayer &layer, const GlobalPoolTiling &tiling,
                              const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkThreads(tiling.virtualThreads));
+  TS_RETURN_IF_ERROR(checkFolded(layer.name, layer.batch));
   TS_RETURN_IF_ERROR(checkPositive(layer.name, {layer.channels, layer.height, layer.width}));
   int64_t plane = layer.height * layer.width;
   if (tiling.blocks < 1 || tiling.blocks > ceilDiv(layer.channels, config.block_out))

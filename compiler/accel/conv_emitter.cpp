@@ -37,6 +37,10 @@ struct ConvPlan {
   uint32_t aluUops = 0;                      ///< first ALU micro-op
   std::string input{}, output{}, weights{}, zeros{};
   int64_t outputBlockOffset = 0; ///< first channel block of the output tensor written
+  int64_t outputBlocksPerImage = 0; ///< channel blocks of one image in the output tensor
+  /// DRAM entries of one image in the input tensor, and in the output tensor.
+  int64_t inputImageEntries() const { return f.inBlocks * layer.height * layer.width; }
+  int64_t outputImageEntries() const { return outputBlocksPerImage * layer.outHeight * layer.outWidth; }
   GroupBlocks groups{};
   ConvEpilogue epilogue{};
   int64_t threads() const { return tiling.virtualThreads; }
@@ -54,7 +58,7 @@ struct ConvPlan {
 };
 
 struct Tile {
-  int64_t index, thread, channelTile, rowTile, colTile;
+  int64_t index, thread, channelTile, image, rowTile, colTile;
   int64_t outRow0, outRows, outCol0, outCols, outBlock0, outBlocks;
 };
 
@@ -64,7 +68,9 @@ Tile tileAt(const ConvPlan &plan, int64_t t) {
   tile.index = t;
   tile.thread = t % plan.threads();
   tile.channelTile = t / (f.rowTiles * f.colTiles);
-  tile.rowTile = t % (f.rowTiles * f.colTiles) / f.colTiles;
+  int64_t rowTile = t % (f.rowTiles * f.colTiles) / f.colTiles; // counting every image's
+  tile.image = rowTile / f.rowTilesPerImage;
+  tile.rowTile = rowTile % f.rowTilesPerImage;
   tile.colTile = t % f.colTiles;
   tile.outRow0 = tile.rowTile * plan.tiling.outRows;
   tile.outRows = std::min(plan.tiling.outRows, plan.layer.outHeight - tile.outRow0);
@@ -298,7 +304,7 @@ void emitInputByBlock(ProgramBuilder &builder, const ConvPlan &plan, const Tile 
   const ConvLayer &l = plan.layer;
   InputRows rows = inputRowsOf(l, tile);
   InputColumnWindow cols = inputColumnWindow(l, plan.f, tile.outCol0);
-  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp);
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp) + tile.image * plan.inputImageEntries();
   for (int64_t ib = 0; ib < step.blocks; ++ib) {
     isa::Instruction load = makeLoad(Buffer::inp, plan.inpSlot(step.slot) + ib * plan.f.blockPitch,
                                      inputBase + ((step.block0 + ib) * l.height + rows.begin) * l.width + cols.begin,
@@ -318,7 +324,7 @@ void emitInputByRow(ProgramBuilder &builder, const ConvPlan &plan, const Tile &t
   const ConvLayer &l = plan.layer;
   InputRows rows = inputRowsOf(l, tile);
   InputColumnWindow cols = inputColumnWindow(l, plan.f, tile.outCol0);
-  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp),
+  int64_t inputBase = builder.entryAddress(plan.input, Buffer::inp) + tile.image * plan.inputImageEntries(),
           zeros = builder.entryAddress(plan.zeros, Buffer::inp);
   for (int64_t y = rows.first; y <= rows.last; ++y) {
     bool inside = y >= 0 && y < l.height;
@@ -388,7 +394,7 @@ void emitCompute(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile
 
 void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile) {
   const ConvLayer &l = plan.layer;
-  int64_t outputBase = builder.entryAddress(plan.output, Buffer::out);
+  int64_t outputBase = builder.entryAddress(plan.output, Buffer::out) + tile.image * plan.outputImageEntries();
   bool wholeRows = tile.outCols == l.outWidth;
   std::vector<size_t> emitted;
   for (int64_t ob = 0; ob < tile.outBlocks; ++ob) {
@@ -405,21 +411,23 @@ void emitStores(ProgramBuilder &builder, const ConvPlan &plan, const Tile &tile)
   if (consumerFollows) builder.instruction(emitted.back())[Field::push_prev] = 1;
 }
 
-/// The output tensor must be blocked [CB][OH][OW][Bo] int8 with room for the layer's
-/// blocks from `blockOffset`.
-Status checkOutputTensor(const ProgramBuilder &builder, const ConvLayer &layer, const std::string &output,
-                         int64_t blockOffset) {
+/// The output tensor must be blocked [N*CB][OH][OW][Bo] int8 (N images of CB blocks) with
+/// room for the layer's blocks from `blockOffset` in each image; returns CB.
+StatusOr<int64_t> checkOutputTensor(const ProgramBuilder &builder, const ConvLayer &layer, const std::string &output,
+                                    int64_t blockOffset) {
   const isa::TensorInfo *tensor = builder.findTensor(output);
   if (!tensor) return invalidInput("%s: output tensor '%s' is not in the program", layer.name, output);
   const Shape &s = tensor->shape;
   int64_t blocks = ceilDiv(layer.outChannels, builder.config().block_out);
+  int64_t perImage = s.empty() ? 0 : s[0] / layer.batch;
   // Rows of pixels may be split differently (windowPackedLayer): only the plane size counts.
-  bool fits = s.size() == 4 && s[1] * s[2] == layer.outHeight * layer.outWidth && s[3] == builder.config().block_out &&
-              blockOffset >= 0 && blockOffset + blocks <= s[0];
+  bool fits = s.size() == 4 && s[0] % layer.batch == 0 && s[1] * s[2] == layer.outHeight * layer.outWidth &&
+              s[3] == builder.config().block_out && blockOffset >= 0 && blockOffset + blocks <= perImage;
   if (!fits)
-    return invalidInput("%s: output tensor '%s' %s cannot hold %d channel blocks of %dx%d from block %d", layer.name,
-                        output, shapeToString(s), blocks, layer.outHeight, layer.outWidth, blockOffset);
-  return absl::OkStatus();
+    return invalidInput("%s: output tensor '%s' %s cannot hold %d channel blocks of %dx%d from block %d (%d images)",
+                        layer.name, output, shapeToString(s), blocks, layer.outHeight, layer.outWidth, blockOffset,
+                        layer.batch);
+  return perImage;
 }
 
 } // namespace
@@ -428,10 +436,11 @@ Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTilin
                 const std::string &output, LayerPosition position, int64_t outputBlockOffset) {
   const isa::HardwareConfig &config = builder.config();
   TS_RETURN_IF_ERROR(checkConvTiling(layer, tiling, config));
-  TS_RETURN_IF_ERROR(checkOutputTensor(builder, layer, output, outputBlockOffset));
+  TS_ASSIGN_OR_RETURN(int64_t outputBlocksPerImage, checkOutputTensor(builder, layer, output, outputBlockOffset));
   TS_ASSIGN_OR_RETURN(Tensor packedWeights, packGroupedConvWeights(layer.weights, layer.inChannels, layer.group,
                                                                    config.block_out, config.block_in));
   ConvPlan plan = makePlan(layer, tiling, config, input, output, outputBlockOffset);
+  plan.outputBlocksPerImage = outputBlocksPerImage;
   builder.beginSegment(layer.name, "conv2d");
   // Only the compute unit reads micro-ops, in program order: their LOAD may run while the
   // previous layer's last stores drain. The accumulator rows wait for the sync.

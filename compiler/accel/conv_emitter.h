@@ -1,8 +1,9 @@
 //===- conv_emitter.h - A quantized convolution as accelerator instructions ------------===//
 //
 // Emits one ConvLayer with a ConvTiling into a ProgramBuilder: the input tensor is in
-// DRAM blocked [IB][H][W][Bi] int8, the output is written blocked [OB][OH][OW][Bo] int8.
-// Tiles run channel tile j outermost, then row tiles, then column tiles; tile t uses
+// DRAM blocked [N*IB][H][W][Bi] int8, the output is written blocked [N*OB][OH][OW][Bo]
+// int8 (N = the layer's batch, one blocked image after another). Tiles run channel tile j
+// outermost, then images, then row tiles, then column tiles; tile t uses
 // accumulator slot t mod V. Each tile runs its reduction steps s (input blocks in steps of
 // ConvTiling::inBlocks; one step when not split); step i (counting every tile's steps in
 // order) uses input slot, and with streamed weights weight slot, i mod V:
@@ -57,8 +58,8 @@ enum class LayerPosition { first, afterLayer };
 ///
 /// `outputBlockOffset` writes the layer's channel blocks into `output` starting at that
 /// channel block, so `output` may hold more channels (a Concat written in place: each
-/// producer writes its own block range). Its shape is checked: [CB][OH][OW][Bo] int8 with
-/// CB >= outputBlockOffset + ceil(O / Bo).
+/// producer writes its own block range). Its shape is checked: [N*CB][OH][OW][Bo] int8 with
+/// CB >= outputBlockOffset + ceil(O / Bo) blocks per image.
 Status emitConv(ProgramBuilder &builder, const ConvLayer &layer, const ConvTiling &tiling, const std::string &input,
                 const std::string &output, LayerPosition position, int64_t outputBlockOffset = 0);
 

@@ -15,7 +15,7 @@ namespace {
 Status checkSupported(const graph::Node &node, const Shape &x, const Shape &w, int64_t group) {
   if (x.size() != 4 || w.size() != 4)
     return invalidInput("%s: only 2-D convolutions lower to the accelerator", node.describe());
-  if (x[0] != 1) return invalidInput("%s: batch %d; the accelerator lowering handles batch 1", node.describe(), x[0]);
+  if (x[0] < 1) return invalidInput("%s: batch %d; the accelerator lowering needs a static batch", node.describe(), x[0]);
   if (group < 1 || x[1] % group != 0 || w[0] % group != 0 || w[1] * group != x[1])
     return invalidInput("%s: group %d does not split %d input and %d output channels (weights %s)", node.describe(),
                         group, x[1], w[0], shapeToString(w));
@@ -62,6 +62,7 @@ StatusOr<ConvLayer> convLayerFromNode(const graph::Graph &graph, const graph::No
                       graph::computeWindowGeometry(node.attrs, {x[2], x[3]}, {w[2], w[3]}, /*ceilMode=*/false));
   ConvLayer layer;
   layer.name = node.name.empty() ? node.outputs[0] : node.name;
+  layer.batch = x[0];
   layer.inChannels = x[1], layer.height = x[2], layer.width = x[3];
   layer.outChannels = w[0], layer.outHeight = geometry.output[0], layer.outWidth = geometry.output[1];
   layer.kernelH = w[2], layer.kernelW = w[3];
@@ -82,14 +83,15 @@ StatusOr<ConvLayer> gemmLayerFromNode(const graph::Graph &graph, const graph::No
   TS_RETURN_IF_ERROR(checkConstantOperands(graph, node));
   const Tensor *weights = graph.constantOf(node.input(1));
   const Shape &x = inputBeforeFlatten, &w = weights->shape();
-  if ((x.size() != 2 && x.size() != 4) || x[0] != 1)
-    return invalidInput("%s: input %s; the accelerator lowering handles [1,K] and a flattened [1,C,H,W]",
+  if ((x.size() != 2 && x.size() != 4) || x[0] < 1)
+    return invalidInput("%s: input %s; the accelerator lowering handles [N,K] and a flattened [N,C,H,W]",
                         node.describe(), shapeToString(x));
   int64_t k = shapeElementCount(x) / x[0];
   if (w.size() != 2 || w[1] != k)
     return invalidInput("%s: weights %s do not match %d inputs", node.describe(), shapeToString(w), k);
   ConvLayer layer;
   layer.name = node.name.empty() ? node.outputs[0] : node.name;
+  layer.batch = x[0];
   layer.inChannels = x[1];
   layer.height = layer.kernelH = x.size() == 4 ? x[2] : 1;
   layer.width = layer.kernelW = x.size() == 4 ? x[3] : 1;

@@ -9,10 +9,14 @@
 
 namespace tessera::accel {
 
-/// A QConv (docs/quantization.md) with constant weights: batch 1, 2-D, any group.
+/// A QConv (docs/quantization.md) with constant weights: 2-D, any group, any batch.
 /// A QGemm is the same layer with a kernel the size of its (flattened) input image.
+/// `batch` images lie one after another in DRAM (each blocked as layouts.h says); the
+/// emitter runs them as an outer loop inside each channel tile, so a channel tile's
+/// weights are loaded once for every image.
 struct ConvLayer {
   std::string name;
+  int64_t batch = 1;
   int64_t inChannels = 0, height = 0, width = 0;
   int64_t outChannels = 0, outHeight = 0, outWidth = 0;
   int64_t kernelH = 1, kernelW = 1, strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
@@ -23,8 +27,8 @@ struct ConvLayer {
   std::vector<int32_t> requantOperands; ///< (multiplier << 8 | shift) per output channel
   int32_t clipLo = -128, clipHi = 127;
 
-  /// Multiply-accumulates of the layer (without channel padding).
-  int64_t macs() const { return outChannels * outHeight * outWidth * (inChannels / group) * kernelH * kernelW; }
+  /// Multiply-accumulates of the layer, every image (without channel padding).
+  int64_t macs() const { return batch * outChannels * outHeight * outWidth * (inChannels / group) * kernelH * kernelW; }
 };
 
 /// Reads a QConv node whose weights (and bias) are constants; the error names the node
@@ -32,10 +36,10 @@ struct ConvLayer {
 StatusOr<ConvLayer> convLayerFromNode(const graph::Graph &graph, const graph::Node &node);
 
 /// Reads a QGemm node as a convolution over the image its input was flattened from:
-/// `inputBeforeFlatten` [1,C,H,W] gives a CxHxW-kernel conv on a 1x1 output (weights
-/// [N, C*H*W] reshaped to [N,C,H,W]); [1,K] gives a 1x1 conv on a 1x1 image. QGemm's
-/// weights are [N,K] (transB folded); transA, batch > 1 and non-constant weights or
-/// bias are errors naming the node.
+/// `inputBeforeFlatten` [N,C,H,W] gives a CxHxW-kernel conv on a 1x1 output per image
+/// (weights [M, C*H*W] reshaped to [M,C,H,W]); [N,K] gives a 1x1 conv on N 1x1 images.
+/// QGemm's weights are [M,K] (transB folded); transA and non-constant weights or bias
+/// are errors naming the node.
 StatusOr<ConvLayer> gemmLayerFromNode(const graph::Graph &graph, const graph::Node &node,
                                       const Shape &inputBeforeFlatten);
 

@@ -26,6 +26,7 @@ struct ConvCase {
   int64_t channels, height, width, outChannels, kernel, stride, pad, dilation;
   bool relu;
   int64_t group = 1;
+  int64_t batch = 1;
 };
 
 isa::HardwareConfig loadConfig(const std::string &name) { return isa::testing::loadTestConfig(name); }
@@ -34,7 +35,7 @@ using model_testing::randomInt8;
 /// A graph holding one QConv node for `c` with random weights, bias and requant.
 graph::Graph makeConvGraph(const ConvCase &c, std::mt19937_64 &rng) {
   graph::Graph g;
-  g.setValue("x", graph::TensorType(DType::I8, {1, c.channels, c.height, c.width}));
+  g.setValue("x", graph::TensorType(DType::I8, {c.batch, c.channels, c.height, c.width}));
   std::string w = g.addConstant("w", randomInt8({c.outChannels, c.channels / c.group, c.kernel, c.kernel}, rng));
   Tensor bias(DType::I32, {c.outChannels});
   for (int64_t i = 0; i < c.outChannels; ++i) bias.data<int32_t>()[i] = int32_t(rng() % 20001) - 10000;
@@ -78,7 +79,7 @@ StatusOr<Tensor> runCompiledBlocked(const ConvLayer &layer, const ConvTiling &ti
   ProgramBuilder builder(config);
   builder.addTensor("x", isa::TensorKind::input, packed.dtype(), packed.shape());
   int64_t blocks = placement.blocks ? placement.blocks : ceilDiv(layer.outChannels, config.block_out);
-  Shape outShape = {blocks, layer.outHeight, layer.outWidth, config.block_out};
+  Shape outShape = {layer.batch * blocks, layer.outHeight, layer.outWidth, config.block_out};
   builder.addTensor("y", isa::TensorKind::output, DType::I8, outShape);
   TS_RETURN_IF_ERROR(emitConv(builder, layer, tiling, "x", "y", LayerPosition::first, placement.offset));
   TS_ASSIGN_OR_RETURN(isa::Program program, builder.finish(/*popStore=*/true));
@@ -121,16 +122,17 @@ Tensor interpret(const graph::Graph &g, const Tensor &x) {
 }
 
 void checkCase(const ConvCase &c, const std::string &configName, std::optional<ConvTiling> forced = std::nullopt) {
-  SCOPED_TRACE(absl::StrFormat("C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d on %s", c.channels, c.height,
-                               c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group,
+  SCOPED_TRACE(absl::StrFormat("N=%d C=%d %dx%d O=%d k=%d s=%d p=%d d=%d relu=%d group=%d on %s", c.batch, c.channels,
+                               c.height, c.width, c.outChannels, c.kernel, c.stride, c.pad, c.dilation, c.relu, c.group,
                                configName));
   std::mt19937_64 rng(uint64_t(c.channels * 131 + c.height * 17 + c.outChannels * 7 + c.kernel + c.group * 3));
   isa::HardwareConfig config = loadConfig(configName);
   graph::Graph g = makeConvGraph(c, rng);
-  Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
+  Tensor x = randomInt8({c.batch, c.channels, c.height, c.width}, rng);
   Tensor expected = interpret(g, x);
   auto layer = convLayerFromNode(g, g.nodes[0]);
   ASSERT_TRUE(layer.ok()) << layer.status();
+  EXPECT_EQ(layer->batch, c.batch);
   for (int64_t threads : {1, 2}) {
     auto tiling = forced ? StatusOr<ConvTiling>(*forced) : chooseConvTiling(*layer, config, threads);
     ASSERT_TRUE(tiling.ok()) << tiling.status();
@@ -149,6 +151,20 @@ TEST(ConvLowering, Dilation) { checkCase({16, 9, 7, 16, 3, 1, 2, 2, true}, "defa
 TEST(ConvLowering, ChannelsNotMultipleOfBlock) { checkCase({3, 10, 10, 20, 3, 1, 1, 1, false}, "default"); }
 TEST(ConvLowering, SevenBySevenStrideTwo) { checkCase({3, 20, 20, 16, 7, 2, 3, 1, true}, "default"); }
 TEST(ConvLowering, SmallConfigManyTiles) { checkCase({8, 12, 12, 12, 3, 1, 1, 1, true}, "small"); }
+
+// A batch runs as an outer loop inside each channel tile: every image's rows are tiles of
+// the same channel tile, reading and writing that image's slice of the tensors.
+TEST(ConvLowering, Batch) {
+  checkCase({16, 9, 9, 32, 3, 2, 1, 1, false, 1, 3}, "default");
+  checkCase({3, 10, 10, 20, 3, 1, 1, 1, true, 1, 2}, "default");
+  checkCase({8, 12, 12, 12, 3, 1, 1, 1, true, 1, 4}, "small");
+  checkCase({48, 11, 11, 48, 3, 2, 1, 1, false, 48, 2}, "default");
+  // {blocks, rows, threads, weight slots, row-major, cols, input blocks per step, stream}
+  checkCase({32, 6, 6, 64, 3, 1, 1, 1, true, 1, 2}, "default", ConvTiling{1, 4, 2, 2});
+  checkCase({32, 7, 6, 48, 3, 1, 1, 1, false, 1, 3}, "default", ConvTiling{2, 3, 2, 2, true});
+  checkCase({48, 7, 9, 40, 3, 1, 1, 1, false, 1, 2}, "default", ConvTiling{2, 3, 2, 2, true, 5, 2, true});
+  checkCase({32, 8, 8, 32, 3, 1, 1, 1, true, 1, 2}, "default", ConvTiling{1, 2, 2, 2, false, 3, 1, false});
+}
 
 TEST(ConvLowering, ForcedSmallTilesExerciseWeightDoubleBuffering) {
   checkCase({32, 6, 6, 64, 3, 1, 1, 1, true}, "default", ConvTiling{1, 2, 2, 2});
@@ -348,19 +364,20 @@ graph::Graph makeGemmGraph(int64_t k, int64_t n, std::mt19937_64 &rng) {
   return g;
 }
 
-/// Compiles the QGemm of `g` as a conv on `image` ([1,K] or the [1,C,H,W] it was flattened
+/// Compiles the QGemm of `g` as a conv on `image` ([N,K] or the [N,C,H,W] it was flattened
 /// from) and compares it with the interpreter's QGemm on the flattened input.
 void checkGemm(const Shape &image, int64_t n) {
   SCOPED_TRACE(shapeToString(image));
   std::mt19937_64 rng(uint64_t(shapeElementCount(image) * 7 + n));
   isa::HardwareConfig config = loadConfig("default");
-  int64_t k = shapeElementCount(image);
+  int64_t batch = image[0], k = shapeElementCount(image) / batch;
   graph::Graph g = makeGemmGraph(k, n, rng);
-  Tensor flat = randomInt8({1, k}, rng);
+  Tensor flat = randomInt8({batch, k}, rng);
   Tensor expected = interpret(g, flat);
   auto layer = gemmLayerFromNode(g, g.nodes[0], image);
   ASSERT_TRUE(layer.ok()) << layer.status();
-  Shape nchw = image.size() == 4 ? image : Shape{1, k, 1, 1};
+  EXPECT_EQ(layer->batch, batch);
+  Shape nchw = image.size() == 4 ? image : Shape{batch, k, 1, 1};
   Tensor x(DType::I8, nchw);
   std::memcpy(x.bytes(), flat.bytes(), flat.byteSize());
   for (int64_t threads : {1, 2}) {
@@ -368,7 +385,7 @@ void checkGemm(const Shape &image, int64_t n) {
     ASSERT_TRUE(tiling.ok()) << tiling.status();
     auto got = runCompiled(*layer, *tiling, x, config);
     ASSERT_TRUE(got.ok()) << got.status();
-    Tensor y(DType::I8, {1, n});
+    Tensor y(DType::I8, {batch, n});
     std::memcpy(y.bytes(), got->bytes(), y.byteSize());
     EXPECT_EQ(countMismatches(y, expected), 0) << "threads=" << threads;
   }
@@ -377,13 +394,15 @@ void checkGemm(const Shape &image, int64_t n) {
 TEST(GemmLowering, FullyConnectedOnAVector) { checkGemm({1, 100}, 40); }
 TEST(GemmLowering, FlattenedImageIsAConvWithTheImageAsKernel) { checkGemm({1, 32, 3, 3}, 20); }
 TEST(GemmLowering, ResNetClassifierShape) { checkGemm({1, 512}, 1000); }
+TEST(GemmLowering, BatchOfVectors) { checkGemm({4, 100}, 40); }
+TEST(GemmLowering, BatchOfFlattenedImages) { checkGemm({3, 32, 3, 3}, 20); }
 
 TEST(GemmLowering, RejectsWhatIsNotLowered) {
   std::mt19937_64 rng(4);
   graph::Graph g = makeGemmGraph(32, 8, rng);
-  auto batch = gemmLayerFromNode(g, g.nodes[0], {2, 16});
-  ASSERT_FALSE(batch.ok());
-  EXPECT_NE(batch.status().message().find("handles [1,K]"), std::string::npos) << batch.status();
+  auto rank3 = gemmLayerFromNode(g, g.nodes[0], {2, 4, 4});
+  ASSERT_FALSE(rank3.ok());
+  EXPECT_NE(rank3.status().message().find("handles [N,K]"), std::string::npos) << rank3.status();
   auto mismatch = gemmLayerFromNode(g, g.nodes[0], {1, 16, 3, 3});
   EXPECT_NE(mismatch.status().message().find("do not match 144 inputs"), std::string::npos) << mismatch.status();
   g.nodes[0].attrs.set("transA", int64_t(1));
@@ -404,7 +423,7 @@ void checkWindowPacked(const ConvCase &c) {
   std::mt19937_64 rng(uint64_t(c.height * 31 + c.kernel));
   isa::HardwareConfig config = loadConfig("default");
   graph::Graph g = makeConvGraph(c, rng);
-  Tensor x = randomInt8({1, c.channels, c.height, c.width}, rng);
+  Tensor x = randomInt8({c.batch, c.channels, c.height, c.width}, rng);
   Tensor expected = interpret(g, x);
   auto layer = convLayerFromNode(g, g.nodes[0]);
   ASSERT_TRUE(layer.ok()) << layer.status();
@@ -414,7 +433,7 @@ void checkWindowPacked(const ConvCase &c) {
             layer->outHeight * layer->outWidth);
   auto packed = packWindowedInput(x, *layer, config.block_in);
   ASSERT_TRUE(packed.ok()) << packed.status();
-  EXPECT_EQ(packed->shape()[0], ceilDiv(c.channels * c.kernel * c.kernel, config.block_in));
+  EXPECT_EQ(packed->shape()[0], c.batch * ceilDiv(c.channels * c.kernel * c.kernel, config.block_in));
   for (int64_t threads : {1, 2}) {
     auto tiling = chooseConvTiling(*packedLayer, config, threads);
     ASSERT_TRUE(tiling.ok()) << tiling.status();
@@ -432,6 +451,7 @@ void checkWindowPacked(const ConvCase &c) {
 TEST(WindowPacking, ResNetStem) { checkWindowPacked({3, 30, 30, 64, 7, 2, 3, 1, true}); }
 TEST(WindowPacking, DigitsFirstConv) { checkWindowPacked({1, 28, 28, 8, 5, 1, 2, 1, true}); }
 TEST(WindowPacking, DilatedThreeByThree) { checkWindowPacked({4, 11, 9, 20, 3, 1, 2, 2, false}); }
+TEST(WindowPacking, ResNetStemBatchThree) { checkWindowPacked({3, 30, 30, 64, 7, 2, 3, 1, true, 1, 3}); }
 
 /// Whether the cost model's mapping of a first layer (input from the host) packs it.
 bool chosenMappingPacks(const ConvLayer &layer, const isa::HardwareConfig &config) {

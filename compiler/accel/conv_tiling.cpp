@@ -108,7 +108,8 @@ ConvFootprint convFootprint(const ConvLayer &layer, const ConvTiling &tiling, co
   f.steps = ceilDiv(f.inBlocksPerOut, f.stepBlocks);
   f.inBlocksPerTile = f.steps > 1 ? f.stepBlocks : inBlocksPerTile(groups, outBlocks);
   f.sharedGemmUops = uniformGroupOffsets(groups, outBlocks);
-  f.rowTiles = ceilDiv(layer.outHeight, std::max<int64_t>(1, tiling.outRows));
+  f.rowTilesPerImage = ceilDiv(layer.outHeight, std::max<int64_t>(1, tiling.outRows));
+  f.rowTiles = std::max<int64_t>(1, layer.batch) * f.rowTilesPerImage;
   f.colTiles = ceilDiv(layer.outWidth, f.outCols);
   f.channelTiles = ceilDiv(f.outBlocksTotal, outBlocks);
   f.tiles = f.rowTiles * f.colTiles * f.channelTiles;
@@ -179,7 +180,7 @@ Status checkEveryTileReadsData(const ConvLayer &layer, const ConvTiling &tiling,
 /// The layer's own consistency (a ConvLayer may be built by hand): sizes, group, weights
 /// and per-channel vectors.
 Status checkLayer(const ConvLayer &l) {
-  bool positive = l.inChannels > 0 && l.height > 0 && l.width > 0 && l.outChannels > 0 && l.outHeight > 0 &&
+  bool positive = l.batch > 0 && l.inChannels > 0 && l.height > 0 && l.width > 0 && l.outChannels > 0 && l.outHeight > 0 &&
                   l.outWidth > 0 && l.kernelH > 0 && l.kernelW > 0 && l.strideH > 0 && l.strideW > 0 &&
                   l.dilationH > 0 && l.dilationW > 0 && l.padTop >= 0 && l.padLeft >= 0;
   if (!positive) return invalidInput("%s: every size, stride and dilation must be positive", l.name);
@@ -347,12 +348,12 @@ double channelTileWeights(const ConvTiling &tiling, const ConvFootprint &f, cons
   return transferCycles(config, 1, entries, config.entryBytes(Buffer::wgt), 0);
 }
 
-/// Output rows of the layer's row tiles, with how many tiles have that many.
+/// Output rows of the layer's row tiles (every image's), with how many tiles have that many.
 std::vector<std::pair<int64_t, int64_t>> rowTileSizes(const ConvLayer &layer, const ConvTiling &tiling,
                                                       const ConvFootprint &f) {
-  int64_t last = layer.outHeight - (f.rowTiles - 1) * tiling.outRows;
+  int64_t last = layer.outHeight - (f.rowTilesPerImage - 1) * tiling.outRows, images = f.rowTiles / f.rowTilesPerImage;
   if (last == tiling.outRows) return {{tiling.outRows, f.rowTiles}};
-  return {{tiling.outRows, f.rowTiles - 1}, {last, 1}};
+  return {{tiling.outRows, (f.rowTilesPerImage - 1) * images}, {last, images}};
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 //===- conv_tiling.h - Tile sizes of a convolution on the accelerator -----------------===//
 //
 // A convolution is computed in tiles of `outBlocks` output-channel blocks by `outRows`
-// output rows by `outCols` output columns. A tile's reduction over input channels runs in
+// output rows (of one image; a batch's images follow one another) by `outCols` output
+// columns. A tile's reduction over input channels runs in
 // steps of `inBlocks` input blocks: each step loads its input blocks (with the kernel
 // halo) into an input slot and the GEMM adds them into the tile's accumulators, which
 // keep the partial sums until the last step; then the tile is requantized and stored.
@@ -68,7 +69,8 @@ struct ConvFootprint {
   int64_t steps;           ///< reduction steps per tile
   int64_t inBlocksPerTile; ///< input blocks an input slot holds (a step's, or a channel tile's groups)
   bool sharedGemmUops;     ///< every channel tile reads its slot at the same offsets (one micro-op set per weight slot)
-  int64_t rowTiles, colTiles, channelTiles, tiles, items; ///< items: (tile, step) pairs
+  int64_t rowTilesPerImage;                               ///< row tiles of one image
+  int64_t rowTiles, colTiles, channelTiles, tiles, items; ///< rowTiles: of every image; items: (tile, step) pairs
   int64_t inpPerSlot, wgtPerSlot, wgtSlots, accPerSlot, constRows;
   /// The bias and requant rows are loaded per channel tile (its blocks only) when the
   /// layer's whole table does not fit beside the accumulator slots.

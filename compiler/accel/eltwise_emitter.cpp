@@ -21,7 +21,8 @@ struct EltwisePlan {
   int64_t total, tiles, constRow;
   int64_t outputOffset; ///< entries before the layer's first block in the output
 
-  int64_t regionA(int64_t v) const { return v * layer.operands() * tiling.entries; }
+  int64_t slotRows() const { return tiling.entries + layer.operandBRows(tiling.entries); }
+  int64_t regionA(int64_t v) const { return v * slotRows(); }
   int64_t regionB(int64_t v) const { return regionA(v) + tiling.entries; }
   /// Micro-ops of thread v: {A_v, B_v}, {B_v, -}, {A_v, requant row}.
   uint32_t uop(int64_t v, int64_t which) const { return uint32_t(3 * v + which); }
@@ -46,6 +47,26 @@ LoopNest flat(int64_t n, int64_t srcIn) {
   return loops;
 }
 
+/// The loops of QMul over a tile of `n` rows: pairwise, or for a channel scale planes x
+/// pixels with the scale row advancing once per plane.
+LoopNest mulLoops(const EltwiseLayer &layer, int64_t n) {
+  if (!layer.channelScale) return flat(n, 1);
+  int64_t pixels = std::min(n, layer.plane());
+  LoopNest loops;
+  loops.iterOut = n / pixels, loops.iterIn = pixels;
+  loops.dstOut = pixels, loops.dstIn = 1;
+  loops.srcOut = 1, loops.srcIn = 0;
+  return loops;
+}
+
+/// The LOAD of operand b's rows for the tile of `n` rows from entry `first`.
+size_t emitOperandBLoad(ProgramBuilder &builder, const EltwisePlan &plan, const std::string &b, int64_t v, int64_t first,
+                        int64_t n) {
+  const EltwiseLayer &l = plan.layer;
+  int64_t row0 = l.channelScale ? first / l.plane() : first, rows = l.operandBRows(n);
+  return emitAcc8Load(builder, plan.regionB(v), builder.entryAddress(b, Buffer::acc8) + row0, 1, rows, rows);
+}
+
 /// The operation itself (before the epilogue); returns the last instruction, if any.
 std::optional<size_t> emitOperation(ProgramBuilder &builder, const EltwisePlan &plan, int64_t v, int64_t n) {
   const EltwiseLayer &l = plan.layer;
@@ -55,6 +76,7 @@ std::optional<size_t> emitOperation(ProgramBuilder &builder, const EltwisePlan &
     if (l.mulA != 1) builder.emit(makeAlu(AluOp::mul, ab, ab + 1, flat(n, 0), l.mulA));
     if (l.mulB != 1) builder.emit(makeAlu(AluOp::mul, bOnly, bOnly + 1, flat(n, 0), l.mulB));
     return builder.emit(makeAlu(AluOp::add, ab, ab + 1, flat(n, 1), std::nullopt));
+  case EltwiseOp::mul: return builder.emit(makeAlu(AluOp::mul, ab, ab + 1, mulLoops(l, n), std::nullopt));
   case EltwiseOp::max: return builder.emit(makeAlu(AluOp::max, ab, ab + 1, flat(n, 1), std::nullopt));
   case EltwiseOp::min: return builder.emit(makeAlu(AluOp::min, ab, ab + 1, flat(n, 1), std::nullopt));
   case EltwiseOp::clip: return std::nullopt;
@@ -73,7 +95,7 @@ TileParts eltwiseParts(ProgramBuilder &builder, const EltwisePlan &plan, const s
     int64_t v = t % plan.tiling.virtualThreads, first = t * plan.tiling.entries, n = tileEntries(plan, t);
     size_t loadA = emitAcc8Load(builder, plan.regionA(v), builder.entryAddress(a, Buffer::acc8) + first, 1, n, n);
     if (plan.layer.operands() == 1) return InstructionRange{loadA, loadA};
-    return InstructionRange{loadA, emitAcc8Load(builder, plan.regionB(v), builder.entryAddress(b, Buffer::acc8) + first, 1, n, n)};
+    return InstructionRange{loadA, emitOperandBLoad(builder, plan, b, v, first, n)};
   };
   parts.compute = [&builder, &plan](int64_t t) {
     int64_t v = t % plan.tiling.virtualThreads, n = tileEntries(plan, t);
@@ -98,11 +120,12 @@ Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const Elt
   TS_RETURN_IF_ERROR(checkEltwiseTiling(layer, tiling, config));
   Shape shape = {1, layer.channels, layer.height, layer.width};
   TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, a, shape, 0));
-  if (layer.operands() == 2) TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, b, shape, 0));
+  Shape shapeB = layer.channelScale ? Shape{1, layer.channels, 1, 1} : shape;
+  if (layer.operands() == 2) TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, b, shapeB, 0));
   TS_RETURN_IF_ERROR(checkActivationTensor(builder, layer.name, output, shape, outputBlockOffset));
   EltwisePlan plan{layer, tiling, eltwiseEntries(layer, config), 0, 0, outputBlockOffset * layer.height * layer.width};
   plan.tiles = ceilDiv(plan.total, tiling.entries);
-  if (layer.epilogue.needsRequantRow()) plan.constRow = tiling.virtualThreads * layer.operands() * tiling.entries;
+  if (layer.epilogue.needsRequantRow()) plan.constRow = tiling.virtualThreads * plan.slotRows();
   builder.beginSegment(layer.name, segmentOpOf(layer.op));
   emitLayerSync(builder, position);
   addUops(builder, plan);

@@ -13,13 +13,12 @@ namespace tessera::accel {
 using nlohmann::json;
 
 Shape blockedShape(const Shape &nchw, const isa::HardwareConfig &config) {
-  return {ceilDiv(nchw[1], config.block_in), nchw[2], nchw[3], config.block_in};
+  return blockedImageShape(nchw, config.block_in);
 }
 
 Shape deviceShape(const HostTransfer &transfer, const isa::HardwareConfig &config) {
   if (!transfer.window) return blockedShape(transfer.nchw, config);
-  const ConvLayer &l = *transfer.window;
-  return {ceilDiv(l.inChannels * l.kernelH * l.kernelW, config.block_in), l.outHeight, l.outWidth, config.block_in};
+  return windowPackedShape(*transfer.window, transfer.nchw[0], config.block_in);
 }
 
 namespace {

@@ -29,7 +29,7 @@ namespace tessera::accel {
 struct HostTransfer {
   std::string value;  ///< graph value
   std::string tensor; ///< DRAM tensor
-  Shape nchw;         ///< the value as a [1, C, H, W] image (blocked layout in DRAM)
+  Shape nchw;         ///< the value as [N, C, H, W] images (blocked layout in DRAM)
   Shape shape;        ///< the value's shape in the graph ([1, K] views keep their 4-D nchw)
   /// Set when the host packs the kernel window of this first convolution into the
   /// channels (layouts.h, packWindowedInput) instead of using the blocked layout.
@@ -38,7 +38,7 @@ struct HostTransfer {
 
 /// The DRAM tensor shape of a transfer.
 Shape deviceShape(const HostTransfer &transfer, const isa::HardwareConfig &config);
-/// [1][C][H][W] -> [ceil(C/B)][H][W][B].
+/// [N][C][H][W] -> [N*ceil(C/B)][H][W][B].
 Shape blockedShape(const Shape &nchw, const isa::HardwareConfig &config);
 
 struct HostInput {

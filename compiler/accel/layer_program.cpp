@@ -1,7 +1,7 @@
 //===- layer_program.cpp - One accelerator layer alone in its own program -------------===//
 #include "compiler/accel/layer_program.h"
 
-#include "compiler/accel/host_model.h"
+#include "compiler/accel/layouts.h"
 
 namespace tessera::accel {
 namespace {
@@ -17,11 +17,13 @@ struct LayerImages {
 LayerImages imagesOf(const AccelLayer &layer) {
   auto images = Overloaded{
       [](const ConvLayer &l) {
-        return LayerImages{{{1, l.inChannels, l.height, l.width}}, {1, l.outChannels, l.outHeight, l.outWidth}};
+        return LayerImages{{{l.batch, l.inChannels, l.height, l.width}}, {l.batch, l.outChannels, l.outHeight, l.outWidth}};
       },
       [](const EltwiseLayer &l) {
         Shape image = {1, l.channels, l.height, l.width};
-        return LayerImages{std::vector<Shape>(size_t(l.operands()), image), image};
+        LayerImages images{std::vector<Shape>(size_t(l.operands()), image), image};
+        if (l.channelScale) images.inputs[1] = {1, l.channels, 1, 1};
+        return images;
       },
       [](const PoolLayer &l) {
         return LayerImages{{{1, l.channels, l.height, l.width}}, {1, l.channels, l.outHeight, l.outWidth}};
@@ -41,11 +43,13 @@ StatusOr<isa::Program> layerProgram(const AccelLayer &layer, const Mapping &mapp
   ProgramBuilder builder(config);
   LayerIO io{{}, "out", LayerPosition::first, 0};
   for (size_t i = 0; i < images.inputs.size(); ++i) {
-    HostTransfer transfer{"", "", images.inputs[i], {}, i == 0 ? window : std::nullopt};
+    const Shape &image = images.inputs[i];
+    Shape shape = i == 0 && window ? windowPackedShape(*window, image[0], config.block_in)
+                                   : blockedImageShape(image, config.block_in);
     io.inputs.push_back(strCat("in", i));
-    builder.addTensor(io.inputs.back(), isa::TensorKind::input, DType::I8, deviceShape(transfer, config));
+    builder.addTensor(io.inputs.back(), isa::TensorKind::input, DType::I8, shape);
   }
-  builder.addTensor("out", isa::TensorKind::output, DType::I8, blockedShape(images.output, config));
+  builder.addTensor("out", isa::TensorKind::output, DType::I8, blockedImageShape(images.output, config.block_in));
   TS_RETURN_IF_ERROR(emitLayer(builder, layer, mapping, io));
   return builder.finish(/*popStore=*/true);
 }

@@ -9,26 +9,35 @@ namespace tessera::accel {
 
 StatusOr<Tensor> packActivation(const Tensor &nchw, int64_t block) {
   const Shape &s = nchw.shape();
-  if (nchw.dtype() != DType::I8 || s.size() != 4 || s[0] != 1)
-    return invalidInput("accelerator activations must be i8 [1][C][H][W], got %s %s", dtypeName(nchw.dtype()),
+  if (nchw.dtype() != DType::I8 || s.size() != 4 || s[0] < 1)
+    return invalidInput("accelerator activations must be i8 [N][C][H][W], got %s %s", dtypeName(nchw.dtype()),
                         shapeToString(s));
-  int64_t channels = s[1], plane = s[2] * s[3];
-  Tensor blocked(DType::I8, {ceilDiv(channels, block), s[2], s[3], block});
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t p = 0; p < plane; ++p)
-      blocked.data<int8_t>()[((c / block) * plane + p) * block + c % block] = nchw.data<int8_t>()[c * plane + p];
+  int64_t channels = s[1], plane = s[2] * s[3], blocks = ceilDiv(channels, block);
+  Tensor blocked(DType::I8, {s[0] * blocks, s[2], s[3], block});
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t p = 0; p < plane; ++p)
+        blocked.data<int8_t>()[((n * blocks + c / block) * plane + p) * block + c % block] =
+            nchw.data<int8_t>()[(n * channels + c) * plane + p];
   return blocked;
+}
+
+Shape blockedImageShape(const Shape &nchw, int64_t block) {
+  return {nchw[0] * ceilDiv(nchw[1], block), nchw[2], nchw[3], block};
 }
 
 StatusOr<Tensor> unpackActivation(const Tensor &blocked, int64_t channels) {
   const Shape &s = blocked.shape();
-  if (blocked.dtype() != DType::I8 || s.size() != 4 || s[0] * s[3] < channels)
-    return invalidInput("blocked activation %s cannot hold %d channels", shapeToString(s), channels);
-  int64_t block = s[3], plane = s[1] * s[2];
-  Tensor nchw(DType::I8, {1, channels, s[1], s[2]});
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t p = 0; p < plane; ++p)
-      nchw.data<int8_t>()[c * plane + p] = blocked.data<int8_t>()[((c / block) * plane + p) * block + c % block];
+  int64_t blocks = s.size() == 4 && s[3] > 0 ? ceilDiv(channels, s[3]) : 0;
+  if (blocked.dtype() != DType::I8 || blocks < 1 || s[0] % blocks != 0)
+    return invalidInput("blocked activation %s does not hold whole images of %d channels", shapeToString(s), channels);
+  int64_t block = s[3], plane = s[1] * s[2], images = s[0] / blocks;
+  Tensor nchw(DType::I8, {images, channels, s[1], s[2]});
+  for (int64_t n = 0; n < images; ++n)
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t p = 0; p < plane; ++p)
+        nchw.data<int8_t>()[(n * channels + c) * plane + p] =
+            blocked.data<int8_t>()[((n * blocks + c / block) * plane + p) * block + c % block];
   return nchw;
 }
 
@@ -89,6 +98,7 @@ StatusOr<Tensor> packGroupedConvWeights(const Tensor &weights, int64_t inChannel
 namespace {
 
 /// The input value tap (ky, kx) of channel c sees at output pixel (oy, ox), 0 in the padding.
+/// `c` counts the channels of every image: image n's channel c is n * C + c.
 int8_t windowValue(const Tensor &nchw, const ConvLayer &l, int64_t c, int64_t ky, int64_t kx, int64_t oy, int64_t ox) {
   int64_t y = oy * l.strideH - l.padTop + ky * l.dilationH, x = ox * l.strideW - l.padLeft + kx * l.dilationW;
   if (y < 0 || y >= l.height || x < 0 || x >= l.width) return 0;
@@ -99,20 +109,28 @@ int8_t windowValue(const Tensor &nchw, const ConvLayer &l, int64_t c, int64_t ky
 
 StatusOr<Tensor> packWindowedInput(const Tensor &nchw, const ConvLayer &layer, int64_t block) {
   const Shape &s = nchw.shape();
-  if (nchw.dtype() != DType::I8 || s != Shape{1, layer.inChannels, layer.height, layer.width})
-    return invalidInput("window packing of %s needs i8 [1][%d][%d][%d], got %s %s", layer.name, layer.inChannels,
+  if (nchw.dtype() != DType::I8 || s.size() != 4 || s[0] < 1 ||
+      Shape(s.begin() + 1, s.end()) != Shape{layer.inChannels, layer.height, layer.width})
+    return invalidInput("window packing of %s needs i8 [N][%d][%d][%d], got %s %s", layer.name, layer.inChannels,
                         layer.height, layer.width, dtypeName(nchw.dtype()), shapeToString(s));
   int64_t channels = layer.kernelH * layer.kernelW * layer.inChannels, plane = layer.outHeight * layer.outWidth;
-  Tensor packed(DType::I8, {ceilDiv(channels, block), layer.outHeight, layer.outWidth, block});
-  for (int64_t ky = 0; ky < layer.kernelH; ++ky)
-    for (int64_t kx = 0; kx < layer.kernelW; ++kx)
-      for (int64_t c = 0; c < layer.inChannels; ++c) {
-        int64_t channel = (ky * layer.kernelW + kx) * layer.inChannels + c;
-        for (int64_t p = 0; p < plane; ++p)
-          packed.data<int8_t>()[((channel / block) * plane + p) * block + channel % block] =
-              windowValue(nchw, layer, c, ky, kx, p / layer.outWidth, p % layer.outWidth);
-      }
+  int64_t blocks = ceilDiv(channels, block);
+  Tensor packed(DType::I8, {s[0] * blocks, layer.outHeight, layer.outWidth, block});
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t ky = 0; ky < layer.kernelH; ++ky)
+      for (int64_t kx = 0; kx < layer.kernelW; ++kx)
+        for (int64_t c = 0; c < layer.inChannels; ++c) {
+          int64_t channel = (ky * layer.kernelW + kx) * layer.inChannels + c;
+          for (int64_t p = 0; p < plane; ++p)
+            packed.data<int8_t>()[((n * blocks + channel / block) * plane + p) * block + channel % block] =
+                windowValue(nchw, layer, n * layer.inChannels + c, ky, kx, p / layer.outWidth, p % layer.outWidth);
+        }
   return packed;
+}
+
+Shape windowPackedShape(const ConvLayer &layer, int64_t images, int64_t block) {
+  return {images * ceilDiv(layer.inChannels * layer.kernelH * layer.kernelW, block), layer.outHeight, layer.outWidth,
+          block};
 }
 
 Tensor packChannelRows(const std::vector<int32_t> &values, int64_t block, int32_t fill) {

@@ -1,7 +1,7 @@
 //===- layouts.h - Host <-> accelerator tensor layouts -------------------------------===//
 //
-// The accelerator reads activations blocked by channel, NCHW -> [C/B][H][W][B] (one
-// inp/out/acc8 entry is the B channels of one pixel, batch 1), and conv weights as
+// The accelerator reads activations blocked by channel, NCHW -> [N*C/B][H][W][B] (one
+// inp/out/acc8 entry is the B channels of one pixel; a batch's images one after another), and conv weights as
 // OIHW -> [O/Bo][I/Bi][KH][KW][Bo][Bi] (one wgt entry per block and tap). Channels are
 // zero-padded to the block. Per-channel int32 vectors (bias, requant operands) become
 // acc rows [O/Bo][Bo].
@@ -35,9 +35,11 @@ InputRowWindow inputRowWindow(const WindowLayer &l, int64_t outRow0, int64_t out
   return rows;
 }
 
-/// [1][C][H][W] int8 -> [ceil(C/block)][H][W][block] int8.
+/// [N][C][H][W] int8 -> [N*ceil(C/block)][H][W][block] int8.
 StatusOr<Tensor> packActivation(const Tensor &nchw, int64_t block);
-/// [CB][H][W][block] int8 -> [1][channels][H][W] int8.
+/// The shape packActivation gives [N][C][H][W] images: [N*ceil(C/block)][H][W][block].
+Shape blockedImageShape(const Shape &nchw, int64_t block);
+/// [N*CB][H][W][block] int8 -> [N][channels][H][W] int8 (CB = ceil(channels/block)).
 StatusOr<Tensor> unpackActivation(const Tensor &blocked, int64_t channels);
 /// [O][I][KH][KW] int8 -> [ceil(O/bo)][ceil(I/bi)][KH][KW][bo][bi] int8.
 StatusOr<Tensor> packConvWeights(const Tensor &oihw, int64_t blockOut, int64_t blockIn);
@@ -56,11 +58,13 @@ GroupBlocks groupBlocks(int64_t inChannels, int64_t outChannels, int64_t group, 
 StatusOr<Tensor> packGroupedConvWeights(const Tensor &weights, int64_t inChannels, int64_t group, int64_t blockOut,
                                         int64_t blockIn);
 
-/// First-layer window packing: [1][C][H][W] int8 -> [ceil(KH*KW*C/block)][OH][OW][block]
-/// int8, where channel (ky*KW + kx)*C + c of output pixel (oy, ox) is input channel c at
+/// First-layer window packing: [N][C][H][W] int8 -> [N*ceil(KH*KW*C/block)][OH][OW][block]
+/// int8 (each image packed on its own), where channel (ky*KW + kx)*C + c of output pixel (oy, ox) is input channel c at
 /// the tap's position (zero where that lies in the padding). The input of
 /// windowPackedLayer(layer).
 StatusOr<Tensor> packWindowedInput(const Tensor &nchw, const ConvLayer &layer, int64_t block);
+/// The shape packWindowedInput gives `images` images of `layer`'s input.
+Shape windowPackedShape(const ConvLayer &layer, int64_t images, int64_t block);
 
 /// One int32 per channel -> [ceil(C/block)][block] int32, padded with `fill`.
 Tensor packChannelRows(const std::vector<int32_t> &values, int64_t block, int32_t fill);

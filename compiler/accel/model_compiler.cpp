@@ -57,7 +57,7 @@ struct ModelLowering {
   Status acceptConcat(const graph::Node &node) {
     const graph::TensorType &out = graph.typeOf(node.outputs[0]);
     int64_t axis = node.attrs.getInt("axis", 0);
-    if (out.dtype != DType::I8 || out.rank() != 4 || (axis != 1 && axis != -3))
+    if (out.dtype != DType::I8 || out.rank() != 4 || out.shape[0] != 1 || (axis != 1 && axis != -3))
       return invalidInput("%s: the accelerator concatenates int8 [1,C,H,W] tensors over channels only", node.describe());
     auto uses = graph.useCounts();
     std::vector<std::pair<std::string, DeviceValue>> slices;
@@ -100,7 +100,7 @@ struct ModelLowering {
       }
     TS_ASSIGN_OR_RETURN(Shape outShape, imageShape(graph, node.outputs[0]));
     TS_ASSIGN_OR_RETURN(AccelLayer layer, layerFromNode(graph, node, context));
-    TS_ASSIGN_OR_RETURN(LayerPlan plan, mapLayer(std::move(layer)));
+    TS_ASSIGN_OR_RETURN(LayerPlan plan, mapLayer(foldAluBatch(std::move(layer), config.block_out)));
     std::optional<ConvLayer> packing = windowPackingOf(plan.layer, plan.mapping);
     for (const std::string &input : node.inputs)
       if (!input.empty() && !graph.constantOf(input) && !(packing && input == node.input(0))) {

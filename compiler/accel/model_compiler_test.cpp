@@ -15,6 +15,7 @@
 #include "compiler/accel/model_compiler.h"
 #include "compiler/accel/model_test_util.h"
 #include "compiler/graph/parser.h"
+#include "compiler/graph/shape_inference.h"
 #include "compiler/graph/verifier.h"
 #include "compiler/interp/interpreter.h"
 #include "compiler/onnx/importer.h"
@@ -88,6 +89,45 @@ TEST(ModelCompiler, SystemcAndRtlAgreeOnCycles) {
 #ifdef TESSERA_HAVE_RTL
   EXPECT_EQ(runOn("rtl", model->program, config, inputs).second, systemc);
 #endif
+}
+
+/// The digits CNN with its input retyped to two images: convs, the maxpool, the residual
+/// add and both fully connected layers run the batch on the accelerator; every backend
+/// gives the interpreter's result for two different samples at once, and RTL takes
+/// SystemC's cycles.
+TEST(ModelCompiler, DigitsCnnAtBatchTwoOnEveryBackend) {
+  auto graph = onnx_import::importOnnxFile(kModels + "digits_cnn.onnx");
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  graph->setValue(graph->inputs[0], graph::TensorType(DType::F32, {2, 1, 8, 8}));
+  ASSERT_TRUE(graph::inferGraphTypes(*graph).ok());
+  quant::QuantizeModelOptions options;
+  options.calibrate = "random:4";
+  ASSERT_TRUE(quant::quantizeModel(*graph, options).ok());
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(*graph, config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->cpuOps, (std::map<std::string, int>{{"DequantizeLinear", 1}, {"QuantizeLinear", 1}}));
+  EXPECT_EQ(model->coverage.accelMacs, model->coverage.totalMacs);
+  auto first = readNpyFile(kModels + "digits_samples/00_d7.npy"), second = readNpyFile(kModels + "digits_samples/01_d6.npy");
+  ASSERT_TRUE(first.ok() && second.ok());
+  Tensor pair(DType::F32, {2, 1, 8, 8});
+  std::memcpy(pair.bytes(), first->bytes(), first->byteSize());
+  std::memcpy(pair.bytes() + first->byteSize(), second->bytes(), second->byteSize());
+  TensorMap inputs{{graph->inputs[0], pair}};
+  auto want = interp::runGraph(*graph, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  const Tensor &logits = want->at(graph->outputs[0]);
+  ASSERT_EQ(logits.shape(), (Shape{2, 10}));
+  EXPECT_NE(std::memcmp(logits.bytes(), logits.bytes() + logits.byteSize() / 2, logits.byteSize() / 2), 0);
+  isa::Program program = throughBinary(model->program, config);
+  std::map<std::string, uint64_t> cycles;
+  for (const std::string &backend : backends()) {
+    auto [outputs, total] = runOn(backend, program, config, inputs);
+    expectIdentical(outputs, *want, backend);
+    cycles[backend] = total;
+  }
+  EXPECT_GT(cycles["systemc"], 0u);
+  if (cycles.count("rtl")) EXPECT_EQ(cycles["rtl"], cycles["systemc"]);
 }
 
 TEST(ModelCompiler, OneAndTwoVirtualThreadsGiveTheSameOutputs) {

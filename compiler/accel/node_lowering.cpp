@@ -1,6 +1,8 @@
 //===- node_lowering.cpp - Graph nodes -> accelerator layers ---------------------------===//
 #include "compiler/accel/node_lowering.h"
 
+#include <type_traits>
+
 #include "compiler/graph/op_traits.h"
 
 namespace tessera::accel {
@@ -56,6 +58,7 @@ constexpr ReaderEntry kReaders[] = {
     {"QConv", convFromNode},
     {"QGemm", gemmFromNode},
     {"QAdd", eltwiseFromNode},
+    {"QMul", eltwiseFromNode},
     {"QMax", eltwiseFromNode},
     {"QMin", eltwiseFromNode},
     {"QClip", eltwiseFromNode},
@@ -70,9 +73,9 @@ StatusOr<Shape> imageShape(const graph::Graph &graph, const std::string &value) 
   const graph::TensorType &type = graph.typeOf(value);
   if (!type.isStatic()) return invalidInput("value %%%s has a dynamic shape", value);
   const Shape &shape = type.shape;
-  if (shape.size() == 4 && shape[0] == 1) return shape;
-  if (shape.size() == 2 && shape[0] == 1) return Shape{1, shape[1], 1, 1};
-  return invalidInput("value %%%s has shape %s; the accelerator holds [1,C,H,W] and [1,K] tensors", value,
+  if (shape.size() == 4 && shape[0] >= 1) return shape;
+  if (shape.size() == 2 && shape[0] >= 1) return Shape{shape[0], shape[1], 1, 1};
+  return invalidInput("value %%%s has shape %s; the accelerator holds [N,C,H,W] and [N,K] tensors", value,
                       shapeToString(shape));
 }
 
@@ -80,8 +83,18 @@ bool isView(const graph::Graph &graph, const graph::Node &node) {
   if (!graph::hasOpTrait(node.op, graph::op_trait::ReshapeLike)) return false;
   const graph::TensorType &in = graph.typeOf(node.input(0)), &out = graph.typeOf(node.outputs[0]);
   if (in.dtype != DType::I8 || !in.isStatic() || !out.isStatic()) return false;
-  bool batchOneImage = (in.rank() == 4 || in.rank() == 2) && in.shape[0] == 1;
-  return batchOneImage && out.rank() == 2 && out.shape[0] == 1 && out.shape[1] == in.elementCount();
+  bool images = (in.rank() == 4 || in.rank() == 2) && in.shape[0] >= 1;
+  return images && out.rank() == 2 && out.shape[0] == in.shape[0] && out.shape[0] * out.shape[1] == in.elementCount();
+}
+
+AccelLayer foldAluBatch(AccelLayer layer, int64_t block) {
+  std::visit(
+      [block](auto &shape) {
+        using Kind = std::decay_t<decltype(shape)>;
+        if constexpr (!std::is_same_v<Kind, ConvLayer>) shape = foldBatch(shape, block);
+      },
+      layer.shape);
+  return layer;
 }
 
 StatusOr<AccelLayer> layerFromNode(const graph::Graph &graph, const graph::Node &node, const NodeContext &context) {

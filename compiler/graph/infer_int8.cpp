@@ -6,6 +6,7 @@
 // verifier rejects an operand the accelerator could not encode.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/graph/infer_util.h"
 #include "compiler/graph/int8_ops.h"
 #include "compiler/graph/shape_inference.h"
 
@@ -91,6 +92,28 @@ InferResult inferQAdd(const InferContext &context) {
   }
   TS_RETURN_IF_ERROR(checkAttrs(context, 1, /*needsRequant=*/true));
   return int8Result(context.in(0));
+}
+
+InferResult inferQMul(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(context, 0));
+  TS_RETURN_IF_ERROR(requireInt8(context, 1));
+  TS_RETURN_IF_ERROR(checkAttrs(context, 1, /*needsRequant=*/true));
+  const TensorType &a = context.in(0), &b = context.in(1);
+  if (!a.ranked || !b.ranked) return std::vector<TensorType>{TensorType::unranked(DType::I8)};
+  auto shape = broadcastShapes(a.shape, b.shape);
+  if (!shape.ok()) return context.error("%s", shape.status().message());
+  return std::vector<TensorType>{TensorType(DType::I8, *shape)};
+}
+
+InferResult inferQMatMul(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(context, 0));
+  TS_RETURN_IF_ERROR(requireInt8(context, 1));
+  const TensorType &a = context.in(0), &b = context.in(1);
+  if ((a.ranked && a.rank() < 2) || (b.ranked && b.rank() < 2))
+    return context.error("operands must have rank 2 or more ([..., M, K] and [..., K, N])");
+  TS_RETURN_IF_ERROR(checkAttrs(context, 1, /*needsRequant=*/true));
+  TS_ASSIGN_OR_RETURN(std::vector<TensorType> types, inferMatMul(context));
+  return int8Result(types[0]);
 }
 
 InferResult inferQMinMax(const InferContext &context) {

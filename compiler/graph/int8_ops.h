@@ -1,7 +1,7 @@
 //===- int8_ops.h - Attributes of the accelerator's int8 ops --------------------===//
 //
-// The quantized ops (QConv, QGemm, QAdd, QMax, QMin, QClip, QMaxPool, QAveragePool,
-// QGlobalAveragePool; docs/quantization.md) compute on int8 values with zero point 0
+// The quantized ops (QConv, QGemm, QMatMul, QAdd, QMul, QMax, QMin, QClip, QMaxPool,
+// QAveragePool, QGlobalAveragePool; docs/quantization.md) compute on int8 values with zero point 0
 // and int32 accumulators exactly as the accelerator does. Their rescaling is not a
 // float: it is the ISA's requant operand, one (multiplier, shift) pair per tensor or
 // per output channel, held in the attributes `requant_multiplier` and `requant_shift`.

@@ -12,7 +12,8 @@ bool isConvolution(std::string_view op) {
 }
 
 bool isMatrixProduct(std::string_view op) {
-  return op == "Gemm" || op == "QGemm" || op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul";
+  return op == "Gemm" || op == "QGemm" || op == "MatMul" || op == "MatMulInteger" || op == "QLinearMatMul" ||
+         op == "QMatMul";
 }
 
 /// The weight input: QLinearConv and QLinearMatMul interleave scales and zero points.

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include <algorithm>
 
+#include "compiler/graph/infer_util.h"
 #include "compiler/graph/int8_ops.h"
 #include "compiler/interp/conv_impl.h"
 #include "compiler/interp/kernel_util.h"
@@ -123,6 +124,35 @@ KernelResult kernelQAdd(const KernelContext &context) {
     out[i] = finish(sum, attrs, 0);
   }
   return std::vector<Tensor>{fromInts(DType::I8, a.shape(), out)};
+}
+
+KernelResult kernelQMul(const KernelContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(context, 2));
+  const Tensor &a = context.in(0), &b = context.in(1);
+  auto shape = graph::broadcastShapes(a.shape(), b.shape());
+  if (!shape.ok()) return context.error("%s", shape.status().message());
+  TS_ASSIGN_OR_RETURN(Int8OpAttrs attrs, readAttrs(context, 1, /*needsRequant=*/true));
+  std::vector<int64_t> ai = broadcastIndex(a.shape(), *shape), bi = broadcastIndex(b.shape(), *shape);
+  const int8_t *as = a.data<int8_t>(), *bs = b.data<int8_t>();
+  std::vector<int64_t> out(ai.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = finish(quant::mulLane(as[ai[i]], bs[bi[i]]), attrs, 0);
+  return std::vector<Tensor>{fromInts(DType::I8, *shape, out)};
+}
+
+KernelResult kernelQMatMul(const KernelContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(context, 2));
+  const Tensor &a = context.in(0), &b = context.in(1);
+  if (a.shape().size() < 2 || b.shape().size() < 2)
+    return context.error("operands must have rank 2 or more, got %s and %s", shapeToString(a.shape()),
+                         shapeToString(b.shape()));
+  TS_ASSIGN_OR_RETURN(Int8OpAttrs attrs, readAttrs(context, 1, /*needsRequant=*/true));
+  Shape shape;
+  // Doubles hold every int8 product sum exactly (|sum| < 2^53).
+  auto sums = matmul(toDoubles(a), a.shape(), toDoubles(b), b.shape(), shape);
+  if (!sums.ok()) return context.error("%s", sums.status().message());
+  std::vector<int64_t> acc(sums->size());
+  for (size_t i = 0; i < acc.size(); ++i) acc[i] = int64_t((*sums)[i]);
+  return std::vector<Tensor>{requantizeChannels(acc, shape, 1, 0, attrs)};
 }
 
 KernelResult kernelQMinMax(const KernelContext &context) {

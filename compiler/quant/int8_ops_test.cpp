@@ -81,6 +81,39 @@ TEST(Int8Ops, QAddIsMulMulAddRequant) {
   EXPECT_EQ(run(text, int8Tensor({3}, {3, 100, -100}), &y), (std::vector<int64_t>{-4, 127, -128}));
 }
 
+// QMul by a per-channel scale [1,2,1,1]: channel 0 times 3, channel 1 times -128; requant
+// 0.25 (m = 2^23, s = 25). 5*3 = 15 -> 3.75 -> 4; -7*3 = -21 -> -5.25 -> -5;
+// 2*-128 = -256 -> -64; -128*-128 = 16384 -> 4096 -> 127 (saturated).
+TEST(Int8Ops, QMulBroadcastsPerChannel) {
+  std::string text = R"(graph @main(%x: i8[1,2,1,2], %y: i8[1,2,1,1]) {
+  %z = QMul(%x, %y) {requant_multiplier = [8388608], requant_shift = [25]} : i8[1,2,1,2]
+  return %z
+}
+)";
+  Tensor y = int8Tensor({1, 2, 1, 1}, {3, -128});
+  EXPECT_EQ(run(text, int8Tensor({1, 2, 1, 2}, {5, -7, 2, -128}), &y), (std::vector<int64_t>{4, -5, -64, 127}));
+}
+
+// QMatMul of two int8 activations, batched over a leading dim, one per-tensor requant 0.5:
+// batch 0 [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]] -> [10, 11, 22, 25]
+// (half up); batch 1 [[-128, 0], [0, 1]] x [[127, 0], [0, -1]] = [[-16256, 0], [0, -1]]
+// -> [-128, 0, 0, 0] (-0.5 rounds half up to 0).
+TEST(Int8Ops, QMatMulBatchedPerTensorRequant) {
+  std::string text = R"(graph @main(%x: i8[2,2,2], %y: i8[2,2,2]) {
+  %z = QMatMul(%x, %y) {requant_multiplier = [8388608], requant_shift = [24]} : i8[2,2,2]
+  return %z
+}
+)";
+  Tensor y = int8Tensor({2, 2, 2}, {5, 6, 7, 8, 127, 0, 0, -1});
+  EXPECT_EQ(run(text, int8Tensor({2, 2, 2}, {1, 2, 3, 4, -128, 0, 0, 1}), &y),
+            (std::vector<int64_t>{10, 11, 22, 25, -128, 0, 0, 0}));
+  EXPECT_NE(verifyMessage(R"(graph @main(%x: i8[4], %y: i8[4,2]) {
+  %z = QMatMul(%x, %y) {requant_multiplier = [8388608], requant_shift = [24]} : i8[2]
+  return %z
+}
+)").find("rank 2 or more"), std::string::npos);
+}
+
 TEST(Int8Ops, QMaxQMinAndQClip) {
   Tensor y = int8Tensor({3}, {0, 5, -7});
   EXPECT_EQ(run(R"(graph @main(%x: i8[3], %y: i8[3]) {

@@ -144,7 +144,8 @@ Status PtqRewriter::shareConcatScales() {
 }
 
 StatusOr<bool> PtqRewriter::tryQuantize(size_t index) {
-  for (auto quantizer : {quantizeConv, quantizeGemm, quantizeAdd, quantizePool, quantizePassThrough, quantizeConcat}) {
+  for (auto quantizer : {quantizeConv, quantizeGemm, quantizeActivationMatMul, quantizeAdd, quantizeMul, quantizePool,
+                         quantizePassThrough, quantizeConcat}) {
     TS_ASSIGN_OR_RETURN(bool done, quantizer(*this, index));
     if (done) return true;
   }

@@ -7,6 +7,22 @@
 #include "compiler/quant/ptq_rewriter.h"
 
 namespace tessera::quant::detail {
+
+std::string resultName(PtqRewriter &r, const graph::Node &node, const std::optional<FusedActivation> &fused) {
+  return fused ? r.graph().nodes[fused->node].outputs[0] : node.outputs[0];
+}
+
+void setRequant(graph::Node &node, const graph::Ints &multipliers, const graph::Ints &shifts) {
+  node.attrs.set("requant_multiplier", multipliers);
+  node.attrs.set("requant_shift", shifts);
+}
+
+void setClip(graph::Node &node, const std::optional<FusedActivation> &fused, float scale) {
+  if (fused) node.attrs.set("clip", PtqRewriter::clipBounds(fused->lo, fused->hi, scale));
+}
+
+bool isActivation(PtqRewriter &r, const std::string &name) { return !name.empty() && !r.graph().constantOf(name); }
+
 namespace {
 
 using graph::Node;
@@ -39,25 +55,6 @@ StatusOr<QuantizedWeights> quantizeWeights(const Tensor &w, const std::vector<do
   out.weights = interp::fromInts(DType::I8, w.shape(), q);
   out.bias = interp::fromInts(DType::I32, {channels}, b);
   return out;
-}
-
-/// The real value a fused activation produces, i.e. the value the int8 op defines.
-std::string resultName(PtqRewriter &r, const Node &node, const std::optional<FusedActivation> &fused) {
-  return fused ? r.graph().nodes[fused->node].outputs[0] : node.outputs[0];
-}
-
-void setRequant(Node &node, const graph::Ints &multipliers, const graph::Ints &shifts) {
-  node.attrs.set("requant_multiplier", multipliers);
-  node.attrs.set("requant_shift", shifts);
-}
-
-void setClip(Node &node, const std::optional<FusedActivation> &fused, float scale) {
-  if (fused) node.attrs.set("clip", PtqRewriter::clipBounds(fused->lo, fused->hi, scale));
-}
-
-/// A value computed at run time (not a constant), which gets an activation scale.
-bool isActivation(PtqRewriter &r, const std::string &name) {
-  return !name.empty() && !r.graph().constantOf(name);
 }
 
 /// Emits `op`(x, weights, bias) for a conv or gemm whose weights are [M, ...].

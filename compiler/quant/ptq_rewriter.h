@@ -69,6 +69,16 @@ private:
   QuantizeReport report_;
 };
 
+/// Helpers the per-op quantizers share (ptq_ops.cpp).
+/// The real value a fused activation produces, i.e. the value the int8 op defines.
+std::string resultName(PtqRewriter &r, const graph::Node &node, const std::optional<FusedActivation> &fused);
+/// The requant_multiplier / requant_shift attributes.
+void setRequant(graph::Node &node, const graph::Ints &multipliers, const graph::Ints &shifts);
+/// The clip attribute of a fused Relu/Clip, at the result's scale (nothing when none).
+void setClip(graph::Node &node, const std::optional<FusedActivation> &fused, float scale);
+/// A value computed at run time (not a constant), which gets an activation scale.
+bool isActivation(PtqRewriter &r, const std::string &name);
+
 /// The per-op quantizers: each returns false (and changes nothing) when the node does
 /// not fit its int8 form.
 StatusOr<bool> quantizeConv(PtqRewriter &rewriter, size_t index);
@@ -77,5 +87,8 @@ StatusOr<bool> quantizeAdd(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePool(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePassThrough(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizeConcat(PtqRewriter &rewriter, size_t index);
+/// Products of two activations (ptq_activation_ops.cpp): Mul -> QMul, MatMul -> QMatMul.
+StatusOr<bool> quantizeMul(PtqRewriter &rewriter, size_t index);
+StatusOr<bool> quantizeActivationMatMul(PtqRewriter &rewriter, size_t index);
 
 } // namespace tessera::quant::detail

@@ -167,6 +167,35 @@ TEST(Ptq, GlobalAveragePool) {
 )");
 }
 
+// Products of two activations: Mul by a per-channel gate becomes QMul, MatMul of two
+// activations QMatMul; both operands are quantized per tensor and the one requant is
+// s_a * s_b / s_y. Mul: 0.01 * 0.02 / 0.01 = 0.02 = 0.64 * 2^-5 -> m = round(0.64 * 2^24)
+// = 10737418, s = 29. MatMul: 0.01 * 0.02 / 0.04 = 0.005 = 0.64 * 2^-7 -> s = 31; its
+// Relu is fused as the clip.
+TEST(Ptq, ProductsOfTwoActivations) {
+  std::string input = R"(graph @main(%x: f32[1,2,2,2], %g: f32[1,2,1,1], %a: f32[2,3], %b: f32[3,2]) {
+  %y = Mul(%x, %g) : f32[1,2,2,2]
+  %m = MatMul(%a, %b) : f32[2,2]
+  %r = Relu(%m) : f32[2,2]
+  return %y, %r
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"g", statsWithMax(2.54)}, {"y", statsWithMax(1.27)},
+                         {"a", statsWithMax(1.27)}, {"b", statsWithMax(2.54)}, {"m", statsWithMax(6)},
+                         {"r", statsWithMax(5.08)}};
+  std::string output = quantizeText(input, table);
+  EXPECT_NE(output.find("%y_i8 = QMul(%x_i8, %g_i8) {requant_multiplier = [10737418], requant_shift = [29]} : "
+                        "i8[1,2,2,2]{scale=0.00999999978, zero_point=0}"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("%r_i8 = QMatMul(%a_i8, %b_i8) {clip = [0, 127], requant_multiplier = [10737418], "
+                        "requant_shift = [31]} : i8[2,2]{scale=0.0399999991, zero_point=0}"),
+            std::string::npos)
+      << output;
+  EXPECT_EQ(output.find("= Mul("), std::string::npos) << output;
+  EXPECT_EQ(output.find("= MatMul("), std::string::npos) << output;
+}
+
 TEST(Ptq, MissingStatisticsAreAnError) {
   std::string input = R"(graph @main(%x: f32[1,2]) {
   %w = const f32[2,2] dense<[1.0, 0.0, 0.0, 1.0]>

@@ -20,7 +20,8 @@ std::string convKey(const accel::ConvLayer &l) {
   return absl::StrFormat("c=%d h=%d w=%d o=%d oh=%d ow=%d k=%dx%d s=%dx%d d=%dx%d p=%d,%d g=%d bias=%s requant=%s clip=%d",
                          l.inChannels, l.height, l.width, l.outChannels, l.outHeight, l.outWidth, l.kernelH, l.kernelW,
                          l.strideH, l.strideW, l.dilationH, l.dilationW, l.padTop, l.padLeft, l.group,
-                         e.biasImmediate ? "imm" : "row", e.requantImmediate ? "imm" : "row", e.clip ? 1 : 0);
+                         e.biasImmediate ? "imm" : "row", e.requantImmediate ? "imm" : "row", e.clip ? 1 : 0) +
+         (l.batch == 1 ? std::string() : absl::StrFormat(" n=%d", l.batch));
 }
 
 std::string eltwiseKey(const accel::EltwiseLayer &l) {
