@@ -33,11 +33,15 @@ public:
   graph::Graph &graph() { return graph_; }
   /// The activation scale of an fp32 value (calibrated threshold / 127).
   StatusOr<float> scale(const std::string &name);
+  /// True when `name` has a scale or calibration statistics (scale() succeeds).
+  bool hasScale(const std::string &name) const { return scales_.count(name) || table_.count(name); }
   /// The int8 twin of an fp32 value, quantized on demand.
   StatusOr<std::string> int8(const std::string &name);
   bool hasInt8(const std::string &name) const { return int8Of_.count(name) != 0; }
   /// True when a node or a graph output of the original graph reads `name`.
   bool isUsed(const std::string &name) const;
+  /// The one node that reads `value`, when exactly one does and it is not a graph output.
+  std::optional<size_t> onlyConsumer(const std::string &value) const;
   /// The Relu/Clip consuming `node`'s only output, when it can be fused.
   std::optional<FusedActivation> fusedActivation(size_t node) const;
   /// Records `node` (an int8 op defining a fresh value) as the int8 twin of `floatName`
@@ -77,5 +81,7 @@ StatusOr<bool> quantizeAdd(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePool(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizePassThrough(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizeConcat(PtqRewriter &rewriter, size_t index);
+/// Unary activations (and SiLU) as QLut tables (ptq_lut.cpp).
+StatusOr<bool> quantizeLut(PtqRewriter &rewriter, size_t index);
 
 } // namespace tessera::quant::detail
