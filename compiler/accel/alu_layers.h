@@ -1,7 +1,7 @@
 //===- alu_layers.h - The int8 layers the accelerator runs on its vector ALU ------------===//
 //
 // The int8 ops without a GEMM (docs/quantization.md "The int8 ops"): the elementwise
-// QAdd, QMax, QMin and QClip, the window pools QMaxPool and QAveragePool, and
+// QAdd, QMax, QMin, QClip and QLut (a table lookup), the window pools QMaxPool and QAveragePool, and
 // QGlobalAveragePool. Each is read from its graph node into a struct holding only what
 // the emitters need; the readers reject, naming the node and the attribute, what the
 // accelerator lowering does not handle (batch > 1, broadcasting, exclusive-pad
@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compiler/graph/graph.h"
 
@@ -33,17 +34,18 @@ struct Int8Epilogue {
   int32_t clipOperand() const;
 };
 
-enum class EltwiseOp { add, max, min, clip };
+enum class EltwiseOp { add, max, min, clip, lut };
 
-/// QAdd / QMax / QMin (two operands of one shape) or QClip (one), batch 1, NCHW.
+/// QAdd / QMax / QMin (two operands of one shape) or QClip / QLut (one), batch 1, NCHW.
 struct EltwiseLayer {
   std::string name;
   EltwiseOp op = EltwiseOp::add;
   int64_t channels = 0, height = 0, width = 0;
   int32_t mulA = 1, mulB = 1; ///< QAdd's 16-bit operand multipliers
+  std::vector<int8_t> table;  ///< QLut's 256 entries (entry i for the input i - 128)
   Int8Epilogue epilogue;
 
-  int64_t operands() const { return op == EltwiseOp::clip ? 1 : 2; }
+  int64_t operands() const { return op == EltwiseOp::clip || op == EltwiseOp::lut ? 1 : 2; }
 };
 
 enum class PoolOp { max, average };
@@ -65,7 +67,7 @@ struct GlobalPoolLayer {
   Int8Epilogue epilogue;
 };
 
-/// Segment op names ("add", "max", "min", "clip", "maxpool", "avgpool", "global_avgpool").
+/// Segment op names ("add", "max", "min", "clip", "lut", "maxpool", "avgpool", "global_avgpool").
 const char *segmentOpOf(EltwiseOp op);
 const char *segmentOpOf(PoolOp op);
 

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compiler/accel/layouts.h"
+#include "isa/alu_ops.h"
 #include "isa/timing/transfer_shape.h"
 
 namespace tessera::accel {
@@ -75,6 +76,7 @@ double eltwiseAluCycles(const EltwiseLayer &layer, int64_t n, const CostModel &c
   case EltwiseOp::max:
   case EltwiseOp::min: return cost.alu(n, false);
   case EltwiseOp::clip: return 0.0;
+  case EltwiseOp::lut: return cost.alu(n, true);
   }
   return 0.0;
 }
@@ -97,6 +99,11 @@ Status checkPoolRows(const PoolLayer &layer, const PoolTiling &tiling) {
 
 } // namespace
 
+int64_t lutTableRows(const EltwiseLayer &layer, const isa::HardwareConfig &config) {
+  if (layer.op != EltwiseOp::lut) return 0;
+  return isa::kLutEntries / isa::lutRowEntries(config.batch * config.block_out);
+}
+
 int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &config) {
   return ceilDiv(layer.channels, config.block_out) * layer.height * layer.width;
 }
@@ -107,8 +114,9 @@ Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling
   if (tiling.entries < 1) return invalidInput("tile of %d entries does not fit", tiling.entries);
   if (tiling.entries > kMaxIterations)
     return absl::UnimplementedError(absl::StrFormat("tile of %d entries exceeds the ALU loop's %d", tiling.entries, kMaxIterations));
-  int64_t need = tiling.virtualThreads * layer.operands() * tiling.entries + constRowsOf(layer.epilogue);
-  return checkAccAndUops(need, 3 * tiling.virtualThreads, config);
+  int64_t tableRows = lutTableRows(layer, config);
+  int64_t need = tiling.virtualThreads * layer.operands() * tiling.entries + constRowsOf(layer.epilogue) + tableRows;
+  return checkAccAndUops(need, 3 * tiling.virtualThreads + (tableRows ? 1 : 0), config);
 }
 
 double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
@@ -117,7 +125,10 @@ double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &til
   double compute = double(layer.operands()) * cost.dma(1, n * config.entryBytes(Buffer::acc8)) +
                    eltwiseAluCycles(layer, n, cost) + cost.epilogue(layer.epilogue, n);
   double store = cost.dma(1, n * config.entryBytes(Buffer::out));
-  return cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads, constRowsOf(layer.epilogue));
+  int64_t tableRows = lutTableRows(layer, config);
+  double table = tableRows ? cost.dma(1, tableRows * config.entryBytes(Buffer::acc8)) + cost.alu(tableRows, false) : 0.0;
+  return table + cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads + (tableRows ? 1 : 0),
+                            constRowsOf(layer.epilogue));
 }
 
 PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config) {

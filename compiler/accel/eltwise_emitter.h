@@ -1,17 +1,20 @@
 //===- eltwise_emitter.h - Elementwise int8 layers as accelerator instructions --------===//
 //
-// QAdd, QMax, QMin and QClip work on the flat blocked tensor [C/B][H][W][B] (the same
+// QAdd, QMax, QMin, QClip and QLut work on the flat blocked tensor [C/B][H][W][B] (the same
 // layout for every operand and the output), cut into tiles of `entries` rows. Per tile
 // (virtual thread v = t mod V, slot v holds one region per operand):
 //
 //   compute:  LOAD acc8 a -> A_v   [LOAD acc8 b -> B_v]
 //             QAdd:       [ALU mul A_v, imm mul_a] [ALU mul B_v, imm mul_b] ALU add A_v += B_v
 //             QMax/QMin:  ALU max|min A_v, B_v
+//             QLut:       ALU lut A_v (immediate form: one row per cycle)
 //             [ALU requant A_v (immediate when the multiplier is a power of two, else the
 //              register row holding (m << 8 | s))] [ALU clip A_v, imm]
 //   store:    STORE A_v -> output
 //
-// Tokens follow alu_emit_common.h; the cost is estimateEltwiseCycles (alu_tiling.h).
+// QLut first loads its table once per layer (after the layer sync, before the tiles):
+// LOAD acc8 "<layer>.lut" -> the table rows, ALU lutset from them (docs/isa.md, "Lookup
+// table"). Tokens follow alu_emit_common.h; the cost is estimateEltwiseCycles (alu_tiling.h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
