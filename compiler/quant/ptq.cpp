@@ -108,6 +108,11 @@ bool PtqRewriter::isUsed(const std::string &name) const {
   return !name.empty() && it != uses_.end() && it->second > 0;
 }
 
+void PtqRewriter::absorb(size_t node) {
+  absorbed_.insert(node);
+  ++report_.quantized[graph_.nodes[node].op];
+}
+
 std::optional<size_t> PtqRewriter::onlyConsumer(const std::string &value) const {
   auto consumers = consumers_.find(value);
   auto uses = uses_.find(value);

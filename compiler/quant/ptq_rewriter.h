@@ -42,6 +42,8 @@ public:
   bool isUsed(const std::string &name) const;
   /// The one node that reads `value`, when exactly one does and it is not a graph output.
   std::optional<size_t> onlyConsumer(const std::string &value) const;
+  /// Marks node `node` as computed by an int8 op already emitted (it is skipped).
+  void absorb(size_t node);
   /// The Relu/Clip consuming `node`'s only output, when it can be fused.
   std::optional<FusedActivation> fusedActivation(size_t node) const;
   /// Records `node` (an int8 op defining a fresh value) as the int8 twin of `floatName`

@@ -217,6 +217,39 @@ TEST(Ptq, UnaryActivationsBecomeTables) {
   EXPECT_EQ(lutTableOf(*graph, "h_i8"), expectedTable(hardSwish, 0.01f, 0.005f));
 }
 
+// GELU as exporters before opset 20 write it, x * (erf(x / sqrt 2) + 1) * 0.5 after an
+// int8 conv, is one QLut: the Div, Erf, Add and both Muls are gone. Scales: c 1.27 ->
+// 0.01, g 1.27 -> 0.01.
+TEST(Ptq, GeluChainBecomesOneTable) {
+  std::string input = R"(graph @main(%x: f32[1,1,2,2]) {
+  %w = const f32[1,1,1,1] dense<[1.0]>
+  %c = Conv(%x, %w) : f32[1,1,2,2]
+  %r2 = const f32[] dense<[1.41421354]>
+  %d = Div(%c, %r2) : f32[1,1,2,2]
+  %e = Erf(%d) : f32[1,1,2,2]
+  %one = const f32[] dense<[1.0]>
+  %a = Add(%e, %one) : f32[1,1,2,2]
+  %m = Mul(%c, %a) : f32[1,1,2,2]
+  %half = const f32[] dense<[0.5]>
+  %g = Mul(%m, %half) : f32[1,1,2,2]
+  return %g
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"c", statsWithMax(1.27)}, {"d", statsWithMax(1)},
+                         {"e", statsWithMax(1)}, {"a", statsWithMax(2)}, {"m", statsWithMax(2.54)},
+                         {"g", statsWithMax(1.27)}};
+  auto graph = graph::parseGraph(input);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  QuantizeOptions options;
+  options.method = CalibrationMethod::MinMax;
+  ASSERT_TRUE(quantizeGraph(*graph, table, options).ok());
+  std::string text = graph::printGraph(*graph);
+  for (const char *op : {"Div(", "Erf(", "Add(", "Mul("}) EXPECT_EQ(text.find(op), std::string::npos) << op << "\n" << text;
+  EXPECT_NE(text.find("%g_i8 = QLut(%c_i8)"), std::string::npos) << text;
+  auto gelu = [](float x) { return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f))); };
+  EXPECT_EQ(lutTableOf(*graph, "g_i8"), expectedTable(gelu, 0.01f, 0.01f));
+}
+
 TEST(Ptq, MissingStatisticsAreAnError) {
   std::string input = R"(graph @main(%x: f32[1,2]) {
   %w = const f32[2,2] dense<[1.0, 0.0, 0.0, 1.0]>
