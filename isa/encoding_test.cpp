@@ -44,6 +44,10 @@ const EncodingCase kDefaultCases[] = {
     {"finish", 0x3ull, 0x0ull},
     {"alu alu_op=requant uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm imm=-2",
      0x0010004001000384ull, 0x7FFF400000000000ull},
+    // The lookup-table ops: alu_op 9 (lut) and 10 (lutset).
+    {"alu alu_op=lut uop_bgn=2 uop_end=3 iter_out=4 iter_in=1 use_imm", 0x0010010003001484ull, 0x0000400000000000ull},
+    {"alu alu_op=lutset uop_bgn=0 uop_end=1 iter_out=16 iter_in=1 dst_factor_out=1 src_factor_out=1 pop_prev",
+     0x001004000100050Cull, 0x0000000001000004ull},
 };
 
 Instruction assembleOne(const std::string &text, const HardwareConfig &config) {
@@ -117,6 +121,7 @@ TEST(Encoding, DecodeRejectsCorruptWords) {
   EXPECT_ERROR_CONTAINS(decode(*layout, Word{{3, 1ull << 60}}), "finish: reserved bits [7, 127] are not zero");
   EXPECT_ERROR_CONTAINS(decode(*layout, Word{{uint64_t(7) << 7, 0}}), "load: unknown buffer id 7");
   EXPECT_ERROR_CONTAINS(decode(*layout, Word{{4 | (uint64_t(15) << 7), 0}}), "alu: unknown alu_op 15");
+  EXPECT_ERROR_CONTAINS(decode(*layout, Word{{4 | (uint64_t(11) << 7), 0}}), "alu: unknown alu_op 11"); // lutset + 1
 }
 
 TEST(Encoding, BitsStraddleLimbsAndThe128BitBoundary) {

@@ -41,6 +41,7 @@ nlohmann::json computeEnergy(const EnergyTable &table, const HardwareConfig &con
   nlohmann::json components = nlohmann::json::object();
   components["mac"] = double(counts.macs) * table.macInt8Pj;
   components["alu"] = double(counts.aluLaneOps) * table.aluLaneOpPj;
+  components["lut"] = double(counts.lutReads) * table.lutReadPj;
   double scratchpad = 0;
   for (Buffer buffer : kScratchpads) {
     double size = double(scratchpadBytes(config, buffer));

@@ -23,6 +23,7 @@ namespace tessera::isa {
 struct EnergyCounts {
   uint64_t macs = 0;
   uint64_t aluLaneOps = 0;
+  uint64_t lutReads = 0;         ///< lookup-table reads, one per lane of a lut row
   std::array<uint64_t, kBufferCount> sramReadBytes{};  ///< per scratchpad (acc8 unused)
   std::array<uint64_t, kBufferCount> sramWriteBytes{};
   uint64_t dramBytesRead = 0;    ///< data loads, without instruction fetch
@@ -31,7 +32,7 @@ struct EnergyCounts {
   std::optional<uint64_t> cycles; ///< absent: no static energy, no average power
 };
 
-/// {"components_pj": {"mac","alu","uop","inp","wgt","acc","out","dram","fetch","static"},
+/// {"components_pj": {"mac","alu","lut","uop","inp","wgt","acc","out","dram","fetch","static"},
 ///  "scratchpad_pj", "total_pj", "total_uj", "pj_per_mac", "avg_power_mw" (with cycles),
 ///  "table"}. "static" and "avg_power_mw" only when counts.cycles is set.
 nlohmann::json computeEnergy(const EnergyTable &table, const HardwareConfig &config, const EnergyCounts &counts);

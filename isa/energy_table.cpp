@@ -81,6 +81,7 @@ StatusOr<EnergyTable> parseEnergyTable(const json &root, const std::string &sour
   TS_RETURN_IF_ERROR(readSection(root, "energy_pj", source, energy));
   TS_RETURN_IF_ERROR(readNumber(*energy, "mac_int8", "energy_pj.mac_int8", source, table.macInt8Pj));
   TS_RETURN_IF_ERROR(readNumber(*energy, "alu_lane_op", "energy_pj.alu_lane_op", source, table.aluLaneOpPj));
+  TS_RETURN_IF_ERROR(readNumber(*energy, "lut_read", "energy_pj.lut_read", source, table.lutReadPj));
   TS_RETURN_IF_ERROR(readNumber(*energy, "sram_write_over_read", "energy_pj.sram_write_over_read", source, table.sramWriteOverRead));
   TS_RETURN_IF_ERROR(readNumber(*energy, "dram_per_bit", "energy_pj.dram_per_bit", source, table.dramPjPerBit));
   TS_RETURN_IF_ERROR(readNumber(*energy, "queue_per_byte", "energy_pj.queue_per_byte", source, table.queuePjPerByte));

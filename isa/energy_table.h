@@ -1,7 +1,7 @@
 //===- energy_table.h - Per-action energies, static power and areas -----------------===//
 //
 // The energy/area table (configs/energy/*.json, docs/energy.md): what one int8 MAC, one
-// ALU lane op, one 64-bit scratchpad read at a given buffer size, one DRAM bit and one
+// ALU lane op, one lookup-table read, one 64-bit scratchpad read at a given buffer size, one DRAM bit and one
 // instruction-queue byte cost, static power per component, and areas. The default table
 // (configs/energy/default-45nm.json) is compiled into the library, so it needs no file
 // at run time.
@@ -29,6 +29,7 @@ struct EnergyTable {
   std::string name;
   double macInt8Pj = 0;        ///< int8 multiply + int32 accumulate add
   double aluLaneOpPj = 0;      ///< one 32-bit ALU lane operation
+  double lutReadPj = 0;        ///< one lane's read of the ALU's 256-entry int8 lookup table
   double sramWriteOverRead = 1; ///< write energy / read energy
   double dramPjPerBit = 0;
   double queuePjPerByte = 0;   ///< one byte written into and read out of an instruction queue

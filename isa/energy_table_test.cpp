@@ -13,7 +13,7 @@ using testing::loadTestConfig;
 nlohmann::json smallTable() {
   return nlohmann::json::parse(R"({
     "name": "hand",
-    "energy_pj": {"mac_int8": 1, "alu_lane_op": 2, "sram_write_over_read": 2, "dram_per_bit": 0.5, "queue_per_byte": 1},
+    "energy_pj": {"mac_int8": 1, "alu_lane_op": 2, "lut_read": 3, "sram_write_over_read": 2, "dram_per_bit": 0.5, "queue_per_byte": 1},
     "sram": [{"kb": 1, "read_pj_per_64bit": 64, "area_mm2_per_kb": 0.01},
              {"kb": 4, "read_pj_per_64bit": 128, "area_mm2_per_kb": 0.02}],
     "static_mw": {"sram_per_kb": 0, "mac": 0.001, "alu_lane": 0},
@@ -70,6 +70,7 @@ TEST(EnergyModel, HandComputedCounts) {
   EnergyCounts counts;
   counts.macs = 100;                                 // 100 pJ
   counts.aluLaneOps = 10;                            // 20 pJ
+  counts.lutReads = 16;                              // 48 pJ
   counts.sramReadBytes[size_t(Buffer::inp)] = 4;     // 32 bits * 2 = 64 pJ
   counts.sramWriteBytes[size_t(Buffer::wgt)] = 2;    // 16 bits * 4 = 64 pJ
   counts.dramBytesRead = 10;                         // 16 bytes * 8 * 0.5 = 64 pJ
@@ -79,19 +80,20 @@ TEST(EnergyModel, HandComputedCounts) {
   nlohmann::json energy = computeEnergy(*table, config, counts);
   EXPECT_DOUBLE_EQ(energy["components_pj"]["mac"].get<double>(), 100.0);
   EXPECT_DOUBLE_EQ(energy["components_pj"]["alu"].get<double>(), 20.0);
+  EXPECT_DOUBLE_EQ(energy["components_pj"]["lut"].get<double>(), 48.0);
   EXPECT_DOUBLE_EQ(energy["components_pj"]["inp"].get<double>(), 64.0);
   EXPECT_DOUBLE_EQ(energy["components_pj"]["wgt"].get<double>(), 64.0);
   EXPECT_DOUBLE_EQ(energy["components_pj"]["dram"].get<double>(), 64.0);
   EXPECT_DOUBLE_EQ(energy["components_pj"]["fetch"].get<double>(), 80.0);
   EXPECT_NEAR(energy["components_pj"]["static"].get<double>(), 256.0, 1e-9);
-  EXPECT_NEAR(energy["total_pj"].get<double>(), 648.0, 1e-9);
-  EXPECT_NEAR(energy["pj_per_mac"].get<double>(), 6.48, 1e-12);
-  EXPECT_NEAR(energy["avg_power_mw"].get<double>(), 0.648, 1e-12);
+  EXPECT_NEAR(energy["total_pj"].get<double>(), 696.0, 1e-9);
+  EXPECT_NEAR(energy["pj_per_mac"].get<double>(), 6.96, 1e-12);
+  EXPECT_NEAR(energy["avg_power_mw"].get<double>(), 0.696, 1e-12);
   counts.cycles.reset();
   energy = computeEnergy(*table, config, counts);
   EXPECT_FALSE(energy["components_pj"].contains("static"));
   EXPECT_FALSE(energy.contains("avg_power_mw"));
-  EXPECT_NEAR(energy["total_uj"].get<double>(), 392e-6, 1e-15);
+  EXPECT_NEAR(energy["total_uj"].get<double>(), 440e-6, 1e-15);
 }
 
 TEST(EnergyModel, AreaPerComponent) {

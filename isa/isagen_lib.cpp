@@ -1,6 +1,7 @@
 //===- isagen_lib.cpp - SystemVerilog package and docs tables from isa.def ------===//
 #include <algorithm>
 
+#include "isa/alu_ops.h"
 #include "isa/isagen.h"
 #include "support/hash.h"
 
@@ -36,8 +37,10 @@ void svConfigParams(std::string &out, const HardwareConfig &config, const IsaLay
     absl::StrAppendFormat(&out, "  localparam int unsigned %s_ADDR_W = %d;\n", name, std::max(1, config.logDepth(buffer)));
     absl::StrAppendFormat(&out, "  localparam int unsigned %s_ENTRY_BYTES = %d;\n", name, config.entryBytes(buffer));
   }
-  absl::StrAppendFormat(&out, "  localparam int unsigned INSN_BITS = %d;\n  localparam int unsigned UOP_BITS = %d;\n\n",
+  absl::StrAppendFormat(&out, "  localparam int unsigned INSN_BITS = %d;\n  localparam int unsigned UOP_BITS = %d;\n",
                         layout.instructionBits(), layout.uopBits());
+  absl::StrAppendFormat(&out, "  localparam int unsigned LUT_ENTRIES = %d;  // the ALU's int8 lookup table\n\n",
+                        kLutEntries);
 }
 
 void svEnums(std::string &out) {

@@ -8,12 +8,19 @@
 // port in that cycle. With one read port it is used twice: acc[src] in cycle t + Pa - 1,
 // acc[dst] with the write-back in t + Pa; the caller issues every other cycle.
 // Every read-modify-write is done in one cycle, so dependent rows see each other's results.
+//
+// The lookup table of lut and lutset is LUT_ENTRIES int8 flip-flops, zero at reset. A
+// lutset row writes the low byte of its first LutRowEntries operand lanes into segment
+// dst mod LutSegments of the table in the write-back cycle and writes no acc row; every
+// lane of a lut row reads the whole table (isa/alu_ops.h: lutRowBase, lutLookup).
 
 module tessera_alu
   import tessera_pkg::*;
 #(
   localparam int unsigned Lanes = BATCH * BLOCK_OUT,
-  localparam int unsigned AccW = Lanes * 32
+  localparam int unsigned AccW = Lanes * 32,
+  localparam int unsigned LutRowEntries = (Lanes < LUT_ENTRIES) ? Lanes : LUT_ENTRIES,
+  localparam int unsigned LutSegments = LUT_ENTRIES / LutRowEntries
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -89,8 +96,29 @@ module tessera_alu
     assign operand      = y_operand_q;
   end
 
-  assign acc_we_o    = rmw_valid;
+  logic lut_write;
+  assign lut_write   = rmw_valid && (op_i == ALU_LUTSET);
+  assign acc_we_o    = rmw_valid && !lut_write;
   assign acc_waddr_o = rmw_dst;
+
+  logic [AccW-1:0] lane_operand;
+  for (genvar l = 0; l < Lanes; l++) begin : gen_operands
+    assign lane_operand[l * 32 +: 32] = use_imm_i ? imm_i : operand[l * 32 +: 32];
+  end
+
+  logic [LUT_ENTRIES*8-1:0] lut_q;
+  logic [31:0]              lut_segment;
+  assign lut_segment = 32'(rmw_dst) & (LutSegments - 1);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      lut_q <= '0;
+    end else if (lut_write) begin
+      for (int unsigned e = 0; e < LutRowEntries; e++) begin
+        lut_q[(lut_segment * LutRowEntries + e) * 8 +: 8] <= lane_operand[e * 32 +: 8];
+      end
+    end
+  end
 
   for (genvar l = 0; l < Lanes; l++) begin : gen_lanes
     tessera_alu_lane u_lane (
@@ -98,7 +126,8 @@ module tessera_alu
       .op_i,
       .use_imm_i,
       .x_i      (acc_rdata_i[l * 32 +: 32]),
-      .operand_i(use_imm_i ? imm_i : operand[l * 32 +: 32]),
+      .operand_i(lane_operand[l * 32 +: 32]),
+      .lut_i    (lut_q),
       .result_o (acc_wdata_o[l * 32 +: 32])
     );
   end

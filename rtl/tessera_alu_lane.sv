@@ -6,7 +6,9 @@
 // - shr: round-half-up shift right by min(s, 31) for s >= 0, shift left by min(-s, 31);
 // - clip: clamp to [operand[15:8], operand[7:0]] as signed bytes;
 // - requant: saturate_int8(round_half_up(x * m >> s)) with a 64-bit product, m =
-//   operand[31:8] and s = min(operand[7:0], 63); with use_imm, m = 1 and s = max(imm, 0).
+//   operand[31:8] and s = min(operand[7:0], 63); with use_imm, m = 1 and s = max(imm, 0);
+// - lut: entry saturate_int8(x) + 128 of the lookup table lut_i, sign-extended;
+// - lutset leaves x (the ALU writes the table, not the lane).
 
 // Lane internals are left out of VCD traces (see tessera_gemm.sv); the ports are traced in
 // the parent.
@@ -19,6 +21,7 @@ module tessera_alu_lane
   input  logic        use_imm_i,
   input  logic [31:0] x_i,
   input  logic [31:0] operand_i,
+  input  logic [LUT_ENTRIES*8-1:0] lut_i,  // the lookup table, entry i at bits [8i+7:8i]
   output logic [31:0] result_o
 );
 
@@ -81,6 +84,20 @@ module tessera_alu_lane
     return sat_int8(round_shift(64'(value) * $signed({40'd0, multiplier}), shift));
   endfunction
 
+  // The table entry of saturate_int8(value), sign-extended.
+  function automatic logic [31:0] lookup(logic signed [31:0] value,
+                                         logic [LUT_ENTRIES*8-1:0] table_bits);
+    logic [7:0] index;
+    if (value > 32'sd127) begin
+      index = 8'd255;
+    end else if (value < -32'sd128) begin
+      index = 8'd0;
+    end else begin
+      index = value[7:0] ^ 8'h80;
+    end
+    return 32'($signed(table_bits[index * 8 +: 8]));
+  endfunction
+
   always_comb begin
     if (!enable_i) begin
       result_o = '0;
@@ -95,6 +112,7 @@ module tessera_alu_lane
         ALU_CLIP:    result_o = clip(x, operand_i[15:0]);
         ALU_REQUANT: result_o = requant(x, operand_i, use_imm_i);
         ALU_MOV:     result_o = operand_i;
+        ALU_LUT:     result_o = lookup(x, lut_i);
         default:     result_o = x_i;
       endcase
     end

@@ -15,6 +15,7 @@ isa::EnergyCounts energyCountsFrom(const sim::Counters &c, const isa::HardwareCo
   const uint64_t computeUops = c.gemmUops + c.aluUops;
   counts.macs = c.gemmMacs;
   counts.aluLaneOps = c.aluUops * uint64_t(config.batch * config.block_out);
+  counts.lutReads = c.aluLutUops * uint64_t(config.batch * config.block_out);
   // Each compute micro-op iteration reads its micro-op; a GEMM reads an inp and a wgt
   // entry and its acc row; an ALU op reads its acc destination row (a register source
   // row is not counted: the counters do not tell it apart). Both write the acc row and
@@ -70,6 +71,7 @@ StatusOr<sim::Counters> countersFromJson(const nlohmann::json &json) {
   TS_RETURN_IF_ERROR(readCount(json, "gemm_uops", "gemm_uops", c.gemmUops));
   TS_RETURN_IF_ERROR(readCount(json, "gemm_macs", "gemm_macs", c.gemmMacs));
   TS_RETURN_IF_ERROR(readCount(json, "alu_uops", "alu_uops", c.aluUops));
+  TS_RETURN_IF_ERROR(readCount(json, "alu_lut_uops", "alu_lut_uops", c.aluLutUops));
   return c;
 }
 

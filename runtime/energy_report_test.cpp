@@ -19,6 +19,7 @@ sim::Counters sampleCounters() {
   c.gemmUops = 3;            // one reset, two with MACs
   c.gemmMacs = 2 * 256;
   c.aluUops = 1;
+  c.aluLutUops = 1;          // the ALU row is a lut
   c.bytesLoaded[size_t(Buffer::wgt)] = 512;
   c.bytesLoaded[size_t(Buffer::acc8)] = 16;
   c.bytesStored = 16;
@@ -31,6 +32,7 @@ TEST(EnergyReport, CountsFollowTheMicroOps) {
   isa::EnergyCounts counts = energyCountsFrom(sampleCounters(), config, 100);
   EXPECT_EQ(counts.macs, 512u);
   EXPECT_EQ(counts.aluLaneOps, 16u);
+  EXPECT_EQ(counts.lutReads, 16u);
   EXPECT_EQ(counts.sramReadBytes[size_t(Buffer::inp)], 2u * 16);
   EXPECT_EQ(counts.sramReadBytes[size_t(Buffer::wgt)], 2u * 256);
   EXPECT_EQ(counts.sramReadBytes[size_t(Buffer::acc)], 3u * 64);     // two GEMM rows + one ALU row
@@ -54,6 +56,7 @@ TEST(EnergyReport, AddsEnergyAndAreaFromTheCounters) {
   nlohmann::json report = {{"counters", counters.toJson()}, {"total_cycles", 200}};
   ASSERT_TRUE(addEnergyToReport(report, isa::defaultEnergyTable(), config).ok());
   EXPECT_NEAR(report["energy"]["components_pj"]["mac"].get<double>(), 512 * 0.3, 1e-9);
+  EXPECT_NEAR(report["energy"]["components_pj"]["lut"].get<double>(), 16 * 0.05, 1e-9);
   EXPECT_TRUE(report["energy"].contains("avg_power_mw"));
   EXPECT_GT(report["area_mm2"]["total"].get<double>(), 0.0);
   nlohmann::json bad = {{"counters", {{"bytes_loaded", nlohmann::json::object()}, {"instructions", 3}}}};

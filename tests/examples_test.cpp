@@ -1,4 +1,5 @@
 //===- examples_test.cpp - Every example round-trips and computes the right thing ------===//
+#include <cmath>
 #include <filesystem>
 #include <random>
 
@@ -102,6 +103,24 @@ TEST(Examples, ConvWithDmaPaddingMatchesDirectConvolution) {
         int8_t expected = std::max<int8_t>(requantShift(sum, 6), 0);
         EXPECT_EQ(y.data<int8_t>()[(oy * 4 + ox) * 16 + o], expected) << oy << "," << ox << "," << o;
       }
+}
+
+// lut_sigmoid.s: X holds every int8 value, so Y must be the int8 sigmoid itself:
+// saturate(round_half_even(sigmoid(x / 16) * 256) - 128), computed here in double.
+TEST(Examples, LutSigmoidMatchesTheInt8Sigmoid) {
+  isa::HardwareConfig config = defaultConfig();
+  for (const char *backend : {"functional", "systemc"}) {
+    auto device = runtime::Device::open(backend, config);
+    ASSERT_TRUE(device.ok()) << device.status();
+    ASSERT_TRUE((*device)->load(assembleExample("lut_sigmoid.s", config)).ok());
+    ASSERT_TRUE((*device)->run({}).ok());
+    Tensor y = *(*device)->readTensor("Y");
+    for (int i = 0; i < 256; ++i) {
+      double sigmoid = 1.0 / (1.0 + std::exp(-double(i - 128) / 16.0));
+      double expected = std::clamp(std::nearbyint(sigmoid * 256.0) - 128.0, -128.0, 127.0);
+      EXPECT_EQ(y.data<int8_t>()[i], int8_t(expected)) << backend << " x=" << i - 128;
+    }
+  }
 }
 
 } // namespace

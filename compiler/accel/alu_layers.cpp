@@ -25,6 +25,7 @@ const char *segmentOpOf(EltwiseOp op) {
   case EltwiseOp::max: return "max";
   case EltwiseOp::min: return "min";
   case EltwiseOp::clip: return "clip";
+  case EltwiseOp::lut: return "lut";
   }
   return "?";
 }
@@ -65,7 +66,8 @@ StatusOr<EltwiseOp> eltwiseOpOf(const graph::Node &node) {
   if (node.op == "QMax") return EltwiseOp::max;
   if (node.op == "QMin") return EltwiseOp::min;
   if (node.op == "QClip") return EltwiseOp::clip;
-  return invalidInput("%s is not an elementwise int8 op (QAdd, QMul, QMax, QMin, QClip)", node.describe());
+  if (node.op == "QLut") return EltwiseOp::lut;
+  return invalidInput("%s is not an elementwise int8 op (QAdd, QMul, QMax, QMin, QClip, QLut)", node.describe());
 }
 
 Status checkPoolAttributes(const graph::Node &node) {
@@ -102,6 +104,11 @@ StatusOr<EltwiseLayer> eltwiseLayerFromNode(const graph::Graph &graph, const gra
   for (const char *name : {"mul_a", "mul_b"}) {
     int64_t value = node.attrs.getInt(name, 1);
     if (value < -32768 || value > 32767) return invalidInput("%s: %s = %d is not a 16-bit immediate", node.describe(), name, value);
+  }
+  if (op == EltwiseOp::lut) {
+    auto table = graph::readLutTable(node.attrs);
+    if (!table.ok()) return invalidInput("%s: %s", node.describe(), table.status().message());
+    layer.table.assign(table->begin(), table->end());
   }
   layer.mulA = int32_t(node.attrs.getInt("mul_a", 1));
   layer.mulB = int32_t(node.attrs.getInt("mul_b", 1));

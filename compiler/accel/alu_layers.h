@@ -1,17 +1,19 @@
 //===- alu_layers.h - The int8 layers the accelerator runs on its vector ALU ------------===//
 //
 // The int8 ops without a GEMM (docs/quantization.md "The int8 ops"): the elementwise
-// QAdd, QMul, QMax, QMin and QClip (QMul also with a per-channel [N][C][1][1] operand),
-// the window pools QMaxPool and QAveragePool, and QGlobalAveragePool. Each is read from
-// its graph node into a struct holding only what the emitters need; the readers reject,
-// naming the node and the attribute, what the accelerator lowering does not handle
-// (other broadcasting, exclusive-pad averages, MaxPool's indices output, ...).
+// QAdd, QMul, QMax, QMin, QClip and QLut (a table lookup) (QMul also with a per-channel
+// [N][C][1][1] operand), the window pools QMaxPool and QAveragePool, and
+// QGlobalAveragePool. Each is read from its graph node into a struct holding only what
+// the emitters need; the readers reject, naming the node and the attribute, what the
+// accelerator lowering does not handle (other broadcasting, exclusive-pad averages,
+// MaxPool's indices output, ...).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compiler/graph/graph.h"
 
@@ -33,9 +35,9 @@ struct Int8Epilogue {
   int32_t clipOperand() const;
 };
 
-enum class EltwiseOp { add, mul, max, min, clip };
+enum class EltwiseOp { add, mul, max, min, clip, lut };
 
-/// QAdd / QMul / QMax / QMin (two operands of one shape) or QClip (one), NCHW.
+/// QAdd / QMul / QMax / QMin (two operands of one shape) or QClip / QLut (one), NCHW.
 struct EltwiseLayer {
   std::string name;
   EltwiseOp op = EltwiseOp::add;
@@ -46,8 +48,9 @@ struct EltwiseLayer {
   /// that channel (a squeeze-and-excitation scale); in DRAM one entry per channel block.
   bool channelScale = false;
   int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
+  std::vector<int8_t> table; ///< QLut's 256 entries (entry i for the input i - 128)
 
-  int64_t operands() const { return op == EltwiseOp::clip ? 1 : 2; }
+  int64_t operands() const { return op == EltwiseOp::clip || op == EltwiseOp::lut ? 1 : 2; }
   int64_t plane() const { return height * width; }
   /// Rows of operand b a tile of `entries` rows reads: `entries` (same shape), or for a
   /// channel scale one per channel block the tile covers (tiles hold whole planes or
@@ -70,6 +73,7 @@ struct PoolLayer {
   int64_t padTop = 0, padLeft = 0;
   Int8Epilogue epilogue;
   int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
+  std::vector<int8_t> table; ///< QLut's 256 entries (entry i for the input i - 128)
 };
 
 /// QGlobalAveragePool: the sum over H x W, requantized; output [1][C][1][1].
@@ -78,6 +82,7 @@ struct GlobalPoolLayer {
   int64_t channels = 0, height = 0, width = 0;
   Int8Epilogue epilogue;
   int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
+  std::vector<int8_t> table; ///< QLut's 256 entries (entry i for the input i - 128)
 };
 
 /// The layer over a batch as one image: a batch's images lie one after another in DRAM
@@ -92,7 +97,7 @@ template <class Layer> Layer foldBatch(const Layer &layer, int64_t block) {
   return folded;
 }
 
-/// Segment op names ("add", "mul", "max", "min", "clip", "maxpool", "avgpool", "global_avgpool").
+/// Segment op names ("add", "mul", "max", "min", "clip", "lut", "maxpool", "avgpool", "global_avgpool").
 const char *segmentOpOf(EltwiseOp op);
 const char *segmentOpOf(PoolOp op);
 

@@ -253,6 +253,37 @@ TEST(EltwiseLowering, MaxMinClip) {
   expectBitExact(c, "small");
 }
 
+graph::Ints randomLutTable(std::mt19937_64 &rng) {
+  graph::Ints table;
+  for (int i = 0; i < 256; ++i) table.push_back(int64_t(rng() % 256) - 128);
+  return table;
+}
+
+// Two QLut layers in a row: each loads its own table (acc8 LOAD + lutset) before its
+// tiles, so the second lookup reads the second table. small has 4 lanes (64 table rows),
+// default 16 (16 rows).
+TEST(EltwiseLowering, LutLayersEachLoadTheirTable) {
+  std::mt19937_64 rng(11);
+  Case c;
+  c.input("x", {1, 20, 7, 9}, rng);
+  c.node("QLut", {"x"}, "s").attrs.set("table", randomLutTable(rng));
+  c.node("QLut", {"s"}, "y").attrs.set("table", randomLutTable(rng));
+  expectBitExact(c, "default");
+  expectBitExact(c, "small");
+  expectBitExact(c, "default", Forced{EltwiseTiling{37, 2}, {}, {}});
+}
+
+// The int8 activation between two convolutions, as PTQ writes Conv -> Sigmoid -> Conv.
+TEST(EltwiseLowering, ConvLutConv) {
+  std::mt19937_64 rng(12);
+  Case c;
+  c.input("x", {1, 16, 6, 6}, rng);
+  addConv(c, "x", "c1", 16, 16, rng);
+  c.node("QLut", {"c1"}, "s").attrs.set("table", randomLutTable(rng));
+  addConv(c, "s", "y", 16, 16, rng);
+  expectBitExact(c, "default");
+}
+
 TEST(EltwiseLowering, MaxWithRequant) {
   std::mt19937_64 rng(6);
   Case c;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "compiler/accel/layouts.h"
+#include "isa/alu_ops.h"
 #include "isa/timing/transfer_shape.h"
 
 namespace tessera::accel {
@@ -82,6 +83,7 @@ double eltwiseAluCycles(const EltwiseLayer &layer, int64_t n, const CostModel &c
   case EltwiseOp::max:
   case EltwiseOp::min: return cost.alu(n, false);
   case EltwiseOp::clip: return 0.0;
+  case EltwiseOp::lut: return cost.alu(n, true);
   }
   return 0.0;
 }
@@ -112,6 +114,11 @@ Status checkChannelScaleTile(const EltwiseLayer &layer, int64_t entries) {
 
 } // namespace
 
+int64_t lutTableRows(const EltwiseLayer &layer, const isa::HardwareConfig &config) {
+  if (layer.op != EltwiseOp::lut) return 0;
+  return isa::kLutEntries / isa::lutRowEntries(config.batch * config.block_out);
+}
+
 int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &config) {
   return ceilDiv(layer.channels, config.block_out) * layer.height * layer.width;
 }
@@ -124,8 +131,10 @@ Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling
   if (tiling.entries > kMaxIterations)
     return absl::UnimplementedError(absl::StrFormat("tile of %d entries exceeds the ALU loop's %d", tiling.entries, kMaxIterations));
   TS_RETURN_IF_ERROR(checkChannelScaleTile(layer, tiling.entries));
-  int64_t need = tiling.virtualThreads * (tiling.entries + layer.operandBRows(tiling.entries)) + constRowsOf(layer.epilogue);
-  return checkAccAndUops(need, 3 * tiling.virtualThreads, config);
+  int64_t tableRows = lutTableRows(layer, config);
+  int64_t need = tiling.virtualThreads * (tiling.entries + layer.operandBRows(tiling.entries)) +
+                 constRowsOf(layer.epilogue) + tableRows;
+  return checkAccAndUops(need, 3 * tiling.virtualThreads + (tableRows ? 1 : 0), config);
 }
 
 double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config) {
@@ -135,7 +144,10 @@ double estimateEltwiseCycles(const EltwiseLayer &layer, const EltwiseTiling &til
                    (layer.operands() == 2 ? cost.dma(1, layer.operandBRows(n) * config.entryBytes(Buffer::acc8)) : 0.0) +
                    eltwiseAluCycles(layer, n, cost) + cost.epilogue(layer.epilogue, n);
   double store = cost.dma(1, n * config.entryBytes(Buffer::out));
-  return cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads, constRowsOf(layer.epilogue));
+  int64_t tableRows = lutTableRows(layer, config);
+  double table = tableRows ? cost.dma(1, tableRows * config.entryBytes(Buffer::acc8)) + cost.alu(tableRows, false) : 0.0;
+  return table + cost.total(tiles, compute, store, tiling.virtualThreads, 3 * tiling.virtualThreads + (tableRows ? 1 : 0),
+                            constRowsOf(layer.epilogue));
 }
 
 PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config) {

@@ -54,6 +54,9 @@ PoolFootprint poolFootprint(const PoolLayer &layer, const PoolTiling &tiling, co
 /// Rows every tile reads, per operand: the flat blocked tensor's entry count.
 int64_t eltwiseEntries(const EltwiseLayer &layer, const isa::HardwareConfig &config);
 
+/// Acc rows holding QLut's table while lutset copies it into the ALU (0 for other ops).
+int64_t lutTableRows(const EltwiseLayer &layer, const isa::HardwareConfig &config);
+
 /// OK when the tiling fits the scratchpads and the DMA; otherwise names what overflows.
 Status checkEltwiseTiling(const EltwiseLayer &layer, const EltwiseTiling &tiling, const isa::HardwareConfig &config);
 Status checkPoolTiling(const PoolLayer &layer, const PoolTiling &tiling, const isa::HardwareConfig &config);

@@ -14,12 +14,15 @@ using isa::Uop;
 
 namespace {
 
-/// Scratchpad placement: slot v holds A_v then (two operands) B_v; the requant row after.
+/// Scratchpad placement: slot v holds A_v then (two operands) B_v; the requant row
+/// after, then QLut's table rows.
 struct EltwisePlan {
   const EltwiseLayer &layer;
   EltwiseTiling tiling;
   int64_t total, tiles, constRow;
   int64_t outputOffset; ///< entries before the layer's first block in the output
+  int64_t tableRow = 0, tableRows = 0;
+  uint32_t tableUop = 0; ///< QLut: the lutset micro-op {dst 0, src tableRow}, after 3V others
 
   int64_t slotRows() const { return tiling.entries + layer.operandBRows(tiling.entries); }
   int64_t regionA(int64_t v) const { return v * slotRows(); }
@@ -27,6 +30,14 @@ struct EltwisePlan {
   /// Micro-ops of thread v: {A_v, B_v}, {B_v, -}, {A_v, requant row}.
   uint32_t uop(int64_t v, int64_t which) const { return uint32_t(3 * v + which); }
 };
+
+LoopNest flat(int64_t n, int64_t srcIn) {
+  LoopNest loops;
+  loops.iterIn = n;
+  loops.dstIn = 1;
+  loops.srcIn = srcIn;
+  return loops;
+}
 
 void addUops(ProgramBuilder &builder, EltwisePlan &plan) {
   uint32_t first = builder.uopCount();
@@ -36,15 +47,25 @@ void addUops(ProgramBuilder &builder, EltwisePlan &plan) {
     builder.addUop(Uop{uint32_t(b), 0, 0});
     builder.addUop(Uop{uint32_t(plan.regionA(v)), uint32_t(plan.constRow), 0});
   }
+  if (plan.tableRows) {
+    plan.tableUop = builder.uopCount() - first; // the layer's micro-ops are LOADed from uop entry 0
+    builder.addUop(Uop{0, uint32_t(plan.tableRow), 0});
+  }
   builder.emitUopLoad(first, builder.uopCount() - first, 0);
 }
 
-LoopNest flat(int64_t n, int64_t srcIn) {
-  LoopNest loops;
-  loops.iterIn = n;
-  loops.dstIn = 1;
-  loops.srcIn = srcIn;
-  return loops;
+/// QLut: the table as the constant "<layer>.lut", LOADed (acc8) into the table rows and
+/// copied into the ALU's lookup table by one lutset (row tableRow + i -> segment i).
+void emitLutTable(ProgramBuilder &builder, const EltwisePlan &plan) {
+  if (!plan.tableRows) return;
+  int64_t lanes = builder.config().entryBytes(Buffer::acc8);
+  Tensor table(DType::I8, {1, plan.tableRows * lanes});
+  for (int64_t i = 0; i < table.elementCount(); ++i)
+    table.data<int8_t>()[i] = i < int64_t(plan.layer.table.size()) ? plan.layer.table[size_t(i)] : 0;
+  std::string name = plan.layer.name + ".lut";
+  builder.addTensor(name, isa::TensorKind::constant, table);
+  emitAcc8Load(builder, plan.tableRow, builder.entryAddress(name, Buffer::acc8), 1, plan.tableRows, plan.tableRows);
+  builder.emit(makeAlu(AluOp::lutset, plan.tableUop, plan.tableUop + 1, flat(plan.tableRows, 1), std::nullopt));
 }
 
 /// The loops of QMul over a tile of `n` rows: pairwise, or for a channel scale planes x
@@ -80,6 +101,7 @@ std::optional<size_t> emitOperation(ProgramBuilder &builder, const EltwisePlan &
   case EltwiseOp::max: return builder.emit(makeAlu(AluOp::max, ab, ab + 1, flat(n, 1), std::nullopt));
   case EltwiseOp::min: return builder.emit(makeAlu(AluOp::min, ab, ab + 1, flat(n, 1), std::nullopt));
   case EltwiseOp::clip: return std::nullopt;
+  case EltwiseOp::lut: return builder.emit(makeAlu(AluOp::lut, ab, ab + 1, flat(n, 0), 0));
   }
   return std::nullopt;
 }
@@ -126,10 +148,13 @@ Status emitEltwise(ProgramBuilder &builder, const EltwiseLayer &layer, const Elt
   EltwisePlan plan{layer, tiling, eltwiseEntries(layer, config), 0, 0, outputBlockOffset * layer.height * layer.width};
   plan.tiles = ceilDiv(plan.total, tiling.entries);
   if (layer.epilogue.needsRequantRow()) plan.constRow = tiling.virtualThreads * plan.slotRows();
+  plan.tableRows = lutTableRows(layer, config);
+  plan.tableRow = tiling.virtualThreads * plan.slotRows() + (layer.epilogue.needsRequantRow() ? 1 : 0);
   builder.beginSegment(layer.name, segmentOpOf(layer.op));
   emitLayerSync(builder, position);
   addUops(builder, plan);
   emitRequantRow(builder, layer.name, layer.epilogue, plan.constRow);
+  emitLutTable(builder, plan);
   emitTiles(builder, plan.tiles, tiling.virtualThreads, eltwiseParts(builder, plan, a, b, output));
   builder.endSegment();
   return absl::OkStatus();

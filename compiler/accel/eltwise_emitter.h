@@ -1,13 +1,14 @@
 //===- eltwise_emitter.h - Elementwise int8 layers as accelerator instructions --------===//
 //
-// QAdd, QMul, QMax, QMin and QClip work on the flat blocked tensor [C/B][H][W][B] (the
-// same layout for every operand and the output), cut into tiles of `entries` rows. Per tile
+// QAdd, QMul, QMax, QMin, QClip and QLut work on the flat blocked tensor [C/B][H][W][B]
+// (the same layout for every operand and the output), cut into tiles of `entries` rows. Per tile
 // (virtual thread v = t mod V, slot v holds one region per operand):
 //
 //   compute:  LOAD acc8 a -> A_v   [LOAD acc8 b -> B_v]
 //             QAdd:       [ALU mul A_v, imm mul_a] [ALU mul B_v, imm mul_b] ALU add A_v += B_v
 //             QMul:       ALU mul A_v *= B_v (register operand)
 //             QMax/QMin:  ALU max|min A_v, B_v
+//             QLut:       ALU lut A_v (immediate form: one row per cycle)
 //             [ALU requant A_v (immediate when the multiplier is a power of two, else the
 //              register row holding (m << 8 | s))] [ALU clip A_v, imm]
 //   store:    STORE A_v -> output
@@ -17,7 +18,9 @@
 // rows of the tile's channel blocks, and the ALU mul loops over planes (outer, B_v row +1)
 // and pixels (inner, B_v row fixed), so each lane multiplies by its own channel's scale.
 //
-// Tokens follow alu_emit_common.h; the cost is estimateEltwiseCycles (alu_tiling.h).
+// QLut first loads its table once per layer (after the layer sync, before the tiles):
+// LOAD acc8 "<layer>.lut" -> the table rows, ALU lutset from them (docs/isa.md, "Lookup
+// table"). Tokens follow alu_emit_common.h; the cost is estimateEltwiseCycles (alu_tiling.h).
 //
 //===----------------------------------------------------------------------===//
 #pragma once

@@ -62,6 +62,7 @@ constexpr ReaderEntry kReaders[] = {
     {"QMax", eltwiseFromNode},
     {"QMin", eltwiseFromNode},
     {"QClip", eltwiseFromNode},
+    {"QLut", eltwiseFromNode},
     {"QMaxPool", poolFromNode},
     {"QAveragePool", poolFromNode},
     {"QGlobalAveragePool", globalPoolFromNode},

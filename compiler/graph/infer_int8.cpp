@@ -128,6 +128,13 @@ InferResult inferQClip(const InferContext &context) {
   return int8Result(context.in(0));
 }
 
+InferResult inferQLut(const InferContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(context, 0));
+  auto table = readLutTable(context.node.attrs);
+  if (!table.ok()) return context.error("%s", table.status().message());
+  return int8Result(context.in(0));
+}
+
 InferResult inferQPool(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInt8(context, 0));
   TS_ASSIGN_OR_RETURN(std::vector<TensorType> types, inferPool(context));

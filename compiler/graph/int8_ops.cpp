@@ -27,6 +27,18 @@ Status readRequant(const AttributeMap &attrs, int64_t channels, Int8OpAttrs &out
 
 } // namespace
 
+StatusOr<LutTableEntries> readLutTable(const AttributeMap &attrs) {
+  Ints values = attrs.getInts("table");
+  if (values.size() != kLutTableEntries)
+    return invalidInput("table must have %d entries, got %d", kLutTableEntries, values.size());
+  LutTableEntries table{};
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < -128 || values[i] > 127) return invalidInput("table[%d] = %d is not an int8", i, values[i]);
+    table[i] = int8_t(values[i]);
+  }
+  return table;
+}
+
 StatusOr<Int8OpAttrs> readInt8OpAttrs(const AttributeMap &attrs, int64_t channels, bool needsRequant) {
   Int8OpAttrs out;
   if (needsRequant || attrs.has("requant_multiplier") || attrs.has("requant_shift"))

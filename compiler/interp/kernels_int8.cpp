@@ -15,6 +15,7 @@
 #include "compiler/interp/conv_impl.h"
 #include "compiler/interp/kernel_util.h"
 #include "compiler/quant/arith/fixed_point.h"
+#include "compiler/quant/arith/lut_table.h"
 
 namespace tessera::interp {
 namespace {
@@ -175,6 +176,18 @@ KernelResult kernelQClip(const KernelContext &context) {
   const int8_t *xs = x.data<int8_t>();
   std::vector<int64_t> out(x.elementCount());
   for (size_t i = 0; i < out.size(); ++i) out[i] = finish(xs[i], attrs, 0);
+  return std::vector<Tensor>{fromInts(DType::I8, x.shape(), out)};
+}
+
+/// QLut: every element through the 256-entry table, as the ALU's `lut` lane does.
+KernelResult kernelQLut(const KernelContext &context) {
+  TS_RETURN_IF_ERROR(requireInt8(context, 1));
+  const Tensor &x = context.in(0);
+  auto table = graph::readLutTable(context.attrs());
+  if (!table.ok()) return context.error("%s", table.status().message());
+  const int8_t *xs = x.data<int8_t>();
+  std::vector<int64_t> out(x.elementCount());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = quant::lutLane(*table, xs[i]);
   return std::vector<Tensor>{fromInts(DType::I8, x.shape(), out)};
 }
 

@@ -156,7 +156,31 @@ TEST(Int8Ops, Pools) {
 )", x), (std::vector<int64_t>{-3}));
 }
 
+/// The text of a QLut on i8[N] whose table entry i is `entry(i)`.
+template <typename Entry>
+std::string lutGraph(int64_t n, Entry entry) {
+  std::string table;
+  for (int i = 0; i < 256; ++i) table += (i ? ", " : "") + std::to_string(entry(i));
+  std::string type = "i8[" + std::to_string(n) + "]";
+  return "graph @main(%x: " + type + ") {\n  %z = QLut(%x) {table = [" + table + "]} : " + type + "\n  return %z\n}\n";
+}
+
+// QLut reads entry x + 128: a table that negates (saturating -128 -> 127) and one that
+// is its index's low byte minus 128, on the int8 edges.
+TEST(Int8Ops, QLutReadsEntryXPlus128) {
+  std::string negate = lutGraph(5, [](int i) { return std::min(127, 128 - i); });
+  EXPECT_EQ(run(negate, int8Tensor({5}, {-128, -1, 0, 1, 127})), (std::vector<int64_t>{127, 1, 0, -1, -127}));
+  std::string ramp = lutGraph(3, [](int i) { return i - 128; });
+  EXPECT_EQ(run(ramp, int8Tensor({3}, {-128, 5, 127})), (std::vector<int64_t>{-128, 5, 127}));
+}
+
 TEST(Int8Ops, VerifierRejectsWhatTheAcceleratorCannotEncode) {
+  EXPECT_EQ(verifyMessage(R"(graph @main(%x: i8[4]) {
+  %z = QLut(%x) {table = [1, 2, 3]} : i8[4]
+  return %z
+}
+)"), "QLut defining %z: table must have 256 entries, got 3");
+  EXPECT_EQ(verifyMessage(lutGraph(4, [](int i) { return i == 7 ? 128 : 0; })), "QLut defining %z: table[7] = 128 is not an int8");
   EXPECT_EQ(verifyMessage(R"(graph @main(%x: i8[2,2]) {
   %w = const i8[3,2] dense<[1, 2, 3, 4, 5, 6]>
   %y = QGemm(%x, %w) {requant_multiplier = [16777216], requant_shift = [24]} : i8[2,3]

@@ -108,6 +108,19 @@ bool PtqRewriter::isUsed(const std::string &name) const {
   return !name.empty() && it != uses_.end() && it->second > 0;
 }
 
+void PtqRewriter::absorb(size_t node) {
+  absorbed_.insert(node);
+  ++report_.quantized[graph_.nodes[node].op];
+}
+
+std::optional<size_t> PtqRewriter::onlyConsumer(const std::string &value) const {
+  auto consumers = consumers_.find(value);
+  auto uses = uses_.find(value);
+  if (graph_.isGraphOutput(value) || uses == uses_.end() || uses->second != 1 || consumers == consumers_.end())
+    return std::nullopt;
+  return consumers->second[0];
+}
+
 std::optional<FusedActivation> PtqRewriter::fusedActivation(size_t index) const {
   const graph::Node &node = graph_.nodes[index];
   if (node.outputs.size() != 1) return std::nullopt;
@@ -144,8 +157,9 @@ Status PtqRewriter::shareConcatScales() {
 }
 
 StatusOr<bool> PtqRewriter::tryQuantize(size_t index) {
-  for (auto quantizer : {quantizeConv, quantizeGemm, quantizeActivationMatMul, quantizeAdd, quantizeMul, quantizePool,
-                         quantizePassThrough, quantizeConcat}) {
+  // quantizeLut before quantizeMul: SiLU's Sigmoid absorbs the Mul after it into one table.
+  for (auto quantizer : {quantizeConv, quantizeGemm, quantizeActivationMatMul, quantizeAdd, quantizeLut, quantizeMul,
+                         quantizePool, quantizePassThrough, quantizeConcat}) {
     TS_ASSIGN_OR_RETURN(bool done, quantizer(*this, index));
     if (done) return true;
   }

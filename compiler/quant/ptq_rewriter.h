@@ -33,11 +33,17 @@ public:
   graph::Graph &graph() { return graph_; }
   /// The activation scale of an fp32 value (calibrated threshold / 127).
   StatusOr<float> scale(const std::string &name);
+  /// True when `name` has a scale or calibration statistics (scale() succeeds).
+  bool hasScale(const std::string &name) const { return scales_.count(name) || table_.count(name); }
   /// The int8 twin of an fp32 value, quantized on demand.
   StatusOr<std::string> int8(const std::string &name);
   bool hasInt8(const std::string &name) const { return int8Of_.count(name) != 0; }
   /// True when a node or a graph output of the original graph reads `name`.
   bool isUsed(const std::string &name) const;
+  /// The one node that reads `value`, when exactly one does and it is not a graph output.
+  std::optional<size_t> onlyConsumer(const std::string &value) const;
+  /// Marks node `node` as computed by an int8 op already emitted (it is skipped).
+  void absorb(size_t node);
   /// The Relu/Clip consuming `node`'s only output, when it can be fused.
   std::optional<FusedActivation> fusedActivation(size_t node) const;
   /// Records `node` (an int8 op defining a fresh value) as the int8 twin of `floatName`
@@ -90,5 +96,7 @@ StatusOr<bool> quantizeConcat(PtqRewriter &rewriter, size_t index);
 /// Products of two activations (ptq_activation_ops.cpp): Mul -> QMul, MatMul -> QMatMul.
 StatusOr<bool> quantizeMul(PtqRewriter &rewriter, size_t index);
 StatusOr<bool> quantizeActivationMatMul(PtqRewriter &rewriter, size_t index);
+/// Unary activations (and SiLU) as QLut tables (ptq_lut.cpp).
+StatusOr<bool> quantizeLut(PtqRewriter &rewriter, size_t index);
 
 } // namespace tessera::quant::detail

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "compiler/graph/parser.h"
@@ -194,6 +195,88 @@ TEST(Ptq, ProductsOfTwoActivations) {
       << output;
   EXPECT_EQ(output.find("= Mul("), std::string::npos) << output;
   EXPECT_EQ(output.find("= MatMul("), std::string::npos) << output;
+}
+
+/// The `table` of the QLut defining `value` in `graph`, or empty.
+graph::Ints lutTableOf(const graph::Graph &graph, const std::string &value) {
+  for (const graph::Node &node : graph.nodes)
+    if (node.op == "QLut" && node.outputs[0] == value) return node.attrs.getInts("table");
+  return {};
+}
+
+/// saturate_int8(round_half_even(f(q * sx) / sy)) for every q, in float.
+template <typename F>
+graph::Ints expectedTable(F f, float sx, float sy) {
+  graph::Ints table;
+  for (int q = -128; q <= 127; ++q)
+    table.push_back(int64_t(std::clamp(std::nearbyint(f(float(q) * sx) / sy), -128.0f, 127.0f)));
+  return table;
+}
+
+// Unary activations after an int8 op become QLut tables: SiLU written as
+// Mul(c, Sigmoid(c)) is one table (the Mul absorbed), Tanh and HardSwish one each.
+// Scales: c 1.27 -> 0.01, m 1.27 -> 0.01, t 1 -> 1/127, h 0.635 -> 0.005.
+TEST(Ptq, UnaryActivationsBecomeTables) {
+  std::string input = R"(graph @main(%x: f32[1,1,2,2]) {
+  %w = const f32[1,1,1,1] dense<[1.0]>
+  %c = Conv(%x, %w) : f32[1,1,2,2]
+  %s = Sigmoid(%c) : f32[1,1,2,2]
+  %m = Mul(%c, %s) : f32[1,1,2,2]
+  %t = Tanh(%c) : f32[1,1,2,2]
+  %h = HardSwish(%c) : f32[1,1,2,2]
+  return %m, %t, %h
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"c", statsWithMax(1.27)}, {"s", statsWithMax(1)},
+                         {"m", statsWithMax(1.27)}, {"t", statsWithMax(1)}, {"h", statsWithMax(0.635)}};
+  auto graph = graph::parseGraph(input);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  QuantizeOptions options;
+  options.method = CalibrationMethod::MinMax;
+  auto report = quantizeGraph(*graph, table, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::string text = graph::printGraph(*graph);
+  EXPECT_EQ(text.find("Sigmoid("), std::string::npos) << text;
+  EXPECT_EQ(text.find("Mul("), std::string::npos) << text;
+  EXPECT_NE(text.find("%m_i8 = QLut(%c_i8)"), std::string::npos) << text;
+  auto silu = [](float x) { return x * (1.0f / (1.0f + std::exp(-x))); };
+  EXPECT_EQ(lutTableOf(*graph, "m_i8"), expectedTable(silu, 0.01f, 0.01f));
+  EXPECT_EQ(lutTableOf(*graph, "t_i8"), expectedTable([](float x) { return std::tanh(x); }, 0.01f, 1.0f / 127));
+  auto hardSwish = [](float x) { return x * std::clamp(x / 6.0f + 0.5f, 0.0f, 1.0f); };
+  EXPECT_EQ(lutTableOf(*graph, "h_i8"), expectedTable(hardSwish, 0.01f, 0.005f));
+}
+
+// GELU as exporters before opset 20 write it, x * (erf(x / sqrt 2) + 1) * 0.5 after an
+// int8 conv, is one QLut: the Div, Erf, Add and both Muls are gone. Scales: c 1.27 ->
+// 0.01, g 1.27 -> 0.01.
+TEST(Ptq, GeluChainBecomesOneTable) {
+  std::string input = R"(graph @main(%x: f32[1,1,2,2]) {
+  %w = const f32[1,1,1,1] dense<[1.0]>
+  %c = Conv(%x, %w) : f32[1,1,2,2]
+  %r2 = const f32[] dense<[1.41421354]>
+  %d = Div(%c, %r2) : f32[1,1,2,2]
+  %e = Erf(%d) : f32[1,1,2,2]
+  %one = const f32[] dense<[1.0]>
+  %a = Add(%e, %one) : f32[1,1,2,2]
+  %m = Mul(%c, %a) : f32[1,1,2,2]
+  %half = const f32[] dense<[0.5]>
+  %g = Mul(%m, %half) : f32[1,1,2,2]
+  return %g
+}
+)";
+  CalibrationTable table{{"x", statsWithMax(1.27)}, {"c", statsWithMax(1.27)}, {"d", statsWithMax(1)},
+                         {"e", statsWithMax(1)}, {"a", statsWithMax(2)}, {"m", statsWithMax(2.54)},
+                         {"g", statsWithMax(1.27)}};
+  auto graph = graph::parseGraph(input);
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  QuantizeOptions options;
+  options.method = CalibrationMethod::MinMax;
+  ASSERT_TRUE(quantizeGraph(*graph, table, options).ok());
+  std::string text = graph::printGraph(*graph);
+  for (const char *op : {"Div(", "Erf(", "Add(", "Mul("}) EXPECT_EQ(text.find(op), std::string::npos) << op << "\n" << text;
+  EXPECT_NE(text.find("%g_i8 = QLut(%c_i8)"), std::string::npos) << text;
+  auto gelu = [](float x) { return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f))); };
+  EXPECT_EQ(lutTableOf(*graph, "g_i8"), expectedTable(gelu, 0.01f, 0.01f));
 }
 
 TEST(Ptq, MissingStatisticsAreAnError) {

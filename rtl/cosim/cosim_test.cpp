@@ -271,7 +271,8 @@ void referenceCases(const std::string &configName, uint32_t firstSeed, uint64_t 
 
 TEST(Cosim, Examples) {
   isa::HardwareConfig config = loadConfig("default");
-  for (const char *name : {"gemm_16", "conv_pad", "matmul_256"}) cosimulate(exampleCase(name, config), config);
+  for (const char *name : {"gemm_16", "conv_pad", "matmul_256", "lut_sigmoid"})
+    cosimulate(exampleCase(name, config), config);
 }
 
 // The worked example of docs/microarchitecture.md, section 9.3, cycle for cycle.

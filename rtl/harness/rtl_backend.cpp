@@ -50,7 +50,10 @@ void countInstruction(const isa::Instruction &inst, const isa::HardwareConfig &c
     counters.gemmUops += uopIterations(inst);
     if (!inst[Field::reset]) counters.gemmMacs += uopIterations(inst) * uint64_t(config.macsPerCycle());
     return;
-  case isa::Opcode::alu: counters.aluUops += uopIterations(inst); return;
+  case isa::Opcode::alu:
+    counters.aluUops += uopIterations(inst);
+    if (inst.aluOp() == isa::AluOp::lut) counters.aluLutUops += uopIterations(inst);
+    return;
   case isa::Opcode::finish: return;
   }
 }

@@ -71,5 +71,60 @@ TEST(AluLane, RequantizeMatchesRealScaleWithinHalfAnLsb) {
   }
 }
 
+/// A table whose every entry differs from its neighbours': entry i = (37i + 11) mod 256.
+isa::LutTable scrambledTable() {
+  isa::LutTable table;
+  for (int i = 0; i < isa::kLutEntries; ++i) table[size_t(i)] = int8_t(uint8_t(37 * i + 11));
+  return table;
+}
+
+TEST(AluLane, LutReadsEntryOfTheInt8Input) {
+  isa::LutTable table = scrambledTable();
+  for (int32_t x = -128; x <= 127; ++x)
+    EXPECT_EQ(aluLane(AluOp::lut, x, 0, true, table), table[size_t(x + 128)]) << x;
+  // The edges and the sign extension: entry 0 = 11, entry 255 = 9446 mod 256 = 230 = -26
+  // as int8, entry 128 (input 0) = 4747 mod 256 = 139 = -117.
+  EXPECT_EQ(aluLane(AluOp::lut, -128, 0, true, table), 11);
+  EXPECT_EQ(aluLane(AluOp::lut, 127, 0, true, table), -26);
+  EXPECT_EQ(aluLane(AluOp::lut, 0, 0, true, table), -117);
+}
+
+TEST(AluLane, LutSaturatesTheIndex) {
+  isa::LutTable table = scrambledTable();
+  for (int32_t x : {128, 129, 255, 256, 1000, 0x7fff, INT32_MAX})
+    EXPECT_EQ(aluLane(AluOp::lut, x, 0, true, table), table[255]) << x;
+  for (int32_t x : {-129, -130, -256, -1000, -0x8000, INT32_MIN})
+    EXPECT_EQ(aluLane(AluOp::lut, x, 0, true, table), table[0]) << x;
+}
+
+TEST(AluLane, LutIgnoresTheOperand) {
+  isa::LutTable table = scrambledTable();
+  for (int32_t operand : {0, -1, 12345, INT32_MIN})
+    for (bool useImm : {false, true}) EXPECT_EQ(aluLane(AluOp::lut, 5, operand, useImm, table), table[133]);
+}
+
+TEST(AluLane, LutsetLeavesTheLane) {
+  EXPECT_EQ(aluLane(AluOp::lutset, 77, -3, false), 77);
+  EXPECT_EQ(aluLane(AluOp::lutset, INT32_MIN, 9, true), INT32_MIN);
+}
+
+TEST(AluLane, LutsetRowsFillTheTableInOrder) {
+  // 4 lanes: 64 rows of 4 entries; row dst writes entries [4 (dst mod 64), +4).
+  EXPECT_EQ(isa::lutRowEntries(4), 4);
+  EXPECT_EQ(isa::lutRowBase(0, 4), 0);
+  EXPECT_EQ(isa::lutRowBase(63, 4), 252);
+  EXPECT_EQ(isa::lutRowBase(64, 4), 0);
+  EXPECT_EQ(isa::lutRowBase(70, 4), 24);
+  // 16 lanes: 16 rows. 256 lanes: every row is the whole table; 512 lanes use the first 256.
+  EXPECT_EQ(isa::lutRowBase(17, 16), 16);
+  EXPECT_EQ(isa::lutRowEntries(256), 256);
+  EXPECT_EQ(isa::lutRowBase(5, 256), 0);
+  EXPECT_EQ(isa::lutRowEntries(512), 256);
+  EXPECT_EQ(isa::lutRowBase(3, 512), 0);
+  // One lane: 256 rows of one entry.
+  EXPECT_EQ(isa::lutRowBase(255, 1), 255);
+  EXPECT_EQ(isa::lutRowBase(256, 1), 0);
+}
+
 } // namespace
 } // namespace tessera::sim

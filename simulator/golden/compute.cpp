@@ -6,7 +6,9 @@
 //     src = uop[u].src + i0 * src_factor_out + i1 * src_factor_in   (inp row; acc row for ALU)
 //     wgt = uop[u].wgt + i0 * wgt_factor_out + i1 * wgt_factor_in   (GEMM only)
 // GEMM: acc[dst] = reset ? 0 : acc[dst] + inp[src] . wgt[wgt]^T. ALU: acc[dst] =
-// op(acc[dst], use_imm ? imm : acc[src]) lane by lane. Every acc write updates out[dst].
+// op(acc[dst], use_imm ? imm : acc[src]) lane by lane; lutset writes the operand's low
+// bytes into the lookup table instead (acc and out unchanged). Every acc write updates
+// out[dst].
 // Factors are unsigned, so the largest index of each kind is reached at the last
 // iteration: the whole instruction is bounds-checked before any state changes.
 //
@@ -125,15 +127,27 @@ Status Machine::alu(const Instruction &inst, size_t index) {
         int64_t dst = uop.dst + dstBase;
         int32_t *accRow = acc_.data() + dst * accLanes_;
         const int32_t *srcRow = useImm ? nullptr : acc_.data() + (uop.src + srcBase) * accLanes_;
+        if (op == isa::AluOp::lutset) {
+          setLutRow(dst, srcRow, imm);
+          continue;
+        }
         for (int64_t lane = 0; lane < accLanes_; ++lane)
-          accRow[lane] = aluLane(op, accRow[lane], useImm ? imm : srcRow[lane], useImm);
+          accRow[lane] = aluLane(op, accRow[lane], useImm ? imm : srcRow[lane], useImm, lut_);
         mirrorToOut(dst);
         if (observer_) observer_->scratchpadWrite(Buffer::out, dst, 1);
       }
     }
   }
-  counters_.aluUops += uint64_t(inst[Field::iter_out] * inst[Field::iter_in] * (inst[Field::uop_end] - inst[Field::uop_bgn]));
+  uint64_t iterations = uint64_t(inst[Field::iter_out] * inst[Field::iter_in] * (inst[Field::uop_end] - inst[Field::uop_bgn]));
+  counters_.aluUops += iterations;
+  if (op == isa::AluOp::lut) counters_.aluLutUops += iterations;
   return absl::OkStatus();
+}
+
+void Machine::setLutRow(int64_t dst, const int32_t *operand, int32_t imm) {
+  int64_t base = isa::lutRowBase(dst, accLanes_), entries = isa::lutRowEntries(accLanes_);
+  for (int64_t lane = 0; lane < entries; ++lane)
+    lut_[size_t(base + lane)] = int8_t(uint32_t(operand ? operand[lane] : imm) & 0xff);
 }
 
 } // namespace tessera::sim

@@ -10,7 +10,8 @@ nlohmann::json Counters::toJson() const {
   for (int i = 0; i < isa::kOpcodeCount; ++i)
     instructionCounts[std::string(isa::opcodeName(isa::Opcode(i)))] = instructions[size_t(i)];
   return {{"bytes_loaded", loaded}, {"bytes_stored", bytesStored}, {"gemm_uops", gemmUops},
-          {"gemm_macs", gemmMacs},  {"alu_uops", aluUops},         {"instructions", instructionCounts}};
+          {"gemm_macs", gemmMacs},  {"alu_uops", aluUops},
+          {"alu_lut_uops", aluLutUops}, {"instructions", instructionCounts}};
 }
 
 } // namespace tessera::sim

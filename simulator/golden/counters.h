@@ -16,10 +16,12 @@ struct Counters {
   uint64_t gemmUops = 0;                                 ///< GEMM micro-op iterations (incl. reset)
   uint64_t gemmMacs = 0;                                 ///< useful multiply-accumulates
   uint64_t aluUops = 0;                                  ///< ALU micro-op iterations (one row each)
+  uint64_t aluLutUops = 0;                               ///< of which lut (a table read per lane)
   std::array<uint64_t, isa::kOpcodeCount> instructions{};
 
   bool operator==(const Counters &) const = default;
   /// {"bytes_loaded": {"uop":..,...}, "bytes_stored", "gemm_uops", "gemm_macs", "alu_uops",
+  ///  "alu_lut_uops",
   ///  "instructions": {"load":..,...}}
   nlohmann::json toJson() const;
 };

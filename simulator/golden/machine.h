@@ -1,7 +1,8 @@
 //===- machine.h - Architectural state and the semantics of each instruction -------===//
 //
 // The golden definition of what LOAD, STORE, GEMM and ALU do, bit-exact: the scratchpads
-// (uop, inp, wgt, acc and its int8 mirror out) and a reference to DRAM. The functional
+// (uop, inp, wgt, acc and its int8 mirror out), the ALU's lookup table (zero at reset)
+// and a reference to DRAM. The functional
 // executor sequences instructions through it; the SystemC model calls the same
 // execute() at each instruction's completion time, so both share one semantics.
 // Every out-of-range scratchpad or DRAM access is an error naming the instruction.
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "isa/alu_ops.h"
 #include "isa/instruction.h"
 #include "isa/layout.h"
 #include "simulator/golden/access_observer.h"
@@ -38,12 +40,15 @@ public:
   const int32_t *accRow(int64_t row) const { return acc_.data() + row * accLanes_; }
   const int8_t *outRow(int64_t row) const { return out_.data() + row * accLanes_; }
   const isa::Uop &uop(int64_t index) const { return uops_[size_t(index)]; }
+  const isa::LutTable &lutTable() const { return lut_; }
 
 private:
   Status load(const isa::Instruction &inst, size_t index);
   Status store(const isa::Instruction &inst, size_t index);
   Status gemm(const isa::Instruction &inst, size_t index);
   Status alu(const isa::Instruction &inst, size_t index);
+  /// lutset of one row: the low bytes of `operand` (a row, or the immediate when null).
+  void setLutRow(int64_t dst, const int32_t *operand, int32_t imm);
   Status checkDram(const isa::Instruction &inst, size_t index, int64_t entryBytes) const;
   Status checkLoopIndices(const isa::Instruction &inst, size_t index) const;
   /// Copies one DRAM entry into the scratchpad entry `row` of `buffer`.
@@ -62,6 +67,7 @@ private:
   std::vector<isa::Uop> uops_;
   std::vector<int8_t> inp_, wgt_, out_;
   std::vector<int32_t> acc_;
+  isa::LutTable lut_{};
   Counters counters_;
   AccessObserver *observer_ = nullptr;
 };

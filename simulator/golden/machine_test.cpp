@@ -168,6 +168,45 @@ finish pop_next
   EXPECT_EQ(run.result->bytesLoaded[size_t(isa::Buffer::acc8)], 12u);
 }
 
+TEST(Alu, LookupTableLoadedByDmaThenRead) {
+  // The table T (256 int8) is loaded like any int8 operand (acc8 into acc rows 64-127),
+  // moved into the ALU's table by lutset (row 64 + d into segment d), then read by lut on
+  // rows 0-3 of X (int8 edges -128 and 127 among them). Row 0 is multiplied by 300 first,
+  // so three of its inputs leave int8 and the index saturates. Y0, stored between lutset
+  // and lut, shows that lutset wrote no acc row.
+  const char *text = R"(
+.tensor T input i8 256 @0x0
+.tensor X input i8 4x4 @0x100
+.tensor Y0 output i8 4x4 @0x200
+.tensor Y output i8 4x4 @0x300
+.uop dst=0 src=64 wgt=0
+.uop dst=0 src=0 wgt=0
+load buffer=uop sram_base=0 dram_base=uops y_size=1 x_size=2 x_stride=2
+load buffer=acc8 sram_base=64 dram_base=T y_size=1 x_size=64 x_stride=64
+load buffer=acc8 sram_base=0 dram_base=X y_size=1 x_size=4 x_stride=4
+alu alu_op=lutset uop_bgn=0 uop_end=1 iter_out=64 iter_in=1 dst_factor_out=1 src_factor_out=1 push_next
+store sram_base=0 dram_base=Y0 y_size=1 x_size=4 x_stride=4 pop_prev push_prev
+alu alu_op=mul uop_bgn=1 uop_end=2 iter_out=1 iter_in=1 dst_factor_out=1 use_imm imm=300 pop_next
+alu alu_op=lut uop_bgn=1 uop_end=2 iter_out=4 iter_in=1 dst_factor_out=1 use_imm push_next
+store sram_base=0 dram_base=Y y_size=1 x_size=4 x_stride=4 pop_prev push_prev
+finish pop_next
+)";
+  int8_t x[16] = {-128, 127, 0, 1, -1, 64, -64, 100, 5, -5, 33, -33, -128, 127, 100, -100};
+  ProgramRun run = assembleAndRun(text, loadConfig("small"), [&](ProgramRun &r) {
+    for (int i = 0; i < 256; ++i) r.set<int8_t>("T", size_t(i), int8_t(uint8_t(37 * i + 11)));
+    for (int i = 0; i < 16; ++i) r.set<int8_t>("X", size_t(i), x[i]);
+  });
+  ASSERT_TRUE(run.result.ok()) << run.result.status();
+  auto entry = [](int32_t input) { return int8_t(uint8_t(37 * (std::clamp(input, -128, 127) + 128) + 11)); };
+  for (int i = 0; i < 16; ++i) {
+    EXPECT_EQ(run.at<int8_t>("Y0", size_t(i)), x[i]) << i;
+    int32_t input = i < 4 ? 300 * x[i] : x[i];
+    EXPECT_EQ(run.at<int8_t>("Y", size_t(i)), entry(input)) << i;
+  }
+  EXPECT_EQ(run.result->aluUops, 64u + 1u + 4u);
+  EXPECT_EQ(run.result->aluLutUops, 4u);
+}
+
 TEST(Errors, ScratchpadIndexOutOfRangeNamesInstruction) {
   const char *text = R"(
 .uop dst=506 src=0 wgt=0

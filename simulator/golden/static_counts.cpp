@@ -32,7 +32,10 @@ void count(const Instruction &inst, const isa::HardwareConfig &config, Counters 
     if (inst[Field::reset] == 0) counters.gemmMacs += iterations * uint64_t(config.macsPerCycle());
     return;
   }
-  case Opcode::alu: counters.aluUops += uopIterations(inst); return;
+  case Opcode::alu:
+    counters.aluUops += uopIterations(inst);
+    if (inst.aluOp() == isa::AluOp::lut) counters.aluLutUops += uopIterations(inst);
+    return;
   case Opcode::finish: return;
   }
 }

@@ -150,8 +150,12 @@ private:
   }
 
   std::string alu() {
-    static const char *const kOps[] = {"add", "sub", "mul", "min", "max", "shr", "clip", "requant", "mov"};
-    std::string op = kOps[draw(0, 8)];
+    static const char *const kOps[] = {"add", "sub", "mul", "min", "max", "shr",
+                                       "clip", "requant", "mov", "lut", "lutset"};
+    return alu(kOps[draw(0, 10)]);
+  }
+
+  std::string alu(const std::string &op) {
     bool useImm = op == "shr" || chance(50);
     std::string text = "alu alu_op=" + op + " " + loops() + factors("dst", winAcc_) + factors("src", winAcc_);
     if (!useImm) return text;
@@ -161,12 +165,21 @@ private:
     return text + absl::StrFormat(" use_imm imm=%d", imm);
   }
 
-  std::string computeOp() {
+  /// A lookup-table load: accumulator rows from IN, then lutset from rows of the window
+  /// (the loaded ones among them when the micro-ops' src indices reach them).
+  void tableLoad(std::vector<std::string> &ops) {
+    ops.push_back(randomLoad(options_.useAcc8 && chance(50) ? Buffer::acc8 : Buffer::acc));
+    ops.push_back("alu alu_op=lutset " + loops() + factors("dst", winAcc_) + factors("src", winAcc_));
+  }
+
+  void computeOps(std::vector<std::string> &ops) {
     int64_t kind = draw(0, 99);
-    if (kind < 50) return gemm();
-    if (kind < 85) return alu();
-    if (kind < 93) return randomLoad(options_.useAcc8 && chance(50) ? Buffer::acc8 : Buffer::acc);
-    return randomLoad(Buffer::uop);
+    if (kind < 45) return ops.push_back(gemm());
+    if (kind < 72) return ops.push_back(alu());
+    if (kind < 78) return tableLoad(ops);
+    if (kind < 85) return ops.push_back(alu("lut"));
+    if (kind < 93) return ops.push_back(randomLoad(options_.useAcc8 && chance(50) ? Buffer::acc8 : Buffer::acc));
+    ops.push_back(randomLoad(Buffer::uop));
   }
 
   void computePhase(int tile, bool last) {
@@ -175,7 +188,7 @@ private:
       ops.push_back(windowLoad(Buffer::uop));
       ops.push_back(windowLoad(Buffer::acc));
     }
-    for (int64_t i = draw(1, options_.maxComputeOps); i > 0; --i) ops.push_back(computeOp());
+    for (int64_t i = draw(1, options_.maxComputeOps); i > 0; --i) computeOps(ops);
     for (size_t i = 0; i < ops.size(); ++i) {
       bool first = i == 0, final = i + 1 == ops.size();
       emit(ops[i] + flags(first, first && tile > 0, final && !last, final));
@@ -302,8 +315,8 @@ std::string UnconstrainedGenerator::loop(const char *opcode) {
     text += absl::StrFormat(" wgt_factor_out=%d wgt_factor_in=%d", pick(0, 2), pick(0, 2));
     if (chance(0.3)) text += " reset";
   } else {
-    const char *ops[] = {"add", "sub", "mul", "min", "max", "shr", "clip", "requant", "mov"};
-    text += absl::StrFormat(" alu_op=%s", ops[pick(0, 8)]);
+    const char *ops[] = {"add", "sub", "mul", "min", "max", "shr", "clip", "requant", "mov", "lut", "lutset"};
+    text += absl::StrFormat(" alu_op=%s", ops[pick(0, 10)]);
     if (chance(0.5)) text += absl::StrFormat(" use_imm imm=%d", pick(-8, 8));
   }
   return text + tokens(1) + "\n";

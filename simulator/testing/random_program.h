@@ -13,7 +13,8 @@
 //   reading out, STOREs write a DRAM tensor nothing reads, and every scratchpad row a
 //   GEMM or ALU reads was written first (a preamble loads the windows they use).
 // Within that frame everything is drawn from the seed: DMA shapes, strides, paddings,
-// empty token-only transfers, GEMM loop nests and micro-op ranges, ALU ops and operands,
+// empty token-only transfers, GEMM loop nests and micro-op ranges, ALU ops and operands
+// (lut and lutset among them, and lookup-table loads: a LOAD into acc/acc8, then lutset),
 // and bursts of token-only instructions between tiles that fill a token queue past its
 // depth (the producer waits for room).
 //

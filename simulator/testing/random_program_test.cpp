@@ -1,6 +1,8 @@
 //===- random_program_test.cpp - The random program generator's guarantees ---------===//
 #include "simulator/testing/random_program.h"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include "simulator/golden/functional_executor.h"
@@ -52,8 +54,25 @@ TEST(RandomProgram, CoversTheIsa) {
   for (uint64_t seed = 1; seed <= 40; ++seed) all += generateRandomProgram(config, seed, options)->text;
   for (const char *needle : {"gemm reset", "alu_op=requant", "alu_op=clip", "use_imm", "buffer=acc8", "buffer=acc ",
                              "buffer=uop", "buffer=wgt", "y_pad_0=2", "x_pad_1=1", "y_size=0", "iter_out=0", "store ",
-                             "iter_out=0 iter_in=1 push_prev", "iter_out=0 iter_in=1 pop_next"})
+                             "iter_out=0 iter_in=1 push_prev", "iter_out=0 iter_in=1 pop_next", "alu_op=lut ",
+                             "alu_op=lutset"})
     EXPECT_NE(all.find(needle), std::string::npos) << needle;
+}
+
+// Lookup-table loads come before lookups in some programs, so lut reads a table that
+// lutset filled, not only the zero table of reset.
+TEST(RandomProgram, LookupsAfterTableLoads) {
+  isa::HardwareConfig config = loadConfig("small");
+  RandomProgramOptions options;
+  options.useAcc8 = true;
+  int programs = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    std::string text = generateRandomProgram(config, seed, options)->text;
+    size_t set = text.find("alu_op=lutset"), lookup = text.rfind("alu_op=lut ");
+    if (set != std::string::npos && lookup != std::string::npos && set < lookup) ++programs;
+  }
+  EXPECT_GE(programs, 5);
+  std::printf("%d of 40 programs look up a table that lutset filled\n", programs);
 }
 
 // The unconstrained discipline: reproducible, named apart, and always assembles (every

@@ -13,6 +13,8 @@
 ; CHECK-NEXT: alu alu_op=clip
 ; CHECK-NEXT: alu alu_op=requant
 ; CHECK-NEXT: alu alu_op=mov
+; CHECK-NEXT: alu alu_op=lutset uop_bgn=0 uop_end=1 iter_out=16 iter_in=1 dst_factor_out=1 src_factor_out=1{{$}}
+; CHECK-NEXT: alu alu_op=lut {{.*}}use_imm{{$}}
 ; CHECK-NEXT: .endsegment
 ; CHECK-NEXT: finish
 
@@ -27,5 +29,7 @@ alu alu_op=shr uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm imm=4
 alu alu_op=clip uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm imm=127
 alu alu_op=requant uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm imm=6
 alu alu_op=mov uop_bgn=0 uop_end=1 iter_out=1 iter_in=1
+alu alu_op=lutset uop_bgn=0 uop_end=1 iter_out=16 iter_in=1 dst_factor_out=1 src_factor_out=1
+alu alu_op=lut uop_bgn=0 uop_end=1 iter_out=1 iter_in=1 use_imm
 .endsegment
 finish
