@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "isa/instruction.h"
+#include "isa/layout.h"
 #include "support/hash.h"
 #include "support/version.h"
 #include "simulator/golden/functional_executor.h"
@@ -52,6 +54,27 @@ StatusOr<Tensor> Device::readTensor(std::string_view name) const {
 StatusOr<RunResult> Device::run(const RunOptions &options) {
   if (!loaded_) return absl::FailedPreconditionError("no program is loaded");
   return backend_->run(program_, dram_, options);
+}
+
+StatusOr<RunResult> Device::runPart(const isa::Program &part, const RunOptions &options) {
+  if (!loaded_) return absl::FailedPreconditionError("no program is loaded");
+  if (part.dramBytes != program_.dramBytes || part.uopOffset != program_.uopOffset ||
+      part.instructionOffset != program_.instructionOffset || part.tensors.size() != program_.tensors.size() ||
+      part.instructions.size() > program_.instructions.size())
+    return invalidInput("the program part does not share the loaded program's memory map");
+  TS_RETURN_IF_ERROR(isa::verifyProgram(part, config_));
+  TS_RETURN_IF_ERROR(writeInstructionStream(part));
+  return backend_->run(part, dram_, options);
+}
+
+Status Device::writeInstructionStream(const isa::Program &part) {
+  TS_ASSIGN_OR_RETURN(isa::IsaLayout layout, isa::IsaLayout::build(config_));
+  const int wordBytes = layout.instructionBytes();
+  for (size_t i = 0; i < part.instructions.size(); ++i) {
+    TS_ASSIGN_OR_RETURN(isa::Word word, isa::encode(layout, part.instructions[i]));
+    isa::storeWord(word, dram_.data() + part.instructionOffset + i * uint64_t(wordBytes), wordBytes);
+  }
+  return absl::OkStatus();
 }
 
 nlohmann::json Device::report(const RunResult &result) const {

@@ -30,6 +30,12 @@ public:
   StatusOr<Tensor> readTensor(std::string_view name) const;
   /// Runs the loaded program.
   StatusOr<RunResult> run(const RunOptions &options);
+  /// Runs `part` over the loaded program's DRAM as it stands: a program with the loaded
+  /// program's memory map whose instructions are a range of the loaded program's, closed
+  /// by FINISH (an accelerator region of a compiled model, runtime/model/). Its
+  /// instruction stream replaces the loaded one's first words in DRAM, where the
+  /// cycle-level backends fetch from.
+  StatusOr<RunResult> runPart(const isa::Program &part, const RunOptions &options);
   /// The JSON report of a run: backend, tool version, config, config_hash, counters,
   /// total_cycles (cycle-level backends) and the backend's own keys.
   nlohmann::json report(const RunResult &result) const;
@@ -44,6 +50,7 @@ private:
   Device(std::unique_ptr<Backend> backend, const isa::HardwareConfig &config)
       : backend_(std::move(backend)), config_(config) {}
   StatusOr<const isa::TensorInfo *> findTensor(std::string_view name) const;
+  Status writeInstructionStream(const isa::Program &part);
 
   std::unique_ptr<Backend> backend_;
   isa::HardwareConfig config_;

@@ -135,6 +135,31 @@ void printSegmentTable(const nlohmann::json &report) {
   }
 }
 
+/// The host rows of the per-layer table: each host executor step with its measured time.
+void printHostLayers(const nlohmann::json &report) {
+  if (!report.contains("host_layers") || report["host_layers"].empty()) return;
+  size_t width = 10;
+  for (const nlohmann::json &row : report["host_layers"]) width = std::max(width, row["name"].get<std::string>().size());
+  width = std::min<size_t>(width, 64);
+  std::cout << absl::StrFormat("%-*s %-30s %6s %-9s %10s\n", width, "host layer", "op", "region", "path", "host_ms");
+  for (const nlohmann::json &row : report["host_layers"])
+    std::cout << absl::StrFormat("%-*s %-30s %6d %-9s %10.4f\n", width, fitName(row["name"].get<std::string>(), width),
+                                 row["op"].get<std::string>(), row["region"].get<int>(),
+                                 row["path"].get<std::string>(), row["host_ms"].get<double>());
+}
+
+/// The whole model's time: the accelerator at its clock, the host measured.
+void printEndToEnd(const nlohmann::json &report) {
+  if (!report.contains("end_to_end")) return;
+  const nlohmann::json &e = report["end_to_end"];
+  std::cout << absl::StrFormat("end_to_end: total_ms=%.4f accel_ms=%.4f (%.0f cycles, %s) host_ms=%.4f transfer_ms=%.4f "
+                               "transfer_bytes=%d partitions=%d (%d accelerator, %d host)\n",
+                               e["total_ms"].get<double>(), e["accel_ms"].get<double>(), e["accel_cycles"].get<double>(),
+                               e["accel_cycles_source"].get<std::string>(), e["host_ms"].get<double>(),
+                               e["transfer_ms"].get<double>(), e["transfer_bytes"].get<int64_t>(),
+                               e["partitions"].get<int>(), e["accel_partitions"].get<int>(), e["host_partitions"].get<int>());
+}
+
 StatusOr<nlohmann::json> runPlainProgram(isa::LoadedBinary binary, const RunArgs &args) {
   TS_ASSIGN_OR_RETURN(auto device, runtime::Device::open(args.backend, binary.config));
   TS_RETURN_IF_ERROR(device->load(std::move(binary.program)));
@@ -261,6 +286,8 @@ Status runProgram(const RunArgs &args) {
   report["program"] = args.program;
   printSummary(report);
   printSegmentTable(report);
+  printHostLayers(report);
+  printEndToEnd(report);
   if (!args.reportPath.empty()) TS_RETURN_IF_ERROR(writeTextFile(args.reportPath, report.dump(2) + "\n"));
   if (!args.csvPath.empty()) TS_RETURN_IF_ERROR(writeSegmentsCsv(report, args.csvPath));
   if (!args.rooflinePath.empty()) {

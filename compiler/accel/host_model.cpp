@@ -1,6 +1,7 @@
 //===- host_model.cpp - The host side of a compiled model: built, and in JSON ---------===//
 #include "compiler/accel/host_model.h"
 
+#include <algorithm>
 #include <set>
 
 #include "compiler/accel/layouts.h"
@@ -81,46 +82,34 @@ graph::Graph subgraph(const graph::Graph &graph, const std::vector<bool> &keep, 
   return sub;
 }
 
-std::vector<bool> nodesIn(const Partition &partition, Placement placement) {
-  std::vector<bool> keep(partition.placement.size());
-  for (size_t i = 0; i < keep.size(); ++i) keep[i] = partition.placement[i] == placement;
-  return keep;
-}
-
-/// Values `nodes` define (graph inputs count as defined by the pre phase).
-std::set<std::string> definedBy(const graph::Graph &graph, const std::vector<bool> &nodes, bool withGraphInputs) {
-  std::set<std::string> defined;
-  if (withGraphInputs) defined.insert(graph.inputs.begin(), graph.inputs.end());
-  for (size_t i = 0; i < nodes.size(); ++i)
-    if (nodes[i]) defined.insert(graph.nodes[i].outputs.begin(), graph.nodes[i].outputs.end());
-  return defined;
-}
-
-std::optional<graph::Graph> preGraph(const graph::Graph &graph, const Partition &partition,
-                                     const std::vector<HostTransfer> &toDevice) {
-  std::vector<bool> keep = nodesIn(partition, Placement::pre);
-  std::set<std::string> defined = definedBy(graph, keep, false), needed;
-  for (const HostTransfer &t : toDevice) needed.insert(t.value);
+/// Values read outside `region`: by nodes of other regions, by the accelerator's
+/// transfers, and the model's outputs.
+std::set<std::string> readOutside(const graph::Graph &graph, const Partition &partition, int region,
+                                  const std::vector<HostRegion> &acceleratorRegions) {
+  std::set<std::string> read(graph.outputs.begin(), graph.outputs.end());
   for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (partition.placement[i] == Placement::post) needed.insert(graph.nodes[i].inputs.begin(), graph.nodes[i].inputs.end());
-  needed.insert(graph.outputs.begin(), graph.outputs.end());
-  std::vector<std::string> outputs;
-  for (const std::string &value : needed)
-    if (defined.count(value)) outputs.push_back(value);
-  if (outputs.empty()) return std::nullopt;
-  return subgraph(graph, keep, graph.inputs, outputs);
+    if (partition.region[i] != region) read.insert(graph.nodes[i].inputs.begin(), graph.nodes[i].inputs.end());
+  for (const HostRegion &accelerator : acceleratorRegions)
+    for (const HostTransfer &t : accelerator.toDevice) read.insert(t.value);
+  return read;
 }
 
-std::optional<graph::Graph> postGraph(const graph::Graph &graph, const Partition &partition) {
-  std::vector<bool> keep = nodesIn(partition, Placement::post);
-  std::set<std::string> defined = definedBy(graph, keep, false), inputs;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
+/// Host region `region` as a graph; none when it has no node whose result is needed.
+std::optional<graph::Graph> hostRegionGraph(const graph::Graph &graph, const Partition &partition, int region,
+                                            const std::vector<HostRegion> &acceleratorRegions) {
+  std::vector<bool> keep(graph.nodes.size());
+  std::set<std::string> defined, inputs;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    keep[i] = partition.region[i] == region;
+    if (keep[i]) defined.insert(graph.nodes[i].outputs.begin(), graph.nodes[i].outputs.end());
+  }
+  for (size_t i = 0; i < keep.size(); ++i)
     if (keep[i])
       for (const std::string &input : graph.nodes[i].inputs)
         if (!input.empty() && !defined.count(input) && !graph.constantOf(input)) inputs.insert(input);
   std::vector<std::string> outputs;
-  for (const std::string &output : graph.outputs)
-    if (defined.count(output)) outputs.push_back(output);
+  for (const std::string &value : readOutside(graph, partition, region, acceleratorRegions))
+    if (defined.count(value)) outputs.push_back(value);
   if (outputs.empty()) return std::nullopt;
   return subgraph(graph, keep, {inputs.begin(), inputs.end()}, outputs);
 }
@@ -136,19 +125,72 @@ StatusOr<std::optional<graph::Graph>> graphFromJson(const json &j, const char *w
 
 } // namespace
 
+std::vector<HostTransfer> HostModel::toDevice() const {
+  std::vector<HostTransfer> all;
+  for (const HostRegion &region : regions) all.insert(all.end(), region.toDevice.begin(), region.toDevice.end());
+  return all;
+}
+
+std::vector<HostTransfer> HostModel::fromDevice() const {
+  std::vector<HostTransfer> all;
+  for (const HostRegion &region : regions) all.insert(all.end(), region.fromDevice.begin(), region.fromDevice.end());
+  return all;
+}
+
+namespace {
+
+json transfersToJson(const std::vector<HostTransfer> &transfers) {
+  json list = json::array();
+  for (const HostTransfer &t : transfers) list.push_back(transferToJson(t));
+  return list;
+}
+
+StatusOr<std::vector<HostTransfer>> transfersFromJson(const json &list) {
+  std::vector<HostTransfer> transfers;
+  for (const json &t : list) {
+    TS_ASSIGN_OR_RETURN(HostTransfer transfer, transferFromJson(t));
+    transfers.push_back(std::move(transfer));
+  }
+  return transfers;
+}
+
+json regionToJson(const HostRegion &region) {
+  if (!region.onAccelerator()) return {{"region", region.region}, {"graph", graph::printGraph(*region.graph)}};
+  return {{"region", region.region},
+          {"instructions", {region.firstInstruction, region.endInstruction}},
+          {"to_device", transfersToJson(region.toDevice)},
+          {"from_device", transfersToJson(region.fromDevice)}};
+}
+
+/// One region; `previous` is the region before it (-1 for the first).
+StatusOr<HostRegion> regionFromJson(const json &j, int previous) {
+  HostRegion region;
+  region.region = j.at("region").get<int>();
+  if (region.region <= previous) return invalidInput("host metadata: region %d follows region %d", region.region, previous);
+  std::string what = regionName(region.region);
+  if (!region.onAccelerator()) {
+    TS_ASSIGN_OR_RETURN(region.graph, graphFromJson(j.at("graph"), what.c_str()));
+    if (!region.graph) return invalidInput("host metadata: %s has no graph", what);
+    return region;
+  }
+  region.firstInstruction = j.at("instructions").at(0).get<uint32_t>();
+  region.endInstruction = j.at("instructions").at(1).get<uint32_t>();
+  if (region.firstInstruction >= region.endInstruction)
+    return invalidInput("host metadata: %s: empty instruction range [%d, %d)", what, region.firstInstruction,
+                        region.endInstruction);
+  TS_ASSIGN_OR_RETURN(region.toDevice, transfersFromJson(j.at("to_device")));
+  TS_ASSIGN_OR_RETURN(region.fromDevice, transfersFromJson(j.at("from_device")));
+  return region;
+}
+
+} // namespace
+
 json HostModel::toJson() const {
-  json to = json::array(), from = json::array();
-  for (const HostTransfer &t : toDevice) to.push_back(transferToJson(t));
-  for (const HostTransfer &t : fromDevice) from.push_back(transferToJson(t));
-  json in = json::array();
+  json in = json::array(), list = json::array();
   for (const HostInput &input : inputs)
     in.push_back({{"name", input.name}, {"dtype", dtypeName(input.dtype)}, {"shape", input.shape}});
-  json j = {{"inputs", in},
-            {"outputs", outputs},
-            {"pre", pre ? json(graph::printGraph(*pre)) : json(nullptr)},
-            {"post", post ? json(graph::printGraph(*post)) : json(nullptr)},
-            {"to_device", to},
-            {"from_device", from}};
+  for (const HostRegion &region : regions) list.push_back(regionToJson(region));
+  json j = {{"inputs", in}, {"outputs", outputs}, {"regions", list}};
   if (coverage) j["coverage"] = coverage->toJson();
   if (!estimatedCycles.empty()) j["estimated_cycles"] = estimatedCycles;
   return j;
@@ -165,16 +207,10 @@ StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
       model.inputs.push_back(HostInput{input.at("name"), *dtype, input.at("shape").get<Shape>()});
     }
     model.outputs = j.at("outputs").get<std::vector<std::string>>();
-    for (const json &t : j.at("to_device")) {
-      TS_ASSIGN_OR_RETURN(HostTransfer transfer, transferFromJson(t));
-      model.toDevice.push_back(std::move(transfer));
+    for (const json &r : j.at("regions")) {
+      TS_ASSIGN_OR_RETURN(HostRegion region, regionFromJson(r, model.regions.empty() ? -1 : model.regions.back().region));
+      model.regions.push_back(std::move(region));
     }
-    for (const json &t : j.at("from_device")) {
-      TS_ASSIGN_OR_RETURN(HostTransfer transfer, transferFromJson(t));
-      model.fromDevice.push_back(std::move(transfer));
-    }
-    TS_ASSIGN_OR_RETURN(model.pre, graphFromJson(j.at("pre"), "pre"));
-    TS_ASSIGN_OR_RETURN(model.post, graphFromJson(j.at("post"), "post"));
     if (j.contains("coverage")) {
       auto coverage = Coverage::fromJson(j.at("coverage"));
       if (!coverage.ok()) return annotate(coverage.status(), "host metadata");
@@ -188,19 +224,23 @@ StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
 }
 
 StatusOr<HostModel> buildHostModel(const graph::Graph &graph, const Partition &partition,
-                                   const std::vector<HostTransfer> &toDevice, const std::vector<HostTransfer> &fromDevice) {
+                                   std::vector<HostRegion> acceleratorRegions) {
   HostModel model;
   for (const std::string &input : graph.inputs)
     model.inputs.push_back(HostInput{input, graph.typeOf(input).dtype, graph.typeOf(input).shape});
   model.outputs = graph.outputs;
-  model.toDevice = toDevice;
-  model.fromDevice = fromDevice;
-  for (auto *transfers : {&model.toDevice, &model.fromDevice})
-    for (HostTransfer &t : *transfers) t.shape = graph.typeOf(t.value).shape;
-  model.pre = preGraph(graph, partition, toDevice);
-  model.post = postGraph(graph, partition);
-  for (const auto &phase : {model.pre, model.post})
-    if (phase) TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*phase), "host graph of the compiled model"));
+  for (HostRegion &region : acceleratorRegions)
+    for (auto *transfers : {&region.toDevice, &region.fromDevice})
+      for (HostTransfer &t : *transfers) t.shape = graph.typeOf(t.value).shape;
+  for (int r = 0; r < partition.regionCount(); r += 2) {
+    std::optional<graph::Graph> host = hostRegionGraph(graph, partition, r, acceleratorRegions);
+    if (!host) continue;
+    TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*host), strCat(regionName(r), " of the compiled model")));
+    model.regions.push_back(HostRegion{r, std::move(host), 0, 0, {}, {}});
+  }
+  model.regions.insert(model.regions.end(), acceleratorRegions.begin(), acceleratorRegions.end());
+  std::sort(model.regions.begin(), model.regions.end(),
+            [](const HostRegion &a, const HostRegion &b) { return a.region < b.region; });
   return model;
 }
 

@@ -1,6 +1,8 @@
 //===- model_compiler.cpp - Partition, plan, allocate, emit ---------------------------===//
 #include "compiler/accel/model_compiler.h"
 
+#include <algorithm>
+#include <memory>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -30,16 +32,17 @@ struct ModelLowering {
   const isa::HardwareConfig &config;
   LoweringOptions options;
   std::unordered_map<std::string, size_t> producers;
-  std::vector<Placement> placed;               ///< filled as the partition proceeds
+  std::vector<bool> onAccelerator;             ///< filled as the partition proceeds
   std::map<size_t, LayerPlan> plans;           ///< accelerator nodes that emit
   std::map<std::string, DeviceValue> values;   ///< every value the accelerator reads or writes
   std::vector<HostTransfer> toDevice;          ///< host-written tensors
   std::set<std::string> overridden;            ///< layers mapped by options.mappings
   Status mappingError;                         ///< a given mapping that does not fit its layer
+  const Partition *partition = nullptr;        ///< set once the partition is final
 
   bool fromHost(const std::string &value) const {
     auto producer = producers.find(value);
-    return producer == producers.end() || placed[producer->second] != Placement::accel;
+    return producer == producers.end() || !onAccelerator[producer->second];
   }
 
   /// The device value of `value`, adding a host-written tensor when the host produces it.
@@ -167,18 +170,67 @@ struct ModelLowering {
   }
 };
 
-/// Values the accelerator writes that the host reads afterwards.
-std::vector<HostTransfer> fromDevice(const ModelLowering &lowering, const Partition &partition) {
+/// The accelerator nodes that emit a layer, in the order they run: by region, then in
+/// graph order.
+std::vector<size_t> executionOrder(const ModelLowering &lowering, const Partition &partition) {
+  std::vector<size_t> order;
+  for (const auto &[index, plan] : lowering.plans) order.push_back(index);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return partition.region[a] < partition.region[b]; });
+  return order;
+}
+
+/// The region each value the host reads from the accelerator is read after: the region
+/// of the node that defines it, for values read by a host node or a model output.
+std::map<std::string, int> readAfter(const ModelLowering &lowering, const Partition &partition) {
   const graph::Graph &graph = lowering.graph;
   std::set<std::string> needed(graph.outputs.begin(), graph.outputs.end());
   for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (partition.placement[i] == Placement::post)
-      for (const std::string &input : graph.nodes[i].inputs) needed.insert(input);
-  std::vector<HostTransfer> transfers;
+    if (!partition.onAccelerator(i)) needed.insert(graph.nodes[i].inputs.begin(), graph.nodes[i].inputs.end());
+  std::map<std::string, int> regions;
   for (const auto &[value, device] : lowering.values)
-    if (needed.count(value) && !lowering.fromHost(value))
-      transfers.push_back(HostTransfer{value, device.tensor, device.nchw, {}, std::nullopt});
-  return transfers;
+    if (needed.count(value) && !lowering.fromHost(value)) regions[value] = partition.region[lowering.producers.at(value)];
+  return regions;
+}
+
+/// The region each host-written tensor is written before: the first region whose
+/// accelerator nodes (layers, views, Concats) read it.
+std::map<std::string, int> writtenBefore(const ModelLowering &lowering, const Partition &partition) {
+  const graph::Graph &graph = lowering.graph;
+  std::map<std::string, int> regions;
+  for (size_t index = 0; index < graph.nodes.size(); ++index) {
+    if (!partition.onAccelerator(index)) continue;
+    for (const std::string &input : graph.nodes[index].inputs) {
+      if (input.empty() || graph.constantOf(input)) continue;
+      auto value = lowering.values.find(input);
+      if (!lowering.plans.count(index) && value == lowering.values.end()) continue;
+      std::string tensor = lowering.plans.count(index) ? lowering.inputTensor(index, input) : value->second.tensor;
+      auto [it, fresh] = regions.emplace(tensor, partition.region[index]);
+      it->second = std::min(it->second, partition.region[index]);
+    }
+  }
+  return regions;
+}
+
+/// The accelerator regions with their transfers (instruction ranges are filled by the
+/// emission).
+std::vector<HostRegion> acceleratorRegions(const ModelLowering &lowering, const Partition &partition) {
+  std::vector<HostRegion> regions;
+  std::map<int, size_t> indexOf;
+  for (int r : partition.acceleratorRegions()) {
+    indexOf[r] = regions.size();
+    regions.push_back(HostRegion{r, std::nullopt, 0, 0, {}, {}});
+  }
+  std::map<std::string, int> before = writtenBefore(lowering, partition);
+  for (const HostTransfer &t : lowering.toDevice) {
+    auto region = before.find(t.tensor); // every host-written tensor has a reader; the first region otherwise
+    regions[region == before.end() ? 0 : indexOf.at(region->second)].toDevice.push_back(t);
+  }
+  for (const auto &[value, region] : readAfter(lowering, partition)) {
+    const DeviceValue &device = lowering.values.at(value);
+    regions[indexOf.at(region)].fromDevice.push_back(HostTransfer{value, device.tensor, device.nchw, {}, std::nullopt});
+  }
+  return regions;
 }
 
 /// A DRAM tensor of the accelerator's activations, before placement.
@@ -191,10 +243,11 @@ struct ActivationTensor {
 
 /// The tensors the layers read and write: host-written ones first, then the values that
 /// own a tensor (views and Concat slices own none), in name order.
-std::vector<ActivationTensor> activationTensors(const ModelLowering &lowering, const std::vector<HostTransfer> &outputs) {
+std::vector<ActivationTensor> activationTensors(const ModelLowering &lowering, const std::vector<HostRegion> &regions) {
   std::vector<ActivationTensor> tensors;
   std::set<std::string> added, outputTensors;
-  for (const HostTransfer &output : outputs) outputTensors.insert(output.tensor);
+  for (const HostRegion &region : regions)
+    for (const HostTransfer &output : region.fromDevice) outputTensors.insert(output.tensor);
   for (const HostTransfer &input : lowering.toDevice) {
     tensors.push_back({input.tensor, isa::TensorKind::input, deviceShape(input, lowering.config), {}});
     added.insert(input.tensor);
@@ -208,36 +261,48 @@ std::vector<ActivationTensor> activationTensors(const ModelLowering &lowering, c
   return tensors;
 }
 
-/// Lifetimes in graph node order: from the first layer that touches a tensor to the last;
-/// tensors the host writes are live from the start, those it reads after the run (kind
-/// output) to the end.
-void computeLifetimes(const ModelLowering &lowering, std::vector<ActivationTensor> &tensors) {
+/// Lifetimes in execution order (executionOrder): from the first layer that touches a
+/// tensor to the last; a tensor the host writes is live from the start of the region it
+/// is written before, one it reads from the end of the region it is read after. Layer k
+/// runs at step 2k + 1; a region spans from the step before its first layer to the one
+/// after its last.
+void computeLifetimes(const ModelLowering &lowering, const std::vector<size_t> &order,
+                      const std::vector<HostRegion> &regions, std::vector<ActivationTensor> &tensors) {
   std::map<std::string, std::pair<size_t, size_t>> uses;
   auto use = [&](const std::string &tensor, size_t step) {
     auto [it, fresh] = uses.emplace(tensor, std::make_pair(step, step));
     it->second.first = std::min(it->second.first, step), it->second.second = std::max(it->second.second, step);
   };
   const graph::Graph &graph = lowering.graph;
-  for (const auto &[index, plan] : lowering.plans) {
+  std::map<int, std::pair<size_t, size_t>> regionSteps;
+  for (size_t k = 0; k < order.size(); ++k) {
+    size_t index = order[k], step = 2 * k + 1;
     for (const std::string &input : graph.nodes[index].inputs)
-      if (!input.empty() && !graph.constantOf(input)) use(lowering.inputTensor(index, input), index + 1);
-    use(lowering.values.at(graph.nodes[index].outputs[0]).tensor, index + 1);
+      if (!input.empty() && !graph.constantOf(input)) use(lowering.inputTensor(index, input), step);
+    use(lowering.values.at(graph.nodes[index].outputs[0]).tensor, step);
+    int region = lowering.partition->region[index];
+    auto [it, fresh] = regionSteps.emplace(region, std::make_pair(step - 1, step + 1));
+    it->second.second = step + 1;
   }
-  size_t end = graph.nodes.size() + 1;
+  for (const HostRegion &region : regions) {
+    auto [begin, end] = regionSteps.at(region.region);
+    for (const HostTransfer &t : region.toDevice) use(t.tensor, begin);
+    for (const HostTransfer &t : region.fromDevice) use(t.tensor, end);
+  }
+  size_t end = 2 * order.size() + 1;
   for (ActivationTensor &tensor : tensors) {
     auto found = uses.find(tensor.name);
     auto [first, last] = found == uses.end() ? std::make_pair(size_t(0), end) : found->second;
-    if (tensor.kind == isa::TensorKind::input) first = 0;
-    if (tensor.kind == isa::TensorKind::output) last = end;
-    tensor.lifetime.firstUse = first, tensor.lifetime.lastUse = last;
+    tensor.lifetime.firstUse = int64_t(first), tensor.lifetime.lastUse = int64_t(last);
   }
 }
 
 /// Places the activations in one DRAM arena with the graph memory planner's placement:
 /// tensors whose lifetimes do not overlap share bytes. Returns the arena's size.
-uint64_t addTensors(ProgramBuilder &builder, const ModelLowering &lowering, const std::vector<HostTransfer> &outputs) {
-  std::vector<ActivationTensor> tensors = activationTensors(lowering, outputs);
-  computeLifetimes(lowering, tensors);
+uint64_t addTensors(ProgramBuilder &builder, const ModelLowering &lowering, const std::vector<size_t> &order,
+                    const std::vector<HostRegion> &regions) {
+  std::vector<ActivationTensor> tensors = activationTensors(lowering, regions);
+  computeLifetimes(lowering, order, regions, tensors);
   std::vector<passes::BufferRequest> requests;
   for (ActivationTensor &tensor : tensors) {
     tensor.lifetime.bytes = int64_t(shapeElementCount(tensor.shape)); // int8
@@ -251,22 +316,44 @@ uint64_t addTensors(ProgramBuilder &builder, const ModelLowering &lowering, cons
   return uint64_t(arenaBytes);
 }
 
-Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, CompiledModel &model) {
-  bool first = true;
-  for (const auto &[index, plan] : lowering.plans) {
+/// Closes an accelerator region that another follows: a compute no-op pops the token
+/// the region's last store pushed, so the next region starts as a program's first layer
+/// does (the runner runs each region as a program of its own, with FINISH in this place).
+void emitRegionEnd(ProgramBuilder &builder) {
+  size_t sync = builder.emit(makeGemm(0, 0, LoopNest{}, false));
+  builder.instruction(sync)[isa::Field::pop_next] = 1;
+}
+
+/// Emits the layers in `order`, region after region; fills each region's instruction
+/// range.
+Status emitLayers(ProgramBuilder &builder, const ModelLowering &lowering, const std::vector<size_t> &order,
+                  std::vector<HostRegion> &regions, CompiledModel &model) {
+  auto region = regions.begin();
+  region->firstInstruction = 0;
+  LayerPosition position = LayerPosition::first;
+  for (size_t index : order) {
+    if (lowering.partition->region[index] != region->region) {
+      region->endInstruction = uint32_t(builder.instructionCount());
+      emitRegionEnd(builder);
+      ++region;
+      region->firstInstruction = uint32_t(builder.instructionCount());
+      position = LayerPosition::first;
+    }
+    const LayerPlan &plan = lowering.plans.at(index);
     const graph::Node &node = lowering.graph.nodes[index];
     std::vector<std::string> inputs;
     for (const std::string &input : node.inputs)
       if (!input.empty() && !lowering.graph.constantOf(input)) inputs.push_back(lowering.inputTensor(index, input));
     const DeviceValue &output = lowering.values.at(node.outputs[0]);
     size_t firstSegment = builder.segmentCount();
-    LayerIO io{inputs, output.tensor, first ? LayerPosition::first : LayerPosition::afterLayer, output.blockOffset};
+    LayerIO io{inputs, output.tensor, position, output.blockOffset};
     TS_RETURN_IF_ERROR(annotate(emitLayer(builder, plan.layer, plan.mapping, io), node.describe()));
     builder.relabelSegments(firstSegment, plan.layer.op);
     model.layers.push_back(
         LayerSummary{plan.layer.name, plan.layer.op, plan.layer.macs(), plan.estimatedCycles, plan.mapping, plan.layer});
-    first = false;
+    position = LayerPosition::afterLayer;
   }
+  region->endInstruction = uint32_t(builder.instructionCount()); // the FINISH finish() appends
   return absl::OkStatus();
 }
 
@@ -278,9 +365,9 @@ void countOps(const graph::Graph &graph, const Partition &partition, CompiledMod
       continue;
     }
     ++model.cpuOps[node.op];
-    auto reason = partition.cpuReasons.find(i);
-    model.cpuReasons.push_back(strCat(node.describe(), " [", placementName(partition.placement[i]), "]: ",
-                                      reason == partition.cpuReasons.end() ? "" : reason->second));
+    auto reason = partition.hostReasons.find(i);
+    model.cpuReasons.push_back(strCat(node.describe(), " [", regionName(partition.region[i]), "]: ",
+                                      reason == partition.hostReasons.end() ? "" : reason->second));
   }
 }
 
@@ -299,23 +386,48 @@ Coverage coverageOf(const ModelLowering &lowering, const Partition &partition) {
   for (const auto &[index, plan] : lowering.plans) coverage.accelMacs += plan.layer.macs();
   coverage.accelLayers = int64_t(lowering.plans.size());
   coverage.hostOps.assign(hostOps.begin(), hostOps.end());
+  coverage.accelRegions = int64_t(partition.acceleratorRegions().size());
+  std::set<int> hostRegions;
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (!partition.onAccelerator(i)) hostRegions.insert(partition.region[i]);
+  coverage.hostRegions = int64_t(hostRegions.size());
   return coverage;
+}
+
+} // namespace
+
+namespace {
+
+/// The partition; `lowering` ends as the last pass's (it holds the accepted layers).
+Partition partitionModel(std::unique_ptr<ModelLowering> &lowering, const graph::Graph &graph,
+                         const isa::HardwareConfig &config, const LoweringOptions &options) {
+  auto newCheck = [&]() -> SupportCheck {
+    lowering = std::make_unique<ModelLowering>(
+        ModelLowering{graph, config, options, graph.producers(), {}, {}, {}, {}, {}, absl::OkStatus(), nullptr});
+    lowering->onAccelerator.assign(graph.nodes.size(), false);
+    return [&](const graph::Graph &, size_t index) -> Status {
+      Status status = lowering->accept(index, graph.nodes[index]);
+      if (status.ok()) lowering->onAccelerator[index] = true;
+      return status;
+    };
+  };
+  CostModel costs = options.costs;
+  costs.acceleratorUs = [&](size_t index) {
+    auto plan = lowering->plans.find(index);
+    return plan == lowering->plans.end() ? 0.0 : plan->second.estimatedCycles / config.clock_mhz;
+  };
+  costs.emitsCode = [&](size_t index) { return lowering->plans.count(index) > 0; };
+  return partitionGraph(graph, newCheck, costs);
 }
 
 } // namespace
 
 StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const isa::HardwareConfig &config,
                                               const LoweringOptions &options) {
-  ModelLowering lowering{graph, config, options, graph.producers(), {}, {}, {}, {}, {}, absl::OkStatus()};
-  lowering.placed.assign(graph.nodes.size(), Placement::pre);
-  std::unordered_map<const graph::Node *, size_t> indexOf;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) indexOf[&graph.nodes[i]] = i;
-  Partition partition = partitionGraph(graph, [&](const graph::Graph &, const graph::Node &node) -> Status {
-    size_t index = indexOf.at(&node);
-    Status status = lowering.accept(index, node);
-    if (status.ok()) lowering.placed[index] = Placement::accel;
-    return status;
-  });
+  std::unique_ptr<ModelLowering> owned;
+  Partition partition = partitionModel(owned, graph, config, options);
+  ModelLowering &lowering = *owned;
+  lowering.partition = &partition;
   TS_RETURN_IF_ERROR(lowering.mappingError);
   for (const auto &[name, mapping] : options.mappings)
     if (!lowering.overridden.count(name))
@@ -326,13 +438,14 @@ StatusOr<CompiledModel> compileForAccelerator(const graph::Graph &graph, const i
   if (lowering.plans.empty())
     return invalidInput("no node of graph '%s' runs on the accelerator:\n  %s", graph.name, joinStrings(model.cpuReasons, "\n  "));
   ProgramBuilder builder(config);
-  std::vector<HostTransfer> outputs = fromDevice(lowering, partition);
-  model.activationBytes = addTensors(builder, lowering, outputs);
-  TS_RETURN_IF_ERROR(emitLayers(builder, lowering, model));
+  std::vector<size_t> order = executionOrder(lowering, partition);
+  std::vector<HostRegion> regions = acceleratorRegions(lowering, partition);
+  model.activationBytes = addTensors(builder, lowering, order, regions);
+  TS_RETURN_IF_ERROR(emitLayers(builder, lowering, order, regions, model));
   TS_ASSIGN_OR_RETURN(model.program, builder.finish(/*popStore=*/true));
   for (const isa::TensorInfo &tensor : model.program.tensors)
     if (tensor.kind == isa::TensorKind::constant) model.constantBytes += tensor.byteSize();
-  TS_ASSIGN_OR_RETURN(HostModel host, buildHostModel(graph, partition, lowering.toDevice, outputs));
+  TS_ASSIGN_OR_RETURN(HostModel host, buildHostModel(graph, partition, std::move(regions)));
   host.coverage = model.coverage;
   for (const LayerSummary &layer : model.layers) host.estimatedCycles[layer.name] = layer.estimatedCycles;
   model.program.host = host.toJson().dump();

@@ -1,13 +1,16 @@
 //===- model_compiler.h - A quantized graph -> one accelerator binary ----------------===//
 //
 // `tessera compile model.onnx --target accel` runs this after quantization: the graph
-// is partitioned (partition.h), every accelerator node becomes a layer (node_lowering.h)
+// is partitioned into host and accelerator regions (partition.h), every accelerator
+// node becomes a layer (node_lowering.h)
 // with a mapping (mapping_space.h: the cost model's choice, or one given in
 // LoweringOptions::mappings), the activations it touches get DRAM tensors in the
 // blocked layout, placed in one arena by the memory planner (tensors whose lifetimes do
-// not overlap share bytes), and the layers are emitted in graph order into one program with one
-// segment per layer. The host side (the pre and post graphs in text form and how the
-// tensors cross: packing, unpacking) is stored in the program's `host` metadata
+// not overlap share bytes), and the layers are emitted region after region (in graph
+// order within one) into one program with one segment per layer; a sync instruction
+// closes each region, so the runner can run each region's range on its own. The host
+// side (host regions as graphs in text form, each accelerator region's instruction range
+// and how its tensors cross: packing, unpacking) is stored in the program's `host` metadata
 // (docs/binary-format.md), so `tessera run model.tsb` runs the whole model.
 //
 //===----------------------------------------------------------------------===//
@@ -35,6 +38,9 @@ struct LoweringOptions {
   /// record of the layer's workload): a mapping it returns replaces the cost model's
   /// choice when it is legal for the layer (an illegal one is ignored).
   std::function<std::optional<Mapping>(const AccelLayer &)> mappingOf;
+  /// The partitioner's estimates (its acceleratorUs is the cost model's cycles of each
+  /// layer at the config's clock, set by the compiler).
+  CostModel costs;
 };
 
 struct LayerSummary {

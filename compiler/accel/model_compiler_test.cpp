@@ -1,8 +1,9 @@
 //===- model_compiler_test.cpp - Whole models on the accelerator ----------------------===//
 //
-// Models compiled by compileForAccelerator run through the host model (pre graph,
-// packing, device, unpacking, post graph) on every backend, and must give outputs
-// identical to the reference interpreter running the quantized graph.
+// Models compiled by compileForAccelerator run through the host model (host regions on
+// the cpu executor, packing, each accelerator region on the device, unpacking) on every
+// backend, and must give outputs identical to the reference interpreter running the
+// quantized graph.
 //
 //===----------------------------------------------------------------------===//
 #include <cmath>
@@ -139,7 +140,9 @@ TEST(ModelCompiler, OneAndTwoVirtualThreadsGiveTheSameOutputs) {
   auto want = interp::runGraph(graph, inputs);
   ASSERT_TRUE(want.ok());
   for (int64_t threads : {1, 2}) {
-    auto model = compileForAccelerator(graph, config, LoweringOptions{threads, {}});
+    LoweringOptions options;
+    options.virtualThreads = threads;
+    auto model = compileForAccelerator(graph, config, options);
     ASSERT_TRUE(model.ok()) << model.status();
     expectIdentical(runOn("functional", model->program, config, inputs).first, *want,
                     absl::StrFormat("%d virtual threads", threads));
@@ -147,9 +150,10 @@ TEST(ModelCompiler, OneAndTwoVirtualThreadsGiveTheSameOutputs) {
 }
 
 /// Conv -> Softsign -> Conv: Softsign has no int8 form (PTQ makes tables of Sigmoid,
-/// Tanh, HardSigmoid, HardSwish and SiLU only), so the second conv runs on the CPU after
-/// the accelerator, and the host moves tensors across with (de)quantization.
-TEST(ModelCompiler, OpsTheAcceleratorLacksRunOnTheCpuAfterIt) {
+/// Tanh, HardSigmoid, HardSwish and SiLU only) and runs on the host; the second conv (288
+/// MACs) would be an accelerator region of its own, whose launch and transfers cost more
+/// than running it on the host, so the cost model keeps it there.
+TEST(ModelCompiler, ASmallConvAfterAHostOpStaysOnTheHost) {
   auto graph = graph::parseGraph(R"(graph @main(%x: f32[1,3,6,6]) {
   %w1 = const f32[4,3,3,3] dense<[-0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5, 0.375, -0.125, -0.625, 0.25, -0.25, 0.625, 0.125, -0.375, 0.5, 0.0, -0.5]>
   %w2 = const f32[2,4,1,1] dense<[0.5, -0.25, 1.0, 0.75, -1.0, 0.5, 0.25, 0.5]>
@@ -169,11 +173,76 @@ TEST(ModelCompiler, OpsTheAcceleratorLacksRunOnTheCpuAfterIt) {
   EXPECT_EQ(model->acceleratorOps, (std::map<std::string, int>{{"QConv", 1}}));
   EXPECT_EQ(model->cpuOps.at("QConv"), 1);
   EXPECT_EQ(model->cpuOps.at("Softsign"), 1);
+  EXPECT_EQ(model->coverage.accelRegions, 1);
+  bool costReason = false;
+  for (const std::string &reason : model->cpuReasons)
+    costReason |= reason.starts_with("QConv") && reason.find("the cost model keeps") != std::string::npos;
+  EXPECT_TRUE(costReason) << joinStrings(model->cpuReasons, "\n");
   TensorMap inputs{{"x", Tensor(DType::F32, {1, 3, 6, 6})}};
   for (int64_t i = 0; i < 108; ++i) inputs["x"].data<float>()[i] = float(i % 13) / 6.5f - 1.0f;
   auto want = interp::runGraph(*graph, inputs);
   ASSERT_TRUE(want.ok()) << want.status();
   expectIdentical(runOn("systemc", throughBinary(model->program, config), config, inputs).first, *want, "systemc");
+}
+
+/// Conv -> Softmax over channels -> Conv, quantized: the Softmax stays in float on the
+/// host, so the accelerator runs two regions (each conv) with host regions before,
+/// between and after them. Weights follow a fixed pattern.
+graph::Graph quantizedConvSoftmaxConv() {
+  auto graph = graph::parseGraph(R"(graph @main(%x: f32[1,3,12,12], %w1: f32[16,3,3,3], %w2: f32[16,16,3,3]) {
+  %c1 = Conv(%x, %w1) {pads = [1, 1, 1, 1]} : f32[1,16,12,12]
+  %s = Softmax(%c1) {axis = 1} : f32[1,16,12,12]
+  %c2 = Conv(%s, %w2) {pads = [1, 1, 1, 1]} : f32[1,16,12,12]
+  %y = Relu(%c2) : f32[1,16,12,12]
+  return %y
+}
+)");
+  EXPECT_TRUE(graph.ok()) << graph.status();
+  for (const char *name : {"w1", "w2"}) {
+    Tensor weights(DType::F32, graph->typeOf(name).shape);
+    for (int64_t i = 0; i < weights.elementCount(); ++i) weights.data<float>()[i] = float((i * 37) % 17 - 8) / 16.0f;
+    graph->findValue(name)->constant = std::move(weights);
+  }
+  graph->inputs = {"x"};
+  quant::QuantizeModelOptions options;
+  options.calibrate = "random:2";
+  auto report = quant::quantizeModel(*graph, options);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *graph;
+}
+
+TEST(ModelCompiler, TwoAcceleratorRegionsAroundAHostOpRunOnEveryBackend) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  graph::Graph graph = quantizedConvSoftmaxConv();
+  auto model = compileForAccelerator(graph, config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->acceleratorOps.at("QConv"), 2);
+  EXPECT_EQ(model->coverage.accelRegions, 2);
+  EXPECT_EQ(model->coverage.hostRegions, 3);
+  auto host = HostModel::fromJson(model->program.host);
+  ASSERT_TRUE(host.ok()) << host.status();
+  std::vector<int> regions;
+  for (const HostRegion &region : host->regions) regions.push_back(region.region);
+  EXPECT_EQ(regions, (std::vector<int>{0, 1, 2, 3, 4}));
+  // The first region's range ends at the sync closing it; the second ends at FINISH.
+  EXPECT_EQ(model->program.instructions[host->regions[1].endInstruction].opcode, isa::Opcode::gemm);
+  EXPECT_EQ(host->regions[3].endInstruction, model->program.instructions.size() - 1);
+
+  TensorMap inputs{{"x", Tensor(DType::F32, {1, 3, 12, 12})}};
+  for (int64_t i = 0; i < inputs["x"].elementCount(); ++i) inputs["x"].data<float>()[i] = float(i % 29) / 14.5f - 1.0f;
+  auto want = interp::runGraph(graph, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  isa::Program program = throughBinary(model->program, config);
+  std::map<std::string, uint64_t> cycles;
+  for (const std::string &backend : backends()) {
+    auto [outputs, total] = runOn(backend, program, config, inputs);
+    expectIdentical(outputs, *want, backend);
+    cycles[backend] = total;
+  }
+  EXPECT_GT(cycles["systemc"], 0u);
+#ifdef TESSERA_HAVE_RTL
+  EXPECT_EQ(cycles["rtl"], cycles["systemc"]);
+#endif
 }
 
 TEST(ModelCompiler, AGraphWithNothingForTheAcceleratorIsAnErrorListingWhy) {
@@ -193,11 +262,21 @@ TEST(HostModel, MalformedMetadataIsAnErrorNamingTheField) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("outputs"), std::string::npos) << missing.status();
   auto badShape = HostModel::fromJson(
-      R"({"inputs": [], "outputs": [], "pre": null, "post": null, "from_device": [],
-          "to_device": [{"value": "v", "tensor": "v", "nchw": [1, 2, 3], "shape": [1, 6]}]})");
+      R"({"inputs": [], "outputs": [], "regions": [{"region": 1, "instructions": [0, 4], "from_device": [],
+          "to_device": [{"value": "v", "tensor": "v", "nchw": [1, 2, 3], "shape": [1, 6]}]}]})");
   ASSERT_FALSE(badShape.ok());
   EXPECT_NE(badShape.status().message().find("'v'"), std::string::npos) << badShape.status();
   EXPECT_FALSE(HostModel::fromJson("[1, 2]").ok());
+  auto outOfOrder = HostModel::fromJson(R"({"inputs": [], "outputs": [], "regions": [
+      {"region": 1, "instructions": [0, 4], "from_device": [], "to_device": []},
+      {"region": 1, "instructions": [5, 9], "from_device": [], "to_device": []}]})");
+  ASSERT_FALSE(outOfOrder.ok());
+  EXPECT_NE(outOfOrder.status().message().find("region 1 follows region 1"), std::string::npos) << outOfOrder.status();
+  auto empty = HostModel::fromJson(R"({"inputs": [], "outputs": [], "regions": [
+      {"region": 1, "instructions": [4, 4], "from_device": [], "to_device": []}]})");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("accelerator region 1: empty instruction range"), std::string::npos)
+      << empty.status();
 }
 
 } // namespace

@@ -45,10 +45,12 @@ inline std::pair<TensorMap, uint64_t> runOn(const std::string &backend, const is
   auto device = runtime::Device::open(backend, config);
   EXPECT_TRUE(device.ok()) << device.status();
   EXPECT_TRUE((*device)->load(program).ok());
-  runtime::RunResult result;
-  auto outputs = runtime::runHostModel(*host, **device, inputs, {}, result);
+  auto executors = runtime::HostRegionExecutors::compile(*host);
+  EXPECT_TRUE(executors.ok()) << executors.status();
+  runtime::ModelRun run;
+  auto outputs = runtime::runHostModel(*host, *executors, **device, inputs, {}, run);
   EXPECT_TRUE(outputs.ok()) << backend << ": " << outputs.status();
-  return {outputs.ok() ? *outputs : TensorMap{}, result.totalCycles.value_or(0)};
+  return {outputs.ok() ? *outputs : TensorMap{}, run.merged().totalCycles.value_or(0)};
 }
 
 inline void expectIdentical(const TensorMap &got, const TensorMap &want, const std::string &what) {

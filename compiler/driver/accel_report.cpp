@@ -14,15 +14,19 @@ std::string countsOf(const std::map<std::string, int> &counts) {
 }
 
 std::string transfers(const char *title, const std::vector<accel::HostTransfer> &list) {
-  std::string text = strCat(title, ":\n");
+  std::string text = strCat("  ", title, ":\n");
   for (const accel::HostTransfer &t : list)
-    text += strCat("  ", t.value, " <-> ", t.tensor, " ", shapeToString(t.shape), " as image ", shapeToString(t.nchw),
+    text += strCat("    ", t.value, " <-> ", t.tensor, " ", shapeToString(t.shape), " as image ", shapeToString(t.nchw),
                    t.window ? " (kernel window packed into channels)" : "", "\n");
   return text;
 }
 
-std::string hostGraph(const char *title, const std::optional<graph::Graph> &graph) {
-  return strCat(title, ": ", graph ? "\n" + graph::printGraph(*graph) : std::string("none\n"));
+/// A region: a host region's graph, or an accelerator region's instructions and transfers.
+std::string regionText(const accel::HostRegion &region) {
+  std::string text = strCat(accel::regionName(region.region), ":");
+  if (!region.onAccelerator()) return strCat(text, "\n", graph::printGraph(*region.graph));
+  text += absl::StrFormat(" instructions [%d, %d)\n", region.firstInstruction, region.endInstruction);
+  return text + transfers("to device", region.toDevice) + transfers("from device", region.fromDevice);
 }
 
 } // namespace
@@ -32,8 +36,8 @@ std::string partitionPlan(const accel::CompiledModel &model) {
   for (const std::string &reason : model.cpuReasons) text += strCat("  cpu: ", reason, "\n");
   StatusOr<accel::HostModel> host = accel::HostModel::fromJson(model.program.host);
   if (!host.ok()) return strCat(text, "host side unreadable: ", host.status().message(), "\n");
-  text += transfers("to device", host->toDevice) + transfers("from device", host->fromDevice);
-  return text + hostGraph("pre graph (host)", host->pre) + hostGraph("post graph (host)", host->post);
+  for (const accel::HostRegion &region : host->regions) text += regionText(region);
+  return text;
 }
 
 std::string layerTable(const accel::CompiledModel &model) {

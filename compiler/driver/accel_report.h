@@ -7,8 +7,8 @@
 
 namespace tessera::driver {
 
-/// The partition plan: which ops run where and why, the values crossing between host
-/// and accelerator, and the host's pre and post graphs.
+/// The partition plan: which ops run where and why, then each region in order: a host
+/// region's graph, an accelerator region's instruction range and the values crossing.
 std::string partitionPlan(const accel::CompiledModel &model);
 
 /// One line per accelerator layer: name, op, multiply-accumulates, estimated cycles.

@@ -63,24 +63,55 @@ std::string firstDivergence(const graph::Graph &reference, const accel::TensorMa
 StatusOr<AccelModelRunner> AccelModelRunner::open(isa::LoadedBinary binary, const std::string &backend) {
   AccelModelRunner runner;
   TS_ASSIGN_OR_RETURN(runner.model_, accel::HostModel::fromJson(binary.program.host));
+  TS_ASSIGN_OR_RETURN(HostRegionExecutors host, HostRegionExecutors::compile(runner.model_));
+  runner.host_ = std::make_unique<HostRegionExecutors>(std::move(host));
   TS_ASSIGN_OR_RETURN(runner.device_, Device::open(backend, binary.config));
   TS_RETURN_IF_ERROR(runner.device_->load(std::move(binary.program)));
   return runner;
 }
 
+nlohmann::json AccelModelRunner::endToEnd() const {
+  RunResult merged = run_.merged();
+  double cycles = 0;
+  for (const auto &[layer, estimate] : model_.estimatedCycles) cycles += estimate;
+  if (merged.totalCycles) cycles = double(*merged.totalCycles);
+  double accelMs = cycles / (device_->config().clock_mhz * 1e3);
+  int accelRegions = 0;
+  for (const accel::HostRegion &region : model_.regions) accelRegions += region.onAccelerator();
+  return {{"accel_cycles", cycles},
+          {"accel_cycles_source", merged.totalCycles ? "backend" : "cost_model"},
+          {"accel_ms", accelMs},
+          {"host_ms", run_.hostMs},
+          {"transfer_ms", run_.transferMs},
+          {"transfer_bytes", run_.transferBytes},
+          {"partitions", model_.regions.size()},
+          {"accel_partitions", accelRegions},
+          {"host_partitions", int(model_.regions.size()) - accelRegions},
+          {"total_ms", accelMs + run_.hostMs + run_.transferMs}};
+}
+
 nlohmann::json AccelModelRunner::report() const {
-  nlohmann::json report = device_->report(result_);
+  nlohmann::json report = device_->report(run_.merged());
   if (model_.coverage) report["coverage"] = model_.coverage->toJson();
   if (report.contains("segments") && report["segments"].is_array())
     for (nlohmann::json &segment : report["segments"]) {
       auto estimate = model_.estimatedCycles.find(segment.value("name", std::string()));
       if (estimate != model_.estimatedCycles.end()) segment["estimated_cycles"] = estimate->second;
     }
+  nlohmann::json hostLayers = nlohmann::json::array();
+  for (const HostLayerTime &layer : run_.hostLayers)
+    hostLayers.push_back({{"region", layer.region},
+                          {"name", layer.name},
+                          {"op", layer.op},
+                          {"path", layer.compiled ? "llvm" : "reference"},
+                          {"host_ms", layer.ms}});
+  report["host_layers"] = hostLayers;
+  report["end_to_end"] = endToEnd();
   return report;
 }
 
 StatusOr<accel::TensorMap> AccelModelRunner::run(const accel::TensorMap &inputs, const RunOptions &options) {
-  return runHostModel(model_, *device_, inputs, options, result_);
+  return runHostModel(model_, *host_, *device_, inputs, options, run_);
 }
 
 Status AccelModelRunner::checkAgainstReference(const graph::Graph &reference, const std::string &referenceName,

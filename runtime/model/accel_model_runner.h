@@ -3,7 +3,8 @@
 //   tessera run model.tsb --backend functional|systemc|rtl --input NAME=x.npy
 //       [--reference q.tg]
 //
-// Opens the device for the binary, runs the whole model (host_model_runner.h) and,
+// Opens the device for the binary, compiles the host regions (host_model_runner.h),
+// runs the whole model and,
 // with a reference graph, checks that every output is bit-identical to the reference
 // interpreter running the quantized graph; on a mismatch the error names the first
 // layer whose int8 result differs from what the accelerator left in DRAM.
@@ -19,6 +20,7 @@
 #include "compiler/accel/host_model.h"
 #include "isa/binary.h"
 #include "runtime/device.h"
+#include "runtime/model/host_model_runner.h"
 
 namespace tessera::runtime {
 
@@ -33,9 +35,11 @@ public:
 
   /// Runs the model on `inputs` (one per model input); returns the model outputs.
   StatusOr<accel::TensorMap> run(const accel::TensorMap &inputs, const RunOptions &options);
-  /// The device's report of the last run, with the model's `coverage` (how much of it
-  /// the accelerator runs) when the binary records it, and each segment's cost-model
-  /// `estimated_cycles` when the binary records them (cycle-level backends).
+  /// The device's report of the last run (its accelerator regions' results merged,
+  /// ModelRun::merged), with the model's `coverage` (how much of it the accelerator
+  /// runs) when the binary records it, each segment's cost-model `estimated_cycles` when
+  /// the binary records them (cycle-level backends), `host_layers` (each host executor
+  /// step's measured time) and `end_to_end` (docs/reports.md).
   nlohmann::json report() const;
 
   /// OK when every output of `reference` (the quantized graph, named `referenceName`)
@@ -44,9 +48,12 @@ public:
                                const accel::TensorMap &inputs, const accel::TensorMap &outputs) const;
 
 private:
+  nlohmann::json endToEnd() const;
+
   accel::HostModel model_;
+  std::unique_ptr<HostRegionExecutors> host_;
   std::unique_ptr<Device> device_;
-  RunResult result_;
+  ModelRun run_;
 };
 
 /// "logits: f32[1,10]  prediction (argmax): 7  (value 12.3)".

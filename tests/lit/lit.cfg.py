@@ -25,6 +25,10 @@ config.substitutions.append(("%configs", os.path.join(config.tessera_src_root, "
 config.substitutions.append(("%examples", os.path.join(config.tessera_src_root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 
+# Feature `rtl`: the rtl backend was built (`# REQUIRES: rtl`).
+if getattr(config, "tessera_have_rtl", False):
+    config.available_features.add("rtl")
+
 # FileCheck, not, split-file and count come from the LLVM tools folder, ahead of PATH.
 config.environment["PATH"] = os.pathsep.join([config.llvm_tools_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
 # Messages are compared as text: no colour, a fixed locale.
