@@ -27,7 +27,7 @@ if "$bin" run "$src/examples/gemm_16.s" --config "$src/configs/default.json" --b
     --trace "$work/rtl.json" > /dev/null
   cmp "$work/systemc.json" "$work/rtl.json" || { echo "--trace differs between systemc and rtl"; exit 1; }
 fi
-printf 'gemm uop_bgn=0 uop_end=1 iter_out=1 iter_in=1\nfinish\n' > "$work/tiny.s"
+printf '.geometry batch=1 block_in=16 block_out=16\ngemm uop_bgn=0 uop_end=1 iter_out=1 iter_in=1\nfinish\n' > "$work/tiny.s"
 sed -e 's/"name": "default"/"name": "unbuilt"/' -e 's/"dram_latency_cycles": 40/"dram_latency_cycles": 41/' \
   "$src/configs/default.json" > "$work/unbuilt.json"
 if "$bin" run "$work/tiny.s" --config "$work/unbuilt.json" --backend rtl > "$work/unbuilt.txt" 2>&1; then
