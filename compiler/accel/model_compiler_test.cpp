@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/accel/host_model.h"
+#include "compiler/accel/host_model_check.h"
 #include "compiler/accel/model_compiler.h"
 #include "compiler/accel/model_test_util.h"
 #include "compiler/graph/parser.h"
@@ -243,6 +244,45 @@ TEST(ModelCompiler, TwoAcceleratorRegionsAroundAHostOpRunOnEveryBackend) {
 #ifdef TESSERA_HAVE_RTL
   EXPECT_EQ(cycles["rtl"], cycles["systemc"]);
 #endif
+}
+
+/// The error of checkHostModel on `model` after `edit` changed its metadata, or "".
+template <class Edit>
+std::string hostModelError(const CompiledModel &model, const isa::HardwareConfig &config, Edit edit) {
+  auto host = HostModel::fromJson(model.program.host);
+  EXPECT_TRUE(host.ok()) << host.status();
+  edit(*host);
+  Status status = checkHostModel(*host, model.program, config);
+  return status.ok() ? "" : std::string(status.message());
+}
+
+// Metadata that parses but does not fit the program is refused, naming what is wrong: a
+// transfer to a tensor the program lacks or of the wrong kind, an image whose layout
+// needs another DRAM shape, a region past the program's end, a value nothing provides.
+TEST(HostModel, MetadataThatDoesNotFitTheProgramIsRefused) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(quantizedConvSoftmaxConv(), config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(hostModelError(*model, config, [](HostModel &) {}), "");
+  auto has = [](const std::string &error, const std::string &part) { return error.find(part) != std::string::npos; };
+  std::string missing = hostModelError(*model, config, [](HostModel &h) { h.regions[1].toDevice[0].tensor = "nope"; });
+  EXPECT_TRUE(has(missing, "region 1 (accelerator): to_device transfer of") && has(missing, "no tensor 'nope'")) << missing;
+  std::string kind = hostModelError(*model, config, [](HostModel &h) {
+    h.regions[1].toDevice[0].tensor = h.regions[1].fromDevice[0].tensor;
+  });
+  EXPECT_TRUE(has(kind, "expected an int8 input tensor")) << kind;
+  std::string shape = hostModelError(*model, config, [](HostModel &h) {
+    HostTransfer &t = h.regions[3].toDevice[0];
+    t.window.reset();
+    t.nchw[1] *= 2, t.shape = t.nchw;
+  });
+  EXPECT_TRUE(has(shape, "its layout needs a DRAM tensor of shape")) << shape;
+  std::string range = hostModelError(*model, config, [&](HostModel &h) {
+    h.regions[3].endInstruction = uint32_t(model->program.instructions.size() + 5);
+  });
+  EXPECT_TRUE(has(range, "region 3 (accelerator): instructions")) << range;
+  std::string dataflow = hostModelError(*model, config, [](HostModel &h) { h.outputs.push_back("ghost"); });
+  EXPECT_EQ(dataflow, "host metadata: model output 'ghost' is produced by no region");
 }
 
 TEST(ModelCompiler, AGraphWithNothingForTheAcceleratorIsAnErrorListingWhy) {

@@ -1,6 +1,8 @@
 //===- accel_model_runner.cpp - A binary compiled from a model, on a device ---------===//
 #include "runtime/model/accel_model_runner.h"
 
+#include "compiler/accel/host_model_check.h"
+
 #include <algorithm>
 
 #include "compiler/accel/layouts.h"
@@ -63,6 +65,7 @@ std::string firstDivergence(const graph::Graph &reference, const accel::TensorMa
 StatusOr<AccelModelRunner> AccelModelRunner::open(isa::LoadedBinary binary, const std::string &backend) {
   AccelModelRunner runner;
   TS_ASSIGN_OR_RETURN(runner.model_, accel::HostModel::fromJson(binary.program.host));
+  TS_RETURN_IF_ERROR(accel::checkHostModel(runner.model_, binary.program, binary.config));
   TS_ASSIGN_OR_RETURN(HostRegionExecutors host, HostRegionExecutors::compile(runner.model_));
   runner.host_ = std::make_unique<HostRegionExecutors>(std::move(host));
   TS_ASSIGN_OR_RETURN(runner.device_, Device::open(backend, binary.config));
