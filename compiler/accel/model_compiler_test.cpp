@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include <gtest/gtest.h>
 
@@ -283,6 +284,27 @@ TEST(HostModel, MetadataThatDoesNotFitTheProgramIsRefused) {
   EXPECT_TRUE(has(range, "region 3 (accelerator): instructions")) << range;
   std::string dataflow = hostModelError(*model, config, [](HostModel &h) { h.outputs.push_back("ghost"); });
   EXPECT_EQ(dataflow, "host metadata: model output 'ghost' is produced by no region");
+}
+
+// A NaN in a float input has no int8 value: the run stops at the quantization
+// boundary with an error naming the input and the element.
+TEST(ModelCompiler, ANaNInputIsAnErrorAtTheQuantizationBoundary) {
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(quantizedConvSoftmaxConv(), config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto host = HostModel::fromJson(model->program.host);
+  ASSERT_TRUE(host.ok()) << host.status();
+  auto device = runtime::Device::open("functional", config);
+  ASSERT_TRUE(device.ok()) << device.status();
+  ASSERT_TRUE((*device)->load(model->program).ok());
+  auto executors = runtime::HostRegionExecutors::compile(*host);
+  ASSERT_TRUE(executors.ok()) << executors.status();
+  TensorMap inputs{{"x", Tensor(DType::F32, {1, 3, 12, 12})}};
+  inputs["x"].data<float>()[7] = std::numeric_limits<float>::quiet_NaN();
+  runtime::ModelRun run;
+  auto outputs = runtime::runHostModel(*host, *executors, **device, inputs, {}, run);
+  ASSERT_FALSE(outputs.ok());
+  EXPECT_EQ(outputs.status().message(), "model input 'x': element 7 is NaN, which the int8 model cannot represent");
 }
 
 TEST(ModelCompiler, AGraphWithNothingForTheAcceleratorIsAnErrorListingWhy) {

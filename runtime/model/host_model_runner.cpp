@@ -2,6 +2,7 @@
 #include "runtime/model/host_model_runner.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 #include "compiler/accel/layouts.h"
@@ -119,6 +120,17 @@ Status runAcceleratorRegion(const accel::HostRegion &region, Device &device, acc
   return absl::OkStatus();
 }
 
+/// A compiled model quantizes its float inputs to int8 at the boundary: a NaN has no
+/// int8 value (the reference interpreter's QuantizeLinear refuses it too).
+Status checkNoNaN(const std::string &name, const Tensor &tensor) {
+  if (tensor.dtype() != DType::F32) return absl::OkStatus();
+  const float *data = tensor.data<float>();
+  for (int64_t i = 0; i < tensor.elementCount(); ++i)
+    if (std::isnan(data[i]))
+      return invalidInput("model input '%s': element %d is NaN, which the int8 model cannot represent", name, i);
+  return absl::OkStatus();
+}
+
 Status checkInputs(const accel::HostModel &model, const accel::TensorMap &inputs, accel::TensorMap &values) {
   for (const accel::HostInput &input : model.inputs) {
     auto found = inputs.find(input.name);
@@ -126,6 +138,7 @@ Status checkInputs(const accel::HostModel &model, const accel::TensorMap &inputs
     if (found->second.dtype() != input.dtype || found->second.shape() != input.shape)
       return invalidInput("model input '%s' is %s %s; the model takes %s %s", input.name, dtypeName(found->second.dtype()),
                           shapeToString(found->second.shape()), dtypeName(input.dtype), shapeToString(input.shape));
+    TS_RETURN_IF_ERROR(checkNoNaN(input.name, found->second));
     values[input.name] = found->second;
   }
   return absl::OkStatus();
