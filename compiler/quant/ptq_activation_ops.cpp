@@ -5,7 +5,7 @@
 // quantized per tensor, the int32 product (or sum of products) is requantized once by
 // s_a * s_b / s_y, and a following Relu/Clip is fused as the clip. A MatMul with a
 // constant second operand is quantizeGemm's (per-channel weights); a Mul by a constant
-// stays fp32.
+// stays fp32. QMul's first operand has the product's shape (the operands swap if needed).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/graph/infer_util.h"
@@ -38,6 +38,10 @@ Status emitProduct(PtqRewriter &r, size_t index, const char *op) {
   qnode.op = op;
   qnode.name = node.name;
   qnode.inputs = {qa, qb};
+  // QMul commutes: the operand with the product's shape goes first, so a squeeze-and-
+  // excitation gate is the broadcast second operand whichever order the model wrote.
+  if (qnode.op == std::string("QMul") && r.graph().typeOf(node.input(0)).shape != r.graph().typeOf(node.outputs[0]).shape)
+    std::swap(qnode.inputs[0], qnode.inputs[1]);
   setRequant(qnode, {requant.multiplier}, {requant.shift});
   setClip(qnode, fused, sy);
   r.emitInt8(std::move(qnode), result, sy, fused);

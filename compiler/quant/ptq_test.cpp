@@ -168,14 +168,15 @@ TEST(Ptq, GlobalAveragePool) {
 )");
 }
 
-// Products of two activations: Mul by a per-channel gate becomes QMul, MatMul of two
+// Products of two activations: Mul by a per-channel gate becomes QMul (the gate its second
+// operand, though the model wrote it first), MatMul of two
 // activations QMatMul; both operands are quantized per tensor and the one requant is
 // s_a * s_b / s_y. Mul: 0.01 * 0.02 / 0.01 = 0.02 = 0.64 * 2^-5 -> m = round(0.64 * 2^24)
 // = 10737418, s = 29. MatMul: 0.01 * 0.02 / 0.04 = 0.005 = 0.64 * 2^-7 -> s = 31; its
 // Relu is fused as the clip.
 TEST(Ptq, ProductsOfTwoActivations) {
   std::string input = R"(graph @main(%x: f32[1,2,2,2], %g: f32[1,2,1,1], %a: f32[2,3], %b: f32[3,2]) {
-  %y = Mul(%x, %g) : f32[1,2,2,2]
+  %y = Mul(%g, %x) : f32[1,2,2,2]
   %m = MatMul(%a, %b) : f32[2,2]
   %r = Relu(%m) : f32[2,2]
   return %y, %r
