@@ -307,6 +307,38 @@ TEST(ModelCompiler, ANaNInputIsAnErrorAtTheQuantizationBoundary) {
   EXPECT_EQ(outputs.status().message(), "model input 'x': element 7 is NaN, which the int8 model cannot represent");
 }
 
+// A sequence of tokens [A, B, K] through token-wise linear layers (a transformer's
+// projections and feed-forward) is A*B rows of K features: both MatMuls run on the
+// accelerator, bit-identical to the interpreter.
+TEST(ModelCompiler, TokenSequencesRunAsRowsOnTheAccelerator) {
+  auto graph = graph::parseGraph(R"(graph @main(%x: f32[1,6,16], %w1: f32[16,32], %w2: f32[32,8]) {
+  %h = MatMul(%x, %w1) : f32[1,6,32]
+  %r = Relu(%h) : f32[1,6,32]
+  %y = MatMul(%r, %w2) : f32[1,6,8]
+  return %y
+}
+)");
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  for (const char *name : {"w1", "w2"}) {
+    Tensor weights(DType::F32, graph->typeOf(name).shape);
+    for (int64_t i = 0; i < weights.elementCount(); ++i) weights.data<float>()[i] = float((i * 29) % 13 - 6) / 8.0f;
+    graph->findValue(name)->constant = std::move(weights);
+  }
+  graph->inputs = {"x"};
+  quant::QuantizeModelOptions options;
+  options.calibrate = "random:2";
+  ASSERT_TRUE(quant::quantizeModel(*graph, options).ok());
+  isa::HardwareConfig config = isa::testing::loadTestConfig("default");
+  auto model = compileForAccelerator(*graph, config);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->acceleratorOps.at("QGemm"), 2);
+  TensorMap inputs{{"x", Tensor(DType::F32, {1, 6, 16})}};
+  for (int64_t i = 0; i < 96; ++i) inputs["x"].data<float>()[i] = float(i % 11) / 5.5f - 1.0f;
+  auto want = interp::runGraph(*graph, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  expectIdentical(runOn("functional", throughBinary(model->program, config), config, inputs).first, *want, "functional");
+}
+
 TEST(ModelCompiler, AGraphWithNothingForTheAcceleratorIsAnErrorListingWhy) {
   auto graph = graph::parseGraph(R"(graph @main(%x: f32[1,4]) {
   %y = Sigmoid(%x) : f32[1,4]

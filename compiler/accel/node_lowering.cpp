@@ -76,7 +76,9 @@ StatusOr<Shape> imageShape(const graph::Graph &graph, const std::string &value) 
   const Shape &shape = type.shape;
   if (shape.size() == 4 && shape[0] >= 1) return shape;
   if (shape.size() == 2 && shape[0] >= 1) return Shape{shape[0], shape[1], 1, 1};
-  return invalidInput("value %%%s has shape %s; the accelerator holds [N,C,H,W] and [N,K] tensors", value,
+  // [A, B, K] (a sequence of tokens) is the A*B rows of K features: row-major, the same bytes.
+  if (shape.size() == 3 && shape[0] >= 1 && shape[1] >= 1) return Shape{shape[0] * shape[1], shape[2], 1, 1};
+  return invalidInput("value %%%s has shape %s; the accelerator holds [N,C,H,W], [N,K] and [A,B,K] tensors", value,
                       shapeToString(shape));
 }
 
