@@ -2,26 +2,30 @@
 # compare_ort.sh - tessera's `cpu` backend against ONNX Runtime's CPU engine.
 #
 #   bench/compare_ort.sh [--build DIR] [--models DIR] [--repeat N] [--rounds K (5)]
-#                        [--threads "1 2"] [--no-tune] [--schedule-tune TRIALS] [--models-list "a b"]
+#                        [--threads "1 2"] [--isa host|avx2|avx512] [--no-tune]
+#                        [--schedule-tune TRIALS] [--models-list "a b"]
 #
-# For ResNet-18, MobileNetV2, SqueezeNet 1.1 (torchvision exports, fp32, batch 1,
-# opset 13) and an MLP 784-512-256-10, and each thread count: compiles the model with
+# For every model of the benchmark set (scripts/export_models.py --list: ten torchvision
+# architectures, a transformer encoder and an MLP; fp32, batch 1, opset 13, seeded
+# weights) and each thread count: compiles the model with
 # `tessera compile --target cpu --tune` (AOT .so; kernels' schedules timed on this
 # machine, as TVM tunes before it is measured; --no-tune: the default schedules),
-# times `tessera run --backend cpu` (median of N runs after a warm-up, in process)
-# and ONNX Runtime on the same input (node + onnxruntime-node, installed in bench/
-# with --ignore-scripts) in K alternating rounds -- tessera, ORT, tessera, ORT, ... so
-# a slow phase of a shared host hits both alike -- and prints, the medians being the
-# median of the K rounds' medians,
+# checks its output against the reference interpreter (`--check 1e-4`), times
+# `tessera run --backend cpu` (median of N runs after a warm-up, in process) and ONNX
+# Runtime on the same input (node + onnxruntime-node, installed in bench/ with
+# --ignore-scripts) in K alternating rounds -- tessera, ORT, tessera, ORT, ... so a slow
+# phase of a shared host hits both alike -- and prints, the medians being the median of
+# the K rounds' medians,
 #
-#   <model> isa=<avx512|avx2> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio>
+#   <model> isa=<avx512|avx2> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio> ref_fallbacks=<n>
 #
+# after a header line naming the host CPU, its vector ISA and the load average.
+# --isa: the vector ISA of tessera's code: host (the default: the host's own CPU and
+# features), avx2 (`--cpu x86-64-v3`: 8-lane kernels, as on an AVX2-only host) or avx512
+# (`--cpu x86-64-v4`). ONNX Runtime picks its kernels from the host either way.
 # --schedule-tune TRIALS: instead of --tune's candidate list, each model's kernel
 # schedules are tuned through the CPU space (`tessera tune --target cpu --trials TRIALS
 # --records`) and compiled with `--records`.
-#
-# Models come from scripts/export_models.py when present, else from the small
-# exporter below (same torchvision constructors, seeded weights).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build"
@@ -31,8 +35,10 @@ rounds=5
 threads_list="1 2"
 tune=--tune
 schedule_trials=""
-model_list="resnet18 mobilenet_v2 squeezenet1_1 mlp"
-usage="usage: $0 [--build DIR] [--models DIR] [--repeat N] [--rounds K] [--threads \"1 2\"] [--no-tune] [--schedule-tune TRIALS] [--models-list \"a b\"]"
+isa_choice=host
+python=/usr/bin/python3
+model_list="$("$python" "$root/scripts/export_models.py" --list)"
+usage="usage: $0 [--build DIR] [--models DIR] [--repeat N] [--rounds K] [--threads \"1 2\"] [--isa host|avx2|avx512] [--no-tune] [--schedule-tune TRIALS] [--models-list \"a b\"]"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) build="$2"; shift 2 ;;
@@ -40,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --repeat) repeat="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --threads) threads_list="$2"; shift 2 ;;
+    --isa) isa_choice="$2"; shift 2 ;;
     --no-tune) tune=""; shift ;;
     --schedule-tune) schedule_trials="$2"; shift 2 ;;
     --models-list) model_list="$2"; shift 2 ;;
@@ -48,49 +55,47 @@ while [[ $# -gt 0 ]]; do
 done
 tessera="$build/bin/tessera"
 [[ -x "$tessera" ]] || { echo "compare_ort.sh: $tessera not built" >&2; exit 1; }
-python=/usr/bin/python3
 mkdir -p "$models"
+
+# The vector ISA of the generated code, named on every line.
+host_isa=avx2
+grep -qw avx512f /proc/cpuinfo && host_isa=avx512
+cpu_flag=()
+case "$isa_choice" in
+  host) isa=$host_isa ;;
+  avx2) isa=avx2; cpu_flag=(--cpu x86-64-v3) ;;
+  avx512) isa=avx512; cpu_flag=(--cpu x86-64-v4) ;;
+  *) echo "compare_ort.sh: --isa '$isa_choice': expected host, avx2 or avx512" >&2; exit 2 ;;
+esac
+[[ -z "$schedule_trials" || "$isa_choice" == host ]] ||
+  { echo "compare_ort.sh: --schedule-tune records are the host's: use it with --isa host" >&2; exit 2; }
+cpu_name="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+echo "host: $cpu_name, host_isa=$host_isa, code_isa=$isa, cores=$(nproc), load=$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ONNX Runtime through node, installed once beside the script.
 if [[ ! -d "$root/bench/node_modules/onnxruntime-node" ]]; then
   (cd "$root/bench" && npm install --ignore-scripts --no-audit --no-fund --silent >/dev/null)
 fi
 
-# Models: the front end's exporter, else a minimal one.
-if [[ -f "$root/scripts/export_models.py" ]]; then
-  "$python" "$root/scripts/export_models.py" --out "$models" >/dev/null 2>&1 || true
-fi
-"$python" - "$models" <<'PY'
-import os, sys
-import torch, torchvision
-out = sys.argv[1]
-torch.manual_seed(0)
-nets = {
-    "resnet18": (torchvision.models.resnet18, (1, 3, 224, 224)),
-    "mobilenet_v2": (torchvision.models.mobilenet_v2, (1, 3, 224, 224)),
-    "squeezenet1_1": (torchvision.models.squeezenet1_1, (1, 3, 224, 224)),
-    "mlp": (lambda: torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
-                                        torch.nn.ReLU(), torch.nn.Linear(256, 10)), (1, 784)),
-}
-for name, (make, shape) in nets.items():
-    path = os.path.join(out, name + ".onnx")
-    x = torch.randn(*shape)
-    if not os.path.exists(path):
-        model = make().eval()
-        torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["output"])
-    x.numpy().astype("float32").tofile(os.path.join(out, name + ".input.bin"))
-    with open(os.path.join(out, name + ".input.bin.shape"), "w") as f:
-        f.write(str(list(shape)))
-    import numpy
-    numpy.save(os.path.join(out, name + ".input.npy"), x.numpy().astype("float32"))
+# Models and their seeded inputs; ort_bench.js reads raw float32 with a shape file.
+for model in $model_list; do
+  if [[ ! -f "$models/$model.onnx" ]]; then
+    "$python" "$root/scripts/export_models.py" --out "$models" --models "$model" >/dev/null 2>&1 ||
+      { echo "compare_ort.sh: exporting $model failed" >&2; exit 1; }
+  fi
+  "$python" - "$models/$model" <<'PY'
+import sys
+import numpy as np
+base = sys.argv[1]
+x = np.load(base + ".input.npy").astype(np.float32)
+x.tofile(base + ".input.bin")
+with open(base + ".input.bin.shape", "w") as f:
+    f.write(str(list(x.shape)))
 PY
+done
 
 # The median of whitespace-separated numbers.
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-# The host's widest vector ISA, named on every line.
-isa=avx2
-grep -qw avx512f /proc/cpuinfo && isa=avx512
 
 for model in $model_list; do
   onnx="$models/$model.onnx"
@@ -100,11 +105,14 @@ for model in $model_list; do
     rm -f "$records"
     echo "tuning $model (tessera tune --target cpu --trials $schedule_trials)" >&2
     "$tessera" tune "$onnx" --target cpu --trials "$schedule_trials" --records "$records" >/dev/null
-    "$tessera" compile "$onnx" --target cpu -o "$so" --records "$records" >/dev/null
+    summary="$("$tessera" compile "$onnx" --target cpu "${cpu_flag[@]}" -o "$so" --records "$records")"
   else
-    echo "compiling $model (tessera compile --target cpu $tune)" >&2
-    "$tessera" compile "$onnx" --target cpu -o "$so" $tune >/dev/null
+    echo "compiling $model (tessera compile --target cpu ${cpu_flag[*]} $tune)" >&2
+    summary="$("$tessera" compile "$onnx" --target cpu "${cpu_flag[@]}" -o "$so" $tune)"
   fi
+  fallbacks="$(echo "$summary" | sed -n 's/.* \([0-9]*\) ref fallbacks.*/\1/p' | tail -1)"
+  "$tessera" run "$so" --backend cpu --input "input=$models/$model.input.npy" --check 1e-4 >/dev/null ||
+    { echo "compare_ort.sh: $model: output differs from the reference interpreter" >&2; exit 1; }
   for threads in $threads_list; do
     tessera_runs="" ort_runs=""
     for ((round = 0; round < rounds; ++round)); do
@@ -117,6 +125,6 @@ for model in $model_list; do
     tessera_ms=$(echo "$tessera_runs" | median)
     ort_ms=$(echo "$ort_runs" | median)
     ratio=$(awk -v o="$ort_ms" -v t="$tessera_ms" 'BEGIN { printf "%.3f", o / t }')
-    echo "$model isa=$isa threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio"
+    echo "$model isa=$isa threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio ref_fallbacks=$fallbacks"
   done
 done

@@ -1,7 +1,7 @@
 //===- cmd_compile.cpp - tessera compile: a model to a target's binary ---------------===//
 //
 //   tessera compile model.onnx --target cpu -o model.so [--input-shape NAME:1x3x224x224]
-//       [--print-plan] [--dump-loop-ir kernels.tl] [--schedule NAME=VALUE ...]
+//       [--print-plan] [--dump-loop-ir kernels.tl] [--schedule NAME=VALUE ...] [--cpu x86-64-v3]
 //
 //   tessera compile model.onnx --target accel --config configs/default.json
 //       [--calibrate <folder of .npy | random:N>] -o model.tsb [--emit-quantized q.tg]
@@ -20,7 +20,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "compiler/codegen/cpu_jit.h"
 #include "compiler/driver/driver.h"
+#include "compiler/exec/execution_plan.h"
 #include "compiler/lower/cpu_schedule.h"
 #include "compiler/tune/cpu_tuner.h"
 #include "compiler/tune/records.h"
@@ -38,6 +40,7 @@ struct CompileArgs {
   std::optional<int64_t> cpuRecordsApplied; ///< --records, --target cpu: kernels given a recorded schedule
   std::vector<std::string> inputShapes;
   std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
+  std::string cpu;                   ///< cpu: the LLVM CPU name to generate code for (empty: the host)
   driver::CompileOptions options;
   // What the stage observer prints or writes.
   bool printPlan = false, printAfterAll = false;
@@ -134,6 +137,10 @@ Status completeOptions(CompileArgs &args) {
     if (!mappings.ok()) return annotate(mappings.status(), args.mappingsPath);
     options.accel.lowering.mappings = std::move(*mappings);
   }
+  if (!args.cpu.empty()) {
+    TS_RETURN_IF_ERROR(codegen::setTargetCpu(args.cpu));
+    options.cpu.plan.schedule = exec::hostScheduleParams();
+  }
   TS_RETURN_IF_ERROR(loadRecords(args));
   for (const std::string &assignment : args.schedule)
     TS_RETURN_IF_ERROR(lower::setScheduleParam(options.cpu.plan.schedule, assignment));
@@ -181,6 +188,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "print-after-all", po::bool_switch(&compile.printAfterAll), "print every stage of the pipeline (graph IR, plan, loop IR, assembly)")(
       "dump-dir", po::value(&compile.dumpDir), "write every stage of the pipeline to DIR/NN-stage.txt")(
       "schedule", po::value(&compile.schedule)->composing(), ("cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0):\n" + lower::scheduleParamsHelp()).c_str())(
+      "cpu", po::value(&compile.cpu), "cpu: generate code for this LLVM CPU instead of the host's (x86-64-v3: AVX2, 8-lane kernels; x86-64-v4: AVX-512, 16-lane; the host must have its vector features)")(
       "tune", po::bool_switch(&o.cpu.plan.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
       "gpu-arch", po::value(&o.nvptx.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&o.nvptx.threadsPerBlock)->default_value(256), "nvptx: threads per block")(

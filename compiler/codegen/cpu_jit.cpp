@@ -4,6 +4,8 @@
 #include <mutex>
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/MC/MCSubtargetInfo.h>
+#include <llvm/MC/TargetRegistry.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/TargetParser/Host.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -30,12 +32,59 @@ Status fromLlvm(llvm::Error error, const std::string &what) {
   return absl::InternalError(strCat(what, ": ", message));
 }
 
+/// The CPU generated code targets when not the host's own (setTargetCpu); empty: the host.
+std::string &targetCpuOverride() {
+  static std::string name;
+  return name;
+}
+
+/// The subtarget of an LLVM CPU name on the host's triple (null if LLVM has no target).
+std::unique_ptr<llvm::MCSubtargetInfo> subtargetOf(const std::string &cpu) {
+  initializeTargets();
+  std::string triple = llvm::sys::getProcessTriple(), error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target) return nullptr;
+  return std::unique_ptr<llvm::MCSubtargetInfo>(target->createMCSubtargetInfo(triple, cpu, ""));
+}
+
+bool hostHasFeature(const std::string &feature) {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto it = features.find(feature);
+  return it != features.end() && it->second;
+}
+
+/// The vector features whose absence on the host makes code for another CPU fault.
+constexpr const char *kVectorFeatures[] = {"sse4.2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq"};
+
 } // namespace
+
+Status checkHostRuns(const std::string &cpu) {
+  std::unique_ptr<llvm::MCSubtargetInfo> generic = subtargetOf("");
+  if (!generic || !generic->isCPUStringValid(cpu))
+    return absl::InvalidArgumentError(strCat("CPU '", cpu, "' is not one LLVM knows for ", llvm::sys::getProcessTriple(),
+                                             " (e.g. x86-64-v3 for AVX2, x86-64-v4 for AVX-512, or a name such as znver4)"));
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget = subtargetOf(cpu);
+  for (const char *feature : kVectorFeatures)
+    if (subtarget->checkFeatures(strCat("+", feature)) && !hostHasFeature(feature))
+      return absl::InvalidArgumentError(strCat("code for CPU '", cpu, "' uses ", feature, ", which this host (",
+                                               llvm::sys::getHostCPUName().str(), ") lacks"));
+  return absl::OkStatus();
+}
+
+Status setTargetCpu(const std::string &cpu) {
+  if (!cpu.empty()) TS_RETURN_IF_ERROR(annotate(checkHostRuns(cpu), "--cpu"));
+  targetCpuOverride() = cpu;
+  return absl::OkStatus();
+}
 
 StatusOr<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
   initializeTargets();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder) return fromLlvm(builder.takeError(), "detecting the host CPU");
+  if (!targetCpuOverride().empty()) {
+    builder->setCPU(targetCpuOverride());
+    builder->getFeatures() = llvm::SubtargetFeatures();
+  }
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   builder->setRelocationModel(llvm::Reloc::PIC_);
   auto tm = builder->createTargetMachine();
@@ -44,16 +93,17 @@ StatusOr<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine() {
 }
 
 int hostVectorRegisters() {
-  static const int registers = [] {
-    auto features = llvm::sys::getHostCPUFeatures();
-    auto it = features.find("avx512f");
-    return it != features.end() && it->second ? 32 : 16;
-  }();
+  if (!targetCpuOverride().empty()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> subtarget = subtargetOf(targetCpuOverride());
+    return subtarget && subtarget->checkFeatures("+avx512f") ? 32 : 16;
+  }
+  static const int registers = hostHasFeature("avx512f") ? 32 : 16;
   return registers;
 }
 
 std::string hostCpuDescription() {
-  return strCat(llvm::sys::getHostCPUName().str(), ", ", hostVectorRegisters(), " vector registers");
+  std::string cpu = targetCpuOverride().empty() ? llvm::sys::getHostCPUName().str() : targetCpuOverride();
+  return strCat(cpu, ", ", hostVectorRegisters(), " vector registers");
 }
 
 void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm) {

@@ -22,7 +22,18 @@ namespace tessera::codegen {
 /// A packed kernel entry: `void f(void **args)`.
 using KernelFn = void (*)(void **args);
 
-/// The host's target machine (CPU name and features detected now).
+/// Targets generated CPU code at `cpu`, an LLVM CPU name ("x86-64-v3": AVX2,
+/// "x86-64-v4": AVX-512, or a name such as "znver4"), instead of the host's own CPU and
+/// features: hostTargetMachine(), hostVectorRegisters() and hostCpuDescription() follow
+/// it from then on. The host must run the code: a CPU with a vector feature the host
+/// lacks is an error, as is a name LLVM does not know. Empty: the host again.
+Status setTargetCpu(const std::string &cpu);
+/// OK when this host can run code generated for the LLVM CPU `cpu`: LLVM knows the name
+/// and the host has every vector feature (SSE4.2 ... AVX-512) the CPU has.
+Status checkHostRuns(const std::string &cpu);
+
+/// The target machine of generated CPU code: the host's CPU name and features, or the
+/// CPU setTargetCpu chose.
 StatusOr<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine();
 
 /// Vector registers the host's code can use: 32 with AVX-512 (zmm0-31, and ymm16-31

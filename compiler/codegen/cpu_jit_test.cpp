@@ -237,3 +237,28 @@ TEST(CpuJit, IntrinsicWithoutCpuLoweringIsAnError) {
 
 } // namespace
 } // namespace tessera::codegen
+
+namespace tessera::codegen {
+namespace {
+
+TEST(TargetCpu, AnAvx2CpuGivesEightLaneSchedulesAndResets) {
+  ASSERT_TRUE(setTargetCpu("x86-64-v3").ok());
+  EXPECT_EQ(hostVectorRegisters(), 16);
+  EXPECT_EQ(hostCpuDescription(), "x86-64-v3, 16 vector registers");
+  auto tm = hostTargetMachine();
+  ASSERT_TRUE(tm.ok()) << tm.status();
+  EXPECT_EQ((*tm)->getTargetCPU().str(), "x86-64-v3");
+  EXPECT_EQ((*tm)->getTargetFeatureString().find("avx512"), std::string::npos);
+  ASSERT_TRUE(setTargetCpu("").ok());
+  EXPECT_EQ(hostCpuDescription().find("x86-64-v3"), std::string::npos);
+}
+
+TEST(TargetCpu, AnUnknownCpuNameIsAnError) {
+  Status status = setTargetCpu("no-such-cpu");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("'no-such-cpu'"), std::string::npos) << status;
+  EXPECT_EQ(hostCpuDescription().find("no-such-cpu"), std::string::npos);
+}
+
+} // namespace
+} // namespace tessera::codegen

@@ -3,6 +3,9 @@
 
 #include <filesystem>
 
+#include <llvm/TargetParser/Host.h>
+
+#include "compiler/codegen/cpu_jit.h"
 #include "compiler/exec/aot.h"
 #include "compiler/exec/test_graphs.h"
 #include "runtime/model/model_library.h"
@@ -29,6 +32,14 @@ TEST(AotLibrary, LoadedLibraryMatchesTheInterpreter) {
   auto want = interp::runGraph(g, inputs);
   ASSERT_TRUE(want.ok());
   for (const std::string &name : g.outputs) expectClose(got->at(name), want->at(name), name);
+}
+
+TEST(AotLibrary, TheHostRunsItsOwnAndAvx2CodeButNoUnknownCpu) {
+  Status status = codegen::checkHostRuns("no-such-cpu");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(codegen::checkHostRuns("x86-64-v3").ok());
+  std::string host = llvm::sys::getHostCPUName().str();
+  EXPECT_TRUE(codegen::checkHostRuns(host).ok()) << host;
 }
 
 TEST(AotLibrary, RejectsAForeignLibrary) {

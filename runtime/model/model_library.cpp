@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compiler/codegen/cpu_jit.h"
 #include "compiler/codegen/thread_pool.h"
 #include "compiler/exec/aot.h"
 #include "compiler/graph/parser.h"
@@ -15,22 +16,25 @@
 namespace tessera::runtime {
 namespace {
 
-/// The graph with its weights attached again and its real inputs restored.
+/// The graph with its weights attached again and its real inputs restored (a graph
+/// without constants has no `weights` key).
 StatusOr<graph::Graph> graphOf(const char *text, const nlohmann::json &manifest, const uint8_t *weights) {
   TS_ASSIGN_OR_RETURN(graph::Graph graph, graph::parseGraph(text));
-  for (const nlohmann::json &w : manifest["weights"]) {
-    TS_ASSIGN_OR_RETURN(DType dtype, parseDType(w["dtype"].get<std::string>()));
-    Tensor t(dtype, w["shape"].get<Shape>());
-    std::memcpy(t.bytes(), weights + w["offset"].get<size_t>(), t.byteSize());
-    graph.findValue(w["name"].get<std::string>())->constant = std::move(t);
+  for (const nlohmann::json &w : manifest.value("weights", nlohmann::json::array())) {
+    TS_ASSIGN_OR_RETURN(DType dtype, parseDType(w.at("dtype").get<std::string>()));
+    Tensor t(dtype, w.at("shape").get<Shape>());
+    graph::Value *value = graph.findValue(w.at("name").get<std::string>());
+    if (!value) return invalidInput("its manifest names weight '%s', which its graph lacks", w.at("name").get<std::string>());
+    std::memcpy(t.bytes(), weights + w.at("offset").get<size_t>(), t.byteSize());
+    value->constant = std::move(t);
   }
-  graph.inputs = manifest["inputs"].get<std::vector<std::string>>();
+  graph.inputs = manifest.at("inputs").get<std::vector<std::string>>();
   return graph;
 }
 
 StatusOr<exec::ExecutionPlan> planOf(const nlohmann::json &manifest) {
   exec::ExecutionPlan plan;
-  for (const nlohmann::json &j : manifest["steps"]) {
+  for (const nlohmann::json &j : manifest.at("steps")) {
     TS_ASSIGN_OR_RETURN(exec::Step step, exec::stepFromJson(j));
     plan.steps.push_back(std::move(step));
   }
@@ -57,9 +61,22 @@ StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string &path
   if (!manifestText || !text || !weights || !parallelFor)
     return invalidInput("'%s' is not a tessera model library (missing %s)", path, exec::kManifestSymbol);
   *parallelFor = &codegen::parallelFor;
-  nlohmann::json manifest = nlohmann::json::parse(manifestText);
-  TS_ASSIGN_OR_RETURN(graph::Graph graph, graphOf(text, manifest, weights));
-  TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, planOf(manifest));
+  nlohmann::json manifest = nlohmann::json::parse(manifestText, nullptr, /*allow_exceptions=*/false);
+  if (manifest.is_discarded() || !manifest.is_object()) return invalidInput("'%s': its manifest is not a JSON object", path);
+  if (manifest.contains("cpu") && manifest["cpu"].is_string())
+    TS_RETURN_IF_ERROR(annotate(codegen::checkHostRuns(manifest["cpu"].get<std::string>()), strCat("'", path, "'")));
+  graph::Graph graph;
+  exec::ExecutionPlan plan;
+  try {
+    auto loaded = graphOf(text, manifest, weights);
+    if (!loaded.ok()) return annotate(loaded.status(), strCat("'", path, "'"));
+    graph = std::move(*loaded);
+    auto steps = planOf(manifest);
+    if (!steps.ok()) return annotate(steps.status(), strCat("'", path, "'"));
+    plan = std::move(*steps);
+  } catch (const nlohmann::json::exception &e) {
+    return invalidInput("'%s': malformed manifest: %s", path, e.what());
+  }
   void *handle = model->handle_;
   TS_ASSIGN_OR_RETURN(model->executor_,
                       exec::GraphExecutor::create(std::move(graph), std::move(plan),
