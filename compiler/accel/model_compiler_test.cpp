@@ -130,7 +130,9 @@ TEST(ModelCompiler, DigitsCnnAtBatchTwoOnEveryBackend) {
     cycles[backend] = total;
   }
   EXPECT_GT(cycles["systemc"], 0u);
-  if (cycles.count("rtl")) EXPECT_EQ(cycles["rtl"], cycles["systemc"]);
+  if (cycles.count("rtl")) {
+    EXPECT_EQ(cycles["rtl"], cycles["systemc"]);
+  }
 }
 
 TEST(ModelCompiler, OneAndTwoVirtualThreadsGiveTheSameOutputs) {
@@ -187,6 +189,24 @@ TEST(ModelCompiler, ASmallConvAfterAHostOpStaysOnTheHost) {
   expectIdentical(runOn("systemc", throughBinary(model->program, config), config, inputs).first, *want, "systemc");
 }
 
+/// Fills each named weight with a fixed pattern ((i * stride) % period - period / 2,
+/// divided by scale), sets the graph's inputs to `x` and quantizes it on two random
+/// calibration inputs.
+void fillWeightsAndQuantize(graph::Graph &graph, std::initializer_list<const char *> weights, int64_t stride,
+                            int64_t period, float scale) {
+  for (const char *name : weights) {
+    Tensor values(DType::F32, graph.typeOf(name).shape);
+    for (int64_t i = 0; i < values.elementCount(); ++i)
+      values.data<float>()[i] = float((i * stride) % period - period / 2) / scale;
+    graph.findValue(name)->constant = std::move(values);
+  }
+  graph.inputs = {"x"};
+  quant::QuantizeModelOptions options;
+  options.calibrate = "random:2";
+  auto report = quant::quantizeModel(graph, options);
+  EXPECT_TRUE(report.ok()) << report.status();
+}
+
 /// Conv -> Softmax over channels -> Conv, quantized: the Softmax stays in float on the
 /// host, so the accelerator runs two regions (each conv) with host regions before,
 /// between and after them. Weights follow a fixed pattern.
@@ -200,16 +220,7 @@ graph::Graph quantizedConvSoftmaxConv() {
 }
 )");
   EXPECT_TRUE(graph.ok()) << graph.status();
-  for (const char *name : {"w1", "w2"}) {
-    Tensor weights(DType::F32, graph->typeOf(name).shape);
-    for (int64_t i = 0; i < weights.elementCount(); ++i) weights.data<float>()[i] = float((i * 37) % 17 - 8) / 16.0f;
-    graph->findValue(name)->constant = std::move(weights);
-  }
-  graph->inputs = {"x"};
-  quant::QuantizeModelOptions options;
-  options.calibrate = "random:2";
-  auto report = quant::quantizeModel(*graph, options);
-  EXPECT_TRUE(report.ok()) << report.status();
+  fillWeightsAndQuantize(*graph, {"w1", "w2"}, 37, 17, 16.0f);
   return *graph;
 }
 
@@ -319,15 +330,7 @@ TEST(ModelCompiler, TokenSequencesRunAsRowsOnTheAccelerator) {
 }
 )");
   ASSERT_TRUE(graph.ok()) << graph.status();
-  for (const char *name : {"w1", "w2"}) {
-    Tensor weights(DType::F32, graph->typeOf(name).shape);
-    for (int64_t i = 0; i < weights.elementCount(); ++i) weights.data<float>()[i] = float((i * 29) % 13 - 6) / 8.0f;
-    graph->findValue(name)->constant = std::move(weights);
-  }
-  graph->inputs = {"x"};
-  quant::QuantizeModelOptions options;
-  options.calibrate = "random:2";
-  ASSERT_TRUE(quant::quantizeModel(*graph, options).ok());
+  fillWeightsAndQuantize(*graph, {"w1", "w2"}, 29, 13, 8.0f);
   isa::HardwareConfig config = isa::testing::loadTestConfig("default");
   auto model = compileForAccelerator(*graph, config);
   ASSERT_TRUE(model.ok()) << model.status();
