@@ -334,7 +334,7 @@ int runRunCommand(const std::vector<std::string> &args) {
       "print-time", po::bool_switch(&cpu.options.printTime), "cpu: print median, min and max latency in ms")(
       "profile", po::bool_switch(&cpu.options.profile), "cpu: print each kernel's mean time (and GMAC/s), slowest first, and time by op")(
       "input-shape", po::value(&cpu.inputShapes)->composing(), "cpu: NAME:1x3x224x224 for dynamic ONNX inputs")(
-      "check", po::value(&checkTolerance), "cpu: compare with the reference interpreter at this relative tolerance");
+      "check", po::value(&checkTolerance), "cpu: compare with the reference interpreter: the largest difference relative to each output's largest magnitude (at least 1) must be at most this");
 #endif
   po::positional_options_description positional;
   positional.add("program", 1);
