@@ -94,7 +94,7 @@ StatusOr<SectionView> readSectionEntry(const std::vector<uint8_t> &bytes, uint32
                                        const LoadOptions &options) {
   size_t at = kBinaryHeaderBytes + size_t(index) * kSectionEntryBytes;
   uint32_t kind = getU32(bytes, at);
-  if (kind < 1 || kind > 4) return invalidInput("section %d has unknown kind %d", index, kind);
+  if (kind < 1 || kind > 5) return invalidInput("section %d has unknown kind %d", index, kind);
   std::string name = strCat("section ", sectionName(SectionKind(kind)), " (table entry ", index, ")");
   TS_RETURN_IF_ERROR(checkReservedZero(bytes, at + 4, at + 8, name.c_str()));
   SectionView view{getU64(bytes, at + 8), getU64(bytes, at + 16), true};
@@ -131,8 +131,9 @@ Status checkPadding(const std::vector<uint8_t> &bytes, const std::map<SectionKin
 
 StatusOr<std::map<SectionKind, SectionView>> readSectionTable(const std::vector<uint8_t> &bytes,
                                                               const LoadOptions &options) {
-  uint32_t count = getU32(bytes, 24);
-  if (count != 4) return invalidInput("section count %d is not 4 (corrupt header)", count);
+  uint32_t count = getU32(bytes, 24), version = getU32(bytes, 8);
+  if (count != 4 && !(count == 5 && version >= 3))
+    return invalidInput("section count %d is not %s (corrupt header)", count, version >= 3 ? "4 or 5" : "4");
   uint64_t tableEnd = kBinaryHeaderBytes + uint64_t(count) * kSectionEntryBytes;
   if (tableEnd > bytes.size())
     return invalidInput("truncated: the section table ends at byte %d but the file has %d", tableEnd, bytes.size());
@@ -143,8 +144,10 @@ StatusOr<std::map<SectionKind, SectionView>> readSectionTable(const std::vector<
     if (sections.count(kind)) return invalidInput("section %s appears twice", sectionName(kind));
     sections[kind] = view;
   }
+  for (SectionKind kind : {SectionKind::metadata, SectionKind::instructions, SectionKind::uops, SectionKind::data})
+    if (!sections.count(kind)) return invalidInput("section %s is missing", sectionName(kind));
   TS_RETURN_IF_ERROR(checkPadding(bytes, sections, tableEnd));
-  return sections; // four distinct kinds out of four: none is missing
+  return sections;
 }
 
 Status checkHeader(const std::vector<uint8_t> &bytes) {
@@ -154,8 +157,8 @@ Status checkHeader(const std::vector<uint8_t> &bytes) {
   if (bytes.size() < kBinaryHeaderBytes)
     return invalidInput("truncated: %d bytes, shorter than the %d-byte header", bytes.size(), kBinaryHeaderBytes);
   uint32_t version = getU32(bytes, 8);
-  if (version != kBinaryFormatVersion)
-    return invalidInput("format version %d is not supported (this tool reads version %d)", version,
+  if (version < 2 || version > kBinaryFormatVersion)
+    return invalidInput("format version %d is not supported (this tool reads versions 2 to %d)", version,
                         kBinaryFormatVersion);
   if (getU32(bytes, 12) != kBinaryHeaderBytes) return invalidInput("header size field (byte 12) is %d, expected 64", getU32(bytes, 12));
   uint64_t fileBytes = getU64(bytes, 32);
@@ -312,16 +315,17 @@ StatusOr<std::vector<uint8_t>> writeBinary(const Program &program, const Hardwar
   std::vector<uint8_t> data;
   for (const TensorInfo &tensor : program.tensors) data.insert(data.end(), tensor.data.begin(), tensor.data.end());
 
-  const std::vector<uint8_t> *sections[] = {nullptr, &instructions, &uops, &data};
   std::vector<uint8_t> metadataBytes(metadata.begin(), metadata.end());
-  sections[0] = &metadataBytes;
-  std::vector<uint8_t> out(kBinaryHeaderBytes + 4 * kSectionEntryBytes, 0); // reserved bytes stay 0
+  std::vector<const std::vector<uint8_t> *> sections = {&metadataBytes, &instructions, &uops, &data};
+  if (!program.hostCode.empty()) sections.push_back(&program.hostCode);
+  const uint32_t count = uint32_t(sections.size());
+  std::vector<uint8_t> out(kBinaryHeaderBytes + count * kSectionEntryBytes, 0); // reserved bytes stay 0
   std::memcpy(out.data(), kBinaryMagic, sizeof(kBinaryMagic));
   putU32(out, 8, kBinaryFormatVersion);
   putU32(out, 12, kBinaryHeaderBytes);
   putU64(out, 16, config.hash());
-  putU32(out, 24, 4);
-  for (uint32_t i = 0; i < 4; ++i) {
+  putU32(out, 24, count);
+  for (uint32_t i = 0; i < count; ++i) {
     while (out.size() % 16) out.push_back(0);
     size_t entry = kBinaryHeaderBytes + i * kSectionEntryBytes;
     putU32(out, entry, i + 1);
@@ -340,6 +344,7 @@ std::string_view sectionName(SectionKind kind) {
   case SectionKind::instructions: return "INSTRUCTIONS";
   case SectionKind::uops: return "UOPS";
   case SectionKind::data: return "DATA";
+  case SectionKind::hostCode: return "HOST_CODE";
   }
   return "?";
 }
@@ -363,6 +368,9 @@ StatusOr<LoadedBinary> readBinary(const std::vector<uint8_t> &bytes, const LoadO
   TS_RETURN_IF_ERROR(readMemoryMap(metadata, bytes, sections[SectionKind::data], binary.program));
   TS_RETURN_IF_ERROR(readInstructions(bytes, sections[SectionKind::instructions], layout, binary.program));
   TS_RETURN_IF_ERROR(readUops(bytes, sections[SectionKind::uops], layout, binary.program));
+  if (auto code = sections.find(SectionKind::hostCode); code != sections.end())
+    binary.program.hostCode.assign(bytes.begin() + long(code->second.offset),
+                                   bytes.begin() + long(code->second.offset + code->second.size));
   TS_RETURN_IF_ERROR(verifyProgram(binary.program, binary.config));
   return binary;
 }

@@ -163,11 +163,36 @@ TEST(Binary, SizesInTheMetadataAreBounded) {
                         "tensor 'A': shape 4294967296x4294967296x4 has more than 2147483648 elements");
 }
 
+TEST(Binary, HostCodeRoundTripsAsAFifthSection) {
+  HardwareConfig config = loadTestConfig("default");
+  auto loaded = readBinary(validBinary(config));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  Program program = loaded->program;
+  program.hostCode = {1, 2, 3, 4, 5, 6, 7};
+  auto bytes = writeBinary(program, config);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_EQ((*bytes)[24], 5); // section count
+  auto back = readBinary(*bytes);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->program.hostCode, program.hostCode);
+  (*bytes)[(*bytes).size() - 1] ^= 1; // the last byte is HOST_CODE's
+  EXPECT_ERROR_CONTAINS(readBinary(*bytes), "section HOST_CODE (table entry 4): checksum mismatch");
+}
+
+TEST(Binary, AVersionTwoFileWithFiveSectionsIsRefused) {
+  HardwareConfig config = loadTestConfig("default");
+  Program program = readBinary(validBinary(config))->program;
+  program.hostCode = {1};
+  std::vector<uint8_t> bytes = *writeBinary(program, config);
+  bytes[8] = 2;
+  EXPECT_ERROR_CONTAINS(readBinary(bytes), "section count 5 is not 4 (corrupt header)");
+}
+
 TEST(Binary, OldFormatVersionIsRefused) {
   HardwareConfig config = loadTestConfig("default");
   std::vector<uint8_t> bytes = validBinary(config);
   bytes[8] = 1;
-  EXPECT_ERROR_CONTAINS(readBinary(bytes), "format version 1 is not supported (this tool reads version 2)");
+  EXPECT_ERROR_CONTAINS(readBinary(bytes), "format version 1 is not supported (this tool reads versions 2 to 3)");
 }
 
 TEST(Binary, HeaderErrorsAreSpecific) {

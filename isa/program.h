@@ -59,6 +59,10 @@ struct Program {
   /// A compiled model's host side (docs/binary-format.md, "host"): a JSON object's text
   /// that the ISA layer carries unread; empty for a plain program.
   std::string host;
+  /// A compiled model's host regions as machine code (docs/binary-format.md,
+  /// HOST_CODE): shared libraries the host metadata points into, carried unread; empty
+  /// when the model has none (or for a plain program).
+  std::vector<uint8_t> hostCode;
 
   const TensorInfo *findTensor(std::string_view name) const;
 };

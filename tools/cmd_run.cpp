@@ -153,11 +153,12 @@ void printEndToEnd(const nlohmann::json &report) {
   if (!report.contains("end_to_end")) return;
   const nlohmann::json &e = report["end_to_end"];
   std::cout << absl::StrFormat("end_to_end: total_ms=%.4f accel_ms=%.4f (%.0f cycles, %s) host_ms=%.4f transfer_ms=%.4f "
-                               "transfer_bytes=%d partitions=%d (%d accelerator, %d host)\n",
+                               "transfer_bytes=%d partitions=%d (%d accelerator, %d host) host_code=%s\n",
                                e["total_ms"].get<double>(), e["accel_ms"].get<double>(), e["accel_cycles"].get<double>(),
                                e["accel_cycles_source"].get<std::string>(), e["host_ms"].get<double>(),
                                e["transfer_ms"].get<double>(), e["transfer_bytes"].get<int64_t>(),
-                               e["partitions"].get<int>(), e["accel_partitions"].get<int>(), e["host_partitions"].get<int>());
+                               e["partitions"].get<int>(), e["accel_partitions"].get<int>(), e["host_partitions"].get<int>(),
+                               e.value("host_code", std::string("jit")));
 }
 
 StatusOr<nlohmann::json> runPlainProgram(isa::LoadedBinary binary, const RunArgs &args) {

@@ -155,7 +155,11 @@ StatusOr<std::vector<HostTransfer>> transfersFromJson(const json &list) {
 }
 
 json regionToJson(const HostRegion &region) {
-  if (!region.onAccelerator()) return {{"region", region.region}, {"graph", graph::printGraph(*region.graph)}};
+  if (!region.onAccelerator()) {
+    json j = {{"region", region.region}, {"graph", graph::printGraph(*region.graph)}};
+    if (region.library) j["library"] = {{"offset", region.library->offset}, {"size", region.library->size}};
+    return j;
+  }
   return {{"region", region.region},
           {"instructions", {region.firstInstruction, region.endInstruction}},
           {"to_device", transfersToJson(region.toDevice)},
@@ -171,6 +175,8 @@ StatusOr<HostRegion> regionFromJson(const json &j, int previous) {
   if (!region.onAccelerator()) {
     TS_ASSIGN_OR_RETURN(region.graph, graphFromJson(j.at("graph"), what.c_str()));
     if (!region.graph) return invalidInput("host metadata: %s has no graph", what);
+    if (j.contains("library"))
+      region.library = HostRegion::Library{j["library"].at("offset").get<uint64_t>(), j["library"].at("size").get<uint64_t>()};
     return region;
   }
   region.firstInstruction = j.at("instructions").at(0).get<uint32_t>();
@@ -236,7 +242,9 @@ StatusOr<HostModel> buildHostModel(const graph::Graph &graph, const Partition &p
     std::optional<graph::Graph> host = hostRegionGraph(graph, partition, r, acceleratorRegions);
     if (!host) continue;
     TS_RETURN_IF_ERROR(annotate(graph::verifyGraph(*host), strCat(regionName(r), " of the compiled model")));
-    model.regions.push_back(HostRegion{r, std::move(host), 0, 0, {}, {}});
+    HostRegion &region = model.regions.emplace_back();
+    region.region = r;
+    region.graph = std::move(host);
   }
   model.regions.insert(model.regions.end(), acceleratorRegions.begin(), acceleratorRegions.end());
   std::sort(model.regions.begin(), model.regions.end(),

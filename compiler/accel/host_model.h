@@ -54,6 +54,12 @@ struct HostRegion {
   /// Host regions: the region's nodes; its inputs are the values it reads from earlier
   /// regions, its outputs the values later regions or the model's outputs need.
   std::optional<graph::Graph> graph;
+  /// Host regions compiled ahead of time: the bytes [offset, offset + size) of the
+  /// binary's HOST_CODE section hold the region's shared library (compiler/exec/aot.h).
+  struct Library {
+    uint64_t offset = 0, size = 0;
+  };
+  std::optional<Library> library;
   /// Accelerator regions: the program's instructions [firstInstruction,
   /// endInstruction); the one at endInstruction closes the region (a sync that pops the
   /// store's token, or the program's FINISH).

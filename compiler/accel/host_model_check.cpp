@@ -93,10 +93,23 @@ Status checkDataflow(const HostModel &model) {
   return absl::OkStatus();
 }
 
+/// Each host region's library lies inside the HOST_CODE section.
+Status checkLibraryRanges(const HostModel &model, const isa::Program &program) {
+  uint64_t available = program.hostCode.size();
+  for (const HostRegion &region : model.regions) {
+    if (!region.library) continue;
+    if (region.library->size == 0 || region.library->offset > available || region.library->size > available - region.library->offset)
+      return invalidInput("host metadata: %s: library bytes [%d, +%d) lie outside the %d-byte HOST_CODE section",
+                          regionName(region), region.library->offset, region.library->size, available);
+  }
+  return absl::OkStatus();
+}
+
 } // namespace
 
 Status checkHostModel(const HostModel &model, const isa::Program &program, const isa::HardwareConfig &config) {
   TS_RETURN_IF_ERROR(checkInstructionRanges(model, program));
+  TS_RETURN_IF_ERROR(checkLibraryRanges(model, program));
   for (const HostRegion &region : model.regions) {
     for (const HostTransfer &t : region.toDevice)
       TS_RETURN_IF_ERROR(annotate(checkTransfer(t, true, program, config), regionName(region)));

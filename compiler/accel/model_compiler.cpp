@@ -219,7 +219,7 @@ std::vector<HostRegion> acceleratorRegions(const ModelLowering &lowering, const 
   std::map<int, size_t> indexOf;
   for (int r : partition.acceleratorRegions()) {
     indexOf[r] = regions.size();
-    regions.push_back(HostRegion{r, std::nullopt, 0, 0, {}, {}});
+    regions.emplace_back().region = r;
   }
   std::map<std::string, int> before = writtenBefore(lowering, partition);
   for (const HostTransfer &t : lowering.toDevice) {

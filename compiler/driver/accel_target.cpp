@@ -14,6 +14,7 @@
 #include "compiler/driver/graph_passes.h"
 #include "compiler/driver/int8_source.h"
 #include "compiler/driver/model_import.h"
+#include "compiler/driver/host_code.h"
 #include "compiler/driver/stage_log.h"
 #include "compiler/driver/targets.h"
 #include "compiler/quant/quantize_model.h"
@@ -85,6 +86,7 @@ StatusOr<CompiledArtifact> accelPipeline(const ModelSource &model, const Compile
   auto start = std::chrono::steady_clock::now();
   StageLog log(options.observer);
   TS_ASSIGN_OR_RETURN(accel::CompiledModel compiled, compileLogged(model, options, log));
+  TS_RETURN_IF_ERROR(attachHostCode(compiled));
   const isa::HardwareConfig &config = *options.accel.config;
   log.record("partition", [&] { return partitionPlan(compiled); });
   log.record("layers", [&] { return layerTable(compiled); });

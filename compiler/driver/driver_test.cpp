@@ -6,7 +6,9 @@
 #include "compiler/driver/int8_source.h"
 #include "compiler/driver/model_import.h"
 #include "compiler/graph/parser.h"
+#include "compiler/accel/host_model.h"
 #include "isa/binary.h"
+#include "runtime/model/accel_model_runner.h"
 
 namespace tessera::driver {
 namespace {
@@ -101,6 +103,44 @@ TEST(Driver, QdqModelCompilesForTheAcceleratorWithoutCalibration) {
   ASSERT_TRUE(binary.ok()) << binary.status();
   EXPECT_FALSE(binary->program.host.empty());
   EXPECT_NE(artifact->summary.find("target: accel"), std::string::npos);
+}
+
+/// Runs the binary's model on the functional backend: its outputs and host code source.
+std::pair<accel::TensorMap, std::string> runCompiledModel(const isa::LoadedBinary &binary) {
+  auto runner = runtime::AccelModelRunner::open(binary, "functional");
+  EXPECT_TRUE(runner.ok()) << runner.status();
+  auto host = accel::HostModel::fromJson(binary.program.host);
+  accel::TensorMap inputs;
+  for (const accel::HostInput &input : host->inputs) {
+    Tensor t(DType::F32, input.shape);
+    for (int64_t i = 0; i < t.elementCount(); ++i) t.data<float>()[i] = float(i % 19) / 9.5f - 1.0f;
+    inputs[input.name] = std::move(t);
+  }
+  auto outputs = runner->run(inputs, runtime::RunOptions{});
+  EXPECT_TRUE(outputs.ok()) << outputs.status();
+  return {*outputs, runner->report()["end_to_end"]["host_code"].get<std::string>()};
+}
+
+TEST(Driver, AccelBinaryCarriesItsHostRegionsAsCodeAndFallsBackToTheJit) {
+  auto artifact = compileModel(ModelSource(kSource + "/examples/models/qdq_conv.onnx"), accelOptions());
+  ASSERT_TRUE(artifact.ok()) << artifact.status();
+  auto binary = isa::readBinary(artifact->bytes);
+  ASSERT_TRUE(binary.ok()) << binary.status();
+  ASSERT_FALSE(binary->program.hostCode.empty());
+  auto host = accel::HostModel::fromJson(binary->program.host);
+  ASSERT_TRUE(host.ok()) << host.status();
+  int libraries = 0;
+  for (const accel::HostRegion &region : host->regions) libraries += region.library.has_value();
+  EXPECT_GE(libraries, 1);
+  auto [stored, source] = runCompiledModel(*binary);
+  EXPECT_EQ(source, "aot");
+  // A library this host cannot load (here: its ELF header zeroed) is compiled from the
+  // region's graph instead, to the same outputs.
+  for (const accel::HostRegion &region : host->regions)
+    if (region.library) std::fill_n(binary->program.hostCode.begin() + long(region.library->offset), 16, 0);
+  auto [compiled, fallback] = runCompiledModel(*binary);
+  EXPECT_EQ(fallback, "jit");
+  for (const auto &[name, tensor] : stored) EXPECT_EQ(tensor.storage(), compiled.at(name).storage()) << name;
 }
 
 TEST(Driver, NvptxTargetWritesOnePtxModule) {

@@ -14,6 +14,7 @@
 
 #include "compiler/codegen/llvm_codegen.h"
 #include "compiler/graph/printer.h"
+#include "support/file_io.h"
 
 namespace tessera::exec {
 namespace {
@@ -72,7 +73,10 @@ Status emitObject(llvm::Module &module, llvm::TargetMachine &tm, const std::stri
 Status writeSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan, const std::string &path) {
   TS_ASSIGN_OR_RETURN(std::unique_ptr<llvm::TargetMachine> tm, codegen::hostTargetMachine());
   llvm::LLVMContext context;
-  TS_ASSIGN_OR_RETURN(std::unique_ptr<llvm::Module> module, codegen::emitLlvmModule(plan.module, context, path));
+  // The module is named by the file's name alone, so the library's bytes do not depend
+  // on the folder it is written to.
+  TS_ASSIGN_OR_RETURN(std::unique_ptr<llvm::Module> module,
+                      codegen::emitLlvmModule(plan.module, context, std::filesystem::path(path).filename().string()));
   codegen::optimizeForHost(*module, *tm);
   nlohmann::json manifest;
   std::vector<uint8_t> weights;
@@ -92,6 +96,19 @@ Status writeSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan, 
   std::filesystem::remove(object);
   if (rc != 0) return absl::InternalError(strCat("linking failed: ", command));
   return absl::OkStatus();
+}
+
+StatusOr<std::vector<uint8_t>> buildSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan) {
+  std::error_code error;
+  std::filesystem::path temp = std::filesystem::temp_directory_path(error);
+  if (error) return absl::InternalError(strCat("no temporary folder for the host library: ", error.message()));
+  std::string pattern = (temp / "tessera-host-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) return absl::InternalError(strCat("cannot create a folder in ", temp.string()));
+  std::string path = (std::filesystem::path(pattern) / "host.so").string();
+  Status written = writeSharedLibrary(graph, plan, path);
+  StatusOr<std::vector<uint8_t>> bytes = written.ok() ? readBinaryFile(path) : StatusOr<std::vector<uint8_t>>(written);
+  std::filesystem::remove_all(pattern, error);
+  return bytes;
 }
 
 nlohmann::json stepsToJson(const ExecutionPlan &plan) {

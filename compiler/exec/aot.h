@@ -27,6 +27,9 @@ namespace tessera::exec {
 
 /// Compiles `plan` for the host CPU and writes the shared library to `path`.
 Status writeSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan, const std::string &path);
+/// The same library as bytes (built in a temporary folder), for a container that
+/// carries it (an accelerator binary's HOST_CODE section).
+StatusOr<std::vector<uint8_t>> buildSharedLibrary(const graph::Graph &graph, const ExecutionPlan &plan);
 
 /// The library's data symbols (the loader's side of the contract).
 inline constexpr const char *kManifestSymbol = "tessera_model_manifest";

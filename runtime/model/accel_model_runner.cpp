@@ -66,7 +66,7 @@ StatusOr<AccelModelRunner> AccelModelRunner::open(isa::LoadedBinary binary, cons
   AccelModelRunner runner;
   TS_ASSIGN_OR_RETURN(runner.model_, accel::HostModel::fromJson(binary.program.host));
   TS_RETURN_IF_ERROR(accel::checkHostModel(runner.model_, binary.program, binary.config));
-  TS_ASSIGN_OR_RETURN(HostRegionExecutors host, HostRegionExecutors::compile(runner.model_));
+  TS_ASSIGN_OR_RETURN(HostRegionExecutors host, HostRegionExecutors::compile(runner.model_, binary.program.hostCode));
   runner.host_ = std::make_unique<HostRegionExecutors>(std::move(host));
   TS_ASSIGN_OR_RETURN(runner.device_, Device::open(backend, binary.config));
   TS_RETURN_IF_ERROR(runner.device_->load(std::move(binary.program)));
@@ -90,6 +90,7 @@ nlohmann::json AccelModelRunner::endToEnd() const {
           {"partitions", model_.regions.size()},
           {"accel_partitions", accelRegions},
           {"host_partitions", int(model_.regions.size()) - accelRegions},
+          {"host_code", host_->codeSource()},
           {"total_ms", accelMs + run_.hostMs + run_.transferMs}};
 }
 

@@ -153,15 +153,39 @@ void addCounters(sim::Counters &sum, const sim::Counters &part) {
 
 } // namespace
 
-StatusOr<HostRegionExecutors> HostRegionExecutors::compile(const accel::HostModel &model) {
+StatusOr<HostRegionExecutors> HostRegionExecutors::compile(const accel::HostModel &model,
+                                                           const std::vector<uint8_t> &hostCode) {
   HostRegionExecutors compiled;
   for (const accel::HostRegion &region : model.regions) {
     if (region.onAccelerator()) continue;
+    Region &entry = compiled.regions_[region.region];
+    std::string name = accel::regionName(region.region);
+    if (region.library && region.library->offset + region.library->size <= hostCode.size()) {
+      auto library = LoadedModel::loadBytes(hostCode.data() + region.library->offset, region.library->size,
+                                            strCat(name, "'s library"));
+      if (library.ok()) {
+        entry.library = std::move(*library);
+        continue;
+      }
+      // Code for a CPU this host lacks (or a damaged library): compile the graph here.
+    }
     auto executor = exec::compileForCpu(*region.graph);
-    if (!executor.ok()) return annotate(executor.status(), strCat("compiling ", accel::regionName(region.region)));
-    compiled.executors_.emplace(region.region, std::move(*executor));
+    if (!executor.ok()) return annotate(executor.status(), strCat("compiling ", name));
+    entry.jit = std::move(*executor);
   }
   return compiled;
+}
+
+const exec::GraphExecutor &HostRegionExecutors::executor(int region) const {
+  const Region &entry = regions_.at(region);
+  return entry.library ? entry.library->executor() : *entry.jit.executor;
+}
+
+std::string HostRegionExecutors::codeSource() const {
+  size_t stored = 0;
+  for (const auto &[region, entry] : regions_) stored += entry.library ? 1 : 0;
+  if (regions_.empty()) return "none";
+  return stored == regions_.size() ? "aot" : stored == 0 ? "jit" : "mixed";
 }
 
 RunResult ModelRun::merged() const {

@@ -2,9 +2,10 @@
 //
 // A binary from `tessera compile --target accel` carries its host side
 // (compiler/accel/host_model.h): the regions of the model in order. Running it: each
-// host region runs through the cpu target's graph executor (compiler/exec: kernels
-// JIT-compiled by LLVM when the model is opened, reference fallbacks for ops without
-// one), timed; before each accelerator region the tensors it reads are packed into
+// host region runs through the cpu target's graph executor (compiler/exec: the kernels
+// of the region's library in the binary's HOST_CODE section, or JIT-compiled by LLVM
+// when the model is opened if it has none or the host cannot run it; reference
+// fallbacks for ops without generated code), timed; before each accelerator region the tensors it reads are packed into
 // their blocked layouts and written to DRAM, the region's instructions run on the device
 // as a program of their own over the same DRAM, and the tensors the host needs are read
 // back and unpacked.
@@ -18,19 +19,29 @@
 
 #include "compiler/accel/host_model.h"
 #include "compiler/exec/graph_executor.h"
+#include "runtime/model/model_library.h"
 #include "runtime/device.h"
 
 namespace tessera::runtime {
 
-/// The host regions of a model, JIT-compiled through the cpu target's executor.
+/// The host regions of a model on the cpu target's executor: each loaded from its
+/// library in `hostCode` (the binary's HOST_CODE section) when it has one this host can
+/// run, else JIT-compiled from its graph.
 class HostRegionExecutors {
 public:
-  static StatusOr<HostRegionExecutors> compile(const accel::HostModel &model);
+  static StatusOr<HostRegionExecutors> compile(const accel::HostModel &model, const std::vector<uint8_t> &hostCode = {});
   /// The executor of host region `region` (one the model has).
-  const exec::GraphExecutor &executor(int region) const { return *executors_.at(region).executor; }
+  const exec::GraphExecutor &executor(int region) const;
+  /// "aot" when every host region runs the binary's stored code, "jit" when every one
+  /// was compiled at load, "mixed" otherwise, "none" without host regions.
+  std::string codeSource() const;
 
 private:
-  std::map<int, exec::CompiledModel> executors_;
+  struct Region {
+    std::unique_ptr<LoadedModel> library; ///< loaded from HOST_CODE
+    exec::CompiledModel jit;              ///< compiled at load
+  };
+  std::map<int, Region> regions_;
 };
 
 /// One executor step of a host region, timed.

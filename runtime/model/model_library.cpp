@@ -2,6 +2,10 @@
 #include "runtime/model/model_library.h"
 
 #include <dlfcn.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstring>
 #include <filesystem>
@@ -46,6 +50,7 @@ StatusOr<exec::ExecutionPlan> planOf(const nlohmann::json &manifest) {
 LoadedModel::~LoadedModel() {
   executor_.reset();
   if (handle_) dlclose(handle_);
+  if (memoryFile_ >= 0) close(memoryFile_);
 }
 
 StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string &path) {
@@ -85,6 +90,28 @@ StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string &path
                                                     if (!fn) return invalidInput("'%s' lacks kernel %s", path, name);
                                                     return reinterpret_cast<codegen::KernelFn>(fn);
                                                   }));
+  return model;
+}
+
+StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::loadBytes(const uint8_t *bytes, size_t size,
+                                                               const std::string &name) {
+  int fd = memfd_create("tessera-host-code", MFD_CLOEXEC);
+  if (fd < 0) return absl::InternalError(strCat(name, ": cannot create an in-memory file: ", std::strerror(errno)));
+  size_t written = 0;
+  while (written < size) {
+    ssize_t n = write(fd, bytes + written, size - written);
+    if (n <= 0) {
+      close(fd);
+      return absl::InternalError(strCat(name, ": cannot fill an in-memory file: ", std::strerror(errno)));
+    }
+    written += size_t(n);
+  }
+  auto model = load(strCat("/proc/self/fd/", fd));
+  if (!model.ok()) {
+    close(fd);
+    return annotate(model.status(), name);
+  }
+  (*model)->memoryFile_ = fd;
   return model;
 }
 
