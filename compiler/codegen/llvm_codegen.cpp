@@ -10,6 +10,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/codegen/vector_math.h"
 #include "compiler/loop/ir_util.h"
 
 namespace tessera::codegen {
@@ -338,6 +339,15 @@ StatusOr<llvm::Value *> FuncEmitter::mathOp(const Expr &e, llvm::Value *x) {
       out = b_.CreateInsertElement(out, b_.CreateCall(callee, {b_.CreateExtractElement(x, lane)}), lane);
     return out;
   };
+  if (e->type == DType::F32) {
+    switch (e->fn) {
+    case MathFn::Exp: return expF32(b_, x);
+    case MathFn::Tanh: return tanhF32(b_, x);
+    case MathFn::Erf: return erfF32(b_, x);
+    case MathFn::Atan: return atanF32(b_, x);
+    default: break;
+    }
+  }
   switch (e->fn) {
   case MathFn::Exp: return unary(llvm::Intrinsic::exp);
   case MathFn::Log: return unary(llvm::Intrinsic::log);

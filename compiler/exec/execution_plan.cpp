@@ -18,6 +18,10 @@
 namespace tessera::exec {
 namespace {
 
+/// The most nodes on the long side of a fused elementwise diamond (HardSwish written
+/// out as Add, Clip, Div takes 3).
+constexpr size_t kMaxDiamondPath = 8;
+
 /// How much faster (a fraction) a tuning candidate must be than the default schedule.
 constexpr double kTuneMargin = 0.05;
 
@@ -63,16 +67,58 @@ public:
   }
 
 private:
-  /// The elementwise node that alone consumes `value`, if it can join a kernel.
-  std::optional<size_t> fusableConsumer(const std::string &value, const Shape &shape) {
+  /// True when node `n` can join a kernel group whose output has `shape`: an
+  /// elementwise f32 node of that shape not yet in a kernel.
+  bool joinable(size_t n, const Shape &shape) const {
+    const graph::Node &node = graph_.nodes[n];
+    if (covered_[n] || !lower::isFusableElementwise(node) || !hasSingleResult(node)) return false;
+    const graph::TensorType &out = graph_.typeOf(node.outputs[0]);
+    return out.isStatic() && out.shape == shape && out.dtype == DType::F32;
+  }
+
+  /// The node that alone reads `value` (once), if `value` is used nowhere else.
+  std::optional<size_t> soleConsumer(const std::string &value) {
     if (uses_[value] != 1 || graph_.isGraphOutput(value)) return std::nullopt;
     auto it = consumers_.find(value);
-    if (it == consumers_.end() || it->second.size() != 1 || covered_[it->second[0]]) return std::nullopt;
-    const graph::Node &node = graph_.nodes[it->second[0]];
-    if (!lower::isFusableElementwise(node) || !hasSingleResult(node)) return std::nullopt;
-    const graph::TensorType &out = graph_.typeOf(node.outputs[0]);
-    if (!out.isStatic() || out.shape != shape || out.dtype != DType::F32) return std::nullopt;
+    if (it == consumers_.end() || it->second.size() != 1) return std::nullopt;
     return it->second[0];
+  }
+
+  /// The elementwise node that alone consumes `value`, if it can join a kernel.
+  std::optional<size_t> fusableConsumer(const std::string &value, const Shape &shape) {
+    std::optional<size_t> consumer = soleConsumer(value);
+    if (!consumer || !joinable(*consumer, shape)) return std::nullopt;
+    return consumer;
+  }
+
+  /// The nodes from `start` along sole consumers up to and including `join`; empty
+  /// when the path leaves joinable nodes or is longer than kMaxDiamondPath.
+  std::vector<size_t> diamondPath(size_t start, size_t join, const Shape &shape) {
+    std::vector<size_t> path;
+    for (size_t n = start; n != join;) {
+      if (path.size() >= kMaxDiamondPath || !joinable(n, shape)) return {};
+      path.push_back(n);
+      std::optional<size_t> next = soleConsumer(graph_.nodes[n].outputs[0]);
+      if (!next) return {};
+      n = *next;
+    }
+    if (!joinable(join, shape)) return {};
+    path.push_back(join);
+    return path;
+  }
+
+  /// The nodes of an elementwise diamond below `value`, in order: `value` read by
+  /// exactly two uses, one starting a path of sole consumers that ends in the node
+  /// making the other (x * sigmoid(x), x * hardsigmoid(x)), or one node reading it
+  /// twice (x * x). Empty when there is none.
+  std::vector<size_t> fusableDiamond(const std::string &value, const Shape &shape) {
+    if (uses_[value] != 2 || graph_.isGraphOutput(value)) return {};
+    auto it = consumers_.find(value);
+    if (it == consumers_.end() || it->second.size() != 2) return {};
+    size_t a = it->second[0], b = it->second[1];
+    if (a == b) return joinable(a, shape) ? std::vector<size_t>{a} : std::vector<size_t>{};
+    std::vector<size_t> path = diamondPath(a, b, shape);
+    return path.empty() ? diamondPath(b, a, shape) : path;
   }
 
   StatusOr<Step> planNode(size_t n) {
@@ -82,9 +128,13 @@ private:
     if (options_.fuse && hasSingleResult(node) && graph_.typeOf(node.outputs[0]).isStatic()) {
       Shape shape = graph_.typeOf(node.outputs[0]).shape;
       std::string current = node.outputs[0];
-      while (auto next = fusableConsumer(current, shape)) {
-        group.nodes.push_back(*next);
-        current = graph_.nodes[*next].outputs[0];
+      for (;;) {
+        std::vector<size_t> next;
+        if (auto consumer = fusableConsumer(current, shape)) next = {*consumer};
+        else next = fusableDiamond(current, shape);
+        if (next.empty()) break;
+        group.nodes.insert(group.nodes.end(), next.begin(), next.end());
+        current = graph_.nodes[next.back()].outputs[0];
       }
     }
     // Try the fused group, then the anchor alone, then fall back to the interpreter.

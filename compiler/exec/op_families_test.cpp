@@ -71,6 +71,31 @@ TEST(OpFamilies, IntegerAndBoolElementwise) {
        {"u", tensorOf<uint8_t>(DType::U8, {2, 3}, {200, 1, 255, 7, 128, 3})}});
 }
 
+// Inference BatchNormalization with constant parameters (folded into a multiplier
+// and a shift) and with run-time ones, and the activations with inline vector math,
+// on rows that end mid-vector (37 columns: whole vectors and a masked last one; 7:
+// one masked vector).
+TEST(OpFamilies, BatchNormAndActivationsOnRowsEndingMidVector) {
+  expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[1,3,5,37], %v: f32[2,3,7], %m: f32[3], %var: f32[3]) {
+  %scale = const f32[3] dense<[1.5, -0.5, 2.0]>
+  %bias = const f32[3] dense<[0.25, 1.0, -3.0]>
+  %mean = const f32[3] dense<[0.5, -1.0, 0.0]>
+  %variance = const f32[3] dense<[4.0, 0.25, 1.0]>
+  %b = BatchNormalization(%x, %scale, %bias, %mean, %variance) {epsilon = 0.001} : f32[1,3,5,37]
+  %r = Relu(%b) : f32[1,3,5,37]
+  %c = BatchNormalization(%x, %scale, %bias, %m, %var) : f32[1,3,5,37]
+  %s = Sigmoid(%x) : f32[1,3,5,37]
+  %t = Tanh(%v) : f32[2,3,7]
+  %e = Erf(%v) : f32[2,3,7]
+  %h = HardSwish(%v) : f32[2,3,7]
+  %g = HardSigmoid(%x) : f32[1,3,5,37]
+  return %r, %c, %s, %t, %e, %h, %g
+}
+)",
+      {{"x", floats({1, 3, 5, 37}, 1)}, {"v", floats({2, 3, 7}, 2)}, {"m", floats({3}, 3)},
+       {"var", tensorOf<float>(DType::F32, {3}, {0.5f, 2.0f, 1.0f})}});
+}
+
 TEST(OpFamilies, ReductionsAndSoftmax) {
   expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[2,3,4]) {
   %axes = const i64[1] dense<[1]>

@@ -2,6 +2,7 @@
 #include "compiler/lower/cpu_schedule.h"
 
 #include "compiler/loop/affine.h"
+#include "compiler/loop/ir_util.h"
 #include "compiler/lower/op_compute.h"
 
 #include <absl/strings/numbers.h>
@@ -116,6 +117,22 @@ int64_t paddedRowVector(int64_t extent, const CpuScheduleParams &p) {
   return 0;
 }
 
+/// True when every load in `e` indexes its last dimension by `axis` itself and no
+/// other dimension by it, or does not use it (a broadcast): each is one contiguous
+/// (or splatted) vector access along `axis`, masked where a row ends mid-vector.
+bool readsContiguouslyAlong(const loop::Expr &e, const std::string &axis) {
+  bool contiguous = true;
+  loop::visitExpr(e, [&](const loop::Expr &node) {
+    if (node->kind != loop::ExprKind::Load || node->operands.empty()) return;
+    const loop::Expr &last = node->operands.back();
+    bool lastIsAxis = last->kind == loop::ExprKind::Var && last->name == axis;
+    if (!lastIsAxis && loop::usesVar(last, axis)) contiguous = false;
+    for (size_t d = 0; d + 1 < node->operands.size(); ++d)
+      if (loop::usesVar(node->operands[d], axis)) contiguous = false;
+  });
+  return contiguous;
+}
+
 /// Elementwise and small reductions: vectorize the innermost axis, parallel outer.
 Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
@@ -129,6 +146,10 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
   bool paddedRow = !reduce && (stage.role == "pad" || stage.role == "winograd.crop");
   if (paddedRow && !vector) vector = paddedRowVector(innerExtent, p);
   if (paddedRow && !vector && innerExtent > p.vectorWidth) vector = p.vectorWidth;
+  // Rows that end mid-vector (7, 14, 28, 56 columns): whole vectors and a masked
+  // last one when every access is contiguous along the row.
+  if (!reduce && !vector && innerExtent > 1 && readsContiguouslyAlong(stage.body, stage.axes[rank - 1]))
+    vector = p.vectorWidth;
   if (vector) {
     TS_RETURN_IF_ERROR(s.split(name, stage.axes[rank - 1], vector, "vo", "vi"));
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));

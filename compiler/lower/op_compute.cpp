@@ -517,9 +517,7 @@ StatusOr<loop::Stage> describeDense(Builder &b, const Node &node) {
 StatusOr<loop::Stage> describeElementwise(Builder &b, const Node &node) {
   loop::Stage s = b.stageFor(b.output_);
   b.promoteHalf_ = true;
-  bool unary = node.inputs.size() == 1 || node.op == "Clip" || node.op == "CastLike" || node.op == "Dropout";
-  StatusOr<Expr> body = unary ? b.broadcastLoad(node.input(0), s.axes) : b.elementwise(node, nullptr, s.axes, node.inputs.size());
-  if (unary && body.ok()) body = b.elementwise(node, *body, s.axes, 0);
+  StatusOr<Expr> body = b.elementwise(node, {}, s.axes);
   b.promoteHalf_ = false;
   TS_RETURN_IF_ERROR(body.status());
   s.body = *body;
@@ -604,13 +602,6 @@ Status checkHalfPrecision(const Builder &b, const Node &anchor, const KernelGrou
   return absl::OkStatus();
 }
 
-/// The input index of `node` that reads `value`.
-size_t chainIndex(const Node &node, const std::string &value) {
-  for (size_t k = 0; k < node.inputs.size(); ++k)
-    if (node.inputs[k] == value) return k;
-  return 0;
-}
-
 } // namespace
 
 int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth) {
@@ -651,11 +642,13 @@ StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const Kern
   if (stage.output.name.empty()) stage.output = b.output_;
   if (stage.axes.empty()) stage.axes = axisNames(stage.output.shape.size(), "i");
   Expr epilogue = stage.epilogue ? stage.epilogue : (stage.combiner == loop::Combiner::None ? stage.body : stage.accumulated());
-  std::string current = anchor.outputs[0];
+  // Each fused node reads the values computed before it in the group (a chain, or a
+  // diamond such as x * sigmoid(x)) as expressions, not from memory.
+  std::map<std::string, Expr> known = {{anchor.outputs[0], epilogue}};
   for (size_t k = 1; k < group.nodes.size(); ++k) {
     const Node &node = graph.nodes[group.nodes[k]];
-    TS_ASSIGN_OR_RETURN(epilogue, b.elementwise(node, epilogue, stage.axes, chainIndex(node, current)));
-    current = node.outputs[0];
+    TS_ASSIGN_OR_RETURN(epilogue, b.elementwise(node, known, stage.axes));
+    known[node.outputs[0]] = epilogue;
   }
   if (stage.combiner == loop::Combiner::None)
     stage.body = epilogue;

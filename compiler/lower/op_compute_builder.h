@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,7 +60,10 @@ public:
   StatusOr<Expr> broadcastLoad(const std::string &value, const std::vector<std::string> &axes);
   /// `value` (any shape) read at its first element: a scalar operand.
   StatusOr<Expr> scalarLoad(const std::string &value);
-  StatusOr<Expr> elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput);
+  /// `node` at the output point `axes`: each input found in `known` (values computed
+  /// earlier in the kernel) is that expression, every other one a broadcast load.
+  StatusOr<Expr> elementwise(const Node &node, const std::map<std::string, Expr> &known,
+                             const std::vector<std::string> &axes);
   Status addOutput(const std::string &value);
   loop::Buffer temp(const std::string &name, Shape shape, DType dtype = DType::F32);
   const Shape &shapeOf(const std::string &value) const { return graph_.typeOf(value).shape; }

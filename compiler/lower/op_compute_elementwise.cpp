@@ -187,17 +187,21 @@ Expr binaryExpr(const Node &node, Expr a, Expr b) {
 
 } // namespace
 
-StatusOr<Expr> Builder::elementwise(const Node &node, Expr x, const std::vector<std::string> &axes, size_t chainInput) {
-  if (graph::hasOpTrait(node.op, graph::op_trait::Unary)) return unaryExpr(*this, node, x);
+StatusOr<Expr> Builder::elementwise(const Node &node, const std::map<std::string, Expr> &known,
+                                    const std::vector<std::string> &axes) {
+  auto operand = [&](size_t k) -> StatusOr<Expr> {
+    if (auto it = known.find(node.input(k)); it != known.end()) return it->second;
+    return broadcastLoad(node.input(k), axes);
+  };
+  if (graph::hasOpTrait(node.op, graph::op_trait::Unary)) {
+    TS_ASSIGN_OR_RETURN(Expr x, operand(0));
+    return unaryExpr(*this, node, x);
+  }
   if (!graph::hasOpTrait(node.op, graph::op_trait::Broadcast)) return unimplemented(node, "no elementwise description");
   if (node.op == "BitShift" && !isUnsigned(dtypeOf(node.input(0)))) return unimplemented(node, "signed BitShift");
   std::vector<Expr> operands;
   for (size_t k = 0; k < node.inputs.size(); ++k) {
-    if (k == chainInput && x) {
-      operands.push_back(x);
-      continue;
-    }
-    TS_ASSIGN_OR_RETURN(Expr e, broadcastLoad(node.input(k), axes));
+    TS_ASSIGN_OR_RETURN(Expr e, operand(k));
     operands.push_back(e);
   }
   if (operands.empty()) return unimplemented(node, "no operands");

@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 #include <set>
 
 #include "compiler/graph/dtype_dispatch.h"
@@ -303,7 +305,29 @@ StatusOr<loop::Stage> describeWindow(Builder &b, const Node &node) {
   return s;
 }
 
-/// BatchNormalization in inference mode: per-channel (axis 1) affine normalization.
+/// Inference BatchNormalization's scale, bias, mean and variance folded into
+/// y = x * multiplier + shift, multiplier = scale / sqrt(var + eps) and shift =
+/// bias - mean * multiplier (computed in double), when all four are f32 constants of
+/// `channels` elements; nullopt otherwise.
+std::optional<std::pair<Tensor, Tensor>> foldedBatchNorm(const graph::Graph &graph, const Node &node,
+                                                         int64_t channels, double eps) {
+  std::vector<const Tensor *> p;
+  for (size_t k = 1; k <= 4; ++k) {
+    const Tensor *t = graph.constantOf(node.input(k));
+    if (!t || t->dtype() != DType::F32 || t->elementCount() != channels) return std::nullopt;
+    p.push_back(t);
+  }
+  Tensor multiplier(DType::F32, {channels}), shift(DType::F32, {channels});
+  for (int64_t c = 0; c < channels; ++c) {
+    double m = p[0]->data<float>()[c] / std::sqrt(static_cast<double>(p[3]->data<float>()[c]) + eps);
+    multiplier.data<float>()[c] = static_cast<float>(m);
+    shift.data<float>()[c] = static_cast<float>(p[1]->data<float>()[c] - p[2]->data<float>()[c] * m);
+  }
+  return std::make_pair(std::move(multiplier), std::move(shift));
+}
+
+/// BatchNormalization in inference mode: per-channel (axis 1) affine normalization;
+/// one multiply-add per element when the parameters are constants.
 StatusOr<loop::Stage> describeBatchNorm(Builder &b, const Node &node) {
   if (node.attrs.getInt("training_mode", 0)) return describeBatchNormTraining(b, node);
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
@@ -311,13 +335,21 @@ StatusOr<loop::Stage> describeBatchNorm(Builder &b, const Node &node) {
   if (x.shape.size() < 2 || !loop::isFloat(t)) return unimplemented(node, "float (N, C, ...) input expected");
   loop::Stage s = b.stageFor(b.output_);
   Expr c = loop::var(s.axes[1]);
+  float epsilon = node.attrs.getFloat("epsilon", 1e-5f);
+  if (auto folded = foldedBatchNorm(b.graph_, node, x.shape[1], epsilon); folded && t == DType::F32) {
+    loop::Buffer multiplier = b.constantParam(strCat(node.outputs[0], ".bn_multiplier"), std::move(folded->first));
+    loop::Buffer shift = b.constantParam(strCat(node.outputs[0], ".bn_shift"), std::move(folded->second));
+    s.body = loop::load(x.name, t, axisVars(s.axes)) * loop::load(multiplier.name, t, {c}) +
+             loop::load(shift.name, t, {c});
+    return s;
+  }
   std::vector<Expr> per;
   for (size_t k = 1; k <= 4; ++k) {
     TS_ASSIGN_OR_RETURN(loop::Buffer p, b.param(node.input(k)));
     if (p.dtype != t) return unimplemented(node, "parameters of another type");
     per.push_back(loop::load(p.name, t, {c}));
   }
-  Expr eps = constant(node.attrs.getFloat("epsilon", 1e-5f), t);
+  Expr eps = constant(epsilon, t);
   Expr xv = loop::load(x.name, t, axisVars(s.axes));
   s.body = (xv - per[2]) / loop::math(loop::MathFn::Sqrt, per[3] + eps) * per[0] + per[1];
   return s;
