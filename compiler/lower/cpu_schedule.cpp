@@ -230,16 +230,17 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   return parallelizeOuter(s, name, 3, p);
 }
 
-/// Grouped conv ("conv.grouped"): [n, co, ho, wo] outside, the reduction over the
-/// window and the group's input channels, then a tile of ci (output channels of one
-/// group, unrolled; broadcast weights) x hi (rows, unrolled) x wv (a vector of
-/// columns). The tile's channels share each input vector load; a strided conv's
+/// Row-tile conv ("conv.rows": grouped, or few input channels): [n, co, ho, wo]
+/// outside, the reduction over the window and the group's input channels, then a
+/// tile of ci (output channels of one group, unrolled; broadcast weights) x hi (rows,
+/// unrolled) x wv (a vector of columns), stored as contiguous vectors. The tile's
+/// channels share each input vector load; a strided conv's
 /// loads are contiguous loads and a shuffle. The last row and column blocks are
 /// guarded (partition-loops peels them, the codegen masks the columns).
-Status scheduleGroupedConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+Status scheduleRowTileConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = std::max<int64_t>(1, packedWeightBlock(s, stage));
-  int64_t rows = windowRows(stage.output.shape[2], p.groupedConvRowBlock);
+  int64_t rows = windowRows(stage.output.shape[2], p.rowTileRowBlock);
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
   TS_RETURN_IF_ERROR(s.split(name, "oh", rows, "ho", "hi"));
   TS_RETURN_IF_ERROR(s.split(name, "ow", p.vectorWidth, "wo", "wv"));
@@ -521,7 +522,8 @@ std::string scheduleParamsHelp() {
 DescribeOptions describeOptionsFor(const CpuScheduleParams &params) {
   DescribeOptions describe;
   describe.convWeightBlock = params.convChannelBlock;
-  describe.groupedConvChannelBlock = params.groupedConvChannelBlock;
+  describe.rowTileChannelBlock = params.rowTileChannelBlock;
+  describe.rowTileMaxInputChannels = params.rowTileMaxInputChannels;
   describe.winogradOutputTile = params.winogradOutputTile;
   describe.winogradMinChannels = params.winogradMinChannels;
   describe.winogradMinPixels = params.winogradMinPixels;
@@ -546,8 +548,8 @@ Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
       TS_RETURN_IF_ERROR(schedulePointwiseMatrix(schedule, stage, params));
     else if (stage.role == "winograd.output")
       TS_RETURN_IF_ERROR(scheduleWinogradOutput(schedule, stage, params));
-    else if (stage.role == "conv.grouped")
-      TS_RETURN_IF_ERROR(scheduleGroupedConv(schedule, stage, params));
+    else if (stage.role == "conv.rows")
+      TS_RETURN_IF_ERROR(scheduleRowTileConv(schedule, stage, params));
     else if (isDenseConv(stage) && isPointwiseRowConv(stage, params))
       TS_RETURN_IF_ERROR(schedulePointwiseConv(schedule, stage, params));
     else if (isDenseConv(stage))

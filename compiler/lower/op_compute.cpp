@@ -192,9 +192,10 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
   int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   const Tensor *constantWeights = b.graph_.constantOf(node.input(1));
-  // Grouped: a tile's output channels stay in one group (they share input channels).
-  bool groupedRows = groups > 1 && cg > 1 && mg > 1 && constantWeights && b.options_.groupedConvChannelBlock > 0;
-  int64_t block = groupedRows  ? groupedConvBlock(mg, b.options_.groupedConvChannelBlock)
+  // A tile's output channels stay in one group (they share input channels).
+  bool rowTile = constantWeights && b.options_.rowTileChannelBlock > 0 &&
+                 (groups > 1 ? cg > 1 && mg > 1 : cg <= b.options_.rowTileMaxInputChannels);
+  int64_t block = rowTile      ? rowTileBlock(mg, b.options_.rowTileChannelBlock)
                   : groups > 1 ? convChannelBlock(mg, b.options_.convWeightBlock)
                                : convChannelBlock(ws[0], b.options_.convWeightBlock);
   bool packed = block > 1 && constantWeights;
@@ -233,7 +234,7 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
                              : loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw});
   s.body = input * loop::load(w.name, DType::F32, wIndex);
   s.init = f(0);
-  if (groupedRows) s.role = "conv.grouped";
+  if (rowTile) s.role = "conv.rows";
   if (node.hasInput(2)) {
     TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
     s.init = loop::load(bias.name, DType::F32, {oc});
@@ -631,7 +632,7 @@ int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock) {
   return 1;
 }
 
-int64_t groupedConvBlock(int64_t groupWidth, int64_t maxBlock) {
+int64_t rowTileBlock(int64_t groupWidth, int64_t maxBlock) {
   for (int64_t b = std::min(groupWidth, maxBlock); b > 1; --b)
     if (groupWidth % b == 0) return b;
   return 1;
