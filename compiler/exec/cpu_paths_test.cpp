@@ -9,6 +9,9 @@
 //  * depthwise convolutions reading the unpadded input through a bounds select (no
 //    zero-padded copy) in tiles of channels x rows with the taps unrolled, and the
 //    padded-copy path they replace;
+//  * grouped convolutions, and convolutions of few input channels, in row tiles (one
+//    group's output channels x a vector of columns), and as channel vectors that stay
+//    in one group;
 //  * max pooling with -inf padded windows (ceil mode included) and average pooling;
 //  * all of them under both targets' default schedules (AVX2 and AVX-512), and
 //    auto-tuned (--tune).
@@ -291,6 +294,70 @@ TEST(DepthwiseConv, PaddedCopyWhenInlinePaddingIsOff) {
     graph::Graph g = depthwiseGraph({1, 32, 15, 17}, dc);
     Compiled c = expectMatchesInterpreter(g, {{"x", scaledTensor({1, 32, 15, 17}, 3, 4)}}, options);
     EXPECT_NE(c.ir.find("alloc %pad"), std::string::npos) << "no padded copy\n" << c.ir;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Row-tile convolutions: grouped, or of few input channels
+//===----------------------------------------------------------------------===//
+
+struct RowTileCase {
+  int64_t groups, inPerGroup, outPerGroup;
+  graph::Ints strides = {1, 1};
+  graph::Ints pads = {1, 1, 1, 1};
+  int64_t kernel = 3;
+  graph::Ints dilations = {1, 1};
+};
+
+/// x -> Conv(grouped or not, bias) -> Relu -> y.
+graph::Graph rowTileGraph(const Shape &input, const RowTileCase &gc) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, input));
+  int64_t outChannels = gc.groups * gc.outPerGroup, k = gc.kernel;
+  std::string w = g.addConstant("w", randomTensor({outChannels, gc.inPerGroup, k, k}, 5));
+  std::string b = g.addConstant("b", randomTensor({outChannels}, 6));
+  addNode(g, "Conv", {"x", w, b}, "c",
+          attrs({{"kernel_shape", graph::Ints{k, k}},
+                 {"group", gc.groups},
+                 {"strides", gc.strides},
+                 {"pads", gc.pads},
+                 {"dilations", gc.dilations}}));
+  addNode(g, "Relu", {"c"}, "y");
+  g.outputs = {"y"};
+  inferTypes(g);
+  return g;
+}
+
+const std::vector<RowTileCase> kRowTileCases = {
+    {3, 8, 8},                                       // a group of 8 (RegNet's width)
+    {5, 8, 8, {2, 2}},                               // strided
+    {2, 16, 16, {1, 1}, {2, 1, 0, 2}},               // wider groups, uneven padding
+    {4, 3, 6},                                       // more outputs than inputs per group
+    {3, 5, 5, {2, 1}, {2, 2, 2, 2}, 5},              // a prime width (no channel block), 5x5
+    {2, 4, 12, {1, 1}, {2, 2, 2, 2}, 3, {2, 2}},     // dilated
+    {1, 3, 20, {2, 2}},                              // ungrouped, few input channels (a first layer)
+    {1, 4, 6, {2, 2}, {3, 3, 3, 3}, 7},              // ... a 7x7 stem
+    {1, 1, 5},                                       // ... one input channel
+};
+
+// Groups of several channels, and ungrouped convs of few input channels, on a 13 x 19
+// image (guarded last row block and column vector): the row tile at several blocks,
+// and the channel-vector tile (block 0) whose channels stay in one group.
+TEST(RowTileConv, EveryTileShapeMatches) {
+  for (auto [channels, rows] : std::vector<std::pair<int64_t, int64_t>>{{4, 2}, {8, 3}, {3, 1}, {0, 2}}) {
+    PlanOptions options;
+    options.schedule.rowTileChannelBlock = channels;
+    options.schedule.rowTileRowBlock = rows;
+    for (const RowTileCase &gc : kRowTileCases) {
+      SCOPED_TRACE(strCat(gc.groups, " groups of ", gc.inPerGroup, "->", gc.outPerGroup, " k", gc.kernel, " strides ",
+                          joinStrings(gc.strides, ","), " tile ", channels, "x", rows));
+      Shape input = {1, gc.groups * gc.inPerGroup, 13, 19};
+      Compiled c = expectMatchesInterpreter(rowTileGraph(input, gc), {{"x", scaledTensor(input, 3, 2)}}, options);
+      EXPECT_EQ(c.kernels, 1) << "the Relu is not fused\n" << c.ir;
+      bool rowTile = c.ir.find("vectorized for %wv") != std::string::npos;
+      EXPECT_EQ(rowTile, channels > 0) << c.ir;
+    }
   }
 }
 

@@ -21,6 +21,11 @@ int64_t blockFor(int64_t extent, int64_t limit) {
   return 1;
 }
 
+/// Rows per window tile: the whole height when it is at most twice `block` (one
+/// tile of 7 rows beats 4 and a guarded 3), else `block` with the last row block
+/// guarded. Taller tiles (8 rows of a 56-row image) measured slower: their loads spill.
+int64_t windowRows(int64_t height, int64_t block) { return height <= 2 * block ? height : block; }
+
 /// Picks the width block: a divisor of `extent` that fills whole vector registers
 /// (one, else two), else one register with a lane or a half to spare.
 int64_t widthBlock(int64_t extent, int64_t vector) {
@@ -209,10 +214,23 @@ ConvTile convTile(int64_t height, int64_t width, int64_t limit, bool guardRows) 
   return {1, std::min(width, limit)};
 }
 
+/// The output channels a conv's packed weights [O/b][H][W][I][b] hold together: b,
+/// the last extent of the body's 5-D weight load (0 when the weights are not packed).
+int64_t packedWeightBlock(const Schedule &s, const loop::Stage &stage) {
+  const loop::Expr &body = stage.body;
+  if (body->kind != loop::ExprKind::Binary || body->operands.size() != 2) return 0;
+  const loop::Expr &weights = body->operands[1];
+  if (weights->kind != loop::ExprKind::Load || weights->operands.size() != 5) return 0;
+  for (const loop::Buffer &buffer : s.func().params)
+    if (buffer.name == weights->name) return buffer.shape.back();
+  return 0;
+}
+
 /// Conv: [n, co, ho, wo] outside, the reduction, then hi x wi (unrolled) x ci (vector).
 Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
-  int64_t cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
+  int64_t cb = packedWeightBlock(s, stage);
+  if (cb == 0) cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
   // A short reduction per tap (the first conv's 3 channels) is unrolled by LLVM, its
   // weights loaded together: leave registers for them.
   bool shortReduction = stage.reduceAxes[0].extent < p.vectorWidth;
@@ -230,6 +248,28 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   if (tile.rows > 1) TS_RETURN_IF_ERROR(s.unroll(name, "hi"));
   if (tile.columns > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
   if (cb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "ci"));
+  return parallelizeOuter(s, name, 3, p);
+}
+
+/// Row-tile conv ("conv.rows": grouped, or few input channels): [n, co, ho, wo]
+/// outside, the reduction over the window and the group's input channels, then a
+/// tile of ci (output channels of one group, unrolled; broadcast weights) x hi (rows,
+/// unrolled) x wv (a vector of columns), stored as contiguous vectors. The tile's
+/// channels share each input vector load; a strided conv's
+/// loads are contiguous loads and a shuffle. The last row and column blocks are
+/// guarded (partition-loops peels them, the codegen masks the columns).
+Status scheduleRowTileConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  int64_t cb = std::max<int64_t>(1, packedWeightBlock(s, stage));
+  int64_t rows = windowRows(stage.output.shape[2], p.rowTileRowBlock);
+  TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
+  TS_RETURN_IF_ERROR(s.split(name, "oh", rows, "ho", "hi"));
+  TS_RETURN_IF_ERROR(s.split(name, "ow", p.vectorWidth, "wo", "wv"));
+  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "ho", "wo", "kh", "kw", "ic", "ci", "hi", "wv"}));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
+  if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
+  if (rows > 1) TS_RETURN_IF_ERROR(s.unroll(name, "hi"));
+  TS_RETURN_IF_ERROR(s.vectorize(name, "wv"));
   return parallelizeOuter(s, name, 3, p);
 }
 
@@ -370,10 +410,6 @@ bool isWindowPool(const loop::Stage &stage) {
          stage.output.shape[3] >= 4;
 }
 
-/// Rows per window tile: the whole height when it is at most twice `block` (one
-/// tile of 7 rows beats 4 and a guarded 3), else `block` with the last row block
-/// guarded. Taller tiles (8 rows of a 56-row image) measured slower: their loads spill.
-int64_t windowRows(int64_t height, int64_t block) { return height <= 2 * block ? height : block; }
 constexpr int64_t kMaxWindowTileTaps = 96;
 
 /// Depthwise convs and 2-D pools: [n, co] in parallel, then rows (ho) and columns
@@ -507,6 +543,8 @@ std::string scheduleParamsHelp() {
 DescribeOptions describeOptionsFor(const CpuScheduleParams &params) {
   DescribeOptions describe;
   describe.convWeightBlock = params.convChannelBlock;
+  describe.rowTileChannelBlock = params.rowTileChannelBlock;
+  describe.rowTileMaxInputChannels = params.rowTileMaxInputChannels;
   describe.winogradOutputTile = params.winogradOutputTile;
   describe.winogradMinChannels = params.winogradMinChannels;
   describe.winogradMinPixels = params.winogradMinPixels;
@@ -531,6 +569,8 @@ Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
       TS_RETURN_IF_ERROR(schedulePointwiseMatrix(schedule, stage, params));
     else if (stage.role == "winograd.output")
       TS_RETURN_IF_ERROR(scheduleWinogradOutput(schedule, stage, params));
+    else if (stage.role == "conv.rows")
+      TS_RETURN_IF_ERROR(scheduleRowTileConv(schedule, stage, params));
     else if (isDenseConv(stage) && isPointwiseRowConv(stage, params))
       TS_RETURN_IF_ERROR(schedulePointwiseConv(schedule, stage, params));
     else if (isDenseConv(stage))

@@ -191,8 +191,13 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
                       graph::computeWindowGeometry(node.attrs, {xs[2], xs[3]}, {ws[2], ws[3]}, false));
   int64_t groups = node.attrs.getInt("group", 1), cg = ws[1], mg = ws[0] / groups;
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
-  int64_t block = convChannelBlock(ws[0], b.options_.convWeightBlock);
   const Tensor *constantWeights = b.graph_.constantOf(node.input(1));
+  // A tile's output channels stay in one group (they share input channels).
+  bool rowTile = constantWeights && b.options_.rowTileChannelBlock > 0 &&
+                 (groups > 1 ? cg > 1 && mg > 1 : cg <= b.options_.rowTileMaxInputChannels);
+  int64_t block = rowTile      ? rowTileBlock(mg, b.options_.rowTileChannelBlock)
+                  : groups > 1 ? convChannelBlock(mg, b.options_.convWeightBlock)
+                               : convChannelBlock(ws[0], b.options_.convWeightBlock);
   bool packed = block > 1 && constantWeights;
   loop::Buffer w;
   if (packed) {
@@ -229,6 +234,7 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
                              : loop::load(src, DType::F32, {loop::var("n"), channel, ih, iw});
   s.body = input * loop::load(w.name, DType::F32, wIndex);
   s.init = f(0);
+  if (rowTile) s.role = "conv.rows";
   if (node.hasInput(2)) {
     TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
     s.init = loop::load(bias.name, DType::F32, {oc});
@@ -614,6 +620,12 @@ int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth)
 int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock) {
   for (int64_t b = maxBlock; b > 1; b /= 2)
     if (outChannels % b == 0) return b;
+  return 1;
+}
+
+int64_t rowTileBlock(int64_t groupWidth, int64_t maxBlock) {
+  for (int64_t b = std::min(groupWidth, maxBlock); b > 1; --b)
+    if (groupWidth % b == 0) return b;
   return 1;
 }
 

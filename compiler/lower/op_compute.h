@@ -40,6 +40,14 @@ struct DescribeOptions {
   /// Repack constant conv weights OIHW -> [O/b][H][W][I][b] for this b (0: keep OIHW),
   /// so a register tile's b output channels read adjacent weights.
   int64_t convWeightBlock = 0;
+  /// Convolutions with constant weights whose tile of output channels reads few input
+  /// channels -- grouped ones (several channels per group), and ungrouped ones with
+  /// at most `rowTileMaxInputChannels` input channels: a tile of this many output
+  /// channels of one group (rowTileBlock picks the divisor of the group's width) x a
+  /// vector of columns, weights packed by it, the stage's role "conv.rows" (0: as
+  /// other convolutions, a grouped one's channel block a divisor of its group's width).
+  int64_t rowTileChannelBlock = 0;
+  int64_t rowTileMaxInputChannels = 0;
   /// Store a constant Gemm B read with transB=1 as [K][N], so a row of outputs reads
   /// adjacent weights instead of gathering them.
   bool transposeGemmWeights = false;
@@ -80,6 +88,11 @@ int64_t gemmColumnTile(int64_t columns, int64_t maxColumns, int64_t vectorWidth)
 /// The weight block used for `outChannels`: the largest of maxBlock, maxBlock / 2, ...
 /// that divides it (1 when none above 1 does). Schedules tile output channels by it.
 int64_t convChannelBlock(int64_t outChannels, int64_t maxBlock);
+
+/// The output channels per tile of a grouped convolution whose groups have
+/// `groupWidth` output channels: the largest divisor of it not above maxBlock (so a
+/// tile's channels read the same input channels).
+int64_t rowTileBlock(int64_t groupWidth, int64_t maxBlock);
 
 /// Describes a kernel; Unimplemented when an op or type has no description yet.
 StatusOr<KernelDescription> describeKernel(const graph::Graph &graph, const KernelGroup &group,
