@@ -162,5 +162,35 @@ TEST(OpFamilies, RecurrentIntegerAndSampling) {
        {"g", floats({1, 3, 2, 2}, 14)}});
 }
 
+TEST(OpFamilies, MatMulBroadcastingAndVectors) {
+  // Broadcast batch axes (by rank and by extent 1), 1-D operands, and N-D x matrix
+  // products with fused epilogues: the residual lines up with the merged rows, the
+  // last Add's operand broadcasts along part of them (it compiles unfused).
+  expectCompiledMatchesInterpreter(R"(graph @main(%a: f32[2,3,5,7], %b: f32[3,7,6], %c: f32[2,1,5,7], %d: f32[1,4,7,3], %v: f32[7], %s: f32[3,1,7], %r: f32[3,1,5], %t: f32[5,5]) {
+  %ab = MatMul(%a, %b) : f32[2,3,5,6]
+  %cd = MatMul(%c, %d) : f32[2,4,5,3]
+  %vb = MatMul(%v, %b) : f32[3,6]
+  %av = MatMul(%a, %v) : f32[2,3,5]
+  %vv = MatMul(%v, %v) : f32[]
+  %w = const f32[7,5] dense<[-1.2, -0.7, -0.2, 0.3, 0.8, 1.3, -0.95, -0.45, 0.05, 0.55, 1.05, -1.2, -0.7, -0.2, 0.3, 0.8, 1.3, -0.95, -0.45, 0.05, 0.55, 1.05, -1.2, -0.7, -0.2, 0.3, 0.8, 1.3, -0.95, -0.45, 0.05, 0.55, 1.05, -1.2, -0.7]>
+  %sw = MatMul(%s, %w) : f32[3,1,5]
+  %bias = const f32[5] dense<[0.5, -1.0, 0.25, 2.0, -0.75]>
+  %sb = Add(%sw, %bias) : f32[3,1,5]
+  %res = Add(%sb, %r) : f32[3,1,5]
+  %aw = MatMul(%a, %w) : f32[2,3,5,5]
+  %at = Add(%aw, %t) : f32[2,3,5,5]
+  return %ab, %cd, %vb, %av, %vv, %res, %at
+}
+)",
+      {{"a", floats({2, 3, 5, 7}, 15)},
+       {"b", floats({3, 7, 6}, 16)},
+       {"c", floats({2, 1, 5, 7}, 17)},
+       {"d", floats({1, 4, 7, 3}, 18)},
+       {"v", floats({7}, 19)},
+       {"s", floats({3, 1, 7}, 20)},
+       {"r", floats({3, 1, 5}, 21)},
+       {"t", floats({5, 5}, 22)}});
+}
+
 } // namespace
 } // namespace tessera::exec
