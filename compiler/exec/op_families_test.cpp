@@ -165,8 +165,11 @@ TEST(OpFamilies, RecurrentIntegerAndSampling) {
 TEST(OpFamilies, MatMulBroadcastingAndVectors) {
   // Broadcast batch axes (by rank and by extent 1), 1-D operands, and N-D x matrix
   // products with fused epilogues: the residual lines up with the merged rows, the
-  // last Add's operand broadcasts along part of them (it compiles unfused).
-  expectCompiledMatchesInterpreter(R"(graph @main(%a: f32[2,3,5,7], %b: f32[3,7,6], %c: f32[2,1,5,7], %d: f32[1,4,7,3], %v: f32[7], %s: f32[3,1,7], %r: f32[3,1,5], %t: f32[5,5]) {
+  // Add of %t broadcasts along part of them (it compiles unfused). 13 x 37 products
+  // leave partial row and column tiles.
+  expectCompiledMatchesInterpreter(R"(graph @main(%a: f32[2,3,5,7], %b: f32[3,7,6], %c: f32[2,1,5,7], %d: f32[1,4,7,3], %v: f32[7], %s: f32[3,1,7], %r: f32[3,1,5], %t: f32[5,5], %g: f32[2,13,19], %h: f32[19,37], %hb: f32[2,19,37]) {
+  %gh = MatMul(%g, %h) : f32[2,13,37]
+  %ghb = MatMul(%g, %hb) : f32[2,13,37]
   %ab = MatMul(%a, %b) : f32[2,3,5,6]
   %cd = MatMul(%c, %d) : f32[2,4,5,3]
   %vb = MatMul(%v, %b) : f32[3,6]
@@ -179,7 +182,7 @@ TEST(OpFamilies, MatMulBroadcastingAndVectors) {
   %res = Add(%sb, %r) : f32[3,1,5]
   %aw = MatMul(%a, %w) : f32[2,3,5,5]
   %at = Add(%aw, %t) : f32[2,3,5,5]
-  return %ab, %cd, %vb, %av, %vv, %res, %at
+  return %ab, %cd, %vb, %av, %vv, %res, %at, %gh, %ghb
 }
 )",
       {{"a", floats({2, 3, 5, 7}, 15)},
@@ -189,7 +192,10 @@ TEST(OpFamilies, MatMulBroadcastingAndVectors) {
        {"v", floats({7}, 19)},
        {"s", floats({3, 1, 7}, 20)},
        {"r", floats({3, 1, 5}, 21)},
-       {"t", floats({5, 5}, 22)}});
+       {"t", floats({5, 5}, 22)},
+       {"g", floats({2, 13, 19}, 23)},
+       {"h", floats({19, 37}, 24)},
+       {"hb", floats({2, 19, 37}, 25)}});
 }
 
 } // namespace

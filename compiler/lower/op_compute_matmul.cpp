@@ -85,6 +85,9 @@ loop::Stage productStage(std::vector<std::string> axes, int64_t k, Expr body) {
   s.combiner = loop::Combiner::Sum;
   s.body = std::move(body);
   s.init = f(0);
+  // Products with both a row and a column axis take the matrix register tile.
+  size_t rank = s.axes.size();
+  if (rank >= 2 && s.axes[rank - 2] == "i" && s.axes[rank - 1] == "j") s.role = "matmul";
   return s;
 }
 
