@@ -80,7 +80,8 @@ TEST(OpFamilies, ReductionsAndSoftmax) {
   %p = Softmax(%x) {axis = 1} : f32[2,3,4]
   %q = LogSoftmax(%x) : f32[2,3,4]
   %h = Hardmax(%x) {axis = 0} : f32[2,3,4]
-  return %s, %l, %a, %p, %q, %h
+  %r = Softmax(%x) : f32[2,3,4]
+  return %s, %l, %a, %p, %q, %h, %r
 }
 )",
       {{"x", floats({2, 3, 4}, 1)}});
