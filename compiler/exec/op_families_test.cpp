@@ -199,5 +199,27 @@ TEST(OpFamilies, MatMulBroadcastingAndVectors) {
        {"hb", floats({2, 19, 37}, 25)}});
 }
 
+TEST(OpFamilies, ConstantSlices) {
+  // Constant starts (negative, past the end), axes (negative) and steps (2, -1, -3).
+  expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[3,7,11]) {
+  %s0 = const i64[2] dense<[-5, 1]>
+  %e0 = const i64[2] dense<[100, 6]>
+  %a0 = const i64[2] dense<[-1, 1]>
+  %p0 = const i64[2] dense<[2, 1]>
+  %y0 = Slice(%x, %s0, %e0, %a0, %p0) : f32[3,5,3]
+  %s1 = const i64[2] dense<[100, 5]>
+  %e1 = const i64[2] dense<[-100, 0]>
+  %a1 = const i64[2] dense<[2, 1]>
+  %p1 = const i64[2] dense<[-3, -1]>
+  %y1 = Slice(%x, %s1, %e1, %a1, %p1) : f32[3,5,4]
+  %s2 = const i64[1] dense<[1]>
+  %e2 = const i64[1] dense<[3]>
+  %y2 = Slice(%x, %s2, %e2) : f32[2,7,11]
+  return %y0, %y1, %y2
+}
+)",
+      {{"x", floats({3, 7, 11}, 26)}});
+}
+
 } // namespace
 } // namespace tessera::exec
