@@ -221,5 +221,18 @@ TEST(OpFamilies, ConstantSlices) {
       {{"x", floats({3, 7, 11}, 26)}});
 }
 
+TEST(OpFamilies, TransposesKeepingTheImageAxes) {
+  // The last two axes stay in place (moved as one): a channel shuffle, and a fused
+  // Add whose operand broadcasts along one of those axes (it compiles unfused).
+  expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[1,2,3,5,7], %y: f32[2,3,5,7], %q: f32[7]) {
+  %s = Transpose(%x) {perm = [0, 2, 1, 3, 4]} : f32[1,3,2,5,7]
+  %t = Transpose(%y) {perm = [1, 0, 2, 3]} : f32[3,2,5,7]
+  %u = Add(%t, %q) : f32[3,2,5,7]
+  return %s, %u
+}
+)",
+      {{"x", floats({1, 2, 3, 5, 7}, 27)}, {"y", floats({2, 3, 5, 7}, 28)}, {"q", floats({7}, 29)}});
+}
+
 } // namespace
 } // namespace tessera::exec

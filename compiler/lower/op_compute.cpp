@@ -122,7 +122,7 @@ std::optional<Shape> Builder::boundShape(const Shape &shape) const {
 void Builder::mergeSpatialAxes(int64_t h, int64_t w) {
   mergedSpatial_ = {h, w};
   for (loop::Buffer &p : func_.params) {
-    if (p.shape.size() != 4) continue;
+    if (p.shape.size() < 2) continue;
     p.shape = *boundShape(p.shape);
     if (p.name == output_.name) output_ = p;
   }

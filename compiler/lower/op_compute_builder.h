@@ -64,9 +64,10 @@ public:
   loop::Buffer temp(const std::string &name, Shape shape, DType dtype = DType::F32);
   const Shape &shapeOf(const std::string &value) const { return graph_.typeOf(value).shape; }
   DType dtypeOf(const std::string &value) const { return graph_.typeOf(value).dtype; }
-  /// From now on, bind 4-D tensors ending in (h, w) (or (1, 1)) with those two axes
+  /// From now on, bind tensors ending in (h, w) (or (1, 1)) with those two axes
   /// merged into one (h * w, or 1), the output and inputs already bound included:
-  /// kernels over a flattened image (a 1x1 convolution as a matrix product).
+  /// kernels over a flattened image (a 1x1 convolution as a matrix product, a
+  /// transpose that keeps the image axes).
   void mergeSpatialAxes(int64_t h, int64_t w);
   /// From now on, bind tensors with the axes that line up (numpy broadcasting) with
   /// the output's first `count` axes merged into one: kernels over the rows of all

@@ -27,9 +27,20 @@ StatusOr<loop::Stage> describeTranspose(Builder &b, const Node &node) {
   if (perm.empty())
     for (size_t d = rank; d-- > 0;) perm.push_back(static_cast<int64_t>(d));
   if (perm.size() != rank || rank == 0) return unimplemented(node, "perm does not match the rank");
+  // The last two axes kept in place (a channel shuffle's image rows and columns):
+  // they move as one axis of h * w elements, a longer contiguous row to vectorize.
+  const Shape &xs = b.shapeOf(node.input(0));
+  bool keepsLastTwo = rank >= 3 && normalizeAxis(perm[rank - 2], rank) == static_cast<int64_t>(rank - 2) &&
+                      normalizeAxis(perm[rank - 1], rank) == static_cast<int64_t>(rank - 1);
+  if (keepsLastTwo) {
+    b.mergeSpatialAxes(xs[rank - 2], xs[rank - 1]);
+    TS_ASSIGN_OR_RETURN(x, b.param(node.input(0)));
+  }
+  size_t moved = keepsLastTwo ? rank - 1 : rank;
   loop::Stage s = b.stageFor(b.output_);
-  std::vector<Expr> index(rank);
-  for (size_t d = 0; d < rank; ++d) index[normalizeAxis(perm[d], rank)] = loop::var(s.axes[d]);
+  std::vector<Expr> index(moved);
+  for (size_t d = 0; d < moved; ++d)
+    index[d == rank - 2 && keepsLastTwo ? d : normalizeAxis(perm[d], rank)] = loop::var(s.axes[d]);
   s.body = loop::load(x.name, x.dtype, index);
   return s;
 }
