@@ -102,7 +102,8 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
                    p.pointwiseMatrixColumns != base.pointwiseMatrixColumns || p.vectorWidth != base.vectorWidth ||
                    p.winogradOutputTile != base.winogradOutputTile ||
                    p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock ||
-                   p.poolRowBlock != base.poolRowBlock;
+                   p.poolRowBlock != base.poolRowBlock || p.matrixRowBlock != base.matrixRowBlock ||
+                   p.matrixColumnBlock != base.matrixColumnBlock;
     EXPECT_TRUE(changed) << candidates[k].label;
   }
 }
@@ -129,7 +130,8 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
   std::vector<std::string> labels;
   for (const ScheduleCandidate &c : tuningCandidates(scheduleParamsFor(32))) labels.push_back(c.label);
   EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|1x1 matrix, wide column tiles|"
-                                      "3x3 direct|8-lane vectors|depthwise 2x2|depthwise 4x2|depthwise 1x8|pool rows 4");
+                                      "3x3 direct|8-lane vectors|depthwise 2x2|depthwise 4x2|depthwise 1x8|pool rows 4|"
+                                      "matrix tile 4 rows|matrix tile half columns");
   EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 1);
 }
 
