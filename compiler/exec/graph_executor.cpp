@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -143,6 +144,17 @@ Status GraphExecutor::runStep(size_t index, RunValues &values, TensorPool &pool)
   const graph::Node &last = graph_.nodes[step.nodes.back()];
   if (skipped_[index]) return absl::OkStatus();  // a Concat whose inputs were written in place
   if (step.kind == StepKind::Alias) {
+    // An intermediate read for the last time here becomes the result (no copy).
+    const std::vector<std::string> &dying = dying_[index];
+    auto computed = values.computed.find(last.input(0));
+    if (computed != values.computed.end() && std::count(dying.begin(), dying.end(), last.input(0))) {
+      Tensor out = std::move(computed->second);
+      values.computed.erase(computed);
+      const graph::TensorType &type = graph_.typeOf(last.outputs[0]);
+      out.reuseAs(type.dtype, type.shape);
+      values.computed[last.outputs[0]] = std::move(out);
+      return absl::OkStatus();
+    }
     const Tensor *in = find(last.input(0), values);
     Tensor out = takeTensor(pool, graph_.typeOf(last.outputs[0]));
     std::memcpy(out.bytes(), in->bytes(), in->byteSize());

@@ -105,7 +105,8 @@ TEST(OpFamilies, ReductionsAndSoftmax) {
   %p = Softmax(%x) {axis = 1} : f32[2,3,4]
   %q = LogSoftmax(%x) : f32[2,3,4]
   %h = Hardmax(%x) {axis = 0} : f32[2,3,4]
-  return %s, %l, %a, %p, %q, %h
+  %r = Softmax(%x) : f32[2,3,4]
+  return %s, %l, %a, %p, %q, %h, %r
 }
 )",
       {{"x", floats({2, 3, 4}, 1)}});
@@ -185,6 +186,77 @@ TEST(OpFamilies, RecurrentIntegerAndSampling) {
        {"q", tensorOf<uint8_t>(DType::U8, {1, 2, 4, 4}, image)},
        {"k", tensorOf<uint8_t>(DType::U8, {3, 2, 2, 2}, kernel)},
        {"g", floats({1, 3, 2, 2}, 14)}});
+}
+
+TEST(OpFamilies, MatMulBroadcastingAndVectors) {
+  // Broadcast batch axes (by rank and by extent 1), 1-D operands, and N-D x matrix
+  // products with fused epilogues: the residual lines up with the merged rows, the
+  // Add of %t broadcasts along part of them (it compiles unfused). 13 x 37 products
+  // leave partial row and column tiles.
+  expectCompiledMatchesInterpreter(R"(graph @main(%a: f32[2,3,5,7], %b: f32[3,7,6], %c: f32[2,1,5,7], %d: f32[1,4,7,3], %v: f32[7], %s: f32[3,1,7], %r: f32[3,1,5], %t: f32[5,5], %g: f32[2,13,19], %h: f32[19,37], %hb: f32[2,19,37]) {
+  %gh = MatMul(%g, %h) : f32[2,13,37]
+  %ghb = MatMul(%g, %hb) : f32[2,13,37]
+  %ab = MatMul(%a, %b) : f32[2,3,5,6]
+  %cd = MatMul(%c, %d) : f32[2,4,5,3]
+  %vb = MatMul(%v, %b) : f32[3,6]
+  %av = MatMul(%a, %v) : f32[2,3,5]
+  %vv = MatMul(%v, %v) : f32[]
+  %w = const f32[7,5] dense<[-1.2, -0.7, -0.2, 0.3, 0.8, 1.3, -0.95, -0.45, 0.05, 0.55, 1.05, -1.2, -0.7, -0.2, 0.3, 0.8, 1.3, -0.95, -0.45, 0.05, 0.55, 1.05, -1.2, -0.7, -0.2, 0.3, 0.8, 1.3, -0.95, -0.45, 0.05, 0.55, 1.05, -1.2, -0.7]>
+  %sw = MatMul(%s, %w) : f32[3,1,5]
+  %bias = const f32[5] dense<[0.5, -1.0, 0.25, 2.0, -0.75]>
+  %sb = Add(%sw, %bias) : f32[3,1,5]
+  %res = Add(%sb, %r) : f32[3,1,5]
+  %aw = MatMul(%a, %w) : f32[2,3,5,5]
+  %at = Add(%aw, %t) : f32[2,3,5,5]
+  return %ab, %cd, %vb, %av, %vv, %res, %at, %gh, %ghb
+}
+)",
+      {{"a", floats({2, 3, 5, 7}, 15)},
+       {"b", floats({3, 7, 6}, 16)},
+       {"c", floats({2, 1, 5, 7}, 17)},
+       {"d", floats({1, 4, 7, 3}, 18)},
+       {"v", floats({7}, 19)},
+       {"s", floats({3, 1, 7}, 20)},
+       {"r", floats({3, 1, 5}, 21)},
+       {"t", floats({5, 5}, 22)},
+       {"g", floats({2, 13, 19}, 23)},
+       {"h", floats({19, 37}, 24)},
+       {"hb", floats({2, 19, 37}, 25)}});
+}
+
+TEST(OpFamilies, ConstantSlices) {
+  // Constant starts (negative, past the end), axes (negative) and steps (2, -1, -3).
+  expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[3,7,11]) {
+  %s0 = const i64[2] dense<[-5, 1]>
+  %e0 = const i64[2] dense<[100, 6]>
+  %a0 = const i64[2] dense<[-1, 1]>
+  %p0 = const i64[2] dense<[2, 1]>
+  %y0 = Slice(%x, %s0, %e0, %a0, %p0) : f32[3,5,3]
+  %s1 = const i64[2] dense<[100, 5]>
+  %e1 = const i64[2] dense<[-100, 0]>
+  %a1 = const i64[2] dense<[2, 1]>
+  %p1 = const i64[2] dense<[-3, -1]>
+  %y1 = Slice(%x, %s1, %e1, %a1, %p1) : f32[3,5,4]
+  %s2 = const i64[1] dense<[1]>
+  %e2 = const i64[1] dense<[3]>
+  %y2 = Slice(%x, %s2, %e2) : f32[2,7,11]
+  return %y0, %y1, %y2
+}
+)",
+      {{"x", floats({3, 7, 11}, 26)}});
+}
+
+TEST(OpFamilies, TransposesKeepingTheImageAxes) {
+  // The last two axes stay in place (moved as one): a channel shuffle, and a fused
+  // Add whose operand broadcasts along one of those axes (it compiles unfused).
+  expectCompiledMatchesInterpreter(R"(graph @main(%x: f32[1,2,3,5,7], %y: f32[2,3,5,7], %q: f32[7]) {
+  %s = Transpose(%x) {perm = [0, 2, 1, 3, 4]} : f32[1,3,2,5,7]
+  %t = Transpose(%y) {perm = [1, 0, 2, 3]} : f32[3,2,5,7]
+  %u = Add(%t, %q) : f32[3,2,5,7]
+  return %s, %u
+}
+)",
+      {{"x", floats({1, 2, 3, 5, 7}, 27)}, {"y", floats({2, 3, 5, 7}, 28)}, {"q", floats({7}, 29)}});
 }
 
 } // namespace

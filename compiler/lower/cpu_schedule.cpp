@@ -70,6 +70,48 @@ Status scheduleRowVector(Schedule &s, const loop::Stage &stage, int64_t block, c
   return parallelizeOuter(s, name, rank - 1, p);
 }
 
+/// The rows or columns of a matrix tile: the largest divisor of `extent` up to
+/// `limit` that is a multiple of `unit` when it is at least half of `limit`, else
+/// `limit` with the last tile guarded (masked or peeled), never more than `extent`
+/// rounded up to a whole unit.
+int64_t matrixBlock(int64_t extent, int64_t limit, int64_t unit) {
+  limit = std::max(unit, limit / unit * unit);
+  for (int64_t b = limit; 2 * b >= limit; b -= unit)
+    if (extent % b == 0) return b;
+  return std::min(limit, (extent + unit - 1) / unit * unit);
+}
+
+/// A matrix product (role "matmul": batch axes, then rows i and columns j, reduced
+/// over k): a register tile of rows (unrolled; A's element broadcast) x whole vectors
+/// of columns (unrolled), the reduction outside the tile so B's rows are read as
+/// vectors. Column tiles outside the row tiles: a tile's columns of B stay in cache
+/// while every row block reads them. Few rows take the row-vector tile.
+Status scheduleMatrixProduct(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const std::string &name = stage.output.name;
+  size_t rank = stage.axes.size();
+  int64_t rows = stage.output.shape[rank - 2], columns = stage.output.shape[rank - 1];
+  if (rows < 4)
+    if (int64_t block = rowVectorBlock(columns, p)) return scheduleRowVector(s, stage, block, p);
+  int64_t lanes = p.vectorWidth;
+  while (lanes > 1 && columns < lanes) lanes /= 2;
+  int64_t rowBlock = matrixBlock(rows, p.matrixRowBlock, 1);
+  int64_t columnBlock = matrixBlock(columns, p.matrixColumnBlock, lanes);
+  TS_RETURN_IF_ERROR(s.split(name, "j", columnBlock, "jo", "jt"));
+  TS_RETURN_IF_ERROR(s.split(name, "jt", lanes, "ju", "jv"));
+  TS_RETURN_IF_ERROR(s.split(name, "i", rowBlock, "io", "ii"));
+  std::vector<std::string> order(stage.axes.begin(), stage.axes.end() - 2);
+  for (const char *axis : {"jo", "io"}) order.push_back(axis);
+  for (const loop::ReduceAxis &r : stage.reduceAxes) order.push_back(r.name);
+  for (const char *axis : {"ii", "ju", "jv"}) order.push_back(axis);
+  TS_RETURN_IF_ERROR(s.reorder(name, order));
+  TS_RETURN_IF_ERROR(s.cacheWrite(name, "io", loop::MemScope::Local));
+  if (rowBlock > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ii"));
+  if (columnBlock > lanes) TS_RETURN_IF_ERROR(s.unroll(name, "ju"));
+  if (lanes > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "jv"));
+  // The batch axes and the column tiles in parallel: the accumulators live inside io.
+  return parallelizeOuter(s, name, rank - 1, p);
+}
+
 /// Register-blocked reduction over a 4-D (N, C, H, W) or matrix output.
 Status scheduleTiledReduction(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
@@ -577,6 +619,8 @@ Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
       TS_RETURN_IF_ERROR(scheduleConv(schedule, stage, params));
     else if ((isDepthwiseConv(stage) || isWindowPool(stage)) && params.depthwiseChannelBlock > 0)
       TS_RETURN_IF_ERROR(scheduleWindowTile(schedule, stage, params));
+    else if (stage.role == "matmul")
+      TS_RETURN_IF_ERROR(scheduleMatrixProduct(schedule, stage, params));
     else if (isTiledReduction(stage))
       TS_RETURN_IF_ERROR(scheduleTiledReduction(schedule, stage, params));
     else

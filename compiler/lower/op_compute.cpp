@@ -1,6 +1,6 @@
 //===- op_compute.cpp - Compute descriptions of graph ops -------------------------------===//
 //
-// The Builder, the dense ops (Conv, Gemm/MatMul, pooling, Concat) and describeKernel,
+// The Builder, the dense ops (Conv, pooling, Concat) and describeKernel,
 // which dispatches each anchor op to its family (op_compute_*.cpp).
 //
 //===----------------------------------------------------------------------===//
@@ -79,14 +79,36 @@ StatusOr<loop::Buffer> Builder::param(const std::string &value) {
     if (bound_[k] == value) return func_.params[k];
   const graph::TensorType &t = graph_.typeOf(value);
   if (!t.isStatic()) return absl::UnimplementedError(strCat("value ", value, " is not a static tensor"));
-  Shape shape = boundShape(t.shape.empty() ? Shape{1} : t.shape);
-  loop::Buffer b{strCat("p", func_.params.size()), t.dtype, shape, loop::MemScope::Global};
+  std::optional<Shape> shape = boundShape(t.shape.empty() ? Shape{1} : t.shape);
+  if (!shape) return absl::UnimplementedError(strCat(value, " broadcasts along part of a kernel's merged axes"));
+  loop::Buffer b{strCat("p", func_.params.size()), t.dtype, *shape, loop::MemScope::Global};
   func_.params.push_back(b);
   bound_.push_back(value);
   return b;
 }
 
-Shape Builder::boundShape(const Shape &shape) const {
+namespace {
+
+/// `shape` with the axes that line up with the first `count` axes of `out` merged
+/// into one: their product when they equal those of `out` (and `out`'s axes before
+/// them are 1), 1 when they are all 1; nullopt when neither.
+std::optional<Shape> mergeLeading(const Shape &shape, const Shape &out, size_t count) {
+  size_t offset = out.size() - shape.size();
+  if (shape.size() > out.size() || offset >= count) return shape;
+  size_t covered = count - offset;
+  bool ones = std::all_of(shape.begin(), shape.begin() + covered, [](int64_t d) { return d == 1; });
+  bool equal = std::equal(shape.begin(), shape.begin() + covered, out.begin() + offset) &&
+               std::all_of(out.begin(), out.begin() + offset, [](int64_t d) { return d == 1; });
+  if (!ones && !equal) return std::nullopt;
+  Shape merged = {ones ? 1 : shapeElementCount(Shape(shape.begin(), shape.begin() + covered))};
+  merged.insert(merged.end(), shape.begin() + covered, shape.end());
+  return merged;
+}
+
+} // namespace
+
+std::optional<Shape> Builder::boundShape(const Shape &shape) const {
+  if (mergedLeading_) return mergeLeading(shape, mergedLeading_->first, mergedLeading_->second);
   if (!mergedSpatial_ || shape.size() < 2) return shape;
   auto [h, w] = *mergedSpatial_;
   size_t r = shape.size();
@@ -100,9 +122,18 @@ Shape Builder::boundShape(const Shape &shape) const {
 void Builder::mergeSpatialAxes(int64_t h, int64_t w) {
   mergedSpatial_ = {h, w};
   for (loop::Buffer &p : func_.params) {
-    if (p.shape.size() != 4) continue;
-    p.shape = boundShape(p.shape);
+    if (p.shape.size() < 2) continue;
+    p.shape = *boundShape(p.shape);
     if (p.name == output_.name) output_ = p;
+  }
+}
+
+void Builder::mergeLeadingAxes(size_t count) {
+  mergedLeading_ = {output_.shape, count};
+  for (loop::Buffer &p : func_.params) {
+    if (p.name != output_.name) continue;
+    p.shape = *boundShape(p.shape);
+    output_ = p;
   }
 }
 
@@ -113,7 +144,7 @@ StatusOr<Expr> Builder::broadcastLoad(const std::string &value, const std::vecto
     // Broadcasting into the merged (h*w) axis needs both spatial extents or neither.
     Shape s = graph_.typeOf(value).shape;
     bool scalar = std::all_of(s.begin(), s.end(), [](int64_t d) { return d == 1; });
-    if (!scalar && (s.size() < 2 || boundShape(s).size() == s.size()))
+    if (!scalar && (s.size() < 2 || boundShape(s)->size() == s.size()))
       return absl::UnimplementedError(strCat(value, " broadcasts along one spatial axis of a flattened kernel"));
   }
   TS_ASSIGN_OR_RETURN(loop::Buffer b, param(value));
@@ -239,89 +270,6 @@ StatusOr<loop::Stage> describeConv(Builder &b, const Node &node) {
     TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
     s.init = loop::load(bias.name, DType::F32, {oc});
   }
-  return s;
-}
-
-/// [N][K] -> [N / t][K][t]: column tiles of t, each contiguous.
-Tensor packColumnTiles(const Tensor &m, int64_t t) {
-  int64_t rows = m.shape()[0], cols = m.shape()[1];
-  Tensor packed(DType::F32, {rows / t, cols, t});
-  const float *src = m.data<float>();
-  float *dst = packed.data<float>();
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) dst[((r / t) * cols + c) * t + r % t] = src[r * cols + c];
-  return packed;
-}
-
-/// [N][K] -> [K][N].
-Tensor transposeMatrix(const Tensor &m) {
-  int64_t rows = m.shape()[0], cols = m.shape()[1];
-  Tensor t(DType::F32, {cols, rows});
-  const float *src = m.data<float>();
-  float *dst = t.data<float>();
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
-  return t;
-}
-
-/// Gemm: alpha * A' B' + beta * C; MatMul: 2-D or batched with equal batch dims.
-StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node) {
-  const Shape &as = b.graph_.typeOf(node.input(0)).shape, &bs = b.graph_.typeOf(node.input(1)).shape;
-  bool gemm = node.op == "Gemm";
-  if (as.size() < 2 || bs.size() < 2 || (gemm && (as.size() != 2 || bs.size() != 2)))
-    return unimplemented(node, "only matrix operands are lowered");
-  if (!gemm && (as.size() != bs.size() || !std::equal(as.begin(), as.end() - 2, bs.begin())))
-    return unimplemented(node, "MatMul with broadcast batch dimensions");
-  bool ta = gemm && node.attrs.getInt("transA", 0), tb = gemm && node.attrs.getInt("transB", 0);
-  size_t rank = as.size();
-  int64_t k = ta ? as[rank - 2] : as[rank - 1];
-  TS_ASSIGN_OR_RETURN(loop::Buffer a, b.param(node.input(0)));
-  loop::Buffer bb;
-  const Tensor *constantB = b.graph_.constantOf(node.input(1));
-  int64_t rows = ta ? as[rank - 1] : as[rank - 2], tile = 0;
-  if (tb && constantB && b.options_.transposeGemmWeights && rows < 4 && rank == 2)
-    tile = gemmColumnTile(bs[0], b.options_.gemmColumnBlock, b.options_.vectorWidth);
-  if (tile) {
-    bb = b.constantParam(strCat(node.input(1), ".kn", tile), packColumnTiles(*constantB, tile));
-    tb = false;
-  } else if (tb && constantB && b.options_.transposeGemmWeights) {
-    bb = b.constantParam(strCat(node.input(1), ".kn"), transposeMatrix(*constantB));
-    tb = false;
-  } else {
-    TS_ASSIGN_OR_RETURN(bb, b.param(node.input(1)));
-  }
-  loop::Stage s;
-  s.axes = axisNames(rank, "m");
-  s.axes[rank - 2] = "i";
-  s.axes[rank - 1] = "j";
-  s.reduceAxes = {{"k", k}};
-  s.combiner = loop::Combiner::Sum;
-  std::vector<Expr> ai, bi;
-  for (size_t d = 0; d + 2 < rank; ++d) {
-    ai.push_back(loop::var(s.axes[d]));
-    bi.push_back(loop::var(s.axes[d]));
-  }
-  Expr iv = loop::var("i"), jv = loop::var("j"), kv = loop::var("k");
-  ai.push_back(ta ? kv : iv);
-  ai.push_back(ta ? iv : kv);
-  if (tile) {
-    bi = {jv / i(tile), kv, jv % i(tile)};
-  } else {
-    bi.push_back(tb ? jv : kv);
-    bi.push_back(tb ? kv : jv);
-  }
-  s.body = loop::load(a.name, DType::F32, ai) * loop::load(bb.name, DType::F32, bi);
-  s.init = f(0);
-  float alpha = gemm ? node.attrs.getFloat("alpha", 1.0f) : 1.0f, beta = gemm ? node.attrs.getFloat("beta", 1.0f) : 0.0f;
-  if (gemm && node.hasInput(2) && beta != 0.0f) {
-    TS_ASSIGN_OR_RETURN(Expr c, b.broadcastLoad(node.input(2), s.axes));
-    s.init = beta == 1.0f ? c : f(beta) * c;
-  }
-  if (alpha == 1.0f) return s;
-  // alpha scales the product only: accumulate from 0, add beta * C afterwards.
-  s.output = b.output_;
-  s.epilogue = f(alpha) * s.accumulated() + s.init;
-  s.init = f(0);
   return s;
 }
 

@@ -68,12 +68,19 @@ public:
   loop::Buffer temp(const std::string &name, Shape shape, DType dtype = DType::F32);
   const Shape &shapeOf(const std::string &value) const { return graph_.typeOf(value).shape; }
   DType dtypeOf(const std::string &value) const { return graph_.typeOf(value).dtype; }
-  /// From now on, bind 4-D tensors ending in (h, w) (or (1, 1)) with those two axes
+  /// From now on, bind tensors ending in (h, w) (or (1, 1)) with those two axes
   /// merged into one (h * w, or 1), the output and inputs already bound included:
-  /// kernels over a flattened image (a 1x1 convolution as a matrix product).
+  /// kernels over a flattened image (a 1x1 convolution as a matrix product, a
+  /// transpose that keeps the image axes).
   void mergeSpatialAxes(int64_t h, int64_t w);
-  /// `shape` as bound under mergeSpatialAxes (unchanged without it).
-  Shape boundShape(const Shape &shape) const;
+  /// From now on, bind tensors with the axes that line up (numpy broadcasting) with
+  /// the output's first `count` axes merged into one: kernels over the rows of all
+  /// batches at once (a MatMul of an N-D operand and a matrix). The output is
+  /// rebound; inputs already bound keep their shapes (a matrix operand).
+  void mergeLeadingAxes(size_t count);
+  /// `shape` as bound under mergeSpatialAxes and mergeLeadingAxes (unchanged without
+  /// them); nullopt when a tensor broadcasts along part of the merged leading axes.
+  std::optional<Shape> boundShape(const Shape &shape) const;
   /// A stage defining `out` over axes named `prefix`0.. of its shape.
   loop::Stage stageFor(const loop::Buffer &out, const std::string &prefix = "i") const;
 
@@ -86,6 +93,8 @@ public:
   /// Loads of f16 values are widened to f32 (elementwise anchors only).
   bool promoteHalf_ = false;
   std::optional<std::pair<int64_t, int64_t>> mergedSpatial_;
+  /// The output's shape before mergeLeadingAxes, and the count of axes it merged.
+  std::optional<std::pair<Shape, size_t>> mergedLeading_;
 };
 
 using loop::isUnsigned;
@@ -94,6 +103,7 @@ using loop::isUnsigned;
 using graph::isElementwiseOp;
 
 // Op families; each returns the kernel's last stage (earlier ones pushed to b.func_).
+StatusOr<loop::Stage> describeMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeReduce(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeArgReduce(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node);

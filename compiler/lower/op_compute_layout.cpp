@@ -29,9 +29,20 @@ StatusOr<loop::Stage> describeTranspose(Builder &b, const Node &node) {
   if (perm.empty())
     for (size_t d = rank; d-- > 0;) perm.push_back(static_cast<int64_t>(d));
   if (perm.size() != rank || rank == 0) return unimplemented(node, "perm does not match the rank");
+  // The last two axes kept in place (a channel shuffle's image rows and columns):
+  // they move as one axis of h * w elements, a longer contiguous row to vectorize.
+  const Shape &xs = b.shapeOf(node.input(0));
+  bool keepsLastTwo = rank >= 3 && normalizeAxis(perm[rank - 2], rank) == static_cast<int64_t>(rank - 2) &&
+                      normalizeAxis(perm[rank - 1], rank) == static_cast<int64_t>(rank - 1);
+  if (keepsLastTwo) {
+    b.mergeSpatialAxes(xs[rank - 2], xs[rank - 1]);
+    TS_ASSIGN_OR_RETURN(x, b.param(node.input(0)));
+  }
+  size_t moved = keepsLastTwo ? rank - 1 : rank;
   loop::Stage s = b.stageFor(b.output_);
-  std::vector<Expr> index(rank);
-  for (size_t d = 0; d < rank; ++d) index[normalizeAxis(perm[d], rank)] = loop::var(s.axes[d]);
+  std::vector<Expr> index(moved);
+  for (size_t d = 0; d < moved; ++d)
+    index[d == rank - 2 && keepsLastTwo ? d : normalizeAxis(perm[d], rank)] = loop::var(s.axes[d]);
   s.body = loop::load(x.name, x.dtype, index);
   return s;
 }
@@ -434,10 +445,47 @@ StatusOr<loop::Stage> describeCumSum(Builder &b, const Node &node) {
   return s;
 }
 
+/// The first input element and the step of each axis of a Slice whose starts, axes
+/// and steps are constants (nullopt otherwise): starts normalized and clamped as the
+/// op specifies (the output shape is static, so ends are implied).
+struct SliceWindow {
+  std::vector<int64_t> start, step;
+};
+std::optional<SliceWindow> constantSliceWindow(const Builder &b, const Node &node) {
+  const Shape &xs = b.shapeOf(node.input(0));
+  std::optional<std::vector<int64_t>> starts = constantInts(b.graph_, node.input(1));
+  std::optional<std::vector<int64_t>> axes = node.hasInput(3) ? constantInts(b.graph_, node.input(3)) : std::nullopt;
+  std::optional<std::vector<int64_t>> steps = node.hasInput(4) ? constantInts(b.graph_, node.input(4)) : std::nullopt;
+  if (!starts || (node.hasInput(3) && !axes) || (node.hasInput(4) && !steps)) return std::nullopt;
+  SliceWindow w{std::vector<int64_t>(xs.size(), 0), std::vector<int64_t>(xs.size(), 1)};
+  for (size_t k = 0; k < starts->size(); ++k) {
+    int64_t axis = axes ? normalizeAxis((*axes)[k], xs.size()) : static_cast<int64_t>(k);
+    if (axis < 0 || axis >= static_cast<int64_t>(xs.size())) return std::nullopt;
+    int64_t dim = xs[axis], step = steps ? (*steps)[k] : 1, first = (*starts)[k];
+    if (step == 0) return std::nullopt;
+    first = first < 0 ? first + dim : first;
+    w.start[axis] = std::clamp<int64_t>(first, 0, step > 0 ? dim : dim - 1);
+    w.step[axis] = step;
+  }
+  return w;
+}
+
+/// Slice with constant starts, axes and steps: affine input indices (a unit-step
+/// slice copies whole vectors).
+StatusOr<loop::Stage> describeConstantSlice(Builder &b, const Node &node, const SliceWindow &w) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  loop::Stage s = b.stageFor(b.output_);
+  std::vector<Expr> index;
+  for (size_t d = 0; d < w.start.size(); ++d) index.push_back(i(w.start[d]) + loop::var(s.axes[d]) * i(w.step[d]));
+  s.body = loop::load(x.name, x.dtype, index);
+  return s;
+}
+
 /// Slice with starts/axes/steps read at run time (the output shape is static, so ends
 /// are implied): each output axis finds its entry, normalizes and clamps the start.
 StatusOr<loop::Stage> describeSlice(Builder &b, const Node &node) {
   if (!node.hasInput(1)) return unimplemented(node, "Slice with attribute starts (opset 1)");
+  if (std::optional<SliceWindow> window = constantSliceWindow(b, node)) return describeConstantSlice(b, node, *window);
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   TS_ASSIGN_OR_RETURN(loop::Buffer starts, b.param(node.input(1)));
   const Shape &xs = b.shapeOf(node.input(0));

@@ -259,12 +259,23 @@ StatusOr<loop::Stage> describeSoftmax(Builder &b, const Node &node) {
   if (node.op == "Hardmax") return hardmaxStages(b, x, map, peak, out);
   loop::Buffer sum = b.temp("sum", peak.shape, t);
   loop::Stage s = reduction(sum, map, Combiner::Sum);
-  s.body = loop::math(MathFn::Exp, loop::load(x.name, t, map.inputIndex(s.axes)) - keptLoad(peak, map, s.axes));
-  b.func_.stages.push_back(s);
   // Output axes are the input's; the kept buffers read 0 on the reduced ones.
-  Expr shifted = loop::load(x.name, t, axisVars(out.axes)) - keptLoad(peak, map, out.axes);
-  Expr total = keptLoad(sum, map, out.axes);
-  out.body = node.op == "LogSoftmax" ? shifted - loop::math(MathFn::Log, total) : loop::math(MathFn::Exp, shifted) / total;
+  if (node.op == "LogSoftmax") {
+    Expr shifted = loop::load(x.name, t, axisVars(out.axes)) - keptLoad(peak, map, out.axes);
+    s.body = loop::math(MathFn::Exp, loop::load(x.name, t, map.inputIndex(s.axes)) - keptLoad(peak, map, s.axes));
+    b.func_.stages.push_back(s);
+    out.body = shifted - loop::math(MathFn::Log, keptLoad(sum, map, out.axes));
+    return out;
+  }
+  // Softmax: each exponential once, in an elementwise (vectorized) stage, then
+  // summed and divided.
+  loop::Buffer exps = b.temp("exps", xs, t);
+  loop::Stage e = b.stageFor(exps, "e");
+  e.body = loop::math(MathFn::Exp, loop::load(x.name, t, axisVars(e.axes)) - keptLoad(peak, map, e.axes));
+  b.func_.stages.push_back(e);
+  s.body = loop::load(exps.name, t, map.inputIndex(s.axes));
+  b.func_.stages.push_back(s);
+  out.body = loop::load(exps.name, t, axisVars(out.axes)) / keptLoad(sum, map, out.axes);
   return out;
 }
 
