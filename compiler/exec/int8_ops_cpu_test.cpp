@@ -1,6 +1,7 @@
 //===- int8_ops_cpu_test.cpp - The int8 ops compiled for the cpu, bit for bit -----===//
 //
-// Small graphs of the accelerator's int8 ops (QAdd, QMatMul) compiled for the cpu
+// Small graphs of the accelerator's int8 ops (QAdd, QMatMul, QMul, QMax, QMin, QClip,
+// QLut) compiled for the cpu
 // target must plan with no reference fallback and give exactly the interpreter's
 // int8 results (compiler/interp/kernels_int8.cpp) on random inputs that reach the
 // int8 extremes, with rounding ties, saturation, clips and odd shapes.
@@ -103,6 +104,32 @@ TEST(Int8OpsCpu, ChainOfInt8Ops) {
 }
 )",
                      {{"a", randomInt8({2, 4, 8}, 11)}, {"b", randomInt8({2, 8, 4}, 12)}, {"c", randomInt8({2, 4, 4}, 13)}});
+}
+
+// QMul with numpy broadcasting, for every requant operand.
+TEST(Int8OpsCpu, QMulMatchesInterpreter) {
+  unsigned seed = 200;
+  for (const Requant &r : kRequants)
+    expectBitIdentical("graph @main(%a: i8[2,3,37], %b: i8[3,1]) {\n  %y = QMul(%a, %b) " +
+                           attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[2,3,37]\n  return %y\n}\n",
+                       {{"a", randomInt8({2, 3, 37}, seed++)}, {"b", randomInt8({3, 1}, seed++)}});
+}
+
+// QMax and QMin with and without a requant, QClip, and QLut through a random table.
+TEST(Int8OpsCpu, MinMaxClipAndLutMatchInterpreter) {
+  std::mt19937 rng(5);
+  std::string table;
+  for (int k = 0; k < 256; ++k) table += (k ? ", " : "") + std::to_string(int(rng() % 256) - 128);
+  expectBitIdentical(R"(graph @main(%a: i8[3,41], %b: i8[3,41]) {
+  %x = QMax(%a, %b) : i8[3,41]
+  %n = QMin(%a, %b) {clip = [-20, 90], requant_multiplier = [12582912], requant_shift = [24]} : i8[3,41]
+  %c = QClip(%a) {clip = [-6, 6]} : i8[3,41]
+  %r = QClip(%b) {clip = [0, 127], requant_multiplier = [15000000], requant_shift = [22]} : i8[3,41]
+  %l = QLut(%a) {table = [)" + table + R"(]} : i8[3,41]
+  return %x, %n, %c, %r, %l
+}
+)",
+                     {{"a", randomInt8({3, 41}, 21)}, {"b", randomInt8({3, 41}, 22)}});
 }
 
 } // namespace

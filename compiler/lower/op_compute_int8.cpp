@@ -1,6 +1,7 @@
 //===- op_compute_int8.cpp - The accelerator's int8 ops as compute stages ----------===//
 //
-// Host-side code for the quantized ops (QAdd, QMatMul; compiler/graph/int8_ops.h)
+// Host-side code for the quantized ops (QAdd, QMatMul, QMul, QMax, QMin, QClip, QLut;
+// compiler/graph/int8_ops.h)
 // bit-identical to the interpreter's kernels (compiler/interp/kernels_int8.cpp),
 // which follow the ALU lanes of isa/alu_ops.h:
 //   requant(x) = saturate_int8(floor(x * m / 2^s + 1/2)), s capped at 63,
@@ -101,6 +102,47 @@ StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node) {
   loop::Stage out = b.stageFor(b.output_);
   TS_ASSIGN_OR_RETURN(out.body, finishInt8(node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
   return out;
+}
+
+/// QMul: requant(a * b) with numpy broadcasting, then clip.
+StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node) {
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x * y, /*needsRequant=*/true));
+  return s;
+}
+
+/// QMax, QMin: the larger (smaller) operand, then the optional requant and clip.
+StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node) {
+  if (b.shapeOf(node.input(0)) != b.shapeOf(node.input(1))) return unimplemented(node, "operands of one shape expected");
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
+  Expr picked = node.op == "QMax" ? loop::maxExpr(x, y) : loop::minExpr(x, y);
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, picked, /*needsRequant=*/false));
+  return s;
+}
+
+/// QClip: the optional requant and the clip of one operand.
+StatusOr<loop::Stage> describeQClip(Builder &b, const Node &node) {
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x, /*needsRequant=*/false));
+  return s;
+}
+
+/// QLut: each element through the 256-entry table (entry x + 128), a constant of the kernel.
+StatusOr<loop::Stage> describeQLut(Builder &b, const Node &node) {
+  auto entries = graph::readLutTable(node.attrs);
+  if (!entries.ok()) return unimplemented(node, std::string(entries.status().message()));
+  Tensor table(DType::I8, {graph::kLutTableEntries});
+  std::copy(entries->begin(), entries->end(), table.data<int8_t>());
+  loop::Buffer lut = b.constantParam(node.outputs[0] + ".lut", std::move(table));
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  s.body = loop::load(lut.name, DType::I8, {loop::cast(DType::I64, x) + i(128)});
+  return s;
 }
 
 } // namespace tessera::lower::detail
