@@ -504,6 +504,12 @@ const std::map<std::string, Describe> &describers() {
     add({"RNN", "GRU", "LSTM"}, describeRecurrent);
     add({"ConvInteger", "QLinearConv"}, describeIntegerConv);
     add({"MatMulInteger", "QLinearMatMul"}, describeIntegerMatMul);
+    add({"QAdd"}, describeQAdd);
+    add({"QMatMul"}, describeQMatMul);
+    add({"QMul"}, describeQMul);
+    add({"QMax", "QMin"}, describeQMinMax);
+    add({"QClip"}, describeQClip);
+    add({"QLut"}, describeQLut);
     add({"ConvTranspose"}, describeConvTranspose);
     add({"ScatterElements", "Scatter", "ScatterND"}, describeScatter);
     add({"GatherND"}, describeGatherNd);

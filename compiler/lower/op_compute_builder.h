@@ -119,6 +119,13 @@ StatusOr<loop::Stage> describeGridSample(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeRoiAlign(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
+/// The accelerator's int8 ops on the host (op_compute_int8.cpp).
+StatusOr<loop::Stage> describeQAdd(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQClip(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQLut(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeRecurrent(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 /// True when `node` is a 3x3 Conv that options_.winogradOutputTile asks to compute

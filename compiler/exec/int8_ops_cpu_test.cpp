@@ -1,0 +1,136 @@
+//===- int8_ops_cpu_test.cpp - The int8 ops compiled for the cpu, bit for bit -----===//
+//
+// Small graphs of the accelerator's int8 ops (QAdd, QMatMul, QMul, QMax, QMin, QClip,
+// QLut) compiled for the cpu
+// target must plan with no reference fallback and give exactly the interpreter's
+// int8 results (compiler/interp/kernels_int8.cpp) on random inputs that reach the
+// int8 extremes, with rounding ties, saturation, clips and odd shapes.
+//
+//===----------------------------------------------------------------------===//
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "compiler/exec/graph_executor.h"
+#include "compiler/graph/parser.h"
+
+namespace tessera::exec {
+namespace {
+
+/// Random int8 values, one in four at -128, -127, 126 or 127.
+Tensor randomInt8(Shape shape, unsigned seed) {
+  std::mt19937 rng(seed);
+  Tensor t(DType::I8, shape);
+  const int8_t extremes[] = {-128, -127, 126, 127};
+  for (int64_t k = 0; k < t.elementCount(); ++k)
+    t.data<int8_t>()[k] = rng() % 4 == 0 ? extremes[rng() % 4] : int8_t(int(rng() % 256) - 128);
+  return t;
+}
+
+/// Compiles `text`, checks that nothing falls back, and compares every output exactly.
+void expectBitIdentical(const std::string &text, const interp::TensorMap &inputs) {
+  auto g = graph::parseGraph(text);
+  ASSERT_TRUE(g.ok()) << g.status();
+  auto model = compileForCpu(*g);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->executor->plan().count(StepKind::Reference), 0) << model->executor->plan().summary(*g);
+  auto got = model->executor->run(inputs);
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto want = interp::runGraph(*g, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  for (const std::string &name : g->outputs) {
+    const Tensor &w = want->at(name), &r = got->at(name);
+    ASSERT_EQ(w.dtype(), r.dtype()) << name;
+    ASSERT_EQ(w.shape(), r.shape()) << name;
+    int64_t differing = 0;
+    for (int64_t k = 0; k < w.elementCount(); ++k) differing += w.data<int8_t>()[k] != r.data<int8_t>()[k];
+    EXPECT_EQ(differing, 0) << name << ": elements differing of " << w.elementCount();
+  }
+}
+
+/// `op` with the given requant operand and clip as attribute text.
+std::string attrs(int64_t multiplier, int64_t shift, int lo, int hi, const std::string &extra = "") {
+  return "{" + extra + "clip = [" + std::to_string(lo) + ", " + std::to_string(hi) + "], requant_multiplier = [" +
+         std::to_string(multiplier) + "], requant_shift = [" + std::to_string(shift) + "]}";
+}
+
+struct Requant {
+  int64_t multiplier, shift;
+  int lo, hi;
+};
+
+// Typical operands (m in [2^23, 2^24)), ties (m = 1, small shifts), no shift (every
+// sum saturates), large shifts (results 0), relu and narrow clips.
+const Requant kRequants[] = {{12582912, 31, -128, 127}, {1, 1, -128, 127},   {3, 2, 0, 127},
+                             {1, 0, -128, 127},         {16777215, 55, -128, 127}, {16777215, 56, -128, 127},
+                             {9437184, 63, -128, 127},  {15000000, 24, -6, 6},     {8388608, 20, 0, 127}};
+
+TEST(Int8OpsCpu, QAddMatchesInterpreter) {
+  unsigned seed = 1;
+  for (const Requant &r : kRequants)
+    for (auto [mulA, mulB] : {std::pair{16384, 9000}, std::pair{-700, 16384}, std::pair{1, 1}}) {
+      std::string extra = "mul_a = " + std::to_string(mulA) + ", mul_b = " + std::to_string(mulB) + ", ";
+      expectBitIdentical("graph @main(%a: i8[2,3,37], %b: i8[2,3,37]) {\n  %y = QAdd(%a, %b) " +
+                             attrs(r.multiplier, r.shift, r.lo, r.hi, extra) + " : i8[2,3,37]\n  return %y\n}\n",
+                         {{"a", randomInt8({2, 3, 37}, seed++)}, {"b", randomInt8({2, 3, 37}, seed++)}});
+    }
+}
+
+TEST(Int8OpsCpu, QMatMulMatchesInterpreter) {
+  unsigned seed = 100;
+  for (const Requant &r : kRequants)
+    expectBitIdentical("graph @main(%a: i8[2,3,5,7], %b: i8[2,3,7,9]) {\n  %y = QMatMul(%a, %b) " +
+                           attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[2,3,5,9]\n  return %y\n}\n",
+                       {{"a", randomInt8({2, 3, 5, 7}, seed++)}, {"b", randomInt8({2, 3, 7, 9}, seed++)}});
+}
+
+// Batch axes broadcast from the right, as MatMul's: [3,5,7] x [2,1,7,9] -> [2,3,5,9],
+// and a long K (the int32 sums reach beyond 2^16).
+TEST(Int8OpsCpu, QMatMulBroadcastsBatchesAndSumsLongRows) {
+  expectBitIdentical("graph @main(%a: i8[3,5,7], %b: i8[2,1,7,9]) {\n  %y = QMatMul(%a, %b) " +
+                         attrs(12582912, 30, -128, 127) + " : i8[2,3,5,9]\n  return %y\n}\n",
+                     {{"a", randomInt8({3, 5, 7}, 7)}, {"b", randomInt8({2, 1, 7, 9}, 8)}});
+  expectBitIdentical("graph @main(%a: i8[4,300], %b: i8[300,6]) {\n  %y = QMatMul(%a, %b) " +
+                         attrs(10000000, 36, 0, 127) + " : i8[4,6]\n  return %y\n}\n",
+                     {{"a", randomInt8({4, 300}, 9)}, {"b", randomInt8({300, 6}, 10)}});
+}
+
+// QAdd feeding QMatMul feeding QAdd: the int8 ops of an attention block in one host region.
+TEST(Int8OpsCpu, ChainOfInt8Ops) {
+  expectBitIdentical(R"(graph @main(%a: i8[2,4,8], %b: i8[2,8,4], %c: i8[2,4,4]) {
+  %m = QMatMul(%a, %b) {requant_multiplier = [12582912], requant_shift = [29]} : i8[2,4,4]
+  %y = QAdd(%m, %c) {clip = [0, 127], mul_a = 16384, mul_b = 12000, requant_multiplier = [8388608], requant_shift = [37]} : i8[2,4,4]
+  return %y
+}
+)",
+                     {{"a", randomInt8({2, 4, 8}, 11)}, {"b", randomInt8({2, 8, 4}, 12)}, {"c", randomInt8({2, 4, 4}, 13)}});
+}
+
+// QMul with numpy broadcasting, for every requant operand.
+TEST(Int8OpsCpu, QMulMatchesInterpreter) {
+  unsigned seed = 200;
+  for (const Requant &r : kRequants)
+    expectBitIdentical("graph @main(%a: i8[2,3,37], %b: i8[3,1]) {\n  %y = QMul(%a, %b) " +
+                           attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[2,3,37]\n  return %y\n}\n",
+                       {{"a", randomInt8({2, 3, 37}, seed++)}, {"b", randomInt8({3, 1}, seed++)}});
+}
+
+// QMax and QMin with and without a requant, QClip, and QLut through a random table.
+TEST(Int8OpsCpu, MinMaxClipAndLutMatchInterpreter) {
+  std::mt19937 rng(5);
+  std::string table;
+  for (int k = 0; k < 256; ++k) table += (k ? ", " : "") + std::to_string(int(rng() % 256) - 128);
+  expectBitIdentical(R"(graph @main(%a: i8[3,41], %b: i8[3,41]) {
+  %x = QMax(%a, %b) : i8[3,41]
+  %n = QMin(%a, %b) {clip = [-20, 90], requant_multiplier = [12582912], requant_shift = [24]} : i8[3,41]
+  %c = QClip(%a) {clip = [-6, 6]} : i8[3,41]
+  %r = QClip(%b) {clip = [0, 127], requant_multiplier = [15000000], requant_shift = [22]} : i8[3,41]
+  %l = QLut(%a) {table = [)" + table + R"(]} : i8[3,41]
+  return %x, %n, %c, %r, %l
+}
+)",
+                     {{"a", randomInt8({3, 41}, 21)}, {"b", randomInt8({3, 41}, 22)}});
+}
+
+} // namespace
+} // namespace tessera::exec

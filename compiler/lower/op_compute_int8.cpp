@@ -1,0 +1,148 @@
+//===- op_compute_int8.cpp - The accelerator's int8 ops as compute stages ----------===//
+//
+// Host-side code for the quantized ops (QAdd, QMatMul, QMul, QMax, QMin, QClip, QLut;
+// compiler/graph/int8_ops.h)
+// bit-identical to the interpreter's kernels (compiler/interp/kernels_int8.cpp),
+// which follow the ALU lanes of isa/alu_ops.h:
+//   requant(x) = saturate_int8(floor(x * m / 2^s + 1/2)), s capped at 63,
+//   clip(x)    = min(max(x, lo), hi),
+// with int32 accumulators. The requant operand is per tensor here, so m and s are
+// constants of the kernel. The rounding shift is an int64 division by 2^s of a
+// dividend made non-negative by adding a multiple of 2^s (the loop IR's integer
+// division truncates; floor and truncation agree on non-negative values).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/graph/int8_ops.h"
+#include "compiler/lower/op_compute_builder.h"
+
+namespace tessera::lower::detail {
+namespace {
+
+/// |x * m| < 2^55 for an int32 x and a 24-bit m: shifts of 56 or more give 0.
+constexpr uint32_t kZeroShift = 56;
+/// A multiple of every 2^s (s < 56) that makes x * m + 2^(s-1) non-negative.
+constexpr int64_t kOffset = int64_t(1) << 57;
+
+/// floor(x * m / 2^s + 1/2) of the int32 `acc`, as int64 (isa::requantize before saturation).
+Expr roundingShift(Expr acc, uint32_t multiplier, uint32_t shift) {
+  Expr product = loop::cast(DType::I64, std::move(acc)) * i(multiplier);
+  shift = std::min<uint32_t>(shift, 63);
+  if (shift == 0) return product;
+  if (shift >= kZeroShift) return i(0);
+  int64_t divisor = int64_t(1) << shift;
+  return (product + i(divisor / 2 + kOffset)) / i(divisor) - i(kOffset / divisor);
+}
+
+/// The int8 epilogue of the interpreter's `finish`: requant (per tensor), saturate,
+/// clip to [clipLo, clipHi].
+StatusOr<Expr> finishInt8(const Node &node, Expr acc, bool needsRequant) {
+  auto attrs = graph::readInt8OpAttrs(node.attrs, 1, needsRequant);
+  if (!attrs.ok()) return unimplemented(node, std::string(attrs.status().message()));
+  Expr value = attrs->multipliers.empty() ? loop::cast(DType::I64, std::move(acc))
+                                          : roundingShift(std::move(acc), attrs->multipliers[0], attrs->shifts[0]);
+  int64_t lo = attrs->clipLo, hi = attrs->clipHi;
+  if (!attrs->multipliers.empty()) {
+    lo = std::max<int64_t>(lo, -128);
+    hi = std::min<int64_t>(hi, 127);
+  }
+  return loop::cast(DType::I8, loop::minExpr(loop::maxExpr(value, i(lo)), i(hi)));
+}
+
+/// An int8 input read at the output point, widened to int32.
+StatusOr<Expr> int8Operand(Builder &b, const Node &node, size_t input, const std::vector<std::string> &axes) {
+  if (b.dtypeOf(node.input(input)) != DType::I8) return unimplemented(node, "int8 operands expected");
+  TS_ASSIGN_OR_RETURN(Expr load, b.broadcastLoad(node.input(input), axes));
+  return loop::cast(DType::I32, load);
+}
+
+} // namespace
+
+/// QAdd: requant(a * mul_a + b * mul_b) on int32 lanes, then clip.
+StatusOr<loop::Stage> describeQAdd(Builder &b, const Node &node) {
+  if (b.shapeOf(node.input(0)) != b.shapeOf(node.input(1))) return unimplemented(node, "operands of one shape expected");
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
+  Expr mulA = constant(double(node.attrs.getInt("mul_a", 1)), DType::I32);
+  Expr mulB = constant(double(node.attrs.getInt("mul_b", 1)), DType::I32);
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x * mulA + y * mulB, /*needsRequant=*/true));
+  return s;
+}
+
+/// QMatMul: int32 sums of int8 products over K (batch axes broadcast from the right),
+/// then requant and clip in a second stage.
+StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer a, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer m, b.param(node.input(1)));
+  const Shape &as = a.shape, &bs = m.shape;
+  if (as.size() < 2 || bs.size() < 2 || a.dtype != DType::I8 || m.dtype != DType::I8)
+    return unimplemented(node, "int8 operands of rank 2 or more expected");
+  loop::Buffer acc = b.temp("acc", b.output_.shape, DType::I32);
+  loop::Stage s = b.stageFor(acc, "q");
+  size_t rank = s.axes.size();
+  Expr row = loop::var(s.axes[rank - 2]), col = loop::var(s.axes[rank - 1]), k = loop::var("qk");
+  s.reduceAxes = {{"qk", as.back()}};
+  auto operandIndex = [&](const Shape &shape, Expr first, Expr second) {
+    std::vector<Expr> index;
+    for (size_t d = 0; d + 2 < shape.size(); ++d) {
+      size_t axis = rank - shape.size() + d;
+      index.push_back(shape[d] == 1 && b.output_.shape[axis] != 1 ? i(0) : loop::var(s.axes[axis]));
+    }
+    index.push_back(std::move(first));
+    index.push_back(std::move(second));
+    return index;
+  };
+  auto widen = [](const loop::Buffer &buffer, std::vector<Expr> index) {
+    return loop::cast(DType::I32, loop::load(buffer.name, buffer.dtype, std::move(index)));
+  };
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, DType::I32);
+  s.body = widen(a, operandIndex(as, row, k)) * widen(m, operandIndex(bs, k, col));
+  b.func_.stages.push_back(s);
+  loop::Stage out = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
+  return out;
+}
+
+/// QMul: requant(a * b) with numpy broadcasting, then clip.
+StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node) {
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x * y, /*needsRequant=*/true));
+  return s;
+}
+
+/// QMax, QMin: the larger (smaller) operand, then the optional requant and clip.
+StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node) {
+  if (b.shapeOf(node.input(0)) != b.shapeOf(node.input(1))) return unimplemented(node, "operands of one shape expected");
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
+  Expr picked = node.op == "QMax" ? loop::maxExpr(x, y) : loop::minExpr(x, y);
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, picked, /*needsRequant=*/false));
+  return s;
+}
+
+/// QClip: the optional requant and the clip of one operand.
+StatusOr<loop::Stage> describeQClip(Builder &b, const Node &node) {
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x, /*needsRequant=*/false));
+  return s;
+}
+
+/// QLut: each element through the 256-entry table (entry x + 128), a constant of the kernel.
+StatusOr<loop::Stage> describeQLut(Builder &b, const Node &node) {
+  auto entries = graph::readLutTable(node.attrs);
+  if (!entries.ok()) return unimplemented(node, std::string(entries.status().message()));
+  Tensor table(DType::I8, {graph::kLutTableEntries});
+  std::copy(entries->begin(), entries->end(), table.data<int8_t>());
+  loop::Buffer lut = b.constantParam(node.outputs[0] + ".lut", std::move(table));
+  loop::Stage s = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
+  s.body = loop::load(lut.name, DType::I8, {loop::cast(DType::I64, x) + i(128)});
+  return s;
+}
+
+} // namespace tessera::lower::detail
