@@ -76,6 +76,19 @@ TEST(Int8OpsCpu, QAddMatchesInterpreter) {
     }
 }
 
+// Planes of 13x11 and 1 element, 3-D and 4-D inputs.
+TEST(Int8OpsCpu, QGlobalAveragePoolMatchesInterpreter) {
+  unsigned seed = 300;
+  for (const Requant &r : kRequants) {
+    expectBitIdentical("graph @main(%x: i8[2,5,13,11]) {\n  %y = QGlobalAveragePool(%x) " +
+                           attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[2,5,1,1]\n  return %y\n}\n",
+                       {{"x", randomInt8({2, 5, 13, 11}, seed++)}});
+    expectBitIdentical("graph @main(%x: i8[1,7,1]) {\n  %y = QGlobalAveragePool(%x) " +
+                           attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[1,7,1]\n  return %y\n}\n",
+                       {{"x", randomInt8({1, 7, 1}, seed++)}});
+  }
+}
+
 TEST(Int8OpsCpu, QMatMulMatchesInterpreter) {
   unsigned seed = 100;
   for (const Requant &r : kRequants)

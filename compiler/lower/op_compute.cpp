@@ -510,6 +510,7 @@ const std::map<std::string, Describe> &describers() {
     add({"QMax", "QMin"}, describeQMinMax);
     add({"QClip"}, describeQClip);
     add({"QLut"}, describeQLut);
+    add({"QGlobalAveragePool"}, describeQGlobalAveragePool);
     add({"ConvTranspose"}, describeConvTranspose);
     add({"ScatterElements", "Scatter", "ScatterND"}, describeScatter);
     add({"GatherND"}, describeGatherNd);

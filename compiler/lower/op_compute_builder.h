@@ -126,6 +126,7 @@ StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQClip(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQLut(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQGlobalAveragePool(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeRecurrent(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeConvTranspose(Builder &b, const Node &node);
 /// True when `node` is a 3x3 Conv that options_.winogradOutputTile asks to compute

@@ -104,6 +104,32 @@ StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node) {
   return out;
 }
 
+/// QGlobalAveragePool: each [N, C] plane summed in int32, then requant (the operand
+/// holds s_in / (s_out * plane size)) and clip. A plane large enough for the
+/// interpreter's saturating sum to saturate (over 2^24 elements) stays there.
+StatusOr<loop::Stage> describeQGlobalAveragePool(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  if (x.dtype != DType::I8 || x.shape.size() < 2) return unimplemented(node, "an int8 input of rank 2 or more expected");
+  int64_t plane = 1;
+  for (size_t d = 2; d < x.shape.size(); ++d) plane *= x.shape[d];
+  if (plane > (int64_t(1) << 24)) return unimplemented(node, "planes of more than 2^24 elements");
+  loop::Buffer acc = b.temp("acc", b.output_.shape, DType::I32);
+  loop::Stage s = b.stageFor(acc, "q");
+  std::vector<Expr> index = {loop::var(s.axes[0]), loop::var(s.axes[1])};
+  for (size_t d = 2; d < x.shape.size(); ++d) {
+    std::string axis = strCat("qp", d);
+    s.reduceAxes.push_back({axis, x.shape[d]});
+    index.push_back(loop::var(axis));
+  }
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, DType::I32);
+  s.body = loop::cast(DType::I32, loop::load(x.name, x.dtype, std::move(index)));
+  b.func_.stages.push_back(s);
+  loop::Stage out = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
+  return out;
+}
+
 /// QMul: requant(a * b) with numpy broadcasting, then clip.
 StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node) {
   loop::Stage s = b.stageFor(b.output_);
