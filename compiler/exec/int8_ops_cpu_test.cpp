@@ -12,6 +12,7 @@
 #include <random>
 
 #include "compiler/exec/graph_executor.h"
+#include "compiler/exec/test_graphs.h"
 #include "compiler/graph/parser.h"
 
 namespace tessera::exec {
@@ -29,23 +30,13 @@ Tensor randomInt8(Shape shape, unsigned seed) {
 
 /// Compiles `text`, checks that nothing falls back, and compares every output exactly.
 void expectBitIdentical(const std::string &text, const interp::TensorMap &inputs) {
-  auto g = graph::parseGraph(text);
-  ASSERT_TRUE(g.ok()) << g.status();
-  auto model = compileForCpu(*g);
-  ASSERT_TRUE(model.ok()) << model.status();
-  EXPECT_EQ(model->executor->plan().count(StepKind::Reference), 0) << model->executor->plan().summary(*g);
-  auto got = model->executor->run(inputs);
-  ASSERT_TRUE(got.ok()) << got.status();
-  auto want = interp::runGraph(*g, inputs);
-  ASSERT_TRUE(want.ok()) << want.status();
-  for (const std::string &name : g->outputs) {
-    const Tensor &w = want->at(name), &r = got->at(name);
+  exec::testing::compareCompiledWithInterpreter(text, inputs, [](const std::string &name, const Tensor &w, const Tensor &r) {
     ASSERT_EQ(w.dtype(), r.dtype()) << name;
     ASSERT_EQ(w.shape(), r.shape()) << name;
     int64_t differing = 0;
     for (int64_t k = 0; k < w.elementCount(); ++k) differing += w.data<int8_t>()[k] != r.data<int8_t>()[k];
     EXPECT_EQ(differing, 0) << name << ": elements differing of " << w.elementCount();
-  }
+  });
 }
 
 /// `op` with the given requant operand and clip as attribute text.

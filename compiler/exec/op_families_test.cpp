@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "compiler/exec/graph_executor.h"
+#include "compiler/exec/test_graphs.h"
 #include "compiler/graph/parser.h"
 #include "compiler/graph/dtype_dispatch.h"
 
@@ -40,16 +41,7 @@ void expectSame(const std::string &name, const Tensor &want, const Tensor &got) 
 
 /// Compiles `text`, checks that nothing falls back, and compares every output.
 void expectCompiledMatchesInterpreter(const std::string &text, const interp::TensorMap &inputs) {
-  auto g = graph::parseGraph(text);
-  ASSERT_TRUE(g.ok()) << g.status();
-  auto model = compileForCpu(*g);
-  ASSERT_TRUE(model.ok()) << model.status();
-  EXPECT_EQ(model->executor->plan().count(StepKind::Reference), 0) << model->executor->plan().summary(*g);
-  auto got = model->executor->run(inputs);
-  ASSERT_TRUE(got.ok()) << got.status();
-  auto want = interp::runGraph(*g, inputs);
-  ASSERT_TRUE(want.ok()) << want.status();
-  for (const std::string &name : g->outputs) expectSame(name, want->at(name), got->at(name));
+  exec::testing::compareCompiledWithInterpreter(text, inputs, expectSame);
 }
 
 TEST(OpFamilies, IntegerAndBoolElementwise) {

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <random>
 
+#include "compiler/exec/graph_executor.h"
 #include "compiler/graph/graph.h"
+#include "compiler/graph/parser.h"
 #include "compiler/graph/shape_inference.h"
 
 namespace tessera::exec::testing {
@@ -87,6 +89,23 @@ inline void expectClose(const Tensor &got, const Tensor &want, const std::string
     float a = got.data<float>()[k], b = want.data<float>()[k];
     EXPECT_NEAR(a, b, 1e-4 * std::max(1.0f, std::fabs(b))) << name << "[" << k << "]";
   }
+}
+
+/// Compiles graph IR `text` for the CPU, checks that no node falls back to the
+/// interpreter, runs the compiled code and the interpreter on `inputs`, and hands each
+/// graph output to `compare(name, want, got)`.
+template <typename Compare>
+void compareCompiledWithInterpreter(const std::string &text, const interp::TensorMap &inputs, Compare compare) {
+  auto g = graph::parseGraph(text);
+  ASSERT_TRUE(g.ok()) << g.status();
+  auto model = compileForCpu(*g);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->executor->plan().count(StepKind::Reference), 0) << model->executor->plan().summary(*g);
+  auto got = model->executor->run(inputs);
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto want = interp::runGraph(*g, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  for (const std::string &name : g->outputs) compare(name, want->at(name), got->at(name));
 }
 
 } // namespace tessera::exec::testing

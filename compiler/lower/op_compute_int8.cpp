@@ -105,8 +105,9 @@ StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node) {
 }
 
 /// QGlobalAveragePool: each [N, C] plane summed in int32, then requant (the operand
-/// holds s_in / (s_out * plane size)) and clip. A plane large enough for the
-/// interpreter's saturating sum to saturate (over 2^24 elements) stays there.
+/// holds s_in / (s_out * plane size)) and clip. Planes of up to 2^24 elements keep the
+/// int32 sum of int8 values in range; larger ones (where the interpreter's wrapping
+/// add would wrap) stay on the interpreter.
 StatusOr<loop::Stage> describeQGlobalAveragePool(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   if (x.dtype != DType::I8 || x.shape.size() < 2) return unimplemented(node, "an int8 input of rank 2 or more expected");
