@@ -8,6 +8,10 @@
 #        asm tsb graph loop onnx, all by default)
 # Environment: TESSERA_FUZZ_BIN=DIR runs the fuzzers already built in DIR (the ctest
 # fuzz_smoke does) instead of configuring and building build-fuzz/.
+#   FUZZ_SEED=N fixes libFuzzer's random seed (0, the default, draws one per run): the
+#   inputs tried are then the same sequence on every machine, a faster one going further
+#   along it. scripts/test.sh (CI) runs the smoke with a fixed seed, so that a rare
+#   finding turns up in a search by hand (docs/fuzzing.md), not as a random CI failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-20}
@@ -47,7 +51,7 @@ for name in "${NAMES[@]}"; do
   mkdir -p "$WORK/$name/corpus"
   # shellcheck disable=SC2046
   cp $(seed_files "$name") "$WORK/$name/corpus/"
-  "$fuzzer" "$WORK/$name/corpus" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+  "$fuzzer" "$WORK/$name/corpus" -seed="${FUZZ_SEED:-0}" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$WORK/$name/" -print_final_stats=1 >"$WORK/$name/log" 2>&1
   rc=$?
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$WORK/$name/log" | tail -1)
@@ -55,6 +59,15 @@ for name in "${NAMES[@]}"; do
   if ((rc != 0)); then
     echo "FAIL fuzz_$name (exit $rc): log and input under $WORK/$name/"
     grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$WORK/$name/log" | head -5
+    # The stack and the input itself, so that a finding on a machine whose /tmp is gone
+    # (CI) can be reproduced from the printed log: base64 -d > input; fuzzer input.
+    grep -E '^ +#[0-9]+ 0x' "$WORK/$name/log" | head -16
+    for input in "$WORK/$name"/crash-* "$WORK/$name"/leak-* "$WORK/$name"/timeout-* "$WORK/$name"/oom-*; do
+      [[ -f $input ]] || continue
+      if (($(stat -c %s "$input") <= 8192)); then
+        echo "input $(basename "$input") (base64):"; base64 -w 100 "$input"
+      fi
+    done
     failures=$((failures + 1))
   else
     echo "ok   fuzz_$name: ${runs:-?} runs in ${SECONDS_EACH} s; ${done_line:-no DONE line}"

@@ -80,8 +80,8 @@ void storeFromDouble(DType dtype, uint8_t *bytes, int64_t i, double value) {
 int64_t loadAsInt(DType dtype, const uint8_t *bytes, int64_t i) {
   return dispatchDType(dtype, [&](auto tag) -> int64_t {
     using T = decltype(tag);
-    if constexpr (std::is_same_v<T, Half>) {
-      return static_cast<int64_t>(loadAsDouble(dtype, bytes, i));
+    if constexpr (std::is_same_v<T, Half> || std::is_floating_point_v<T>) {
+      return convertFromDouble<int64_t>(loadAsDouble(dtype, bytes, i)); // saturating, NaN is 0
     } else {
       T value;
       std::memcpy(&value, bytes + i * sizeof(T), sizeof(T));

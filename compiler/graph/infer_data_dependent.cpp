@@ -42,7 +42,7 @@ InferResult inferOneHot(const InferContext &context) {
   if (!axis.ok()) return context.error("%s", axis.status().message());
   int64_t depth = kUnknownDim;
   if (context.constant(1)) {
-    double value = tensorToDoubles(*context.constant(1)).at(0);
+    TS_ASSIGN_OR_RETURN(double value, context.scalar(1));
     if (!(value >= 1 && value <= double(kMaxTensorElements))) return context.error("depth must be positive, got %g", value);
     depth = static_cast<int64_t>(value);
   }
@@ -55,7 +55,14 @@ InferResult inferTopK(const InferContext &context) {
   Shape shape = context.in(0).shape;
   auto axis = normalizeAxis(context.node.attrs.getInt("axis", -1), shape.size());
   if (!axis.ok()) return context.error("%s", axis.status().message());
-  shape[*axis] = context.constant(1) ? tensorToInts(*context.constant(1)).at(0) : kUnknownDim;
+  int64_t extent = shape[*axis];
+  shape[*axis] = kUnknownDim;
+  if (context.constant(1)) {
+    TS_ASSIGN_OR_RETURN(double k, context.scalar(1));
+    double most = extent >= 0 ? double(extent) : double(kMaxTensorElements);
+    if (!(k >= 0 && k <= most)) return context.error("k must be in [0, %d], got %g", int64_t(most), k);
+    shape[*axis] = static_cast<int64_t>(k);
+  }
   return std::vector<TensorType>{TensorType(context.in(0).dtype, shape), TensorType(DType::I64, shape)};
 }
 

@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "compiler/graph/dtype_dispatch.h"
 #include "compiler/graph/infer_util.h"
 #include "compiler/graph/shape_inference.h"
+#include "support/limits.h"
 
 namespace tessera::graph {
 namespace {
@@ -16,11 +18,16 @@ Status requireInput(const InferContext &context, size_t i) {
   return absl::OkStatus();
 }
 
-/// Integer values of an attribute, or of constant input `index`, or nullopt.
-std::optional<Ints> intsFrom(const InferContext &context, const std::string &attr, size_t index) {
-  if (context.node.attrs.has(attr)) return context.node.attrs.getInts(attr);
-  if (context.constant(index)) return tensorToInts(*context.constant(index));
-  return std::nullopt;
+/// Integer values of an attribute, or of constant input `index`, or nullopt; an error
+/// when input `index` (a shape, axes, pads ... operand) is not of an integer type.
+StatusOr<std::optional<Ints>> intsFrom(const InferContext &context, const std::string &attr, size_t index) {
+  if (!attr.empty() && context.node.attrs.has(attr)) return std::optional<Ints>(context.node.attrs.getInts(attr));
+  if (!context.has(index)) return std::optional<Ints>();
+  DType dtype = context.in(index).dtype;
+  if (isFloatType(dtype) || dtype == DType::Bool)
+    return context.error("input %d holds integers (%s), not %s", index, attr.empty() ? "indices" : attr, dtypeName(dtype));
+  if (const Tensor *constant = context.constant(index)) return std::optional<Ints>(tensorToInts(*constant));
+  return std::optional<Ints>();
 }
 
 } // namespace
@@ -38,7 +45,7 @@ InferResult inferConstant(const InferContext &context) {
 InferResult inferReshape(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
-  auto target = intsFrom(context, "shape", 1);
+  TS_ASSIGN_OR_RETURN(auto target, intsFrom(context, "shape", 1));
   if (!target) {
     if (context.has(1) && context.in(1).isStatic())
       return one(x.dtype, unknownShape(context.in(1).elementCount()));
@@ -93,7 +100,7 @@ InferResult inferFlatten(const InferContext &context) {
 InferResult inferSqueeze(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
-  auto axes = intsFrom(context, "axes", 1);
+  TS_ASSIGN_OR_RETURN(auto axes, intsFrom(context, "axes", 1));
   if (!x.ranked || (!axes && context.has(1))) return oneUnranked(x.dtype);
   std::vector<bool> drop(x.rank(), false);
   if (!axes || axes->empty()) {
@@ -114,7 +121,7 @@ InferResult inferSqueeze(const InferContext &context) {
 InferResult inferUnsqueeze(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
-  auto axes = intsFrom(context, "axes", 1);
+  TS_ASSIGN_OR_RETURN(auto axes, intsFrom(context, "axes", 1));
   if (!x.ranked) return oneUnranked(x.dtype);
   if (!axes) {
     if (!context.has(1) || !context.in(1).isStatic() || context.in(1).rank() != 1) return oneUnranked(x.dtype);
@@ -186,7 +193,7 @@ InferResult inferSplit(const InferContext &context) {
   if (!x.ranked) return std::vector<TensorType>(count, TensorType::unranked(x.dtype));
   auto axis = normalizeAxis(context.node.attrs.getInt("axis", 0), x.rank());
   if (!axis.ok()) return context.error("%s", axis.status().message());
-  auto split = intsFrom(context, "split", 1);
+  TS_ASSIGN_OR_RETURN(auto split, intsFrom(context, "split", 1));
   int64_t extent = x.shape[*axis];
   std::vector<TensorType> types(count, TensorType(x.dtype, x.shape));
   for (size_t i = 0; i < count; ++i) {
@@ -205,10 +212,12 @@ InferResult inferSlice(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
   if (!x.ranked) return oneUnranked(x.dtype);
-  auto starts = intsFrom(context, "starts", 1), ends = intsFrom(context, "ends", 2);
+  TS_ASSIGN_OR_RETURN(auto starts, intsFrom(context, "starts", 1));
+  TS_ASSIGN_OR_RETURN(auto ends, intsFrom(context, "ends", 2));
   if (!starts || !ends) return one(x.dtype, unknownShape(x.rank()));
   Ints axes, steps;
-  if (auto a = intsFrom(context, "axes", 3)) axes = *a;
+  TS_ASSIGN_OR_RETURN(auto axesInput, intsFrom(context, "axes", 3));
+  if (axesInput) axes = *axesInput;
   else if (context.has(3)) return one(x.dtype, unknownShape(x.rank()));
   if (auto s = context.constant(4)) steps = tensorToInts(*s);
   else if (context.has(4)) return one(x.dtype, unknownShape(x.rank()));
@@ -259,7 +268,7 @@ InferResult inferGatherElements(const InferContext &context) {
 InferResult inferExpand(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
-  auto target = intsFrom(context, "", 1);
+  TS_ASSIGN_OR_RETURN(auto target, intsFrom(context, "", 1));
   if (!target || !x.ranked) return oneUnranked(x.dtype);
   auto shape = broadcastShapes(x.shape, *target);
   if (!shape.ok()) return context.error("%s", shape.status().message());
@@ -269,7 +278,7 @@ InferResult inferExpand(const InferContext &context) {
 InferResult inferTile(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
-  auto repeats = intsFrom(context, "", 1);
+  TS_ASSIGN_OR_RETURN(auto repeats, intsFrom(context, "", 1));
   if (!x.ranked) return oneUnranked(x.dtype);
   if (!repeats) return one(x.dtype, unknownShape(x.rank()));
   if (static_cast<int64_t>(repeats->size()) != x.rank()) return context.error("repeats has %d entries for rank %d", repeats->size(), x.rank());
@@ -283,7 +292,7 @@ InferResult inferTile(const InferContext &context) {
 InferResult inferPad(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   const TensorType &x = context.in(0);
-  auto pads = intsFrom(context, "pads", 1);
+  TS_ASSIGN_OR_RETURN(auto pads, intsFrom(context, "pads", 1));
   if (!x.ranked) return oneUnranked(x.dtype);
   if (!pads) return one(x.dtype, unknownShape(x.rank()));
   if (static_cast<int64_t>(pads->size()) != 2 * x.rank()) return context.error("pads has %d entries for rank %d", pads->size(), x.rank());
@@ -330,10 +339,14 @@ InferResult inferRange(const InferContext &context) {
   for (size_t i = 0; i < 3; ++i) TS_RETURN_IF_ERROR(requireInput(context, i));
   DType dtype = context.in(0).dtype;
   if (!context.constant(0) || !context.constant(1) || !context.constant(2)) return one(dtype, {kUnknownDim});
-  double start = tensorToDoubles(*context.constant(0)).at(0), limit = tensorToDoubles(*context.constant(1)).at(0);
-  double delta = tensorToDoubles(*context.constant(2)).at(0);
+  TS_ASSIGN_OR_RETURN(double start, context.scalar(0));
+  TS_ASSIGN_OR_RETURN(double limit, context.scalar(1));
+  TS_ASSIGN_OR_RETURN(double delta, context.scalar(2));
   if (delta == 0) return context.error("delta is zero");
-  return one(dtype, {std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)))});
+  double count = std::max(0.0, std::ceil((limit - start) / delta));
+  if (!(count <= double(kMaxTensorElements)))
+    return context.error("start %g, limit %g and delta %g make more than %d elements", start, limit, delta, kMaxTensorElements);
+  return one(dtype, {static_cast<int64_t>(count)});
 }
 
 InferResult inferResize(const InferContext &context) {
@@ -414,7 +427,11 @@ InferResult inferWindow(const InferContext &context) {
   TS_RETURN_IF_ERROR(requireInput(context, 0));
   auto dtype = parseDType(context.node.attrs.getString("output_datatype", "f32"));
   if (!dtype.ok()) return context.error("%s", dtype.status().message());
-  if (const Tensor *size = context.constant(0)) return one(*dtype, {tensorToInts(*size).at(0)});
+  if (context.constant(0)) {
+    TS_ASSIGN_OR_RETURN(double size, context.scalar(0));
+    if (!(size >= 0 && size <= double(kMaxTensorElements))) return context.error("size must be in [0, %d], got %g", kMaxTensorElements, size);
+    return one(*dtype, {static_cast<int64_t>(size)});
+  }
   return one(*dtype, {kUnknownDim});
 }
 

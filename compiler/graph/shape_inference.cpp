@@ -3,6 +3,7 @@
 
 #include <unordered_map>
 
+#include "compiler/graph/infer_util.h"
 #include "support/checked_math.h"
 
 namespace tessera::graph {
@@ -61,6 +62,13 @@ const std::vector<std::string> &knownOps() {
 #include "compiler/graph/ops.def"
   };
   return ops;
+}
+
+StatusOr<double> InferContext::scalar(size_t i) const {
+  const Tensor *value = constant(i);
+  if (!value || value->elementCount() != 1)
+    return error("input %d must hold one element, it holds %d", i, value ? value->elementCount() : 0);
+  return tensorToDoubles(*value)[0];
 }
 
 InferContext makeInferContext(const Graph &graph, const Node &node) {

@@ -29,6 +29,9 @@ struct InferContext {
   bool has(size_t i) const { return i < inputs.size() && inputs[i].has_value(); }
   const TensorType &in(size_t i) const { return *inputs[i]; }
   const Tensor *constant(size_t i) const { return i < constants.size() ? constants[i] : nullptr; }
+  /// The one element of constant input `i` (a scalar or a one-element tensor, as ONNX's
+  /// depth, k, start/limit/delta and size operands are); an error for another count.
+  StatusOr<double> scalar(size_t i) const;
   /// An error naming the node: "Conv 'conv1': <message>".
   template <typename... Args>
   Status error(const absl::FormatSpec<Args...> &format, const Args &...args) const {

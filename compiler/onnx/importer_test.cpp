@@ -159,6 +159,52 @@ TEST(OnnxImport, RejectsGarbageAndCheckerFailures) {
   EXPECT_NE(bad.status().message().find("ONNX checker"), std::string::npos) << bad.status();
 }
 
+// libonnx's checker, converter and shape inference read tensors by their dims: every
+// inline payload is compared with them before any of it runs, naming the tensor and,
+// for an attribute, the node.
+TEST(OnnxImport, AShortPayloadIsRefusedBeforeLibonnxReadsIt) {
+  std::string dir = scratchDir("short_payload");
+  onnx::ModelProto model = newModel();
+  addTensorValue(model.mutable_graph()->mutable_input(), "x", {2, 3});
+  auto *constant = addNode(model, "Constant", {}, {"shape"});
+  constant->set_name("c");
+  auto *value = constant->add_attribute();
+  value->set_name("value");
+  value->set_type(onnx::AttributeProto::TENSOR);
+  value->mutable_t()->set_name("v");
+  value->mutable_t()->set_data_type(onnx::TensorProto::INT64);
+  value->mutable_t()->add_dims(4);
+  value->mutable_t()->set_raw_data(std::string(8, '\0'));
+  addNode(model, "Reshape", {"x", "shape"}, {"y"});
+  addTensorValue(model.mutable_graph()->mutable_output(), "y", {6});
+  auto graph = importOnnxFile(save(model, dir));
+  ASSERT_FALSE(graph.ok());
+  EXPECT_NE(graph.status().message().find("Constant node 'c' attribute 'value': tensor 'v' has 8 raw bytes, its shape needs 32"),
+            std::string::npos)
+      << graph.status();
+
+  // A sparse initializer whose indices hold fewer elements than their dims say.
+  onnx::ModelProto sparse = newModel();
+  addTensorValue(sparse.mutable_graph()->mutable_input(), "x", {4});
+  auto *init = sparse.mutable_graph()->add_sparse_initializer();
+  init->add_dims(4);
+  init->mutable_values()->set_name("s");
+  init->mutable_values()->set_data_type(onnx::TensorProto::FLOAT);
+  init->mutable_values()->add_dims(2);
+  init->mutable_values()->add_float_data(1.f);
+  init->mutable_values()->add_float_data(2.f);
+  init->mutable_indices()->set_name("s_indices");
+  init->mutable_indices()->set_data_type(onnx::TensorProto::INT64);
+  init->mutable_indices()->add_dims(2);
+  init->mutable_indices()->add_int64_data(0);
+  addNode(sparse, "Add", {"x", "s"}, {"y"});
+  addTensorValue(sparse.mutable_graph()->mutable_output(), "y", {4});
+  auto refused = importOnnxFile(save(sparse, dir));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("tensor 's_indices' has 1 elements but its shape needs 2"), std::string::npos)
+      << refused.status();
+}
+
 TEST(OnnxImport, LegacySoftmaxCoercesTo2d) {
   onnx::ModelProto model = newModel(11);
   addTensorValue(model.mutable_graph()->mutable_input(), "x", {2, 3, 4});

@@ -91,36 +91,46 @@ StatusOr<DType> dtypeFromOnnx(int32_t dataType) {
   return absl::UnimplementedError(absl::StrFormat("element type %s is not supported", name));
 }
 
-StatusOr<Tensor> tensorFromProto(const TensorProto &proto, const std::string &baseDir) {
+StatusOr<int64_t> checkTensorPayload(const TensorProto &proto) {
   auto dtypeOr = dtypeFromOnnx(proto.data_type());
   if (!dtypeOr.ok()) return annotate(dtypeOr.status(), "tensor '" + proto.name() + "'");
   DType dtype = *dtypeOr;
   Shape shape(proto.dims().begin(), proto.dims().end());
   for (int64_t dim : shape)
     if (dim < 0) return invalidInput("tensor '%s' has a negative dimension", proto.name());
-  // The payload is checked against the shape before the tensor is allocated: a 60-byte
+  // The payload is checked against the shape before anything is allocated: a 60-byte
   // proto may declare 2^31 floats.
   auto needed = checkedTensorBytes(shape, dtype);
   if (!needed.ok()) return annotate(needed.status(), "tensor '" + proto.name() + "'");
-  if (proto.data_location() == TensorProto::EXTERNAL) {
-    TS_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, readExternalData(proto, baseDir));
-    if (bytes.size() != *needed)
-      return invalidInput("tensor '%s' has %d bytes of external data, its shape needs %d", proto.name(), bytes.size(), *needed);
-    Tensor tensor(dtype, shape);
-    if (*needed > 0) std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
-    return tensor;
-  }
+  if (proto.data_location() == TensorProto::EXTERNAL) return static_cast<int64_t>(*needed);
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != *needed)
       return invalidInput("tensor '%s' has %d raw bytes, its shape needs %d", proto.name(), proto.raw_data().size(), *needed);
-    Tensor tensor(dtype, shape);
-    if (*needed > 0) std::memcpy(tensor.bytes(), proto.raw_data().data(), *needed);
-    return tensor;
+    return static_cast<int64_t>(*needed);
   }
   int64_t count = shapeElementCount(shape), have = typedFieldSize(proto, dtype);
   if (have != count) return invalidInput("tensor '%s' has %d elements but its shape needs %d", proto.name(), have, count);
+  return static_cast<int64_t>(*needed);
+}
+
+StatusOr<Tensor> tensorFromProto(const TensorProto &proto, const std::string &baseDir) {
+  TS_ASSIGN_OR_RETURN(int64_t needed, checkTensorPayload(proto));
+  TS_ASSIGN_OR_RETURN(DType dtype, dtypeFromOnnx(proto.data_type()));
+  Shape shape(proto.dims().begin(), proto.dims().end());
+  if (proto.data_location() == TensorProto::EXTERNAL) {
+    TS_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, readExternalData(proto, baseDir));
+    if (static_cast<int64_t>(bytes.size()) != needed)
+      return invalidInput("tensor '%s' has %d bytes of external data, its shape needs %d", proto.name(), bytes.size(), needed);
+    Tensor tensor(dtype, shape);
+    if (needed > 0) std::memcpy(tensor.bytes(), bytes.data(), bytes.size());
+    return tensor;
+  }
   Tensor tensor(dtype, shape);
-  copyTypedField(proto, tensor);
+  if (proto.has_raw_data()) {
+    if (needed > 0) std::memcpy(tensor.bytes(), proto.raw_data().data(), needed);
+  } else {
+    copyTypedField(proto, tensor);
+  }
   return tensor;
 }
 

@@ -20,6 +20,11 @@ namespace tessera::onnx_import {
 /// tessera has no dtype for.
 StatusOr<DType> dtypeFromOnnx(int32_t dataType);
 
+/// Checks that the tensor's inline payload (raw_data or the typed field) holds exactly
+/// the elements its dims and type need, without allocating; returns the byte size.
+/// External data is checked when it is read.
+StatusOr<int64_t> checkTensorPayload(const onnx::TensorProto &proto);
+
 /// `baseDir` resolves external data locations.
 StatusOr<Tensor> tensorFromProto(const onnx::TensorProto &proto, const std::string &baseDir);
 

@@ -94,6 +94,12 @@ reject "tensor 'k' has 72 raw bytes, its shape needs 8589533176" -- "$T" opt "$R
 # inference indexed past `dilations` (SIGSEGV); the ranks are now checked first.
 reject "Conv defining %conv: input 0 has rank 2" -- "$T" compile "$R/conv_rank_mismatch.onnx" --target cpu -o "$WORK/x.so"
 
+# Shape operands of the wrong type or size (found by fuzz_onnx): a Reshape whose shape is
+# f64 1e300 (UB converting it to int64), a OneHot whose depth has no element (uncaught
+# std::out_of_range from vector::at).
+reject "Reshape" "input 1 holds integers (shape), not f64" -- "$T" opt "$R/reshape_float_shape.onnx"
+reject "OneHot" "input 1 must hold one element, it holds 0" -- "$T" opt "$R/onehot_empty_depth.onnx"
+
 # A program written for the 1x16x16 array, assembled for small.json (1x4x4): refused.
 reject "gemm_16.s:8: .geometry block_in=16, but config 'small' has block_in=4" -- "$T" asm "$SRC/examples/gemm_16.s" -c "$SRC/configs/small.json" -o "$WORK/x.tsb"
 
