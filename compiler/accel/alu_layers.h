@@ -48,7 +48,7 @@ struct EltwiseLayer {
   /// that channel (a squeeze-and-excitation scale); in DRAM one entry per channel block.
   bool channelScale = false;
   int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
-  std::vector<int8_t> table; ///< QLut's 256 entries (entry i for the input i - 128)
+  std::vector<int8_t> table{}; ///< QLut's 256 entries (entry i for the input i - 128)
 
   int64_t operands() const { return op == EltwiseOp::clip || op == EltwiseOp::lut ? 1 : 2; }
   int64_t plane() const { return height * width; }
@@ -73,7 +73,7 @@ struct PoolLayer {
   int64_t padTop = 0, padLeft = 0;
   Int8Epilogue epilogue;
   int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
-  std::vector<int8_t> table; ///< QLut's 256 entries (entry i for the input i - 128)
+  std::vector<int8_t> table{}; ///< QLut's 256 entries (entry i for the input i - 128)
 };
 
 /// QGlobalAveragePool: the sum over H x W, requantized; output [1][C][1][1].
@@ -82,7 +82,7 @@ struct GlobalPoolLayer {
   int64_t channels = 0, height = 0, width = 0;
   Int8Epilogue epilogue;
   int64_t batch = 1; ///< images (foldBatch makes them channels before mapping)
-  std::vector<int8_t> table; ///< QLut's 256 entries (entry i for the input i - 128)
+  std::vector<int8_t> table{}; ///< QLut's 256 entries (entry i for the input i - 128)
 };
 
 /// The layer over a batch as one image: a batch's images lie one after another in DRAM
