@@ -7,6 +7,7 @@
 
 #include <absl/strings/numbers.h>
 
+#include <limits>
 #include <type_traits>
 
 namespace tessera::lower {
@@ -35,6 +36,28 @@ int64_t widthBlock(int64_t extent, int64_t vector) {
 }
 
 Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, const CpuScheduleParams &p);
+
+/// The multiply-adds (or element operations) stage `name` runs: its output elements
+/// times its reduction's extent.
+int64_t stageWork(const Schedule &s, const std::string &name) {
+  for (const loop::Stage &stage : s.func().stages) {
+    if (stage.output.name != name) continue;
+    int64_t work = 1;
+    auto times = [&](int64_t extent) {
+      work = extent > 0 && work > std::numeric_limits<int64_t>::max() / extent ? std::numeric_limits<int64_t>::max()
+                                                                                : work * extent;
+    };
+    for (int64_t extent : stage.output.shape) times(extent);
+    for (const loop::ReduceAxis &r : stage.reduceAxes) times(r.extent);
+    return work;
+  }
+  return 0;
+}
+
+/// A loop of `iterations` (after fusion) of stage `name` is worth running in parallel.
+bool worthParallel(const Schedule &s, const std::string &name, int64_t iterations, const CpuScheduleParams &p) {
+  return iterations >= p.minParallelIterations && stageWork(s, name) >= p.minParallelWork;
+}
 
 /// The column tile of a matrix product with too few rows to block: the most whole
 /// vectors, up to `p.gemmColumnBlock` columns, that divide the columns (0: none).
@@ -151,7 +174,7 @@ Status scheduleTiledReduction(Schedule &s, const loop::Stage &stage, const CpuSc
     outer = fused;
     iterations *= loops[k].extent;
   }
-  if (iterations >= p.minParallelIterations) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  if (worthParallel(s, name, iterations, p)) TS_RETURN_IF_ERROR(s.parallel(name, outer));
   return absl::OkStatus();
 }
 
@@ -211,7 +234,7 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
     outer = fused;
     iterations *= loops[k].extent;
   }
-  if (iterations >= p.minParallelIterations && !loops[0].reduce) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  if (worthParallel(s, name, iterations, p) && !loops[0].reduce) TS_RETURN_IF_ERROR(s.parallel(name, outer));
   return absl::OkStatus();
 }
 
@@ -227,7 +250,7 @@ Status parallelizeOuter(Schedule &s, const std::string &name, size_t maxLoops, c
     outer = fused;
     iterations *= loops[k].extent;
   }
-  if (iterations >= p.minParallelIterations) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  if (worthParallel(s, name, iterations, p)) TS_RETURN_IF_ERROR(s.parallel(name, outer));
   return absl::OkStatus();
 }
 
