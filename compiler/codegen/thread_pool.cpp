@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -15,7 +16,7 @@ namespace {
 /// Grains per thread: enough to rebalance around a busy core, few enough that each
 /// is still a long contiguous range.
 constexpr int64_t kGrainsPerThread = 8;
-/// Grains are numbered in 16 bits of the pool's ticket (also its field mask).
+/// Grains are numbered in 16 bits of a segment's word (also its field mask).
 constexpr uint64_t kMaxGrains = 0xffff;
 /// How long a thread spins for the next loop (workers) or for the others to finish
 /// (the caller) before it sleeps: a model's kernels run back to back, each with its
@@ -39,11 +40,16 @@ template <typename Ready> bool spinUntil(Ready ready) {
   }
 }
 
-/// The loop being run is published as a generation number; a thread takes a grain
-/// by advancing `ticket_` (the generation, the loop's grain count and the next
-/// grain, in one word) with a compare-and-swap, so it can never take a grain of a later loop
-/// than the one it read. The caller returns once every grain has completed: a worker
-/// that has not woken up yet (its core busy with another process) holds nothing up.
+/// A loop's grains are split into one contiguous segment per thread. A thread runs the
+/// grains of its own segment first, in order, then takes what is left of the others':
+/// the same thread handles the same part of every loop's iteration space (kernels
+/// that follow one another over the same channels find their data in that core's
+/// cache), and a thread slowed down by another process on its core loses grains to
+/// the others instead of holding up the loop. Each segment's next and end grain sit in
+/// one word with the loop's generation number, so a thread takes a grain with one
+/// compare-and-swap and can never take one of a later loop than the one it read. The
+/// caller returns once every grain has completed: a worker that has not woken up yet
+/// holds nothing up.
 class Pool {
 public:
   ~Pool() { resize(1); }
@@ -52,7 +58,9 @@ public:
     stop();
     size_ = std::max(1, threads);
     quit_ = false;
-    for (int i = 1; i < size_; ++i) workers_.emplace_back([this] { work(); });
+    segments_ = std::make_unique<std::atomic<uint64_t>[]>(size_);
+    for (int i = 0; i < size_; ++i) segments_[i].store(0, std::memory_order_relaxed);
+    for (int i = 1; i < size_; ++i) workers_.emplace_back([this, i] { work(i); });
   }
   int size() const { return size_; }
 
@@ -74,12 +82,17 @@ public:
       body_ = body;
       closure_ = closure;
       count_ = count;
+      grains_ = grains;
       completed_.store(0, std::memory_order_relaxed);
-      generation = (ticket_.load(std::memory_order_relaxed) >> 32) + 1;
-      ticket_.store(generation << 32 | uint64_t(grains) << 16, std::memory_order_release);
+      generation = generation_.load(std::memory_order_relaxed) + 1;
+      for (int t = 0; t < size_; ++t) {
+        uint64_t begin = uint64_t(grains * t / size_), end = uint64_t(grains * (t + 1) / size_);
+        segments_[t].store(generation << 32 | begin << 16 | end, std::memory_order_release);
+      }
+      generation_.store(generation, std::memory_order_release);
     }
     wake_.notify_all();
-    runGrains(generation);
+    runGrains(generation, 0);
     auto done = [&] { return completed_.load(std::memory_order_acquire) == grains; };
     if (spinUntil(done)) return;
     std::unique_lock lock(mutex_);
@@ -87,30 +100,33 @@ public:
   }
 
 private:
-  /// Takes and runs grains (contiguous ranges of iterations) of loop `generation`
-  /// until none is left: a thread slowed down by another process on its core takes
-  /// fewer of them instead of holding up the loop with a fixed share.
-  void runGrains(uint64_t generation) {
-    uint64_t ticket = ticket_.load(std::memory_order_acquire);
-    while ((ticket >> 32) == generation) {
-      int64_t grains = static_cast<int64_t>((ticket >> 16) & kMaxGrains), g = static_cast<int64_t>(ticket & kMaxGrains);
-      if (g >= grains) return;
-      if (!ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel, std::memory_order_acquire))
-        continue;
-      // Grain g is ours, and the loop's fields stay put until it completes.
-      body_(closure_, count_ * g / grains, count_ * (g + 1) / grains);
-      if (completed_.fetch_add(1, std::memory_order_acq_rel) + 1 == grains) {
-        std::lock_guard lock(mutex_);
-        done_.notify_one();
-        return;
+  /// Runs grains of loop `generation`: segment `home`'s first, then the others' in
+  /// turn, until none is left.
+  void runGrains(uint64_t generation, int home) {
+    for (int k = 0; k < size_; ++k) {
+      std::atomic<uint64_t> &segment = segments_[(home + k) % size_];
+      uint64_t ticket = segment.load(std::memory_order_acquire);
+      while ((ticket >> 32) == generation) {
+        int64_t next = static_cast<int64_t>((ticket >> 16) & kMaxGrains), end = static_cast<int64_t>(ticket & kMaxGrains);
+        if (next >= end) break;
+        if (!segment.compare_exchange_weak(ticket, ticket + (uint64_t(1) << 16), std::memory_order_acq_rel,
+                                           std::memory_order_acquire))
+          continue;
+        // Grain `next` is ours, and the loop's fields stay put until it completes.
+        body_(closure_, count_ * next / grains_, count_ * (next + 1) / grains_);
+        if (completed_.fetch_add(1, std::memory_order_acq_rel) + 1 == grains_) {
+          std::lock_guard lock(mutex_);
+          done_.notify_one();
+          return;
+        }
+        ticket = segment.load(std::memory_order_acquire);
       }
-      ticket = ticket_.load(std::memory_order_acquire);
     }
   }
 
-  uint64_t currentGeneration() const { return ticket_.load(std::memory_order_acquire) >> 32; }
+  uint64_t currentGeneration() const { return generation_.load(std::memory_order_acquire); }
 
-  void work() {
+  void work(int home) {
     uint64_t seen = currentGeneration();
     while (true) {
       // Spin for the next loop, then sleep until one is posted (or the pool stops).
@@ -121,7 +137,7 @@ private:
       }
       if (quit_.load(std::memory_order_acquire)) return;
       seen = currentGeneration();
-      runGrains(seen);
+      runGrains(seen, home);
     }
   }
 
@@ -141,13 +157,16 @@ private:
   int size_ = 1;
   std::atomic<bool> quit_{false};
   std::atomic<bool> busy_{false};  ///< a loop is in flight
-  /// The current loop's generation (bits 32-63), its number of grains (16-31) and the
-  /// next grain to take (0-15).
-  std::atomic<uint64_t> ticket_{0};
+  /// The current loop's generation number, published after its segments.
+  std::atomic<uint64_t> generation_{0};
+  /// Per thread: the loop's generation (bits 32-63), the segment's next grain (16-31)
+  /// and its end (0-15).
+  std::unique_ptr<std::atomic<uint64_t>[]> segments_;
   std::atomic<int64_t> completed_{0};
   ParallelBody body_ = nullptr;
   void *closure_ = nullptr;
   int64_t count_ = 0;
+  int64_t grains_ = 0;
 };
 
 Pool &pool() {
