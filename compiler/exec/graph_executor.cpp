@@ -60,71 +60,49 @@ StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph grap
     }
     executor->kernels_.push_back(fn);
   }
-  // Release each intermediate after the last step that reads it.
-  std::map<std::string, size_t> lastUse;
-  for (size_t s = 0; s < plan.steps.size(); ++s)
-    for (size_t n : plan.steps[s].nodes)
-      for (const std::string &in : graph.nodes[n].inputs)
-        if (!in.empty()) lastUse[in] = s;
-  executor->dying_.resize(plan.steps.size());
-  // Graph inputs are the caller's tensors, not the pool's: pooling them would grow the
-  // pool by a copy of every input on every run.
-  std::set<std::string> graphInputs(graph.inputs.begin(), graph.inputs.end());
-  for (const auto &[value, s] : lastUse)
-    if (!graph.isGraphOutput(value) && !graph.constantOf(value) && !graphInputs.count(value))
-      executor->dying_[s].push_back(value);
   for (auto &[name, tensor] : plan.constants) {
     graph.setValue(name, graph::TensorType(tensor.dtype(), tensor.shape())).constant = std::move(tensor);
   }
   plan.constants.clear();
   executor->graph_ = std::move(graph);
   executor->plan_ = std::move(plan);
-  executor->placeConcatInputs();
+  executor->placement_ = placeConcats(executor->graph_, executor->plan_);
+  executor->planReleases();
   return executor;
 }
 
-void GraphExecutor::placeConcatInputs() {
-  skipped_.assign(plan_.steps.size(), false);
-  std::map<std::string, size_t> producer;  // value -> the kernel step whose single result it is
-  for (size_t s = 0; s < plan_.steps.size(); ++s) {
-    const Step &step = plan_.steps[s];
-    const graph::Node &last = graph_.nodes[step.nodes.back()];
-    if (step.kind == StepKind::Kernel && last.outputs.size() == 1) producer[last.outputs[0]] = s;
+void GraphExecutor::planReleases() {
+  std::map<std::string, size_t> lastUse;
+  for (size_t s = 0; s < plan_.steps.size(); ++s)
+    for (size_t n : plan_.steps[s].nodes)
+      for (const std::string &in : graph_.nodes[n].inputs)
+        if (!in.empty()) lastUse[in] = s;
+  // A buffer holding placed values lives until the last of them is read.
+  for (const auto &[value, where] : placement_.placed) {
+    auto use = lastUse.find(value);
+    if (use == lastUse.end()) continue;
+    size_t &owner = lastUse[placement_.resolve(value).owner];
+    owner = std::max(owner, use->second);
   }
-  std::unordered_map<std::string, int> uses = graph_.useCounts();
-  for (size_t s = 0; s < plan_.steps.size(); ++s) {
-    const graph::Node &node = graph_.nodes[plan_.steps[s].nodes.back()];
-    if (plan_.steps[s].nodes.size() != 1 || node.op != "Concat" || node.outputs.size() != 1) continue;
-    const graph::TensorType &out = graph_.typeOf(node.outputs[0]);
-    if (!out.isStatic()) continue;
-    int64_t rank = static_cast<int64_t>(out.shape.size()), axis = node.attrs.getInt("axis", 0);
-    if (axis < 0) axis += rank;
-    bool leading = axis >= 0 && axis < rank;
-    for (int64_t d = 0; leading && d < axis; ++d) leading = out.shape[d] == 1;
-    std::set<std::string> seen;
-    bool placeable = leading;
-    for (const std::string &in : node.inputs)
-      placeable = placeable && producer.count(in) && uses[in] == 1 && !graph_.isGraphOutput(in) &&
-                  seen.insert(in).second && graph_.typeOf(in).dtype == out.dtype;
-    if (!placeable) continue;
-    size_t offset = 0;
-    for (const std::string &in : node.inputs) {
-      placed_[in] = {node.outputs[0], offset};
-      offset += static_cast<size_t>(graph_.typeOf(in).elementCount()) * dtypeSize(out.dtype);
-    }
-    skipped_[s] = true;
-  }
+  dying_.assign(plan_.steps.size(), {});
+  // Graph inputs are the caller's tensors, not the pool's: pooling them would grow the
+  // pool by a copy of every input on every run.
+  std::set<std::string> graphInputs(graph_.inputs.begin(), graph_.inputs.end());
+  for (const auto &[value, s] : lastUse)
+    if (!graph_.isGraphOutput(value) && !graph_.constantOf(value) && !graphInputs.count(value) &&
+        !placement_.placed.count(value))
+      dying_[s].push_back(value);
 }
 
-/// A kernel argument: the tensor's bytes, or for a value written in place into a
-/// Concat, its block of the Concat's output (allocated by the first writer).
+/// A kernel argument: the tensor's bytes, or for a value placed in a Concat's buffer,
+/// its block of the buffer (allocated by the first writer).
 StatusOr<uint8_t *> GraphExecutor::bufferOf(const std::string &name, RunValues &values, TensorPool &pool) const {
-  auto placed = placed_.find(name);
-  if (placed != placed_.end()) {
-    auto it = values.computed.find(placed->second.concat);
+  if (placement_.placed.count(name)) {
+    Placement where = placement_.resolve(name);
+    auto it = values.computed.find(where.owner);
     if (it == values.computed.end())
-      it = values.computed.emplace(placed->second.concat, takeTensor(pool, graph_.typeOf(placed->second.concat))).first;
-    return it->second.bytes() + placed->second.offset;
+      it = values.computed.emplace(where.owner, takeTensor(pool, graph_.typeOf(where.owner))).first;
+    return it->second.bytes() + where.offset;
   }
   const Tensor *t = find(name, values);
   if (!t) return absl::InternalError(strCat("value ", name, " is not computed"));
@@ -142,7 +120,7 @@ const Tensor *GraphExecutor::find(const std::string &name, const RunValues &valu
 Status GraphExecutor::runStep(size_t index, RunValues &values, TensorPool &pool) const {
   const Step &step = plan_.steps[index];
   const graph::Node &last = graph_.nodes[step.nodes.back()];
-  if (skipped_[index]) return absl::OkStatus();  // a Concat whose inputs were written in place
+  if (placement_.skipped[index]) return absl::OkStatus();  // a Concat whose inputs were written in place
   if (step.kind == StepKind::Alias) {
     // An intermediate read for the last time here becomes the result (no copy).
     const std::vector<std::string> &dying = dying_[index];
@@ -170,7 +148,7 @@ Status GraphExecutor::runStep(size_t index, RunValues &values, TensorPool &pool)
     return absl::OkStatus();
   }
   for (const std::string &output : last.outputs) {
-    if (output.empty() || placed_.count(output)) continue;
+    if (output.empty() || placement_.placed.count(output)) continue;
     values.computed[output] = takeTensor(pool, graph_.typeOf(output));
   }
   std::vector<void *> args;

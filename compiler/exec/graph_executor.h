@@ -3,9 +3,8 @@
 // The `cpu` backend's model runner. It walks the plan's steps in order, binding each
 // kernel's parameters to tensors (constants in place, intermediates allocated on
 // first definition and released after their last use), running reference fallbacks
-// through the interpreter. A Concat along an axis with only unit axes before it, whose
-// inputs are single-use kernel results, costs nothing: the kernels write straight
-// into its output's blocks. Where the kernels come from (the in-process JIT or a
+// through the interpreter. Concats whose inputs the kernels write in place
+// (concat_placement.h) cost nothing. Where the kernels come from (the in-process JIT or a
 // loaded ahead-of-time library) is the resolver's business. The steps are the plan's
 // three kinds (kernel, alias, reference); accelerator models run elsewhere
 // (tools/accel_model.h).
@@ -20,6 +19,7 @@
 #include <mutex>
 
 #include "compiler/codegen/cpu_jit.h"
+#include "compiler/exec/concat_placement.h"
 #include "compiler/exec/execution_plan.h"
 #include "compiler/interp/interpreter.h"
 
@@ -44,7 +44,7 @@ public:
 
   const graph::Graph &graph() const { return graph_; }
   /// Concat steps that cost nothing: their inputs' kernels write into their output.
-  int concatsInPlace() const { return static_cast<int>(std::count(skipped_.begin(), skipped_.end(), true)); }
+  int concatsInPlace() const { return placement_.skippedCount(); }
   const ExecutionPlan &plan() const { return plan_; }
   /// Bytes of intermediates kept for the next run: the same after every run (a run
   /// takes what it needs from the pool and gives back only what it took or made).
@@ -61,19 +61,14 @@ private:
   Status runStep(size_t index, RunValues &values, TensorPool &pool) const;
   const Tensor *find(const std::string &name, const RunValues &values) const;
 
-  /// Where a kernel writes a Concat input directly: the Concat's output and the
-  /// byte offset of that input's block in it.
-  struct Placement {
-    std::string concat;
-    size_t offset = 0;
-  };
-  void placeConcatInputs();
+  /// Each intermediate's last reading step, a placed value's counted for the value
+  /// that owns its bytes, and so the values released after each step.
+  void planReleases();
   StatusOr<uint8_t *> bufferOf(const std::string &name, RunValues &values, TensorPool &pool) const;
 
   graph::Graph graph_;
   ExecutionPlan plan_;
-  std::unordered_map<std::string, Placement> placed_;
-  std::vector<bool> skipped_;  ///< Concat steps whose inputs were written in place
+  ConcatPlacement placement_;
   std::vector<codegen::KernelFn> kernels_; ///< per step (null for non-kernels)
   std::vector<std::vector<std::string>> dying_; ///< values released after each step
   mutable std::mutex poolMutex_;

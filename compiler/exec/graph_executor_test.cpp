@@ -133,6 +133,83 @@ TEST(GraphExecutor, ConcatInPlaceOnlyWhereItsBlocksAreContiguous) {
   }
 }
 
+/// Runs `g` twice (the second run on pooled buffers) against the interpreter.
+void expectMatchesInterpreter(const graph::Graph &g, const CompiledModel &model, const Shape &inputShape) {
+  interp::TensorMap inputs{{"x", randomTensor(inputShape, 5)}};
+  for (int run = 0; run < 2; ++run) {
+    auto got = model.executor->run(inputs);
+    auto want = interp::runGraph(g, inputs);
+    ASSERT_TRUE(got.ok() && want.ok());
+    for (const std::string &name : g.outputs) expectClose(got->at(name), want->at(name), name);
+  }
+}
+
+// A dense block: each layer reads the Concat of the block's input and every earlier
+// layer's output. The Concats share one buffer (the longest one's output): each layer
+// writes its output once, after the earlier ones, and each Concat is a prefix of it.
+TEST(GraphExecutor, DenseBlockConcatsShareOneBuffer) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 2, 5, 6}));
+  addNode(g, "Relu", {"x"}, "x0");
+  std::vector<std::string> features{"x0"};
+  for (int layer = 1; layer <= 3; ++layer) {
+    // The first layer reads the block's input itself (a one-input Concat is dropped).
+    std::string cat = layer == 1 ? "x0" : strCat("cat", layer), f = strCat("f", layer);
+    if (layer > 1) addNode(g, "Concat", features, cat, attrs({{"axis", int64_t{1}}}));
+    addNode(g, "MaxPool", {cat}, f,
+            attrs({{"kernel_shape", graph::Ints{3, 3}}, {"pads", graph::Ints{1, 1, 1, 1}}}));
+    features.push_back(f);
+  }
+  addNode(g, "Concat", features, "block", attrs({{"axis", int64_t{1}}}));
+  // Not an elementwise op: it would join the Concat's kernel as its epilogue.
+  addNode(g, "MaxPool", {"block"}, "y", attrs({{"kernel_shape", graph::Ints{2, 2}}}));
+  g.outputs = {"y"};
+  ASSERT_TRUE(graph::inferGraphTypes(g).ok());
+  auto model = compileForCpu(g);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->executor->concatsInPlace(), 3) << model->executor->plan().summary(g);
+  expectMatchesInterpreter(g, *model, {1, 2, 5, 6});
+}
+
+// A Concat of a Concat: the inner one's inputs land in the outer one's buffer at the
+// inner one's offset.
+TEST(GraphExecutor, NestedConcatsWriteIntoTheOutermostBuffer) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 2, 3, 4}));
+  addNode(g, "Relu", {"x"}, "a");
+  addNode(g, "Sigmoid", {"x"}, "b");
+  addNode(g, "Tanh", {"x"}, "c");
+  addNode(g, "Concat", {"a", "b"}, "ab", attrs({{"axis", int64_t{1}}}));
+  addNode(g, "Concat", {"c", "ab"}, "cab", attrs({{"axis", int64_t{1}}}));
+  addNode(g, "MaxPool", {"cab"}, "y", attrs({{"kernel_shape", graph::Ints{2, 2}}}));
+  g.outputs = {"y"};
+  ASSERT_TRUE(graph::inferGraphTypes(g).ok());
+  auto model = compileForCpu(g);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->executor->concatsInPlace(), 2) << model->executor->plan().summary(g);
+  expectMatchesInterpreter(g, *model, {1, 2, 3, 4});
+}
+
+// A prefix Concat that is a graph output cannot be a view: the longest Concat still
+// takes its inputs in place, and the prefix one copies its block out of that buffer.
+TEST(GraphExecutor, APrefixConcatThatIsAnOutputIsNotAView) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 2, 3, 4}));
+  addNode(g, "Relu", {"x"}, "a");
+  addNode(g, "Sigmoid", {"x"}, "b");
+  addNode(g, "Concat", {"a"}, "short", attrs({{"axis", int64_t{1}}}));
+  addNode(g, "Concat", {"a", "b"}, "long", attrs({{"axis", int64_t{1}}}));
+  g.outputs = {"short", "long"};
+  ASSERT_TRUE(graph::inferGraphTypes(g).ok());
+  auto model = compileForCpu(g);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->executor->concatsInPlace(), 1) << model->executor->plan().summary(g);
+  expectMatchesInterpreter(g, *model, {1, 2, 3, 4});
+}
+
 TEST(GraphExecutor, RejectsWrongInputShape) {
   graph::Graph g = miniNet();
   auto model = compileForCpu(g);
