@@ -1,7 +1,7 @@
 //===- int8_ops_cpu_test.cpp - The int8 ops compiled for the cpu, bit for bit -----===//
 //
-// Small graphs of the accelerator's int8 ops (QAdd, QMatMul, QMul, QMax, QMin, QClip,
-// QLut) compiled for the cpu
+// Small graphs of the accelerator's int8 ops (QConv, QGemm, QAdd, QMatMul, QMul, QMax,
+// QMin, QClip, QLut, QGlobalAveragePool) compiled for the cpu
 // target must plan with no reference fallback and give exactly the interpreter's
 // int8 results (compiler/interp/kernels_int8.cpp) on random inputs that reach the
 // int8 extremes, with rounding ties, saturation, clips and odd shapes.
@@ -97,6 +97,75 @@ TEST(Int8OpsCpu, QMatMulBroadcastsBatchesAndSumsLongRows) {
   expectBitIdentical("graph @main(%a: i8[4,300], %b: i8[300,6]) {\n  %y = QMatMul(%a, %b) " +
                          attrs(10000000, 36, 0, 127) + " : i8[4,6]\n  return %y\n}\n",
                      {{"a", randomInt8({4, 300}, 9)}, {"b", randomInt8({300, 6}, 10)}});
+}
+
+/// Random int32 biases in [-2^20, 2^20).
+Tensor randomBias(int64_t channels, unsigned seed) {
+  std::mt19937 rng(seed);
+  Tensor t(DType::I32, {channels});
+  for (int64_t k = 0; k < channels; ++k) t.data<int32_t>()[k] = int32_t(rng() % (1u << 21)) - (1 << 20);
+  return t;
+}
+
+/// The attributes of a per-channel requant: channel c takes kRequants[(c + first) % 9]'s
+/// operand, every channel the clip of kRequants[first].
+std::string perChannelAttrs(int64_t channels, size_t first, const std::string &extra = "") {
+  std::string multipliers, shifts;
+  for (int64_t c = 0; c < channels; ++c) {
+    const Requant &r = kRequants[(size_t(c) + first) % std::size(kRequants)];
+    multipliers += (c ? ", " : "") + std::to_string(r.multiplier);
+    shifts += (c ? ", " : "") + std::to_string(r.shift);
+  }
+  const Requant &clip = kRequants[first % std::size(kRequants)];
+  return "{" + extra + "clip = [" + std::to_string(clip.lo) + ", " + std::to_string(clip.hi) +
+         "], requant_multiplier = [" + multipliers + "], requant_shift = [" + shifts + "]}";
+}
+
+std::string shapeText(const char *dtype, const Shape &shape) {
+  std::string text = std::string(dtype) + "[";
+  for (size_t d = 0; d < shape.size(); ++d) text += (d ? "," : "") + std::to_string(shape[d]);
+  return text + "]";
+}
+
+// QConv with a per-channel requant of every kind (ties, saturation, shifts of 0 and of
+// 56 and more), bias, padding, stride, dilation and groups, as a host region runs a
+// convolution the accelerator's scratchpads cannot hold.
+TEST(Int8OpsCpu, QConvMatchesInterpreter) {
+  struct Case {
+    const char *attrs;
+    Shape w, out;
+  };
+  const Case cases[] = {{"pads = [1, 1, 1, 1], ", {9, 4, 3, 3}, {2, 9, 7, 6}},
+                        {"pads = [0, 1, 2, 1], strides = [2, 2], ", {9, 4, 3, 3}, {2, 9, 4, 3}},
+                        {"dilations = [2, 1], pads = [2, 0, 2, 0], ", {9, 4, 3, 3}, {2, 9, 7, 4}},
+                        {"group = 2, pads = [1, 1, 1, 1], ", {6, 2, 3, 3}, {2, 6, 7, 6}},
+                        {"group = 4, ", {8, 1, 1, 1}, {2, 8, 7, 6}}};
+  unsigned seed = 400;
+  for (size_t first = 0; first < std::size(kRequants); first += 4)
+    for (const Case &c : cases) {
+      std::string text = "graph @main(%x: i8[2,4,7,6], %w: " + shapeText("i8", c.w) + ", %b: " +
+                         shapeText("i32", {c.w[0]}) + ") {\n  %y = QConv(%x, %w, %b) " +
+                         perChannelAttrs(c.w[0], first, c.attrs) + " : " + shapeText("i8", c.out) +
+                         "\n  return %y\n}\n";
+      SCOPED_TRACE(text);
+      expectBitIdentical(text, {{"x", randomInt8({2, 4, 7, 6}, seed++)},
+                                {"w", randomInt8(c.w, seed++)},
+                                {"b", randomBias(c.w[0], seed++)}});
+    }
+}
+
+// QGemm on rows and on a token sequence [A, B, K], with and without a bias.
+TEST(Int8OpsCpu, QGemmMatchesInterpreter) {
+  unsigned seed = 500;
+  for (size_t first = 0; first < std::size(kRequants); first += 2) {
+    const Requant &r = kRequants[first];
+    expectBitIdentical("graph @main(%x: i8[3,40], %w: i8[11,40], %b: i32[11]) {\n  %y = QGemm(%x, %w, %b) " +
+                           perChannelAttrs(11, first) + " : i8[3,11]\n  return %y\n}\n",
+                       {{"x", randomInt8({3, 40}, seed++)}, {"w", randomInt8({11, 40}, seed++)}, {"b", randomBias(11, seed++)}});
+    expectBitIdentical("graph @main(%x: i8[2,5,17], %w: i8[6,17]) {\n  %y = QGemm(%x, %w) " +
+                           attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[2,5,6]\n  return %y\n}\n",
+                       {{"x", randomInt8({2, 5, 17}, seed++)}, {"w", randomInt8({6, 17}, seed++)}});
+  }
 }
 
 // QAdd feeding QMatMul feeding QAdd: the int8 ops of an attention block in one host region.

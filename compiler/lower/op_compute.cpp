@@ -505,6 +505,8 @@ const std::map<std::string, Describe> &describers() {
     add({"ConvInteger", "QLinearConv"}, describeIntegerConv);
     add({"MatMulInteger", "QLinearMatMul"}, describeIntegerMatMul);
     add({"QAdd"}, describeQAdd);
+    add({"QConv"}, describeQConv);
+    add({"QGemm"}, describeQGemm);
     add({"QMatMul"}, describeQMatMul);
     add({"QMul"}, describeQMul);
     add({"QMax", "QMin"}, describeQMinMax);

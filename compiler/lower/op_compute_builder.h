@@ -121,6 +121,8 @@ StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
 /// The accelerator's int8 ops on the host (op_compute_int8.cpp).
 StatusOr<loop::Stage> describeQAdd(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQConv(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQGemm(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node);

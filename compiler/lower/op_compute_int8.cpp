@@ -1,17 +1,18 @@
 //===- op_compute_int8.cpp - The accelerator's int8 ops as compute stages ----------===//
 //
-// Host-side code for the quantized ops (QAdd, QMatMul, QMul, QMax, QMin, QClip, QLut;
-// compiler/graph/int8_ops.h)
+// Host-side code for the quantized ops (QConv, QGemm, QAdd, QMatMul, QMul, QMax, QMin,
+// QClip, QLut, QGlobalAveragePool; compiler/graph/int8_ops.h)
 // bit-identical to the interpreter's kernels (compiler/interp/kernels_int8.cpp),
 // which follow the ALU lanes of isa/alu_ops.h:
 //   requant(x) = saturate_int8(floor(x * m / 2^s + 1/2)), s capped at 63,
 //   clip(x)    = min(max(x, lo), hi),
-// with int32 accumulators. The requant operand is per tensor here, so m and s are
-// constants of the kernel. The rounding shift is an int64 division by 2^s of a
+// with int32 accumulators. A per-tensor requant operand makes m and s constants of the
+// kernel; a per-channel one (QConv, QGemm) is read from tables indexed by the channel. The rounding shift is an int64 division by 2^s of a
 // dividend made non-negative by adding a multiple of 2^s (the loop IR's integer
 // division truncates; floor and truncation agree on non-negative values).
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/graph/conv_geometry.h"
 #include "compiler/graph/int8_ops.h"
 #include "compiler/lower/op_compute_builder.h"
 
@@ -33,13 +34,40 @@ Expr roundingShift(Expr acc, uint32_t multiplier, uint32_t shift) {
   return (product + i(divisor / 2 + kOffset)) / i(divisor) - i(kOffset / divisor);
 }
 
-/// The int8 epilogue of the interpreter's `finish`: requant (per tensor), saturate,
-/// clip to [clipLo, clipHi].
-StatusOr<Expr> finishInt8(const Node &node, Expr acc, bool needsRequant) {
-  auto attrs = graph::readInt8OpAttrs(node.attrs, 1, needsRequant);
+/// floor(x * m / 2^s + 1/2) with (m, s) of output channel `channel`: the terms of
+/// roundingShift per channel, as int64 constants of the kernel indexed by `channel`.
+Expr roundingShiftPerChannel(Builder &b, const Node &node, Expr acc, const graph::Int8OpAttrs &attrs, Expr channel) {
+  int64_t channels = static_cast<int64_t>(attrs.multipliers.size());
+  Tensor multiplier(DType::I64, {channels}), addend(DType::I64, {channels}), divisor(DType::I64, {channels}),
+      subtrahend(DType::I64, {channels});
+  for (int64_t c = 0; c < channels; ++c) {
+    uint32_t shift = std::min<uint32_t>(attrs.shifts[c], 63);
+    bool zero = shift >= kZeroShift;
+    int64_t d = zero || shift == 0 ? 1 : int64_t(1) << shift;
+    multiplier.data<int64_t>()[c] = zero ? 0 : attrs.multipliers[c];
+    addend.data<int64_t>()[c] = d / 2 + kOffset;
+    divisor.data<int64_t>()[c] = d;
+    subtrahend.data<int64_t>()[c] = kOffset / d;
+  }
+  auto table = [&](const char *suffix, Tensor values) {
+    loop::Buffer buffer = b.constantParam(strCat(node.outputs[0], suffix), std::move(values));
+    return loop::load(buffer.name, DType::I64, {channel});
+  };
+  Expr product = loop::cast(DType::I64, std::move(acc)) * table(".requant_m", std::move(multiplier));
+  return (product + table(".requant_add", std::move(addend))) / table(".requant_div", std::move(divisor)) -
+         table(".requant_sub", std::move(subtrahend));
+}
+
+/// The int8 epilogue of the interpreter's `finish`: requant (per tensor, or per output
+/// channel `channel` of `channels`), saturate, clip to [clipLo, clipHi].
+StatusOr<Expr> finishInt8(Builder &b, const Node &node, Expr acc, bool needsRequant, int64_t channels = 1,
+                          Expr channel = nullptr) {
+  auto attrs = graph::readInt8OpAttrs(node.attrs, channels, needsRequant);
   if (!attrs.ok()) return unimplemented(node, std::string(attrs.status().message()));
-  Expr value = attrs->multipliers.empty() ? loop::cast(DType::I64, std::move(acc))
-                                          : roundingShift(std::move(acc), attrs->multipliers[0], attrs->shifts[0]);
+  Expr value;
+  if (attrs->multipliers.empty()) value = loop::cast(DType::I64, std::move(acc));
+  else if (attrs->multipliers.size() == 1) value = roundingShift(std::move(acc), attrs->multipliers[0], attrs->shifts[0]);
+  else value = roundingShiftPerChannel(b, node, std::move(acc), *attrs, std::move(channel));
   int64_t lo = attrs->clipLo, hi = attrs->clipHi;
   if (!attrs->multipliers.empty()) {
     lo = std::max<int64_t>(lo, -128);
@@ -65,7 +93,7 @@ StatusOr<loop::Stage> describeQAdd(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
   Expr mulA = constant(double(node.attrs.getInt("mul_a", 1)), DType::I32);
   Expr mulB = constant(double(node.attrs.getInt("mul_b", 1)), DType::I32);
-  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x * mulA + y * mulB, /*needsRequant=*/true));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(b, node, x * mulA + y * mulB, /*needsRequant=*/true));
   return s;
 }
 
@@ -100,7 +128,88 @@ StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node) {
   s.body = widen(a, operandIndex(as, row, k)) * widen(m, operandIndex(bs, k, col));
   b.func_.stages.push_back(s);
   loop::Stage out = b.stageFor(b.output_);
-  TS_ASSIGN_OR_RETURN(out.body, finishInt8(node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
+  return out;
+}
+
+/// QConv: int32 sums of int8 products over the window and the group's input channels
+/// (zero outside the image), starting from the bias; then the per-channel requant and
+/// clip in a second stage.
+StatusOr<loop::Stage> describeQConv(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer w, b.param(node.input(1)));
+  const Shape &xs = x.shape, &ws = w.shape;
+  int64_t group = node.attrs.getInt("group", 1);
+  if (xs.size() < 3 || xs.size() > 5 || ws.size() != xs.size() || group <= 0 || xs[1] != ws[1] * group ||
+      ws[0] % group || x.dtype != DType::I8 || w.dtype != DType::I8)
+    return unimplemented(node, "int8 input and weights of a 1-D to 3-D convolution expected");
+  size_t rank = xs.size() - 2;
+  Shape spatial(xs.begin() + 2, xs.end()), kernel(ws.begin() + 2, ws.end());
+  TS_ASSIGN_OR_RETURN(graph::WindowGeometry geo, graph::computeWindowGeometry(node.attrs, spatial, kernel, false));
+  loop::Buffer acc = b.temp("acc", b.output_.shape, DType::I32);
+  loop::Stage s = b.stageFor(acc, "q");
+  Expr oc = loop::var(s.axes[1]);
+  Expr channel = (oc / i(ws[0] / group)) * i(ws[1]) + loop::var("qc");
+  s.reduceAxes = {{"qc", ws[1]}};
+  std::vector<Expr> xIndex = {loop::var(s.axes[0]), channel}, wIndex = {oc, loop::var("qc")};
+  Expr inside;
+  for (size_t d = 0; d < rank; ++d) {
+    std::string k = strCat("qk", d);
+    s.reduceAxes.push_back({k, kernel[d]});
+    Expr p = loop::var(s.axes[2 + d]) * i(geo.strides[d]) + loop::var(k) * i(geo.dilations[d]) - i(geo.padBegin[d]);
+    Expr ok = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(spatial[d])));
+    inside = inside ? loop::andExpr(inside, ok) : ok;
+    xIndex.push_back(clampIndex(p, spatial[d]));
+    wIndex.push_back(loop::var(k));
+  }
+  auto widen = [](const loop::Buffer &buffer, std::vector<Expr> index) {
+    return loop::cast(DType::I32, loop::load(buffer.name, buffer.dtype, std::move(index)));
+  };
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, DType::I32);
+  if (node.hasInput(2)) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
+    if (bias.dtype != DType::I32 || bias.elementCount() != ws[0]) return unimplemented(node, "an int32 bias per output channel expected");
+    s.init = loop::load(bias.name, DType::I32, {oc});
+  }
+  s.body = loop::select(inside, widen(x, xIndex) * widen(w, wIndex), constant(0, DType::I32));
+  b.func_.stages.push_back(s);
+  loop::Stage out = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true, ws[0],
+                                           loop::var(out.axes[1])));
+  return out;
+}
+
+/// QGemm: x[..., K] times w[M, K] transposed, from the bias, in int32; then the
+/// per-column requant and clip in a second stage.
+StatusOr<loop::Stage> describeQGemm(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  TS_ASSIGN_OR_RETURN(loop::Buffer w, b.param(node.input(1)));
+  if (x.shape.empty() || w.shape.size() != 2 || x.shape.back() != w.shape[1] || x.dtype != DType::I8 ||
+      w.dtype != DType::I8)
+    return unimplemented(node, "int8 x[..., K] and w[M, K] expected");
+  int64_t m = w.shape[0];
+  loop::Buffer acc = b.temp("acc", b.output_.shape, DType::I32);
+  loop::Stage s = b.stageFor(acc, "q");
+  size_t rank = s.axes.size();
+  Expr column = loop::var(s.axes[rank - 1]), k = loop::var("qk");
+  s.reduceAxes = {{"qk", w.shape[1]}};
+  std::vector<Expr> xIndex;
+  for (size_t d = 0; d + 1 < rank; ++d) xIndex.push_back(loop::var(s.axes[d]));
+  xIndex.push_back(k);
+  s.combiner = loop::Combiner::Sum;
+  s.init = constant(0, DType::I32);
+  if (node.hasInput(2)) {
+    TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(2)));
+    if (bias.dtype != DType::I32 || bias.elementCount() != m) return unimplemented(node, "an int32 bias per column expected");
+    s.init = loop::load(bias.name, DType::I32, {column});
+  }
+  s.body = loop::cast(DType::I32, loop::load(x.name, x.dtype, std::move(xIndex))) *
+           loop::cast(DType::I32, loop::load(w.name, w.dtype, {column, k}));
+  b.func_.stages.push_back(s);
+  loop::Stage out = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true, m,
+                                           loop::var(out.axes[rank - 1])));
   return out;
 }
 
@@ -127,7 +236,7 @@ StatusOr<loop::Stage> describeQGlobalAveragePool(Builder &b, const Node &node) {
   s.body = loop::cast(DType::I32, loop::load(x.name, x.dtype, std::move(index)));
   b.func_.stages.push_back(s);
   loop::Stage out = b.stageFor(b.output_);
-  TS_ASSIGN_OR_RETURN(out.body, finishInt8(node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true));
   return out;
 }
 
@@ -136,7 +245,7 @@ StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node) {
   loop::Stage s = b.stageFor(b.output_);
   TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
   TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
-  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x * y, /*needsRequant=*/true));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(b, node, x * y, /*needsRequant=*/true));
   return s;
 }
 
@@ -147,7 +256,7 @@ StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node) {
   TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
   TS_ASSIGN_OR_RETURN(Expr y, int8Operand(b, node, 1, s.axes));
   Expr picked = node.op == "QMax" ? loop::maxExpr(x, y) : loop::minExpr(x, y);
-  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, picked, /*needsRequant=*/false));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(b, node, picked, /*needsRequant=*/false));
   return s;
 }
 
@@ -155,7 +264,7 @@ StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node) {
 StatusOr<loop::Stage> describeQClip(Builder &b, const Node &node) {
   loop::Stage s = b.stageFor(b.output_);
   TS_ASSIGN_OR_RETURN(Expr x, int8Operand(b, node, 0, s.axes));
-  TS_ASSIGN_OR_RETURN(s.body, finishInt8(node, x, /*needsRequant=*/false));
+  TS_ASSIGN_OR_RETURN(s.body, finishInt8(b, node, x, /*needsRequant=*/false));
   return s;
 }
 
