@@ -1,7 +1,7 @@
 //===- int8_ops_cpu_test.cpp - The int8 ops compiled for the cpu, bit for bit -----===//
 //
 // Small graphs of the accelerator's int8 ops (QConv, QGemm, QAdd, QMatMul, QMul, QMax,
-// QMin, QClip, QLut, QGlobalAveragePool) compiled for the cpu
+// QMin, QClip, QLut, QMaxPool, QAveragePool, QGlobalAveragePool) compiled for the cpu
 // target must plan with no reference fallback and give exactly the interpreter's
 // int8 results (compiler/interp/kernels_int8.cpp) on random inputs that reach the
 // int8 extremes, with rounding ties, saturation, clips and odd shapes.
@@ -165,6 +165,33 @@ TEST(Int8OpsCpu, QGemmMatchesInterpreter) {
     expectBitIdentical("graph @main(%x: i8[2,5,17], %w: i8[6,17]) {\n  %y = QGemm(%x, %w) " +
                            attrs(r.multiplier, r.shift, r.lo, r.hi) + " : i8[2,5,6]\n  return %y\n}\n",
                        {{"x", randomInt8({2, 5, 17}, seed++)}, {"w", randomInt8({6, 17}, seed++)}});
+  }
+}
+
+// QMaxPool (windows partly or wholly in the padding, ceil mode) and QAveragePool (the
+// padding adds zeros; every requant kind), as a host region runs a pool the
+// accelerator's scratchpads cannot hold.
+TEST(Int8OpsCpu, QPoolsMatchInterpreter) {
+  struct Case {
+    const char *attrs;
+    Shape out;
+  };
+  const Case cases[] = {{"kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]", {2, 3, 7, 5}},
+                        {"kernel_shape = [2, 2], strides = [2, 2]", {2, 3, 6, 4}},
+                        {"ceil_mode = 1, kernel_shape = [3, 3], strides = [2, 2]", {2, 3, 6, 4}},
+                        {"dilations = [2, 2], kernel_shape = [2, 3], pads = [2, 2, 2, 2]", {2, 3, 15, 9}}};
+  unsigned seed = 600;
+  for (const Case &c : cases) {
+    for (size_t r = 0; r < std::size(kRequants); r += 3) {
+      const Requant &q = kRequants[r];
+      std::string clip = "clip = [" + std::to_string(q.lo) + ", " + std::to_string(q.hi) + "], ";
+      std::string text = "graph @main(%x: i8[2,3,13,9]) {\n  %m = QMaxPool(%x) {" + clip + c.attrs + "} : " +
+                         shapeText("i8", c.out) + "\n  %a = QAveragePool(%x) " +
+                         attrs(q.multiplier, q.shift, q.lo, q.hi, std::string(c.attrs) + ", ") + " : " +
+                         shapeText("i8", c.out) + "\n  return %m, %a\n}\n";
+      SCOPED_TRACE(text);
+      expectBitIdentical(text, {{"x", randomInt8({2, 3, 13, 9}, seed++)}});
+    }
   }
 }
 

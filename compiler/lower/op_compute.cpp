@@ -507,6 +507,7 @@ const std::map<std::string, Describe> &describers() {
     add({"QAdd"}, describeQAdd);
     add({"QConv"}, describeQConv);
     add({"QGemm"}, describeQGemm);
+    add({"QMaxPool", "QAveragePool"}, describeQPool);
     add({"QMatMul"}, describeQMatMul);
     add({"QMul"}, describeQMul);
     add({"QMax", "QMin"}, describeQMinMax);

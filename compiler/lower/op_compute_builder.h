@@ -123,6 +123,7 @@ StatusOr<loop::Stage> describeIntegerMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQAdd(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQGemm(Builder &b, const Node &node);
+StatusOr<loop::Stage> describeQPool(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMatMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMul(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeQMinMax(Builder &b, const Node &node);

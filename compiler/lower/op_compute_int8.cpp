@@ -1,8 +1,8 @@
 //===- op_compute_int8.cpp - The accelerator's int8 ops as compute stages ----------===//
 //
 // Host-side code for the quantized ops (QConv, QGemm, QAdd, QMatMul, QMul, QMax, QMin,
-// QClip, QLut, QGlobalAveragePool; compiler/graph/int8_ops.h)
-// bit-identical to the interpreter's kernels (compiler/interp/kernels_int8.cpp),
+// QClip, QLut, QMaxPool, QAveragePool, QGlobalAveragePool; compiler/graph/int8_ops.h)
+// bit-identical to the interpreter's kernels (compiler/interp/kernels_int8*.cpp),
 // which follow the ALU lanes of isa/alu_ops.h:
 //   requant(x) = saturate_int8(floor(x * m / 2^s + 1/2)), s capped at 63,
 //   clip(x)    = min(max(x, lo), hi),
@@ -210,6 +210,39 @@ StatusOr<loop::Stage> describeQGemm(Builder &b, const Node &node) {
   loop::Stage out = b.stageFor(b.output_);
   TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true, m,
                                            loop::var(out.axes[rank - 1])));
+  return out;
+}
+
+/// QMaxPool, QAveragePool: each window reduced over its positions inside the input in
+/// int32 (max from -128; a sum, so the padding adds zeros), then the requant (the
+/// average's operand holds the division by the window) and clip in a second stage.
+StatusOr<loop::Stage> describeQPool(Builder &b, const Node &node) {
+  TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
+  if (x.dtype != DType::I8 || x.shape.size() < 3) return unimplemented(node, "an int8 input of rank 3 or more expected");
+  Shape spatial(x.shape.begin() + 2, x.shape.end());
+  bool max = node.op == "QMaxPool";
+  TS_ASSIGN_OR_RETURN(graph::WindowGeometry geo,
+                      graph::computeWindowGeometry(node.attrs, spatial, node.attrs.getInts("kernel_shape"),
+                                                   node.attrs.getInt("ceil_mode", 0) != 0));
+  loop::Buffer acc = b.temp("acc", b.output_.shape, DType::I32);
+  loop::Stage s = b.stageFor(acc, "q");
+  std::vector<Expr> index = {loop::var(s.axes[0]), loop::var(s.axes[1])};
+  Expr inside;
+  for (size_t d = 0; d < spatial.size(); ++d) {
+    std::string k = strCat("qk", d);
+    s.reduceAxes.push_back({k, geo.kernel[d]});
+    Expr p = loop::var(s.axes[2 + d]) * i(geo.strides[d]) + loop::var(k) * i(geo.dilations[d]) - i(geo.padBegin[d]);
+    Expr ok = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(spatial[d])));
+    inside = inside ? loop::andExpr(inside, ok) : ok;
+    index.push_back(clampIndex(p, spatial[d]));
+  }
+  Expr empty = constant(max ? -128 : 0, DType::I32);
+  s.combiner = max ? loop::Combiner::Max : loop::Combiner::Sum;
+  s.init = empty;
+  s.body = loop::select(inside, loop::cast(DType::I32, loop::load(x.name, x.dtype, std::move(index))), empty);
+  b.func_.stages.push_back(s);
+  loop::Stage out = b.stageFor(b.output_);
+  TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), !max));
   return out;
 }
 
