@@ -30,6 +30,20 @@ Expr constant(double v, DType type) {
 
 Expr clampIndex(Expr e, int64_t dim) { return loop::minExpr(loop::maxExpr(e, i(0)), i(dim - 1)); }
 
+WindowRead windowRead(loop::Stage &stage, const graph::WindowGeometry &geometry, const Shape &inputSpatial) {
+  WindowRead read;
+  for (size_t d = 0; d < inputSpatial.size(); ++d) {
+    std::string k = strCat("qk", d);
+    stage.reduceAxes.push_back({k, geometry.kernel[d]});
+    Expr p = loop::var(stage.axes[2 + d]) * i(geometry.strides[d]) + loop::var(k) * i(geometry.dilations[d]) -
+             i(geometry.padBegin[d]);
+    Expr ok = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(inputSpatial[d])));
+    read.inside = read.inside ? loop::andExpr(read.inside, ok) : ok;
+    read.spatial.push_back(clampIndex(p, inputSpatial[d]));
+  }
+  return read;
+}
+
 Expr zeroPaddedLoad(const loop::Buffer &x, Expr n, Expr c, Expr h, Expr w) {
   const Shape &xs = x.shape;
   Expr inside = loop::andExpr(loop::andExpr(loop::geExpr(h, i(0)), loop::ltExpr(h, i(xs[2]))),

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/graph/conv_geometry.h"
 #include "compiler/graph/op_traits.h"
 #include "compiler/lower/op_compute.h"
 
@@ -29,6 +30,15 @@ inline Expr f(double v) { return loop::floatImm(v); }
 inline Expr i(int64_t v) { return loop::intImm(v); }
 /// `e` clamped to [0, dim - 1] (indices read in arms a select may discard).
 Expr clampIndex(Expr e, int64_t dim);
+/// What a window op (convolution, pool) reads at the output point of `stage`, whose
+/// axes are [n, c, spatial...]: `stage` gains one reduce axis `qk<d>` per kernel
+/// dimension; `spatial` holds each dimension's input index (clamped into the input)
+/// and `inside` whether every one of them lies inside the input (not in the padding).
+struct WindowRead {
+  std::vector<Expr> spatial;
+  Expr inside;
+};
+WindowRead windowRead(loop::Stage &stage, const graph::WindowGeometry &geometry, const Shape &inputSpatial);
 /// x[n][c][h][w] of the 4-D buffer `x`, or 0 where (h, w) lies outside it: a read of
 /// the zero-padded input (indices clamped so that no read leaves the buffer).
 Expr zeroPaddedLoad(const loop::Buffer &x, Expr n, Expr c, Expr h, Expr w);

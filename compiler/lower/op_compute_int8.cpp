@@ -7,12 +7,12 @@
 //   requant(x) = saturate_int8(floor(x * m / 2^s + 1/2)), s capped at 63,
 //   clip(x)    = min(max(x, lo), hi),
 // with int32 accumulators. A per-tensor requant operand makes m and s constants of the
-// kernel; a per-channel one (QConv, QGemm) is read from tables indexed by the channel. The rounding shift is an int64 division by 2^s of a
-// dividend made non-negative by adding a multiple of 2^s (the loop IR's integer
-// division truncates; floor and truncation agree on non-negative values).
+// kernel; a per-channel one (QConv, QGemm) is read from tables indexed by the channel.
+// The rounding shift is an int64 division by 2^s of a dividend made non-negative by
+// adding a multiple of 2^s (the loop IR's integer division truncates; floor and
+// truncation agree on non-negative values).
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/graph/conv_geometry.h"
 #include "compiler/graph/int8_ops.h"
 #include "compiler/lower/op_compute_builder.h"
 
@@ -24,30 +24,39 @@ constexpr uint32_t kZeroShift = 56;
 /// A multiple of every 2^s (s < 56) that makes x * m + 2^(s-1) non-negative.
 constexpr int64_t kOffset = int64_t(1) << 57;
 
-/// floor(x * m / 2^s + 1/2) of the int32 `acc`, as int64 (isa::requantize before saturation).
-Expr roundingShift(Expr acc, uint32_t multiplier, uint32_t shift) {
-  Expr product = loop::cast(DType::I64, std::move(acc)) * i(multiplier);
+/// floor(x * m / 2^s + 1/2) = (x * multiplier + addend) / divisor - subtrahend for an
+/// int32 x, in int64 (isa::requantize before saturation).
+struct RoundingShift {
+  int64_t multiplier, addend, divisor, subtrahend;
+};
+RoundingShift roundingShiftOf(uint32_t multiplier, uint32_t shift) {
   shift = std::min<uint32_t>(shift, 63);
-  if (shift == 0) return product;
-  if (shift >= kZeroShift) return i(0);
+  if (shift >= kZeroShift) return {0, 0, 1, 0};
   int64_t divisor = int64_t(1) << shift;
-  return (product + i(divisor / 2 + kOffset)) / i(divisor) - i(kOffset / divisor);
+  return {multiplier, divisor / 2 + kOffset, divisor, kOffset / divisor};
 }
 
-/// floor(x * m / 2^s + 1/2) with (m, s) of output channel `channel`: the terms of
-/// roundingShift per channel, as int64 constants of the kernel indexed by `channel`.
+/// The rounding shift of the int32 `acc` by a per-tensor operand (constants of the kernel).
+Expr roundingShift(Expr acc, uint32_t multiplier, uint32_t shift) {
+  RoundingShift r = roundingShiftOf(multiplier, shift);
+  if (r.multiplier == 0) return i(0);
+  Expr product = loop::cast(DType::I64, std::move(acc)) * i(r.multiplier);
+  if (r.divisor == 1) return product;
+  return (product + i(r.addend)) / i(r.divisor) - i(r.subtrahend);
+}
+
+/// The rounding shift by the operand of output channel `channel`: its terms as int64
+/// tables of the kernel indexed by `channel`.
 Expr roundingShiftPerChannel(Builder &b, const Node &node, Expr acc, const graph::Int8OpAttrs &attrs, Expr channel) {
   int64_t channels = static_cast<int64_t>(attrs.multipliers.size());
   Tensor multiplier(DType::I64, {channels}), addend(DType::I64, {channels}), divisor(DType::I64, {channels}),
       subtrahend(DType::I64, {channels});
   for (int64_t c = 0; c < channels; ++c) {
-    uint32_t shift = std::min<uint32_t>(attrs.shifts[c], 63);
-    bool zero = shift >= kZeroShift;
-    int64_t d = zero || shift == 0 ? 1 : int64_t(1) << shift;
-    multiplier.data<int64_t>()[c] = zero ? 0 : attrs.multipliers[c];
-    addend.data<int64_t>()[c] = d / 2 + kOffset;
-    divisor.data<int64_t>()[c] = d;
-    subtrahend.data<int64_t>()[c] = kOffset / d;
+    RoundingShift r = roundingShiftOf(attrs.multipliers[c], attrs.shifts[c]);
+    multiplier.data<int64_t>()[c] = r.multiplier;
+    addend.data<int64_t>()[c] = r.addend;
+    divisor.data<int64_t>()[c] = r.divisor;
+    subtrahend.data<int64_t>()[c] = r.subtrahend;
   }
   auto table = [&](const char *suffix, Tensor values) {
     loop::Buffer buffer = b.constantParam(strCat(node.outputs[0], suffix), std::move(values));
@@ -151,17 +160,10 @@ StatusOr<loop::Stage> describeQConv(Builder &b, const Node &node) {
   Expr oc = loop::var(s.axes[1]);
   Expr channel = (oc / i(ws[0] / group)) * i(ws[1]) + loop::var("qc");
   s.reduceAxes = {{"qc", ws[1]}};
+  WindowRead window = windowRead(s, geo, spatial);
   std::vector<Expr> xIndex = {loop::var(s.axes[0]), channel}, wIndex = {oc, loop::var("qc")};
-  Expr inside;
-  for (size_t d = 0; d < rank; ++d) {
-    std::string k = strCat("qk", d);
-    s.reduceAxes.push_back({k, kernel[d]});
-    Expr p = loop::var(s.axes[2 + d]) * i(geo.strides[d]) + loop::var(k) * i(geo.dilations[d]) - i(geo.padBegin[d]);
-    Expr ok = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(spatial[d])));
-    inside = inside ? loop::andExpr(inside, ok) : ok;
-    xIndex.push_back(clampIndex(p, spatial[d]));
-    wIndex.push_back(loop::var(k));
-  }
+  xIndex.insert(xIndex.end(), window.spatial.begin(), window.spatial.end());
+  for (size_t d = 0; d < rank; ++d) wIndex.push_back(loop::var(strCat("qk", d)));
   auto widen = [](const loop::Buffer &buffer, std::vector<Expr> index) {
     return loop::cast(DType::I32, loop::load(buffer.name, buffer.dtype, std::move(index)));
   };
@@ -172,7 +174,7 @@ StatusOr<loop::Stage> describeQConv(Builder &b, const Node &node) {
     if (bias.dtype != DType::I32 || bias.elementCount() != ws[0]) return unimplemented(node, "an int32 bias per output channel expected");
     s.init = loop::load(bias.name, DType::I32, {oc});
   }
-  s.body = loop::select(inside, widen(x, xIndex) * widen(w, wIndex), constant(0, DType::I32));
+  s.body = loop::select(window.inside, widen(x, xIndex) * widen(w, wIndex), constant(0, DType::I32));
   b.func_.stages.push_back(s);
   loop::Stage out = b.stageFor(b.output_);
   TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), true, ws[0],
@@ -226,20 +228,13 @@ StatusOr<loop::Stage> describeQPool(Builder &b, const Node &node) {
                                                    node.attrs.getInt("ceil_mode", 0) != 0));
   loop::Buffer acc = b.temp("acc", b.output_.shape, DType::I32);
   loop::Stage s = b.stageFor(acc, "q");
+  WindowRead window = windowRead(s, geo, spatial);
   std::vector<Expr> index = {loop::var(s.axes[0]), loop::var(s.axes[1])};
-  Expr inside;
-  for (size_t d = 0; d < spatial.size(); ++d) {
-    std::string k = strCat("qk", d);
-    s.reduceAxes.push_back({k, geo.kernel[d]});
-    Expr p = loop::var(s.axes[2 + d]) * i(geo.strides[d]) + loop::var(k) * i(geo.dilations[d]) - i(geo.padBegin[d]);
-    Expr ok = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(spatial[d])));
-    inside = inside ? loop::andExpr(inside, ok) : ok;
-    index.push_back(clampIndex(p, spatial[d]));
-  }
+  index.insert(index.end(), window.spatial.begin(), window.spatial.end());
   Expr empty = constant(max ? -128 : 0, DType::I32);
   s.combiner = max ? loop::Combiner::Max : loop::Combiner::Sum;
   s.init = empty;
-  s.body = loop::select(inside, loop::cast(DType::I32, loop::load(x.name, x.dtype, std::move(index))), empty);
+  s.body = loop::select(window.inside, loop::cast(DType::I32, loop::load(x.name, x.dtype, std::move(index))), empty);
   b.func_.stages.push_back(s);
   loop::Stage out = b.stageFor(b.output_);
   TS_ASSIGN_OR_RETURN(out.body, finishInt8(b, node, loop::load(acc.name, DType::I32, axisVars(out.axes)), !max));

@@ -64,17 +64,10 @@ StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node) {
   int64_t perGroup = ws[0] / group;
   Expr channel = (oc / i(perGroup)) * i(ws[1]) + loop::var("qc");
   s.reduceAxes = {{"qc", ws[1]}};
+  WindowRead window = windowRead(s, geo, spatial);
   std::vector<Expr> xIndex = {loop::var(s.axes[0]), channel}, wIndex = {oc, loop::var("qc")};
-  Expr inside;
-  for (size_t d = 0; d < rank; ++d) {
-    std::string k = strCat("qk", d);
-    s.reduceAxes.push_back({k, kernel[d]});
-    Expr p = loop::var(s.axes[2 + d]) * i(geo.strides[d]) + loop::var(k) * i(geo.dilations[d]) - i(geo.padBegin[d]);
-    Expr ok = loop::andExpr(loop::geExpr(p, i(0)), loop::ltExpr(p, i(spatial[d])));
-    inside = inside ? loop::andExpr(inside, ok) : ok;
-    xIndex.push_back(clampIndex(p, spatial[d]));
-    wIndex.push_back(loop::var(k));
-  }
+  xIndex.insert(xIndex.end(), window.spatial.begin(), window.spatial.end());
+  for (size_t d = 0; d < rank; ++d) wIndex.push_back(loop::var(strCat("qk", d)));
   size_t xZero = 2, wZero = qlinear ? 5 : 3;
   TS_ASSIGN_OR_RETURN(Expr xz, perIndex(b, node, xZero, i(0), DType::I32, constant(0, DType::I32)));
   TS_ASSIGN_OR_RETURN(Expr wz, perIndex(b, node, wZero, oc, DType::I32, constant(0, DType::I32)));
@@ -85,7 +78,7 @@ StatusOr<loop::Stage> describeIntegerConv(Builder &b, const Node &node) {
     TS_ASSIGN_OR_RETURN(loop::Buffer bias, b.param(node.input(8)));
     s.init = widen(bias, {oc});
   }
-  s.body = loop::select(inside, product, constant(0, DType::I32));
+  s.body = loop::select(window.inside, product, constant(0, DType::I32));
   if (!qlinear) return s;
   b.func_.stages.push_back(s);
   loop::Stage out = b.stageFor(b.output_);
