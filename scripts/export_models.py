@@ -27,6 +27,7 @@ Usage: /usr/bin/python3 scripts/export_models.py --out build/models [--models re
 Needs Debian's python3-torch, python3-torchvision and python3-onnx.
 """
 import argparse
+import inspect
 import os
 
 import numpy as np
@@ -104,7 +105,10 @@ def export(name, out_dir, seed, batch=1):
     if batch != 1:
         name = f"{name}_b{batch}"
     path = os.path.join(out_dir, name + ".onnx")
-    torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["logits"])
+    # Newer torch exports through dynamo by default (opset 18); the TorchScript exporter
+    # keeps opset 13 and the BatchNormalization nodes.
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+    torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["logits"], **legacy)
     with torch.no_grad():
         y = model(x)
     np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy())

@@ -32,6 +32,11 @@ struct CudaDriver {
   int (*cuLaunchKernel)(void *, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, void *, void **,
                         void **);
   int (*cuGetErrorString)(int, const char **);
+  int (*cuEventCreate)(void **, unsigned);
+  int (*cuEventDestroy)(void *);
+  int (*cuEventRecord)(void *, void *);
+  int (*cuEventSynchronize)(void *);
+  int (*cuEventElapsedTime)(float *, void *, void *);
 
   ~CudaDriver() {
     if (library) ::dlclose(library);
@@ -77,6 +82,11 @@ StatusOr<std::unique_ptr<CudaDriver>> loadDriver() {
   TESSERA_RESOLVE(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
   TESSERA_RESOLVE(cuLaunchKernel, "cuLaunchKernel");
   TESSERA_RESOLVE(cuGetErrorString, "cuGetErrorString");
+  TESSERA_RESOLVE(cuEventCreate, "cuEventCreate");
+  TESSERA_RESOLVE(cuEventDestroy, "cuEventDestroy_v2");
+  TESSERA_RESOLVE(cuEventRecord, "cuEventRecord");
+  TESSERA_RESOLVE(cuEventSynchronize, "cuEventSynchronize");
+  TESSERA_RESOLVE(cuEventElapsedTime, "cuEventElapsedTime");
 #undef TESSERA_RESOLVE
   return d;
 }
@@ -140,17 +150,61 @@ Status CudaRunner::load(const PtxModule &module) {
   return absl::OkStatus();
 }
 
-Status CudaRunner::launch(const std::string &kernel, const LaunchDims &dims, std::vector<CUdeviceptr> &pointers) {
+StatusOr<void *> CudaRunner::function(const std::string &kernel) {
+  if (!module_) return invalidInput("CUDA runner: no module loaded");
   void *function = nullptr;
   TS_RETURN_IF_ERROR(check(driver_->cuModuleGetFunction(&function, module_, kernel.c_str()), "cuModuleGetFunction " + kernel));
+  return function;
+}
+
+Status CudaRunner::launch(const std::string &kernel, const LaunchDims &dims, std::vector<CUdeviceptr> &pointers) {
+  TS_ASSIGN_OR_RETURN(void *fn, function(kernel));
   std::vector<void *> args;
   for (CUdeviceptr &p : pointers) args.push_back(&p);
   auto u = [](int64_t v) { return static_cast<unsigned>(v); };
-  int result = driver_->cuLaunchKernel(function, u(dims.grid[0]), u(dims.grid[1]), u(dims.grid[2]), u(dims.block[0]),
+  int result = driver_->cuLaunchKernel(fn, u(dims.grid[0]), u(dims.grid[1]), u(dims.grid[2]), u(dims.block[0]),
                                        u(dims.block[1]), u(dims.block[2]), 0, nullptr, args.data(), nullptr);
-  TS_RETURN_IF_ERROR(check(result, "cuLaunchKernel " + kernel));
-  return check(driver_->cuCtxSynchronize(), "running " + kernel);
+  return check(result, "cuLaunchKernel " + kernel);
 }
+
+StatusOr<CudaRunner::DevicePtr> CudaRunner::allocate(size_t bytes) {
+  CUdeviceptr p = 0;
+  TS_RETURN_IF_ERROR(check(driver_->cuMemAlloc(&p, std::max<size_t>(bytes, 1)), strCat("cuMemAlloc of ", bytes, " bytes")));
+  return p;
+}
+
+void CudaRunner::release(DevicePtr buffer) { driver_->cuMemFree(buffer); }
+
+Status CudaRunner::copyToDevice(DevicePtr buffer, const void *data, size_t bytes) {
+  return check(driver_->cuMemcpyHtoD(buffer, data, bytes), "cuMemcpyHtoD");
+}
+
+Status CudaRunner::copyFromDevice(void *data, DevicePtr buffer, size_t bytes) {
+  return check(driver_->cuMemcpyDtoH(data, buffer, bytes), "cuMemcpyDtoH");
+}
+
+Status CudaRunner::enqueue(const std::string &kernel, std::vector<DevicePtr> &args, double *ms) {
+  const PtxKernel *k = nullptr;
+  for (const PtxKernel &candidate : kernels_)
+    if (candidate.name == kernel) k = &candidate;
+  if (!k) return invalidInput("CUDA runner: the loaded module has no kernel %s", kernel);
+  if (!ms) return launch(kernel, k->dims, args);
+  void *start = nullptr, *stop = nullptr;
+  TS_RETURN_IF_ERROR(check(driver_->cuEventCreate(&start, 0), "cuEventCreate"));
+  TS_RETURN_IF_ERROR(check(driver_->cuEventCreate(&stop, 0), "cuEventCreate"));
+  Status status = check(driver_->cuEventRecord(start, nullptr), "cuEventRecord");
+  if (status.ok()) status = launch(kernel, k->dims, args);
+  if (status.ok()) status = check(driver_->cuEventRecord(stop, nullptr), "cuEventRecord");
+  if (status.ok()) status = check(driver_->cuEventSynchronize(stop), "running " + kernel);
+  float elapsed = 0;
+  if (status.ok()) status = check(driver_->cuEventElapsedTime(&elapsed, start, stop), "cuEventElapsedTime");
+  driver_->cuEventDestroy(start);
+  driver_->cuEventDestroy(stop);
+  *ms = elapsed;
+  return status;
+}
+
+Status CudaRunner::synchronize() { return check(driver_->cuCtxSynchronize(), "cuCtxSynchronize (running kernels)"); }
 
 Status CudaRunner::run(const lower::GpuProgram &program, const std::vector<Tensor *> &params) {
   if (!module_) return invalidInput("CUDA runner: no module loaded");
@@ -171,6 +225,7 @@ Status CudaRunner::run(const lower::GpuProgram &program, const std::vector<Tenso
     auto it = std::find_if(kernels_.begin(), kernels_.end(), [&](const PtxKernel &k) { return k.name == f.name; });
     if (it == kernels_.end()) return invalidInput("CUDA runner: the loaded module has no kernel %s", f.name);
     TS_RETURN_IF_ERROR(launch(f.name, it->dims, buffers.pointers));
+    TS_RETURN_IF_ERROR(check(driver_->cuCtxSynchronize(), "running " + f.name));
   }
   for (size_t i = 0; i < params.size(); ++i)
     TS_RETURN_IF_ERROR(check(driver_->cuMemcpyDtoH(params[i]->bytes(), buffers.pointers[i], params[i]->byteSize()),

@@ -42,10 +42,23 @@ public:
   /// program.params, temporaries included), copying every tensor in and back.
   Status run(const lower::GpuProgram &program, const std::vector<Tensor *> &params);
 
+  /// Device memory, for callers that keep buffers across launches (a whole model).
+  using DevicePtr = unsigned long long;
+  StatusOr<DevicePtr> allocate(size_t bytes);
+  void release(DevicePtr buffer);
+  Status copyToDevice(DevicePtr buffer, const void *data, size_t bytes);
+  Status copyFromDevice(void *data, DevicePtr buffer, size_t bytes);
+  /// Queues kernel `kernel` of the loaded module on `args` without waiting for it;
+  /// with `ms`, waits and stores the kernel's time on the device (CUDA events).
+  Status enqueue(const std::string &kernel, std::vector<DevicePtr> &args, double *ms = nullptr);
+  /// Waits for every queued kernel; an error names the failure the device reported.
+  Status synchronize();
+
 private:
   CudaRunner() = default;
   Status check(int result, const std::string &what) const;
   Status launch(const std::string &kernel, const LaunchDims &dims, std::vector<unsigned long long> &pointers);
+  StatusOr<void *> function(const std::string &kernel);
 
   std::unique_ptr<CudaDriver> driver_;
   std::string deviceName_, arch_;

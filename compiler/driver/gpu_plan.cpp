@@ -28,10 +28,13 @@ Status addKernel(const graph::Graph &graph, const exec::Step &step, int64_t thre
   llvm::LLVMContext context;
   std::vector<codegen::PtxKernel> kernels;
   TS_RETURN_IF_ERROR(codegen::emitNvptxModule(program.module, context, step.kernel, kernels).status());
+  GpuStep gpuStep{{}, description.params, program.params, description.constants};
   for (loop::Func &f : program.module.funcs) {
     plan.bindings[f.name] = describeBindings(program, description.params);
+    gpuStep.funcs.push_back(f.name);
     plan.module.funcs.push_back(std::move(f));
   }
+  plan.steps.push_back(std::move(gpuStep));
   ++plan.graphKernels;
   return absl::OkStatus();
 }
@@ -43,7 +46,11 @@ StatusOr<GpuPlan> planForGpu(const graph::Graph &graph, const exec::ExecutionPla
   for (const exec::Step &step : cpuPlan.steps) {
     const std::string &op = graph.nodes[step.nodes[0]].op;
     std::string reason = step.reason;
-    if (step.kind == exec::StepKind::Alias) continue;
+    if (step.kind == exec::StepKind::Alias) {
+      const graph::Node &node = graph.nodes[step.nodes.back()];
+      plan.aliases.emplace_back(node.outputs[0], node.input(0));
+      continue;
+    }
     if (step.kind == exec::StepKind::Kernel) {
       Status status = addKernel(graph, step, threadsPerBlock, plan);
       if (status.ok()) continue;

@@ -17,9 +17,26 @@
 
 namespace tessera::driver {
 
+/// One graph kernel's GPU kernels and what their parameters are bound to.
+struct GpuStep {
+  /// The kernel funcs, launched in this order, each on every buffer of `params`.
+  std::vector<std::string> funcs;
+  /// The graph value of each leading parameter; the parameters after them are
+  /// temporaries of the step.
+  std::vector<std::string> values;
+  std::vector<loop::Buffer> params;
+  /// Constants the description derived (folded BatchNorm scales), by their name in
+  /// `values`: not in the graph.
+  std::map<std::string, Tensor> constants;
+};
+
 /// The GPU kernels of a plan, and the nodes left without one.
 struct GpuPlan {
   loop::Module module;
+  /// The graph kernels in plan order.
+  std::vector<GpuStep> steps;
+  /// (value, the value whose data it reuses under its own shape), in plan order.
+  std::vector<std::pair<std::string, std::string>> aliases;
   /// Per kernel func: "p0=value[shape] ..." (parameters, then temporaries).
   std::map<std::string, std::string> bindings;
   /// op -> (count, reason) of the nodes without a GPU kernel.
