@@ -106,9 +106,14 @@ def export(name, out_dir, seed, batch=1):
         name = f"{name}_b{batch}"
     path = os.path.join(out_dir, name + ".onnx")
     # Newer torch exports through dynamo by default (opset 18); the TorchScript exporter
-    # keeps opset 13 and the BatchNormalization nodes.
+    # keeps opset 13 and the BatchNormalization nodes. Its newer versions lower attention
+    # to scaled_dot_product_attention, which needs opset 14.
     legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
-    torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["logits"], **legacy)
+    try:
+        torch.onnx.export(model, x, path, opset_version=13, input_names=["input"], output_names=["logits"], **legacy)
+    except torch.onnx.errors.UnsupportedOperatorError as error:
+        print(f"export_models: {name}: {error}; exporting with opset 14")
+        torch.onnx.export(model, x, path, opset_version=14, input_names=["input"], output_names=["logits"], **legacy)
     with torch.no_grad():
         y = model(x)
     np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy())

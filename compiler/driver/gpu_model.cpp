@@ -117,54 +117,62 @@ StatusOr<uint64_t> GpuModel::bufferOf(const std::string &value) const {
   return it->second;
 }
 
+/// `value`'s buffer, allocated (and filled, for a constant) on first use; a constant
+/// the description derived is taken from `derived`.
+StatusOr<uint64_t> GpuModel::valueBuffer(const std::string &value, const Tensor *derived) {
+  if (values_.count(value)) return values_.at(value);
+  const Tensor *constant = derived ? derived : graph_.constantOf(value);
+  if (!constant && !graph_.findValue(value))
+    return absl::InternalError(strCat("GPU model: the plan names value ", value, ", which the graph lacks"));
+  size_t bytes = constant ? constant->byteSize() : bytesOf(graph_.typeOf(value).dtype, graph_.typeOf(value).shape);
+  TS_ASSIGN_OR_RETURN(uint64_t buffer, newBuffer(bytes));
+  values_[value] = buffer;
+  if (constant) TS_RETURN_IF_ERROR(device_.copyIn(buffer, constant->bytes(), constant->byteSize()));
+  return buffer;
+}
+
+/// The buffer of each of `step`'s parameters: its value's (through aliases) or a new
+/// temporary; a value whose size differs from its parameter's is an internal error.
+StatusOr<std::vector<uint64_t>> GpuModel::stepArguments(const GpuStep &step,
+                                                        const std::map<std::string, std::string> &aliasOf) {
+  std::vector<uint64_t> args;
+  for (size_t i = 0; i < step.params.size(); ++i) {
+    const loop::Buffer &param = step.params[i];
+    size_t bytes = bytesOf(param.dtype, param.shape);
+    if (i >= step.values.size()) {
+      TS_ASSIGN_OR_RETURN(uint64_t temp, newBuffer(bytes));
+      args.push_back(temp);
+      continue;
+    }
+    std::string value = step.values[i];
+    while (aliasOf.count(value)) value = aliasOf.at(value);
+    auto derived = step.constants.find(value);
+    const Tensor *constant = derived != step.constants.end() ? &derived->second : graph_.constantOf(value);
+    TS_ASSIGN_OR_RETURN(uint64_t buffer, valueBuffer(value, constant));
+    size_t valueBytes = constant ? constant->byteSize() : bytesOf(graph_.typeOf(value).dtype, graph_.typeOf(value).shape);
+    if (valueBytes != bytes)
+      return absl::InternalError(strCat("GPU model: kernel ", step.funcs.front(), " parameter %", param.name, " takes ",
+                                        bytes, " bytes, its value ", value, " has ", valueBytes));
+    args.push_back(buffer);
+  }
+  return args;
+}
+
 Status GpuModel::allocateValues() {
-  auto derivedBuffer = [&](const std::string &value, const Tensor &constant) -> Status {
-    if (values_.count(value)) return absl::OkStatus();
-    TS_ASSIGN_OR_RETURN(uint64_t buffer, newBuffer(constant.byteSize()));
-    values_[value] = buffer;
-    return device_.copyIn(buffer, constant.bytes(), constant.byteSize());
-  };
-  auto valueBuffer = [&](const std::string &value) -> Status {
-    if (values_.count(value)) return absl::OkStatus();
-    if (!graph_.findValue(value))
-      return absl::InternalError(strCat("GPU model: the plan names value ", value, ", which the graph lacks"));
-    const graph::TensorType &type = graph_.typeOf(value);
-    TS_ASSIGN_OR_RETURN(uint64_t buffer, newBuffer(bytesOf(type.dtype, type.shape)));
-    values_[value] = buffer;
-    if (const Tensor *constant = graph_.constantOf(value))
-      TS_RETURN_IF_ERROR(device_.copyIn(buffer, constant->bytes(), constant->byteSize()));
-    return absl::OkStatus();
-  };
-  for (const std::string &input : graph_.inputs) TS_RETURN_IF_ERROR(valueBuffer(input));
+  for (const std::string &input : graph_.inputs) TS_RETURN_IF_ERROR(valueBuffer(input, nullptr).status());
   std::map<std::string, std::string> aliasOf(plan_.aliases.begin(), plan_.aliases.end());
   for (const GpuStep &step : plan_.steps) {
-    std::vector<uint64_t> args;
-    for (size_t i = 0; i < step.params.size(); ++i) {
-      const loop::Buffer &param = step.params[i];
-      if (i >= step.values.size()) {
-        TS_ASSIGN_OR_RETURN(uint64_t temp, newBuffer(bytesOf(param.dtype, param.shape)));
-        args.push_back(temp);
-        continue;
-      }
-      std::string value = step.values[i];
-      while (aliasOf.count(value)) value = aliasOf.at(value);
-      auto derived = step.constants.find(value);
-      TS_RETURN_IF_ERROR(derived != step.constants.end() ? derivedBuffer(value, derived->second) : valueBuffer(value));
-      Shape shape = derived != step.constants.end() ? derived->second.shape() : graph_.typeOf(value).shape;
-      DType dtype = derived != step.constants.end() ? derived->second.dtype() : graph_.typeOf(value).dtype;
-      if (bytesOf(dtype, shape) != bytesOf(param.dtype, param.shape))
-        return absl::InternalError(strCat("GPU model: kernel ", step.funcs.front(), " parameter %", param.name, " is ",
-                                          shapeToString(param.shape), ", its value ", value, " is ",
-                                          shapeToString(shape)));
-      args.push_back(values_.at(value));
-    }
+    TS_ASSIGN_OR_RETURN(std::vector<uint64_t> args, stepArguments(step, aliasOf));
     stepArgs_.push_back(std::move(args));
   }
-  for (const auto &[alias, source] : plan_.aliases) {
-    std::string root = source;
-    while (aliasOf.count(root)) root = aliasOf.at(root);
-    if (values_.count(root)) values_[alias] = values_.at(root);
-  }
+  auto root = [&](std::string value) {
+    while (aliasOf.count(value)) value = aliasOf.at(value);
+    return value;
+  };
+  // An output no kernel writes (a constant, or an alias of one) still has its buffer.
+  for (const std::string &output : graph_.outputs) TS_RETURN_IF_ERROR(valueBuffer(root(output), nullptr).status());
+  for (const auto &[alias, source] : plan_.aliases)
+    if (values_.count(root(source))) values_[alias] = values_.at(root(source));
   return absl::OkStatus();
 }
 

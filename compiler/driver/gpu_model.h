@@ -43,7 +43,7 @@ StatusOr<std::unique_ptr<KernelDevice>> openCudaDevice(const loop::Module &modul
 /// The host running `module`'s kernels one thread at a time (slow; for tests).
 StatusOr<std::unique_ptr<KernelDevice>> openEmulatedDevice(const loop::Module &module);
 
-/// A model's buffers on a device, ready to run.
+/// A model's buffers on a device, ready to run. The graph, plan and device must outlive it.
 class GpuModel {
 public:
   /// Allocates every value's buffer and copies the constants in.
@@ -66,6 +66,8 @@ private:
   GpuModel(const graph::Graph &graph, const GpuPlan &plan, KernelDevice &device)
       : graph_(graph), plan_(plan), device_(device) {}
   Status allocateValues();
+  StatusOr<uint64_t> valueBuffer(const std::string &value, const Tensor *derived);
+  StatusOr<std::vector<uint64_t>> stepArguments(const GpuStep &step, const std::map<std::string, std::string> &aliasOf);
   StatusOr<uint64_t> bufferOf(const std::string &value) const;
   StatusOr<uint64_t> newBuffer(size_t bytes);
 

@@ -106,6 +106,20 @@ TEST(GpuModel, EmulatedKernelsOfAModelMatchTheCpu) {
   EXPECT_TRUE(std::any_of(p.plan.steps.begin(), p.plan.steps.end(), [](const GpuStep &s) { return !s.constants.empty(); }));
 }
 
+// Outputs no kernel writes: an alias of a graph input.
+TEST(GpuModel, AnOutputThatIsAnAliasOfAnInput) {
+  auto graph = graph::parseGraph(R"(graph @g(%x: f32[2,3,4]) {
+  %f = Flatten(%x) {axis = 1} : f32[2,12]
+  %r = Relu(%x) : f32[2,3,4]
+  return %f, %r
+})");
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  Planned p = plan(*graph);
+  auto device = openEmulatedDevice(p.plan.module);
+  ASSERT_TRUE(device.ok()) << device.status();
+  expectMatchesCpu(p, runOn(**device, p), 0);
+}
+
 TEST(GpuModel, KernelsOfAModelOnTheGpuMatchTheCpu) {
   Planned p = plan(digits());
   auto device = openCudaDevice(p.plan.module);
