@@ -380,6 +380,21 @@ StatusOr<llvm::Value *> FuncEmitter::emitOp(const Expr &e, const std::vector<llv
   }
 }
 
+/// The operand v of `1 / (1 + exp(-v))` on f32 (how Sigmoid, SiLU and Swish are
+/// described), which is emitted as sigmoidF32(v); null for any other expression.
+const Expr *sigmoidOperand(const Expr &e) {
+  auto isOne = [](const Expr &x) { return x->kind == ExprKind::Float && x->floatValue == 1.0; };
+  auto isMath = [](const Expr &x, MathFn fn) { return x->kind == ExprKind::Math && x->fn == fn; };
+  if (e->type != DType::F32 || e->kind != ExprKind::Binary || e->op != BinOp::Div || !isOne(e->operands[0])) return nullptr;
+  const Expr &sum = e->operands[1];
+  if (sum->kind != ExprKind::Binary || sum->op != BinOp::Add) return nullptr;
+  bool oneFirst = isOne(sum->operands[0]);
+  if (!oneFirst && !isOne(sum->operands[1])) return nullptr;
+  const Expr &exp = sum->operands[oneFirst ? 1 : 0];
+  if (!isMath(exp, MathFn::Exp) || !isMath(exp->operands[0], MathFn::Neg)) return nullptr;
+  return &exp->operands[0]->operands[0];
+}
+
 StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
   switch (e->kind) {
   case ExprKind::Int: return static_cast<llvm::Value *>(llvm::ConstantInt::get(type(e->type), e->intValue, true));
@@ -393,6 +408,10 @@ StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
   case ExprKind::Math:
   case ExprKind::Select:
   case ExprKind::Cast: {
+    if (const Expr *v = sigmoidOperand(e)) {
+      TS_ASSIGN_OR_RETURN(llvm::Value * x, expr(*v));
+      return sigmoidF32(b_, x);
+    }
     std::vector<llvm::Value *> ops;
     for (const Expr &operand : e->operands) {
       TS_ASSIGN_OR_RETURN(llvm::Value * v, expr(operand));
@@ -629,6 +648,10 @@ StatusOr<llvm::Value *> FuncEmitter::vexpr(const Expr &e) {
     break;
   }
   default: break;
+  }
+  if (const Expr *v = sigmoidOperand(e)) {
+    TS_ASSIGN_OR_RETURN(llvm::Value * x, vexpr(*v));
+    return sigmoidF32(b_, splat(x));
   }
   std::vector<llvm::Value *> ops;
   for (const Expr &operand : e->operands) {

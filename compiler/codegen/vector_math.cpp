@@ -81,6 +81,25 @@ llvm::Value *expF32(Builder &b, llvm::Value *x) {
   return b.CreateFMul(b.CreateFMul(er, powerOfTwo(b, half, x->getType())), powerOfTwo(b, rest, x->getType()));
 }
 
+llvm::Value *sigmoidF32(Builder &b, llvm::Value *x) {
+  constexpr double kLog2e = 1.4426950408889634, kLn2 = 0.6931471805599453;
+  constexpr double kRoundingShift = 12582912.0;  // 1.5 * 2^23, as in expF32
+  constexpr int64_t kRoundingShiftBits = 0x4B400000;
+  // e^-x for x in [-88, 87]: e^-x = 2^n e^r with n in [-126, 127], |r| <= ln2 / 2.
+  llvm::Value *clamped = clampAbove(b, clampBelow(b, x, -88.0), 87.0);
+  llvm::Value *shifted = fma(b, clamped, f32(x, -kLog2e), f32(x, kRoundingShift));
+  llvm::Value *n = b.CreateFSub(shifted, f32(x, kRoundingShift));
+  llvm::Value *r = fma(b, n, f32(x, -kLn2), b.CreateFNeg(clamped));
+  // e^r = 1 + r + r^2 (c2 + c3 r + c4 r^2 + c5 r^3), fitted for relative error over
+  // |r| <= ln2 / 2 (1.8e-7 evaluated in f32).
+  llvm::Value *p = polynomial(b, r, {8.312551741148456e-3, 4.1890146934139436e-2, 1.666711427399632e-1,
+                                     4.999923146843063e-1, 1.0, 1.0});
+  llvm::Type *ints = intShape(b, x);
+  llvm::Value *k = b.CreateSub(b.CreateBitCast(shifted, ints), llvm::ConstantInt::get(ints, kRoundingShiftBits));
+  llvm::Value *e = b.CreateFMul(p, powerOfTwo(b, k, x->getType()));
+  return b.CreateFDiv(f32(x, 1.0), b.CreateFAdd(f32(x, 1.0), e));
+}
+
 llvm::Value *tanhF32(Builder &b, llvm::Value *x) {
   llvm::Value *a = fabs(b, x);
   llvm::Value *e = expF32(b, b.CreateFMul(a, f32(x, 2.0)));

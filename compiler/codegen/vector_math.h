@@ -19,6 +19,13 @@ namespace tessera::codegen {
 /// denormal range round once more, and n = 128 does not overflow the exponent field).
 llvm::Value *expF32(llvm::IRBuilder<> &b, llvm::Value *x);
 
+/// The logistic function 1 / (1 + e^-x), cheaper than through expF32: x is clamped to
+/// [-88, 87], so e^-x needs one power-of-two scaling, r comes from one fma with ln 2
+/// and e^r from a degree-5 polynomial (relative error below 1e-6 for results of at
+/// least FLT_MIN; results below it, for x under about -87.3, are within FLT_MIN).
+/// NaN propagates.
+llvm::Value *sigmoidF32(llvm::IRBuilder<> &b, llvm::Value *x);
+
 /// tanh: the odd Taylor series below |x| = 1/8, else 1 - 2 / (e^{2|x|} + 1) with
 /// the sign of x.
 llvm::Value *tanhF32(llvm::IRBuilder<> &b, llvm::Value *x);

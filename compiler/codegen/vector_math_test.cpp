@@ -33,14 +33,17 @@ std::vector<float> sweptInputs() {
   return x;
 }
 
-/// `fn(x)` for every element, compiled from a loop that is vectorized when
-/// `vectorized`, else serial (the scalar form of the same IR).
-std::vector<float> runCompiled(const std::string &fn, const std::vector<float> &x, bool vectorized) {
+/// `expression` (X standing for the element) for every element, compiled from a loop
+/// that is vectorized when `vectorized`, else serial (the scalar form of the same IR).
+std::vector<float> runCompiled(const std::string &expression, const std::vector<float> &x, bool vectorized) {
   int64_t n = static_cast<int64_t>(x.size());
   std::string inner = vectorized ? "vectorized for" : "for";
+  std::string element = strCat("%x[%i * ", kWidth, " + %j]"), body = expression;
+  for (size_t at = body.find('X'); at != std::string::npos; at = body.find('X', at + element.size()))
+    body.replace(at, 1, element);
   std::string text = strCat("func @k(%x: f32[", n, "] global, %y: f32[", n, "] global) {\n  for %i from 0 extent ",
                             n / kWidth, " {\n    ", inner, " %j from 0 extent ", kWidth, " {\n      %y[%i * ", kWidth,
-                            " + %j] = ", fn, "(%x[%i * ", kWidth, " + %j])\n    }\n  }\n}\n");
+                            " + %j] = ", body, "\n    }\n  }\n}\n");
   auto module = loop::parseModule(text);
   EXPECT_TRUE(module.ok()) << module.status();
   if (!module.ok()) return {};
@@ -56,13 +59,16 @@ std::vector<float> runCompiled(const std::string &fn, const std::vector<float> &
   return y;
 }
 
-/// Checks `fn` against `reference` (computed in double) on the sweep: NaN where the
-/// reference is NaN, equal infinities, relative error below `tolerance` for normal
-/// results and absolute error within two denormal steps below FLT_MIN.
-void expectMatches(const std::string &fn, double (*reference)(double), double tolerance) {
+/// Checks `fn` (a function name, or an expression of X) against `reference` (computed
+/// in double) on the sweep: NaN where the reference is NaN, equal infinities, relative
+/// error below `tolerance` for normal results and absolute error within
+/// `denormalTolerance` below FLT_MIN.
+void expectMatches(const std::string &fn, double (*reference)(double), double tolerance,
+                   double denormalTolerance = 2.0 * std::numeric_limits<float>::denorm_min()) {
   std::vector<float> x = sweptInputs();
+  std::string expression = fn.find('X') == std::string::npos ? fn + "(X)" : fn;
   for (bool vectorized : {true, false}) {
-    std::vector<float> y = runCompiled(fn, x, vectorized);
+    std::vector<float> y = runCompiled(expression, x, vectorized);
     ASSERT_EQ(y.size(), x.size());
     int failures = 0;
     for (size_t i = 0; i < x.size() && failures < 10; ++i) {
@@ -71,7 +77,7 @@ void expectMatches(const std::string &fn, double (*reference)(double), double to
       bool ok;
       if (std::isnan(want)) ok = std::isnan(y[i]);
       else if (std::abs(want) > FLT_MAX) ok = static_cast<double>(y[i]) == static_cast<double>(static_cast<float>(want));
-      else if (std::abs(want) < FLT_MIN) ok = std::abs(y[i] - want) <= 2.0 * std::numeric_limits<float>::denorm_min();
+      else if (std::abs(want) < FLT_MIN) ok = std::abs(y[i] - want) <= denormalTolerance;
       else ok = std::abs(y[i] - want) <= tolerance * std::abs(want);
       if (!ok) {
         ADD_FAILURE() << where();
@@ -95,6 +101,12 @@ TEST(VectorMath, ErfMatchesLibmOverTheFloatRange) {
 
 TEST(VectorMath, AtanMatchesLibmOverTheFloatRange) {
   expectMatches("atan", [](double v) { return std::atan(v); }, 1e-6);
+}
+
+// 1 / (1 + exp(-x)), as Sigmoid, SiLU and Swish are described, is emitted as
+// sigmoidF32: results below FLT_MIN (x under about -87.3) are within FLT_MIN.
+TEST(VectorMath, SigmoidMatchesLibmOverTheFloatRange) {
+  expectMatches("1.0 / (1.0 + exp(neg(X)))", [](double v) { return 1.0 / (1.0 + std::exp(-v)); }, 1e-6, FLT_MIN);
 }
 
 // The vector loop stays vector code: no call to expf (one per lane) in the module.
