@@ -68,6 +68,9 @@ def main():
     torch.backends.cudnn.allow_tf32 = False
     print(f"peer device {torch.cuda.get_device_name(0)} torch {torch.__version__} cudnn {torch.backends.cudnn.version()}")
     for name in args.models.split(","):
+        if name not in export_models.MODELS:
+            print(f"peer {name}: not one of scripts/export_models.py's architectures, not timed")
+            continue
         eager, graphed = time_model(name, args.repeat)
         print(f"peer {name} torch_ms {eager:.4f} graph_ms {graphed:.4f}", flush=True)
 
