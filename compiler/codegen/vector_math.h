@@ -1,6 +1,6 @@
 //===- vector_math.h - f32 transcendental functions as inline LLVM IR ------------------===//
 //
-// exp, tanh, erf and atan on f32 scalars or vectors, emitted as straight-line IR
+// exp, sigmoid, tanh, erf and atan on f32 scalars or vectors, emitted as straight-line IR
 // (range reduction, a polynomial, exponent bits) so a vector loop stays vector code:
 // LLVM scalarizes llvm.exp and libm calls on vectors into one call per lane.
 // Each function propagates NaN; exp overflows to +inf above ~88.72 and underflows

@@ -1,4 +1,4 @@
-//===- vector_math_test.cpp - Inline f32 exp, tanh, erf, atan against libm ----------===//
+//===- vector_math_test.cpp - Inline f32 exp, sigmoid, tanh, erf, atan against libm -===//
 #include "compiler/codegen/vector_math.h"
 
 #include <gtest/gtest.h>
