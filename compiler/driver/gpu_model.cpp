@@ -7,6 +7,7 @@
 #include "compiler/codegen/cpu_jit.h"
 #include "compiler/codegen/cuda_runner.h"
 #include "compiler/codegen/gpu_bind.h"
+#include "compiler/exec/graph_executor.h"
 
 namespace tessera::driver {
 namespace {
@@ -117,6 +118,12 @@ StatusOr<uint64_t> GpuModel::bufferOf(const std::string &value) const {
   return it->second;
 }
 
+size_t GpuModel::valueBytes(const std::string &value, const Tensor *constant) const {
+  if (constant) return constant->byteSize();
+  const graph::TensorType &type = graph_.typeOf(value);
+  return bytesOf(type.dtype, type.shape);
+}
+
 /// `value`'s buffer, allocated (and filled, for a constant) on first use; a constant
 /// the description derived is taken from `derived`.
 StatusOr<uint64_t> GpuModel::valueBuffer(const std::string &value, const Tensor *derived) {
@@ -124,8 +131,7 @@ StatusOr<uint64_t> GpuModel::valueBuffer(const std::string &value, const Tensor 
   const Tensor *constant = derived ? derived : graph_.constantOf(value);
   if (!constant && !graph_.findValue(value))
     return absl::InternalError(strCat("GPU model: the plan names value ", value, ", which the graph lacks"));
-  size_t bytes = constant ? constant->byteSize() : bytesOf(graph_.typeOf(value).dtype, graph_.typeOf(value).shape);
-  TS_ASSIGN_OR_RETURN(uint64_t buffer, newBuffer(bytes));
+  TS_ASSIGN_OR_RETURN(uint64_t buffer, newBuffer(valueBytes(value, constant)));
   values_[value] = buffer;
   if (constant) TS_RETURN_IF_ERROR(device_.copyIn(buffer, constant->bytes(), constant->byteSize()));
   return buffer;
@@ -149,10 +155,9 @@ StatusOr<std::vector<uint64_t>> GpuModel::stepArguments(const GpuStep &step,
     auto derived = step.constants.find(value);
     const Tensor *constant = derived != step.constants.end() ? &derived->second : graph_.constantOf(value);
     TS_ASSIGN_OR_RETURN(uint64_t buffer, valueBuffer(value, constant));
-    size_t valueBytes = constant ? constant->byteSize() : bytesOf(graph_.typeOf(value).dtype, graph_.typeOf(value).shape);
-    if (valueBytes != bytes)
+    if (valueBytes(value, constant) != bytes)
       return absl::InternalError(strCat("GPU model: kernel ", step.funcs.front(), " parameter %", param.name, " takes ",
-                                        bytes, " bytes, its value ", value, " has ", valueBytes));
+                                        bytes, " bytes, its value ", value, " has ", valueBytes(value, constant)));
     args.push_back(buffer);
   }
   return args;
@@ -177,16 +182,12 @@ Status GpuModel::allocateValues() {
 }
 
 Status GpuModel::setInputs(const std::map<std::string, Tensor> &inputs) {
+  TS_RETURN_IF_ERROR(exec::checkGraphInputs(graph_, inputs));
   for (const std::string &name : graph_.inputs) {
     if (graph_.constantOf(name)) continue;
-    auto it = inputs.find(name);
-    if (it == inputs.end()) return invalidInput("GPU model: no tensor for input %s", name);
-    const graph::TensorType &type = graph_.typeOf(name);
-    if (it->second.dtype() != type.dtype || it->second.shape() != type.shape)
-      return invalidInput("GPU model: input %s is %s, the model takes %s", name, shapeToString(it->second.shape()),
-                          shapeToString(type.shape));
+    const Tensor &input = inputs.at(name);
     TS_ASSIGN_OR_RETURN(uint64_t buffer, bufferOf(name));
-    TS_RETURN_IF_ERROR(device_.copyIn(buffer, it->second.bytes(), it->second.byteSize()));
+    TS_RETURN_IF_ERROR(device_.copyIn(buffer, input.bytes(), input.byteSize()));
   }
   return absl::OkStatus();
 }

@@ -66,6 +66,8 @@ private:
   GpuModel(const graph::Graph &graph, const GpuPlan &plan, KernelDevice &device)
       : graph_(graph), plan_(plan), device_(device) {}
   Status allocateValues();
+  /// Bytes of `value`: of `constant` when given, else of its graph type.
+  size_t valueBytes(const std::string &value, const Tensor *constant) const;
   StatusOr<uint64_t> valueBuffer(const std::string &value, const Tensor *derived);
   StatusOr<std::vector<uint64_t>> stepArguments(const GpuStep &step, const std::map<std::string, std::string> &aliasOf);
   StatusOr<uint64_t> bufferOf(const std::string &value) const;

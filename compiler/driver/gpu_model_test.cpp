@@ -40,6 +40,13 @@ Planned plan(graph::Graph graph) {
   return p;
 }
 
+/// The GPU plan of graph IR `text`.
+Planned planText(const char *text) {
+  auto graph = graph::parseGraph(text);
+  EXPECT_TRUE(graph.ok()) << graph.status();
+  return plan(graph.ok() ? *graph : graph::Graph{});
+}
+
 std::map<std::string, Tensor> runOn(KernelDevice &device, const Planned &p) {
   auto model = GpuModel::create(p.graph, p.plan, device);
   EXPECT_TRUE(model.ok()) << model.status();
@@ -108,13 +115,11 @@ TEST(GpuModel, EmulatedKernelsOfAModelMatchTheCpu) {
 
 // Outputs no kernel writes: an alias of a graph input.
 TEST(GpuModel, AnOutputThatIsAnAliasOfAnInput) {
-  auto graph = graph::parseGraph(R"(graph @g(%x: f32[2,3,4]) {
+  Planned p = planText(R"(graph @g(%x: f32[2,3,4]) {
   %f = Flatten(%x) {axis = 1} : f32[2,12]
   %r = Relu(%x) : f32[2,3,4]
   return %f, %r
 })");
-  ASSERT_TRUE(graph.ok()) << graph.status();
-  Planned p = plan(*graph);
   auto device = openEmulatedDevice(p.plan.module);
   ASSERT_TRUE(device.ok()) << device.status();
   expectMatchesCpu(p, runOn(**device, p), 0);
@@ -145,13 +150,11 @@ TEST(GpuModel, ProfileTimesEveryKernel) {
 }
 
 TEST(GpuModel, RefusesAModelWithNodesWithoutAKernelAndNamesThem) {
-  auto graph = graph::parseGraph(R"(graph @g(%x: f32[4,8], %d: f64[4]) {
+  Planned p = planText(R"(graph @g(%x: f32[4,8], %d: f64[4]) {
   %y = Relu(%x) : f32[4,8]
   %e = Exp(%d) : f64[4]
   return %y, %e
 })");
-  ASSERT_TRUE(graph.ok()) << graph.status();
-  Planned p = plan(*graph);
   auto device = openEmulatedDevice(p.plan.module);
   ASSERT_TRUE(device.ok()) << device.status();
   auto model = GpuModel::create(p.graph, p.plan, **device);
@@ -165,10 +168,11 @@ TEST(GpuModel, InputsAreCheckedAgainstTheGraph) {
   ASSERT_TRUE(device.ok()) << device.status();
   auto model = GpuModel::create(p.graph, p.plan, **device);
   ASSERT_TRUE(model.ok()) << model.status();
-  EXPECT_NE((*model)->setInputs({}).message().find("no tensor for input"), std::string::npos);
+  EXPECT_NE((*model)->setInputs({}).message().find("no value for graph input"), std::string::npos);
   std::map<std::string, Tensor> wrong;
   for (const auto &[name, tensor] : p.inputs) wrong.emplace(name, Tensor(DType::F32, {3}));
-  EXPECT_NE((*model)->setInputs(wrong).message().find("the model takes"), std::string::npos);
+  EXPECT_NE((*model)->setInputs(wrong).message().find("is f32 3, the model expects f32 1x1x8x8"), std::string::npos)
+      << (*model)->setInputs(wrong);
 }
 
 } // namespace

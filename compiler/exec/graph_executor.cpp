@@ -161,17 +161,22 @@ Status GraphExecutor::runStep(size_t index, RunValues &values, TensorPool &pool)
   return absl::OkStatus();
 }
 
-StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, std::vector<double> *stepMs) const {
-  RunValues values{inputs, {}};
-  for (const std::string &name : graph_.inputs) {
-    if (graph_.constantOf(name)) continue;
+Status checkGraphInputs(const graph::Graph &graph, const interp::TensorMap &inputs) {
+  for (const std::string &name : graph.inputs) {
+    if (graph.constantOf(name)) continue;
     auto it = inputs.find(name);
     if (it == inputs.end()) return invalidInput("no value for graph input '%s'", name);
-    const graph::TensorType &type = graph_.typeOf(name);
+    const graph::TensorType &type = graph.typeOf(name);
     if (it->second.dtype() != type.dtype || it->second.shape() != type.shape)
       return invalidInput("input '%s' is %s %s, the model expects %s %s", name, dtypeName(it->second.dtype()),
                           shapeToString(it->second.shape()), dtypeName(type.dtype), shapeToString(type.shape));
   }
+  return absl::OkStatus();
+}
+
+StatusOr<interp::TensorMap> GraphExecutor::run(const interp::TensorMap &inputs, std::vector<double> *stepMs) const {
+  RunValues values{inputs, {}};
+  TS_RETURN_IF_ERROR(checkGraphInputs(graph_, inputs));
   TensorPool pool;
   {
     std::lock_guard<std::mutex> lock(poolMutex_);

@@ -82,4 +82,8 @@ struct CompiledModel {
 };
 StatusOr<CompiledModel> compileForCpu(const graph::Graph &graph, const PlanOptions &options = {});
 
+/// Every graph input that is not a constant is in `inputs` with the graph's dtype and
+/// shape; the error names the first that is missing or differs.
+Status checkGraphInputs(const graph::Graph &graph, const interp::TensorMap &inputs);
+
 } // namespace tessera::exec
