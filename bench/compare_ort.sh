@@ -17,12 +17,17 @@
 # phase of a shared host hits both alike -- and prints, the medians being the median of
 # the K rounds' medians,
 #
-#   <model> isa=<avx512|avx2> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio> ref_fallbacks=<n>
+#   <model> isa=<avx512|avx2> threads=<n> tessera_ms=<median> ort_ms=<median> ort_over_tessera=<ratio> ref_fallbacks=<n> core_transfer_GBps=<rate>
 #
 # after a header line naming the host CPU, its vector ISA and the load average.
-# --isa: the vector ISA of tessera's code: host (the default: the host's own CPU and
-# features), avx2 (`--cpu x86-64-v3`: 8-lane kernels, as on an AVX2-only host) or avx512
-# (`--cpu x86-64-v4`). ONNX Runtime picks its kernels from the host either way.
+# core_transfer_GBps (bench/core_transfer, measured after the line's rounds) is how fast
+# data one core writes reaches the other: on a shared virtual machine it halves for
+# minutes at a time, and two-thread times rise with it for both engines.
+# --isa: the vector ISA of both engines: host (the default: tessera's code for the host's
+# own CPU and features, ONNX Runtime's kernels picked from it), avx2 (as on an AVX2-only
+# host: tessera's code for `--cpu x86-64-v3`, 8-lane kernels, and ONNX Runtime run under
+# libtessera_cpuid_mask.so, which hides AVX-512 from its CPUID, so it runs its AVX2
+# kernels) or avx512 (`--cpu x86-64-v4`). The header names ONNX Runtime's ISA too.
 # --schedule-tune TRIALS: instead of --tune's candidate list, each model's kernel
 # schedules are tuned through the CPU space (`tessera tune --target cpu --trials TRIALS
 # --records`) and compiled with `--records`.
@@ -61,16 +66,27 @@ mkdir -p "$models"
 host_isa=avx2
 grep -qw avx512f /proc/cpuinfo && host_isa=avx512
 cpu_flag=()
+ort_env=()
+ort_isa=$host_isa
 case "$isa_choice" in
   host) isa=$host_isa ;;
-  avx2) isa=avx2; cpu_flag=(--cpu x86-64-v3) ;;
+  avx2) isa=avx2; cpu_flag=(--cpu x86-64-v3)
+        if [[ $host_isa == avx512 ]]; then
+          mask="$build/lib/libtessera_cpuid_mask.so"
+          [[ -f "$mask" ]] || { echo "compare_ort.sh: $mask not built" >&2; exit 1; }
+          ort_env=(env LD_PRELOAD="$mask" TESSERA_CPUID_MASK=avx512)
+          seen="$("${ort_env[@]}" "$build/bin/cpuid_features" 2>&1)"
+          [[ "$seen" == *"avx512f=0"* ]] ||
+            { echo "compare_ort.sh: cannot hide AVX-512 from ONNX Runtime here: $seen" >&2; exit 1; }
+          ort_isa=avx2
+        fi ;;
   avx512) isa=avx512; cpu_flag=(--cpu x86-64-v4) ;;
   *) echo "compare_ort.sh: --isa '$isa_choice': expected host, avx2 or avx512" >&2; exit 2 ;;
 esac
 [[ -z "$schedule_trials" || "$isa_choice" == host ]] ||
   { echo "compare_ort.sh: --schedule-tune records are the host's: use it with --isa host" >&2; exit 2; }
 cpu_name="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-echo "host: $cpu_name, host_isa=$host_isa, code_isa=$isa, cores=$(nproc), load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "host: $cpu_name, host_isa=$host_isa, code_isa=$isa, ort_isa=$ort_isa, cores=$(nproc), load=$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ONNX Runtime through node, installed once beside the script.
 if [[ ! -d "$root/bench/node_modules/onnxruntime-node" ]]; then
@@ -119,12 +135,15 @@ for model in $model_list; do
       tessera_runs+=" $("$tessera" run "$so" --backend cpu --input "input=$models/$model.input.npy" \
                           --repeat "$repeat" --threads "$threads" --print-time |
                         sed -n 's/^latency_ms: median=\([0-9.]*\).*/\1/p')"
-      ort_runs+=" $(node "$root/bench/ort_bench.js" "$onnx" "$threads" "$repeat" "$models/$model.input.bin" |
+      ort_runs+=" $("${ort_env[@]}" node "$root/bench/ort_bench.js" "$onnx" "$threads" "$repeat" "$models/$model.input.bin" |
                     sed -n 's/^ort_ms=//p')"
     done
     tessera_ms=$(echo "$tessera_runs" | median)
     ort_ms=$(echo "$ort_runs" | median)
     ratio=$(awk -v o="$ort_ms" -v t="$tessera_ms" 'BEGIN { printf "%.3f", o / t }')
-    echo "$model isa=$isa threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio ref_fallbacks=$fallbacks"
+    transfer=n/a
+    [[ -x "$build/bin/core_transfer" ]] &&
+      transfer="$("$build/bin/core_transfer" 2>/dev/null | sed -n 's/^core_transfer_GBps=\([0-9.]*\).*/\1/p')"
+    echo "$model isa=$isa threads=$threads tessera_ms=$tessera_ms ort_ms=$ort_ms ort_over_tessera=$ratio ref_fallbacks=$fallbacks core_transfer_GBps=${transfer:-n/a}"
   done
 done
