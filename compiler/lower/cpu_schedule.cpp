@@ -507,6 +507,8 @@ Status scheduleWindowTile(Schedule &s, const loop::Stage &stage, const CpuSchedu
   TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
   for (const std::string &axis : {kh.name, kw.name, std::string("ci"), std::string("hi")})
     TS_RETURN_IF_ERROR(s.unroll(name, axis));
+  int64_t columnTiles = (stage.output.shape[3] + p.vectorWidth - 1) / p.vectorWidth;
+  if (columnTiles > 1 && columnTiles <= p.windowUnrollColumnTiles) TS_RETURN_IF_ERROR(s.unroll(name, "wo"));
   TS_RETURN_IF_ERROR(s.vectorize(name, "wi"));
   return parallelizeOuter(s, name, 2, p);
 }

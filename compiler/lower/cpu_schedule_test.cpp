@@ -103,7 +103,8 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
                    p.winogradOutputTile != base.winogradOutputTile ||
                    p.winogradMinChannels != base.winogradMinChannels || p.winogradMinPixels != base.winogradMinPixels ||
                    p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock ||
-                   p.poolRowBlock != base.poolRowBlock || p.rowTileChannelBlock != base.rowTileChannelBlock ||
+                   p.poolRowBlock != base.poolRowBlock || p.windowUnrollColumnTiles != base.windowUnrollColumnTiles ||
+                   p.rowTileChannelBlock != base.rowTileChannelBlock ||
                    p.rowTileRowBlock != base.rowTileRowBlock || p.rowTileMaxInputChannels != base.rowTileMaxInputChannels ||
                    p.matrixRowBlock != base.matrixRowBlock || p.matrixColumnBlock != base.matrixColumnBlock;
     EXPECT_TRUE(changed) << candidates[k].label;
@@ -133,7 +134,8 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
   for (const ScheduleCandidate &c : tuningCandidates(scheduleParamsFor(32))) labels.push_back(c.label);
   EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|1x1 matrix, wide column tiles|"
                                       "3x3 direct|3x3 Winograd at any size|8-lane vectors|no row tiles|few-channel convs as channel vectors|"
-                                      "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|pool rows 4|"
+                                      "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|"
+                                      "depthwise column tiles as a loop|pool rows 4|"
                                       "matrix tile 4 rows|matrix tile half columns");
   EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 1);
 }

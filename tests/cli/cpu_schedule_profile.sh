@@ -37,6 +37,31 @@ out=$("$T" compile "$MODEL" --target cpu -o "$WORK/tuned.so" --tune 2>&1) || fai
 out=$("$T" run "$WORK/tuned.so" --backend cpu --random-inputs 1 --check 1e-4 2>&1) || fail "run tuned.so: $out"
 echo "ok: --tune"
 
+# A depthwise 3x3 conv of 14-column rows in 8 lanes: two column tiles, unrolled by
+# default (windowUnrollColumnTiles=2: no `wo` loop left), a loop with 0; both match
+# the interpreter.
+/usr/bin/python3 - "$WORK/dw.onnx" <<'PY' || fail "writing the depthwise model"
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+w = numpy_helper.from_array(np.random.RandomState(0).randn(8, 1, 3, 3).astype(np.float32), "w")
+conv = helper.make_node("Conv", ["x", "w"], ["y"], group=8, kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+graph = helper.make_graph([conv], "dw", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 14, 14])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 8, 14, 14])], [w])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 8
+onnx.save(model, sys.argv[1])
+PY
+for tiles in 2 0; do
+  "$T" compile "$WORK/dw.onnx" --target cpu --cpu x86-64-v3 -o "$WORK/dw$tiles.so" --dump-loop-ir "$WORK/dw$tiles.tl" \
+    --schedule windowUnrollColumnTiles=$tiles >/dev/null || fail "compile the depthwise conv ($tiles)"
+  out=$("$T" run "$WORK/dw$tiles.so" --backend cpu --random-inputs 1 --check 1e-5 2>&1) || fail "run dw$tiles.so: $out"
+done
+grep -q 'for %wo' "$WORK/dw2.tl" && fail "windowUnrollColumnTiles=2 left the column tiles of 14 columns a loop"
+grep -q 'for %wo from 0 extent 2' "$WORK/dw0.tl" || fail "windowUnrollColumnTiles=0 unrolled the column tiles"
+echo "ok: depthwise column tiles"
+
 expect_error() { # expect_error FRAGMENT SCHEDULE
   local out; out=$("$T" compile "$MODEL" --target cpu -o "$WORK/bad.so" --schedule "$2" 2>&1)
   local got=$?
