@@ -484,7 +484,8 @@ constexpr int64_t kMaxWindowTileTaps = 96;
 /// tile reads a few rows of one channel, where the generic tile of 8 channels reads
 /// 24 rows at once (SqueezeNet's max pools: 0.35 -> 0.28 ms in the model).
 /// The borders of ho and wo are what partition-loops peels off, the middle tiles
-/// load without masks.
+/// load without masks; a row of at most windowUnrollColumnTiles tiles (all borders)
+/// has them unrolled, so each tile's masks are constants.
 Status scheduleWindowTile(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   const std::string &channel = stage.axes[1], &row = stage.axes[2], &column = stage.axes[3];
