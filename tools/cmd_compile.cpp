@@ -20,6 +20,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+
 #include "compiler/codegen/cpu_jit.h"
 #include "compiler/driver/driver.h"
 #include "compiler/exec/execution_plan.h"
@@ -41,6 +44,7 @@ struct CompileArgs {
   std::vector<std::string> inputShapes;
   std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
   std::string cpu;                   ///< cpu: the LLVM CPU name to generate code for (empty: the host)
+  std::string tuneThreads;           ///< cpu: --tune-threads, comma-separated thread counts
   driver::CompileOptions options;
   // What the stage observer prints or writes.
   bool printPlan = false, printAfterAll = false;
@@ -125,6 +129,18 @@ Status loadRecords(CompileArgs &args) {
 
 /// The flags the parser does not fill directly: the accel config and mappings, the cpu
 /// schedule.
+/// --tune-threads "1,2": thread counts from 1 to 1024.
+StatusOr<std::vector<int>> parseTuneThreads(const std::string &text) {
+  std::vector<int> counts;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    int count = 0;
+    if (!absl::SimpleAtoi(part, &count) || count < 1 || count > 1024)
+      return invalidInput("--tune-threads '%s': '%s' is not a thread count from 1 to 1024", text, part);
+    counts.push_back(count);
+  }
+  return counts;
+}
+
 Status completeOptions(CompileArgs &args) {
   driver::CompileOptions &options = args.options;
   if (options.target == "accel") {
@@ -140,6 +156,9 @@ Status completeOptions(CompileArgs &args) {
   if (!args.cpu.empty()) {
     TS_RETURN_IF_ERROR(codegen::setTargetCpu(args.cpu));
     options.cpu.plan.schedule = exec::hostScheduleParams();
+  }
+  if (!args.tuneThreads.empty()) {
+    TS_ASSIGN_OR_RETURN(options.cpu.plan.tuneThreads, parseTuneThreads(args.tuneThreads));
   }
   TS_RETURN_IF_ERROR(loadRecords(args));
   for (const std::string &assignment : args.schedule)
@@ -190,6 +209,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "schedule", po::value(&compile.schedule)->composing(), ("cpu: override a schedule parameter, NAME=VALUE (repeatable; e.g. winogradOutputTile=0):\n" + lower::scheduleParamsHelp()).c_str())(
       "cpu", po::value(&compile.cpu), "cpu: generate code for this LLVM CPU instead of the host's (x86-64-v3: AVX2, 8-lane kernels; x86-64-v4: AVX-512, 16-lane; the host must have its vector features)")(
       "tune", po::bool_switch(&o.cpu.plan.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
+      "tune-threads", po::value(&compile.tuneThreads), "cpu: --tune times each kernel on these thread counts, comma-separated (default: 1 and every hardware thread), and keeps the least geometric mean of its relative times")(
       "gpu-arch", po::value(&o.nvptx.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&o.nvptx.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
       "config,c", po::value(&compile.configPath), "accel: the hardware config JSON")(

@@ -21,8 +21,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 #include <sstream>
 
+#include "compiler/codegen/thread_pool.h"
 #include "compiler/exec/graph_executor.h"
 #include "compiler/exec/test_graphs.h"
 #include "compiler/loop/printer.h"
@@ -558,7 +560,8 @@ TEST(CpuDefaults, BothTargetsMatchTheInterpreter) {
 
 // Auto-tuning: a 1x1 conv over 14 x 14 (direct tile by default; the matrix product is
 // the other candidate) and a depthwise conv (three other tiles) are each timed under
-// their distinct schedules; the log names them, and whichever is kept matches.
+// their distinct schedules, on one and on two threads; the log names them with both
+// times, and whichever is kept matches.
 TEST(CpuTuning, TimesDistinctSchedulesAndKeepsOne) {
   graph::Graph g;
   g.inputs = {"x"};
@@ -573,11 +576,16 @@ TEST(CpuTuning, TimesDistinctSchedulesAndKeepsOne) {
   std::ostringstream log;
   PlanOptions options;
   options.tune = true;
+  options.tuneThreads = {1, 2};
   options.tuneLog = &log;
   Compiled c = expectMatchesInterpreter(g, {{"x", randomTensor({1, 32, 14, 14}, 23)}}, options);
   EXPECT_EQ(c.kernels, 2);
   std::string text = log.str();
   EXPECT_NE(text.find("tune k0_conv: default "), std::string::npos) << text;
+  // Each schedule's times on one and on two threads.
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(tune k0_conv: default [0-9.]+/[0-9.]+ ms, .* \(threads 1/2\))")))
+      << text;
+  EXPECT_EQ(codegen::parallelThreads(), 1) << "the parallel pool not restored after timing";
   EXPECT_NE(text.find("1x1 as a matrix product "), std::string::npos) << text;
   EXPECT_NE(text.find("tune k1_conv: default "), std::string::npos) << text;
   EXPECT_NE(text.find("depthwise 4x2 "), std::string::npos) << text;

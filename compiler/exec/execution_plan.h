@@ -39,6 +39,9 @@ struct Step {
 /// The CPU schedule parameters for this machine (lower::scheduleParamsFor its
 /// vector registers).
 lower::CpuScheduleParams hostScheduleParams();
+/// The thread counts `--tune` times each kernel on: 1 and, on a host with more
+/// hardware threads, all of them.
+std::vector<int> defaultTuneThreads();
 
 /// One kernel, as a schedule tuner sees it while the graph is planned.
 struct KernelTuneRequest {
@@ -63,9 +66,12 @@ struct PlanOptions {
   /// Fuse elementwise consumers into kernels' epilogues.
   bool fuse = true;
   /// Auto-tune: lower each kernel under every distinct schedule of
-  /// lower::tuningCandidates(schedule), time them on this machine (one thread) and
-  /// keep the fastest; each tuned kernel's times go to `tuneLog` when set.
+  /// lower::tuningCandidates(schedule), time them on this machine on each of
+  /// `tuneThreads` thread counts and keep the fastest (the least geometric mean of
+  /// the times relative to the configured schedule's); each tuned kernel's times go
+  /// to `tuneLog` when set.
   bool tune = false;
+  std::vector<int> tuneThreads = defaultTuneThreads();
   std::ostream *tuneLog = nullptr;
   /// When set, chooses each kernel's schedule (`tessera tune --target cpu`, or the best
   /// records of `compile --records`); takes precedence over `tune`.

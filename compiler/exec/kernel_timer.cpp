@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "compiler/codegen/cpu_jit.h"
+#include "compiler/codegen/thread_pool.h"
 
 namespace tessera::exec {
 namespace {
@@ -48,9 +49,23 @@ double callMs(codegen::KernelFn fn, Arguments &args) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+/// Every variant's fastest call, the variants interleaved round by round.
+std::vector<double> timeCompiled(const std::vector<codegen::KernelFn> &fns, std::vector<Arguments> &args,
+                                 double budgetMs) {
+  double roundMs = 0;
+  for (size_t v = 0; v < fns.size(); ++v) roundMs += callMs(fns[v], args[v]);  // warm-up: pages, caches
+  int rounds = static_cast<int>(std::clamp(budgetMs / std::max(roundMs, 1e-3), 2.0, 50.0));
+  std::vector<double> best(fns.size(), std::numeric_limits<double>::infinity());
+  for (int r = 0; r < rounds; ++r)
+    for (size_t v = 0; v < fns.size(); ++v) best[v] = std::min(best[v], callMs(fns[v], args[v]));
+  return best;
+}
+
 } // namespace
 
-StatusOr<std::vector<double>> timeKernelVariants(const std::vector<KernelVariant> &variants, double budgetMs) {
+StatusOr<std::vector<std::vector<double>>> timeKernelVariantsOnThreads(const std::vector<KernelVariant> &variants,
+                                                                       const std::vector<int> &threadCounts,
+                                                                       double budgetMs) {
   loop::Module module;
   for (size_t v = 0; v < variants.size(); ++v) {
     loop::Func f = variants[v].func.clone();
@@ -60,18 +75,24 @@ StatusOr<std::vector<double>> timeKernelVariants(const std::vector<KernelVariant
   TS_ASSIGN_OR_RETURN(std::unique_ptr<codegen::CpuJit> jit, codegen::CpuJit::compile(module));
   std::vector<codegen::KernelFn> fns;
   std::vector<Arguments> args;
-  double roundMs = 0;
   for (size_t v = 0; v < variants.size(); ++v) {
     TS_ASSIGN_OR_RETURN(codegen::KernelFn fn, jit->lookup(strCat("tune", v)));
     fns.push_back(fn);
     args.push_back(argumentsFor(variants[v]));
-    roundMs += callMs(fn, args.back());  // warm-up: pages touched, caches filled
   }
-  int rounds = static_cast<int>(std::clamp(budgetMs / std::max(roundMs, 1e-3), 2.0, 50.0));
-  std::vector<double> best(variants.size(), std::numeric_limits<double>::infinity());
-  for (int r = 0; r < rounds; ++r)
-    for (size_t v = 0; v < variants.size(); ++v) best[v] = std::min(best[v], callMs(fns[v], args[v]));
-  return best;
+  int saved = codegen::parallelThreads();
+  std::vector<std::vector<double>> times;
+  for (int threads : threadCounts) {
+    codegen::setParallelThreads(std::max(1, threads));
+    times.push_back(timeCompiled(fns, args, budgetMs));
+  }
+  codegen::setParallelThreads(saved);
+  return times;
+}
+
+StatusOr<std::vector<double>> timeKernelVariants(const std::vector<KernelVariant> &variants, double budgetMs) {
+  TS_ASSIGN_OR_RETURN(auto times, timeKernelVariantsOnThreads(variants, {codegen::parallelThreads()}, budgetMs));
+  return std::move(times[0]);
 }
 
 } // namespace tessera::exec

@@ -25,7 +25,14 @@ struct KernelVariant {
 };
 
 /// The fastest call of each variant in milliseconds, within about `budgetMs` of
-/// calls in all (at least two rounds).
+/// calls in all (at least two rounds), on the parallel pool's current threads.
 StatusOr<std::vector<double>> timeKernelVariants(const std::vector<KernelVariant> &variants, double budgetMs = 40);
+
+/// The same, once per thread count (the parallel pool resized for each, then
+/// restored): result[t][v] is variant v's time on threadCounts[t] threads. The
+/// variants are compiled once.
+StatusOr<std::vector<std::vector<double>>> timeKernelVariantsOnThreads(const std::vector<KernelVariant> &variants,
+                                                                       const std::vector<int> &threadCounts,
+                                                                       double budgetMs = 40);
 
 } // namespace tessera::exec

@@ -32,8 +32,15 @@ done
 
 # --tune times each kernel's distinct candidate schedules and says which it keeps;
 # the tuned library still matches the interpreter.
-out=$("$T" compile "$MODEL" --target cpu -o "$WORK/tuned.so" --tune 2>&1) || fail "compile --tune: $out"
-[[ "$out" =~ tune\ k0_conv:\ default\ [0-9.]+\ ms,\ .*\ -\>\  ]] || fail "no tuning line for k0_conv: $out"
+# --tune-threads 1,2 times each schedule on one and on two threads ("0.41/0.22 ms").
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/tuned.so" --tune --tune-threads 1,2 2>&1) || fail "compile --tune: $out"
+[[ "$out" =~ tune\ k0_conv:\ default\ [0-9.]+/[0-9.]+\ ms,\ .*\ -\>\ .*\(threads\ 1/2\) ]] ||
+  fail "no two-thread tuning line for k0_conv: $out"
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/tuned1.so" --tune --tune-threads 1 2>&1) || fail "compile --tune: $out"
+[[ "$out" =~ tune\ k0_conv:\ default\ [0-9.]+\ ms,\ .*\ -\>\  && "$out" != *"(threads"* ]] ||
+  fail "no one-thread tuning line for k0_conv: $out"
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/bad.so" --tune --tune-threads 1,0 2>&1) && fail "--tune-threads 1,0 accepted"
+[[ "$out" == *"--tune-threads '1,0': '0' is not a thread count"* ]] || fail "--tune-threads 1,0: $out"
 out=$("$T" run "$WORK/tuned.so" --backend cpu --random-inputs 1 --check 1e-4 2>&1) || fail "run tuned.so: $out"
 echo "ok: --tune"
 
