@@ -133,6 +133,7 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
   std::vector<std::string> labels;
   for (const ScheduleCandidate &c : tuningCandidates(scheduleParamsFor(32))) labels.push_back(c.label);
   EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|1x1 matrix, wide column tiles|"
+                                      "1x1 as a matrix product, wide column tiles|"
                                       "3x3 direct|3x3 Winograd at any size|8-lane vectors|no row tiles|"
                                       "few-channel convs as channel vectors|"
                                       "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|"
