@@ -14,6 +14,7 @@
 #include <llvm/Support/TargetSelect.h>
 
 #include "compiler/codegen/llvm_codegen.h"
+#include "compiler/codegen/x86_min_max.h"
 #include "compiler/codegen/thread_pool.h"
 
 namespace tessera::codegen {
@@ -114,6 +115,7 @@ void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm) {
     f.addFnAttr("target-cpu", tm.getTargetCPU());
     f.addFnAttr("target-features", tm.getTargetFeatureString());
   }
+  useX86MinMax(module, tm);
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;

@@ -42,7 +42,8 @@ int hostVectorRegisters();
 /// "znver4, 32 vector registers": what generated code is tuned for on this host (the CPU
 /// name LLVM detects and the register file the schedules assume).
 std::string hostCpuDescription();
-/// Runs O3 for `tm` over `module` (after setting its triple and data layout).
+/// Runs O3 for `tm` over `module` (after setting its triple and data layout, and
+/// rewriting NaN-propagating vector min/max for x86: x86_min_max.h).
 void optimizeForHost(llvm::Module &module, llvm::TargetMachine &tm);
 
 class CpuJit {
