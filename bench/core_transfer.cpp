@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,6 +47,23 @@ bool twoCpus(int &first, int &second) {
   return second >= 0;
 }
 
+/// Spins until `turn` holds `value`, yielding the CPU after the first spins so a host
+/// with more runnable threads than CPUs (a parallel test run) still hands turns over.
+void waitFor(const std::atomic<int> &turn, int value) {
+  for (int spins = 0; turn.load(std::memory_order_acquire) != value; ++spins)
+    if (spins > 4096) std::this_thread::yield();
+}
+
+/// `rate` with two significant digits and at least one decimal (0.012, 3.4, 21.3), so a
+/// slow but nonzero rate never prints as 0.0.
+std::string formatRate(double rate) {
+  int decimals = 1;
+  while (decimals < 9 && rate > 0 && rate < std::pow(10.0, 1 - decimals)) ++decimals;
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, rate);
+  return text;
+}
+
 double seconds(std::chrono::steady_clock::time_point from) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
 }
@@ -57,8 +75,7 @@ double transferRate(int producer, int consumer, size_t floats, int rounds) {
   std::thread reader([&] {
     pinTo(consumer);
     for (int r = 0; r < rounds; ++r) {
-      while (turn.load(std::memory_order_acquire) != 2 * r + 1) {
-      }
+      waitFor(turn, 2 * r + 1);
       float sum = 0;
       for (float v : buffer) sum += v;
       sink = sum;
@@ -70,8 +87,7 @@ double transferRate(int producer, int consumer, size_t floats, int rounds) {
   for (int r = 0; r < rounds; ++r) {
     for (size_t i = 0; i < floats; ++i) buffer[i] = static_cast<float>(i + r);
     turn.store(2 * r + 1, std::memory_order_release);
-    while (turn.load(std::memory_order_acquire) != 2 * r + 2) {
-    }
+    waitFor(turn, 2 * r + 2);
   }
   double elapsed = seconds(start);
   reader.join();
@@ -115,6 +131,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   double transfer = transferRate(first, second, static_cast<size_t>(kib) * 256, static_cast<int>(rounds));
-  std::printf("core_transfer_GBps=%.1f dram_GBps=%.1f\n", transfer, memoryRate());
+  std::printf("core_transfer_GBps=%s dram_GBps=%s\n", formatRate(transfer).c_str(), formatRate(memoryRate()).c_str());
   return 0;
 }

@@ -6,7 +6,7 @@ BIN=$1
 fail() { echo "FAIL: $*"; exit 1; }
 [[ $(nproc) -ge 2 ]] || { echo "one CPU: nothing to transfer between"; exit 77; }
 out=$("$BIN/core_transfer" --kib 64 --rounds 20 2>&1) || fail "run: $out"
-[[ "$out" =~ ^core_transfer_GBps=[0-9]+\.[0-9]\ dram_GBps=[0-9]+\.[0-9]$ ]] || fail "output: $out"
+[[ "$out" =~ ^core_transfer_GBps=[0-9]+\.[0-9]+\ dram_GBps=[0-9]+\.[0-9]+$ ]] || fail "output: $out"
 awk -v line="$out" 'BEGIN { split(line, f, /[= ]/); exit !(f[2] > 0 && f[4] > 0) }' || fail "a zero rate: $out"
 out=$("$BIN/core_transfer" --kib 0 2>&1) && fail "--kib 0 accepted"
 [[ "$out" == *"--kib '0': expected a positive integer"* ]] || fail "--kib message: $out"
