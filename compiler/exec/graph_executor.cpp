@@ -1,31 +1,14 @@
 //===- graph_executor.cpp - Runs a planned graph ------------------------------------------===//
 #include "compiler/exec/graph_executor.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <set>
 
+#include "support/malloc_policy.h"
+
 namespace tessera::exec {
-
-namespace {
-
-/// Intermediate tensors (megabytes each) are allocated and freed on every run. By
-/// default glibc serves such blocks with mmap and returns them on free, so every run
-/// page-faults its activations in again (a quarter of MobileNetV2's time); keeping
-/// them in the heap lets the next run reuse the same pages.
-void keepFreedMemoryForReuse() {
-  static const bool done = [] {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest accepted value
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    return true;
-  }();
-  (void)done;
-}
-
-} // namespace
 
 namespace {
 
@@ -52,7 +35,7 @@ Tensor takeTensor(GraphExecutor::TensorPool &pool, const graph::TensorType &type
 StatusOr<std::unique_ptr<GraphExecutor>> GraphExecutor::create(graph::Graph graph, ExecutionPlan plan,
                                                                const KernelResolver &resolve) {
   auto executor = std::unique_ptr<GraphExecutor>(new GraphExecutor());
-  keepFreedMemoryForReuse();
+  tessera::keepFreedMemoryForReuse();  // intermediate tensors reused across runs
   for (const Step &step : plan.steps) {
     codegen::KernelFn fn = nullptr;
     if (step.kind == StepKind::Kernel) {

@@ -8,6 +8,7 @@
 
 #include "compiler/codegen/cpu_jit.h"
 #include "compiler/codegen/thread_pool.h"
+#include "support/malloc_policy.h"
 
 namespace tessera::exec {
 namespace {
@@ -66,6 +67,7 @@ std::vector<double> timeCompiled(const std::vector<codegen::KernelFn> &fns, std:
 StatusOr<std::vector<std::vector<double>>> timeKernelVariantsOnThreads(const std::vector<KernelVariant> &variants,
                                                                        const std::vector<int> &threadCounts,
                                                                        double budgetMs) {
+  keepFreedMemoryForReuse();  // the variants' scratch is mapped once, not on every call
   loop::Module module;
   for (size_t v = 0; v < variants.size(); ++v) {
     loop::Func f = variants[v].func.clone();
