@@ -561,8 +561,9 @@ Status setChecked(T &field, const std::string &name, int64_t value, int64_t min)
   }
   if (value < 0) return invalidInput("schedule parameter '%s' must not be negative", name);
   if (value < min) return invalidInput("schedule parameter '%s' must be at least %d", name, min);
-  if (name == "winogradOutputTile" && value != 0 && value != 2)
-    return invalidInput("schedule parameter 'winogradOutputTile' must be 0 (off) or 2 (F(2x2, 3x3)), not %d", value);
+  if (name == "winogradOutputTile" && value != 0 && value != 2 && value != 4)
+    return invalidInput(
+        "schedule parameter 'winogradOutputTile' must be 0 (off), 2 (F(2x2, 3x3)) or 4 (F(4x4, 3x3)), not %d", value);
   field = static_cast<T>(value);
   return absl::OkStatus();
 }

@@ -68,7 +68,7 @@ TEST(CpuScheduleParams, ZeroOnlyWhereItMeansOff) {
   CpuScheduleParams params;
   EXPECT_TRUE(failsWith(setScheduleParam(params, "vectorWidth=0"), "'vectorWidth' must be at least 1"));
   EXPECT_TRUE(failsWith(setScheduleParam(params, "winogradColumnBlock=0"), "'winogradColumnBlock' must be at least 1"));
-  EXPECT_TRUE(failsWith(setScheduleParam(params, "winogradOutputTile=3"), "must be 0 (off) or 2"));
+  EXPECT_TRUE(failsWith(setScheduleParam(params, "winogradOutputTile=3"), "must be 0 (off), 2"));
   EXPECT_TRUE(setScheduleParam(params, "winogradOutputTile=0").ok());
   EXPECT_EQ(params.winogradOutputTile, 0);
   EXPECT_TRUE(setScheduleParam(params, "pointwiseMatrixChannelBlock=0").ok());

@@ -1,10 +1,11 @@
 //===- op_compute_winograd.cpp - 3x3 convolutions as Winograd F(m x m, 3 x 3) ---------===//
 //
-// Lavin and Gray's minimal filtering for stride-1 3x3 convolutions. The output is cut
-// into m x m tiles; each reads an a x a input tile (a = m + 2), transformed as
+// Lavin and Gray's minimal filtering for stride-1 3x3 convolutions, m = 2 or 4. The
+// output is cut into m x m tiles; each reads an a x a input tile (a = m + 2), transformed as
 // V = Bt d B; the weights are transformed once, here, as U = G g Gt; each of the a*a
 // points is then a matrix product over input channels, M[p] = U[p] V[p] (the bulk of
-// the work: a*a / (9 m*m) of the direct convolution's MACs, 1/2.25 for m = 2), and
+// the work: a*a / (9 m*m) of the direct convolution's MACs, 1/2.25 for m = 2 and
+// 1/4 for m = 4, whose transforms cost more and round more), and
 // each tile is transformed back as Y = At M A. Four stages in one kernel:
 //
 //   wpad   [n][c][Hp][Wp]   the zero-padded input, tall enough for every tile row
@@ -37,9 +38,17 @@ struct WinogradMatrices {
   std::vector<double> bt, g, at;
 };
 
+/// F(2, 3) or F(4, 3) (isWinogradConv admits no other m).
 WinogradMatrices matricesFor(int64_t m) {
+  if (m == 4)  // interpolation points 0, 1, -1, 2, -2 and infinity
+    return {4, 6,
+            {4, 0, -5, 0, 1, 0, /**/ 0, -4, -4, 1, 1, 0, /**/ 0, 4, -4, -1, 1, 0,
+             /**/ 0, -2, -1, 2, 1, 0, /**/ 0, 2, -1, -2, 1, 0, /**/ 0, 4, 0, -5, 0, 1},
+            {1.0 / 4, 0, 0, /**/ -1.0 / 6, -1.0 / 6, -1.0 / 6, /**/ -1.0 / 6, 1.0 / 6, -1.0 / 6,
+             /**/ 1.0 / 24, 1.0 / 12, 1.0 / 6, /**/ 1.0 / 24, -1.0 / 12, 1.0 / 6, /**/ 0, 0, 1},
+            {1, 1, 1, 1, 1, 0, /**/ 0, 1, -1, 2, -2, 0, /**/ 0, 1, 1, 4, 4, 0, /**/ 0, 1, -1, 8, -8, 1}};
   // F(2, 3), interpolation points 0, 1, -1 and infinity.
-  return {m, m + 2,
+  return {2, 4,
           {1, 0, -1, 0, /**/ 0, 1, 1, 0, /**/ 0, -1, 1, 0, /**/ 0, 1, 0, -1},
           {1, 0, 0, /**/ 0.5, 0.5, 0.5, /**/ 0.5, -0.5, 0.5, /**/ 0, 0, 1},
           {1, 1, 1, 0, /**/ 0, 1, -1, -1}};
@@ -191,7 +200,7 @@ loop::Stage croppedOutput(Builder &b, loop::Stage transform, const WinogradGeome
 
 bool isWinogradConv(const Builder &b, const Node &node) {
   int64_t m = b.options_.winogradOutputTile;
-  if (m != 2 || node.op != "Conv" || node.attrs.getInt("group", 1) != 1) return false;
+  if ((m != 2 && m != 4) || node.op != "Conv" || node.attrs.getInt("group", 1) != 1) return false;
   const Shape &xs = b.shapeOf(node.input(0)), &ws = b.shapeOf(node.input(1));
   if (xs.size() != 4 || ws.size() != 4 || ws[2] != 3 || ws[3] != 3 || !b.graph_.constantOf(node.input(1))) return false;
   if (ws[0] < b.options_.winogradMinChannels || ws[1] < b.options_.winogradMinChannels) return false;

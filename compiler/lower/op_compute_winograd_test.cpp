@@ -1,7 +1,7 @@
 //===- op_compute_winograd_test.cpp - Winograd 3x3 convolutions -------------------===//
 //
 // Which convolutions take the Winograd description, and that compiled Winograd
-// kernels (even, odd and non-square outputs, padding on some sides only, batch 2,
+// kernels, F(2x2, 3x3) and F(4x4, 3x3) (even, odd and non-square outputs, padding on some sides only, batch 2,
 // with and without bias, with fused ReLU and residual epilogues) reproduce the
 // reference interpreter.
 //
@@ -75,12 +75,16 @@ TEST(WinogradConv, TakenOnlyByStrideOneUngroupedThreeByThree) {
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {2, 2}}, false), 2).size(), 2u);
   EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}, true, {1, 1}, 2}, false), 2).size(), 2u);
   EXPECT_EQ(rolesOf(convGraph({{1, 8, 8, 8}, 16, {1, 1, 1, 1}}, false), 2).size(), 2u);  // too few channels
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 4), winograd);  // F(4x4, 3x3)
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 10, 10}, 16, {1, 1, 1, 1}}, false), 4), cropped);
+  EXPECT_EQ(rolesOf(convGraph({{1, 16, 8, 8}, 16, {1, 1, 1, 1}}, false), 3).size(), 2u);  // no F(3x3, 3x3)
 }
 
 /// Compiles `g` for the CPU (Winograd on), checks that some kernel uses it, and
 /// compares with the interpreter.
-void expectWinogradMatchesInterpreter(const graph::Graph &g, const Shape &input) {
+void expectWinogradMatchesInterpreter(const graph::Graph &g, const Shape &input, int64_t tile) {
   exec::PlanOptions options;
+  options.schedule.winogradOutputTile = tile;
   options.schedule.winogradMinChannels = 16;  // the defaults keep Winograd for larger layers
   options.schedule.winogradMinPixels = 0;
   auto model = exec::compileForCpu(g, options);
@@ -106,11 +110,13 @@ TEST(WinogradConv, MatchesTheInterpreter) {
       {{2, 16, 6, 6}, 32, {0, 0, 0, 0}},           // batch 2, no padding: 4x4 output
       {{1, 32, 14, 14}, 16, {1, 1, 1, 1}},         // 49 tiles: columns padded to the alignment
   };
-  for (const ConvCase &c : cases)
-    for (bool epilogue : {false, true}) {
-      SCOPED_TRACE(strCat(shapeToString(c.input), " -> ", c.outChannels, epilogue ? " with epilogue" : ""));
-      expectWinogradMatchesInterpreter(convGraph(c, epilogue), c.input);
-    }
+  for (int64_t tile : {2, 4})
+    for (const ConvCase &c : cases)
+      for (bool epilogue : {false, true}) {
+        SCOPED_TRACE(strCat("F(", tile, "x", tile, ", 3x3) ", shapeToString(c.input), " -> ", c.outChannels,
+                            epilogue ? " with epilogue" : ""));
+        expectWinogradMatchesInterpreter(convGraph(c, epilogue), c.input, tile);
+      }
 }
 
 } // namespace

@@ -9,7 +9,7 @@ namespace tessera::tune {
 
 const std::vector<CpuParamAxis> &cpuScheduleSpace() {
   static const std::vector<CpuParamAxis> axes = {
-      {"winogradOutputTile", {0, 2}},           {"convChannelBlock", {8, 16, 32}},
+      {"winogradOutputTile", {0, 2, 4}},        {"convChannelBlock", {8, 16, 32}},
       {"convWidthBlock", {4, 7, 8, 14, 16, 28}}, {"vectorWidth", {8, 16}},
       {"pointwiseMatrixChannelBlock", {0, 4, 8}}, {"pointwiseMatrixColumns", {8, 16, 32}},
       {"pointwiseChannelBlock", {4, 6, 8}},      {"pointwiseRowBlock", {1, 2, 4}},
