@@ -1,12 +1,12 @@
 //===- op_compute_winograd.cpp - 3x3 convolutions as Winograd F(m x m, 3 x 3) ---------===//
 //
 // Lavin and Gray's minimal filtering for stride-1 3x3 convolutions, m = 2 or 4. The
-// output is cut into m x m tiles; each reads an a x a input tile (a = m + 2), transformed as
-// V = Bt d B; the weights are transformed once, here, as U = G g Gt; each of the a*a
-// points is then a matrix product over input channels, M[p] = U[p] V[p] (the bulk of
-// the work: a*a / (9 m*m) of the direct convolution's MACs, 1/2.25 for m = 2 and
-// 1/4 for m = 4, whose transforms cost more and round more), and
-// each tile is transformed back as Y = At M A. Four stages in one kernel:
+// output is cut into m x m tiles; each reads an a x a input tile (a = m + 2),
+// transformed as V = Bt d B; the weights are transformed once, here, as U = G g Gt;
+// each of the a*a points is then a matrix product over input channels,
+// M[p] = U[p] V[p] (the bulk of the work: a*a / (9 m*m) of the direct convolution's
+// MACs, 1/2.25 for m = 2 and 1/4 for m = 4, whose transforms cost more and round
+// more), and each tile is transformed back as Y = At M A. Four stages in one kernel:
 //
 //   wpad   [n][c][Hp][Wp]   the zero-padded input, tall enough for every tile row
 //   wino_v [n][p][c][Tv]    input transform; tile t = row * TW + column

@@ -1,9 +1,9 @@
 //===- op_compute_winograd_test.cpp - Winograd 3x3 convolutions -------------------===//
 //
 // Which convolutions take the Winograd description, and that compiled Winograd
-// kernels, F(2x2, 3x3) and F(4x4, 3x3) (even, odd and non-square outputs, padding on some sides only, batch 2,
-// with and without bias, with fused ReLU and residual epilogues) reproduce the
-// reference interpreter.
+// kernels, F(2x2, 3x3) and F(4x4, 3x3) (even, odd and non-square outputs, padding on
+// some sides only, batch 2, with and without bias, with fused ReLU and residual
+// epilogues) reproduce the reference interpreter.
 //
 //===----------------------------------------------------------------------===//
 #include <gtest/gtest.h>
