@@ -45,6 +45,7 @@ struct CompileArgs {
   std::vector<std::string> schedule; ///< cpu: NAME=VALUE schedule parameters
   std::string cpu;                   ///< cpu: the LLVM CPU name to generate code for (empty: the host)
   std::string tuneThreads;           ///< cpu: --tune-threads, comma-separated thread counts
+  std::string tuneCache = "auto";    ///< cpu: --tune-cache auto|warm|cold
   driver::CompileOptions options;
   // What the stage observer prints or writes.
   bool printPlan = false, printAfterAll = false;
@@ -160,6 +161,10 @@ Status completeOptions(CompileArgs &args) {
   if (!args.tuneThreads.empty()) {
     TS_ASSIGN_OR_RETURN(options.cpu.plan.tuneThreads, parseTuneThreads(args.tuneThreads));
   }
+  if (args.tuneCache == "cold" || args.tuneCache == "warm")
+    options.cpu.plan.tuneColdConstants = args.tuneCache == "cold";
+  else if (args.tuneCache != "auto")
+    return invalidInput("--tune-cache '%s': expected auto, warm or cold", args.tuneCache);
   TS_RETURN_IF_ERROR(loadRecords(args));
   for (const std::string &assignment : args.schedule)
     TS_RETURN_IF_ERROR(lower::setScheduleParam(options.cpu.plan.schedule, assignment));
@@ -210,6 +215,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "cpu", po::value(&compile.cpu), "cpu: generate code for this LLVM CPU instead of the host's (x86-64-v3: AVX2, 8-lane kernels; x86-64-v4: AVX-512, 16-lane; the host must have its vector features)")(
       "tune", po::bool_switch(&o.cpu.plan.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
       "tune-threads", po::value(&compile.tuneThreads), "cpu: --tune times each kernel on these thread counts, comma-separated (default: 1 and every hardware thread), and keeps the least geometric mean of its relative times")(
+      "tune-cache", po::value(&compile.tuneCache), "cpu: the cache state --tune times kernels in: cold evicts each kernel's weights before every call (as inside a model that touches more bytes per inference than the last-level cache holds), warm keeps them cached; auto (default) picks by that comparison")(
       "gpu-arch", po::value(&o.nvptx.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&o.nvptx.threadsPerBlock)->default_value(256), "nvptx: threads per block")(
       "config,c", po::value(&compile.configPath), "accel: the hardware config JSON")(

@@ -19,6 +19,7 @@
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/verifier.h"
 #include "compiler/lower/op_compute.h"
+#include "support/host_cache.h"
 
 namespace tessera::exec {
 namespace {
@@ -49,7 +50,10 @@ std::string kernelName(size_t index, const std::string &op) {
 
 class Planner {
 public:
-  Planner(const graph::Graph &graph, const PlanOptions &options) : graph_(graph), options_(options) {
+  Planner(const graph::Graph &graph, const PlanOptions &options)
+      : graph_(graph), options_(options),
+        timing_{40, options.tuneColdConstants.value_or((options.tune || options.chooseSchedule) &&
+                                                       modelEvictsItsConstants(graph))} {
     for (size_t n = 0; n < graph.nodes.size(); ++n)
       for (const std::string &in : graph.nodes[n].inputs)
         if (!in.empty()) consumers_[in].push_back(n);
@@ -57,6 +61,12 @@ public:
   }
 
   StatusOr<ExecutionPlan> run() {
+    if (options_.tune && options_.tuneLog)
+      *options_.tuneLog << absl::StrFormat(
+          "tune: kernels timed with their constants %s (one inference touches %.1f MB, the last-level cache holds "
+          "%.1f MB)\n",
+          timing_.coldConstants ? "evicted from the caches before every call" : "left in the caches",
+          double(bytesPerInference(graph_)) / 1e6, double(lastLevelCacheBytes()) / 1e6);
     std::vector<std::pair<size_t, Step>> positioned;
     covered_.assign(graph_.nodes.size(), false);
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
@@ -188,7 +198,7 @@ private:
       labels.push_back(candidate.label);
     }
     if (builds.size() == 1) return std::move(builds[0]);
-    auto timed = timeKernelVariantsOnThreads(variantsOf(builds), options_.tuneThreads);
+    auto timed = timeKernelVariantsOnThreads(variantsOf(builds), options_.tuneThreads, timing_);
     if (!timed.ok()) {  // the configured schedule compiles without timing
       if (options_.tuneLog)
         *options_.tuneLog << "tune " << name << ": timing failed (" << timed.status().message() << "), default kept\n";
@@ -247,7 +257,7 @@ private:
       if (added) builds.push_back(std::move(*build));
       variantOf.push_back(it->second);
     }
-    TS_ASSIGN_OR_RETURN(std::vector<double> ms, timeKernelVariants(variantsOf(builds)));
+    TS_ASSIGN_OR_RETURN(std::vector<double> ms, timeKernelVariants(variantsOf(builds), timing_));
     std::vector<double> times;
     for (size_t v : variantOf) times.push_back(v == SIZE_MAX ? std::numeric_limits<double>::infinity() : ms[v]);
     return times;
@@ -295,6 +305,7 @@ private:
 
   const graph::Graph &graph_;
   const PlanOptions &options_;
+  TimingOptions timing_;
   std::map<std::string, std::vector<size_t>> consumers_;
   std::unordered_map<std::string, int> uses_;
   std::vector<bool> covered_;
@@ -314,6 +325,19 @@ std::string kernelWorkloadKey(const graph::Graph &graph, const std::vector<size_
   }
   for (const auto &[key, value] : anchor.attrs.all()) attributes.push_back(strCat(key, "=", graph::printAttribute(value)));
   return strCat(joinStrings(ops, "+"), " ", joinStrings(inputs, " "), " {", joinStrings(attributes, ", "), "}");
+}
+
+size_t bytesPerInference(const graph::Graph &graph) {
+  size_t bytes = 0;
+  for (const auto &[name, value] : graph.values())
+    if (value.constant) bytes += value.constant->byteSize();
+    else if (value.type.isStatic()) bytes += static_cast<size_t>(value.type.elementCount()) * dtypeSize(value.type.dtype);
+  return bytes;
+}
+
+bool modelEvictsItsConstants(const graph::Graph &graph) {
+  size_t cache = lastLevelCacheBytes();
+  return cache > 0 && bytesPerInference(graph) > cache;
 }
 
 lower::CpuScheduleParams hostScheduleParams() { return lower::scheduleParamsFor(codegen::hostVectorRegisters()); }

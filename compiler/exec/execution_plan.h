@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ struct PlanOptions {
   /// to `tuneLog` when set.
   bool tune = false;
   std::vector<int> tuneThreads = defaultTuneThreads();
+  /// Time kernels with their constants evicted from the caches before each call
+  /// (kernel_timer.h). Unset: when modelEvictsItsConstants(graph).
+  std::optional<bool> tuneColdConstants;
   std::ostream *tuneLog = nullptr;
   /// When set, chooses each kernel's schedule (`tessera tune --target cpu`, or the best
   /// records of `compile --records`); takes precedence over `tune`.
@@ -89,6 +93,15 @@ struct ExecutionPlan {
   /// "Conv x20 (fused: Relu x17), ..., ref fallback: Foo x1 (reason)".
   std::string summary(const graph::Graph &graph) const;
 };
+
+/// The bytes one inference touches: every constant and every value of static type
+/// (inputs, intermediates, outputs), each counted once.
+size_t bytesPerInference(const graph::Graph &graph);
+
+/// True when one inference of `graph` touches more bytes than the host's last-level
+/// cache holds: the weights are then gone from the caches when the next inference
+/// reaches them (a cyclic pass over more than an LRU cache holds misses throughout).
+bool modelEvictsItsConstants(const graph::Graph &graph);
 
 StatusOr<ExecutionPlan> planGraph(const graph::Graph &graph, const PlanOptions &options = {});
 

@@ -3,10 +3,12 @@
 
 #include <cmath>
 #include <random>
+#include <sstream>
 
 #include "compiler/exec/graph_executor.h"
 #include "compiler/exec/test_graphs.h"
 #include "compiler/codegen/thread_pool.h"
+#include "support/host_cache.h"
 
 namespace tessera::exec {
 namespace {
@@ -246,6 +248,46 @@ TEST(GraphExecutor, ScheduleChooserTimesAndChooses) {
   bool sawConv = false;
   for (const std::string &w : workloads) sawConv |= w.rfind("Conv+Relu f32[1,4,15,15]", 0) == 0;
   EXPECT_TRUE(sawConv) << workloads[0];
+  interp::TensorMap inputs{{"x", testing::randomTensor({1, 4, 15, 15}, 1)}};
+  auto got = model->executor->run(inputs);
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto want = interp::runGraph(g, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  for (const std::string &name : g.outputs) testing::expectClose(got->at(name), want->at(name), name);
+}
+
+// One inference touches each constant and each value once: x, w and y here.
+TEST(ExecutionPlan, BytesPerInferenceCountsConstantsAndValuesOnce) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 4, 8, 8}));
+  std::string w = g.addConstant("w", testing::randomTensor({8, 4, 3, 3}, 3));
+  testing::addNode(g, "Conv", {"x", w, ""}, "y", testing::attrs({{"pads", graph::Ints{1, 1, 1, 1}}}));
+  g.outputs = {"y"};
+  ASSERT_TRUE(graph::inferGraphTypes(g).ok());
+  EXPECT_EQ(bytesPerInference(g), (4 * 64 + 8 * 4 * 9 + 8 * 64) * sizeof(float));
+  size_t cache = lastLevelCacheBytes();
+  if (cache == 0) GTEST_SKIP() << "the host reports no cache size";
+  EXPECT_FALSE(modelEvictsItsConstants(g));
+  g.addConstant("big", Tensor(DType::F32, {int64_t(cache / sizeof(float)) + 1}));
+  EXPECT_TRUE(modelEvictsItsConstants(g));
+}
+
+// --tune with the constants evicted before every timed call still builds a model
+// that computes what the interpreter does, and says how it timed.
+TEST(GraphExecutor, TuningWithColdConstantsMatchesTheInterpreter) {
+  graph::Graph g = testing::miniNet();
+  std::ostringstream log;
+  PlanOptions options;
+  options.tune = true;
+  options.tuneThreads = {1};
+  options.tuneColdConstants = true;
+  options.tuneLog = &log;
+  auto model = compileForCpu(g, options);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_NE(log.str().find("tune: kernels timed with their constants evicted from the caches"), std::string::npos)
+      << log.str();
+  EXPECT_NE(log.str().find("tune k0_conv: default"), std::string::npos) << log.str();
   interp::TensorMap inputs{{"x", testing::randomTensor({1, 4, 15, 15}, 1)}};
   auto got = model->executor->run(inputs);
   ASSERT_TRUE(got.ok()) << got.status();

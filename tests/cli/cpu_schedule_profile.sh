@@ -41,7 +41,21 @@ out=$("$T" compile "$MODEL" --target cpu -o "$WORK/tuned1.so" --tune --tune-thre
   fail "no one-thread tuning line for k0_conv: $out"
 out=$("$T" compile "$MODEL" --target cpu -o "$WORK/bad.so" --tune --tune-threads 1,0 2>&1) && fail "--tune-threads 1,0 accepted"
 [[ "$out" == *"--tune-threads '1,0': '0' is not a thread count"* ]] || fail "--tune-threads 1,0: $out"
+# --tune-cache cold evicts each kernel's weights before every timed call and says so;
+# the small model otherwise stays cached (auto); a bad value names the flag.
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/cold.so" --tune --tune-threads 1 --tune-cache cold 2>&1) ||
+  fail "compile --tune-cache cold: $out"
+[[ "$out" == *"tune: kernels timed with their constants evicted from the caches before every call"* ]] ||
+  fail "--tune-cache cold: $out"
+[[ "$out" =~ tune\ k0_conv:\ default\ [0-9.]+\ ms ]] || fail "--tune-cache cold: no tuning line: $out"
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/auto.so" --tune --tune-threads 1 2>&1) || fail "compile --tune: $out"
+[[ "$out" == *"tune: kernels timed with their constants left in the caches (one inference touches"* ]] ||
+  fail "--tune-cache auto on a small model: $out"
+out=$("$T" compile "$MODEL" --target cpu -o "$WORK/bad.so" --tune --tune-cache lukewarm 2>&1) &&
+  fail "--tune-cache lukewarm accepted"
+[[ "$out" == *"--tune-cache 'lukewarm': expected auto, warm or cold"* ]] || fail "--tune-cache lukewarm: $out"
 out=$("$T" run "$WORK/tuned.so" --backend cpu --random-inputs 1 --check 1e-4 2>&1) || fail "run tuned.so: $out"
+out=$("$T" run "$WORK/cold.so" --backend cpu --random-inputs 1 --check 1e-4 2>&1) || fail "run cold.so: $out"
 echo "ok: --tune"
 
 # A depthwise 3x3 conv of 14-column rows in 8 lanes: two column tiles, unrolled by
