@@ -50,10 +50,9 @@ std::string kernelName(size_t index, const std::string &op) {
 
 class Planner {
 public:
-  Planner(const graph::Graph &graph, const PlanOptions &options)
-      : graph_(graph), options_(options),
-        timing_{40, options.tuneColdConstants.value_or((options.tune || options.chooseSchedule) &&
-                                                       modelEvictsItsConstants(graph))} {
+  Planner(const graph::Graph &graph, const PlanOptions &options) : graph_(graph), options_(options) {
+    bool tuning = options.tune || options.chooseSchedule;
+    timing_.coldConstants = options.tuneColdConstants.value_or(tuning && modelEvictsItsConstants(graph));
     for (size_t n = 0; n < graph.nodes.size(); ++n)
       for (const std::string &in : graph.nodes[n].inputs)
         if (!in.empty()) consumers_[in].push_back(n);
