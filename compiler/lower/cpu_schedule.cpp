@@ -203,6 +203,41 @@ bool readsContiguouslyAlong(const loop::Expr &e, const std::string &axis) {
   return contiguous;
 }
 
+bool isDenseConv(const loop::Stage &stage);
+
+/// The bytes of `name`, a parameter or a temporary of the stages (0 when unknown).
+int64_t bufferBytes(const Schedule &s, const std::string &name) {
+  const loop::Buffer *buffer = s.func().findBuffer(name);
+  if (!buffer) return 0;
+  int64_t bytes = static_cast<int64_t>(sizeof(float));
+  for (int64_t extent : buffer->shape) bytes *= extent;
+  return bytes;
+}
+
+/// Whether a direct convolution splits rows between threads: its weights at most
+/// convRowSplitWeightPercent of its input and convRowSplitMaxWeightKiB.
+bool convSplitsRows(const Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  if (!stage.role.empty() || !isDenseConv(stage)) return false;
+  const loop::Expr &body = stage.body;
+  if (body->kind != loop::ExprKind::Binary || body->operands.size() != 2) return false;
+  if (body->operands[0]->kind != loop::ExprKind::Load || body->operands[1]->kind != loop::ExprKind::Load) return false;
+  int64_t input = bufferBytes(s, body->operands[0]->name), weights = bufferBytes(s, body->operands[1]->name);
+  return weights > 0 && weights * 100 <= input * p.convRowSplitWeightPercent &&
+         weights <= p.convRowSplitMaxWeightKiB * 1024;
+}
+
+/// Whether the stage that reads the padded copy `pad` is a convolution splitting rows.
+bool padFeedsRowSplitConv(const Schedule &s, const loop::Stage &pad, const CpuScheduleParams &p) {
+  for (const loop::Stage &stage : s.func().stages) {
+    bool reads = false;
+    loop::visitExpr(stage.body, [&](const loop::Expr &e) {
+      reads = reads || (e->kind == loop::ExprKind::Load && e->name == pad.output.name);
+    });
+    if (reads) return convSplitsRows(s, stage, p);
+  }
+  return false;
+}
+
 /// Elementwise and small reductions: vectorize the innermost axis, parallel outer.
 Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
@@ -225,6 +260,14 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
   }
   TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
+  // A convolution that splits rows between threads reads the padded rows its thread wrote.
+  if (stage.role == "pad" && rank == 4 && padFeedsRowSplitConv(s, stage, p)) {
+    std::vector<std::string> order;
+    for (const loop::IterVar &loop : loops) order.push_back(loop.name);
+    std::swap(order[1], order[2]);
+    TS_RETURN_IF_ERROR(s.reorder(name, order));
+    TS_ASSIGN_OR_RETURN(loops, s.loops(name));
+  }
   std::string outer = loops[0].name;
   int64_t iterations = loops[0].extent;
   for (size_t k = 1; k < loops.size() && iterations < 64 && !loops[k].reduce && loops[k].kind == loop::ForKind::Serial;
@@ -308,7 +351,10 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   TS_RETURN_IF_ERROR(s.split(name, "oc", cb, "co", "ci"));
   TS_RETURN_IF_ERROR(s.split(name, "oh", tile.rows, "ho", "hi"));
   TS_RETURN_IF_ERROR(s.split(name, "ow", tile.columns, "wo", "wi"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "ho", "wo", "kh", "kw", "ic", "hi", "wi", "ci"}));
+  if (convSplitsRows(s, stage, p))
+    TS_RETURN_IF_ERROR(s.reorder(name, {"n", "ho", "co", "wo", "kh", "kw", "ic", "hi", "wi", "ci"}));
+  else
+    TS_RETURN_IF_ERROR(s.reorder(name, {"n", "co", "ho", "wo", "kh", "kw", "ic", "hi", "wi", "ci"}));
   TS_RETURN_IF_ERROR(s.cacheWrite(name, "wo", loop::MemScope::Local));
   if (tile.rows > 1) TS_RETURN_IF_ERROR(s.unroll(name, "hi"));
   if (tile.columns > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
