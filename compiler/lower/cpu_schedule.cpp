@@ -214,28 +214,61 @@ int64_t bufferBytes(const Schedule &s, const std::string &name) {
   return bytes;
 }
 
-/// Whether a direct convolution splits rows between threads: its weights at most
-/// convRowSplitWeightPercent of its input and convRowSplitMaxWeightKiB.
-bool convSplitsRows(const Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
-  if (!stage.role.empty() || !isDenseConv(stage)) return false;
-  const loop::Expr &body = stage.body;
-  if (body->kind != loop::ExprKind::Binary || body->operands.size() != 2) return false;
-  if (body->operands[0]->kind != loop::ExprKind::Load || body->operands[1]->kind != loop::ExprKind::Load) return false;
-  int64_t input = bufferBytes(s, body->operands[0]->name), weights = bufferBytes(s, body->operands[1]->name);
+/// Whether weights of `weights` bytes on an input of `input` bytes split rows:
+/// convRowSplitWeightPercent and convRowSplitMaxWeightKiB.
+bool rowSplitPays(int64_t weights, int64_t input, const CpuScheduleParams &p) {
   return weights > 0 && weights * 100 <= input * p.convRowSplitWeightPercent &&
          weights <= p.convRowSplitMaxWeightKiB * 1024;
 }
 
-/// Whether the stage that reads the padded copy `pad` is a convolution splitting rows.
-bool padFeedsRowSplitConv(const Schedule &s, const loop::Stage &pad, const CpuScheduleParams &p) {
+/// The buffers a product stage (`a * b`, both loads) reads: {a, b}, or empty names.
+std::pair<std::string, std::string> productOperands(const loop::Stage &stage) {
+  const loop::Expr &body = stage.body;
+  if (body->kind != loop::ExprKind::Binary || body->operands.size() != 2) return {};
+  if (body->operands[0]->kind != loop::ExprKind::Load || body->operands[1]->kind != loop::ExprKind::Load) return {};
+  return {body->operands[0]->name, body->operands[1]->name};
+}
+
+/// Whether a direct convolution splits rows between threads (input, weights).
+bool convSplitsRows(const Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  if (!stage.role.empty() || !isDenseConv(stage)) return false;
+  auto [input, weights] = productOperands(stage);
+  return rowSplitPays(bufferBytes(s, weights), bufferBytes(s, input), p);
+}
+
+/// The stage of the function that reads buffer `name` (nullptr when none).
+const loop::Stage *readerOf(const Schedule &s, const std::string &name) {
   for (const loop::Stage &stage : s.func().stages) {
     bool reads = false;
     loop::visitExpr(stage.body, [&](const loop::Expr &e) {
-      reads = reads || (e->kind == loop::ExprKind::Load && e->name == pad.output.name);
+      reads = reads || (e->kind == loop::ExprKind::Load && e->name == name);
     });
-    if (reads) return convSplitsRows(s, stage, p);
+    if (reads) return &stage;
   }
-  return false;
+  return nullptr;
+}
+
+/// Whether the function's Winograd stages split tile rows between threads: its
+/// transformed weights U against its padded input, as a direct conv's weights.
+bool winogradSplitsRows(const Schedule &s, const CpuScheduleParams &p) {
+  const loop::Stage *input = nullptr, *product = nullptr;
+  for (const loop::Stage &stage : s.func().stages) {
+    if (stage.role == "winograd.input") input = &stage;
+    if (stage.role == "winograd.product") product = &stage;
+  }
+  if (!input || !product) return false;
+  std::string padded;
+  loop::visitExpr(input->body, [&](const loop::Expr &e) {
+    if (e->kind == loop::ExprKind::Load && padded.empty()) padded = e->name;
+  });
+  return rowSplitPays(bufferBytes(s, productOperands(*product).first), bufferBytes(s, padded), p);
+}
+
+/// Whether the reader of the padded copy `pad` splits rows between threads.
+bool padFeedsRowSplitConv(const Schedule &s, const loop::Stage &pad, const CpuScheduleParams &p) {
+  const loop::Stage *reader = readerOf(s, pad.output.name);
+  if (!reader) return false;
+  return reader->role == "winograd.input" ? winogradSplitsRows(s, p) : convSplitsRows(s, *reader, p);
 }
 
 /// Elementwise and small reductions: vectorize the innermost axis, parallel outer.
@@ -439,10 +472,14 @@ Status scheduleWinogradInput(Schedule &s, const loop::Stage &stage, const CpuSch
   int64_t tileColumns = constantDivisor(stage.body, "vt");
   if (tileColumns <= 0) return absl::InternalError(strCat(name, ": no tile row in the Winograd input transform"));
   TS_RETURN_IF_ERROR(s.split(name, "vt", tileColumns, "vth", "vtw"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"vn", "vc", "vth", "vp", "vtw"}));
+  bool rows = winogradSplitsRows(s, p);
+  if (rows)
+    TS_RETURN_IF_ERROR(s.reorder(name, {"vn", "vth", "vc", "vp", "vtw"}));
+  else
+    TS_RETURN_IF_ERROR(s.reorder(name, {"vn", "vc", "vth", "vp", "vtw"}));
   TS_RETURN_IF_ERROR(s.unroll(name, "vp"));
   TS_RETURN_IF_ERROR(s.vectorize(name, "vtw"));
-  return parallelizeOuter(s, name, 2, p);
+  return parallelizeOuter(s, name, rows ? 3 : 2, p);
 }
 
 /// Winograd products [n][p][oc][t] over c: a tile of output channels (unrolled,
@@ -455,8 +492,15 @@ Status scheduleWinogradProduct(Schedule &s, const loop::Stage &stage, const CpuS
   TS_RETURN_IF_ERROR(s.split(name, "moc", cb, "mco", "mci"));
   TS_RETURN_IF_ERROR(s.split(name, "mt", wb, "mto", "mti"));
   TS_RETURN_IF_ERROR(s.split(name, "mti", p.vectorWidth, "mtu", "mtv"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mp", "mco", "mto", "mc", "mci", "mtu", "mtv"}));
-  TS_RETURN_IF_ERROR(s.cacheWrite(name, "mto", loop::MemScope::Local));
+  // Split by tile rows: each thread multiplies the tiles it transformed, all points
+  // and channel blocks of a column tile together.
+  if (winogradSplitsRows(s, p)) {
+    TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mto", "mp", "mco", "mc", "mci", "mtu", "mtv"}));
+    TS_RETURN_IF_ERROR(s.cacheWrite(name, "mco", loop::MemScope::Local));
+  } else {
+    TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mp", "mco", "mto", "mc", "mci", "mtu", "mtv"}));
+    TS_RETURN_IF_ERROR(s.cacheWrite(name, "mto", loop::MemScope::Local));
+  }
   if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "mci"));
   if (wb > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "mtu"));
   if (p.vectorWidth > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "mtv"));
@@ -472,11 +516,15 @@ Status scheduleWinogradOutput(Schedule &s, const loop::Stage &stage, const CpuSc
   if (m <= 0) return absl::InternalError(strCat(name, ": no tile size in the Winograd output transform"));
   TS_RETURN_IF_ERROR(s.split(name, "oh", m, "oho", "ohi"));
   TS_RETURN_IF_ERROR(s.split(name, "ow", m, "owo", "owi"));
-  TS_RETURN_IF_ERROR(s.reorder(name, {"n", "oc", "oho", "ohi", "owi", "owo"}));
+  bool rows = winogradSplitsRows(s, p);
+  if (rows)
+    TS_RETURN_IF_ERROR(s.reorder(name, {"n", "oho", "oc", "ohi", "owi", "owo"}));
+  else
+    TS_RETURN_IF_ERROR(s.reorder(name, {"n", "oc", "oho", "ohi", "owi", "owo"}));
   TS_RETURN_IF_ERROR(s.unroll(name, "ohi"));
   TS_RETURN_IF_ERROR(s.unroll(name, "owi"));
   TS_RETURN_IF_ERROR(s.vectorize(name, "owo"));
-  return parallelizeOuter(s, name, 2, p);
+  return parallelizeOuter(s, name, rows ? 3 : 2, p);
 }
 
 /// 1x1 convolution as a matrix product [n][oc][p] over ic: a tile of output channels
