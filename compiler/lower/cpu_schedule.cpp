@@ -215,10 +215,12 @@ int64_t bufferBytes(const Schedule &s, const std::string &name) {
 }
 
 /// Whether weights of `weights` bytes on an input of `input` bytes split rows:
-/// convRowSplitWeightPercent and convRowSplitMaxWeightKiB.
+/// convRowSplitWeightPercent and convRowSplitMaxWeightKiB (compared in double: the
+/// parameters take any non-negative value).
 bool rowSplitPays(int64_t weights, int64_t input, const CpuScheduleParams &p) {
-  return weights > 0 && weights * 100 <= input * p.convRowSplitWeightPercent &&
-         weights <= p.convRowSplitMaxWeightKiB * 1024;
+  double w = double(weights);
+  return weights > 0 && w * 100 <= double(input) * double(p.convRowSplitWeightPercent) &&
+         w <= double(p.convRowSplitMaxWeightKiB) * 1024;
 }
 
 /// The buffers a product stage (`a * b`, both loads) reads: {a, b}, or empty names.
