@@ -209,7 +209,7 @@ bool isDenseConv(const loop::Stage &stage);
 int64_t bufferBytes(const Schedule &s, const std::string &name) {
   const loop::Buffer *buffer = s.func().findBuffer(name);
   if (!buffer) return 0;
-  int64_t bytes = static_cast<int64_t>(sizeof(float));
+  int64_t bytes = static_cast<int64_t>(dtypeSize(buffer->dtype));
   for (int64_t extent : buffer->shape) bytes *= extent;
   return bytes;
 }
