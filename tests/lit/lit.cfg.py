@@ -4,6 +4,7 @@
 # loop IR, `;` in assembly). Substitutions:
 #   %tessera   the CLI of this build         %configs   configs/ of the source tree
 #   %examples  examples/ of the source tree  %inputs    tests/lit/Inputs
+#   %bench     bench/ of the source tree
 #   FileCheck, not, split-file, count: from llvm-19-tools; %s, %S, %t, %T: lit's own.
 import os
 
@@ -24,6 +25,7 @@ config.substitutions.append(("%tessera", os.path.join(config.tessera_tools_dir, 
 config.substitutions.append(("%configs", os.path.join(config.tessera_src_root, "configs")))
 config.substitutions.append(("%examples", os.path.join(config.tessera_src_root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+config.substitutions.append(("%bench", os.path.join(config.tessera_src_root, "bench")))
 
 # Feature `rtl`: the rtl backend was built (`# REQUIRES: rtl`).
 if getattr(config, "tessera_have_rtl", False):
