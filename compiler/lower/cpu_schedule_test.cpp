@@ -103,6 +103,8 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
                    p.convChannelBlock != base.convChannelBlock ||
                    p.winogradOutputTile != base.winogradOutputTile ||
                    p.winogradMinChannels != base.winogradMinChannels || p.winogradMinPixels != base.winogradMinPixels ||
+                   p.winogradColumnBlock != base.winogradColumnBlock ||
+                   p.winogradColumnAlign != base.winogradColumnAlign ||
                    p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock ||
                    p.poolRowBlock != base.poolRowBlock || p.windowUnrollColumnTiles != base.windowUnrollColumnTiles ||
                    p.rowTileChannelBlock != base.rowTileChannelBlock ||
@@ -138,12 +140,35 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
                                       "1x1 as a matrix product, wide column tiles|"
                                       "3x3 direct|conv tiles of two channel vectors|"
                                       "3x3 direct, conv tiles of two channel vectors|3x3 Winograd at any size|"
+                                      "Winograd column tiles of three vectors, padded|"
+                                      "Winograd column tiles of three vectors, last masked|"
                                       "8-lane vectors|no row tiles|"
                                       "few-channel convs as channel vectors|"
                                       "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|"
                                       "depthwise column tiles as a loop|pool rows 4|"
                                       "matrix tile 4 rows|matrix tile half columns");
   EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 3);
+}
+
+// The three-vector Winograd column tiles follow the vector width; the padded one pads
+// the tiles to a whole number of column tiles, so no column tile is masked.
+TEST(CpuScheduleParams, WinogradThreeVectorCandidates) {
+  for (int registers : {16, 32}) {
+    CpuScheduleParams base = scheduleParamsFor(registers);
+    int found = 0;
+    for (const ScheduleCandidate &c : tuningCandidates(base)) {
+      if (c.label.rfind("Winograd column tiles of three vectors", 0) != 0) continue;
+      ++found;
+      EXPECT_EQ(c.params.winogradColumnBlock, 3 * base.vectorWidth) << c.label;
+      bool padded = c.label.find("padded") != std::string::npos;
+      EXPECT_EQ(c.params.winogradColumnAlign, padded ? 3 * base.vectorWidth : base.winogradColumnAlign) << c.label;
+    }
+    EXPECT_EQ(found, 2) << registers;
+    // Without Winograd neither applies.
+    base.winogradOutputTile = 0;
+    for (const ScheduleCandidate &c : tuningCandidates(base))
+      EXPECT_EQ(c.label.find("Winograd column tiles"), std::string::npos) << c.label;
+  }
 }
 
 } // namespace

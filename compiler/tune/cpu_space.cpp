@@ -13,10 +13,10 @@ const std::vector<CpuParamAxis> &cpuScheduleSpace() {
       {"convWidthBlock", {4, 7, 8, 14, 16, 28}}, {"vectorWidth", {8, 16}},
       {"pointwiseMatrixChannelBlock", {0, 4, 8}}, {"pointwiseMatrixColumns", {8, 16, 32}},
       {"pointwiseChannelBlock", {4, 6, 8}},      {"pointwiseRowBlock", {1, 2, 4}},
-      {"winogradChannelBlock", {4, 8}},          {"winogradColumnBlock", {8, 16, 32}},
+      {"winogradChannelBlock", {4, 8}},          {"winogradColumnBlock", {8, 16, 32, 48}},
       {"depthwiseChannelBlock", {0, 1, 2, 4}},   {"depthwiseRowBlock", {2, 4, 8}},
       {"pointwiseMatrixMinPixels", {0, 256}},    {"winogradMinChannels", {0, 64}},
-      {"winogradMinPixels", {0, 196}},
+      {"winogradMinPixels", {0, 196}},          {"winogradColumnAlign", {16, 32, 48}},
       {"gemmColumnBlock", {16, 32, 48, 64}},     {"channelBlock", {4, 8, 16}},
       {"convShortReductionTile", {4, 8, 16}},    {"poolRowBlock", {1, 2, 4}},
   };
