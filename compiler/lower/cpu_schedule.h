@@ -45,7 +45,7 @@ struct ScheduleCandidate {
 };
 
 /// The schedules `tessera compile --tune` times for each kernel, `base` first, then
-/// schedule_params.def's TESSERA_SCHEDULE_CANDIDATE rows that apply to `base`. Most
+/// schedule_params.def's TESSERA_SCHEDULE_CANDIDATE rows that apply to `base` and change it. Most
 /// kernels lower the same under several of them; only distinct ones need timing.
 std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base);
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace tessera::lower {
@@ -140,35 +141,40 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
                                       "1x1 as a matrix product, wide column tiles|"
                                       "3x3 direct|conv tiles of two channel vectors|"
                                       "3x3 direct, conv tiles of two channel vectors|3x3 Winograd at any size|"
+                                      "Winograd column tiles of one vector|"
                                       "Winograd column tiles of three vectors, padded|"
-                                      "Winograd column tiles of three vectors, last masked|"
                                       "8-lane vectors|no row tiles|"
                                       "few-channel convs as channel vectors|"
                                       "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|"
                                       "depthwise column tiles as a loop|pool rows 4|"
                                       "matrix tile 4 rows|matrix tile half columns");
   EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 3);
+  // A candidate equal to the defaults is left out: three vectors of tiles with 16 lanes.
+  EXPECT_EQ(std::count(labels.begin(), labels.end(), "Winograd column tiles of three vectors"), 0);
 }
 
-// The three-vector Winograd column tiles follow the vector width; the padded one pads
-// the tiles to a whole number of column tiles, so no column tile is masked.
-TEST(CpuScheduleParams, WinogradThreeVectorCandidates) {
+// The Winograd column-tile candidates follow the vector width; the padded one pads the
+// tiles to a whole number of column tiles, so no column tile is masked.
+TEST(CpuScheduleParams, WinogradColumnTileCandidates) {
   for (int registers : {16, 32}) {
     CpuScheduleParams base = scheduleParamsFor(registers);
     int found = 0;
     for (const ScheduleCandidate &c : tuningCandidates(base)) {
-      if (c.label.rfind("Winograd column tiles of three vectors", 0) != 0) continue;
+      if (c.label.rfind("Winograd column tiles", 0) != 0) continue;
       ++found;
-      EXPECT_EQ(c.params.winogradColumnBlock, 3 * base.vectorWidth) << c.label;
+      bool one = c.label.find("one vector") != std::string::npos;
       bool padded = c.label.find("padded") != std::string::npos;
+      EXPECT_EQ(c.params.winogradColumnBlock, (one ? 1 : 3) * base.vectorWidth) << c.label;
       EXPECT_EQ(c.params.winogradColumnAlign, padded ? 3 * base.vectorWidth : base.winogradColumnAlign) << c.label;
     }
-    EXPECT_EQ(found, 2) << registers;
-    // Without Winograd neither applies.
+    EXPECT_EQ(found, registers == 32 ? 2 : 3) << registers;  // with 32, three vectors is the default
+    // Without Winograd none applies.
     base.winogradOutputTile = 0;
     for (const ScheduleCandidate &c : tuningCandidates(base))
       EXPECT_EQ(c.label.find("Winograd column tiles"), std::string::npos) << c.label;
   }
+  // Three vectors of 16 lanes are AVX-512's default tile.
+  EXPECT_EQ(scheduleParamsFor(32).winogradColumnBlock, 3 * scheduleParamsFor(32).vectorWidth);
 }
 
 } // namespace
