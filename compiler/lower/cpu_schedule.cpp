@@ -7,6 +7,7 @@
 
 #include <absl/strings/numbers.h>
 
+#include <algorithm>
 #include <limits>
 #include <type_traits>
 
@@ -489,8 +490,10 @@ Status scheduleWinogradInput(Schedule &s, const loop::Stage &stage, const CpuSch
 Status scheduleWinogradProduct(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = convChannelBlock(stage.output.shape[2], p.winogradChannelBlock);  // as the weights are packed
-  // Columns not a whole number of tiles: the last tile is guarded (masked).
-  int64_t wb = std::max(p.vectorWidth, p.winogradColumnBlock / p.vectorWidth * p.vectorWidth);
+  // Columns not a whole number of tiles: the last tile is guarded (masked). A tile
+  // spans at most the columns' whole vectors (a small image's 16 tiles take one).
+  int64_t columnVectors = (stage.output.shape[3] + p.vectorWidth - 1) / p.vectorWidth;
+  int64_t wb = std::clamp(p.winogradColumnBlock / p.vectorWidth, int64_t(1), columnVectors) * p.vectorWidth;
   TS_RETURN_IF_ERROR(s.split(name, "moc", cb, "mco", "mci"));
   TS_RETURN_IF_ERROR(s.split(name, "mt", wb, "mto", "mti"));
   TS_RETURN_IF_ERROR(s.split(name, "mti", p.vectorWidth, "mtu", "mtv"));

@@ -82,8 +82,10 @@ TEST(WinogradConv, TakenOnlyByStrideOneUngroupedThreeByThree) {
 
 /// Compiles `g` for the CPU (Winograd on), checks that some kernel uses it, and
 /// compares with the interpreter.
-void expectWinogradMatchesInterpreter(const graph::Graph &g, const Shape &input, int64_t tile) {
+void expectWinogradMatchesInterpreter(const graph::Graph &g, const Shape &input, int64_t tile,
+                                      const CpuScheduleParams &schedule = CpuScheduleParams{}) {
   exec::PlanOptions options;
+  options.schedule = schedule;
   options.schedule.winogradOutputTile = tile;
   options.schedule.winogradMinChannels = 16;  // the defaults keep Winograd for larger layers
   options.schedule.winogradMinPixels = 0;
@@ -117,6 +119,28 @@ TEST(WinogradConv, MatchesTheInterpreter) {
                             epilogue ? " with epilogue" : ""));
         expectWinogradMatchesInterpreter(convGraph(c, epilogue), c.input, tile);
       }
+}
+
+// Products over three 16-lane vectors of tiles (AVX-512's default; 16 lanes also lower
+// on AVX2 hosts): the last column tile masked where the tiles are not a whole number of
+// them, with the row split (784 tiles, weights smaller than the input) and the channel
+// split, and a column tile cut to the columns of a small image (16 tiles).
+TEST(WinogradConv, ThreeVectorColumnTilesMatchTheInterpreter) {
+  CpuScheduleParams wide = scheduleParamsFor(32);
+  ASSERT_EQ(wide.winogradColumnBlock, 48);
+  std::vector<ConvCase> cases = {
+      {{1, 16, 56, 56}, 16, {1, 1, 1, 1}},  // 784 tiles = 16 x 48 + 16, rows split
+      {{1, 64, 14, 14}, 64, {1, 1, 1, 1}},  // 49 tiles, padded to 64 = 48 + 16
+      {{1, 32, 8, 8}, 32, {1, 1, 1, 1}},    // 16 tiles: one vector
+  };
+  for (bool padded : {false, true}) {
+    CpuScheduleParams schedule = wide;
+    if (padded) schedule.winogradColumnAlign = schedule.winogradColumnBlock;
+    for (const ConvCase &c : cases) {
+      SCOPED_TRACE(strCat(shapeToString(c.input), " -> ", c.outChannels, padded ? ", padded" : ""));
+      expectWinogradMatchesInterpreter(convGraph(c, /*epilogue=*/true), c.input, 2, schedule);
+    }
+  }
 }
 
 } // namespace
