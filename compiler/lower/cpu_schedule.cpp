@@ -504,9 +504,10 @@ Status scheduleWinogradProduct(Schedule &s, const loop::Stage &stage, const CpuS
     TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mto", "mp", "mco", "mc", "mci", "mtu", "mtv"}));
     TS_RETURN_IF_ERROR(s.cacheWrite(name, "mco", loop::MemScope::Local));
     // A masked last column tile: the column tiles alone are the parallel loop, so
-    // partition-loops peels the masked one; fused with the points, every iteration
-    // would keep the guard.
-    if (stage.output.shape[3] % wb != 0) parallelLoops = 2;
+    // partition-loops peels the masked one (fused with the points, every iteration
+    // would keep the guard), when the unmasked ones are enough parallel iterations.
+    int64_t wholeTiles = stage.output.shape[3] / wb;
+    if (stage.output.shape[3] % wb != 0 && wholeTiles >= p.minParallelIterations) parallelLoops = 2;
   } else {
     TS_RETURN_IF_ERROR(s.reorder(name, {"mn", "mp", "mco", "mto", "mc", "mci", "mtu", "mtv"}));
     TS_RETURN_IF_ERROR(s.cacheWrite(name, "mto", loop::MemScope::Local));
