@@ -123,13 +123,15 @@ TEST(WinogradConv, MatchesTheInterpreter) {
 
 // Products over three 16-lane vectors of tiles (AVX-512's default; 16 lanes also lower
 // on AVX2 hosts): the last column tile masked where the tiles are not a whole number of
-// them, with the row split (784 tiles, weights smaller than the input) and the channel
-// split, and a column tile cut to the columns of a small image (16 tiles).
+// them, with the row split (784 tiles, weights smaller than the input: the column tiles
+// alone parallel; 49 tiles: one whole column tile, the loop fused with its guard) and
+// the channel split, and a column tile cut to the columns of a small image (16 tiles).
 TEST(WinogradConv, ThreeVectorColumnTilesMatchTheInterpreter) {
   CpuScheduleParams wide = scheduleParamsFor(32);
   ASSERT_EQ(wide.winogradColumnBlock, 48);
   std::vector<ConvCase> cases = {
       {{1, 16, 56, 56}, 16, {1, 1, 1, 1}},  // 784 tiles = 16 x 48 + 16, rows split
+      {{1, 16, 14, 14}, 16, {1, 1, 1, 1}},  // 49 tiles, padded to 64 = 48 + 16, rows split
       {{1, 64, 14, 14}, 64, {1, 1, 1, 1}},  // 49 tiles, padded to 64 = 48 + 16
       {{1, 32, 8, 8}, 32, {1, 1, 1, 1}},    // 16 tiles: one vector
   };
