@@ -642,13 +642,30 @@ CpuScheduleParams scheduleParamsFor(int vectorRegisters) {
   return params;
 }
 
+namespace {
+
+/// 1x1 convolutions of every image size as matrix products with this many columns per
+/// register tile (8 output channels per tile where the parameters had them off).
+void asPointwiseMatrix(CpuScheduleParams &p, int64_t columns) {
+  p.pointwiseMatrixMinPixels = 0;
+  if (p.pointwiseMatrixChannelBlock == 0) p.pointwiseMatrixChannelBlock = 8;
+  p.pointwiseMatrixColumns = columns;
+}
+
+bool sameParamsAsAny(const CpuScheduleParams &p, const std::vector<ScheduleCandidate> &candidates) {
+  std::string printed = printScheduleParams(p);
+  return std::ranges::any_of(candidates, [&](const ScheduleCandidate &c) { return printScheduleParams(c.params) == printed; });
+}
+
+} // namespace
+
 std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base) {
   std::vector<ScheduleCandidate> candidates = {{"default", base}};
 #define TESSERA_SCHEDULE_CANDIDATE(label, applies, ...)                                                                \
   if (applies) {                                                                                                       \
     CpuScheduleParams p = base;                                                                                        \
     __VA_ARGS__                                                                                                        \
-    if (printScheduleParams(p) != printScheduleParams(base)) candidates.push_back({label, p});                         \
+    if (!sameParamsAsAny(p, candidates)) candidates.push_back({label, p});                                             \
   }
 #include "compiler/lower/schedule_params.def"
   return candidates;

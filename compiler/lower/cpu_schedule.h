@@ -45,8 +45,9 @@ struct ScheduleCandidate {
 };
 
 /// The schedules `tessera compile --tune` times for each kernel, `base` first, then
-/// schedule_params.def's TESSERA_SCHEDULE_CANDIDATE rows that apply to `base` and change it. Most
-/// kernels lower the same under several of them; only distinct ones need timing.
+/// schedule_params.def's TESSERA_SCHEDULE_CANDIDATE rows that apply to `base` and give
+/// parameters no earlier candidate has. Most kernels lower the same under several of
+/// them; only distinct ones need timing.
 std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base);
 
 /// Sets one parameter from `name=value` text (the names of schedule_params.def, e.g.

@@ -133,12 +133,14 @@ TEST(CpuScheduleParams, PrintedParamsReadBack) {
 
 // The candidates, in order; the two-channel-vector and half-vector ones only where
 // vectors have 16 lanes; none equal to the defaults (AVX-512's three-vector Winograd
-// tile, AVX2's four-row matrix tile).
+// tile, AVX2's four-row matrix tile) or to an earlier candidate (AVX-512's 1x1 matrix
+// over three vectors is "1x1 as a matrix product").
 TEST(CpuScheduleParams, TuningCandidateLabels) {
   std::vector<std::string> labels;
   for (const ScheduleCandidate &c : tuningCandidates(scheduleParamsFor(32))) labels.push_back(c.label);
-  EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|1x1 matrix, wide column tiles|"
-                                      "1x1 as a matrix product, wide column tiles|"
+  EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|"
+                                      "1x1 matrix, column tiles of one vector|"
+                                      "1x1 matrix, column tiles of two vectors|"
                                       "3x3 direct|conv tiles of two channel vectors|"
                                       "3x3 direct, conv tiles of two channel vectors|3x3 Winograd at any size|"
                                       "Winograd column tiles of one vector|"
@@ -148,7 +150,34 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
                                       "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|"
                                       "depthwise column tiles as a loop|pool rows 4|"
                                       "matrix tile 4 rows|matrix tile half columns");
-  EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 3);
+  EXPECT_EQ(tuningCandidates(scheduleParamsFor(16)).size(), labels.size() - 2);
+}
+
+// The 1x1 matrix candidates take every image size to matrix products over one to three
+// vectors of columns (four with 8 lanes), with 8 output channels per tile where the base
+// had matrix products off; none repeats an earlier candidate's parameters.
+TEST(CpuScheduleParams, PointwiseMatrixColumnCandidates) {
+  for (int registers : {16, 32}) {
+    CpuScheduleParams base = scheduleParamsFor(registers);
+    base.pointwiseMatrixChannelBlock = 0;
+    std::vector<int64_t> vectors;
+    for (const ScheduleCandidate &c : tuningCandidates(base)) {
+      if (c.label.rfind("1x1 matrix, column tiles of", 0) != 0) continue;
+      EXPECT_EQ(c.params.pointwiseMatrixMinPixels, 0) << c.label;
+      EXPECT_EQ(c.params.pointwiseMatrixChannelBlock, 8) << c.label;
+      EXPECT_EQ(c.params.pointwiseMatrixColumns % base.vectorWidth, 0) << c.label;
+      vectors.push_back(c.params.pointwiseMatrixColumns / base.vectorWidth);
+    }
+    // "1x1 as a matrix product" has the default columns: two vectors of 8, three of 16.
+    std::vector<int64_t> expected = registers == 32 ? std::vector<int64_t>{1, 2} : std::vector<int64_t>{1, 3, 4};
+    EXPECT_EQ(vectors, expected) << registers;
+  }
+  // The half-vector candidate keeps the column tiles' number of vectors.
+  for (const ScheduleCandidate &c : tuningCandidates(scheduleParamsFor(32)))
+    if (c.label == "8-lane vectors") {
+      EXPECT_EQ(c.params.pointwiseMatrixColumns, 3 * 8);
+      EXPECT_EQ(c.params.winogradColumnBlock, 3 * 8);
+    }
 }
 
 // The Winograd column-tile candidates follow the vector width; the padded one pads the

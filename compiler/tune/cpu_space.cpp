@@ -11,7 +11,7 @@ const std::vector<CpuParamAxis> &cpuScheduleSpace() {
   static const std::vector<CpuParamAxis> axes = {
       {"winogradOutputTile", {0, 2, 4}},        {"convChannelBlock", {8, 16, 32}},
       {"convWidthBlock", {4, 7, 8, 14, 16, 28}}, {"vectorWidth", {8, 16}},
-      {"pointwiseMatrixChannelBlock", {0, 4, 8}}, {"pointwiseMatrixColumns", {8, 16, 32}},
+      {"pointwiseMatrixChannelBlock", {0, 4, 8}}, {"pointwiseMatrixColumns", {8, 16, 32, 48}},
       {"pointwiseChannelBlock", {4, 6, 8}},      {"pointwiseRowBlock", {1, 2, 4}},
       {"winogradChannelBlock", {4, 8}},          {"winogradColumnBlock", {8, 16, 32, 48}},
       {"depthwiseChannelBlock", {0, 1, 2, 4}},   {"depthwiseRowBlock", {2, 4, 8}},
