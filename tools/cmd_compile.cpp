@@ -215,6 +215,7 @@ int runCompileCommand(const std::vector<std::string> &args) {
       "cpu", po::value(&compile.cpu), "cpu: generate code for this LLVM CPU instead of the host's (x86-64-v3: AVX2, 8-lane kernels; x86-64-v4: AVX-512, 16-lane; the host must have its vector features)")(
       "tune", po::bool_switch(&o.cpu.plan.tune), "cpu: auto-tune: time each kernel under its candidate schedules on this machine and keep the fastest (prints the times)")(
       "tune-threads", po::value(&compile.tuneThreads), "cpu: --tune times each kernel on these thread counts, comma-separated (default: 1 and every hardware thread), and keeps the least geometric mean of its relative times")(
+      "tune-in-model", po::value(&o.cpu.inModel.candidates)->default_value(o.cpu.inModel.candidates), "cpu: --tune then times each kernel's N fastest schedules (alone) inside the whole model -- N compiled models, run in turn -- and keeps the fastest there (0 or 1: kernels alone only)")(
       "tune-cache", po::value(&compile.tuneCache), "cpu: the cache state --tune times kernels in: cold evicts each kernel's weights before every call (as inside a model that touches more bytes per inference than the last-level cache holds), warm keeps them cached; auto (default) picks by that comparison")(
       "gpu-arch", po::value(&o.nvptx.arch)->default_value("sm_80"), "nvptx: the GPU architecture (sm_80, sm_90, ...)")(
       "gpu-block-size", po::value(&o.nvptx.threadsPerBlock)->default_value(256), "nvptx: threads per block")(

@@ -16,6 +16,7 @@
 #include "compiler/driver/stage_log.h"
 #include "compiler/driver/targets.h"
 #include "compiler/exec/aot.h"
+#include "compiler/exec/in_model_tuning.h"
 #include "compiler/loop/printer.h"
 #include "support/file_io.h"
 
@@ -45,6 +46,10 @@ StatusOr<CompiledArtifact> cpuPipeline(const ModelSource &model, const CompileOp
 
   exec::PlanOptions planOptions = options.cpu.plan;
   planOptions.tuneLog = options.log;
+  if (planOptions.tune && !planOptions.chooseSchedule && options.cpu.inModel.candidates > 1) {
+    TS_ASSIGN_OR_RETURN(planOptions.chooseSchedule, exec::tuneInModel(graph, planOptions, options.cpu.inModel));
+    planOptions.tune = false;
+  }
   TS_ASSIGN_OR_RETURN(exec::ExecutionPlan plan, exec::planGraph(graph, planOptions));
   log.record("plan", [&] { return strCat("plan: ", plan.summary(graph), "\n"); });
   log.record("loop-ir", [&] { return loop::printModule(plan.module); });

@@ -23,6 +23,7 @@
 
 #include "compiler/accel/model_compiler.h"
 #include "compiler/exec/execution_plan.h"
+#include "compiler/exec/in_model_tuning.h"
 #include "compiler/graph/graph.h"
 #include "isa/config.h"
 #include "support/status.h"
@@ -55,6 +56,9 @@ using StageObserver = std::function<void(const Stage &)>;
 struct CpuOptions {
   /// Schedule parameters and auto-tuning (`tuneLog` is set from CompileOptions::log).
   exec::PlanOptions plan;
+  /// With `plan.tune`: each kernel's fastest schedules alone timed again inside the
+  /// whole model (exec/in_model_tuning.h); candidates below 2 tune kernels alone only.
+  exec::InModelTuneOptions inModel;
 };
 
 struct AccelOptions {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 #include <thread>
 
@@ -187,14 +188,14 @@ private:
   /// first, the configured schedule, decides whether the group compiles at all).
   StatusOr<KernelBuild> tuneKernel(const lower::KernelGroup &group, const std::string &name) {
     std::vector<KernelBuild> builds;
-    std::vector<std::string> labels;
+    std::vector<lower::ScheduleCandidate> distinct;
     std::set<std::string> seen;
     for (const lower::ScheduleCandidate &candidate : lower::tuningCandidates(options_.schedule)) {
       auto build = buildKernel(group, name, candidate.params);
       if (!build.ok() && builds.empty()) return build.status();
       if (!build.ok() || !seen.insert(loop::printFunc(build->func)).second) continue;
       builds.push_back(std::move(*build));
-      labels.push_back(candidate.label);
+      distinct.push_back(candidate);
     }
     if (builds.size() == 1) return std::move(builds[0]);
     auto timed = timeKernelVariantsOnThreads(variantsOf(builds), options_.tuneThreads, timing_);
@@ -204,8 +205,31 @@ private:
       return std::move(builds[0]);
     }
     size_t best = fastestVariant(*timed);
-    if (options_.tuneLog) *options_.tuneLog << tuneLine(name, labels, *timed, best);
+    if (options_.tuneLog) *options_.tuneLog << tuneLine(name, distinct, *timed, best);
+    if (options_.tuneRanking) (*options_.tuneRanking)[name] = ranked(distinct, *timed, best);
     return std::move(builds[best]);
+  }
+
+  /// The geometric mean over the thread counts of variant v's time relative to
+  /// variant 0's.
+  static double relativeTime(const std::vector<std::vector<double>> &ms, size_t v) {
+    double logSum = 0;
+    for (const std::vector<double> &times : ms) logSum += std::log(times[v] / times[0]);
+    return std::exp(logSum / double(ms.size()));
+  }
+
+  /// The chosen variant first, then the others by their relative time.
+  static std::vector<lower::ScheduleCandidate> ranked(const std::vector<lower::ScheduleCandidate> &distinct,
+                                                      const std::vector<std::vector<double>> &ms, size_t best) {
+    std::vector<size_t> order(distinct.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      if ((a == best) != (b == best)) return a == best;
+      return relativeTime(ms, a) < relativeTime(ms, b);
+    });
+    std::vector<lower::ScheduleCandidate> result;
+    for (size_t v : order) result.push_back(distinct[v]);
+    return result;
   }
 
   /// The variant with the least geometric mean over the thread counts of its time
@@ -213,30 +237,25 @@ private:
   /// below 1 - kTuneMargin: within the margin the difference is the host's noise, and
   /// the default's choice was measured in whole models.
   static size_t fastestVariant(const std::vector<std::vector<double>> &ms) {
-    auto relative = [&](size_t v) {
-      double logSum = 0;
-      for (const std::vector<double> &times : ms) logSum += std::log(times[v] / times[0]);
-      return std::exp(logSum / double(ms.size()));
-    };
     size_t best = 0;
     double bestRelative = 1;
     for (size_t v = 1; v < ms[0].size(); ++v)
-      if (double r = relative(v); r < bestRelative && r < 1 - kTuneMargin) best = v, bestRelative = r;
+      if (double r = relativeTime(ms, v); r < bestRelative && r < 1 - kTuneMargin) best = v, bestRelative = r;
     return best;
   }
 
   /// "tune k4_conv: default 0.501/0.262 ms, 3x3 Winograd at any size 0.470/0.240 ms ->
   /// 3x3 Winograd at any size (threads 1/2)": each label's times on each thread count.
-  std::string tuneLine(const std::string &name, const std::vector<std::string> &labels,
+  std::string tuneLine(const std::string &name, const std::vector<lower::ScheduleCandidate> &distinct,
                        const std::vector<std::vector<double>> &ms, size_t best) const {
     std::string times;
-    for (size_t v = 0; v < labels.size(); ++v) {
+    for (size_t v = 0; v < distinct.size(); ++v) {
       std::vector<std::string> perThreads;
       for (const std::vector<double> &t : ms) perThreads.push_back(absl::StrFormat("%.3f", t[v]));
-      times += absl::StrFormat("%s%s %s ms", v ? ", " : "", labels[v], absl::StrJoin(perThreads, "/"));
+      times += absl::StrFormat("%s%s %s ms", v ? ", " : "", distinct[v].label, absl::StrJoin(perThreads, "/"));
     }
     std::string threads = ms.size() > 1 ? strCat(" (threads ", absl::StrJoin(options_.tuneThreads, "/"), ")") : "";
-    return absl::StrFormat("tune %s: %s -> %s%s\n", name, times, labels[best], threads);
+    return absl::StrFormat("tune %s: %s -> %s%s\n", name, times, distinct[best].label, threads);
   }
 
   /// Times the group under each schedule; identical lowerings share one timing.

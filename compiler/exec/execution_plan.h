@@ -77,6 +77,10 @@ struct PlanOptions {
   /// (kernel_timer.h). Unset: when modelEvictsItsConstants(graph).
   std::optional<bool> tuneColdConstants;
   std::ostream *tuneLog = nullptr;
+  /// When set, `tune` records each timed kernel's distinct schedules here by kernel
+  /// name: the one it kept first, then the others by their relative time (what
+  /// in_model_tuning.h times inside the whole model).
+  std::map<std::string, std::vector<lower::ScheduleCandidate>> *tuneRanking = nullptr;
   /// When set, chooses each kernel's schedule (`tessera tune --target cpu`, or the best
   /// records of `compile --records`); takes precedence over `tune`.
   ScheduleChooser chooseSchedule;

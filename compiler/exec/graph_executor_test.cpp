@@ -227,16 +227,6 @@ TEST(GraphExecutor, RejectsWrongInputShape) {
 namespace tessera::exec {
 namespace {
 
-/// The compiled miniNet's outputs against the interpreter's, on one random input.
-void expectMiniNetMatchesTheInterpreter(const graph::Graph &g, const CompiledModel &model) {
-  interp::TensorMap inputs{{"x", testing::randomTensor({1, 4, 15, 15}, 1)}};
-  auto got = model.executor->run(inputs);
-  ASSERT_TRUE(got.ok()) << got.status();
-  auto want = interp::runGraph(g, inputs);
-  ASSERT_TRUE(want.ok()) << want.status();
-  for (const std::string &name : g.outputs) testing::expectClose(got->at(name), want->at(name), name);
-}
-
 // A schedule chooser sees every kernel with its workload key and can time schedules:
 // identical lowerings share one timing, and the chosen schedule builds the kernel.
 TEST(GraphExecutor, ScheduleChooserTimesAndChooses) {
@@ -258,7 +248,7 @@ TEST(GraphExecutor, ScheduleChooserTimesAndChooses) {
   bool sawConv = false;
   for (const std::string &w : workloads) sawConv |= w.rfind("Conv+Relu f32[1,4,15,15]", 0) == 0;
   EXPECT_TRUE(sawConv) << workloads[0];
-  expectMiniNetMatchesTheInterpreter(g, *model);
+  testing::expectMiniNetMatchesTheInterpreter(g, *model);
 }
 
 // One inference touches each constant and each value once: x, w and y here.
@@ -293,7 +283,7 @@ TEST(GraphExecutor, TuningWithColdConstantsMatchesTheInterpreter) {
   EXPECT_NE(log.str().find("tune: kernels timed with their constants evicted from the caches"), std::string::npos)
       << log.str();
   EXPECT_NE(log.str().find("tune k0_conv: default"), std::string::npos) << log.str();
-  expectMiniNetMatchesTheInterpreter(g, *model);
+  testing::expectMiniNetMatchesTheInterpreter(g, *model);
 }
 
 } // namespace

@@ -108,4 +108,14 @@ void compareCompiledWithInterpreter(const std::string &text, const interp::Tenso
   for (const std::string &name : g->outputs) compare(name, want->at(name), got->at(name));
 }
 
+/// The compiled miniNet's outputs against the interpreter's, on one random input.
+inline void expectMiniNetMatchesTheInterpreter(const graph::Graph &g, const CompiledModel &model) {
+  interp::TensorMap inputs{{"x", randomTensor({1, 4, 15, 15}, 1)}};
+  auto got = model.executor->run(inputs);
+  ASSERT_TRUE(got.ok()) << got.status();
+  auto want = interp::runGraph(g, inputs);
+  ASSERT_TRUE(want.ok()) << want.status();
+  for (const std::string &name : g.outputs) expectClose(got->at(name), want->at(name), name);
+}
+
 } // namespace tessera::exec::testing
