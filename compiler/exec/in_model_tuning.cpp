@@ -92,9 +92,11 @@ size_t chooseInModel(const std::string &kernel, const std::vector<lower::Schedul
     if (measurable && r > 0 && relative < bestRelative && relative < 1 - margin) best = r, bestRelative = relative;
     parts.push_back(absl::StrFormat("%s %s ms", ranked[r].label, absl::StrJoin(perThreads, "/")));
   }
+  // As the `tune` lines: the thread counts named when there are several.
+  std::string threads = ms.size() > 1 ? strCat(" (threads ", absl::StrJoin(options.tuneThreads, "/"), ")") : "";
   if (options.tuneLog)
-    *options.tuneLog << absl::StrFormat("in-model %s: %s -> %s (threads %s)\n", kernel, absl::StrJoin(parts, ", "),
-                                        ranked[best].label, absl::StrJoin(options.tuneThreads, "/"));
+    *options.tuneLog << absl::StrFormat("in-model %s: %s -> %s%s\n", kernel, absl::StrJoin(parts, ", "),
+                                        ranked[best].label, threads);
   return best;
 }
 

@@ -16,7 +16,7 @@ namespace {
 std::set<std::string> inModelKernels(const std::string &log, size_t *lines) {
   std::set<std::string> kernels;
   *lines = 0;
-  std::regex line("(^|\n)in-model (k[0-9]+_[a-z]+): [^\n]* -> [^\n]*\\(threads 1\\)");
+  std::regex line("(^|\n)in-model (k[0-9]+_[a-z]+): [^\n]* ms -> [^\n]*");
   for (auto it = std::sregex_iterator(log.begin(), log.end(), line); it != std::sregex_iterator(); ++it) {
     kernels.insert((*it)[2]);
     ++*lines;
