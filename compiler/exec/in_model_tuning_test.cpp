@@ -24,19 +24,22 @@ std::set<std::string> inModelKernels(const std::string &log, size_t *lines) {
   return kernels;
 }
 
+/// Tuning on one thread, logged to `log`.
+PlanOptions oneThreadLogging(std::ostringstream &log) {
+  PlanOptions options;
+  options.tuneThreads = {1};
+  options.tuneLog = &log;
+  return options;
+}
+
 // Every kernel tuning alone timed under several schedules is timed again inside the
 // model, once per kernel; the chosen schedules build a model that computes what the
 // interpreter does.
 TEST(InModelTuning, TimesTunedKernelsInTheModelAndKeepsTheOutputs) {
   graph::Graph g = testing::miniNet();
   std::ostringstream log;
-  PlanOptions options;
-  options.tuneThreads = {1};
-  options.tuneLog = &log;
-  InModelTuneOptions inModel;
-  inModel.candidates = 2;
-  inModel.runs = 2;
-  auto chooser = tuneInModel(g, options, inModel);
+  PlanOptions options = oneThreadLogging(log);
+  auto chooser = tuneInModel(g, options, {.candidates = 2, .runs = 2});
   ASSERT_TRUE(chooser.ok()) << chooser.status();
   std::string text = log.str();
   EXPECT_NE(text.find("in-model tuning: 2 compiled models (each kernel's 2 fastest schedules alone), 2 runs each on "
@@ -61,14 +64,8 @@ TEST(InModelTuning, TimesTunedKernelsInTheModelAndKeepsTheOutputs) {
 
 // One candidate per kernel: tuning alone only, no model compiled for timing.
 TEST(InModelTuning, OneCandidateTunesKernelsAloneOnly) {
-  graph::Graph g = testing::miniNet();
   std::ostringstream log;
-  PlanOptions options;
-  options.tuneThreads = {1};
-  options.tuneLog = &log;
-  InModelTuneOptions inModel;
-  inModel.candidates = 1;
-  auto chooser = tuneInModel(g, options, inModel);
+  auto chooser = tuneInModel(testing::miniNet(), oneThreadLogging(log), {.candidates = 1});
   ASSERT_TRUE(chooser.ok()) << chooser.status();
   EXPECT_NE(log.str().find("tune k0_conv: default"), std::string::npos) << log.str();
   EXPECT_EQ(log.str().find("in-model"), std::string::npos) << log.str();
