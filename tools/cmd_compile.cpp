@@ -161,6 +161,8 @@ Status completeOptions(CompileArgs &args) {
   if (!args.tuneThreads.empty()) {
     TS_ASSIGN_OR_RETURN(options.cpu.plan.tuneThreads, parseTuneThreads(args.tuneThreads));
   }
+  if (options.cpu.inModel.candidates < 0 || options.cpu.inModel.candidates > 16)
+    return invalidInput("--tune-in-model %d: expected 0 to 16 schedules per kernel", options.cpu.inModel.candidates);
   if (args.tuneCache == "cold" || args.tuneCache == "warm")
     options.cpu.plan.tuneColdConstants = args.tuneCache == "cold";
   else if (args.tuneCache != "auto")

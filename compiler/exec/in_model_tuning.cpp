@@ -110,37 +110,15 @@ ScheduleChooser chooserOf(std::map<std::string, lower::CpuScheduleParams> chosen
   };
 }
 
-} // namespace
-
-StatusOr<ScheduleChooser> tuneInModel(const graph::Graph &graph, PlanOptions options,
-                                      const InModelTuneOptions &inModel) {
-  Ranking ranking;
-  options.tune = true;
-  options.tuneRanking = &ranking;
-  options.chooseSchedule = nullptr;
-  std::vector<CompiledModel> models;
-  TS_ASSIGN_OR_RETURN(CompiledModel tunedAlone, compileForCpu(graph, options));
-  models.push_back(std::move(tunedAlone));
-  std::map<std::string, lower::CpuScheduleParams> chosen;
-  for (const auto &[kernel, ranked] : ranking) chosen[kernel] = ranked[0].params;
-  size_t rounds = 1;
-  for (const auto &[kernel, ranked] : ranking)
-    rounds = std::max(rounds, std::min(ranked.size(), size_t(std::max(inModel.candidates, 1))));
-  if (rounds < 2 || inModel.runs < 1) return chooserOf(std::move(chosen));
-
-  auto inputs = interp::randomInputs(graph, 1);
-  if (!inputs.ok()) {
-    if (options.tuneLog) *options.tuneLog << "in-model tuning skipped: " << inputs.status().message() << "\n";
-    return chooserOf(std::move(chosen));
-  }
-  if (options.tuneLog)
-    *options.tuneLog << "in-model tuning: " << rounds << " compiled models (each kernel's " << rounds
-                     << " fastest schedules alone), " << inModel.runs << " runs each on threads "
-                     << absl::StrJoin(options.tuneThreads, "/") << "\n";
+/// Rounds 1 to rounds - 1 compiled after `first` (round 0), each kernel on its r-th
+/// ranked schedule; every round plans the same steps.
+StatusOr<std::vector<CompiledModel>> compileRounds(const graph::Graph &graph, PlanOptions options,
+                                                   const Ranking &ranking, size_t rounds, CompiledModel first) {
   options.tune = false;
   options.tuneRanking = nullptr;
-  std::ostream *log = options.tuneLog;
   options.tuneLog = nullptr;
+  std::vector<CompiledModel> models;
+  models.push_back(std::move(first));
   for (size_t r = 1; r < rounds; ++r) {
     options.chooseSchedule = roundChooser(ranking, r);
     TS_ASSIGN_OR_RETURN(CompiledModel model, compileForCpu(graph, options));
@@ -153,9 +131,13 @@ StatusOr<ScheduleChooser> tuneInModel(const graph::Graph &graph, PlanOptions opt
     for (size_t s = 0; same && s < steps.size(); ++s) same = other[s].kernel == steps[s].kernel;
     if (!same) return absl::InternalError("in-model tuning: the compiled rounds planned different steps");
   }
-  TS_ASSIGN_OR_RETURN(StepSamples samples, timeRounds(models, *inputs, options.tuneThreads, inModel.runs));
-  options.tuneLog = log;
-  // Steps in plan order by kernel (identical kernel groups share one kernel).
+  return models;
+}
+
+/// The steps of each ranked kernel, kernels in plan order (identical kernel groups
+/// share one kernel).
+std::vector<std::pair<std::string, std::vector<size_t>>> stepsByKernel(const std::vector<Step> &steps,
+                                                                       const Ranking &ranking) {
   std::vector<std::pair<std::string, std::vector<size_t>>> stepsOf;
   for (size_t s = 0; s < steps.size(); ++s) {
     if (steps[s].kind != StepKind::Kernel || !ranking.count(steps[s].kernel)) continue;
@@ -163,9 +145,40 @@ StatusOr<ScheduleChooser> tuneInModel(const graph::Graph &graph, PlanOptions opt
     if (it == stepsOf.end()) it = stepsOf.insert(stepsOf.end(), {steps[s].kernel, {}});
     it->second.push_back(s);
   }
-  for (const auto &[kernel, kernelSteps] : stepsOf) {
+  return stepsOf;
+}
+
+} // namespace
+
+StatusOr<ScheduleChooser> tuneInModel(const graph::Graph &graph, PlanOptions options,
+                                      const InModelTuneOptions &inModel) {
+  Ranking ranking;
+  options.tune = true;
+  options.tuneRanking = &ranking;
+  options.chooseSchedule = nullptr;
+  TS_ASSIGN_OR_RETURN(CompiledModel tunedAlone, compileForCpu(graph, options));
+  std::map<std::string, lower::CpuScheduleParams> chosen;
+  size_t rounds = 1;
+  for (const auto &[kernel, ranked] : ranking) {
+    chosen[kernel] = ranked[0].params;
+    rounds = std::max(rounds, std::min(ranked.size(), size_t(std::max(inModel.candidates, 1))));
+  }
+  if (rounds < 2 || inModel.runs < 1) return chooserOf(std::move(chosen));
+  auto inputs = interp::randomInputs(graph, 1);
+  if (!inputs.ok()) {
+    if (options.tuneLog) *options.tuneLog << "in-model tuning skipped: " << inputs.status().message() << "\n";
+    return chooserOf(std::move(chosen));
+  }
+  if (options.tuneLog)
+    *options.tuneLog << "in-model tuning: " << rounds << " compiled models (each kernel's " << rounds
+                     << " fastest schedules alone), " << inModel.runs << " runs each on threads "
+                     << absl::StrJoin(options.tuneThreads, "/") << "\n";
+  TS_ASSIGN_OR_RETURN(std::vector<CompiledModel> models,
+                      compileRounds(graph, options, ranking, rounds, std::move(tunedAlone)));
+  TS_ASSIGN_OR_RETURN(StepSamples samples, timeRounds(models, *inputs, options.tuneThreads, inModel.runs));
+  for (const auto &[kernel, steps] : stepsByKernel(models[0].executor->plan().steps, ranking)) {
     const std::vector<lower::ScheduleCandidate> &ranked = ranking.at(kernel);
-    chosen[kernel] = ranked[chooseInModel(kernel, ranked, kernelSteps, samples, options, inModel.margin)].params;
+    chosen[kernel] = ranked[chooseInModel(kernel, ranked, steps, samples, options, inModel.margin)].params;
   }
   return chooserOf(std::move(chosen));
 }
