@@ -1,6 +1,9 @@
 //===- binary_test.cpp - .tsb writing, loading and corruption handling ----------------===//
 #include "isa/binary.h"
 
+#include <algorithm>
+#include <string>
+
 #include "isa/assembler.h"
 #include "isa/test_util.h"
 
@@ -161,6 +164,36 @@ TEST(Binary, SizesInTheMetadataAreBounded) {
   huge.tensors[0].shape = {int64_t(1) << 32, int64_t(1) << 32, 4}; // the product wraps to 0
   EXPECT_ERROR_CONTAINS(readBinary(*writeBinary(huge, config)),
                         "tensor 'A': shape 4294967296x4294967296x4 has more than 2147483648 elements");
+}
+
+/// `bytes` with the first `from` replaced by `to` (the same length: the layout stays).
+std::vector<uint8_t> replaced(std::vector<uint8_t> bytes, const std::string &from, const std::string &to) {
+  EXPECT_EQ(from.size(), to.size());
+  auto at = std::search(bytes.begin(), bytes.end(), from.begin(), from.end());
+  EXPECT_NE(at, bytes.end()) << from;
+  if (at != bytes.end()) std::copy(to.begin(), to.end(), at);
+  return bytes;
+}
+
+// A metadata number out of its field's range, or a float where an integer belongs, is
+// an error naming the field (a float cast to an integer out of range is undefined).
+TEST(Binary, MetadataNumbersOutOfRangeAreErrors) {
+  HardwareConfig config = loadTestConfig("default");
+  std::vector<uint8_t> bytes = validBinary(config);
+  std::string text(bytes.begin(), bytes.end());
+  size_t key = text.find("\"dram_bytes\":");
+  ASSERT_NE(key, std::string::npos);
+  size_t begin = key + std::string("\"dram_bytes\":").size(), end = text.find_first_not_of("0123456789", begin);
+  std::string digits = text.substr(begin, end - begin);
+  ASSERT_GE(digits.size(), 3u) << digits;
+  std::string asFloat = std::string(digits.size() - 3, '1') + "e99";
+  EXPECT_ERROR_CONTAINS(readBinary(replaced(bytes, "\"dram_bytes\":" + digits, "\"dram_bytes\":" + asFloat),
+                                   {.verifyChecksums = false}),
+                        "metadata: the program field 'dram_bytes' is out of range or not an integer");
+  std::string negative = "-" + std::string(digits.size() - 1, '1');
+  EXPECT_ERROR_CONTAINS(readBinary(replaced(bytes, "\"dram_bytes\":" + digits, "\"dram_bytes\":" + negative),
+                                   {.verifyChecksums = false}),
+                        "metadata: the program field 'dram_bytes' is out of range or not an integer");
 }
 
 TEST(Binary, HostCodeRoundTripsAsAFifthSection) {
