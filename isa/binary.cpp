@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <type_traits>
 #include <map>
+#include <type_traits>
 
 #include <xxhash.h>
 
@@ -171,7 +171,6 @@ Status checkHeader(const std::vector<uint8_t> &bytes) {
   return checkReservedZero(bytes, 40, kBinaryHeaderBytes, "header");
 }
 
-/// Reads `key` of `object` as T, with an error naming the key.
 /// Whether a JSON number converts to T without leaving T's range: nlohmann's get<T>
 /// casts a float (197e24) to an integer, or a double to float, unchecked, and such a
 /// cast out of range is undefined. Integers must be JSON integers.
@@ -200,10 +199,12 @@ template <typename T> bool fitsValue(const json &value) {
   return true;
 }
 
+/// Reads `key` of `object` as T, with an error naming the key.
 template <typename T> StatusOr<T> field(const json &object, const char *key, const char *where) {
   if (!object.is_object() || !object.contains(key)) return invalidInput("metadata: %s has no '%s'", where, key);
   if (!fitsValue<T>(object.at(key)))
-    return invalidInput("metadata: %s field '%s' is out of range or not an integer", where, key);
+    return invalidInput("metadata: %s field '%s' is out of its type's range (or a float where an integer belongs)",
+                        where, key);
   try {
     return object.at(key).get<T>();
   } catch (const json::exception &) {

@@ -189,11 +189,11 @@ TEST(Binary, MetadataNumbersOutOfRangeAreErrors) {
   std::string asFloat = std::string(digits.size() - 3, '1') + "e99";
   EXPECT_ERROR_CONTAINS(readBinary(replaced(bytes, "\"dram_bytes\":" + digits, "\"dram_bytes\":" + asFloat),
                                    {.verifyChecksums = false}),
-                        "metadata: the program field 'dram_bytes' is out of range or not an integer");
+                        "metadata: the program field 'dram_bytes' is out of its type's range (or a float where an integer belongs)");
   std::string negative = "-" + std::string(digits.size() - 1, '1');
   EXPECT_ERROR_CONTAINS(readBinary(replaced(bytes, "\"dram_bytes\":" + digits, "\"dram_bytes\":" + negative),
                                    {.verifyChecksums = false}),
-                        "metadata: the program field 'dram_bytes' is out of range or not an integer");
+                        "metadata: the program field 'dram_bytes' is out of its type's range (or a float where an integer belongs)");
 }
 
 TEST(Binary, HostCodeRoundTripsAsAFifthSection) {

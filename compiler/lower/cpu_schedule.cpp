@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <type_traits>
 
 namespace tessera::lower {
@@ -652,20 +653,16 @@ void asPointwiseMatrix(CpuScheduleParams &p, int64_t columns) {
   p.pointwiseMatrixColumns = columns;
 }
 
-bool sameParamsAsAny(const CpuScheduleParams &p, const std::vector<ScheduleCandidate> &candidates) {
-  std::string printed = printScheduleParams(p);
-  return std::ranges::any_of(candidates, [&](const ScheduleCandidate &c) { return printScheduleParams(c.params) == printed; });
-}
-
 } // namespace
 
 std::vector<ScheduleCandidate> tuningCandidates(const CpuScheduleParams &base) {
   std::vector<ScheduleCandidate> candidates = {{"default", base}};
+  std::set<std::string> printed = {printScheduleParams(base)};  // no candidate twice
 #define TESSERA_SCHEDULE_CANDIDATE(label, applies, ...)                                                                \
   if (applies) {                                                                                                       \
     CpuScheduleParams p = base;                                                                                        \
     __VA_ARGS__                                                                                                        \
-    if (!sameParamsAsAny(p, candidates)) candidates.push_back({label, p});                                             \
+    if (printed.insert(printScheduleParams(p)).second) candidates.push_back({label, p});                               \
   }
 #include "compiler/lower/schedule_params.def"
   return candidates;
