@@ -2,17 +2,15 @@
 #include "isa/binary.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
-#include <limits>
 #include <map>
-#include <type_traits>
 
 #include <xxhash.h>
 
 #include "support/checked_math.h"
 #include "support/file_io.h"
 #include "support/hash.h"
+#include "support/json_number.h"
 #include "support/limits.h"
 
 namespace tessera::isa {
@@ -171,38 +169,10 @@ Status checkHeader(const std::vector<uint8_t> &bytes) {
   return checkReservedZero(bytes, 40, kBinaryHeaderBytes, "header");
 }
 
-/// Whether a JSON number converts to T without leaving T's range: nlohmann's get<T>
-/// casts a float (197e24) to an integer, or a double to float, unchecked, and such a
-/// cast out of range is undefined. Integers must be JSON integers.
-template <typename T> bool fitsNumber(const json &value) {
-  if constexpr (std::is_integral_v<T>) {
-    if (!value.is_number_integer()) return false;
-    if (value.is_number_unsigned()) return value.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max());
-    auto v = value.get<int64_t>();
-    return std::is_signed_v<T> ? v >= int64_t(std::numeric_limits<T>::min()) && v <= int64_t(std::numeric_limits<T>::max())
-                               : v >= 0;
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return !value.is_number_float() || std::fabs(value.get<double>()) <= double(std::numeric_limits<T>::max());
-  }
-  return true;
-}
-
-/// Every element of an array of numbers fits; other values are left to get<T>.
-template <typename T> bool fitsValue(const json &value) {
-  if constexpr (std::is_arithmetic_v<T>) {
-    return !value.is_number() || fitsNumber<T>(value);
-  } else if constexpr (requires { typename T::value_type; } && std::is_arithmetic_v<typename T::value_type>) {
-    if (!value.is_array()) return true;
-    return std::all_of(value.begin(), value.end(),
-                       [](const json &e) { return !e.is_number() || fitsNumber<typename T::value_type>(e); });
-  }
-  return true;
-}
-
 /// Reads `key` of `object` as T, with an error naming the key.
 template <typename T> StatusOr<T> field(const json &object, const char *key, const char *where) {
   if (!object.is_object() || !object.contains(key)) return invalidInput("metadata: %s has no '%s'", where, key);
-  if (!fitsValue<T>(object.at(key)))
+  if (!jsonFits<T>(object.at(key)))
     return invalidInput("metadata: %s field '%s' is out of its type's range (or a float where an integer belongs)",
                         where, key);
   try {

@@ -2,6 +2,7 @@
 #include "runtime/energy_report.h"
 
 #include "isa/layout.h"
+#include "support/json_number.h"
 
 namespace tessera::runtime {
 
@@ -79,7 +80,11 @@ Status addEnergyToReport(nlohmann::json &report, const isa::EnergyTable &table, 
   if (!report.contains("counters")) return invalidInput("the run report has no counters");
   TS_ASSIGN_OR_RETURN(sim::Counters counters, countersFromJson(report["counters"]));
   std::optional<uint64_t> cycles;
-  if (report.contains("total_cycles")) cycles = report["total_cycles"].get<uint64_t>();
+  if (report.contains("total_cycles")) {
+    if (!jsonNumberFits<uint64_t>(report["total_cycles"]))
+      return invalidInput("the run report's 'total_cycles' must be a non-negative integer");
+    cycles = report["total_cycles"].get<uint64_t>();
+  }
   report["energy"] = isa::computeEnergy(table, config, energyCountsFrom(counters, config, cycles));
   report["area_mm2"] = isa::computeArea(table, config);
   return absl::OkStatus();

@@ -63,6 +63,10 @@ TEST(EnergyReport, AddsEnergyAndAreaFromTheCounters) {
   Status status = addEnergyToReport(bad, isa::defaultEnergyTable(), config);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("instructions.load"), std::string::npos) << status.message();
+  nlohmann::json floatCycles = {{"counters", counters.toJson()}, {"total_cycles", 1e30}};
+  status = addEnergyToReport(floatCycles, isa::defaultEnergyTable(), config);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.message(), "the run report's 'total_cycles' must be a non-negative integer");
 }
 
 } // namespace

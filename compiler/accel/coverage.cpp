@@ -3,6 +3,7 @@
 
 #include <absl/strings/str_format.h>
 
+#include "support/json_number.h"
 #include "support/strings.h"
 
 namespace tessera::accel {
@@ -24,14 +25,14 @@ nlohmann::json Coverage::toJson() const {
 StatusOr<Coverage> Coverage::fromJson(const nlohmann::json &json) {
   Coverage coverage;
   try {
-    coverage.accelLayers = json.at("accel_layers").get<int64_t>();
-    coverage.hostLayers = json.at("host_layers").get<int64_t>();
+    coverage.accelLayers = jsonAt<int64_t>(json, "accel_layers");
+    coverage.hostLayers = jsonAt<int64_t>(json, "host_layers");
     coverage.hostOps = json.at("host_ops").get<std::vector<std::string>>();
-    coverage.accelMacs = json.at("accel_macs").get<int64_t>();
-    coverage.totalMacs = json.at("total_macs").get<int64_t>();
-    coverage.accelRegions = json.at("accel_regions").get<int64_t>();
-    coverage.hostRegions = json.at("host_regions").get<int64_t>();
-  } catch (const nlohmann::json::exception &error) {
+    coverage.accelMacs = jsonAt<int64_t>(json, "accel_macs");
+    coverage.totalMacs = jsonAt<int64_t>(json, "total_macs");
+    coverage.accelRegions = jsonAt<int64_t>(json, "accel_regions");
+    coverage.hostRegions = jsonAt<int64_t>(json, "host_regions");
+  } catch (const std::exception &error) {  // nlohmann::json::exception, JsonRangeError
     return invalidInput("coverage: %s", error.what());
   }
   if (coverage.accelLayers < 0 || coverage.hostLayers < 0 || coverage.accelMacs < 0 ||

@@ -8,6 +8,7 @@
 #include "compiler/graph/parser.h"
 #include "compiler/graph/printer.h"
 #include "compiler/graph/verifier.h"
+#include "support/json_number.h"
 
 namespace tessera::accel {
 
@@ -33,13 +34,19 @@ json windowToJson(const ConvLayer &l) {
 StatusOr<ConvLayer> windowFromJson(const json &j) {
   ConvLayer l;
   try {
-    l.inChannels = j.at("in_channels"), l.height = j.at("height"), l.width = j.at("width");
-    l.outHeight = j.at("out_height"), l.outWidth = j.at("out_width");
-    l.kernelH = j.at("kernel").at(0), l.kernelW = j.at("kernel").at(1);
-    l.strideH = j.at("stride").at(0), l.strideW = j.at("stride").at(1);
-    l.dilationH = j.at("dilation").at(0), l.dilationW = j.at("dilation").at(1);
-    l.padTop = j.at("pad").at(0), l.padLeft = j.at("pad").at(1);
-  } catch (const json::exception &error) {
+    l.inChannels = jsonAt<int64_t>(j, "in_channels"), l.height = jsonAt<int64_t>(j, "height");
+    l.width = jsonAt<int64_t>(j, "width");
+    l.outHeight = jsonAt<int64_t>(j, "out_height"), l.outWidth = jsonAt<int64_t>(j, "out_width");
+    auto pair = [&](const char *key, int64_t &first, int64_t &second) {
+      auto values = jsonAt<std::vector<int64_t>>(j, key);
+      if (values.size() != 2) throw JsonRangeError(strCat("'", key, "' must hold two integers"));
+      first = values[0], second = values[1];
+    };
+    pair("kernel", l.kernelH, l.kernelW);
+    pair("stride", l.strideH, l.strideW);
+    pair("dilation", l.dilationH, l.dilationW);
+    pair("pad", l.padTop, l.padLeft);
+  } catch (const std::exception &error) {  // json::exception, JsonRangeError
     return invalidInput("host metadata: window packing: %s", error.what());
   }
   return l;
@@ -55,8 +62,8 @@ StatusOr<HostTransfer> transferFromJson(const json &j) {
   HostTransfer t;
   try {
     t.value = j.at("value"), t.tensor = j.at("tensor");
-    t.nchw = j.at("nchw").get<Shape>(), t.shape = j.at("shape").get<Shape>();
-  } catch (const json::exception &error) {
+    t.nchw = jsonAt<Shape>(j, "nchw"), t.shape = jsonAt<Shape>(j, "shape");
+  } catch (const std::exception &error) {  // json::exception, JsonRangeError
     return invalidInput("host metadata: transfer: %s", error.what());
   }
   if (t.nchw.size() != 4 || shapeElementCount(t.nchw) != shapeElementCount(t.shape))
@@ -169,18 +176,18 @@ json regionToJson(const HostRegion &region) {
 /// One region; `previous` is the region before it (-1 for the first).
 StatusOr<HostRegion> regionFromJson(const json &j, int previous) {
   HostRegion region;
-  region.region = j.at("region").get<int>();
+  region.region = jsonAt<int>(j, "region");
   if (region.region <= previous) return invalidInput("host metadata: region %d follows region %d", region.region, previous);
   std::string what = regionName(region.region);
   if (!region.onAccelerator()) {
     TS_ASSIGN_OR_RETURN(region.graph, graphFromJson(j.at("graph"), what.c_str()));
     if (!region.graph) return invalidInput("host metadata: %s has no graph", what);
     if (j.contains("library"))
-      region.library = HostRegion::Library{j["library"].at("offset").get<uint64_t>(), j["library"].at("size").get<uint64_t>()};
+      region.library = HostRegion::Library{jsonAt<uint64_t>(j["library"], "offset"), jsonAt<uint64_t>(j["library"], "size")};
     return region;
   }
-  region.firstInstruction = j.at("instructions").at(0).get<uint32_t>();
-  region.endInstruction = j.at("instructions").at(1).get<uint32_t>();
+  region.firstInstruction = jsonGet<uint32_t>(j.at("instructions").at(0), "instructions");
+  region.endInstruction = jsonGet<uint32_t>(j.at("instructions").at(1), "instructions");
   if (region.firstInstruction >= region.endInstruction)
     return invalidInput("host metadata: %s: empty instruction range [%d, %d)", what, region.firstInstruction,
                         region.endInstruction);
@@ -210,7 +217,7 @@ StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
     for (const json &input : j.at("inputs")) {
       auto dtype = parseDType(input.at("dtype").get<std::string>());
       if (!dtype.ok()) return annotate(dtype.status(), "host metadata: model input");
-      model.inputs.push_back(HostInput{input.at("name"), *dtype, input.at("shape").get<Shape>()});
+      model.inputs.push_back(HostInput{input.at("name"), *dtype, jsonAt<Shape>(input, "shape")});
     }
     model.outputs = j.at("outputs").get<std::vector<std::string>>();
     for (const json &r : j.at("regions")) {
@@ -223,7 +230,7 @@ StatusOr<HostModel> HostModel::fromJson(std::string_view text) {
       model.coverage = *coverage;
     }
     if (j.contains("estimated_cycles")) model.estimatedCycles = j.at("estimated_cycles").get<std::map<std::string, double>>();
-  } catch (const json::exception &error) {
+  } catch (const std::exception &error) {  // json::exception, JsonRangeError
     return invalidInput("host metadata: %s", error.what());
   }
   return model;

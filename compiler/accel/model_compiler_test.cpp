@@ -376,5 +376,37 @@ TEST(HostModel, MalformedMetadataIsAnErrorNamingTheField) {
       << empty.status();
 }
 
+// A number that does not fit its field -- a float where an integer belongs, an integer
+// past the field's range -- is an error naming the field, not a cast.
+TEST(HostModel, MetadataNumbersOutOfRangeAreErrors) {
+  auto error = [](const std::string &text) {
+    auto host = HostModel::fromJson(text);
+    return host.ok() ? std::string() : std::string(host.status().message());
+  };
+  auto region = [](const std::string &fields) {
+    return R"({"inputs": [], "outputs": [], "regions": [{)" + fields + "}]}";
+  };
+  const std::string transfers = R"("from_device": [], "to_device": [])";
+  EXPECT_EQ(error(region(R"("region": 1e30, "instructions": [0, 4], )" + transfers)),
+            "host metadata: 'region' is 1e+30: out of its type's range, or a float where an integer belongs");
+  EXPECT_EQ(error(region(R"("region": 1, "instructions": [0, 4294967296], )" + transfers)),
+            "host metadata: 'instructions' is 4294967296: out of its type's range, or a float where an integer belongs");
+  const std::string graph = R"("graph": "graph @g(%x: f32[2]) {\n  %y = Relu(%x) : f32[2]\n  return %y\n}\n")";
+  EXPECT_EQ(error(region(R"("region": 0, )" + graph + R"(, "library": {"offset": -1, "size": 8})")),
+            "host metadata: 'offset' is -1: out of its type's range, or a float where an integer belongs");
+  EXPECT_EQ(error(region(R"("region": 1, "instructions": [0, 4], "from_device": [], "to_device": [
+                {"value": "v", "tensor": "v", "nchw": [1, 2.5, 3, 4], "shape": [1, 30]}])")),
+            "host metadata: transfer: 'nchw' is [1,2.5,3,4]: out of its type's range, or a float where an integer belongs");
+  EXPECT_EQ(error(region(R"("region": 1, "instructions": [0, 4], "from_device": [], "to_device": [
+                {"value": "v", "tensor": "v", "nchw": [1, 2, 3, 4], "shape": [1, 24], "window": {"in_channels": 2,
+                 "height": 3, "width": 4, "out_height": 3, "out_width": 4, "kernel": [3, 1e19], "stride": [1, 1],
+                 "dilation": [1, 1], "pad": [1, 1]}}])")),
+            "host metadata: window packing: 'kernel' is [3,1e+19]: out of its type's range, or a float where an "
+            "integer belongs");
+  EXPECT_EQ(error(R"({"inputs": [{"name": "x", "dtype": "f32", "shape": [1, -1e300]}], "outputs": [],
+                      "regions": []})"),
+            "host metadata: 'shape' is [1,-1e+300]: out of its type's range, or a float where an integer belongs");
+}
+
 } // namespace
 } // namespace tessera::accel
