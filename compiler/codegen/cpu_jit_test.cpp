@@ -143,6 +143,35 @@ std::string llvmIr(const loop::Module &module) {
   return text;
 }
 
+// A parallel loop that starts past 0 (a part of a loop partition-loops split) runs in
+// parallel too, over its own iterations only.
+TEST(CpuJit, ParallelLoopFromANonZeroStart) {
+  auto module = loop::parseModule(R"(func @part(%x: f32[64, 16] global, %y: f32[64, 16] global) {
+  parallel for %i from 5 extent 50 {
+    vectorized for %j from 0 extent 16 {
+      %y[%i, %j] = %x[%i, %j] * 2.0 + f32(%i)
+    }
+  }
+}
+)");
+  ASSERT_TRUE(module.ok()) << module.status();
+  std::string ir = llvmIr(*module);
+  EXPECT_NE(ir.find("@part.body.par0"), std::string::npos) << "the loop was not outlined for the thread pool\n" << ir;
+  setParallelThreads(2);
+  auto jit = CpuJit::compile(*module);
+  ASSERT_TRUE(jit.ok()) << jit.status();
+  auto fn = (*jit)->lookup("part");
+  ASSERT_TRUE(fn.ok()) << fn.status();
+  std::vector<float> x = randomVector(64 * 16, 4), y(64 * 16, -1);
+  void *args[] = {x.data(), y.data()};
+  (*fn)(args);
+  for (int i = 0; i < 64; ++i)
+    for (int j = 0; j < 16; ++j) {
+      float want = i >= 5 && i < 55 ? x[i * 16 + j] * 2 + float(i) : -1.0f;
+      ASSERT_EQ(y[i * 16 + j], want) << i << "," << j;
+    }
+}
+
 /// Runs @pad on x = 1, 2, 3, ... and returns y (initialized to -1).
 std::vector<float> runPad(const loop::Module &module) {
   setParallelThreads(2);

@@ -695,7 +695,9 @@ Status FuncEmitter::serialLoop(const Stmt &s, llvm::Value *begin, llvm::Value *e
 }
 
 /// Outlines the loop body into `void(ptr closure, i64 begin, i64 end)` capturing
-/// every buffer and variable in scope, and calls the runtime's parallel for.
+/// every buffer and variable in scope, and calls the runtime's parallel for over the
+/// loop's extent; the body runs iterations [min + begin, min + end) (a part of a loop
+/// that partition-loops split starts past 0).
 Status FuncEmitter::parallelLoop(const Stmt &s) {
   std::vector<llvm::Type *> fields;
   std::vector<llvm::Value *> values;
@@ -730,7 +732,9 @@ Status FuncEmitter::parallelLoop(const Stmt &s) {
   for (auto &[name, entry] : scope_.buffers)
     entry.first = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(closureType, arg, field++), name);
   for (auto &[name, v] : scope_.vars) v = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(closureType, arg, field++), name);
-  Status status = serialLoop(s, outlined->getArg(1), outlined->getArg(2));
+  auto min = expr(s->min);
+  Status status = min.ok() ? serialLoop(s, b_.CreateAdd(*min, outlined->getArg(1)), b_.CreateAdd(*min, outlined->getArg(2)))
+                           : min.status();
   if (status.ok()) b_.CreateRetVoid();
   fn_ = savedFn;
   scope_ = std::move(saved);
@@ -738,10 +742,7 @@ Status FuncEmitter::parallelLoop(const Stmt &s) {
 }
 
 Status FuncEmitter::forLoop(const Stmt &s) {
-  if (s->forKind == ForKind::Parallel) {
-    auto zero = loop::asConstInt(s->min);
-    if (zero && *zero == 0) return parallelLoop(s);
-  }
+  if (s->forKind == ForKind::Parallel) return parallelLoop(s);
   auto width = loop::asConstInt(s->extent);
   if (s->forKind == ForKind::Vectorized && width && *width > 1 && *width <= 64 && vecWidth_ == 0 && vectorizable(s->body, s->var))
     return vectorLoop(s, *width);
