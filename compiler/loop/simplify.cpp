@@ -211,9 +211,12 @@ void appendFlattened(std::vector<Stmt> &out, const Stmt &s) {
 
 /// Inside `if cond`, the loop ranges narrowed by each atom of `cond` that bounds one
 /// loop variable (`%wi + 24 < 27`: %wi <= 2 in a guarded last tile), so the clamps
-/// the guarded accesses no longer need fold away.
-void narrowByGuard(const Expr &cond) {
-  if (!gLoopRanges) return;
+/// the guarded accesses no longer need fold away. False when a range becomes empty:
+/// the guard holds in no iteration (`%pv + 176 < 169` with %pv >= 0, a vector of a
+/// last column tile that lies wholly past the image).
+bool narrowByGuard(const Expr &cond) {
+  if (!gLoopRanges) return true;
+  bool satisfiable = true;
   for (const Expr &atom : conjuncts(cond)) {
     std::optional<Affine> d = comparisonAsNegative(atom);
     if (!d || d->coeffs.size() != 1 || d->coeffs.begin()->second == 0) continue;
@@ -222,8 +225,12 @@ void narrowByGuard(const Expr &cond) {
     VarBound holds = solveNegative(d->coeffs.begin()->second, d->constant);
     it->second.lo = std::max(it->second.lo, holds.first);
     it->second.hi = std::min(it->second.hi, holds.last);
+    satisfiable = satisfiable && it->second.lo <= it->second.hi;
   }
+  return satisfiable;
 }
+
+bool isEmptySeq(const Stmt &s) { return s->kind == StmtKind::Seq && s->stmts.empty(); }
 
 Stmt simplifyFor(const Stmt &s) {
   s->min = simplifyExpr(s->min);
@@ -239,7 +246,7 @@ Stmt simplifyFor(const Stmt &s) {
   if (ranged) (*gLoopRanges)[s->var] = Interval{*min, *min + *extent - 1};
   s->body = simplifyStmt(s->body);
   if (ranged) gLoopRanges->erase(s->var);
-  return s;
+  return isEmptySeq(s->body) ? seq({}) : s;
 }
 
 } // namespace
@@ -281,9 +288,10 @@ Stmt simplifyStmt(const Stmt &s) {
     s->cond = simplifyExpr(s->cond);
     if (auto c = constPredicate(s->cond)) return *c ? simplifyStmt(s->body) : (s->orElse ? simplifyStmt(s->orElse) : seq({}));
     std::map<std::string, Interval> outside = gLoopRanges ? *gLoopRanges : std::map<std::string, Interval>{};
-    narrowByGuard(s->cond);
-    s->body = simplifyStmt(s->body);
+    bool reachable = narrowByGuard(s->cond);
+    if (reachable) s->body = simplifyStmt(s->body);
     if (gLoopRanges) *gLoopRanges = outside;
+    if (!reachable) return s->orElse ? simplifyStmt(s->orElse) : seq({});
     if (s->orElse) s->orElse = simplifyStmt(s->orElse);
     return s;
   }
