@@ -6,6 +6,8 @@
 //  * 1x1 convolutions as matrix products over the flattened image (merged spatial
 //    axes, a masked last column tile), with fused residual and per-channel operands,
 //    and an operand broadcasting along one spatial axis (not fusable there);
+//  * K x K stride-1 convolutions as the same products, each tap's input shifted and
+//    masked (windowMatrixMaxKernel);
 //  * depthwise convolutions reading the unpadded input through a bounds select (no
 //    zero-padded copy) in tiles of channels x rows with the taps unrolled, and the
 //    padded-copy path they replace;
@@ -203,6 +205,95 @@ TEST(PointwiseMatrixConv, OperandAlongOneSpatialAxisIsNotFused) {
     EXPECT_NE(c.ir.find("f32[1, 40, 320]"), std::string::npos) << "the convolution lost its merged axes\n" << c.ir;
     EXPECT_NE(c.ir.find("f32[1, 40, 16, 20]"), std::string::npos) << c.ir;
   }
+}
+
+//===----------------------------------------------------------------------===//
+// K x K convolutions as matrix products (windowMatrixMaxKernel)
+//===----------------------------------------------------------------------===//
+
+struct WindowCase {
+  Shape input;
+  int64_t outChannels;
+  graph::Ints kernel, pads, dilations = {1, 1};
+};
+
+/// x -> Conv(K x K, bias) -> Relu -> Add(res) -> y, the output the input's size.
+graph::Graph windowGraph(const WindowCase &wc) {
+  graph::Graph g;
+  g.inputs = {"x", "res"};
+  g.setValue("x", graph::TensorType(DType::F32, wc.input));
+  Shape out = {wc.input[0], wc.outChannels, wc.input[2], wc.input[3]};
+  g.setValue("res", graph::TensorType(DType::F32, out));
+  std::string w = g.addConstant("w", randomTensor({wc.outChannels, wc.input[1], wc.kernel[0], wc.kernel[1]}, 7));
+  std::string b = g.addConstant("b", randomTensor({wc.outChannels}, 8));
+  addNode(g, "Conv", {"x", w, b}, "c",
+          attrs({{"kernel_shape", wc.kernel}, {"pads", wc.pads}, {"dilations", wc.dilations}}));
+  addNode(g, "Relu", {"c"}, "r");
+  addNode(g, "Add", {"r", "res"}, "y");
+  g.outputs = {"y"};
+  inferTypes(g);
+  return g;
+}
+
+PlanOptions windowMatrixOptions() {
+  PlanOptions options;
+  options.schedule.windowMatrixMaxKernel = 7;
+  options.schedule.winogradOutputTile = 0;
+  options.schedule.pointwiseMatrixMinPixels = 0;
+  return options;
+}
+
+// Every tap reads the flattened input shifted by its offset, the padding and the
+// columns that wrap into the next row masked off: 3x3, 5x5, dilated, one-sided and
+// asymmetric pads, a 1x3 kernel, images that are not a whole number of column tiles,
+// batch 2. One kernel each (ReLU and the residual Add fused), no padded copy.
+TEST(WindowMatrixConv, EveryTapShiftedAndMasked) {
+  const std::vector<WindowCase> cases = {
+      {{1, 16, 13, 13}, 24, {3, 3}, {1, 1, 1, 1}},
+      {{1, 8, 12, 20}, 16, {5, 5}, {2, 2, 2, 2}},
+      {{1, 8, 11, 9}, 16, {3, 3}, {2, 2, 2, 2}, {2, 2}},
+      {{1, 8, 10, 10}, 12, {3, 3}, {0, 2, 2, 0}},
+      {{2, 6, 7, 17}, 8, {1, 3}, {0, 1, 0, 1}},
+      {{1, 4, 3, 30}, 8, {7, 7}, {3, 3, 3, 3}},
+  };
+  for (const WindowCase &wc : cases) {
+    SCOPED_TRACE(strCat(shapeToString(wc.input), " kernel ", joinStrings(wc.kernel, "x"), " pads ",
+                        joinStrings(wc.pads, ","), " dilations ", joinStrings(wc.dilations, ",")));
+    graph::Graph g = windowGraph(wc);
+    interp::TensorMap inputs = {{"x", randomTensor(wc.input, 3)},
+                                {"res", randomTensor(g.typeOf("res").shape, 4)}};
+    Compiled c = expectMatchesInterpreter(g, inputs, windowMatrixOptions());
+    EXPECT_EQ(c.steps, 1u) << c.ir;
+    int64_t pixels = wc.input[2] * wc.input[3];
+    EXPECT_NE(c.ir.find(strCat("f32[", wc.input[0], ", ", wc.outChannels, ", ", pixels, "]")), std::string::npos)
+        << "the spatial axes are not merged\n" << c.ir;
+    EXPECT_EQ(c.ir.find("%pad"), std::string::npos) << "a padded copy was written\n" << c.ir;
+  }
+}
+
+// Off by default; a conv whose output does not keep the image size (valid padding,
+// stride 2) or a kernel above the limit keeps the direct path.
+TEST(WindowMatrixConv, OnlySizeKeepingStrideOneConvs) {
+  Compiled byDefault = expectMatchesInterpreter(windowGraph({{1, 8, 12, 12}, 16, {3, 3}, {1, 1, 1, 1}}),
+                                                {{"x", randomTensor({1, 8, 12, 12}, 3)},
+                                                 {"res", randomTensor({1, 16, 12, 12}, 4)}});
+  EXPECT_EQ(byDefault.ir.find("144]"), std::string::npos) << byDefault.ir;
+  PlanOptions small = windowMatrixOptions();
+  small.schedule.windowMatrixMaxKernel = 3;
+  Compiled fiveByFive = expectMatchesInterpreter(windowGraph({{1, 8, 12, 12}, 16, {5, 5}, {2, 2, 2, 2}}),
+                                                 {{"x", randomTensor({1, 8, 12, 12}, 3)},
+                                                  {"res", randomTensor({1, 16, 12, 12}, 4)}},
+                                                 small);
+  EXPECT_EQ(fiveByFive.ir.find("144]"), std::string::npos) << fiveByFive.ir;
+  graph::Graph valid;
+  valid.inputs = {"x"};
+  valid.setValue("x", graph::TensorType(DType::F32, {1, 8, 12, 12}));
+  std::string w = valid.addConstant("w", randomTensor({16, 8, 3, 3}, 7));
+  addNode(valid, "Conv", {"x", w}, "y", attrs({{"kernel_shape", graph::Ints{3, 3}}}));
+  valid.outputs = {"y"};
+  inferTypes(valid);
+  Compiled unpadded = expectMatchesInterpreter(valid, {{"x", randomTensor({1, 8, 12, 12}, 3)}}, windowMatrixOptions());
+  EXPECT_NE(unpadded.ir.find("f32[1, 16, 10, 10]"), std::string::npos) << unpadded.ir;
 }
 
 //===----------------------------------------------------------------------===//

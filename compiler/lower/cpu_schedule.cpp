@@ -539,9 +539,10 @@ Status scheduleWinogradOutput(Schedule &s, const loop::Stage &stage, const CpuSc
   return parallelizeOuter(s, name, rows ? 3 : 2, p);
 }
 
-/// 1x1 convolution as a matrix product [n][oc][p] over ic: a tile of output channels
-/// (unrolled, broadcast weights) x columns (whole vectors; the image's last tile
-/// masked), the reduction outside the tile, channel blocks or column tiles in parallel.
+/// A convolution as a matrix product [n][oc][p] over ic (and the taps kh, kw of a K x K
+/// window, outermost in the reduction): a tile of output channels (unrolled, broadcast
+/// weights) x columns (whole vectors; the image's last tile masked), the reduction
+/// outside the tile, channel blocks or column tiles in parallel.
 Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
   int64_t cb = convChannelBlock(stage.output.shape[1], p.pointwiseMatrixChannelBlock);
@@ -555,7 +556,10 @@ Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuS
   // the parallel work.
   bool columnsOuter = stage.output.shape[1] / cb < p.pointwiseMatrixMinChannelBlocks;
   std::string outer = columnsOuter ? "po" : "co", inner = columnsOuter ? "co" : "po";
-  TS_RETURN_IF_ERROR(s.reorder(name, {"n", outer, inner, "ic", "ci", "pu", "pv"}));
+  std::vector<std::string> order = {"n", outer, inner};
+  for (const loop::ReduceAxis &axis : stage.reduceAxes) order.push_back(axis.name);
+  order.insert(order.end(), {"ci", "pu", "pv"});
+  TS_RETURN_IF_ERROR(s.reorder(name, order));
   TS_RETURN_IF_ERROR(s.cacheWrite(name, inner, loop::MemScope::Local));
   if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
   if (columns > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "pu"));
@@ -740,6 +744,7 @@ DescribeOptions describeOptionsFor(const CpuScheduleParams &params) {
   describe.winogradColumnAlign = params.winogradColumnAlign;
   describe.pointwiseWeightBlock = params.pointwiseMatrixChannelBlock;
   describe.pointwiseMinPixels = params.pointwiseMatrixMinPixels;
+  describe.windowMatrixMaxKernel = params.windowMatrixMaxKernel;
   describe.inlineDepthwisePadding = params.inlineDepthwisePadding;
   describe.gemmColumnBlock = params.gemmColumnBlock;
   describe.vectorWidth = params.vectorWidth;
@@ -753,7 +758,7 @@ Status scheduleForCpu(Schedule &schedule, const CpuScheduleParams &params) {
       TS_RETURN_IF_ERROR(scheduleWinogradInput(schedule, stage, params));
     else if (stage.role == "winograd.product")
       TS_RETURN_IF_ERROR(scheduleWinogradProduct(schedule, stage, params));
-    else if (stage.role == "conv.pointwise")
+    else if (stage.role == "conv.matrix")
       TS_RETURN_IF_ERROR(schedulePointwiseMatrix(schedule, stage, params));
     else if (stage.role == "winograd.output")
       TS_RETURN_IF_ERROR(scheduleWinogradOutput(schedule, stage, params));

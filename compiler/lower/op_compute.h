@@ -75,6 +75,11 @@ struct DescribeOptions {
   /// ... for images of at least this many pixels (smaller ones reuse the input less
   /// than the direct convolution's tile does).
   int64_t pointwiseMinPixels = 256;
+  /// Compute stride-1 convolutions whose output keeps the input's height and width, with
+  /// kernels of at most this size (K x K, K > 1) and the conditions above, as matrix
+  /// products over the flattened image too: each tap reads the input shifted by its
+  /// offset, the zero padding through masked loads (0: none).
+  int64_t windowMatrixMaxKernel = 0;
   /// Depthwise convolutions read their input through a bounds select (a masked load
   /// on the CPU) instead of a zero-padded copy.
   bool inlineDepthwisePadding = false;

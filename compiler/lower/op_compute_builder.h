@@ -148,8 +148,9 @@ bool isWinogradConv(const Builder &b, const Node &node);
 StatusOr<loop::Stage> describeWinogradConv(Builder &b, const Node &node);
 /// OIHW -> [O/block][H][W][I][block] (block divides O).
 Tensor packConvWeights(const Tensor &w, int64_t block);
-/// True when `node` is a 1x1 Conv that options_.pointwiseWeightBlock asks to compute
-/// as a matrix product over the flattened image (op_compute_pointwise.cpp).
+/// True when `node` is a Conv that options_.pointwiseWeightBlock asks to compute as a
+/// matrix product over the flattened image: a 1x1 one, or a K x K one of stride 1 that
+/// keeps the image size when options_.windowMatrixMaxKernel admits K (op_compute_pointwise.cpp).
 bool isPointwiseMatrixConv(const Builder &b, const Node &node);
 StatusOr<loop::Stage> describePointwiseMatrixConv(Builder &b, const Node &node);
 StatusOr<loop::Stage> describeScatter(Builder &b, const Node &node);
