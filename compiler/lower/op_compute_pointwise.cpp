@@ -8,7 +8,8 @@
 // with their spatial axes merged (Builder::mergeSpatialAxes), so a row of outputs is
 // the whole image whatever its width (7, 13, 14, 55, ...), and a register tile reads
 // contiguous input instead of one broadcast per column. Weights are packed
-// [O/b][KH][KW][I][b] so a tile's b output channels read adjacent weights.
+// [O/b][I][b] ([O/b][KH][KW][I][b] for a window below) so a tile's b output channels
+// read adjacent weights.
 //
 // A K x K convolution of stride 1 whose output keeps the input's size (padding
 // (K - 1) * dilation in all) is a sum of such products, one per tap (kh, kw):
@@ -55,7 +56,10 @@ bool isPointwiseMatrixConv(const Builder &b, const Node &node) {
 StatusOr<loop::Stage> describePointwiseMatrixConv(Builder &b, const Node &node) {
   const Shape &xs = b.shapeOf(node.input(0)), &ws = b.shapeOf(node.input(1));
   std::optional<graph::WindowGeometry> geo = sizeKeepingGeometry(node, xs, ws);
-  if (!geo) return unimplemented(node, "not a stride-1 convolution that keeps the image size");
+  // isPointwiseMatrixConv admitted the node: reaching here without the geometry is a bug.
+  if (!geo)
+    return absl::InternalError(
+        strCat(node.op, " defining ", node.outputs[0], ": not a stride-1 convolution that keeps the image size"));
   b.mergeSpatialAxes(xs[2], xs[3]);
   TS_ASSIGN_OR_RETURN(loop::Buffer x, b.param(node.input(0)));
   int64_t block = convChannelBlock(ws[0], b.options_.pointwiseWeightBlock);
