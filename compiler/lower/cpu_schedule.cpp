@@ -297,8 +297,11 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
     TS_RETURN_IF_ERROR(s.vectorize(name, "vi"));
   }
   TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
-  // A convolution that splits rows between threads reads the padded rows its thread wrote.
-  if (stage.role == "pad" && rank == 4 && padFeedsRowSplitConv(s, stage, p)) {
+  // A convolution that splits rows between threads reads the padded rows its thread
+  // wrote: the copy splits rows the same way, in parallel at any size (written by one
+  // thread, half of it would cross to the other core).
+  bool rowSplitPad = stage.role == "pad" && rank == 4 && padFeedsRowSplitConv(s, stage, p);
+  if (rowSplitPad) {
     std::vector<std::string> order;
     for (const loop::IterVar &loop : loops) order.push_back(loop.name);
     std::swap(order[1], order[2]);
@@ -314,7 +317,8 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
     outer = fused;
     iterations *= loops[k].extent;
   }
-  if (worthParallel(s, name, iterations, p) && !loops[0].reduce) TS_RETURN_IF_ERROR(s.parallel(name, outer));
+  bool parallel = rowSplitPad ? iterations >= p.minParallelIterations : worthParallel(s, name, iterations, p);
+  if (parallel && !loops[0].reduce) TS_RETURN_IF_ERROR(s.parallel(name, outer));
   return absl::OkStatus();
 }
 
