@@ -96,21 +96,7 @@ TEST(CpuScheduleParams, TuningCandidatesStartWithTheBase) {
   EXPECT_EQ(candidates[0].label, "default");
   EXPECT_EQ(candidates[0].params.pointwiseMatrixMinPixels, base.pointwiseMatrixMinPixels);
   for (size_t k = 1; k < candidates.size(); ++k) {
-    const CpuScheduleParams &p = candidates[k].params;
-    bool changed = p.pointwiseMatrixMinPixels != base.pointwiseMatrixMinPixels ||
-                   p.pointwiseMatrixChannelBlock != base.pointwiseMatrixChannelBlock ||
-                   p.pointwiseMatrixColumns != base.pointwiseMatrixColumns || p.vectorWidth != base.vectorWidth ||
-                   p.convChannelBlock != base.convChannelBlock ||
-                   p.winogradOutputTile != base.winogradOutputTile ||
-                   p.winogradMinChannels != base.winogradMinChannels || p.winogradMinPixels != base.winogradMinPixels ||
-                   p.winogradColumnBlock != base.winogradColumnBlock ||
-                   p.winogradColumnAlign != base.winogradColumnAlign ||
-                   p.depthwiseChannelBlock != base.depthwiseChannelBlock || p.depthwiseRowBlock != base.depthwiseRowBlock ||
-                   p.poolRowBlock != base.poolRowBlock || p.windowUnrollColumnTiles != base.windowUnrollColumnTiles ||
-                   p.rowTileChannelBlock != base.rowTileChannelBlock ||
-                   p.rowTileRowBlock != base.rowTileRowBlock || p.rowTileMaxInputChannels != base.rowTileMaxInputChannels ||
-                   p.matrixRowBlock != base.matrixRowBlock || p.matrixColumnBlock != base.matrixColumnBlock;
-    EXPECT_TRUE(changed) << candidates[k].label;
+    EXPECT_NE(printScheduleParams(candidates[k].params), printScheduleParams(base)) << candidates[k].label;
   }
 }
 
@@ -141,11 +127,12 @@ TEST(CpuScheduleParams, TuningCandidateLabels) {
   EXPECT_EQ(joinStrings(labels, "|"), "default|1x1 as a matrix product|1x1 direct|"
                                       "1x1 matrix, column tiles of one vector|"
                                       "1x1 matrix, column tiles of two vectors|"
-                                      "3x3 direct|conv tiles of two channel vectors|"
+                                      "1x1 matrix, column tiles in parallel|3x3 direct|conv tiles of two channel vectors|"
                                       "3x3 direct, conv tiles of two channel vectors|3x3 Winograd at any size|"
                                       "Winograd column tiles of one vector|"
                                       "Winograd column tiles of three vectors, padded|"
-                                      "8-lane vectors|no row tiles|"
+                                      "8-lane vectors|conv threads split rows|conv threads split channels|"
+                                      "no row tiles|"
                                       "few-channel convs as channel vectors|"
                                       "row tiles of 1 row|depthwise 2x2|depthwise 4x2|depthwise 1x8|"
                                       "depthwise column tiles as a loop|pool rows 4|"
