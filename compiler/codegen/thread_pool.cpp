@@ -40,6 +40,15 @@ template <typename Ready> bool spinUntil(Ready ready) {
   }
 }
 
+/// One cache line: what two threads update often sits apart, or every update by one
+/// thread would move the other's line between the cores.
+constexpr size_t kCacheLine = 64;
+
+/// One thread's segment of the current loop (see Pool::segments_), alone on its line.
+struct alignas(kCacheLine) Segment {
+  std::atomic<uint64_t> word{0};
+};
+
 /// A loop's grains are split into one contiguous segment per thread. A thread runs the
 /// grains of its own segment first, in order, then takes what is left of the others':
 /// the same thread handles the same part of every loop's iteration space (kernels
@@ -47,9 +56,10 @@ template <typename Ready> bool spinUntil(Ready ready) {
 /// cache), and a thread slowed down by another process on its core loses grains to
 /// the others instead of holding up the loop. Each segment's next and end grain sit in
 /// one word with the loop's generation number, so a thread takes a grain with one
-/// compare-and-swap and can never take one of a later loop than the one it read. The
-/// caller returns once every grain has completed: a worker that has not woken up yet
-/// holds nothing up.
+/// compare-and-swap and can never take one of a later loop than the one it read. A
+/// thread counts the grains it completed once, when it finds none left. The caller
+/// returns once every grain has completed: a worker that has not woken up yet holds
+/// nothing up.
 class Pool {
 public:
   ~Pool() { resize(1); }
@@ -58,8 +68,7 @@ public:
     stop();
     size_ = std::max(1, threads);
     quit_ = false;
-    segments_ = std::make_unique<std::atomic<uint64_t>[]>(size_);
-    for (int i = 0; i < size_; ++i) segments_[i].store(0, std::memory_order_relaxed);
+    segments_ = std::make_unique<Segment[]>(size_);
     for (int i = 1; i < size_; ++i) workers_.emplace_back([this, i] { work(i); });
   }
   int size() const { return size_; }
@@ -87,7 +96,7 @@ public:
       generation = generation_.load(std::memory_order_relaxed) + 1;
       for (int t = 0; t < size_; ++t) {
         uint64_t begin = uint64_t(grains * t / size_), end = uint64_t(grains * (t + 1) / size_);
-        segments_[t].store(generation << 32 | begin << 16 | end, std::memory_order_release);
+        segments_[t].word.store(generation << 32 | begin << 16 | end, std::memory_order_release);
       }
       generation_.store(generation, std::memory_order_release);
     }
@@ -101,10 +110,11 @@ public:
 
 private:
   /// Runs grains of loop `generation`: segment `home`'s first, then the others' in
-  /// turn, until none is left.
+  /// turn, until none is left; then counts them as completed.
   void runGrains(uint64_t generation, int home) {
+    int64_t ran = 0, grains = 0;
     for (int k = 0; k < size_; ++k) {
-      std::atomic<uint64_t> &segment = segments_[(home + k) % size_];
+      std::atomic<uint64_t> &segment = segments_[(home + k) % size_].word;
       uint64_t ticket = segment.load(std::memory_order_acquire);
       while ((ticket >> 32) == generation) {
         int64_t next = static_cast<int64_t>((ticket >> 16) & kMaxGrains), end = static_cast<int64_t>(ticket & kMaxGrains);
@@ -112,15 +122,18 @@ private:
         if (!segment.compare_exchange_weak(ticket, ticket + (uint64_t(1) << 16), std::memory_order_acq_rel,
                                            std::memory_order_acquire))
           continue;
-        // Grain `next` is ours, and the loop's fields stay put until it completes.
-        body_(closure_, count_ * next / grains_, count_ * (next + 1) / grains_);
-        if (completed_.fetch_add(1, std::memory_order_acq_rel) + 1 == grains_) {
-          std::lock_guard lock(mutex_);
-          done_.notify_one();
-          return;
-        }
+        // Grain `next` is ours, and the loop's fields stay put until it is counted.
+        grains = grains_;
+        body_(closure_, count_ * next / grains, count_ * (next + 1) / grains);
+        ++ran;
         ticket = segment.load(std::memory_order_acquire);
       }
+    }
+    // After this add the caller may return and post the next loop: `grains` is this
+    // loop's, read while a grain of it was still uncounted.
+    if (ran > 0 && completed_.fetch_add(ran, std::memory_order_acq_rel) + ran == grains) {
+      std::lock_guard lock(mutex_);
+      done_.notify_one();
     }
   }
 
@@ -157,12 +170,14 @@ private:
   int size_ = 1;
   std::atomic<bool> quit_{false};
   std::atomic<bool> busy_{false};  ///< a loop is in flight
-  /// The current loop's generation number, published after its segments.
-  std::atomic<uint64_t> generation_{0};
+  /// The current loop's generation number, published after its segments; the
+  /// spinning workers read it, on a line of its own.
+  alignas(kCacheLine) std::atomic<uint64_t> generation_{0};
   /// Per thread: the loop's generation (bits 32-63), the segment's next grain (16-31)
   /// and its end (0-15).
-  std::unique_ptr<std::atomic<uint64_t>[]> segments_;
-  std::atomic<int64_t> completed_{0};
+  std::unique_ptr<Segment[]> segments_;
+  /// Grains completed, added by each thread once per loop.
+  alignas(kCacheLine) std::atomic<int64_t> completed_{0};
   ParallelBody body_ = nullptr;
   void *closure_ = nullptr;
   int64_t count_ = 0;
