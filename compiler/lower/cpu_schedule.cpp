@@ -275,6 +275,12 @@ bool padFeedsRowSplitConv(const Schedule &s, const loop::Stage &pad, const CpuSc
   return reader->role == "winograd.input" ? winogradSplitsRows(s, p) : convSplitsRows(s, *reader, p);
 }
 
+/// Whether the stage that reads `stage`'s output has work enough for threads.
+bool readerWorthParallel(const Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
+  const loop::Stage *reader = readerOf(s, stage.output.name);
+  return reader && stageWork(s, reader->output.name) >= p.minParallelWork;
+}
+
 /// Elementwise and small reductions: vectorize the innermost axis, parallel outer.
 Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
@@ -298,8 +304,8 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
   }
   TS_ASSIGN_OR_RETURN(std::vector<loop::IterVar> loops, s.loops(name));
   // A convolution that splits rows between threads reads the padded rows its thread
-  // wrote: the copy splits rows the same way, in parallel at any size (written by one
-  // thread, half of it would cross to the other core).
+  // wrote: the copy splits rows the same way, in parallel whenever its conv is, at any
+  // size of its own (written by one thread, half of it would cross to the other core).
   bool rowSplitPad = stage.role == "pad" && rank == 4 && padFeedsRowSplitConv(s, stage, p);
   if (rowSplitPad) {
     std::vector<std::string> order;
@@ -317,7 +323,8 @@ Status scheduleSimple(Schedule &s, const loop::Stage &stage, const CpuSchedulePa
     outer = fused;
     iterations *= loops[k].extent;
   }
-  bool parallel = rowSplitPad ? iterations >= p.minParallelIterations : worthParallel(s, name, iterations, p);
+  bool parallel = rowSplitPad ? iterations >= p.minParallelIterations && readerWorthParallel(s, stage, p)
+                              : worthParallel(s, name, iterations, p);
   if (parallel && !loops[0].reduce) TS_RETURN_IF_ERROR(s.parallel(name, outer));
   return absl::OkStatus();
 }
