@@ -118,7 +118,8 @@ Status GraphExecutor::runStep(size_t index, RunValues &values, TensorPool &pool)
     }
     const Tensor *in = find(last.input(0), values);
     Tensor out = takeTensor(pool, graph_.typeOf(last.outputs[0]));
-    std::memcpy(out.bytes(), in->bytes(), in->byteSize());
+    // An empty tensor has no storage (a null pointer memcpy must not see).
+    if (in->byteSize() > 0) std::memcpy(out.bytes(), in->bytes(), in->byteSize());
     values.computed[last.outputs[0]] = std::move(out);
     return absl::OkStatus();
   }

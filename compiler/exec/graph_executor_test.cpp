@@ -212,6 +212,23 @@ TEST(GraphExecutor, APrefixConcatThatIsAnOutputIsNotAView) {
   expectMatchesInterpreter(g, *model, {1, 2, 3, 4});
 }
 
+// An alias of a graph input is a copy; an empty input has no storage to copy from (ONNX's
+// test_reshape_allowzero_reordered: UBSan once caught memcpy on its null pointer).
+TEST(GraphExecutor, AliasOfAnEmptyInputIsEmpty) {
+  graph::Graph g;
+  g.inputs = {"x"};
+  g.setValue("x", graph::TensorType(DType::F32, {1, 0, 2}));
+  addNode(g, "Flatten", {"x"}, "y");
+  g.outputs = {"y"};
+  ASSERT_TRUE(graph::inferGraphTypes(g).ok());
+  auto model = compileForCpu(g);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->executor->plan().count(StepKind::Alias), 1) << model->executor->plan().summary(g);
+  auto got = model->executor->run(interp::TensorMap{{"x", Tensor(DType::F32, {1, 0, 2})}});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->at("y").shape(), (std::vector<int64_t>{1, 0}));
+}
+
 TEST(GraphExecutor, RejectsWrongInputShape) {
   graph::Graph g = miniNet();
   auto model = compileForCpu(g);
