@@ -14,6 +14,7 @@
 #include "compiler/loop/parser.h"
 #include "compiler/loop/pass_manager.h"
 #include "compiler/loop/schedule.h"
+#include "support/strings.h"
 
 namespace tessera::codegen {
 namespace {
@@ -254,6 +255,56 @@ TEST(CpuJit, GuardedStridedLoadIsAMaskedLoad) {
   void *args[] = {x.data(), y.data()};
   (*fn)(args);
   for (size_t k = 0; k < y.size(); ++k) EXPECT_EQ(y[k], std::max(x[2 * k], x[2 * k + 1])) << k;
+}
+
+/// A conv-like tile: `pixels` unrolled vector loops over `lanes` channels, each
+/// pixel's channels written 26 elements apart into y[c, h, p] (two rows h of 13
+/// pixels; the row index not affine, as a fused parallel loop's `/` and `%` are not).
+std::string tileKernel(int pixels, int lanes) {
+  return strCat("func @tile(%x: f32[13, ", lanes, "] global, %y: f32[", lanes, R"(, 2, 13] global) {
+  for %h from 0 extent 2 {
+    unrolled for %p from 0 extent )", pixels, R"( {
+      vectorized for %c from 0 extent )", lanes, R"( {
+        %y[%c, %h % 2, %p] = max(%x[%p, %c] * f32(%h + 1), 0.0)
+      }
+    }
+  }
+}
+)");
+}
+
+// The unrolled pixels' stores are consecutive in each channel: transposed in
+// registers, one store per channel instead of a scalar store per lane, masked to the
+// run's pixels when they are fewer than the lanes. Not for one pixel, nor for a
+// partial run of 8 lanes (AVX2's masked store).
+TEST(CpuJit, TileOfChannelVectorsIsStoredTransposed) {
+  struct Case {
+    int pixels, lanes;
+    bool transposed, masked;
+  };
+  for (Case t : {Case{1, 16, false, false}, Case{2, 16, true, true}, Case{13, 16, true, true},
+                 Case{8, 8, true, false}, Case{5, 8, false, false}}) {
+    SCOPED_TRACE(strCat(t.pixels, " pixels of ", t.lanes, " lanes"));
+    auto module = loop::parseModule(tileKernel(t.pixels, t.lanes));
+    ASSERT_TRUE(module.ok()) << module.status();
+    ASSERT_TRUE(loop::runLoopPipeline(*module, "unroll-loops").ok());
+    std::string ir = llvmIr(*module);
+    EXPECT_EQ(ir.find("@llvm.masked.store") != std::string::npos, t.masked) << ir;
+    EXPECT_EQ(ir.find("extractelement") != std::string::npos, !t.transposed) << ir;
+    auto jit = CpuJit::compile(*module);
+    ASSERT_TRUE(jit.ok()) << jit.status();
+    auto fn = (*jit)->lookup("tile");
+    ASSERT_TRUE(fn.ok()) << fn.status();
+    std::vector<float> x = randomVector(13 * static_cast<size_t>(t.lanes), 5), y(static_cast<size_t>(t.lanes) * 26, -7);
+    void *args[] = {x.data(), y.data()};
+    (*fn)(args);
+    for (int c = 0; c < t.lanes; ++c)
+      for (int h = 0; h < 2; ++h)
+        for (int p = 0; p < 13; ++p) {
+          float want = p < t.pixels ? std::max(x[p * t.lanes + c] * static_cast<float>(h + 1), 0.0f) : -7.0f;
+          ASSERT_EQ(y[(c * 2 + h) * 13 + p], want) << c << "," << h << "," << p;
+        }
+  }
 }
 
 TEST(CpuJit, IntrinsicWithoutCpuLoweringIsAnError) {

@@ -10,7 +10,9 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/codegen/lane_transpose.h"
 #include "compiler/codegen/vector_math.h"
+#include "compiler/loop/affine.h"
 #include "compiler/loop/ir_util.h"
 
 namespace tessera::codegen {
@@ -133,6 +135,78 @@ bool vectorizable(const Stmt &s, const std::string &var) {
 /// shuffle (strided convolutions, pooling) instead of a gather.
 constexpr int64_t kMaxShuffledStride = 4;
 
+/// A vectorized loop of one f32 store whose lanes lie `stride` (> 1) elements apart
+/// in memory: a register tile's vector of channels written to their channel planes.
+struct LaneStridedStore {
+  int64_t width = 0, stride = 0;
+  std::vector<Expr> laneZero;  // the indices of lane 0
+};
+
+/// b's element offset minus a's when it is a constant: indices equal, or affine with a
+/// constant difference (the index of a tile's unrolled pixel), in every dimension.
+std::optional<int64_t> constantDistance(const std::vector<Expr> &a, const std::vector<Expr> &b, const Shape &shape) {
+  int64_t distance = 0, step = 1;
+  for (size_t d = a.size(); d-- > 0; step *= shape[d]) {
+    if (loop::exprEqual(a[d], b[d])) continue;
+    auto from = loop::toAffine(a[d]), to = loop::toAffine(b[d]);
+    if (!from || !to) return std::nullopt;
+    loop::Affine difference = *to - *from;
+    if (!difference.isConstant()) return std::nullopt;
+    distance += difference.constant * step;
+  }
+  return distance;
+}
+
+bool loadsBuffer(const Expr &e, const std::string &name) {
+  bool found = false;
+  loop::visitExpr(e, [&](const Expr &x) { found |= x->kind == ExprKind::Load && x->name == name; });
+  return found;
+}
+
+std::optional<LaneStridedStore> laneStridedStore(const Stmt &s, const Scope &scope) {
+  if (s->kind != StmtKind::For || s->forKind != ForKind::Vectorized || s->body->kind != StmtKind::Store)
+    return std::nullopt;
+  auto width = loop::asConstInt(s->extent);
+  if (!width || *width < 4 || *width > 64 || (*width & (*width - 1)) != 0) return std::nullopt;
+  const Stmt &store = s->body;
+  auto found = scope.buffers.find(store->name);
+  if (found == scope.buffers.end()) return std::nullopt;
+  const loop::Buffer &buffer = found->second.second;
+  if (buffer.dtype != DType::F32 || buffer.scope == loop::MemScope::Local || loadsBuffer(store->value, store->name))
+    return std::nullopt;
+  auto stride = linearCoefficient(flatIndex(store->indices, buffer.shape), s->var);
+  if (!stride || *stride < 2) return std::nullopt;
+  LaneStridedStore result{*width, *stride, {}};
+  for (const Expr &index : store->indices) result.laneZero.push_back(loop::substitute(index, {{s->var, s->min}}));
+  return result;
+}
+
+/// How many statements from `first` continue the lane-strided store there: same
+/// buffer, width and stride, each lane 0 one element after the previous one (the
+/// unrolled pixels of a tile), at most a vector's width of them; 0 when they are not
+/// worth transposing.
+size_t transposableRun(const std::vector<Stmt> &stmts, size_t first, const Scope &scope) {
+  auto head = laneStridedStore(stmts[first], scope);
+  if (!head) return 0;
+  size_t count = 1;
+  while (first + count < stmts.size() && static_cast<int64_t>(count) < head->width) {
+    const Stmt &next = stmts[first + count];
+    auto store = laneStridedStore(next, scope);
+    if (!store || next->body->name != stmts[first]->body->name || store->width != head->width ||
+        store->stride != head->stride)
+      break;
+    const Shape &shape = scope.buffers.at(next->body->name).second.shape;
+    if (constantDistance(head->laneZero, store->laneZero, shape) != static_cast<int64_t>(count)) break;
+    ++count;
+  }
+  // A partial run ends in masked stores: native with 16-lane vectors (AVX-512); with 8
+  // lanes (AVX2) one is VMASKMOVPS, several micro-ops on AMD cores (not measured here),
+  // so those runs keep their lane stores.
+  bool masked = static_cast<int64_t>(count) < head->width;
+  return count >= 2 && (!masked || head->width >= 16) ? count : 0;
+}
+
+
 class FuncEmitter {
 public:
   FuncEmitter(llvm::Module &module, const loop::Func &func, const BodyOptions *options = nullptr)
@@ -172,6 +246,10 @@ private:
   Status stmt(const Stmt &s);
   Status forLoop(const Stmt &s);
   Status vectorLoop(const Stmt &s, int64_t width);
+  void enterVectorLoop(const Stmt &s, llvm::Value *min, int64_t width);
+  void leaveVectorLoop(const Stmt &s);
+  Status seqStmt(const Stmt &s);
+  Status transposedStores(const std::vector<Stmt> &run, int64_t width);
   Status vectorStmt(const Stmt &s);
   StatusOr<llvm::Value *> vexpr(const Expr &e);
   llvm::Value *stridedLoad(llvm::Type *elem, llvm::Value *ptr, int64_t stride, llvm::Value *lanes = nullptr);
@@ -440,18 +518,27 @@ StatusOr<llvm::Value *> FuncEmitter::expr(const Expr &e) {
 /// and scatters.
 Status FuncEmitter::vectorLoop(const Stmt &s, int64_t width) {
   TS_ASSIGN_OR_RETURN(llvm::Value * min, expr(s->min));
+  enterVectorLoop(s, min, width);
+  Status status = vectorStmt(s->body);
+  leaveVectorLoop(s);
+  return status;
+}
+
+/// The loop variable of `s` as the vector of its `width` lanes from `min`.
+void FuncEmitter::enterVectorLoop(const Stmt &s, llvm::Value *min, int64_t width) {
   std::vector<llvm::Constant *> lanes;
   for (int64_t lane = 0; lane < width; ++lane) lanes.push_back(b_.getInt64(lane));
   vecVar_ = s->var;
   vecWidth_ = width;
   scope_.vars[s->var] = b_.CreateAdd(splatOf(min, width), llvm::ConstantVector::get(lanes));
   scope_.vars[s->var + ".base"] = min;
-  Status status = vectorStmt(s->body);
+}
+
+void FuncEmitter::leaveVectorLoop(const Stmt &s) {
   scope_.vars.erase(s->var);
   scope_.vars.erase(s->var + ".base");
   vecVar_.clear();
   vecWidth_ = 0;
-  return status;
 }
 
 Status FuncEmitter::vectorStmt(const Stmt &s) {
@@ -751,6 +838,61 @@ Status FuncEmitter::forLoop(const Stmt &s) {
   return serialLoop(s, min, b_.CreateAdd(min, extent));
 }
 
+/// A sequence; runs of lane-strided stores to consecutive elements (a conv tile's
+/// pixels, each a vector of channels) are stored transposed.
+Status FuncEmitter::seqStmt(const Stmt &s) {
+  for (size_t k = 0; k < s->stmts.size();) {
+    size_t run = vecWidth_ == 0 ? transposableRun(s->stmts, k, scope_) : 0;
+    if (run == 0) {
+      TS_RETURN_IF_ERROR(stmt(s->stmts[k++]));
+      continue;
+    }
+    std::vector<Stmt> stores(s->stmts.begin() + static_cast<std::ptrdiff_t>(k),
+                             s->stmts.begin() + static_cast<std::ptrdiff_t>(k + run));
+    TS_RETURN_IF_ERROR(transposedStores(stores, *loop::asConstInt(stores[0]->extent)));
+    k += run;
+  }
+  return absl::OkStatus();
+}
+
+/// The run's values (row r: statement r's lanes) transposed in registers, then one
+/// contiguous store of the run's length per lane: lane c's elements start at lane 0's
+/// address + c * stride. The values are all computed before the first store; none of
+/// them reads the stored buffer (transposableRun).
+Status FuncEmitter::transposedStores(const std::vector<Stmt> &run, int64_t width) {
+  std::vector<llvm::Value *> rows;
+  llvm::Value *first = nullptr;
+  int64_t stride = 0;
+  for (const Stmt &s : run) {
+    TS_ASSIGN_OR_RETURN(llvm::Value * min, expr(s->min));
+    enterVectorLoop(s, min, width);
+    const Stmt &store = s->body;
+    const loop::Buffer &buffer = scope_.buffers.at(store->name).second;
+    Expr flat = flatIndex(store->indices, buffer.shape);
+    stride = *linearCoefficient(flat, s->var);
+    auto value = vexpr(store->value);
+    if (value.ok()) value = splat(*value);
+    auto offset = first ? StatusOr<llvm::Value *>(nullptr) : laneZeroOffset(flat);
+    leaveVectorLoop(s);
+    TS_RETURN_IF_ERROR(value.status());
+    TS_RETURN_IF_ERROR(offset.status());
+    rows.push_back(*value);
+    if (!first) first = b_.CreateInBoundsGEP(b_.getFloatTy(), scope_.buffers.at(store->name).first, *offset);
+  }
+  std::vector<llvm::Value *> lanes = transposeLanes(b_, rows);
+  std::vector<llvm::Constant *> on;
+  for (int64_t r = 0; r < width; ++r) on.push_back(b_.getInt1(r < static_cast<int64_t>(run.size())));
+  llvm::Value *mask = llvm::ConstantVector::get(on);
+  for (int64_t c = 0; c < width; ++c) {
+    llvm::Value *at = b_.CreateInBoundsGEP(b_.getFloatTy(), first, b_.getInt64(c * stride));
+    if (static_cast<int64_t>(run.size()) == width)
+      b_.CreateAlignedStore(lanes[static_cast<size_t>(c)], at, llvm::Align(4));
+    else
+      b_.CreateMaskedStore(lanes[static_cast<size_t>(c)], at, llvm::Align(4), mask);
+  }
+  return absl::OkStatus();
+}
+
 Status FuncEmitter::allocStmt(const Stmt &s) {
   const loop::Buffer &buffer = s->buffer;
   llvm::Type *elem = memType(buffer.dtype);
@@ -798,9 +940,7 @@ Status FuncEmitter::stmt(const Stmt &s) {
     b_.CreateStore(v, ptr);
     return absl::OkStatus();
   }
-  case StmtKind::Seq:
-    for (const Stmt &child : s->stmts) TS_RETURN_IF_ERROR(stmt(child));
-    return absl::OkStatus();
+  case StmtKind::Seq: return seqStmt(s);
   case StmtKind::Alloc: return allocStmt(s);
   case StmtKind::If: return ifStmt(s);
   case StmtKind::Call: return fail(strCat("intrinsic @", s->name, " has no CPU lowering"));
