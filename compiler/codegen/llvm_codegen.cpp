@@ -157,12 +157,15 @@ std::optional<int64_t> constantDistance(const std::vector<Expr> &a, const std::v
   return distance;
 }
 
+/// Whether `e` loads from buffer `name`.
 bool loadsBuffer(const Expr &e, const std::string &name) {
   bool found = false;
   loop::visitExpr(e, [&](const Expr &x) { found |= x->kind == ExprKind::Load && x->name == name; });
   return found;
 }
 
+/// `s` as a lane-strided store of 4 to 64 lanes (a power of two), when it is one whose
+/// value does not read the stored buffer.
 std::optional<LaneStridedStore> laneStridedStore(const Stmt &s, const Scope &scope) {
   if (s->kind != StmtKind::For || s->forKind != ForKind::Vectorized || s->body->kind != StmtKind::Store)
     return std::nullopt;
@@ -205,7 +208,6 @@ size_t transposableRun(const std::vector<Stmt> &stmts, size_t first, const Scope
   bool masked = static_cast<int64_t>(count) < head->width;
   return count >= 2 && (!masked || head->width >= 16) ? count : 0;
 }
-
 
 class FuncEmitter {
 public:
