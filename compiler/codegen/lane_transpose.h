@@ -1,4 +1,4 @@
-//===- lane_transpose.h - A register tile's vectors transposed by shuffles ------------===//
+//===- lane_transpose.h - A register tile's vectors stored transposed -----------------===//
 //
 // A conv tile accumulates one vector of output channels per pixel, but the NCHW output
 // holds each channel's pixels contiguously: stored vector by vector, every lane is a
@@ -8,11 +8,25 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include <llvm/IR/IRBuilder.h>
 
+#include "compiler/loop/ir.h"
+
 namespace tessera::codegen {
+
+/// The buffer named so in the function being emitted (nullptr when none).
+using BufferLookup = std::function<const loop::Buffer *(const std::string &)>;
+
+/// How many statements from `first` form a run worth storing transposed: vectorized
+/// loops of one f32 store each (4 to 64 lanes, a power of two) to the same buffer,
+/// lanes a constant stride (> 1) apart, each loop's lane 0 one element after the
+/// previous one's (a tile's unrolled pixels), at most a vector's width of them, none
+/// reading the stored buffer. 0 when there is no such run of at least two.
+size_t transposableRun(const std::vector<loop::Stmt> &stmts, size_t first, const BufferLookup &buffers);
 
 /// `rows` (at most W vectors of W lanes each, W a power of two) as W vectors whose lane
 /// r of vector c is lane c of rows[r]; lanes r >= rows.size() are poison. log2(W)

@@ -10,9 +10,9 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "compiler/codegen/flat_index.h"
 #include "compiler/codegen/lane_transpose.h"
 #include "compiler/codegen/vector_math.h"
-#include "compiler/loop/affine.h"
 #include "compiler/loop/ir_util.h"
 
 namespace tessera::codegen {
@@ -31,32 +31,6 @@ struct Scope {
   std::map<std::string, std::pair<llvm::Value *, loop::Buffer>> buffers;
   std::map<std::string, llvm::Value *> vars;
 };
-
-/// The coefficient of `var` in `e` when `e` is affine in it (other variables and
-/// loads not involving it count as constants), else nullopt.
-std::optional<int64_t> linearCoefficient(const Expr &e, const std::string &var) {
-  if (!loop::usesVar(e, var)) return 0;
-  if (e->kind == ExprKind::Var) return 1;
-  if (e->kind == ExprKind::Cast) return linearCoefficient(e->operands[0], var);
-  if (e->kind != ExprKind::Binary) return std::nullopt;
-  auto a = linearCoefficient(e->operands[0], var), b = linearCoefficient(e->operands[1], var);
-  if (!a || !b) return std::nullopt;
-  if (e->op == BinOp::Add) return *a + *b;
-  if (e->op == BinOp::Sub) return *a - *b;
-  if (e->op == BinOp::Mul) {
-    auto ca = loop::asConstInt(e->operands[0]), cb = loop::asConstInt(e->operands[1]);
-    if (cb) return *a * *cb;
-    if (ca) return *b * *ca;
-  }
-  return std::nullopt;
-}
-
-/// Row-major flattening of `indices` over `shape`, as an expression.
-Expr flatIndex(const std::vector<Expr> &indices, const Shape &shape) {
-  Expr flat = indices.empty() ? loop::intImm(0) : indices[0];
-  for (size_t d = 1; d < indices.size(); ++d) flat = flat * loop::intImm(shape[d]) + indices[d];
-  return flat;
-}
 
 bool hasAtom(const std::vector<Expr> &atoms, BinOp op, const Expr &lhs, int64_t rhs) {
   return std::any_of(atoms.begin(), atoms.end(), [&](const Expr &a) {
@@ -134,80 +108,6 @@ bool vectorizable(const Stmt &s, const std::string &var) {
 /// Vector loads with a constant stride up to this become a contiguous load and a
 /// shuffle (strided convolutions, pooling) instead of a gather.
 constexpr int64_t kMaxShuffledStride = 4;
-
-/// A vectorized loop of one f32 store whose lanes lie `stride` (> 1) elements apart
-/// in memory: a register tile's vector of channels written to their channel planes.
-struct LaneStridedStore {
-  int64_t width = 0, stride = 0;
-  std::vector<Expr> laneZero;  // the indices of lane 0
-};
-
-/// b's element offset minus a's when it is a constant: indices equal, or affine with a
-/// constant difference (the index of a tile's unrolled pixel), in every dimension.
-std::optional<int64_t> constantDistance(const std::vector<Expr> &a, const std::vector<Expr> &b, const Shape &shape) {
-  int64_t distance = 0, step = 1;
-  for (size_t d = a.size(); d-- > 0; step *= shape[d]) {
-    if (loop::exprEqual(a[d], b[d])) continue;
-    auto from = loop::toAffine(a[d]), to = loop::toAffine(b[d]);
-    if (!from || !to) return std::nullopt;
-    loop::Affine difference = *to - *from;
-    if (!difference.isConstant()) return std::nullopt;
-    distance += difference.constant * step;
-  }
-  return distance;
-}
-
-/// Whether `e` loads from buffer `name`.
-bool loadsBuffer(const Expr &e, const std::string &name) {
-  bool found = false;
-  loop::visitExpr(e, [&](const Expr &x) { found |= x->kind == ExprKind::Load && x->name == name; });
-  return found;
-}
-
-/// `s` as a lane-strided store of 4 to 64 lanes (a power of two), when it is one whose
-/// value does not read the stored buffer.
-std::optional<LaneStridedStore> laneStridedStore(const Stmt &s, const Scope &scope) {
-  if (s->kind != StmtKind::For || s->forKind != ForKind::Vectorized || s->body->kind != StmtKind::Store)
-    return std::nullopt;
-  auto width = loop::asConstInt(s->extent);
-  if (!width || *width < 4 || *width > 64 || (*width & (*width - 1)) != 0) return std::nullopt;
-  const Stmt &store = s->body;
-  auto found = scope.buffers.find(store->name);
-  if (found == scope.buffers.end()) return std::nullopt;
-  const loop::Buffer &buffer = found->second.second;
-  if (buffer.dtype != DType::F32 || buffer.scope == loop::MemScope::Local || loadsBuffer(store->value, store->name))
-    return std::nullopt;
-  auto stride = linearCoefficient(flatIndex(store->indices, buffer.shape), s->var);
-  if (!stride || *stride < 2) return std::nullopt;
-  LaneStridedStore result{*width, *stride, {}};
-  for (const Expr &index : store->indices) result.laneZero.push_back(loop::substitute(index, {{s->var, s->min}}));
-  return result;
-}
-
-/// How many statements from `first` continue the lane-strided store there: same
-/// buffer, width and stride, each lane 0 one element after the previous one (the
-/// unrolled pixels of a tile), at most a vector's width of them; 0 when they are not
-/// worth transposing.
-size_t transposableRun(const std::vector<Stmt> &stmts, size_t first, const Scope &scope) {
-  auto head = laneStridedStore(stmts[first], scope);
-  if (!head) return 0;
-  size_t count = 1;
-  while (first + count < stmts.size() && static_cast<int64_t>(count) < head->width) {
-    const Stmt &next = stmts[first + count];
-    auto store = laneStridedStore(next, scope);
-    if (!store || next->body->name != stmts[first]->body->name || store->width != head->width ||
-        store->stride != head->stride)
-      break;
-    const Shape &shape = scope.buffers.at(next->body->name).second.shape;
-    if (constantDistance(head->laneZero, store->laneZero, shape) != static_cast<int64_t>(count)) break;
-    ++count;
-  }
-  // A partial run ends in masked stores: native with 16-lane vectors (AVX-512); with 8
-  // lanes (AVX2) one is VMASKMOVPS, several micro-ops on AMD cores (not measured here),
-  // so those runs keep their lane stores.
-  bool masked = static_cast<int64_t>(count) < head->width;
-  return count >= 2 && (!masked || head->width >= 16) ? count : 0;
-}
 
 class FuncEmitter {
 public:
@@ -844,7 +744,11 @@ Status FuncEmitter::forLoop(const Stmt &s) {
 /// pixels, each a vector of channels) are stored transposed.
 Status FuncEmitter::seqStmt(const Stmt &s) {
   for (size_t k = 0; k < s->stmts.size();) {
-    size_t run = vecWidth_ == 0 ? transposableRun(s->stmts, k, scope_) : 0;
+    size_t run = vecWidth_ == 0 ? transposableRun(s->stmts, k, [&](const std::string &name) -> const loop::Buffer * {
+      auto found = scope_.buffers.find(name);
+      return found == scope_.buffers.end() ? nullptr : &found->second.second;
+    })
+                                : 0;
     if (run == 0) {
       TS_RETURN_IF_ERROR(stmt(s->stmts[k++]));
       continue;
