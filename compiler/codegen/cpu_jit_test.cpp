@@ -307,6 +307,33 @@ TEST(CpuJit, TileOfChannelVectorsIsStoredTransposed) {
   }
 }
 
+// `call @prefetch(&%w[...])` is a read hint into L2 (llvm.prefetch, locality 2, data)
+// that changes no value.
+TEST(CpuJit, PrefetchIsAReadHintIntoL2) {
+  auto module = loop::parseModule(R"(func @k(%w: f32[4, 16] global, %y: f32[4, 16] global) {
+  for %i from 0 extent 4 {
+    call @prefetch(&%w[min(%i + 1, 3), 0])
+    vectorized for %j from 0 extent 16 {
+      %y[%i, %j] = %w[%i, %j] * 2.0
+    }
+  }
+}
+)");
+  ASSERT_TRUE(module.ok()) << module.status();
+  std::string ir = llvmIr(*module);
+  EXPECT_NE(ir.find("call void @llvm.prefetch.p0(ptr %"), std::string::npos) << ir;
+  EXPECT_NE(ir.find(", i32 0, i32 2, i32 1)"), std::string::npos) << ir;
+  auto jit = CpuJit::compile(*module);
+  ASSERT_TRUE(jit.ok()) << jit.status();
+  auto fn = (*jit)->lookup("k");
+  ASSERT_TRUE(fn.ok()) << fn.status();
+  std::vector<float> w = randomVector(64, 3), y(64, 0);
+  void *args[] = {w.data(), y.data()};
+  (*fn)(args);
+  for (size_t k = 0; k < 64; ++k) EXPECT_EQ(y[k], w[k] * 2.0f) << k;
+
+}
+
 TEST(CpuJit, IntrinsicWithoutCpuLoweringIsAnError) {
   auto module = loop::parseModule("func @k(%x: f32[4] global) {\n  call @tessera.gemm(&%x[0], 4)\n}\n");
   ASSERT_TRUE(module.ok());

@@ -168,6 +168,7 @@ private:
   Status parallelLoop(const Stmt &s);
   Status allocStmt(const Stmt &s);
   Status ifStmt(const Stmt &s);
+  Status callStmt(const Stmt &s);
   llvm::AllocaInst *entryAlloca(llvm::Type *t, uint64_t count);
 
   llvm::Module &module_;
@@ -849,9 +850,21 @@ Status FuncEmitter::stmt(const Stmt &s) {
   case StmtKind::Seq: return seqStmt(s);
   case StmtKind::Alloc: return allocStmt(s);
   case StmtKind::If: return ifStmt(s);
-  case StmtKind::Call: return fail(strCat("intrinsic @", s->name, " has no CPU lowering"));
+  case StmtKind::Call: return callStmt(s);
   }
   return fail("unknown statement");
+}
+
+/// `call @prefetch(&%b[...])`: a read hint for the element's cache line (llvm.prefetch:
+/// read, locality 2: into L2 and beyond, not L1; data).
+Status FuncEmitter::callStmt(const Stmt &s) {
+  if (s->name != "prefetch") return fail(strCat("intrinsic @", s->name, " has no CPU lowering"));
+  if (s->args.size() != 1 || s->args[0]->kind != ExprKind::Address)
+    return fail("@prefetch takes one element address");
+  llvm::Value *ptr = elementPtr(s->args[0]->name, s->args[0]->operands);
+  TS_RETURN_IF_ERROR(error_);
+  b_.CreateIntrinsic(llvm::Intrinsic::prefetch, {b_.getPtrTy()}, {ptr, b_.getInt32(0), b_.getInt32(2), b_.getInt32(1)});
+  return absl::OkStatus();
 }
 
 Status FuncEmitter::emitBody(llvm::Function *fn, llvm::BasicBlock *block) {

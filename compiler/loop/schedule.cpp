@@ -136,4 +136,18 @@ Status Schedule::tensorize(const std::string &stage, const std::string &at, cons
   return absl::OkStatus();
 }
 
+Status Schedule::prefetch(const std::string &stage, const std::string &input, const std::string &at,
+                          const std::string &axis, int64_t offset) {
+  TS_ASSIGN_OR_RETURN(StageSchedule * s, find(stage));
+  TS_RETURN_IF_ERROR(leafIndex(*s, stage, at).status());
+  if (!func_.findBuffer(input)) return invalidInput("schedule: prefetch of unknown buffer %%%s", input);
+  const Stage *def = func_.findStage(stage);
+  bool isAxis = std::find(def->axes.begin(), def->axes.end(), axis) != def->axes.end();
+  for (const ReduceAxis &r : def->reduceAxes) isAxis |= r.name == axis;
+  if (!isAxis) return invalidInput("schedule: prefetch of %%%s: stage %%%s has no axis %%%s", input, stage, axis);
+  if (offset == 0) return invalidInput("schedule: prefetch of %%%s along %%%s: the offset is 0", input, axis);
+  s->prefetches.push_back({input, at, axis, offset});
+  return absl::OkStatus();
+}
+
 } // namespace tessera::loop

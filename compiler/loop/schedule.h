@@ -14,6 +14,9 @@
 //   computeAt(p, s, x)         compute the region of stage p that s reads inside x
 //                              there (sliding-window recomputation), not up front
 //   tensorize(s, x, name)      replace the update loops inside x by `call @name`
+//   prefetch(s, in, x, a, d)   at the top of update loop x, `call @prefetch` the lines
+//                              of `in` the loops inside x read d steps ahead along
+//                              original axis a (clamped to the axis)
 //
 // Loops nest in leaf order; with a reduction, the loops before the first reduction
 // loop (or up to the cache_write loop) enclose three nests: the initialization and
@@ -54,6 +57,11 @@ struct CacheRead {
   MemScope scope;
 };
 
+struct Prefetch {
+  std::string input, at, axis;
+  int64_t offset;
+};
+
 struct StageSchedule {
   /// The current loops, outermost first.
   std::vector<IterVar> leaves;
@@ -67,6 +75,7 @@ struct StageSchedule {
   std::optional<std::pair<std::string, std::string>> computeAt;
   std::optional<std::string> tensorizeAt;
   std::string intrinsic;
+  std::vector<Prefetch> prefetches;
 };
 
 class Schedule {
@@ -85,6 +94,8 @@ public:
   Status cacheRead(const std::string &stage, const std::string &input, const std::string &at, MemScope scope);
   Status computeAt(const std::string &producer, const std::string &consumer, const std::string &at);
   Status tensorize(const std::string &stage, const std::string &at, const std::string &intrinsic);
+  Status prefetch(const std::string &stage, const std::string &input, const std::string &at, const std::string &axis,
+                  int64_t offset);
 
   /// The loops of a stage, outermost first.
   StatusOr<std::vector<IterVar>> loops(const std::string &stage) const;

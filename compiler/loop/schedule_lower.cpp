@@ -130,6 +130,10 @@ private:
                              const Stmt &content);
   StatusOr<Stmt> tensorized(const Stage &stage, const StageSchedule &s, size_t split, const Lowered &l,
                             const Expr &acc);
+  StatusOr<Stmt> prefetchingNest(const Stage &stage, const StageSchedule &s, const Lowered &l,
+                                 const std::vector<IterVar> &loops, Stmt body) const;
+  StatusOr<std::vector<Stmt>> prefetchCalls(const Stage &stage, const StageSchedule &s, const Lowered &l,
+                                            const Prefetch &pf, const std::vector<IterVar> &inside) const;
 
   const ComputeFunc &func_;
   const std::map<std::string, StageSchedule> &schedules_;
@@ -210,10 +214,14 @@ StatusOr<Stmt> FuncLowerer::lowerStage(const Stage &stage) {
       content.push_back(call);
     } else {
       Stmt update = store(accName, accIndex, combine(stage.combiner, acc, l.body));
-      content.push_back(nest(inner, guarded(update, conj(l.spatialGuard, l.reduceGuard))));
+      TS_ASSIGN_OR_RETURN(Stmt updateNest,
+                          prefetchingNest(stage, s, l, inner, guarded(update, conj(l.spatialGuard, l.reduceGuard))));
+      content.push_back(updateNest);
     }
     if (s.cacheWriteAt || l.epilogue)
       content.push_back(nest(innerSpatial, guarded(store(out, l.outIndex, epilogue), l.spatialGuard)));
+  } else if (!s.prefetches.empty()) {
+    return invalidInput("prefetch into %%%s: only a reduction's update loops prefetch", out);
   } else if (s.cacheWriteAt) {
     content.push_back(nest(inner, guarded(store(accName, accIndex, l.body), l.spatialGuard)));
     content.push_back(nest(innerSpatial, guarded(store(out, l.outIndex, epilogue), l.spatialGuard)));
@@ -247,6 +255,65 @@ StatusOr<Stmt> FuncLowerer::tensorized(const Stage &stage, const StageSchedule &
   if (l.body->operands[0]->kind != ExprKind::Load || l.body->operands[1]->kind != ExprKind::Load)
     return invalidInput("tensorize of %%%s: the product's operands must be loads", stage.output.name);
   return nest(kept, callIntrinsic(s.intrinsic, std::move(args)));
+}
+
+/// The loops `loops` around `body`, each prefetch's calls first in the body of its loop.
+StatusOr<Stmt> FuncLowerer::prefetchingNest(const Stage &stage, const StageSchedule &s, const Lowered &l,
+                                            const std::vector<IterVar> &loops, Stmt body) const {
+  for (const Prefetch &pf : s.prefetches)
+    if (std::none_of(loops.begin(), loops.end(), [&](const IterVar &v) { return v.name == pf.at; }))
+      return invalidInput("prefetch of %%%s in %%%s: loop %%%s is not an update loop inside the accumulator", pf.input,
+                          stage.output.name, pf.at);
+  for (size_t i = loops.size(); i-- > 0;) {
+    std::vector<Stmt> stmts;
+    for (const Prefetch &pf : s.prefetches) {
+      if (pf.at != loops[i].name) continue;
+      std::vector<IterVar> inside(loops.begin() + static_cast<long>(i) + 1, loops.end());
+      TS_ASSIGN_OR_RETURN(std::vector<Stmt> calls, prefetchCalls(stage, s, l, pf, inside));
+      stmts.insert(stmts.end(), calls.begin(), calls.end());
+    }
+    stmts.push_back(body);
+    body = forLoop(loops[i].name, intImm(0), intImm(loops[i].extent), loops[i].kind,
+                   stmts.size() == 1 ? body : seq(std::move(stmts)));
+  }
+  return body;
+}
+
+/// `call @prefetch(&%in[...])` for the element the stage's first read of `in` takes
+/// `pf.offset` steps ahead along `pf.axis` (clamped to the axis), with the loops
+/// inside the prefetch's loop at 0; a vectorized loop among them adds one call per
+/// cache line of 64 bytes its lanes span.
+StatusOr<std::vector<Stmt>> FuncLowerer::prefetchCalls(const Stage &stage, const StageSchedule &s, const Lowered &l,
+                                                       const Prefetch &pf, const std::vector<IterVar> &inside) const {
+  Expr read;
+  visitExpr(stage.body, [&](const Expr &e) {
+    if (!read && e->kind == ExprKind::Load && e->name == pf.input) read = e;
+  });
+  if (!read) return invalidInput("prefetch of %%%s in %%%s: the stage does not read it", pf.input, stage.output.name);
+  int64_t last = s.vars.at(pf.axis).extent - 1;
+  Expr ahead = var(pf.axis) + intImm(pf.offset);
+  ahead = pf.offset > 0 ? minExpr(ahead, intImm(last)) : maxExpr(ahead, intImm(0));
+  std::map<std::string, Expr> shifted = l.values;
+  shifted[pf.axis] = loop::substitute(ahead, l.values);
+  int64_t lanes = 1, lineElements = std::max<int64_t>(1, 64 / static_cast<int64_t>(dtypeSize(read->type)));
+  std::string vectorVar;
+  std::map<std::string, Expr> zero;
+  for (const IterVar &v : inside) {
+    zero[v.name] = intImm(0);
+    if (v.kind == ForKind::Vectorized) vectorVar = v.name, lanes = v.extent;
+  }
+  std::vector<Stmt> calls;
+  for (int64_t lane = 0; lane < lanes; lane += lineElements) {
+    if (!vectorVar.empty()) zero[vectorVar] = intImm(lane);
+    std::vector<Expr> indices;
+    for (const Expr &index : read->operands)
+      indices.push_back(simplifyExpr(loop::substitute(loop::substitute(index, shifted), zero)));
+    Expr line = address(pf.input, std::move(indices));
+    // Clamped at the axis's end, two lanes' lines can be the same element.
+    if (std::none_of(calls.begin(), calls.end(), [&](const Stmt &c) { return exprEqual(c->args[0], line); }))
+      calls.push_back(callIntrinsic("prefetch", {line}));
+  }
+  return calls;
 }
 
 StatusOr<Stmt> FuncLowerer::producerNest(const Stage &producer, const std::vector<Expr> &consumerExprs,

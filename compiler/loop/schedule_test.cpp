@@ -190,6 +190,38 @@ TEST(Schedule, CacheReadAndTensorize) {
 )");
 }
 
+// prefetch: inside %k, the line of B the next column tile (%j + 8, clamped to 15) reads
+// at the same %k, with the vectorized %ji at its first lane.
+TEST(Schedule, PrefetchAheadAlongAnAxis) {
+  Schedule s(matmul());
+  ASSERT_TRUE(s.split("C", "j", 8, "jo", "ji").ok());
+  ASSERT_TRUE(s.reorder("C", {"i", "jo", "k", "ji"}).ok());
+  ASSERT_TRUE(s.cacheWrite("C", "jo", MemScope::Local).ok());
+  ASSERT_TRUE(s.vectorize("C", "ji").ok());
+  ASSERT_TRUE(s.prefetch("C", "B", "k", "j", 8).ok());
+  EXPECT_EQ(lowered(s), R"(func @matmul(%A: f32[8, 4] global, %B: f32[4, 16] global, %C: f32[8, 16] global) {
+  for %i from 0 extent 8 {
+    for %jo from 0 extent 2 {
+      alloc %C_local: f32[8] local {
+        vectorized for %ji from 0 extent 8 {
+          %C_local[%ji] = 0.0
+        }
+        for %k from 0 extent 4 {
+          call @prefetch(&%B[%k, min(%jo * 8 + 8, 15)])
+          vectorized for %ji from 0 extent 8 {
+            %C_local[%ji] = %C_local[%ji] + %A[%i, %k] * %B[%k, %jo * 8 + %ji]
+          }
+        }
+        vectorized for %ji from 0 extent 8 {
+          %C[%i, %jo * 8 + %ji] = %C_local[%ji]
+        }
+      }
+    }
+  }
+}
+)");
+}
+
 TEST(Schedule, RejectsInvalidPrimitives) {
   Schedule s(matmul());
   EXPECT_EQ(s.split("C", "q", 4, "a", "b").message(), "schedule: stage %C has no loop %q");
@@ -197,6 +229,12 @@ TEST(Schedule, RejectsInvalidPrimitives) {
   EXPECT_EQ(s.cacheWrite("C", "k", MemScope::Local).message(),
             "schedule: cache_write of %C at %k: reduction loop %k is outside it");
   EXPECT_EQ(s.fuse("C", "i", "k", "ik").message(), "schedule: fuse needs %k directly inside %i");
+  EXPECT_EQ(s.prefetch("C", "Q", "k", "j", 1).message(), "schedule: prefetch of unknown buffer %Q");
+  EXPECT_EQ(s.prefetch("C", "B", "k", "q", 1).message(), "schedule: prefetch of %B: stage %C has no axis %q");
+  EXPECT_EQ(s.prefetch("C", "B", "k", "j", 0).message(), "schedule: prefetch of %B along %j: the offset is 0");
+  ASSERT_TRUE(s.prefetch("C", "B", "i", "j", 1).ok());
+  EXPECT_EQ(s.lower().status().message(),
+            "prefetch of %B in %C: loop %i is not an update loop inside the accumulator");
 }
 
 } // namespace
