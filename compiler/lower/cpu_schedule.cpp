@@ -388,6 +388,14 @@ int64_t packedWeightBlock(const Schedule &s, const loop::Stage &stage) {
   return 0;
 }
 
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Whether a conv of `tiles` register tiles per channel block prefetches the next
+/// block's weights (weightPrefetch, weightPrefetchMaxTiles).
+bool prefetchesWeights(int64_t tiles, const CpuScheduleParams &p) {
+  return p.weightPrefetch > 0 && tiles <= p.weightPrefetchMaxTiles;
+}
+
 /// Conv: [n, co, ho, wo] outside, the reduction, then hi x wi (unrolled) x ci (vector).
 Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
@@ -413,6 +421,9 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   if (tile.rows > 1) TS_RETURN_IF_ERROR(s.unroll(name, "hi"));
   if (tile.columns > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
   if (cb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "ci"));
+  int64_t tiles = ceilDiv(stage.output.shape[2], tile.rows) * ceilDiv(stage.output.shape[3], tile.columns);
+  if (prefetchesWeights(tiles, p) && packedWeightBlock(s, stage) > 0)
+    TS_RETURN_IF_ERROR(s.prefetch(name, stage.body->operands[1]->name, "ic", "oc", cb * p.weightPrefetch));
   return parallelizeOuter(s, name, 3, p);
 }
 
@@ -584,6 +595,9 @@ Status schedulePointwiseMatrix(Schedule &s, const loop::Stage &stage, const CpuS
   if (cb > 1) TS_RETURN_IF_ERROR(s.unroll(name, "ci"));
   if (columns > p.vectorWidth) TS_RETURN_IF_ERROR(s.unroll(name, "pu"));
   TS_RETURN_IF_ERROR(s.vectorize(name, "pv"));
+  if (prefetchesWeights(ceilDiv(stage.output.shape[2], columns), p))
+    TS_RETURN_IF_ERROR(s.prefetch(name, stage.body->operands[1]->name, stage.reduceAxes.back().name, "oc",
+                                  cb * p.weightPrefetch));
   // Only (n, outer) may fuse: the tile's accumulators live inside `inner`.
   return parallelizeOuter(s, name, 2, p);
 }

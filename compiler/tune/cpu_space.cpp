@@ -19,7 +19,7 @@ const std::vector<CpuParamAxis> &cpuScheduleSpace() {
       {"winogradMinPixels", {0, 196}},          {"winogradColumnAlign", {16, 32, 48}},
       {"gemmColumnBlock", {16, 32, 48, 64}},     {"channelBlock", {4, 8, 16}},
       {"convShortReductionTile", {4, 8, 16}},    {"poolRowBlock", {1, 2, 4}},
-      {"windowMatrixMaxKernel", {0, 7}},
+      {"windowMatrixMaxKernel", {0, 7}},         {"weightPrefetch", {0, 1, 2}},
   };
   return axes;
 }
