@@ -235,6 +235,9 @@ TEST(Schedule, RejectsInvalidPrimitives) {
   ASSERT_TRUE(s.prefetch("C", "B", "i", "j", 1).ok());
   EXPECT_EQ(s.lower().status().message(),
             "prefetch of %B in %C: loop %i is not an update loop inside the accumulator");
+  Schedule unread(matmul());
+  ASSERT_TRUE(unread.prefetch("C", "C", "k", "j", 1).ok());
+  EXPECT_EQ(unread.lower().status().message(), "prefetch of %C in %C: the stage does not read it");
 }
 
 } // namespace
