@@ -11,13 +11,12 @@
 
 #include <vector>
 
+#include "support/int_math.h"
 #include "support/tensor.h"
 
 namespace tessera::accel {
 
 struct ConvLayer;
-
-inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// The input rows a window layer (conv or pool: strideH, padTop, kernelH, dilationH,
 /// height) reads for output rows [outRow0, outRow0 + outRows): [first, last] counting the

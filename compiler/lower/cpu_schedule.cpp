@@ -4,6 +4,7 @@
 #include "compiler/loop/affine.h"
 #include "compiler/loop/ir_util.h"
 #include "compiler/lower/op_compute.h"
+#include "support/int_math.h"
 
 #include <absl/strings/numbers.h>
 
@@ -388,8 +389,6 @@ int64_t packedWeightBlock(const Schedule &s, const loop::Stage &stage) {
   return 0;
 }
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 /// Whether a conv of `tiles` register tiles per channel block prefetches the next
 /// block's weights (weightPrefetch, weightPrefetchMaxTiles).
 bool prefetchesWeights(int64_t tiles, const CpuScheduleParams &p) {
@@ -399,8 +398,8 @@ bool prefetchesWeights(int64_t tiles, const CpuScheduleParams &p) {
 /// Conv: [n, co, ho, wo] outside, the reduction, then hi x wi (unrolled) x ci (vector).
 Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuScheduleParams &p) {
   const std::string &name = stage.output.name;
-  int64_t cb = packedWeightBlock(s, stage);
-  if (cb == 0) cb = convChannelBlock(stage.output.shape[1], p.convChannelBlock);
+  int64_t packedBlock = packedWeightBlock(s, stage);
+  int64_t cb = packedBlock > 0 ? packedBlock : convChannelBlock(stage.output.shape[1], p.convChannelBlock);
   // A short reduction per tap (the first conv's 3 channels) is unrolled by LLVM, its
   // weights loaded together: leave registers for them.
   bool shortReduction = stage.reduceAxes[0].extent < p.vectorWidth;
@@ -422,7 +421,7 @@ Status scheduleConv(Schedule &s, const loop::Stage &stage, const CpuSchedulePara
   if (tile.columns > 1) TS_RETURN_IF_ERROR(s.unroll(name, "wi"));
   if (cb > 1) TS_RETURN_IF_ERROR(s.vectorize(name, "ci"));
   int64_t tiles = ceilDiv(stage.output.shape[2], tile.rows) * ceilDiv(stage.output.shape[3], tile.columns);
-  if (prefetchesWeights(tiles, p) && packedWeightBlock(s, stage) > 0)
+  if (prefetchesWeights(tiles, p) && packedBlock > 0)
     TS_RETURN_IF_ERROR(s.prefetch(name, stage.body->operands[1]->name, "ic", "oc", cb * p.weightPrefetch));
   return parallelizeOuter(s, name, 3, p);
 }
